@@ -1,0 +1,98 @@
+import type { EngineContext } from '../context.js';
+import type { Environment, Member, Project, User, Workspace } from '../domain/records.js';
+import type { Permission } from '../domain/permissions.js';
+import { forbidden, notFound, unauthenticated } from '../errors/index.js';
+import type { Actor } from '../ports/runtime.js';
+
+/**
+ * The access pipelines of SPEC §1.6, written once. Every service starts with one of these; the
+ * order of checks (and so which error wins) is fixed here and nowhere else.
+ */
+
+/** Step 1: an actor naming an existing user, else 401. */
+export async function requireUser(ctx: EngineContext, actor: Actor | null | undefined): Promise<User> {
+  if (!actor || !Number.isSafeInteger(actor.userId)) throw unauthenticated();
+  const user = await ctx.storage.users.getUserById(actor.userId);
+  if (!user) throw unauthenticated();
+  return user;
+}
+
+export interface WorkspaceScope {
+  readonly user: User;
+  readonly workspace: Workspace;
+  readonly member: Member;
+}
+
+/** Workspace routes: 401 → 404 workspace → 403 membership → 403 flag. */
+export async function workspaceScope(
+  ctx: EngineContext,
+  actor: Actor | null | undefined,
+  workspaceSlug: unknown,
+  permission?: Permission,
+): Promise<WorkspaceScope> {
+  const user = await requireUser(ctx, actor);
+  const workspace = typeof workspaceSlug === 'string' ? await ctx.storage.workspaces.getWorkspaceBySlug(workspaceSlug) : null;
+  if (!workspace) throw notFound.workspace();
+  const member = await ctx.access.membership({ userId: user.id }, workspace.id);
+  if (!member) throw forbidden.workspace();
+  if (permission && !(await ctx.access.can(member, permission))) throw forbidden.permission(permission);
+  return { user, workspace, member };
+}
+
+export interface ProjectScope extends WorkspaceScope {
+  readonly project: Project;
+}
+
+/** Whether `projectPermissions` covers `<project>/<env>` (env omitted: the whole project). */
+export function coversScope(member: Member, projectSlug: string, environmentSlug?: string): boolean {
+  const scope = member.permissions?.projectPermissions ?? null;
+  if (scope === null || scope === '*') return true;
+  return scope.some((entry) => {
+    if (entry === `${projectSlug}/*`) return true;
+    return environmentSlug !== undefined && entry === `${projectSlug}/${environmentSlug}`;
+  });
+}
+
+/** Project routes: 401 → 404 project → 403 membership → 403 scope → 403 flag. */
+export async function projectScope(
+  ctx: EngineContext,
+  actor: Actor | null | undefined,
+  projectSlug: unknown,
+  permission?: Permission,
+): Promise<ProjectScope> {
+  const user = await requireUser(ctx, actor);
+  const project = typeof projectSlug === 'string' ? await ctx.storage.projects.getProjectBySlug(projectSlug) : null;
+  if (!project) throw notFound.project();
+  const workspace = await ctx.storage.workspaces.getWorkspaceById(project.workspaceId);
+  if (!workspace || !workspace.isActive) throw notFound.project();
+  const member = await ctx.access.membership({ userId: user.id }, workspace.id);
+  if (!member || !coversScope(member, project.slug)) throw forbidden.project();
+  if (permission && !(await ctx.access.can(member, permission))) throw forbidden.permission(permission);
+  return { user, workspace, member, project };
+}
+
+export interface EnvironmentScope extends ProjectScope {
+  readonly environment: Environment;
+}
+
+/** Environment routes: 401 → 404 project → 403 membership → 403 env scope → 404 environment → 403 flag. */
+export async function environmentScope(
+  ctx: EngineContext,
+  actor: Actor | null | undefined,
+  input: { readonly projectSlug?: unknown; readonly environmentSlug?: unknown },
+  permission: Permission,
+): Promise<EnvironmentScope> {
+  const user = await requireUser(ctx, actor);
+  const project = typeof input.projectSlug === 'string' ? await ctx.storage.projects.getProjectBySlug(input.projectSlug) : null;
+  if (!project) throw notFound.project();
+  const workspace = await ctx.storage.workspaces.getWorkspaceById(project.workspaceId);
+  if (!workspace || !workspace.isActive) throw notFound.project();
+  const member = await ctx.access.membership({ userId: user.id }, workspace.id);
+  if (!member) throw forbidden.project();
+  const envSlug = typeof input.environmentSlug === 'string' ? input.environmentSlug : '';
+  if (!coversScope(member, project.slug, envSlug)) throw forbidden.environment();
+  const environment = envSlug === '' ? null : await ctx.storage.environments.getEnvironmentBySlug(project.id, envSlug);
+  if (!environment) throw notFound.environment();
+  if (!(await ctx.access.can(member, permission))) throw forbidden.permission(permission);
+  return { user, workspace, member, project, environment };
+}

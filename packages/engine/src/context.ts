@@ -1,0 +1,56 @@
+import type { AccessControl, PlanLimits } from './ports/access.js';
+import type { AwsConnector, AwsCredentials, AzureConnector, GcpConnector } from './ports/cloud.js';
+import type { DnsProvider, DnsResolver } from './ports/dns.js';
+import type { Clock, Logger, Random } from './ports/runtime.js';
+import type { SecretBox } from './ports/secret-box.js';
+import type { Storage } from './ports/storage.js';
+import type { RetryPolicy } from './retry/index.js';
+import type { CloudConnection } from './domain/records.js';
+
+/** Engine settings with their documented defaults applied (SPEC §8). */
+export interface EngineConfig {
+  /** Public base URL without trailing slash; the OIDC issuer is `${publicUrl}/api`. */
+  readonly publicUrl: string;
+  readonly aws: {
+    /** Platform account trusted by customer roles; discovered via GetCallerIdentity when absent. */
+    readonly accountId?: string;
+    readonly roleName: string;
+    /** Where the CloudFormation template is hosted; default `${publicUrl}/api/cloud-connections/templates/aws.yaml`. */
+    readonly templateUrl?: string;
+  };
+  readonly azure: { readonly tokenTtlSeconds: number; /** Callback retry window for replication (SPEC §4.4). */ readonly callbackRetryMs: number; readonly callbackRetryIntervalMs: number };
+  readonly dns: { readonly zoneLockTimeoutMs: number };
+  readonly retry: RetryPolicy;
+}
+
+/** Provider implementations; each is optional so a host wires only what it uses. */
+export interface EngineProviders {
+  readonly aws?: AwsConnector;
+  readonly gcp?: GcpConnector;
+  readonly azure?: AzureConnector;
+  readonly dns?: { readonly route53?: DnsProvider; readonly cloudflare?: DnsProvider };
+  readonly resolver?: DnsResolver;
+}
+
+/**
+ * Assumed-role credentials per AWS connection, cached in process until 5 minutes before expiry,
+ * refreshed single-flight, dropped on complete, delete and unlink (SPEC §4.1).
+ */
+export interface AwsSessionCache {
+  credentialsFor(connection: CloudConnection, options?: { signal?: AbortSignal }): Promise<AwsCredentials>;
+  drop(connectionId: number): void;
+}
+
+/** What every service receives from the composition root. */
+export interface EngineContext {
+  readonly storage: Storage;
+  readonly access: AccessControl;
+  readonly limits: PlanLimits;
+  readonly secrets: SecretBox;
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly logger: Logger;
+  readonly config: EngineConfig;
+  readonly providers: EngineProviders;
+  readonly awsSessions: AwsSessionCache;
+}

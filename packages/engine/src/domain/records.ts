@@ -1,0 +1,175 @@
+import type { CloudProviderName, PlanRestrictions, PlanSlug } from './plans.js';
+import type { PermissionSet, RoleCode } from './permissions.js';
+
+/**
+ * Rows as the engine sees them (camelCase, `Date` timestamps, parsed JSON). Storage maps its
+ * columns (SPEC §7) to these; sealed secrets stay opaque strings here.
+ */
+
+export interface User {
+  readonly id: number;
+  readonly email: string;
+  readonly name: string | null;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
+export interface Plan {
+  readonly id: number;
+  readonly slug: PlanSlug | string;
+  readonly name: string;
+  readonly description: string | null;
+  readonly price: number;
+  readonly pricePeriod: 'month' | 'year';
+  readonly restrictions: PlanRestrictions;
+  readonly isActive: boolean;
+}
+
+export interface Role {
+  readonly id: number;
+  readonly code: RoleCode;
+  readonly name: string;
+  readonly description: string;
+  readonly permissions: PermissionSet;
+  readonly isSystemRole: boolean;
+  readonly isActive: boolean;
+  readonly displayOrder: number;
+}
+
+export interface Workspace {
+  readonly id: number;
+  readonly name: string;
+  readonly slug: string;
+  readonly description: string | null;
+  readonly planId: number;
+  readonly isActive: boolean;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+  readonly deletedAt: Date | null;
+}
+
+/** `projectPermissions`: `"*"`, `null` (= all) or `"<project>/<env>"` / `"<project>/*"` entries (SPEC §2.7). */
+export interface MemberPermissions {
+  readonly projectPermissions: '*' | readonly string[] | null;
+}
+
+export interface Member {
+  readonly id: number;
+  readonly workspaceId: number;
+  readonly userId: number;
+  readonly role: RoleCode;
+  readonly permissions: MemberPermissions | null;
+  readonly isActive: boolean;
+  readonly joinedAt: Date;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+  readonly user: { readonly id: number; readonly name: string | null; readonly email: string };
+}
+
+export interface Project {
+  readonly id: number;
+  readonly workspaceId: number;
+  readonly userId: number;
+  readonly name: string;
+  readonly slug: string;
+  readonly description: string | null;
+  readonly isDefault: boolean;
+  readonly isActive: boolean;
+  readonly connectedCloudId: number | null;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+  readonly deletedAt: Date | null;
+}
+
+export interface Environment {
+  readonly id: number;
+  readonly projectId: number;
+  readonly name: string;
+  readonly slug: string;
+  readonly description: string | null;
+  readonly isDefault: boolean;
+  readonly isActive: boolean;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+  readonly deletedAt: Date | null;
+}
+
+export const CONNECTION_STATUSES = ['pending', 'connected', 'failed', 'disconnected'] as const;
+export type ConnectionStatus = (typeof CONNECTION_STATUSES)[number];
+
+export interface CloudConnection {
+  readonly id: number;
+  readonly workspaceId: number;
+  readonly provider: CloudProviderName;
+  readonly createdBy: number;
+  readonly accountId: string | null;
+  readonly accountName: string | null;
+  readonly region: string;
+  readonly roleArn: string | null;
+  readonly externalId: string | null;
+  readonly stackName: string | null;
+  readonly status: ConnectionStatus;
+  readonly connectedAt: Date | null;
+  readonly failureReason: string | null;
+  /** Sealed by SecretBox; never leaves the engine. */
+  readonly secretData: string | null;
+  readonly setupTokenHash: string | null;
+  readonly setupTokenExpiresAt: Date | null;
+  readonly setupTokenUsedAt: Date | null;
+  readonly isActive: boolean;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+  readonly deletedAt: Date | null;
+}
+
+export interface Resource {
+  readonly id: number;
+  readonly workspaceId: number;
+  readonly projectId: number;
+  readonly environmentId: number;
+  readonly cloudConnectionId: number | null;
+  readonly resourceType: string;
+  /** The provider's id (Route 53 hosted zone id, Cloudflare zone id). */
+  readonly resourceId: string | null;
+  readonly name: string;
+  readonly region: string | null;
+  readonly status: string;
+  readonly domainName: string | null;
+  readonly metadata: Readonly<Record<string, unknown>>;
+  /** Sealed by SecretBox; never leaves the engine. */
+  readonly secretData: string | null;
+  readonly positionX: number | null;
+  readonly positionY: number | null;
+  readonly createdBy: number;
+  readonly isActive: boolean;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+  readonly deletedAt: Date | null;
+}
+
+/** The stored copy of one record set of a zone (SPEC §5.5). */
+export interface StoredRecordSet {
+  /** FQDN with trailing dot, lower-case. */
+  readonly name: string;
+  readonly type: string;
+  readonly ttl: number | null;
+  /** Wire forms (SPEC §6.4). */
+  readonly values: readonly string[];
+  /** True when this product created the record set. */
+  readonly managed: boolean;
+  /** Cloudflare record ids, one per value; null on Route 53. */
+  readonly providerIds: readonly string[] | null;
+}
+
+export interface OidcSigningKey {
+  readonly id: number;
+  readonly kid: string;
+  readonly alg: 'RS256';
+  readonly publicJwk: Readonly<Record<string, unknown>>;
+  /** Sealed PKCS#8 PEM. */
+  readonly privateKey: string;
+  readonly signingFrom: Date;
+  readonly signingUntil: Date | null;
+  readonly publishedUntil: Date | null;
+  readonly createdAt: Date;
+}

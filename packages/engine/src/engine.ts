@@ -1,0 +1,103 @@
+import { createMembersAccessControl, createPlanTableLimits } from './access/index.js';
+import { createAdminServices, createOperatorServices } from './admin/index.js';
+import { createAwsSessionCache, createConnectionServices } from './connections/index.js';
+import type { EngineConfig, EngineContext, EngineProviders } from './context.js';
+import { createDnsServices } from './dns/index.js';
+import type { AccessControl, PlanLimits } from './ports/access.js';
+import type { Clock, Logger, Random } from './ports/runtime.js';
+import type { SecretBox } from './ports/secret-box.js';
+import type { Storage } from './ports/storage.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry/index.js';
+import { silentLogger, systemClock, systemRandom } from './runtime/index.js';
+
+export interface EngineOptions {
+  readonly storage: Storage;
+  readonly secrets: SecretBox;
+  /** Public base URL (`CLOUDLINK_PUBLIC_URL`); the OIDC issuer is `${publicUrl}/api`. */
+  readonly publicUrl: string;
+  readonly providers?: EngineProviders;
+  /** Default: the members table with the six system roles. */
+  readonly access?: AccessControl;
+  /** Default: the plans table. */
+  readonly limits?: PlanLimits;
+  readonly clock?: Clock;
+  readonly random?: Random;
+  readonly logger?: Logger;
+  readonly aws?: Partial<EngineConfig['aws']>;
+  readonly azure?: Partial<EngineConfig['azure']>;
+  readonly dns?: Partial<EngineConfig['dns']>;
+  readonly retry?: RetryPolicy;
+}
+
+const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+const ACCOUNT_ID = /^\d{12}$/;
+
+/** Check every option up front and report all problems at once. */
+function checkOptions(options: EngineOptions): void {
+  const problems: string[] = [];
+  if (!options?.storage) problems.push('storage is required');
+  if (!options?.secrets) problems.push('secrets (a SecretBox) is required');
+  try {
+    const url = new URL(options?.publicUrl ?? '');
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') problems.push('publicUrl must be an http(s) URL');
+  } catch {
+    problems.push('publicUrl must be an absolute http(s) URL');
+  }
+  if (options?.aws?.roleName !== undefined && !ROLE_NAME.test(options.aws.roleName)) problems.push('aws.roleName must match ^[\\w+=,.@-]{1,64}$');
+  if (options?.aws?.accountId !== undefined && !ACCOUNT_ID.test(options.aws.accountId)) problems.push('aws.accountId must be 12 digits');
+  if (problems.length > 0) throw new TypeError(`createEngine: ${problems.join('; ')}`);
+}
+
+/**
+ * The composition root: builds every service over the given ports. The engine keeps no state that
+ * another instance would need (only caches of temporary credentials), so many engines may share
+ * one Postgres database.
+ */
+export function createEngine(options: EngineOptions) {
+  checkOptions(options);
+  const { storage } = options;
+  const config: EngineConfig = {
+    publicUrl: options.publicUrl.replace(/\/+$/, ''),
+    aws: { roleName: 'GatewaysAppDeployRole', ...options.aws },
+    azure: { tokenTtlSeconds: 3600, callbackRetryMs: 60_000, callbackRetryIntervalMs: 5_000, ...options.azure },
+    dns: { zoneLockTimeoutMs: 30_000, ...options.dns },
+    retry: options.retry ?? DEFAULT_RETRY_POLICY,
+  };
+  const base = {
+    storage,
+    access: options.access ?? createMembersAccessControl(storage),
+    limits: options.limits ?? createPlanTableLimits(storage),
+    secrets: options.secrets,
+    clock: options.clock ?? systemClock,
+    random: options.random ?? systemRandom,
+    logger: options.logger ?? silentLogger,
+    config,
+    providers: options.providers ?? {},
+  };
+  const ctx: EngineContext = { ...base, awsSessions: createAwsSessionCache(base) };
+  const connections = createConnectionServices(ctx);
+  const dnsServices = createDnsServices(ctx);
+  const admin = createAdminServices(ctx);
+  let closed = false;
+  return {
+    ...admin,
+    ...connections,
+    ...dnsServices,
+    /** Operator commands (CLI): seed, re-encryption, OIDC key rotation. No access checks. */
+    operator: createOperatorServices(ctx),
+    /** Database reachable and migrated (for `/readyz`). */
+    health: () => storage.health(),
+    /** Close the storage. Idempotent. */
+    async close(): Promise<void> {
+      if (closed) return;
+      closed = true;
+      await storage.close();
+    },
+    async [Symbol.asyncDispose](): Promise<void> {
+      await this.close();
+    },
+  };
+}
+
+/** The engine's public surface; adapters derive their types from it. */
+export type Engine = ReturnType<typeof createEngine>;

@@ -1,0 +1,143 @@
+import { EngineError, type EngineErrorOptions, type ValidationIssue } from './engine-error.js';
+
+/**
+ * Factories for every documented error (SPEC §1.5), so each `error` string and message is written
+ * once. Services throw these; adapters never build error bodies of their own.
+ */
+
+/** 400 `Validation failed`; `message` repeats the first issue as `<path>: <problem>`. */
+export function validationFailed(issues: readonly ValidationIssue[]): EngineError {
+  const first = issues[0] ?? { path: 'body', message: 'invalid' };
+  return new EngineError('VALIDATION', 'Validation failed', `${first.path}: ${first.message}`, { details: issues });
+}
+
+/** Shorthand for a single-issue validation failure. */
+export function invalidField(path: string, problem: string): EngineError {
+  return validationFailed([{ path, message: problem }]);
+}
+
+export const invalidId = {
+  dnsZone: () => new EngineError('VALIDATION', 'Invalid DNS zone ID', 'DNS zone ID must be a positive integer'),
+  resource: () => new EngineError('VALIDATION', 'Invalid resource ID', 'Resource ID must be a positive integer'),
+  connection: () => new EngineError('VALIDATION', 'Invalid connection ID', 'Connection ID must be a positive integer'),
+};
+
+export const notFound = {
+  workspace: () => new EngineError('NOT_FOUND', 'Workspace not found', 'The specified workspace does not exist'),
+  project: () => new EngineError('NOT_FOUND', 'Project not found', 'The specified project does not exist'),
+  environment: () => new EngineError('NOT_FOUND', 'Environment not found', 'The specified environment does not exist'),
+  connection: () => new EngineError('NOT_FOUND', 'Cloud connection not found', 'The specified cloud connection does not exist'),
+  dnsZone: () => new EngineError('NOT_FOUND', 'DNS zone not found', 'The specified DNS zone does not exist'),
+  resource: () => new EngineError('NOT_FOUND', 'Resource not found', 'The specified resource does not exist'),
+  dnsRecord: (type: string, fqdn: string) =>
+    new EngineError('NOT_FOUND', 'DNS record not found', `No ${type} record ${fqdn} with exactly these values exists in this zone`),
+  cloudflareZone: (domain: string) =>
+    new EngineError('NOT_FOUND', 'Cloudflare zone not found', `No Cloudflare zone named ${domain} is visible to this token`),
+  user: () => new EngineError('NOT_FOUND', 'User not found', 'No user with this email exists'),
+  member: () => new EngineError('NOT_FOUND', 'Member not found', 'The specified member does not exist'),
+};
+
+export const forbidden = {
+  workspace: () => new EngineError('FORBIDDEN', 'Forbidden', 'You do not have access to this workspace'),
+  project: () => new EngineError('FORBIDDEN', 'Forbidden', 'You do not have access to this project'),
+  environment: () => new EngineError('FORBIDDEN', 'Forbidden', 'You do not have access to this environment'),
+  permission: (flag: string) =>
+    new EngineError('FORBIDDEN', 'Forbidden', `You do not have permission to perform this action (requires ${flag})`),
+  ownerRole: () => new EngineError('FORBIDDEN', 'Forbidden', 'Only an owner can grant or remove the owner role'),
+};
+
+export const unauthenticated = () =>
+  new EngineError('UNAUTHENTICATED', 'Unauthorized', 'Missing or invalid authentication token');
+
+export const precondition = {
+  noCloudConnection: () =>
+    new EngineError('PRECONDITION', 'No cloud connection', 'Project does not have a cloud connection. Please connect a cloud provider first.'),
+  connectionNotActive: () =>
+    new EngineError('PRECONDITION', 'Cloud connection not active', 'The cloud connection for this project is not active or not connected'),
+  dnsProviderRequired: () =>
+    new EngineError('PRECONDITION', 'DNS provider required', 'Provide cloudflareApiToken or link an AWS cloud connection to the project'),
+  syncNotSupported: (type: string) =>
+    new EngineError('PRECONDITION', 'Sync not supported', `Resource type "${type}" does not support syncing`),
+  accountNameRequired: () =>
+    new EngineError('PRECONDITION', 'Account name required', 'Set accountName on the connection (PATCH) before running the setup command'),
+  lastOwner: () => new EngineError('PRECONDITION', 'Cannot remove last owner', 'A workspace must keep at least one owner'),
+  invalidCloudflareToken: (code: string | number, message: string) =>
+    new EngineError('PRECONDITION', 'Invalid Cloudflare token', `Cloudflare token verification failed: ${code}: ${message}`),
+};
+
+export const invalidSetupToken = () => new EngineError('INVALID_TOKEN', 'Invalid token', 'Invalid or expired setup token');
+
+/** 400 `Connection test failed`; `data` is the connection as stored after the failure. */
+export const connectionTestFailed = (message: string, data: unknown) =>
+  new EngineError('CONNECTION_TEST_FAILED', 'Connection test failed', message, { data });
+
+export const conflict = {
+  duplicateAccountName: (name: string) =>
+    new EngineError('CONFLICT', 'Duplicate account name', `A cloud connection named "${name}" already exists in this workspace`),
+  cannotDeleteConnection: (projectNames: readonly string[]) =>
+    new EngineError(
+      'CONFLICT',
+      'Cannot delete connection',
+      `All projects using this cloud connection must have zero active resources before deletion. The following project(s) still have active resources: ${projectNames.join(', ')}. Delete or disconnect all resources in those projects first, then try again.`,
+    ),
+  cannotDisconnectCloud: () =>
+    new EngineError(
+      'CONFLICT',
+      'Cannot disconnect cloud',
+      'The project still has active resources. Delete all resources in this project first, then try again.',
+    ),
+  dnsZoneExists: (domain: string) =>
+    new EngineError('CONFLICT', 'DNS zone already exists', `A DNS zone for ${domain} already exists in this environment`),
+  connectionAlreadyCompleted: (id: number) =>
+    new EngineError('CONFLICT', 'Connection already completed', `Cloud connection ${id} is already connected`),
+  memberExists: () => new EngineError('CONFLICT', 'Member already exists', 'This user is already a member of the workspace'),
+};
+
+/** Plan limit keys with the noun and tail of their message (SPEC §2.3). */
+export const PLAN_LIMIT_WORDING = {
+  max_projects: ['projects', 'create more projects.'],
+  max_environments_per_project: ['environments per project', 'create more environments.'],
+  max_resources: ['resources', 'create more resources.'],
+  max_resources_per_project: ['resources per project', 'create more resources.'],
+  max_cloud_connections: ['cloud connections', 'create more cloud connections.'],
+  max_workspace_members: ['workspace members', 'add more members.'],
+} as const;
+export type PlanLimitKey = keyof typeof PLAN_LIMIT_WORDING;
+
+export const planLimitExceeded = (key: PlanLimitKey, currentValue: number, limit: number) => {
+  const [noun, tail] = PLAN_LIMIT_WORDING[key];
+  return new EngineError(
+    'PLAN_LIMIT',
+    'Plan limit exceeded',
+    `You have reached the maximum number of ${noun} (${limit}) for your plan. Please upgrade to ${tail}`,
+    { currentValue, limit, upgradeRequired: true },
+  );
+};
+
+export const payloadTooLarge = () => new EngineError('PAYLOAD_TOO_LARGE', 'Payload too large', 'Request body exceeds 5 MB');
+
+export const internalError = (cause?: unknown) =>
+  new EngineError('INTERNAL', 'Internal server error', 'An unexpected error occurred', { cause });
+
+export const routeNotFound = (method: string, path: string) =>
+  new EngineError('NOT_FOUND', 'Not found', `Route ${method} ${path} not found`);
+
+/**
+ * A provider call failed. `error` is the operation's documented string (e.g. `Failed to create DNS
+ * record`, or `Provider unavailable` for connection tests); the message names the call:
+ * `<Call> failed: <provider code>: <provider message>`. Throttling beyond the retry budget → 503
+ * with `retryAfter`; everything else → 502.
+ */
+export function providerError(
+  error: string,
+  message: string,
+  options: EngineErrorOptions & { readonly throttled?: boolean } = {},
+): EngineError {
+  const { throttled, ...rest } = options;
+  if (throttled) return new EngineError('PROVIDER_UNAVAILABLE', error, message, { retryAfter: 5, ...rest });
+  return new EngineError('PROVIDER_FAILURE', error, message, rest);
+}
+
+/** 503 `Provider unavailable` for a provider that is not configured (e.g. no AWS platform account). */
+export const providerNotConfigured = (message: string) =>
+  new EngineError('PROVIDER_UNAVAILABLE', 'Provider unavailable', message);

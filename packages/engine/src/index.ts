@@ -1,0 +1,14 @@
+/**
+ * @module @cloudlink/engine — the framework-agnostic core: domain, services, ports, errors.
+ * No SDK, no SQL driver, no HTTP framework.
+ */
+export { createEngine } from './engine.js';
+export type { Engine, EngineOptions } from './engine.js';
+export type { EngineConfig, EngineContext, EngineProviders, AwsSessionCache } from './context.js';
+export * from './errors/index.js';
+export * from './domain/index.js';
+export * from './ports/index.js';
+export * from './retry/index.js';
+export * from './validation/index.js';
+export * from './access/index.js';
+export * from './runtime/index.js';

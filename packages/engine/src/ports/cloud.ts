@@ -1,0 +1,56 @@
+/**
+ * Cloud connectors: the calls that test a customer's connection (SPEC §4). Each throws
+ * `ProviderCallError` naming the step (`AssumeRole`, `STS token exchange`, `Entra ID token request`, …)
+ * with a `kind` that tells a verdict (`refused`) from an outage. Implementations: `@cloudlink/providers`
+ * (real SDKs) and `@cloudlink/engine/testing` (in-memory stand-ins for tests and sandbox mode).
+ * Every call accepts `signal` and honours the configured timeout; none follows redirects.
+ */
+
+export interface AwsCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken?: string;
+  readonly expiration?: Date;
+}
+
+export interface AwsConnector {
+  /** STS AssumeRole with the platform credentials. Without `externalId` for the negative test. Call name: `AssumeRole`. */
+  assumeRole(
+    input: { roleArn: string; externalId?: string; sessionName: string; durationSeconds?: number },
+    options?: { signal?: AbortSignal },
+  ): Promise<AwsCredentials>;
+  /** STS GetCallerIdentity, with the given credentials or, when omitted, the platform's own. Call name: `GetCallerIdentity`. */
+  getCallerIdentity(credentials?: AwsCredentials, options?: { signal?: AbortSignal }): Promise<{ account: string; arn: string }>;
+}
+
+export interface GcpWifTestInput {
+  /** `//iam.googleapis.com/projects/<num>/locations/global/workloadIdentityPools/<pool>/providers/<provider>` */
+  readonly audience: string;
+  /** Mints the subject token (a JWT from our OIDC issuer); called at most once per test. */
+  readonly subjectToken: () => Promise<string>;
+  readonly serviceAccountEmail: string;
+  readonly projectId: string;
+}
+
+export interface GcpConnector {
+  /**
+   * STS token exchange → generateAccessToken → projects.get. Returns what projects.get reported;
+   * the engine compares the number. Call names: `STS token exchange`, `generateAccessToken`, `projects.get`.
+   */
+  testWorkloadIdentity(input: GcpWifTestInput, options?: { signal?: AbortSignal }): Promise<{ projectId: string; projectNumber: string }>;
+}
+
+export interface AzureCredentials {
+  readonly tenantId: string;
+  readonly subscriptionId: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+}
+
+export interface AzureConnector {
+  /**
+   * Client-credentials token from Entra ID, then GET the subscription on ARM. Call names:
+   * `Entra ID token request`, `subscriptions.get`.
+   */
+  getSubscription(input: AzureCredentials, options?: { signal?: AbortSignal }): Promise<{ subscriptionId: string; displayName?: string }>;
+}

@@ -1,0 +1,110 @@
+import type { AwsCredentials } from './cloud.js';
+
+/** Record types that can be written through the API (SPEC §6.1); NS and SOA are listed only. */
+export const WRITABLE_RECORD_TYPES = ['A', 'AAAA', 'CNAME', 'MX', 'TXT', 'SRV', 'PTR', 'CAA'] as const;
+export type WritableRecordType = (typeof WRITABLE_RECORD_TYPES)[number];
+
+/** Route 53 alias target, listed but never written here (SPEC §6.6/6.7). */
+export interface AliasTarget {
+  readonly hostedZoneId: string;
+  readonly dnsName: string;
+  readonly evaluateTargetHealth: boolean;
+}
+
+/**
+ * One record set in the canonical form shared by every provider (SPEC §6.3–6.5): `name` is the
+ * lower-case FQDN with a trailing dot (`*` shown as `*`, never `\052`), `values` are wire forms
+ * (`10 mail.example.com.`, `"v=spf1 -all"`, …). Provider implementations translate to and from this.
+ */
+export interface RecordSet {
+  readonly name: string;
+  readonly type: string;
+  /** null for Route 53 alias sets. On Cloudflare `1` means automatic. */
+  readonly ttl: number | null;
+  readonly values: readonly string[];
+  readonly alias?: AliasTarget;
+  /** Weighted/latency/geo/failover/multivalue sets: listed, never changed here. */
+  readonly routingPolicy?: boolean;
+  /** Provider record ids (Cloudflare: one per value, same order); absent on Route 53. */
+  readonly providerIds?: readonly string[];
+}
+
+/** One change of a batch. UPSERT replaces the whole record set; DELETE must match it exactly. */
+export interface RecordChange {
+  readonly action: 'UPSERT' | 'DELETE';
+  readonly recordSet: RecordSet;
+}
+
+/** Outcome of one change: the provider batch it went out in. */
+export interface ChangeOutcome {
+  /** Route 53 `ChangeInfo.Id` without `/change/`; null on Cloudflare. */
+  readonly changeId: string | null;
+  /** Route 53 status as returned (`PENDING`); Cloudflare `INSYNC`. */
+  readonly status: string;
+  /** The record set as the provider now holds it (Cloudflare: with its record ids); null after a DELETE. */
+  readonly recordSet: RecordSet | null;
+}
+
+export interface ZoneInfo {
+  /** Route 53 id without `/hostedzone/`, or the Cloudflare zone id. */
+  readonly hostedZoneId: string;
+  /** Lower-case, no trailing dot. */
+  readonly domainName: string;
+  readonly nameServers: readonly string[];
+}
+
+/** What a zone is reached with: the linked AWS connection's assumed-role credentials, or a Cloudflare token. */
+export type DnsAuth =
+  | { readonly provider: 'route53'; readonly credentials: AwsCredentials }
+  | { readonly provider: 'cloudflare'; readonly apiToken: string };
+
+export interface DnsProviderCapabilities {
+  readonly recordTypes: readonly WritableRecordType[];
+  /** Whether a CNAME may sit at the zone apex (Cloudflare flattens it; Route 53 refuses). */
+  readonly apexCname: boolean;
+  /** Route 53 creates hosted zones; Cloudflare only imports existing ones. */
+  readonly createsZones: boolean;
+}
+
+/**
+ * A DNS provider (SPEC §5–6), bound to credentials by `session(auth)`. Every method throws
+ * `ProviderCallError` naming the provider call (`CreateHostedZone`, `ChangeResourceRecordSets`,
+ * `GET /zones`, …); retries on throttling/transient failures (SPEC §4.1) happen inside.
+ */
+export interface DnsProvider {
+  readonly id: 'route53' | 'cloudflare';
+  readonly capabilities: DnsProviderCapabilities;
+  session(auth: DnsAuth): DnsSession;
+}
+
+export interface DnsSession {
+  /**
+   * Route 53: CreateHostedZone (idempotent by `callerReference`: a resend after a timeout finds the
+   * zone it created). Cloudflare: verify the token (`unauthorized` when refused), then find the zone
+   * by exact name (`not-found` when none) — import only, never creates.
+   */
+  createOrImportZone(input: { domainName: string; callerReference: string; comment?: string }, options?: { signal?: AbortSignal }): Promise<ZoneInfo>;
+  /** The zone as the provider holds it, or null when it is gone. */
+  getZone(hostedZoneId: string, options?: { signal?: AbortSignal }): Promise<ZoneInfo | null>;
+  /**
+   * Every record set of the zone (NS and SOA included), in Route 53 order: by name with labels
+   * reversed, then type. Streams page by page; holds at most one provider page.
+   */
+  listRecordSets(zone: ZoneInfo, options?: { signal?: AbortSignal; pageSize?: number }): AsyncIterable<RecordSet>;
+  /** The record set with exactly this name and type, or null (a targeted read). */
+  getRecordSet(zone: ZoneInfo, name: string, type: string, options?: { signal?: AbortSignal }): Promise<RecordSet | null>;
+  /**
+   * Apply changes in request order, in as few provider calls as its limits allow, one batch at a
+   * time. Returns one outcome per change. When batch k fails, earlier batches stay applied, later
+   * ones are not sent, and the thrown ProviderCallError carries `progress`.
+   */
+  applyChanges(zone: ZoneInfo, changes: readonly RecordChange[], options?: { signal?: AbortSignal }): Promise<ChangeOutcome[]>;
+  /** Delete the hosted zone (Route 53, must be empty but for apex NS/SOA). Gone already counts as done. */
+  deleteZone(zone: ZoneInfo, options?: { signal?: AbortSignal }): Promise<void>;
+}
+
+/** TXT lookups for sync's `_gateways_app` check (SPEC §5.6). */
+export interface DnsResolver {
+  /** The TXT records of `name`, each as its list of strings; [] for NXDOMAIN, no data, SERVFAIL or timeout. */
+  resolveTxt(name: string, options?: { signal?: AbortSignal }): Promise<string[][]>;
+}

@@ -1,0 +1,68 @@
+/**
+ * How a provider call failed, decided by the provider implementation (it alone knows the codes):
+ * - `refused`: the customer's setup says no (AccessDenied, invalid_grant, invalid_client, ARM 403, …) → a test verdict `failed`;
+ * - `invalid-input`: the provider rejected our request as bad input (Route 53 InvalidChangeBatch, Cloudflare 400) → 400;
+ * - `unauthorized`: a stored/passed provider token is not accepted (Cloudflare 401/403);
+ * - `not-found`: the addressed object does not exist (NoSuchHostedZone, Cloudflare 404);
+ * - `conflict`: the object already exists (HostedZoneAlreadyExists);
+ * - `throttled`: rate limited (Throttling, PriorRequestNotComplete, 429) — retryable;
+ * - `transient`: network, timeout, 5xx — retryable when the call is safe to resend;
+ * - `platform`: our own platform credentials were rejected or are missing → no verdict.
+ */
+export type ProviderFailureKind =
+  | 'refused'
+  | 'invalid-input'
+  | 'unauthorized'
+  | 'not-found'
+  | 'conflict'
+  | 'throttled'
+  | 'transient'
+  | 'platform';
+
+const BRAND = Symbol.for('@cloudlink/engine:provider-call-error');
+
+/**
+ * A failed provider call. `message` is always `<call> failed: <code>: <provider message>`
+ * (provider text truncated to 500 characters, never containing secrets).
+ */
+export class ProviderCallError extends Error {
+  override readonly name = 'ProviderCallError';
+  readonly [BRAND] = true;
+  readonly provider: string;
+  readonly call: string;
+  readonly providerCode: string;
+  readonly providerMessage: string;
+  readonly kind: ProviderFailureKind;
+  readonly status?: number;
+  /** Seconds, from a provider `Retry-After`. */
+  readonly retryAfter?: number;
+  /** For a batch write that failed part-way: how many changes (in request order) were applied. */
+  readonly progress?: { readonly appliedChanges: number; readonly totalChanges: number };
+
+  constructor(input: {
+    provider: string;
+    call: string;
+    code: string;
+    message: string;
+    kind: ProviderFailureKind;
+    status?: number;
+    retryAfter?: number;
+    progress?: { appliedChanges: number; totalChanges: number };
+    cause?: unknown;
+  }) {
+    const text = input.message.length > 500 ? `${input.message.slice(0, 497)}...` : input.message;
+    super(`${input.call} failed: ${input.code}: ${text}`, input.cause === undefined ? undefined : { cause: input.cause });
+    this.provider = input.provider;
+    this.call = input.call;
+    this.providerCode = input.code;
+    this.providerMessage = text;
+    this.kind = input.kind;
+    if (input.status !== undefined) this.status = input.status;
+    if (input.retryAfter !== undefined) this.retryAfter = input.retryAfter;
+    if (input.progress !== undefined) this.progress = input.progress;
+  }
+}
+
+export function isProviderCallError(e: unknown): e is ProviderCallError {
+  return typeof e === 'object' && e !== null && (e as Record<symbol, unknown>)[BRAND] === true;
+}

@@ -1,0 +1,30 @@
+/** Time, randomness and logging: injected so tests are deterministic. The engine never calls `Date.now()`. */
+
+export interface Clock {
+  now(): Date;
+  /** Resolve after `ms`, or reject with the signal's reason. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+export interface Random {
+  /** `n` cryptographically random bytes. */
+  bytes(n: number): Uint8Array;
+  /** A random number in [0, 1): backoff jitter only. */
+  fraction(): number;
+  /** RFC 4122 v4 UUID. */
+  uuid(): string;
+}
+
+/** Structured logger; pino-compatible (`logger.info({ obj }, 'msg')`). Never pass secrets. */
+export interface Logger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+/** An authenticated caller; `userId` must be an existing user (else 401). */
+export interface Actor {
+  readonly userId: number;
+  readonly email?: string;
+}

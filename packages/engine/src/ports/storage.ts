@@ -1,0 +1,313 @@
+import type {
+  CloudConnection,
+  ConnectionStatus,
+  Environment,
+  Member,
+  MemberPermissions,
+  OidcSigningKey,
+  Plan,
+  Project,
+  Resource,
+  Role,
+  StoredRecordSet,
+  User,
+  Workspace,
+} from '../domain/records.js';
+import type { CloudProviderName } from '../domain/plans.js';
+import type { RoleCode } from '../domain/permissions.js';
+
+/**
+ * The storage port. Repositories are grouped by aggregate; every method that writes takes `now`
+ * from the engine's clock (storage never reads the time). Missing rows are `null`/`[]`; the only
+ * errors storage throws on purpose are `StorageConflictError` (a unique index said no) and
+ * `ZoneLockTimeoutError`. Lookups that take a scope (`workspaceId`, `projectId`, …) filter by it in
+ * the query, never fetch-then-check. "Active" means `is_active = true`.
+ */
+export interface StorageTx {
+  readonly users: UserRepo;
+  readonly plans: PlanRepo;
+  readonly workspaces: WorkspaceRepo;
+  readonly members: MemberRepo;
+  readonly projects: ProjectRepo;
+  readonly environments: EnvironmentRepo;
+  readonly connections: ConnectionRepo;
+  readonly resources: ResourceRepo;
+  readonly dnsRecords: DnsRecordRepo;
+  readonly oidcKeys: OidcKeyRepo;
+  /**
+   * Serialise plan-limit and link checks of one workspace against the write they guard. Only valid
+   * inside `transaction`. Postgres: `SELECT … FOR UPDATE` on the workspace row; SQLite: a no-op, as
+   * every SQLite transaction is `BEGIN IMMEDIATE` and so already exclusive.
+   */
+  lockWorkspace(workspaceId: number): Promise<void>;
+}
+
+export interface Storage extends StorageTx {
+  /**
+   * Run `fn` in one database transaction: committed when it resolves, rolled back when it throws
+   * (the error is rethrown). Nested calls are not supported; pass `tx` down instead.
+   */
+  transaction<T>(fn: (tx: StorageTx) => Promise<T>): Promise<T>;
+  /**
+   * Run `fn` while holding the exclusive lock of one DNS zone (keyed by its resource id), across
+   * provider calls. Postgres: a session advisory lock shared by every app instance; SQLite/memory:
+   * an in-process mutex. Throws `ZoneLockTimeoutError` after `timeoutMs` of waiting.
+   */
+  withZoneLock<T>(zoneResourceId: number, fn: () => Promise<T>, options: { timeoutMs: number }): Promise<T>;
+  /** Apply pending migrations (idempotent; safe when two processes race on Postgres). */
+  migrate(): Promise<{ applied: string[] }>;
+  /** Whether the database answers and every migration is applied; the reason when not. */
+  health(): Promise<{ ok: true } | { ok: false; reason: string }>;
+  /** Release connections. Calls after `close` fail. */
+  close(): Promise<void>;
+}
+
+export interface UserRepo {
+  /** Insert; `email` is stored lower-case. Duplicate email → StorageConflictError('users.email'). */
+  createUser(input: { email: string; name: string | null; now: Date }): Promise<User>;
+  getUserById(id: number): Promise<User | null>;
+  /** Case-insensitive. */
+  getUserByEmail(email: string): Promise<User | null>;
+}
+
+export interface PlanRepo {
+  getPlanById(id: number): Promise<Plan | null>;
+  getPlanBySlug(slug: string): Promise<Plan | null>;
+  /** `id` ascending. */
+  listPlans(): Promise<Plan[]>;
+  listRoles(): Promise<Role[]>;
+}
+
+export interface WorkspaceRepo {
+  /** Duplicate slug → StorageConflictError('workspaces.slug'). */
+  createWorkspace(input: { name: string; slug: string; description: string | null; planId: number; now: Date }): Promise<Workspace>;
+  /** Active workspaces only. */
+  getWorkspaceBySlug(slug: string): Promise<Workspace | null>;
+  getWorkspaceById(id: number): Promise<Workspace | null>;
+  setWorkspacePlan(input: { workspaceId: number; planId: number; now: Date }): Promise<void>;
+}
+
+export interface MemberRepo {
+  /**
+   * Add a member, or reactivate the existing (workspace, user) row with the new role and
+   * `joinedAt = now`. An already active row → StorageConflictError('workspace_members').
+   */
+  addMember(input: { workspaceId: number; userId: number; role: RoleCode; permissions: MemberPermissions | null; now: Date }): Promise<Member>;
+  /** The active membership, or null. */
+  getMember(workspaceId: number, userId: number): Promise<Member | null>;
+  /** Active members, `id` ascending. */
+  listMembers(workspaceId: number): Promise<Member[]>;
+  /** Returns the updated active member, or null when there is none. */
+  setMemberRole(input: { workspaceId: number; userId: number; role: RoleCode; now: Date }): Promise<Member | null>;
+  /** Soft delete; returns false when there was no active member. */
+  removeMember(input: { workspaceId: number; userId: number; now: Date }): Promise<boolean>;
+  countMembers(workspaceId: number, options?: { role?: RoleCode }): Promise<number>;
+}
+
+export interface ProjectRepo {
+  /** Duplicate slug (global, including soft-deleted) → StorageConflictError('projects.slug'). */
+  createProject(input: { workspaceId: number; userId: number; name: string; slug: string; description: string | null; isDefault: boolean; now: Date }): Promise<Project>;
+  /** Active only. */
+  getProjectBySlug(slug: string): Promise<Project | null>;
+  getProjectById(id: number): Promise<Project | null>;
+  /** Whether any project (active or not) has this slug. */
+  projectSlugTaken(slug: string): Promise<boolean>;
+  countProjects(workspaceId: number): Promise<number>;
+  setProjectConnection(input: { projectId: number; connectionId: number | null; now: Date }): Promise<Project>;
+  /** Unlink every project linked to the connection; returns how many. */
+  unlinkConnection(input: { connectionId: number; now: Date }): Promise<number>;
+  /** Active projects linked to the connection that have ≥ 1 active resource, ordered by name. */
+  listProjectsWithActiveResources(connectionId: number): Promise<Project[]>;
+}
+
+export interface EnvironmentRepo {
+  /** Duplicate (project, slug) → StorageConflictError('environments.slug'). */
+  createEnvironment(input: { projectId: number; name: string; slug: string; description: string | null; isDefault: boolean; now: Date }): Promise<Environment>;
+  /** Active only, within the project. */
+  getEnvironmentBySlug(projectId: number, slug: string): Promise<Environment | null>;
+  /** Whether any environment of the project (active or not) has this slug. */
+  environmentSlugTaken(projectId: number, slug: string): Promise<boolean>;
+  /** Active, `id` ascending. */
+  listEnvironments(projectId: number): Promise<Environment[]>;
+  countEnvironments(projectId: number): Promise<number>;
+  /** The highest count of active environments of any one active project of the workspace (0 when none). */
+  maxEnvironmentsPerProject(workspaceId: number): Promise<number>;
+}
+
+export interface ConnectionFilter {
+  /** Omitted = any status. */
+  readonly status?: ConnectionStatus;
+  readonly provider?: CloudProviderName;
+  readonly providerId?: number;
+  /** Default false: active only. */
+  readonly includeInactive?: boolean;
+}
+
+export type ConnectionPatch = Partial<
+  Pick<
+    CloudConnection,
+    | 'accountId'
+    | 'accountName'
+    | 'roleArn'
+    | 'status'
+    | 'connectedAt'
+    | 'failureReason'
+    | 'secretData'
+    | 'setupTokenHash'
+    | 'setupTokenExpiresAt'
+    | 'setupTokenUsedAt'
+  >
+>;
+
+export interface ConnectionRepo {
+  /**
+   * Insert a pending connection. Duplicate active account name →
+   * StorageConflictError('cloud_connections.account_name'); duplicate token hash → ('cloud_connections.setup_token_hash').
+   */
+  createConnection(input: {
+    workspaceId: number;
+    provider: CloudProviderName;
+    createdBy: number;
+    region: string;
+    accountName?: string | null;
+    externalId?: string | null;
+    stackName?: string | null;
+    setupTokenHash?: string | null;
+    setupTokenExpiresAt?: Date | null;
+    now: Date;
+  }): Promise<CloudConnection>;
+  /** Active connection `id` within the workspace, or null. */
+  getConnection(workspaceId: number, id: number): Promise<CloudConnection | null>;
+  /** Any connection by id (active or not); for internal use (credential caches, scripts). */
+  getConnectionById(id: number): Promise<CloudConnection | null>;
+  /** `id` ascending. */
+  listConnections(workspaceId: number, filter: ConnectionFilter): Promise<CloudConnection[]>;
+  /** Counts of active connections per status. */
+  countConnectionsByStatus(workspaceId: number): Promise<Record<ConnectionStatus, number>>;
+  /** Active connections with status `connected`, optionally excluding one id. */
+  countConnected(workspaceId: number, options?: { excludeId?: number }): Promise<number>;
+  /** Duplicate active account name → StorageConflictError('cloud_connections.account_name'). */
+  updateConnection(id: number, patch: ConnectionPatch, now: Date): Promise<CloudConnection>;
+  /** The active connection with this token hash (used or not, expired or not), or null. */
+  getConnectionBySetupTokenHash(hash: string): Promise<CloudConnection | null>;
+  /**
+   * Atomically spend the setup token: sets `setup_token_used_at = now` only where it is unused and
+   * `setup_token_expires_at > now`. True for exactly one of any number of concurrent callers.
+   */
+  claimSetupToken(id: number, now: Date): Promise<boolean>;
+  /** `is_active=false`, `connection_status='disconnected'`, `deleted_at=now`, token invalidated. */
+  softDeleteConnection(id: number, now: Date): Promise<void>;
+}
+
+export interface ResourceFilter {
+  readonly type?: string;
+  readonly region?: string;
+  readonly status?: string;
+}
+
+export type ResourcePatch = Partial<
+  Pick<Resource, 'resourceId' | 'name' | 'region' | 'status' | 'metadata' | 'secretData' | 'positionX' | 'positionY' | 'cloudConnectionId'>
+>;
+
+export interface ResourceRepo {
+  /** Duplicate active dns domain in the environment → StorageConflictError('resources.domain_name'). */
+  createResource(input: {
+    workspaceId: number;
+    projectId: number;
+    environmentId: number;
+    cloudConnectionId: number | null;
+    resourceType: string;
+    resourceId: string | null;
+    name: string;
+    region: string | null;
+    status: string;
+    domainName: string | null;
+    metadata: Record<string, unknown>;
+    secretData: string | null;
+    positionX: number | null;
+    positionY: number | null;
+    createdBy: number;
+    now: Date;
+  }): Promise<Resource>;
+  /** Active resource `id` within the project and environment, or null. */
+  getResource(scope: { projectId: number; environmentId: number }, id: number): Promise<Resource | null>;
+  /** Active resources of the environment, `id` ascending. */
+  listResources(environmentId: number, filter?: ResourceFilter): Promise<Resource[]>;
+  /** Active resources of the environment grouped by `resource_type`. */
+  countResourcesByType(environmentId: number): Promise<Record<string, number>>;
+  /** Active resources of a workspace or a project. */
+  countResources(scope: { workspaceId: number } | { projectId: number }): Promise<number>;
+  /** Whether an active dns resource of the environment has this domain. */
+  dnsDomainTaken(environmentId: number, domainName: string): Promise<boolean>;
+  updateResource(id: number, patch: ResourcePatch, now: Date): Promise<Resource>;
+  /** `is_active=false`, `status='deleted'`, `deleted_at=now`. */
+  softDeleteResource(id: number, now: Date): Promise<void>;
+}
+
+export interface DnsRecordRepo {
+  /** The zone's stored record sets ordered by name, then type. */
+  listRecordSets(zoneResourceId: number): Promise<StoredRecordSet[]>;
+  getRecordSet(zoneResourceId: number, name: string, type: string): Promise<StoredRecordSet | null>;
+  /** Insert or replace the (zone, name, type) record set. */
+  putRecordSets(zoneResourceId: number, sets: readonly StoredRecordSet[], now: Date): Promise<void>;
+  deleteRecordSets(zoneResourceId: number, keys: readonly { name: string; type: string }[]): Promise<void>;
+  /** Replace the whole stored copy (sync); `managed` flags are the caller's to carry over. */
+  replaceRecordSets(zoneResourceId: number, sets: readonly StoredRecordSet[], now: Date): Promise<void>;
+  deleteAllRecordSets(zoneResourceId: number): Promise<void>;
+}
+
+export interface OidcKeyRepo {
+  insertOidcKey(input: Omit<OidcSigningKey, 'id' | 'createdAt'> & { now: Date }): Promise<OidcSigningKey>;
+  /** Every key, `id` ascending. */
+  listOidcKeys(): Promise<OidcSigningKey[]>;
+  updateOidcKey(id: number, patch: Partial<Pick<OidcSigningKey, 'signingUntil' | 'publishedUntil' | 'privateKey'>>): Promise<void>;
+}
+
+/** Every unique constraint storage can report, named `<table>.<column>`. */
+export type UniqueConstraint =
+  | 'users.email'
+  | 'workspaces.slug'
+  | 'workspace_members'
+  | 'projects.slug'
+  | 'environments.slug'
+  | 'cloud_connections.account_name'
+  | 'cloud_connections.setup_token_hash'
+  | 'resources.domain_name'
+  | 'oidc_signing_keys.kid';
+
+const CONFLICT_BRAND = Symbol.for('@cloudlink/engine:storage-conflict');
+const LOCK_BRAND = Symbol.for('@cloudlink/engine:zone-lock-timeout');
+
+/** A unique index refused a write. Only the driver can tell (SQLite `SQLITE_CONSTRAINT_UNIQUE`, Postgres `23505`). */
+export class StorageConflictError extends Error {
+  override readonly name = 'StorageConflictError';
+  readonly [CONFLICT_BRAND] = true;
+  constructor(
+    readonly constraint: UniqueConstraint,
+    options?: ErrorOptions,
+  ) {
+    super(`unique constraint ${constraint} violated`, options);
+  }
+}
+
+export function isStorageConflict(e: unknown, constraint?: UniqueConstraint): e is StorageConflictError {
+  return (
+    typeof e === 'object' &&
+    e !== null &&
+    (e as Record<symbol, unknown>)[CONFLICT_BRAND] === true &&
+    (constraint === undefined || (e as StorageConflictError).constraint === constraint)
+  );
+}
+
+/** Waiting for a zone lock took longer than allowed. */
+export class ZoneLockTimeoutError extends Error {
+  override readonly name = 'ZoneLockTimeoutError';
+  readonly [LOCK_BRAND] = true;
+  constructor(readonly zoneResourceId: number) {
+    super(`timed out waiting for the lock of zone ${zoneResourceId}`);
+  }
+}
+
+export function isZoneLockTimeout(e: unknown): e is ZoneLockTimeoutError {
+  return typeof e === 'object' && e !== null && (e as Record<symbol, unknown>)[LOCK_BRAND] === true;
+}

@@ -1,0 +1,55 @@
+import { isProviderCallError } from '../ports/provider-error.js';
+import type { Clock, Random } from '../ports/runtime.js';
+
+/** The retry policy of SPEC §4.1, as data so tests and hosts can tighten it. */
+export interface RetryPolicy {
+  /** Attempts in all, the first included. */
+  readonly maxAttempts: number;
+  /** Delay cap before the n-th retry is min(capMs, baseMs·2^n). */
+  readonly baseMs: number;
+  readonly capMs: number;
+  /** A provider Retry-After (seconds) up to this is honoured as the delay; a larger one stops retrying. */
+  readonly maxRetryAfterSeconds: number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 5, baseMs: 500, capMs: 8_000, maxRetryAfterSeconds: 20 };
+
+export interface RetryOptions {
+  readonly clock: Pick<Clock, 'sleep'>;
+  readonly random: Pick<Random, 'fraction'>;
+  readonly policy?: RetryPolicy;
+  /**
+   * Whether a call may be resent after a transient failure (5xx, network, timeout). Writes that
+   * are unsafe to resend blindly (Cloudflare POSTs, Route 53 batches with a DELETE,
+   * CreateHostedZone) pass false: they are resent only after a throttling answer, which means the
+   * provider did not act.
+   */
+  readonly safeToResend: boolean;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Run `call`, retrying `ProviderCallError`s of kind `throttled` (always) and `transient` (when
+ * safe) with capped exponential backoff and full jitter. The last error is rethrown unchanged, so
+ * the caller still sees its kind and `retryAfter`.
+ */
+export async function withRetry<T>(call: (attempt: number) => Promise<T>, options: RetryOptions): Promise<T> {
+  const policy = options.policy ?? DEFAULT_RETRY_POLICY;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call(attempt);
+    } catch (e) {
+      if (!isProviderCallError(e) || attempt >= policy.maxAttempts) throw e;
+      const retryable = e.kind === 'throttled' || (e.kind === 'transient' && options.safeToResend);
+      if (!retryable) throw e;
+      let delay: number;
+      if (e.retryAfter !== undefined) {
+        if (e.retryAfter > policy.maxRetryAfterSeconds) throw e;
+        delay = e.retryAfter * 1000;
+      } else {
+        delay = options.random.fraction() * Math.min(policy.capMs, policy.baseMs * 2 ** (attempt - 1));
+      }
+      await options.clock.sleep(delay, options.signal);
+    }
+  }
+}

@@ -1,0 +1,5 @@
+/**
+ * @module @cloudlink/engine/testing — in-memory reference implementations of every port, provider
+ * stand-ins (also used by sandbox mode) and the conformance suites. Not for production.
+ */
+export {};
