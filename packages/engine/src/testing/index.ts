@@ -2,4 +2,6 @@
  * @module @cloudlink/engine/testing — in-memory reference implementations of every port, provider
  * stand-ins (also used by sandbox mode) and the conformance suites. Not for production.
  */
-export {};
+export * from './storage/index.js';
+export * from './cloud/index.js';
+export * from './dns/index.js';

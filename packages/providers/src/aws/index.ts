@@ -1,0 +1,3 @@
+/** @module @cloudlink/providers/aws — STS connector and Route 53 DNS provider on AWS SDK v3. */
+export * from './sts/index.js';
+export * from './route53/index.js';
