@@ -1,5 +1,6 @@
 import type { Member } from '../domain/records.js';
 import type { Permission } from '../domain/permissions.js';
+import type { PlanRestrictions } from '../domain/plans.js';
 import type { Actor } from './runtime.js';
 
 /**
@@ -15,5 +16,5 @@ export interface AccessControl {
 
 /** Plan limits of a workspace; the default reads the plans table. `-1` = unlimited. */
 export interface PlanLimits {
-  limitsFor(workspaceId: number): Promise<import('../domain/plans.js').PlanRestrictions>;
+  limitsFor(workspaceId: number): Promise<PlanRestrictions>;
 }
