@@ -197,6 +197,11 @@ export interface ConnectionRepo {
   claimSetupToken(id: number, now: Date): Promise<boolean>;
   /** `is_active=false`, `connection_status='disconnected'`, `deleted_at=now`, token invalidated. */
   softDeleteConnection(id: number, now: Date): Promise<void>;
+  /**
+   * Every connection (active or not) whose `secret_data` is set, `id` ascending: the sealed values
+   * `cloudlink reencrypt` re-seals (then written back with `updateConnection`).
+   */
+  listSealedSecrets(): Promise<{ id: number; secretData: string }[]>;
 }
 
 export interface ResourceFilter {
@@ -242,6 +247,11 @@ export interface ResourceRepo {
   updateResource(id: number, patch: ResourcePatch, now: Date): Promise<Resource>;
   /** `is_active=false`, `status='deleted'`, `deleted_at=now`. */
   softDeleteResource(id: number, now: Date): Promise<void>;
+  /**
+   * Every resource (active or not) whose `secret_data` is set, `id` ascending: the sealed values
+   * `cloudlink reencrypt` re-seals (then written back with `updateResource`).
+   */
+  listSealedSecrets(): Promise<{ id: number; secretData: string }[]>;
 }
 
 export interface DnsRecordRepo {
