@@ -1,0 +1,194 @@
+import path from 'node:path';
+
+/**
+ * The server's settings, read from the environment (SPEC §8). Every variable that is set is checked
+ * for form; `loadConfig` collects every problem and throws one `ConfigError` naming each variable,
+ * so a misconfigured server stops at start instead of failing on the first request that needs it.
+ * Reading is pure: generated dev keys are handled by `resolveSecrets` (secrets.ts).
+ */
+export interface ServerConfig {
+  readonly port: number;
+  readonly host: string;
+  /** Postgres connection string; unset → SQLite file `<dataDir>/cloudlink.db`. */
+  readonly databaseUrl?: string;
+  /** Absolute path of `CLOUDLINK_DATA_DIR`. */
+  readonly dataDir: string;
+  /** Public base URL without trailing slash. */
+  readonly publicUrl: string;
+  /** Raw `CLOUDLINK_ENCRYPTION_KEYS` (`kid:base64`, comma-separated); unset → generated file. */
+  readonly encryptionKeys?: string;
+  /** Raw `CLOUDLINK_JWT_SECRET`; unset → generated file. */
+  readonly jwtSecret?: string;
+  readonly aws: {
+    readonly accountId?: string;
+    readonly templateUrl?: string;
+    readonly roleName: string;
+    readonly stsEndpoint?: string;
+    readonly route53Endpoint?: string;
+  };
+  readonly cloudflare: { readonly apiBaseUrl: string; readonly batchSize: number };
+  readonly gcp: { readonly stsUrl: string; readonly iamCredentialsUrl: string; readonly resourceManagerUrl: string };
+  readonly azure: { readonly authorityHost: string; readonly armUrl: string; readonly tokenTtlSeconds: number };
+  /** `CLOUDLINK_DNS_RESOLVERS`; unset → the system resolvers. */
+  readonly dnsResolvers?: readonly { readonly host: string; readonly port: number }[];
+  readonly sandbox: boolean;
+}
+
+/** Thrown by `loadConfig` with one line per malformed variable. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** The variables `loadConfig` reads, for `--help` texts and the README table. */
+export const CONFIG_VARIABLES = [
+  'PORT', 'HOST', 'DATABASE_URL', 'CLOUDLINK_DATA_DIR', 'CLOUDLINK_PUBLIC_URL', 'CLOUDLINK_ENCRYPTION_KEYS',
+  'CLOUDLINK_JWT_SECRET', 'CLOUDLINK_AWS_ACCOUNT_ID', 'CLOUDLINK_AWS_TEMPLATE_URL', 'CLOUDLINK_AWS_ROLE_NAME',
+  'AWS_ENDPOINT_URL_STS', 'AWS_ENDPOINT_URL_ROUTE_53', 'CLOUDFLARE_API_BASE_URL', 'CLOUDLINK_CLOUDFLARE_BATCH_SIZE',
+  'CLOUDLINK_GCP_STS_URL', 'CLOUDLINK_GCP_IAM_CREDENTIALS_URL', 'CLOUDLINK_GCP_RESOURCE_MANAGER_URL',
+  'AZURE_AUTHORITY_HOST', 'CLOUDLINK_AZURE_ARM_URL', 'CLOUDLINK_AZURE_TOKEN_TTL_SECONDS', 'CLOUDLINK_DNS_RESOLVERS',
+  'CLOUDLINK_SANDBOX',
+] as const;
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+const KEY_ID = /^[A-Za-z0-9_-]{1,32}$/;
+const HOSTNAME = /^[A-Za-z0-9.:[\]-]+$/;
+
+/** Read and validate every variable of SPEC §8 from `env` (default `process.env`). */
+export function loadConfig(env: Env = process.env, cwd = process.cwd()): ServerConfig {
+  const problems: string[] = [];
+  const get = (name: string): string | undefined => {
+    const v = env[name];
+    return v === undefined || v.trim() === '' ? undefined : v.trim();
+  };
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = get(name);
+    if (raw === undefined) return fallback;
+    if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+      problems.push(`${name} must be an integer from ${min} to ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return Number(raw);
+  };
+  const url = (name: string, fallback: string | undefined, protocols: readonly string[] = ['http:', 'https:']): string | undefined => {
+    const raw = get(name);
+    if (raw === undefined) return fallback;
+    try {
+      const u = new URL(raw);
+      if (!protocols.includes(u.protocol)) throw new Error('protocol');
+      return raw.replace(/\/+$/, '');
+    } catch {
+      problems.push(`${name} must be an absolute ${protocols.map((p) => p.replace(':', '')).join(' or ')} URL (got "${raw}")`);
+      return fallback;
+    }
+  };
+
+  const port = int('PORT', 3000, 0, 65535);
+  const host = get('HOST') ?? '127.0.0.1';
+  if (!HOSTNAME.test(host)) problems.push(`HOST must be a host name or IP address (got "${host}")`);
+
+  const databaseUrl = url('DATABASE_URL', undefined, ['postgres:', 'postgresql:']);
+  const dataDir = path.resolve(cwd, get('CLOUDLINK_DATA_DIR') ?? './data');
+  const publicUrl = url('CLOUDLINK_PUBLIC_URL', `http://localhost:${port}`) ?? `http://localhost:${port}`;
+
+  const encryptionKeys = get('CLOUDLINK_ENCRYPTION_KEYS');
+  if (encryptionKeys !== undefined) {
+    const problem = checkEncryptionKeys(encryptionKeys);
+    if (problem) problems.push(`CLOUDLINK_ENCRYPTION_KEYS ${problem}`);
+  }
+  const jwtSecret = get('CLOUDLINK_JWT_SECRET');
+  if (jwtSecret !== undefined && jwtSecret.length < 32) {
+    problems.push('CLOUDLINK_JWT_SECRET must be at least 32 characters (HS256 needs a 256-bit secret)');
+  }
+
+  const accountId = get('CLOUDLINK_AWS_ACCOUNT_ID');
+  if (accountId !== undefined && !/^\d{12}$/.test(accountId)) {
+    problems.push(`CLOUDLINK_AWS_ACCOUNT_ID must be a 12-digit AWS account ID (got "${accountId}")`);
+  }
+  const roleName = get('CLOUDLINK_AWS_ROLE_NAME') ?? 'GatewaysAppDeployRole';
+  if (!ROLE_NAME.test(roleName)) problems.push(`CLOUDLINK_AWS_ROLE_NAME must be an IAM role name (1-64 of letters, digits, +=,.@_-) (got "${roleName}")`);
+
+  const sandboxRaw = get('CLOUDLINK_SANDBOX')?.toLowerCase();
+  let sandbox = false;
+  if (sandboxRaw !== undefined) {
+    if (['true', '1'].includes(sandboxRaw)) sandbox = true;
+    else if (!['false', '0'].includes(sandboxRaw)) problems.push(`CLOUDLINK_SANDBOX must be true, 1, false or 0 (got "${sandboxRaw}")`);
+  }
+
+  const config: ServerConfig = {
+    port,
+    host,
+    ...(databaseUrl !== undefined && { databaseUrl }),
+    dataDir,
+    publicUrl: publicUrl.replace(/\/+$/, ''),
+    ...(encryptionKeys !== undefined && { encryptionKeys }),
+    ...(jwtSecret !== undefined && { jwtSecret }),
+    aws: {
+      ...(accountId !== undefined && { accountId }),
+      ...optional('templateUrl', url('CLOUDLINK_AWS_TEMPLATE_URL', undefined)),
+      roleName,
+      ...optional('stsEndpoint', url('AWS_ENDPOINT_URL_STS', undefined)),
+      ...optional('route53Endpoint', url('AWS_ENDPOINT_URL_ROUTE_53', undefined)),
+    },
+    cloudflare: {
+      apiBaseUrl: url('CLOUDFLARE_API_BASE_URL', 'https://api.cloudflare.com/client/v4')!,
+      batchSize: int('CLOUDLINK_CLOUDFLARE_BATCH_SIZE', 200, 1, 1000),
+    },
+    gcp: {
+      stsUrl: url('CLOUDLINK_GCP_STS_URL', 'https://sts.googleapis.com/v1/token')!,
+      iamCredentialsUrl: url('CLOUDLINK_GCP_IAM_CREDENTIALS_URL', 'https://iamcredentials.googleapis.com')!,
+      resourceManagerUrl: url('CLOUDLINK_GCP_RESOURCE_MANAGER_URL', 'https://cloudresourcemanager.googleapis.com')!,
+    },
+    azure: {
+      // @azure/identity refuses a non-https authority host in its constructor (STACK.md §3e).
+      authorityHost: url('AZURE_AUTHORITY_HOST', 'https://login.microsoftonline.com', ['https:'])!,
+      armUrl: url('CLOUDLINK_AZURE_ARM_URL', 'https://management.azure.com')!,
+      tokenTtlSeconds: int('CLOUDLINK_AZURE_TOKEN_TTL_SECONDS', 3600, 60, 7 * 24 * 3600),
+    },
+    ...optional('dnsResolvers', parseResolvers(get('CLOUDLINK_DNS_RESOLVERS'), problems)),
+    sandbox,
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+/** `kid:base64(32 bytes)`, comma-separated, unique ids; returns the problem or null. */
+export function checkEncryptionKeys(raw: string): string | null {
+  const seen = new Set<string>();
+  for (const [i, entry] of raw.split(',').entries()) {
+    const [kid, key, extra] = entry.trim().split(':');
+    if (!kid || !key || extra !== undefined || !KEY_ID.test(kid)) {
+      return `entry ${i + 1} must be "<kid>:<base64 of 32 bytes>" with kid of letters, digits, _ or -`;
+    }
+    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(key) || Buffer.from(key, 'base64').length !== 32) {
+      return `key "${kid}" must be the base64 of exactly 32 bytes`;
+    }
+    if (seen.has(kid)) return `key id "${kid}" appears twice`;
+    seen.add(kid);
+  }
+  return null;
+}
+
+function parseResolvers(raw: string | undefined, problems: string[]): { host: string; port: number }[] | undefined {
+  if (raw === undefined) return undefined;
+  const out: { host: string; port: number }[] = [];
+  for (const entry of raw.split(',').map((s) => s.trim())) {
+    // ip, ip:port, [ipv6] or [ipv6]:port
+    const m = /^(?:\[([0-9a-fA-F:.]+)\]|(\d{1,3}(?:\.\d{1,3}){3}))(?::(\d{1,5}))?$/.exec(entry);
+    const port = m?.[3] === undefined ? 53 : Number(m[3]);
+    if (!m || port < 1 || port > 65535) {
+      problems.push(`CLOUDLINK_DNS_RESOLVERS must be comma-separated ip[:port] entries (bad entry "${entry}")`);
+      return undefined;
+    }
+    out.push({ host: (m[1] ?? m[2])!, port });
+  }
+  return out;
+}

@@ -1,0 +1,80 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+import { pino, type DestinationStream, type Logger as PinoLogger } from 'pino';
+
+/** The request id of the request being served, for every log line written while serving it. */
+const requestContext = new AsyncLocalStorage<{ reqId: string }>();
+
+/**
+ * Keys whose values never reach a log line, at any depth: credentials of every provider, tokens,
+ * keys and the Authorization header. Matching by key name rather than by pino's path list because
+ * the engine and the providers log objects whose shape this server does not know.
+ */
+const SECRET_KEY =
+  /^(authorization|cookie|set-cookie|x-api-key|password|secret|token|.*(token|secret|password|privatekey|private_key|apikey|api_key|accesskey|sessiontoken|credentials|encryptionkeys|signature))$/i;
+
+const REDACTED = '[Redacted]';
+
+/** A copy of `value` with every secret-named key replaced; cycles and depth are bounded. */
+export function redactSecrets(value: unknown, depth = 0, seen = new WeakSet<object>()): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (seen.has(value) || depth > 8) return '[…]';
+  seen.add(value);
+  if (Array.isArray(value)) return value.map((v) => redactSecrets(v, depth + 1, seen));
+  if (value instanceof Error) {
+    return { type: value.name, message: value.message, stack: value.stack, ...(redactSecrets({ ...value }, depth + 1, seen) as object) };
+  }
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    out[k] = SECRET_KEY.test(k) && v !== null && v !== undefined && v !== '' ? REDACTED : redactSecrets(v, depth + 1, seen);
+  }
+  return out;
+}
+
+/**
+ * The server's structured JSON logger (pino): every line carries the current request id (when
+ * there is one) and passes through `redactSecrets`. `destination` lets tests capture the lines.
+ */
+export function createLogger(options: { level?: string; destination?: DestinationStream } = {}): PinoLogger {
+  return pino(
+    {
+      level: options.level ?? process.env.LOG_LEVEL ?? 'info',
+      base: { service: 'cloudlink' },
+      mixin: () => {
+        const store = requestContext.getStore();
+        return store ? { reqId: store.reqId } : {};
+      },
+      formatters: { log: (obj) => redactSecrets(obj) as Record<string, unknown> },
+      serializers: { err: (e: unknown) => redactSecrets(e) },
+    },
+    options.destination,
+  );
+}
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+/**
+ * Express middleware: take a well-formed `X-Request-Id` or make one, echo it on the response, run
+ * the rest of the request inside its context, and write one access line when the response ends.
+ * Neither headers nor bodies are logged (they carry tokens and credentials).
+ */
+export function requestLogging(logger: PinoLogger) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const incoming = req.get('x-request-id');
+    const reqId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    res.setHeader('X-Request-Id', reqId);
+    const started = process.hrtime.bigint();
+    requestContext.run({ reqId }, () => {
+      res.on('finish', () => {
+        requestContext.run({ reqId }, () => {
+          const ms = Number(process.hrtime.bigint() - started) / 1e6;
+          const line = { method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 };
+          if (res.statusCode >= 500) logger.error(line, 'request failed');
+          else logger.info(line, 'request');
+        });
+      });
+      next();
+    });
+  };
+}
