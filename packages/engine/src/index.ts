@@ -12,3 +12,4 @@ export * from './retry/index.js';
 export * from './validation/index.js';
 export * from './access/index.js';
 export * from './runtime/index.js';
+export * from './dns/records/index.js';

@@ -1,0 +1,29 @@
+/**
+ * @module dns/records — the one record model (SPEC §6.3–6.5): names, values per type, TXT quoting,
+ * whole-request parsing. Pure functions; no I/O.
+ */
+export {
+  absoluteName,
+  compareRecordSets,
+  normalizeDomainName,
+  normalizeHostname,
+  normalizeRecordName,
+  relativeName,
+  routeOrderKey,
+} from './names.js';
+export type { RecordNameResult } from './names.js';
+export { normalizeRecordValue } from './values.js';
+export type { ValueResult } from './values.js';
+export { normalizeTxt, parseTxtStrings, txtText, txtWireForm, TXT_WIRE_LIMIT } from './txt.js';
+export type { TxtResult } from './txt.js';
+export {
+  checkRecordItem,
+  DEFAULT_TTL,
+  MAX_BATCH,
+  MAX_TTL,
+  MAX_VALUES,
+  normalizeRecordSet,
+  parseRecordsRequest,
+  sameValues,
+} from './record-set.js';
+export type { CheckOptions, RecordItemInput, RecordsRequest } from './record-set.js';
