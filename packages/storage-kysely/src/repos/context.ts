@@ -1,0 +1,24 @@
+import type { Kysely } from 'kysely';
+import type { SqlDialect } from '../dialect.js';
+import type { Database } from '../schema.js';
+
+/** What every repository is built from: a Kysely handle (root or transaction) and the dialect seam. */
+export interface RepoContext {
+  readonly db: Kysely<Database>;
+  readonly d: SqlDialect;
+}
+
+/** Decode a nullable timestamp column. */
+export function optDate(d: SqlDialect, value: unknown): Date | null {
+  return value === null || value === undefined ? null : d.decodeDate(value);
+}
+
+/** Encode a nullable Date for a write. */
+export function encOptDate(d: SqlDialect, value: Date | null | undefined): Date | string | null {
+  return value === null || value === undefined ? null : d.encodeDate(value);
+}
+
+/** Thrown when an update targets a row that does not exist (a caller bug, never a user error). */
+export function missingRow(table: string, id: number): Error {
+  return new Error(`${table} row ${id} does not exist`);
+}

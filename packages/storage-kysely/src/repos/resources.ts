@@ -1,0 +1,151 @@
+import type { Selectable, Updateable } from 'kysely';
+import type { Resource, ResourcePatch, ResourceRepo } from '@cloudlink/engine';
+import type { ResourcesTable } from '../schema.js';
+import { missingRow, optDate } from './context.js';
+import type { RepoContext } from './context.js';
+import { decodeNumber } from '../dialect.js';
+
+const PATCH_COLUMNS = {
+  resourceId: 'resource_id',
+  name: 'name',
+  region: 'region',
+  status: 'status',
+  metadata: 'metadata',
+  secretData: 'secret_data',
+  positionX: 'position_x',
+  positionY: 'position_y',
+  cloudConnectionId: 'cloud_connection_id',
+} as const satisfies Record<keyof ResourcePatch, keyof ResourcesTable>;
+
+export function createResourceRepo({ db, d }: RepoContext): ResourceRepo {
+  const active = d.encodeBool(true);
+  const optNumber = (v: unknown) => (v === null || v === undefined ? null : decodeNumber(v));
+  const toResource = (r: Selectable<ResourcesTable>): Resource => ({
+    id: decodeNumber(r.id),
+    workspaceId: decodeNumber(r.workspace_id),
+    projectId: decodeNumber(r.project_id),
+    environmentId: decodeNumber(r.environment_id),
+    cloudConnectionId: optNumber(r.cloud_connection_id),
+    resourceType: r.resource_type,
+    resourceId: r.resource_id,
+    name: r.name,
+    region: r.region,
+    status: r.status,
+    domainName: r.domain_name,
+    metadata: (d.decodeJson(r.metadata) ?? {}) as Record<string, unknown>,
+    secretData: r.secret_data,
+    positionX: optNumber(r.position_x),
+    positionY: optNumber(r.position_y),
+    createdBy: decodeNumber(r.created_by),
+    isActive: d.decodeBool(r.is_active),
+    createdAt: d.decodeDate(r.created_at),
+    updatedAt: d.decodeDate(r.updated_at),
+    deletedAt: optDate(d, r.deleted_at),
+  });
+  const byId = async (id: number) => {
+    const row = await db.selectFrom('resources').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? toResource(row) : null;
+  };
+  return {
+    async createResource(input) {
+      const now = d.encodeDate(input.now);
+      const row = await db
+        .insertInto('resources')
+        .values({
+          workspace_id: input.workspaceId,
+          project_id: input.projectId,
+          environment_id: input.environmentId,
+          cloud_connection_id: input.cloudConnectionId,
+          resource_type: input.resourceType,
+          resource_id: input.resourceId,
+          name: input.name,
+          region: input.region,
+          status: input.status,
+          domain_name: input.domainName,
+          metadata: d.encodeJson(input.metadata),
+          secret_data: input.secretData,
+          position_x: input.positionX,
+          position_y: input.positionY,
+          created_by: input.createdBy,
+          is_active: active,
+          created_at: now,
+          updated_at: now,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return toResource(row);
+    },
+    async getResource(scope, id) {
+      const row = await db
+        .selectFrom('resources')
+        .selectAll()
+        .where('id', '=', id)
+        .where('project_id', '=', scope.projectId)
+        .where('environment_id', '=', scope.environmentId)
+        .where('is_active', '=', active)
+        .executeTakeFirst();
+      return row ? toResource(row) : null;
+    },
+    async listResources(environmentId, filter) {
+      let q = db.selectFrom('resources').selectAll().where('environment_id', '=', environmentId).where('is_active', '=', active);
+      if (filter?.type !== undefined) q = q.where('resource_type', '=', filter.type);
+      if (filter?.region !== undefined) q = q.where('region', '=', filter.region);
+      if (filter?.status !== undefined) q = q.where('status', '=', filter.status);
+      const rows = await q.orderBy('id').execute();
+      return rows.map(toResource);
+    },
+    async countResourcesByType(environmentId) {
+      const rows = await db
+        .selectFrom('resources')
+        .select(['resource_type', (eb) => eb.fn.countAll().as('n')])
+        .where('environment_id', '=', environmentId)
+        .where('is_active', '=', active)
+        .groupBy('resource_type')
+        .execute();
+      return Object.fromEntries(rows.map((r) => [r.resource_type, decodeNumber(r.n)]));
+    },
+    async countResources(scope) {
+      let q = db.selectFrom('resources').select((eb) => eb.fn.countAll().as('n')).where('is_active', '=', active);
+      q = 'workspaceId' in scope ? q.where('workspace_id', '=', scope.workspaceId) : q.where('project_id', '=', scope.projectId);
+      return decodeNumber((await q.executeTakeFirstOrThrow()).n);
+    },
+    async dnsDomainTaken(environmentId, domainName) {
+      const row = await db
+        .selectFrom('resources')
+        .select('id')
+        .where('environment_id', '=', environmentId)
+        .where('domain_name', '=', domainName)
+        .where('resource_type', '=', 'dns')
+        .where('is_active', '=', active)
+        .executeTakeFirst();
+      return row !== undefined;
+    },
+    async updateResource(id, patch, now) {
+      const set: Updateable<ResourcesTable> = { updated_at: d.encodeDate(now) };
+      for (const [key, column] of Object.entries(PATCH_COLUMNS) as [keyof ResourcePatch, keyof ResourcesTable][]) {
+        if (!(key in patch) || patch[key] === undefined) continue;
+        (set as Record<string, unknown>)[column] = key === 'metadata' ? d.encodeJson(patch.metadata) : patch[key];
+      }
+      const result = await db.updateTable('resources').set(set).where('id', '=', id).executeTakeFirst();
+      if (Number(result.numUpdatedRows) === 0) throw missingRow('resources', id);
+      return (await byId(id))!;
+    },
+    async listSealedSecrets() {
+      const rows = await db
+        .selectFrom('resources')
+        .select(['id', 'secret_data'])
+        .where('secret_data', 'is not', null)
+        .orderBy('id')
+        .execute();
+      return rows.map((r) => ({ id: decodeNumber(r.id), secretData: r.secret_data as string }));
+    },
+    async softDeleteResource(id, now) {
+      const at = d.encodeDate(now);
+      await db
+        .updateTable('resources')
+        .set({ is_active: d.encodeBool(false), status: 'deleted', deleted_at: at, updated_at: at })
+        .where('id', '=', id)
+        .execute();
+    },
+  };
+}

@@ -1,0 +1,58 @@
+import type { Selectable } from 'kysely';
+import type { Workspace, WorkspaceRepo } from '@cloudlink/engine';
+import type { WorkspacesTable } from '../schema.js';
+import { optDate } from './context.js';
+import type { RepoContext } from './context.js';
+import { decodeNumber } from '../dialect.js';
+
+export function createWorkspaceRepo({ db, d }: RepoContext): WorkspaceRepo {
+  const toWorkspace = (r: Selectable<WorkspacesTable>): Workspace => ({
+    id: decodeNumber(r.id),
+    name: r.name,
+    slug: r.slug,
+    description: r.description,
+    planId: decodeNumber(r.plan_id),
+    isActive: d.decodeBool(r.is_active),
+    createdAt: d.decodeDate(r.created_at),
+    updatedAt: d.decodeDate(r.updated_at),
+    deletedAt: optDate(d, r.deleted_at),
+  });
+  return {
+    async createWorkspace({ name, slug, description, planId, now }) {
+      const row = await db
+        .insertInto('workspaces')
+        .values({
+          name,
+          slug,
+          description,
+          plan_id: planId,
+          is_active: d.encodeBool(true),
+          created_at: d.encodeDate(now),
+          updated_at: d.encodeDate(now),
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return toWorkspace(row);
+    },
+    async getWorkspaceBySlug(slug) {
+      const row = await db
+        .selectFrom('workspaces')
+        .selectAll()
+        .where('slug', '=', slug)
+        .where('is_active', '=', d.encodeBool(true))
+        .executeTakeFirst();
+      return row ? toWorkspace(row) : null;
+    },
+    async getWorkspaceById(id) {
+      const row = await db.selectFrom('workspaces').selectAll().where('id', '=', id).executeTakeFirst();
+      return row ? toWorkspace(row) : null;
+    },
+    async setWorkspacePlan({ workspaceId, planId, now }) {
+      await db
+        .updateTable('workspaces')
+        .set({ plan_id: planId, updated_at: d.encodeDate(now) })
+        .where('id', '=', workspaceId)
+        .execute();
+    },
+  };
+}

@@ -1,0 +1,219 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/**
+ * Kysely table types for every table of SPEC §7. Column types are unions because the two dialects
+ * store them differently (see `SqlDialect`): repositories always encode/decode through the dialect,
+ * never rely on one representation.
+ */
+
+/** SQLite: ISO 8601 text with milliseconds; Postgres: `timestamptz` (a `Date` from pg). */
+export type Timestamp = ColumnType<Date | string, Date | string, Date | string>;
+/** SQLite: 0/1; Postgres: boolean. */
+export type Bool = ColumnType<boolean | number, boolean | number, boolean | number>;
+/** SQLite: JSON text; Postgres: jsonb (parsed by pg). Always written as a JSON string. */
+export type Json = ColumnType<unknown, string, string>;
+/** Postgres `numeric` comes back as a string. */
+export type Numeric = ColumnType<number | string, number | string, number | string>;
+/** Defaulted timestamp (`created_at`, `updated_at` of seeded tables). */
+export type DefaultedTimestamp = ColumnType<Date | string, Date | string | undefined, Date | string>;
+
+export interface UsersTable {
+  id: Generated<number>;
+  email: string;
+  name: string | null;
+  created_at: DefaultedTimestamp;
+  updated_at: DefaultedTimestamp;
+}
+
+export interface PlansTable {
+  id: Generated<number>;
+  slug: string;
+  name: string;
+  description: string | null;
+  price: Numeric;
+  price_period: string;
+  restrictions: Json;
+  features: Json;
+  is_active: Bool;
+  created_at: DefaultedTimestamp;
+  updated_at: DefaultedTimestamp;
+}
+
+export interface RolesTable {
+  id: Generated<number>;
+  code: string;
+  name: string;
+  description: string;
+  permissions: Json;
+  is_system_role: Bool;
+  is_active: Bool;
+  display_order: number;
+  created_at: DefaultedTimestamp;
+  updated_at: DefaultedTimestamp;
+}
+
+export interface WorkspacesTable {
+  id: Generated<number>;
+  name: string;
+  slug: string;
+  description: string | null;
+  plan_id: number;
+  is_active: Bool;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  deleted_at: Timestamp | null;
+}
+
+export interface WorkspaceMembersTable {
+  id: Generated<number>;
+  workspace_id: number;
+  user_id: number;
+  role_id: number;
+  permissions: Json | null;
+  is_active: Bool;
+  joined_at: Timestamp;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ProjectsTable {
+  id: Generated<number>;
+  workspace_id: number;
+  user_id: number;
+  name: string;
+  slug: string;
+  description: string | null;
+  is_default: Bool;
+  is_active: Bool;
+  connected_cloud_id: number | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  deleted_at: Timestamp | null;
+}
+
+export interface EnvironmentsTable {
+  id: Generated<number>;
+  project_id: number;
+  name: string;
+  slug: string;
+  description: string | null;
+  is_default: Bool;
+  is_active: Bool;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  deleted_at: Timestamp | null;
+}
+
+export interface CloudProvidersTable {
+  id: Generated<number>;
+  name: string;
+  display_name: string;
+  is_active: Bool;
+  created_at: DefaultedTimestamp;
+  updated_at: DefaultedTimestamp;
+}
+
+export interface CloudConnectionsTable {
+  id: Generated<number>;
+  workspace_id: number;
+  cloud_provider_id: number;
+  created_by: number;
+  account_id: string | null;
+  account_name: string | null;
+  region: string;
+  role_arn: string | null;
+  external_id: string | null;
+  stack_name: string | null;
+  connection_status: string;
+  connected_at: Timestamp | null;
+  failure_reason: string | null;
+  secret_data: string | null;
+  setup_token_hash: string | null;
+  setup_token_expires_at: Timestamp | null;
+  setup_token_used_at: Timestamp | null;
+  is_active: Bool;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  deleted_at: Timestamp | null;
+}
+
+export interface ResourcesTable {
+  id: Generated<number>;
+  workspace_id: number;
+  project_id: number;
+  environment_id: number;
+  cloud_connection_id: number | null;
+  resource_type: string;
+  resource_id: string | null;
+  name: string;
+  region: string | null;
+  status: string;
+  domain_name: string | null;
+  metadata: Json;
+  secret_data: string | null;
+  position_x: number | null;
+  position_y: number | null;
+  created_by: number;
+  is_active: Bool;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  deleted_at: Timestamp | null;
+}
+
+export interface DnsRecordsTable {
+  id: Generated<number>;
+  zone_resource_id: number;
+  name: string;
+  type: string;
+  ttl: number | null;
+  values: Json;
+  managed: Bool;
+  provider_ids: Json | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface OidcSigningKeysTable {
+  id: Generated<number>;
+  kid: string;
+  alg: string;
+  public_jwk: Json;
+  private_key: string;
+  signing_from: Timestamp;
+  signing_until: Timestamp | null;
+  published_until: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** The whole schema, as Kysely sees it. */
+export interface Database {
+  users: UsersTable;
+  plans: PlansTable;
+  roles: RolesTable;
+  workspaces: WorkspacesTable;
+  workspace_members: WorkspaceMembersTable;
+  projects: ProjectsTable;
+  environments: EnvironmentsTable;
+  cloud_providers: CloudProvidersTable;
+  cloud_connections: CloudConnectionsTable;
+  resources: ResourcesTable;
+  dns_records: DnsRecordsTable;
+  oidc_signing_keys: OidcSigningKeysTable;
+}
+
+/** Every table name of the schema (migration tables excluded). */
+export const TABLES = [
+  'users',
+  'plans',
+  'roles',
+  'workspaces',
+  'workspace_members',
+  'projects',
+  'environments',
+  'cloud_providers',
+  'cloud_connections',
+  'resources',
+  'dns_records',
+  'oidc_signing_keys',
+] as const satisfies readonly (keyof Database)[];

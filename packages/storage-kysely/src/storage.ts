@@ -1,0 +1,124 @@
+import { sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import { StorageConflictError, isStorageConflict } from '@cloudlink/engine';
+import type { Storage, StorageTx } from '@cloudlink/engine';
+import type { SqlDialect } from './dialect.js';
+import { pendingMigrations, runMigrations } from './migrator.js';
+import type { Database } from './schema.js';
+import { createUserRepo } from './repos/users.js';
+import { createPlanRepo } from './repos/plans.js';
+import { createWorkspaceRepo } from './repos/workspaces.js';
+import { createMemberRepo } from './repos/members.js';
+import { createProjectRepo } from './repos/projects.js';
+import { createEnvironmentRepo } from './repos/environments.js';
+import { createConnectionRepo } from './repos/connections.js';
+import { createResourceRepo } from './repos/resources.js';
+import { createDnsRecordRepo } from './repos/dns-records.js';
+import { createOidcKeyRepo } from './repos/oidc-keys.js';
+
+/** What a driver package supplies to build a Storage on the shared SQL layer. */
+export interface KyselyStorageOptions {
+  /** The root Kysely instance; `close()` destroys it. */
+  readonly db: Kysely<Database>;
+  readonly dialect: SqlDialect;
+  /** Run `fn` in one transaction (SQLite: `BEGIN IMMEDIATE`; Postgres: READ COMMITTED). */
+  runTransaction<T>(db: Kysely<Database>, fn: (trx: Kysely<Database>) => Promise<T>): Promise<T>;
+  /** The zone lock of `Storage.withZoneLock`. */
+  withZoneLock<T>(zoneResourceId: number, fn: () => Promise<T>, options: { timeoutMs: number }): Promise<T>;
+  /** Extra cleanup after the Kysely instance is destroyed. */
+  onClose?(): Promise<void>;
+}
+
+/** Turn a driver's unique violation into the engine's StorageConflictError; anything else passes through. */
+function mapError(e: unknown, d: SqlDialect): unknown {
+  if (isStorageConflict(e)) return e;
+  const constraint = d.uniqueViolation(e);
+  return constraint ? new StorageConflictError(constraint, { cause: e }) : e;
+}
+
+/** Wrap every method: refuse calls after close, map unique violations in one place. */
+function guard<T extends object>(repo: T, check: () => void, d: SqlDialect): T {
+  const out: Record<string, unknown> = {};
+  for (const [name, fn] of Object.entries(repo)) {
+    out[name] = async (...args: unknown[]) => {
+      check();
+      try {
+        return await (fn as (...a: unknown[]) => Promise<unknown>)(...args);
+      } catch (e) {
+        throw mapError(e, d);
+      }
+    };
+  }
+  return out as T;
+}
+
+function createRepos(db: Kysely<Database>, d: SqlDialect, check: () => void): StorageTx {
+  const ctx = { db, d };
+  return {
+    users: guard(createUserRepo(ctx), check, d),
+    plans: guard(createPlanRepo(ctx), check, d),
+    workspaces: guard(createWorkspaceRepo(ctx), check, d),
+    members: guard(createMemberRepo(ctx), check, d),
+    projects: guard(createProjectRepo(ctx), check, d),
+    environments: guard(createEnvironmentRepo(ctx), check, d),
+    connections: guard(createConnectionRepo(ctx), check, d),
+    resources: guard(createResourceRepo(ctx), check, d),
+    dnsRecords: guard(createDnsRecordRepo(ctx), check, d),
+    oidcKeys: guard(createOidcKeyRepo(ctx), check, d),
+    lockWorkspace: async (workspaceId) => {
+      check();
+      await d.lockWorkspace(db, workspaceId);
+    },
+  };
+}
+
+/**
+ * Build the engine's `Storage` over a Kysely instance and a dialect seam. All SQL is shared; the
+ * driver packages (`@cloudlink/storage-sqlite`, `@cloudlink/storage-postgres`) supply transactions,
+ * the zone lock and the dialect.
+ */
+export function createKyselyStorage(options: KyselyStorageOptions): Storage {
+  const { db, dialect: d } = options;
+  let closed = false;
+  const check = () => {
+    if (closed) throw new Error('cloudlink storage is closed');
+  };
+  const root = createRepos(db, d, check);
+  return {
+    ...root,
+    // Outside a transaction a row lock would be released at once: nothing to serialise.
+    lockWorkspace: async () => check(),
+    async transaction(fn) {
+      check();
+      try {
+        return await options.runTransaction(db, (trx) => fn(createRepos(trx, d, check)));
+      } catch (e) {
+        throw mapError(e, d);
+      }
+    },
+    async withZoneLock(zoneResourceId, fn, lockOptions) {
+      check();
+      return options.withZoneLock(zoneResourceId, fn, lockOptions);
+    },
+    async migrate() {
+      check();
+      return runMigrations(db, d);
+    },
+    async health() {
+      if (closed) return { ok: false, reason: 'storage is closed' };
+      try {
+        await sql`SELECT 1`.execute(db);
+        const pending = await pendingMigrations(db, d);
+        return pending.length === 0 ? { ok: true } : { ok: false, reason: `pending migrations: ${pending.join(', ')}` };
+      } catch (e) {
+        return { ok: false, reason: `database unreachable: ${(e as Error).message}` };
+      }
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await db.destroy();
+      await options.onClose?.();
+    },
+  };
+}

@@ -1,0 +1,40 @@
+import type { UniqueConstraint } from '@cloudlink/engine';
+import { constraintByColumns, constraintByIndex } from '@cloudlink/storage-kysely';
+import type { SqlDialect } from '@cloudlink/storage-kysely';
+
+/**
+ * SQLite reports a unique violation as `SQLITE_CONSTRAINT_UNIQUE` with the message
+ * `UNIQUE constraint failed: <table>.<col>, …` (or `index '<name>'` for expression indexes).
+ */
+function uniqueViolation(error: unknown): UniqueConstraint | null {
+  const e = error as { code?: unknown; message?: unknown } | null;
+  if (!e || e.code !== 'SQLITE_CONSTRAINT_UNIQUE' || typeof e.message !== 'string') return null;
+  const detail = e.message.replace(/^UNIQUE constraint failed: /, '').trim();
+  const index = /^index '([^']+)'$/.exec(detail)?.[1];
+  return index ? constraintByIndex(index) : constraintByColumns(detail);
+}
+
+/** The SQLite side of the seam: ISO text timestamps with ms, 0/1 booleans, JSON text. */
+export const sqliteDialect: SqlDialect = {
+  name: 'sqlite',
+  ddl: {
+    id: 'INTEGER PRIMARY KEY AUTOINCREMENT',
+    ts: 'TEXT',
+    bool: 'INTEGER',
+    json: 'TEXT',
+    real: 'REAL',
+    money: 'NUMERIC(10,2)',
+    true: '1',
+    false: '0',
+    now: `(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`,
+  },
+  encodeDate: (value) => value.toISOString(),
+  decodeDate: (value) => new Date(value as string),
+  encodeBool: (value) => (value ? 1 : 0),
+  decodeBool: (value) => value === 1 || value === true || value === 1n,
+  encodeJson: (value) => JSON.stringify(value),
+  decodeJson: (value) => (typeof value === 'string' ? JSON.parse(value) : value),
+  uniqueViolation,
+  // Every SQLite transaction here is BEGIN IMMEDIATE on the only connection: already exclusive.
+  lockWorkspace: async () => {},
+};

@@ -1,0 +1,77 @@
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, SqliteDialect, sql } from 'kysely';
+import type { SqliteDatabase } from 'kysely';
+import type { Storage } from '@cloudlink/engine';
+import { createInProcessZoneLock, createKyselyStorage, createPeek } from '@cloudlink/storage-kysely';
+import type { Database, Peek } from '@cloudlink/storage-kysely';
+import { sqliteDialect } from './sqlite-dialect.js';
+
+/**
+ * The subset of a better-sqlite3 `Database` this storage uses. A structural type, so the driver
+ * stays a peer dependency and tests can hand in their own instance.
+ */
+export interface SqliteDatabaseLike extends SqliteDatabase {
+  exec(source: string): unknown;
+}
+
+export type SqliteStorageOptions =
+  | {
+      /** A file path, or `':memory:'` for a private in-memory database. */
+      readonly filename: string;
+      /** How long a statement waits for another process's write lock (ms). Default 5000. */
+      readonly busyTimeoutMs?: number;
+    }
+  | {
+      /** An open database; the storage configures it but never closes it. */
+      readonly database: SqliteDatabaseLike;
+      readonly busyTimeoutMs?: number;
+    };
+
+/** A SQLite `Storage`, plus the raw-row reader the conformance suite uses. */
+export interface SqliteStorage extends Storage {
+  /** Raw rows for tests (snake_case columns, 0/1 booleans, ISO text timestamps). */
+  readonly peek: Peek;
+}
+
+/**
+ * The embedded default storage on better-sqlite3. Files run in WAL mode; foreign keys are on.
+ * better-sqlite3 is one connection, so transactions are serialised: each holds the connection for
+ * its whole duration and starts with `BEGIN IMMEDIATE`, which makes `lockWorkspace` unnecessary.
+ * Zone locks are an in-process mutex. Call `migrate()` before use; it is never run implicitly.
+ */
+export function createSqliteStorage(options: SqliteStorageOptions): SqliteStorage {
+  const owned = 'filename' in options;
+  const database: SqliteDatabaseLike = owned ? new BetterSqlite3(options.filename) : options.database;
+  database.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
+  database.exec('PRAGMA foreign_keys = ON');
+  // WAL lets readers in other processes see a consistent database while we write; ':memory:' ignores it.
+  if (owned && options.filename !== ':memory:' && options.filename !== '') database.exec('PRAGMA journal_mode = WAL');
+
+  // Kysely closes the database it is given on destroy(); an injected one belongs to the caller.
+  const handed: SqliteDatabase = owned
+    ? database
+    : { prepare: (source) => database.prepare(source), close: () => {} };
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: handed }) });
+  const zoneLock = createInProcessZoneLock();
+
+  const storage = createKyselyStorage({
+    db,
+    dialect: sqliteDialect,
+    runTransaction: (root, fn) =>
+      // connection() holds Kysely's single-connection mutex until fn settles, so nothing else
+      // interleaves statements into this transaction.
+      root.connection().execute(async (conn) => {
+        await sql`BEGIN IMMEDIATE`.execute(conn);
+        try {
+          const result = await fn(conn);
+          await sql`COMMIT`.execute(conn);
+          return result;
+        } catch (e) {
+          await sql`ROLLBACK`.execute(conn).catch(() => {});
+          throw e;
+        }
+      }),
+    withZoneLock: (id, fn, lockOptions) => zoneLock.withLock(id, fn, lockOptions),
+  });
+  return Object.assign(storage, { peek: createPeek(db as Kysely<unknown>) });
+}

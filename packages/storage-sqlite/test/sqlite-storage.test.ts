@@ -1,0 +1,202 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { isStorageConflict, isZoneLockTimeout } from '@cloudlink/engine';
+import { createSqliteStorage } from '../src/index.js';
+import type { SqliteStorage } from '../src/index.js';
+
+const now = new Date('2024-01-15T10:30:00.123Z');
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+function tmpFile(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'cloudlink-sqlite-'));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  return join(dir, 'cloudlink.db');
+}
+
+async function open(filename = ':memory:'): Promise<SqliteStorage> {
+  const storage = createSqliteStorage({ filename });
+  cleanups.push(() => storage.close());
+  await storage.migrate();
+  return storage;
+}
+
+/** A user, a workspace on `planId` and a project with one environment. */
+async function seed(storage: SqliteStorage, planId = 1) {
+  const user = await storage.users.createUser({ email: 'Ada@Example.com', name: 'Ada', now });
+  const workspace = await storage.workspaces.createWorkspace({ name: 'Acme', slug: 'acme', description: null, planId, now });
+  const project = await storage.projects.createProject({
+    workspaceId: workspace.id,
+    userId: user.id,
+    name: 'Web',
+    slug: 'web',
+    description: null,
+    isDefault: true,
+    now,
+  });
+  const environment = await storage.environments.createEnvironment({
+    projectId: project.id,
+    name: 'master',
+    slug: 'master',
+    description: null,
+    isDefault: true,
+    now,
+  });
+  return { user, workspace, project, environment };
+}
+
+describe('createSqliteStorage', () => {
+  it('migrate() applies 0001_initial once and is idempotent', async () => {
+    const storage = createSqliteStorage({ filename: ':memory:' });
+    cleanups.push(() => storage.close());
+    expect(await storage.health()).toEqual({ ok: false, reason: 'pending migrations: 0001_initial' });
+    expect(await storage.migrate()).toEqual({ applied: ['0001_initial'] });
+    expect(await storage.migrate()).toEqual({ applied: [] });
+    expect(await storage.health()).toEqual({ ok: true });
+    expect((await storage.peek.rows('cloudlink_migrations')).map((r) => r.name)).toEqual(['0001_initial']);
+  });
+
+  it('seeds plans, roles and cloud providers with their fixed ids', async () => {
+    const storage = await open();
+    const plans = await storage.plans.listPlans();
+    expect(plans.map((p) => [p.id, p.slug, p.price])).toEqual([
+      [1, 'free', 0],
+      [2, 'starter', 9.99],
+      [3, 'pro', 49.99],
+      [4, 'ultimate', 199.99],
+    ]);
+    expect(plans[0]!.restrictions.max_cloud_connections).toBe(1);
+    const roles = await storage.plans.listRoles();
+    expect(roles.map((r) => r.code)).toEqual(['owner', 'admin', 'dev', 'billing', 'viewer', 'member']);
+    expect(roles[0]!.permissions.canManageWorkspace).toBe(true);
+    expect((await storage.peek.rows('cloud_providers')).map((r) => [r.id, r.name])).toEqual([
+      [1, 'aws'],
+      [2, 'gcp'],
+      [3, 'azure'],
+    ]);
+  });
+
+  it('a file database runs in WAL mode with foreign keys on', async () => {
+    const filename = tmpFile();
+    await open(filename);
+    const raw = new BetterSqlite3(filename);
+    cleanups.push(() => void raw.close());
+    expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
+    const storage = createSqliteStorage({ filename });
+    cleanups.push(() => storage.close());
+    // A member of a workspace that does not exist is refused by the foreign key.
+    await expect(
+      storage.members.addMember({ workspaceId: 999, userId: 999, role: 'owner', permissions: null, now }),
+    ).rejects.toThrow(/FOREIGN KEY/);
+  });
+
+  it('stores rows in the documented raw forms and maps them back', async () => {
+    const storage = await open();
+    const { user, workspace } = await seed(storage);
+    expect(user.email).toBe('ada@example.com');
+    expect(await storage.users.getUserByEmail('ADA@example.COM')).toEqual(user);
+    const [raw] = await storage.peek.rows('workspaces');
+    expect(raw).toMatchObject({ slug: 'acme', is_active: 1, created_at: '2024-01-15T10:30:00.123Z', deleted_at: null });
+    expect(await storage.workspaces.getWorkspaceBySlug('acme')).toEqual(workspace);
+  });
+
+  it('maps unique violations to StorageConflictError with the constraint name', async () => {
+    const storage = await open();
+    const { user, workspace } = await seed(storage);
+    await expect(storage.users.createUser({ email: 'ada@example.com', name: null, now })).rejects.toSatisfy((e) =>
+      isStorageConflict(e, 'users.email'),
+    );
+    const conn = { workspaceId: workspace.id, provider: 'aws' as const, createdBy: user.id, region: 'us-east-1', accountName: 'prod', now };
+    const first = await storage.connections.createConnection(conn);
+    await expect(storage.connections.createConnection(conn)).rejects.toSatisfy((e) =>
+      isStorageConflict(e, 'cloud_connections.account_name'),
+    );
+    // The partial index only covers active rows: after a soft delete the name is free again.
+    await storage.connections.softDeleteConnection(first.id, now);
+    await expect(storage.connections.createConnection(conn)).resolves.toMatchObject({ accountName: 'prod', status: 'pending' });
+  });
+
+  it('a transaction that throws leaves nothing written', async () => {
+    const storage = await open();
+    const { user, workspace } = await seed(storage);
+    await expect(
+      storage.transaction(async (tx) => {
+        await tx.lockWorkspace(workspace.id);
+        await tx.connections.createConnection({ workspaceId: workspace.id, provider: 'gcp', createdBy: user.id, region: 'global', now });
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    expect(await storage.peek.rows('cloud_connections')).toEqual([]);
+  });
+
+  it('serialises concurrent lock → count → insert transactions', async () => {
+    const storage = await open();
+    const { user, workspace } = await seed(storage);
+    const attempt = (name: string) =>
+      storage.transaction(async (tx) => {
+        await tx.lockWorkspace(workspace.id);
+        const count = await tx.connections.countConnectionsByStatus(workspace.id);
+        if (count.pending >= 1) return false;
+        await new Promise((r) => setTimeout(r, 10));
+        await tx.connections.createConnection({ workspaceId: workspace.id, provider: 'aws', createdBy: user.id, region: 'us-east-1', accountName: name, now });
+        return true;
+      });
+    const results = await Promise.all([attempt('a'), attempt('b')]);
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect(await storage.peek.rows('cloud_connections')).toHaveLength(1);
+  });
+
+  it('claimSetupToken has exactly one winner and respects expiry', async () => {
+    const storage = await open();
+    const { user, workspace } = await seed(storage);
+    const conn = await storage.connections.createConnection({
+      workspaceId: workspace.id,
+      provider: 'azure',
+      createdBy: user.id,
+      region: 'eastus',
+      setupTokenHash: 'a'.repeat(64),
+      setupTokenExpiresAt: new Date(now.getTime() + 60_000),
+      now,
+    });
+    expect(await storage.connections.claimSetupToken(conn.id, new Date(now.getTime() + 120_000))).toBe(false);
+    const results = await Promise.all([1, 2, 3].map(() => storage.connections.claimSetupToken(conn.id, now)));
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect((await storage.connections.getConnectionBySetupTokenHash('a'.repeat(64)))?.setupTokenUsedAt).toEqual(now);
+  });
+
+  it('withZoneLock serialises holders of one zone and times out waiters', async () => {
+    const storage = await open();
+    const order: string[] = [];
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const first = storage.withZoneLock(7, async () => {
+      order.push('first:start');
+      await held;
+      order.push('first:end');
+    }, { timeoutMs: 1000 });
+    const timedOut = storage.withZoneLock(7, async () => order.push('never'), { timeoutMs: 20 });
+    await expect(timedOut).rejects.toSatisfy(isZoneLockTimeout);
+    const second = storage.withZoneLock(7, async () => order.push('second'), { timeoutMs: 1000 });
+    // Another zone is independent.
+    await storage.withZoneLock(8, async () => order.push('other-zone'), { timeoutMs: 10 });
+    release();
+    await Promise.all([first, second]);
+    expect(order).toEqual(['first:start', 'other-zone', 'first:end', 'second']);
+  });
+
+  it('keeps an injected database open on close', async () => {
+    const database = new BetterSqlite3(':memory:');
+    cleanups.push(() => void database.close());
+    const storage = createSqliteStorage({ database });
+    await storage.migrate();
+    await storage.close();
+    expect(database.open).toBe(true);
+    await expect(storage.users.getUserById(1)).rejects.toThrow(/closed/);
+    expect(database.prepare('select count(*) as n from plans').get()).toEqual({ n: 4 });
+  });
+});
