@@ -1,0 +1,151 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { ZoneLockTimeoutError, type Storage, type StorageTx } from '../../ports/storage.js';
+import { createMutex, type Mutex } from './mutex.js';
+import { createMemberRepo, createEnvironmentRepo, createPlanRepo, createProjectRepo, createUserRepo, createWorkspaceRepo } from './memory/admin-repos.js';
+import { createConnectionRepo, createDnsRecordRepo, createOidcKeyRepo, createResourceRepo } from './memory/cloud-repos.js';
+import { emptyDb, type Db } from './memory/rows.js';
+import type { Run } from './memory/run.js';
+import { applySeeds } from './memory/seed.js';
+import type { StoragePeek } from './peek.js';
+
+const MIGRATIONS = ['0001_initial'] as const;
+
+export interface MemoryStorageOptions {
+  /** Apply the migration at creation, so `migrate()` then reports nothing to do. Default false, like the SQL storages. */
+  readonly migrated?: boolean;
+}
+
+/** The memory storage plus its raw reader. */
+export interface MemoryStorage extends Storage {
+  /** Raw rows as stored (snake_case, `Date`s, booleans, parsed JSON); copies, safe to keep. */
+  readonly peek: StoragePeek;
+}
+
+/**
+ * The reference Storage, kept in memory: the same seeds, unique indexes (partial ones included),
+ * foreign keys, soft delete and ordering as the SQL storages, so services tested on it behave the
+ * same on SQLite and Postgres.
+ *
+ * Concurrency follows SQLite's single connection: every call and every `transaction` runs one at a
+ * time; a transaction's writes are invisible outside it until it commits and are undone when it
+ * throws. Calling the storage itself (not `tx`) inside a transaction throws at once, as that
+ * deadlocks on SQLite. Calls before `migrate()` or after `close()` throw.
+ */
+export function createMemoryStorage(options: MemoryStorageOptions = {}): MemoryStorage {
+  let db: Db = emptyDb();
+  let migrated = false;
+  let closed = false;
+  const gate = createMutex();
+  const zoneLocks = new Map<number, Mutex>();
+  const inTransaction = new AsyncLocalStorage<true>();
+
+  if (options.migrated) {
+    applySeeds(db);
+    migrated = true;
+  }
+
+  function assertUsable(): void {
+    if (closed) throw new Error('memory storage: closed');
+    if (!migrated) throw new Error('memory storage: not migrated; call migrate() first');
+  }
+
+  // Outside a transaction: wait for the connection like any other caller.
+  const runOutside: Run = (op) => {
+    if (inTransaction.getStore()) {
+      return Promise.reject(
+        new Error('memory storage: the storage was called inside transaction(); use the tx argument (on SQLite this deadlocks)'),
+      );
+    }
+    return gate.run(async () => {
+      assertUsable();
+      return op(db);
+    });
+  };
+
+  function repos(run: Run, lockWorkspace: (workspaceId: number) => Promise<void>): StorageTx {
+    return {
+      users: createUserRepo(run),
+      plans: createPlanRepo(run),
+      workspaces: createWorkspaceRepo(run),
+      members: createMemberRepo(run),
+      projects: createProjectRepo(run),
+      environments: createEnvironmentRepo(run),
+      connections: createConnectionRepo(run),
+      resources: createResourceRepo(run),
+      dnsRecords: createDnsRecordRepo(run),
+      oidcKeys: createOidcKeyRepo(run),
+      lockWorkspace,
+    };
+  }
+
+  const outside = repos(runOutside, () =>
+    Promise.reject(new Error('memory storage: lockWorkspace is only valid inside transaction()')),
+  );
+
+  const peek: StoragePeek = {
+    rows: async (table) => {
+      if (closed) throw new Error('memory storage: closed');
+      return structuredClone(db.tables[table]) as unknown as Record<string, unknown>[];
+    },
+  };
+
+  return {
+    ...outside,
+    peek,
+
+    transaction(fn) {
+      if (inTransaction.getStore()) return Promise.reject(new Error('memory storage: nested transaction() is not supported; pass tx down'));
+      return gate.run(async () => {
+        assertUsable();
+        let open = true;
+        const runInside: Run = async (op) => {
+          if (!open) throw new Error('memory storage: tx used after its transaction ended');
+          return op(db);
+        };
+        // The whole transaction holds the connection, so locking a workspace has nothing left to do.
+        const tx = repos(runInside, async () => {
+          if (!open) throw new Error('memory storage: tx used after its transaction ended');
+        });
+        const snapshot = structuredClone(db);
+        try {
+          return await inTransaction.run(true, () => fn(tx));
+        } catch (error) {
+          db = snapshot;
+          throw error;
+        } finally {
+          open = false;
+        }
+      });
+    },
+
+    async withZoneLock(zoneResourceId, fn, { timeoutMs }) {
+      assertUsable();
+      let lock = zoneLocks.get(zoneResourceId);
+      if (!lock) {
+        lock = createMutex();
+        zoneLocks.set(zoneResourceId, lock);
+      }
+      return lock.run(fn, { timeoutMs, onTimeout: () => new ZoneLockTimeoutError(zoneResourceId) });
+    },
+
+    migrate() {
+      return gate.run(async () => {
+        if (closed) throw new Error('memory storage: closed');
+        if (migrated) return { applied: [] };
+        applySeeds(db);
+        migrated = true;
+        return { applied: [...MIGRATIONS] };
+      });
+    },
+
+    async health() {
+      if (closed) return { ok: false, reason: 'storage is closed' };
+      if (!migrated) return { ok: false, reason: `pending migrations: ${MIGRATIONS.join(', ')}` };
+      return { ok: true };
+    },
+
+    async close() {
+      closed = true;
+    },
+  };
+}

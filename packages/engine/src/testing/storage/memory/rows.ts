@@ -1,0 +1,222 @@
+import type { MemberPermissions } from '../../../domain/records.js';
+import type { PermissionSet } from '../../../domain/permissions.js';
+import type { PlanRestrictions } from '../../../domain/plans.js';
+
+/**
+ * The tables of SPEC §7 as the memory storage keeps them: snake_case columns, `Date` timestamps,
+ * booleans, parsed JSON. `peek` hands out copies of exactly these rows.
+ */
+export interface UserRow {
+  id: number;
+  email: string;
+  name: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface PlanRow {
+  id: number;
+  slug: string;
+  name: string;
+  description: string | null;
+  price: number;
+  price_period: 'month' | 'year';
+  restrictions: PlanRestrictions;
+  features: unknown[];
+  is_active: boolean;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface RoleRow {
+  id: number;
+  code: string;
+  name: string;
+  description: string;
+  permissions: PermissionSet;
+  is_system_role: boolean;
+  is_active: boolean;
+  display_order: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface CloudProviderRow {
+  id: number;
+  name: string;
+  display_name: string;
+  is_active: boolean;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface WorkspaceRow {
+  id: number;
+  name: string;
+  slug: string;
+  description: string | null;
+  plan_id: number;
+  is_active: boolean;
+  created_at: Date;
+  updated_at: Date;
+  deleted_at: Date | null;
+}
+
+export interface MemberRow {
+  id: number;
+  workspace_id: number;
+  user_id: number;
+  role_id: number;
+  permissions: MemberPermissions | null;
+  is_active: boolean;
+  joined_at: Date;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface ProjectRow {
+  id: number;
+  workspace_id: number;
+  user_id: number;
+  name: string;
+  slug: string;
+  description: string | null;
+  is_default: boolean;
+  is_active: boolean;
+  connected_cloud_id: number | null;
+  created_at: Date;
+  updated_at: Date;
+  deleted_at: Date | null;
+}
+
+export interface EnvironmentRow {
+  id: number;
+  project_id: number;
+  name: string;
+  slug: string;
+  description: string | null;
+  is_default: boolean;
+  is_active: boolean;
+  created_at: Date;
+  updated_at: Date;
+  deleted_at: Date | null;
+}
+
+export interface ConnectionRow {
+  id: number;
+  workspace_id: number;
+  cloud_provider_id: number;
+  created_by: number;
+  account_id: string | null;
+  account_name: string | null;
+  region: string;
+  role_arn: string | null;
+  external_id: string | null;
+  stack_name: string | null;
+  connection_status: string;
+  connected_at: Date | null;
+  failure_reason: string | null;
+  secret_data: string | null;
+  setup_token_hash: string | null;
+  setup_token_expires_at: Date | null;
+  setup_token_used_at: Date | null;
+  is_active: boolean;
+  created_at: Date;
+  updated_at: Date;
+  deleted_at: Date | null;
+}
+
+export interface ResourceRow {
+  id: number;
+  workspace_id: number;
+  project_id: number;
+  environment_id: number;
+  cloud_connection_id: number | null;
+  resource_type: string;
+  resource_id: string | null;
+  name: string;
+  region: string | null;
+  status: string;
+  domain_name: string | null;
+  metadata: Record<string, unknown>;
+  secret_data: string | null;
+  position_x: number | null;
+  position_y: number | null;
+  created_by: number;
+  is_active: boolean;
+  created_at: Date;
+  updated_at: Date;
+  deleted_at: Date | null;
+}
+
+export interface DnsRecordRow {
+  id: number;
+  zone_resource_id: number;
+  name: string;
+  type: string;
+  ttl: number | null;
+  values: string[];
+  managed: boolean;
+  provider_ids: string[] | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface OidcKeyRow {
+  id: number;
+  kid: string;
+  alg: string;
+  public_jwk: Record<string, unknown>;
+  private_key: string;
+  signing_from: Date;
+  signing_until: Date | null;
+  published_until: Date | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+/** Every table, keyed by its SQL name. */
+export interface Tables {
+  users: UserRow[];
+  plans: PlanRow[];
+  roles: RoleRow[];
+  cloud_providers: CloudProviderRow[];
+  workspaces: WorkspaceRow[];
+  workspace_members: MemberRow[];
+  projects: ProjectRow[];
+  environments: EnvironmentRow[];
+  cloud_connections: ConnectionRow[];
+  resources: ResourceRow[];
+  dns_records: DnsRecordRow[];
+  oidc_signing_keys: OidcKeyRow[];
+}
+
+export type TableName = keyof Tables;
+export type RowOf<T extends TableName> = Tables[T][number];
+
+export const TABLE_NAMES: readonly TableName[] = [
+  'users',
+  'plans',
+  'roles',
+  'cloud_providers',
+  'workspaces',
+  'workspace_members',
+  'projects',
+  'environments',
+  'cloud_connections',
+  'resources',
+  'dns_records',
+  'oidc_signing_keys',
+];
+
+/** The whole database: rows plus the last id handed out per table (ids are never reused). */
+export interface Db {
+  tables: Tables;
+  lastId: Record<TableName, number>;
+}
+
+export function emptyDb(): Db {
+  const tables = Object.fromEntries(TABLE_NAMES.map((t) => [t, []])) as unknown as Tables;
+  const lastId = Object.fromEntries(TABLE_NAMES.map((t) => [t, 0])) as Record<TableName, number>;
+  return { tables, lastId };
+}
