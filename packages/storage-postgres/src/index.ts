@@ -1,2 +1,9 @@
-/** Being built. */
-export {};
+/**
+ * @module @cloudlink/storage-postgres — the cloudlink storage on Postgres (pg), for several app
+ * instances sharing one database.
+ */
+export { createPostgresStorage } from './postgres-storage.js';
+export type { PostgresStorage, PostgresStorageOptions } from './postgres-storage.js';
+export { postgresDialect } from './postgres-dialect.js';
+export { ZONE_LOCK_NAMESPACE } from './zone-lock.js';
+export type { Peek } from '@cloudlink/storage-kysely';

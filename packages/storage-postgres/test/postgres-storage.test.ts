@@ -1,0 +1,149 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isStorageConflict, isZoneLockTimeout } from '@cloudlink/engine';
+import { createTestDatabase } from '../../../test-support/postgres.js';
+import type { TestDatabase } from '../../../test-support/postgres.js';
+import { createPostgresStorage } from '../src/index.js';
+import type { PostgresStorage } from '../src/index.js';
+
+const now = new Date('2024-01-15T10:30:00.123Z');
+let database: TestDatabase;
+let a: PostgresStorage;
+let b: PostgresStorage;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  // Two storages with separate pools stand for two app instances.
+  a = createPostgresStorage({ connectionString: database.url });
+  b = createPostgresStorage({ connectionString: database.url });
+});
+afterAll(async () => {
+  await a?.close();
+  await b?.close();
+  await database?.drop();
+});
+
+let counter = 0;
+/** A fresh user + workspace (unique slugs per test, the database is shared by the file). */
+async function seedWorkspace() {
+  counter += 1;
+  const user = await a.users.createUser({ email: `u${counter}@example.com`, name: null, now });
+  const workspace = await a.workspaces.createWorkspace({ name: 'W', slug: `w-${counter}`, description: null, planId: 1, now });
+  return { user, workspace };
+}
+
+describe('createPostgresStorage', () => {
+  // Runs first: the database is empty until here.
+  it('two instances migrating at once both succeed; the migration is applied exactly once', async () => {
+    expect(await a.health()).toEqual({ ok: false, reason: 'pending migrations: 0001_initial' });
+    const [ra, rb] = await Promise.all([a.migrate(), b.migrate()]);
+    expect([...ra.applied, ...rb.applied]).toEqual(['0001_initial']);
+    expect(await a.migrate()).toEqual({ applied: [] });
+    expect(await b.health()).toEqual({ ok: true });
+    expect((await a.peek.rows('cloudlink_migrations')).map((r) => r.name)).toEqual(['0001_initial']);
+    expect((await a.plans.listPlans()).map((p) => [p.id, p.slug, p.price])).toEqual([
+      [1, 'free', 0],
+      [2, 'starter', 9.99],
+      [3, 'pro', 49.99],
+      [4, 'ultimate', 199.99],
+    ]);
+  });
+
+  it('two instances inserting the same account name: exactly one wins, the other gets a conflict', async () => {
+    const { user, workspace } = await seedWorkspace();
+    const input = { workspaceId: workspace.id, provider: 'aws' as const, createdBy: user.id, region: 'us-east-1', accountName: 'prod', now };
+    const results = await Promise.allSettled([a.connections.createConnection(input), b.connections.createConnection(input)]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const rejected = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    expect(isStorageConflict(rejected.reason, 'cloud_connections.account_name')).toBe(true);
+  });
+
+  it('lockWorkspace serialises count → insert against a limit of 1 across instances', async () => {
+    const { user, workspace } = await seedWorkspace();
+    const attempt = (storage: PostgresStorage, name: string) =>
+      storage.transaction(async (tx) => {
+        await tx.lockWorkspace(workspace.id);
+        const counts = await tx.connections.countConnectionsByStatus(workspace.id);
+        if (counts.pending >= 1) return false;
+        // Widen the race window: without the row lock both would see 0 here.
+        await new Promise((r) => setTimeout(r, 50));
+        await tx.connections.createConnection({ workspaceId: workspace.id, provider: 'gcp', createdBy: user.id, region: 'global', accountName: name, now });
+        return true;
+      });
+    const results = await Promise.all([attempt(a, 'x'), attempt(b, 'y')]);
+    expect(results.filter(Boolean)).toHaveLength(1);
+    const rows = (await a.peek.rows('cloud_connections')).filter((r) => r.workspace_id === workspace.id);
+    expect(rows).toHaveLength(1);
+  });
+
+  it('claimSetupToken raced by two instances: exactly one true', async () => {
+    const { user, workspace } = await seedWorkspace();
+    const hash = 'b'.repeat(63) + String(counter % 10);
+    const conn = await a.connections.createConnection({
+      workspaceId: workspace.id,
+      provider: 'azure',
+      createdBy: user.id,
+      region: 'eastus',
+      setupTokenHash: hash,
+      setupTokenExpiresAt: new Date(now.getTime() + 60_000),
+      now,
+    });
+    const results = await Promise.all([a, b, a, b].map((s) => s.connections.claimSetupToken(conn.id, now)));
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect((await b.connections.getConnectionBySetupTokenHash(hash))?.setupTokenUsedAt).toEqual(now);
+  });
+
+  it('withZoneLock serialises holders across instances and times out waiters', async () => {
+    const order: string[] = [];
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let started!: () => void;
+    const isHeld = new Promise<void>((r) => (started = r));
+    const first = a.withZoneLock(42, async () => {
+      order.push('a:start');
+      started();
+      await held;
+      order.push('a:end');
+    }, { timeoutMs: 2000 });
+    await isHeld;
+    await expect(b.withZoneLock(42, async () => order.push('never'), { timeoutMs: 100 })).rejects.toSatisfy(isZoneLockTimeout);
+    await b.withZoneLock(43, async () => order.push('b:other-zone'), { timeoutMs: 100 });
+    const second = b.withZoneLock(42, async () => order.push('b:second'), { timeoutMs: 5000 });
+    await new Promise((r) => setTimeout(r, 50));
+    release();
+    await Promise.all([first, second]);
+    expect(order).toEqual(['a:start', 'b:other-zone', 'a:end', 'b:second']);
+    // Released after a throw too.
+    await expect(a.withZoneLock(42, async () => Promise.reject(new Error('boom')), { timeoutMs: 100 })).rejects.toThrow('boom');
+    await expect(b.withZoneLock(42, async () => 'ok', { timeoutMs: 100 })).resolves.toBe('ok');
+  });
+
+  it('a transaction that throws leaves nothing written', async () => {
+    const { user, workspace } = await seedWorkspace();
+    await expect(
+      a.transaction(async (tx) => {
+        await tx.connections.createConnection({ workspaceId: workspace.id, provider: 'aws', createdBy: user.id, region: 'us-east-1', accountName: 'gone', now });
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    expect((await a.peek.rows('cloud_connections')).filter((r) => r.workspace_id === workspace.id)).toEqual([]);
+  });
+
+  it('stores native types and maps them back', async () => {
+    const { workspace } = await seedWorkspace();
+    const raw = (await a.peek.rows('workspaces')).find((r) => r.id === workspace.id);
+    expect(raw).toMatchObject({ is_active: true, created_at: now, deleted_at: null });
+    expect(await b.workspaces.getWorkspaceBySlug(workspace.slug)).toEqual(workspace);
+  });
+
+  it('leaves an injected pool open on close', async () => {
+    const pool = new pg.Pool({ connectionString: database.url, max: 2 });
+    const storage = createPostgresStorage({ pool });
+    expect(await storage.health()).toEqual({ ok: true });
+    await storage.close();
+    await expect(storage.plans.listPlans()).rejects.toThrow(/closed/);
+    expect((await pool.query('SELECT count(*)::int AS n FROM plans')).rows[0]).toEqual({ n: 4 });
+    await pool.end();
+  });
+});
+
