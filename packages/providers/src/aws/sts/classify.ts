@@ -1,0 +1,66 @@
+import { ProviderCallError } from '@cloudlink/engine';
+import type { ProviderFailureKind } from '@cloudlink/engine';
+import { parseRetryAfter, transportFailure } from '../../shared/index.js';
+
+/** STS error codes that reflect the customer's setup: a test verdict. */
+const REFUSED = new Set(['AccessDenied', 'AccessDeniedException', 'RegionDisabledException', 'ValidationError']);
+/** Rate limiting (SPEC §4.1). */
+const THROTTLED = new Set(['Throttling', 'ThrottlingException', 'PriorRequestNotComplete', 'RequestLimitExceeded', 'TooManyRequestsException']);
+/** Our platform credentials were rejected or are missing: no verdict, an operator problem. */
+const PLATFORM = new Set([
+  'InvalidClientTokenId',
+  'SignatureDoesNotMatch',
+  'ExpiredToken',
+  'ExpiredTokenException',
+  'IncompleteSignature',
+  'MissingAuthenticationToken',
+  'UnrecognizedClientException',
+  'InvalidAccessKeyId',
+  'CredentialsProviderError',
+]);
+
+interface SdkErrorLike {
+  name: string;
+  message: string;
+  $fault?: string;
+  $metadata?: { httpStatusCode?: number };
+  $response?: { headers?: Record<string, string | undefined> };
+}
+
+function isSdkServiceError(e: unknown): e is SdkErrorLike {
+  return typeof e === 'object' && e !== null && '$metadata' in e && typeof (e as SdkErrorLike).$fault === 'string';
+}
+
+/**
+ * Turn whatever the STS client threw into a `ProviderCallError` for step `call`:
+ * AccessDenied → refused; Throttling/429 → throttled (with Retry-After); rejected or missing
+ * platform credentials → platform; 5xx, network, timeout and anything unknown → transient.
+ */
+export function classifyStsError(call: string, e: unknown, timedOut: boolean, timeoutMs: number, now: Date): ProviderCallError {
+  const site = { provider: 'aws', call };
+  if (isSdkServiceError(e)) {
+    const status = e.$metadata?.httpStatusCode;
+    const code = e.name && e.name !== 'Error' ? e.name : `HTTP${status ?? ''}`;
+    let kind: ProviderFailureKind = 'transient';
+    if (REFUSED.has(code)) kind = 'refused';
+    else if (THROTTLED.has(code) || status === 429) kind = 'throttled';
+    else if (PLATFORM.has(code)) kind = 'platform';
+    const retryAfter = kind === 'throttled' ? parseRetryAfter(e.$response?.headers?.['retry-after'], now) : undefined;
+    return new ProviderCallError({
+      ...site,
+      code,
+      message: e.message || `HTTP ${status ?? 'error'}`,
+      kind,
+      ...(status !== undefined ? { status } : {}),
+      ...(retryAfter !== undefined ? { retryAfter } : {}),
+      cause: e,
+    });
+  }
+  const name = e instanceof Error ? e.name : '';
+  if (name === 'CredentialsProviderError') {
+    // The SDK's chain found no platform credentials: an operator problem, not the customer's.
+    return new ProviderCallError({ ...site, code: 'MissingPlatformCredentials', message: (e as Error).message, kind: 'platform', cause: e });
+  }
+  if (timedOut || name === 'TimeoutError' || name === 'AbortError') return transportFailure(site, e, true, timeoutMs);
+  return transportFailure(site, e, false, timeoutMs);
+}

@@ -1,0 +1,116 @@
+import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import type { STSClientConfig } from '@aws-sdk/client-sts';
+import { ProviderCallError } from '@cloudlink/engine';
+import type { AwsConnector, AwsCredentials } from '@cloudlink/engine';
+import { resolveCallPolicy, retryStep, startDeadline, throwIfCallerAborted } from '../../shared/index.js';
+import type { CallPolicy, CallPolicyOptions } from '../../shared/index.js';
+import { classifyStsError } from './classify.js';
+
+/** Options of {@link createAwsConnector}. */
+export interface AwsConnectorOptions extends CallPolicyOptions {
+  /** STS signing region; default `AWS_REGION`, else `us-east-1`. */
+  readonly region?: string;
+  /**
+   * STS base URL (fakes, VPC endpoints). Default: the SDK's resolution, which honours
+   * `AWS_ENDPOINT_URL_STS` / `AWS_ENDPOINT_URL`, else the public regional endpoint.
+   */
+  readonly endpoint?: string;
+  /**
+   * The platform credentials that call AssumeRole (static or a provider function). Default: the
+   * SDK's chain (`AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY`, shared config, instance role, …).
+   */
+  readonly credentials?: STSClientConfig['credentials'];
+}
+
+type StsCall = 'AssumeRole' | 'GetCallerIdentity';
+
+/**
+ * The AWS connector on `@aws-sdk/client-sts`. SDK retries are off (`maxAttempts: 1`): throttled
+ * and transient failures are retried by the engine's policy (SPEC §4.1), every attempt under its
+ * own `timeoutMs` deadline. Errors are `ProviderCallError`s named `AssumeRole` / `GetCallerIdentity`.
+ */
+export function createAwsConnector(options: AwsConnectorOptions = {}): AwsConnector {
+  const policy = resolveCallPolicy(options);
+  const base: STSClientConfig = {
+    region: options.region ?? process.env.AWS_REGION ?? 'us-east-1',
+    maxAttempts: 1,
+    // The socket-level timeouts back up the per-call deadline below.
+    requestHandler: { connectionTimeout: policy.timeoutMs, requestTimeout: policy.timeoutMs },
+    ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
+    ...(options.credentials !== undefined ? { credentials: options.credentials } : {}),
+  };
+  const platformClient = new STSClient(base);
+
+  return {
+    async assumeRole(input, callOptions) {
+      const out = await send(policy, platformClient, 'AssumeRole', callOptions?.signal, (client, abortSignal) =>
+        client.send(
+          new AssumeRoleCommand({
+            RoleArn: input.roleArn,
+            RoleSessionName: input.sessionName,
+            DurationSeconds: input.durationSeconds ?? 3600,
+            ...(input.externalId !== undefined ? { ExternalId: input.externalId } : {}),
+          }),
+          { abortSignal },
+        ),
+      );
+      const c = out.Credentials;
+      if (!c?.AccessKeyId || !c.SecretAccessKey) throw malformed('AssumeRole', 'response carries no Credentials');
+      const credentials: AwsCredentials = {
+        accessKeyId: c.AccessKeyId,
+        secretAccessKey: c.SecretAccessKey,
+        ...(c.SessionToken ? { sessionToken: c.SessionToken } : {}),
+        ...(c.Expiration ? { expiration: c.Expiration } : {}),
+      };
+      return credentials;
+    },
+
+    async getCallerIdentity(credentials, callOptions) {
+      // Customer credentials get a short-lived client of their own; the platform client is shared.
+      const client = credentials
+        ? new STSClient({
+            ...base,
+            credentials: {
+              accessKeyId: credentials.accessKeyId,
+              secretAccessKey: credentials.secretAccessKey,
+              ...(credentials.sessionToken ? { sessionToken: credentials.sessionToken } : {}),
+              ...(credentials.expiration ? { expiration: credentials.expiration } : {}),
+            },
+          })
+        : platformClient;
+      try {
+        const out = await send(policy, client, 'GetCallerIdentity', callOptions?.signal, (c, abortSignal) =>
+          c.send(new GetCallerIdentityCommand({}), { abortSignal }),
+        );
+        if (!out.Account || !out.Arn) throw malformed('GetCallerIdentity', 'response carries no Account');
+        return { account: out.Account, arn: out.Arn };
+      } finally {
+        if (client !== platformClient) client.destroy();
+      }
+    },
+  };
+}
+
+/** One STS call under the retry policy, each attempt with its own deadline. */
+async function send<T>(
+  policy: CallPolicy,
+  client: STSClient,
+  call: StsCall,
+  signal: AbortSignal | undefined,
+  run: (client: STSClient, abortSignal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  return retryStep(policy, signal, async () => {
+    throwIfCallerAborted(signal);
+    const deadline = startDeadline(policy.timeoutMs, signal);
+    try {
+      return await run(client, deadline.signal);
+    } catch (e) {
+      throwIfCallerAborted(signal);
+      throw classifyStsError(call, e, deadline.timedOut(), policy.timeoutMs, policy.clock.now());
+    }
+  });
+}
+
+function malformed(call: StsCall, message: string): ProviderCallError {
+  return new ProviderCallError({ provider: 'aws', call, code: 'MalformedResponse', message, kind: 'transient' });
+}

@@ -1,0 +1,13 @@
+/**
+ * @module shared — small helpers every provider implementation uses for the outbound-call rules of
+ * SPEC §4.1 (deadline, no redirects, retries, Retry-After, error text). Internal to
+ * `@cloudlink/providers`; not a public subpath.
+ */
+export { DEFAULT_TIMEOUT_MS, fetchWithDeadline, readBodyText, startDeadline } from './http.js';
+export type { CallDeadline, FetchWithDeadlineOptions } from './http.js';
+export { MAX_PROVIDER_TEXT, redactSecrets, truncateText } from './text.js';
+export { parseRetryAfter } from './retry-after.js';
+export { kindOfStatus, networkCode, parseErrorBody, redirectFailure, transportFailure } from './errors.js';
+export type { CallSite } from './errors.js';
+export { resolveCallPolicy, retryStep, throwIfCallerAborted } from './options.js';
+export type { CallPolicy, CallPolicyOptions } from './options.js';

@@ -1,0 +1,54 @@
+import { DEFAULT_RETRY_POLICY, systemClock, systemRandom, withRetry } from '@cloudlink/engine';
+import type { Clock, Random, RetryPolicy } from '@cloudlink/engine';
+import { DEFAULT_TIMEOUT_MS } from './http.js';
+
+/** Options every connector takes for timing and retries. */
+export interface CallPolicyOptions {
+  /** Per outbound HTTP call; default 10 000 (SPEC §4.1). */
+  readonly timeoutMs?: number;
+  /** Retry policy for throttled/transient failures; default the engine's (5 attempts, SPEC §4.1). */
+  readonly retryPolicy?: RetryPolicy;
+  /** Sleeps between retries; inject a fake clock in tests. Default the system clock. */
+  readonly clock?: Pick<Clock, 'sleep' | 'now'>;
+  /** Jitter source; default node:crypto. */
+  readonly random?: Pick<Random, 'fraction'>;
+}
+
+/** The resolved form of {@link CallPolicyOptions}. */
+export interface CallPolicy {
+  readonly timeoutMs: number;
+  readonly retryPolicy: RetryPolicy;
+  readonly clock: Pick<Clock, 'sleep' | 'now'>;
+  readonly random: Pick<Random, 'fraction'>;
+}
+
+/** Fill in the defaults and validate `timeoutMs`. */
+export function resolveCallPolicy(options: CallPolicyOptions): CallPolicy {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new TypeError(`timeoutMs must be a positive number, got ${timeoutMs}`);
+  return {
+    timeoutMs,
+    retryPolicy: options.retryPolicy ?? DEFAULT_RETRY_POLICY,
+    clock: options.clock ?? systemClock,
+    random: options.random ?? systemRandom,
+  };
+}
+
+/**
+ * Run one idempotent provider step under the retry policy: throttled and transient
+ * `ProviderCallError`s are retried (SPEC §4.1); anything else is rethrown at once.
+ */
+export function retryStep<T>(policy: CallPolicy, signal: AbortSignal | undefined, step: (attempt: number) => Promise<T>): Promise<T> {
+  return withRetry(step, {
+    clock: policy.clock,
+    random: policy.random,
+    policy: policy.retryPolicy,
+    safeToResend: true,
+    ...(signal ? { signal } : {}),
+  });
+}
+
+/** Throw the caller's abort reason if it aborted: cancellation is not a provider failure. */
+export function throwIfCallerAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw signal.reason ?? new DOMException('aborted', 'AbortError');
+}
