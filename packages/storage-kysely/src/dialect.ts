@@ -7,6 +7,8 @@ export interface DdlTypes {
   /** Integer primary key with auto-increment (SQLite `INTEGER PRIMARY KEY AUTOINCREMENT`, Postgres identity). */
   readonly id: string;
   readonly ts: string;
+  /** Text compared and ordered by code point whatever the database locale (Postgres `COLLATE "C"`). */
+  readonly textBinary: string;
   readonly bool: string;
   readonly json: string;
   readonly real: string;

@@ -20,6 +20,7 @@ export const sqliteDialect: SqlDialect = {
   ddl: {
     id: 'INTEGER PRIMARY KEY AUTOINCREMENT',
     ts: 'TEXT',
+    textBinary: 'TEXT',
     bool: 'INTEGER',
     json: 'TEXT',
     real: 'REAL',

@@ -165,14 +165,14 @@ export function createConnectionRepo({ db, d }: RepoContext): ConnectionRepo {
       const at = d.encodeDate(now);
       await db
         .updateTable('cloud_connections')
-        .set((eb) => ({
+        .set({
           is_active: d.encodeBool(false),
           connection_status: 'disconnected',
           deleted_at: at,
           updated_at: at,
-          // An unused setup token dies with the connection.
-          setup_token_used_at: eb.fn.coalesce('setup_token_used_at', eb.val(at)),
-        }))
+          // Dropping the hash both invalidates the token and frees it from the unique index.
+          setup_token_hash: null,
+        })
         .where('id', '=', id)
         .execute();
     },
