@@ -13,3 +13,4 @@ export * from './validation/index.js';
 export * from './access/index.js';
 export * from './runtime/index.js';
 export * from './dns/records/index.js';
+export * from './secrets/index.js';
