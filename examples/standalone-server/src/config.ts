@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { parseEncryptionKeys } from '@cloudlink/engine';
 
 /**
  * The server's settings, read from the environment (SPEC §8). Every variable that is set is checked
@@ -55,7 +56,6 @@ export const CONFIG_VARIABLES = [
 type Env = Readonly<Record<string, string | undefined>>;
 
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
-const KEY_ID = /^[A-Za-z0-9_-]{1,32}$/;
 const HOSTNAME = /^[A-Za-z0-9.:[\]-]+$/;
 
 /** Read and validate every variable of SPEC §8 from `env` (default `process.env`). */
@@ -160,21 +160,15 @@ function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
 
-/** `kid:base64(32 bytes)`, comma-separated, unique ids; returns the problem or null. */
+/** The engine's own parser decides (one rule for server, CLI and library); returns the problem or null. */
 export function checkEncryptionKeys(raw: string): string | null {
-  const seen = new Set<string>();
-  for (const [i, entry] of raw.split(',').entries()) {
-    const [kid, key, extra] = entry.trim().split(':');
-    if (!kid || !key || extra !== undefined || !KEY_ID.test(kid)) {
-      return `entry ${i + 1} must be "<kid>:<base64 of 32 bytes>" with kid of letters, digits, _ or -`;
-    }
-    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(key) || Buffer.from(key, 'base64').length !== 32) {
-      return `key "${kid}" must be the base64 of exactly 32 bytes`;
-    }
-    if (seen.has(kid)) return `key id "${kid}" appears twice`;
-    seen.add(kid);
+  try {
+    parseEncryptionKeys(raw);
+    return null;
+  } catch (e) {
+    // The engine's messages never echo key material.
+    return `is malformed: ${(e as Error).message.replace(/^encryption keys: /, '')}`;
   }
-  return null;
 }
 
 function parseResolvers(raw: string | undefined, problems: string[]): { host: string; port: number }[] | undefined {

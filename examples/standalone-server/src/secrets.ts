@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { generateEncryptionKey } from '@cloudlink/engine';
 import { ConfigError, checkEncryptionKeys, type ServerConfig } from './config.js';
 
 /** The two secrets the server needs, from the environment or the data dir. */
@@ -23,7 +24,7 @@ export type Warn = (message: string) => void;
 export function resolveSecrets(config: ServerConfig, warn: Warn): ServerSecrets {
   const encryptionKeys =
     config.encryptionKeys ??
-    fromFile(config.dataDir, 'encryption-keys', 'CLOUDLINK_ENCRYPTION_KEYS', warn, () => `dev${randomBytes(3).toString('hex')}:${randomBytes(32).toString('base64')}`);
+    fromFile(config.dataDir, 'encryption-keys', 'CLOUDLINK_ENCRYPTION_KEYS', warn, () => generateEncryptionKey(`dev${randomBytes(3).toString('hex')}`));
   const problem = checkEncryptionKeys(encryptionKeys);
   if (problem) throw new ConfigError([`${path.join(config.dataDir, 'encryption-keys')} ${problem}`]);
   const jwtSecret =

@@ -1,0 +1,51 @@
+import type { Engine } from '@cloudlink/engine';
+import { createCloudlinkRestRouter } from '@cloudlink/express-adapter';
+import { createCloudlinkRouter } from '@cloudlink/trpc-router';
+import { createExpressMiddleware } from '@trpc/server/adapters/express';
+import express from 'express';
+import type { Logger as PinoLogger } from 'pino';
+import type { JwtAuth } from './auth.js';
+import { docsPage } from './docs.js';
+import { healthRoutes } from './health.js';
+import { requestLogging } from './logging.js';
+
+/** What `createApp` composes: an engine, the Bearer-token hook and the logger. */
+export interface AppOptions {
+  readonly engine: Engine;
+  readonly auth: Pick<JwtAuth, 'authenticate'>;
+  readonly logger: PinoLogger;
+}
+
+/**
+ * The whole HTTP surface as one Express app: health (`/healthz`, `/readyz`), the API reference page
+ * (`/docs`), tRPC under `/trpc` and the documented REST API under `/api` (with `/api/openapi.json`).
+ * Exported so tests and hosts embed exactly what `pnpm start` serves; it never listens by itself.
+ * The return type is spelled out because pnpm's layout makes the inferred one unnameable (TS2742).
+ */
+export function createApp({ engine, auth, logger }: AppOptions): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(requestLogging(logger));
+  app.use(healthRoutes(engine));
+  app.get('/docs', docsPage('/api/openapi.json'));
+  app.use(
+    '/trpc',
+    createExpressMiddleware({
+      router: createCloudlinkRouter({ engine }),
+      createContext: async ({ req }) => ({ actor: await auth.authenticate(req).catch(() => null) }),
+      onError: ({ error, path }) => {
+        if (error.code === 'INTERNAL_SERVER_ERROR') logger.error({ err: error.cause ?? error, procedure: path }, 'tRPC procedure failed');
+      },
+    }),
+  );
+  app.use('/api', createCloudlinkRestRouter({ engine, authenticate: (req) => auth.authenticate(req), logger }));
+  // Outside /api and /trpc: the same JSON 404 shape as the REST API (SPEC §1.5 "Not found").
+  app.use((req, res) => {
+    res.status(404).json({ error: 'Not found', message: `Route ${req.method} ${req.path} not found` });
+  });
+  app.use((err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    logger.error({ err }, 'unhandled error');
+    if (!res.headersSent) res.status(500).json({ error: 'Internal server error', message: 'An unexpected error occurred' });
+  });
+  return app;
+}

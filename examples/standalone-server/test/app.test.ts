@@ -1,0 +1,81 @@
+import { Writable } from 'node:stream';
+import type { AddressInfo } from 'node:net';
+import { createEngine, createSecretBox, parseEncryptionKeys } from '@cloudlink/engine';
+import { createSqliteStorage } from '@cloudlink/storage-sqlite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../src/app.js';
+import { createJwtAuth } from '../src/auth.js';
+import { createLogger } from '../src/logging.js';
+
+const KEYS = `k1:${Buffer.alloc(32, 1).toString('base64')}`;
+const lines: Record<string, unknown>[] = [];
+const sink = new Writable({
+  write(chunk, _enc, cb) {
+    for (const l of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(l) as Record<string, unknown>);
+    cb();
+  },
+});
+const storage = createSqliteStorage({ filename: ':memory:' });
+const engine = createEngine({ storage, secrets: createSecretBox({ keys: parseEncryptionKeys(KEYS) }), publicUrl: 'http://localhost:3000' });
+const auth = createJwtAuth({ secret: 'app-test-secret-0123456789abcdef0123456789' });
+const app = createApp({ engine, auth, logger: createLogger({ destination: sink }) });
+let base = '';
+let server: ReturnType<typeof app.listen>;
+
+beforeAll(async () => {
+  await storage.migrate();
+  server = app.listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  await new Promise((r) => server.close(r));
+  await engine.close();
+});
+
+describe('createApp', () => {
+  it('serves /healthz and /readyz', async () => {
+    const h = await fetch(`${base}/healthz`);
+    expect([h.status, await h.json()]).toEqual([200, { status: 'ok' }]);
+    const r = await fetch(`${base}/readyz`);
+    expect([r.status, await r.json()]).toEqual([200, { status: 'ready' }]);
+  });
+
+  it('answers 401 with the documented body without a valid Bearer token', async () => {
+    const res = await fetch(`${base}/api/workspaces/acme`, { headers: { authorization: 'Bearer not-a-jwt' } });
+    expect(res.status).toBe(401);
+    expect(await res.json()).toEqual({ error: 'Unauthorized', message: 'Missing or invalid authentication token' });
+  });
+
+  it('serves REST with a token of a seeded user, and tRPC on /trpc', async () => {
+    const seeded = await engine.operator.seed({ workspace: 'acme', project: 'web', environment: 'prod', email: 'o@example.com', role: 'owner' });
+    const token = await auth.issue({ id: seeded.user.id });
+    const res = await fetch(`${base}/api/workspaces/acme`, { headers: { authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { data: { slug: string } }).data.slug).toBe('acme');
+    const t = await fetch(`${base}/trpc/workspaces.get?input=${encodeURIComponent(JSON.stringify({ workspaceSlug: 'acme' }))}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(t.status).toBe(200);
+    expect(((await t.json()) as { result: { data: { data: { slug: string } } } }).result.data.data.slug).toBe('acme');
+  });
+
+  it('echoes X-Request-Id and logs it on the access line; unknown routes are JSON 404s', async () => {
+    const res = await fetch(`${base}/nowhere`, { headers: { 'x-request-id': 'req-abc.1' } });
+    expect(res.headers.get('x-request-id')).toBe('req-abc.1');
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({ error: 'Not found', message: 'Route GET /nowhere not found' });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(lines.find((l) => l.reqId === 'req-abc.1')).toMatchObject({ path: '/nowhere', status: 404 });
+    const generated = (await fetch(`${base}/healthz`)).headers.get('x-request-id');
+    expect(generated).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('serves the API reference page at /docs and the OpenAPI document', async () => {
+    const docs = await fetch(`${base}/docs`);
+    expect(docs.headers.get('content-type')).toContain('text/html');
+    expect(await docs.text()).toContain('/api/openapi.json');
+    const spec = (await (await fetch(`${base}/api/openapi.json`)).json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(spec.paths).length).toBeGreaterThan(5);
+  });
+});
