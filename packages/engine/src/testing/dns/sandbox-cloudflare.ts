@@ -158,7 +158,7 @@ export function createSandboxCloudflareProvider(options: SandboxCloudflareOption
             await enter({ call, zoneId: z.id, changes: batch.length }, progress);
             const entries = clone(z.entries);
             for (const c of batch) {
-              const { name, type, values, ttl } = c.recordSet;
+              const { name, type, ttl } = c.recordSet;
               const others = entries.filter((e) => e.name === name && e.type !== type);
               if (c.action === 'UPSERT' && ((type === 'CNAME' && others.length > 0) || others.some((e) => e.type === 'CNAME'))) {
                 throw Object.assign(standInError(P, call, '81053', 'invalid-input', 'An A, AAAA, or CNAME record with that host already exists.', 400), { progress });
