@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import { StorageConflictError, isStorageConflict } from '@cloudlink/engine';
@@ -83,15 +84,24 @@ export function createKyselyStorage(options: KyselyStorageOptions): Storage {
   const check = () => {
     if (closed) throw new Error('cloudlink storage is closed');
   };
-  const root = createRepos(db, d, check);
+  // Marks the async context of a running transaction(), so misuse fails fast instead of hanging.
+  const inTransaction = new AsyncLocalStorage<true>();
+  const checkRoot = () => {
+    check();
+    if (inTransaction.getStore()) {
+      // On SQLite the transaction holds the only connection: this call would wait forever.
+      throw new Error('cloudlink storage: the root storage was used inside transaction(); use its tx instead');
+    }
+  };
+  const root = createRepos(db, d, checkRoot);
   return {
     ...root,
     // Outside a transaction a row lock would be released at once: nothing to serialise.
-    lockWorkspace: async () => check(),
+    lockWorkspace: async () => checkRoot(),
     async transaction(fn) {
-      check();
+      checkRoot();
       try {
-        return await options.runTransaction(db, (trx) => fn(createRepos(trx, d, check)));
+        return await options.runTransaction(db, (trx) => inTransaction.run(true, () => fn(createRepos(trx, d, check))));
       } catch (e) {
         throw mapError(e, d);
       }
