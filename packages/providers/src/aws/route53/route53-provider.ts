@@ -1,0 +1,210 @@
+import {
+  CreateHostedZoneCommand,
+  DeleteHostedZoneCommand,
+  GetHostedZoneCommand,
+  ListHostedZonesByNameCommand,
+  ListResourceRecordSetsCommand,
+  Route53Client,
+} from '@aws-sdk/client-route-53';
+import type {
+  CreateHostedZoneCommandOutput,
+  GetHostedZoneCommandOutput,
+  ListHostedZonesByNameCommandOutput,
+  ListResourceRecordSetsCommandOutput,
+  RRType,
+} from '@aws-sdk/client-route-53';
+import { DEFAULT_RETRY_POLICY, isProviderCallError, systemClock, systemRandom, withRetry } from '@cloudlink/engine';
+import type { AwsCredentials, Clock, DnsAuth, DnsProvider, DnsSession, Random, RecordSet, RetryPolicy, ZoneInfo } from '@cloudlink/engine';
+import { sendOnce, sendWithRetry } from './route53-call.js';
+import type { Route53CallContext } from './route53-call.js';
+import { applyRoute53Changes } from './route53-changes.js';
+import { ROUTE53_FEATURES, bareId, decodeRoute53Name, fromRoute53RecordSet, zoneDomainName } from './route53-records.js';
+
+/** Options of {@link createRoute53Provider}. Every field has a production default. */
+export interface Route53ProviderOptions {
+  /** Route 53 endpoint; default the SDK's (which honours `AWS_ENDPOINT_URL_ROUTE_53`). */
+  readonly endpoint?: string;
+  /** Signing region; Route 53 is global and signs in `us-east-1`. */
+  readonly region?: string;
+  /** Per outbound call, default 10 000 ms (SPEC §4.1). */
+  readonly timeoutMs?: number;
+  readonly retryPolicy?: RetryPolicy;
+  readonly clock?: Pick<Clock, 'sleep'>;
+  readonly random?: Pick<Random, 'fraction'>;
+  /** ListResourceRecordSets page size, 1–300; default 300 (SPEC §6.7). */
+  readonly pageSize?: number;
+}
+
+/**
+ * Route 53 as a DnsProvider on `@aws-sdk/client-route-53`. Sessions use the linked connection's
+ * assumed-role credentials; the SDK never retries (maxAttempts 1): the SPEC §4.1 policy runs here,
+ * with read-back before resending unsafe writes.
+ */
+export function createRoute53Provider(options: Route53ProviderOptions = {}): DnsProvider {
+  const pageSize = options.pageSize ?? ROUTE53_FEATURES.maxPageSize;
+  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > ROUTE53_FEATURES.maxPageSize) {
+    throw new TypeError(`route53: pageSize must be an integer 1–${ROUTE53_FEATURES.maxPageSize}`);
+  }
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  // One SDK client per credentials object: the engine's credential cache hands out the same object until it refreshes.
+  const clients = new WeakMap<AwsCredentials, Route53Client>();
+  const clientFor = (credentials: AwsCredentials): Route53Client => {
+    let client = clients.get(credentials);
+    if (!client) {
+      client = new Route53Client({
+        region: options.region ?? 'us-east-1',
+        ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+        credentials,
+        maxAttempts: 1,
+        requestHandler: { requestTimeout: timeoutMs, connectionTimeout: timeoutMs, throwOnRequestTimeout: true },
+      });
+      clients.set(credentials, client);
+    }
+    return client;
+  };
+  return {
+    id: 'route53',
+    capabilities: { recordTypes: ROUTE53_FEATURES.recordTypes, apexCname: ROUTE53_FEATURES.apexCname, createsZones: true },
+    session(auth: DnsAuth): DnsSession {
+      if (auth.provider !== 'route53') throw new TypeError('route53: session needs route53 credentials');
+      return createRoute53Session(
+        {
+          client: clientFor(auth.credentials),
+          clock: options.clock ?? systemClock,
+          random: options.random ?? systemRandom,
+          policy: options.retryPolicy ?? DEFAULT_RETRY_POLICY,
+        },
+        pageSize,
+      );
+    },
+  };
+}
+
+function createRoute53Session(ctx: Route53CallContext, defaultPageSize: number): DnsSession {
+  const getZone = async (hostedZoneId: string, signal?: AbortSignal): Promise<ZoneInfo | null> => {
+    try {
+      const out = await sendWithRetry<GetHostedZoneCommandOutput>(ctx, 'GetHostedZone', () => new GetHostedZoneCommand({ Id: hostedZoneId }), {
+        safeToResend: true,
+        signal,
+      });
+      return {
+        hostedZoneId: bareId(out.HostedZone?.Id),
+        domainName: zoneDomainName(out.HostedZone?.Name),
+        nameServers: out.DelegationSet?.NameServers ?? [],
+      };
+    } catch (e) {
+      if (isProviderCallError(e) && e.kind === 'not-found') return null;
+      throw e;
+    }
+  };
+
+  /** After a lost answer, the zone our first CreateHostedZone made: same name, same CallerReference. */
+  const findCreatedZone = async (domainName: string, callerReference: string, signal?: AbortSignal): Promise<ZoneInfo | null> => {
+    const dnsName = `${domainName}.`;
+    let marker: { DNSName?: string; HostedZoneId?: string } = { DNSName: dnsName };
+    for (;;) {
+      const out = await sendWithRetry<ListHostedZonesByNameCommandOutput>(
+        ctx,
+        'ListHostedZonesByName',
+        () => new ListHostedZonesByNameCommand({ ...marker, MaxItems: 100 }),
+        { safeToResend: true, signal },
+      );
+      for (const zone of out.HostedZones ?? []) {
+        if (decodeRoute53Name(zone.Name ?? '') !== dnsName) return null;
+        if (zone.CallerReference === callerReference) return getZone(bareId(zone.Id), signal);
+      }
+      if (!out.IsTruncated) return null;
+      marker = { DNSName: out.NextDNSName ?? dnsName, HostedZoneId: out.NextHostedZoneId ?? '' };
+    }
+  };
+
+  const readRecordSet = async (zone: ZoneInfo, name: string, type: string, signal?: AbortSignal): Promise<RecordSet | null> => {
+    const out = await sendWithRetry<ListResourceRecordSetsCommandOutput>(
+      ctx,
+      'ListResourceRecordSets',
+      () =>
+        new ListResourceRecordSetsCommand({
+          HostedZoneId: zone.hostedZoneId,
+          StartRecordName: name,
+          StartRecordType: type as RRType,
+          MaxItems: 1,
+        }),
+      { safeToResend: true, signal },
+    );
+    const first = out.ResourceRecordSets?.[0];
+    if (!first) return null;
+    const set = fromRoute53RecordSet(first);
+    return set.name === name.toLowerCase() && set.type === type ? set : null;
+  };
+
+  return {
+    async createOrImportZone(input, options) {
+      const signal = options?.signal;
+      // Resending is safe: Route 53 deduplicates by CallerReference, so a resend after a lost answer
+      // gets HostedZoneAlreadyExists, which then means our earlier attempt created the zone.
+      return withRetry(
+        async (attempt) => {
+          try {
+            const out = await sendOnce<CreateHostedZoneCommandOutput>(
+              ctx,
+              'CreateHostedZone',
+              new CreateHostedZoneCommand({
+                Name: input.domainName,
+                CallerReference: input.callerReference,
+                ...(input.comment !== undefined ? { HostedZoneConfig: { Comment: input.comment, PrivateZone: false } } : {}),
+              }),
+              signal,
+            );
+            return {
+              hostedZoneId: bareId(out.HostedZone?.Id),
+              domainName: zoneDomainName(out.HostedZone?.Name),
+              nameServers: out.DelegationSet?.NameServers ?? [],
+            };
+          } catch (e) {
+            if (attempt > 1 && isProviderCallError(e) && e.providerCode === 'HostedZoneAlreadyExists') {
+              const created = await findCreatedZone(input.domainName, input.callerReference, signal);
+              if (created) return created;
+            }
+            throw e;
+          }
+        },
+        { clock: ctx.clock, random: ctx.random, policy: ctx.policy, safeToResend: true, ...(signal ? { signal } : {}) },
+      );
+    },
+    getZone: (hostedZoneId, options) => getZone(hostedZoneId, options?.signal),
+    async *listRecordSets(zone, options) {
+      const maxItems = options?.pageSize ?? defaultPageSize;
+      let start: { StartRecordName?: string; StartRecordType?: RRType; StartRecordIdentifier?: string } = {};
+      for (;;) {
+        const params = start;
+        const page = await sendWithRetry<ListResourceRecordSetsCommandOutput>(
+          ctx,
+          'ListResourceRecordSets',
+          () => new ListResourceRecordSetsCommand({ HostedZoneId: zone.hostedZoneId, MaxItems: maxItems, ...params }),
+          { safeToResend: true, signal: options?.signal },
+        );
+        for (const rrset of page.ResourceRecordSets ?? []) yield fromRoute53RecordSet(rrset);
+        if (!page.IsTruncated || !page.NextRecordName) return;
+        start = {
+          StartRecordName: page.NextRecordName,
+          ...(page.NextRecordType ? { StartRecordType: page.NextRecordType } : {}),
+          ...(page.NextRecordIdentifier ? { StartRecordIdentifier: page.NextRecordIdentifier } : {}),
+        };
+      }
+    },
+    getRecordSet: (zone, name, type, options) => readRecordSet(zone, name, type, options?.signal),
+    applyChanges: (zone, changes, options) =>
+      applyRoute53Changes(ctx, zone, changes, (name, type) => readRecordSet(zone, name, type, options?.signal), options?.signal),
+    async deleteZone(zone, options) {
+      try {
+        await sendWithRetry(ctx, 'DeleteHostedZone', () => new DeleteHostedZoneCommand({ Id: zone.hostedZoneId }), {
+          safeToResend: true,
+          signal: options?.signal,
+        });
+      } catch (e) {
+        if (isProviderCallError(e) && e.kind === 'not-found') return;
+        throw e;
+      }
+    },
+  };
+}

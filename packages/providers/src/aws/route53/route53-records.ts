@@ -1,0 +1,90 @@
+import type { ResourceRecordSet } from '@aws-sdk/client-route-53';
+import { WRITABLE_RECORD_TYPES } from '@cloudlink/engine';
+import type { RecordSet, WritableRecordType } from '@cloudlink/engine';
+
+/**
+ * What Route 53 supports, as data (SPEC §6.1, §6.6): the eight writable types, NS/SOA listed only,
+ * alias and routing-policy sets listed but never written, no CNAME at the apex.
+ */
+export const ROUTE53_FEATURES = {
+  recordTypes: WRITABLE_RECORD_TYPES satisfies readonly WritableRecordType[],
+  listedOnlyTypes: ['NS', 'SOA'],
+  aliasSets: 'listed',
+  routingPolicySets: 'listed',
+  apexCname: false,
+  /** ChangeResourceRecordSets limits (SPEC §6.8): an UPSERT counts each element and character twice. */
+  batchLimits: { resourceRecords: 1000, valueCharacters: 32_000, upsertWeight: 2 },
+  /** ListResourceRecordSets page size ceiling. */
+  maxPageSize: 300,
+} as const;
+
+/** The fields that make a record set a routing-policy set (weighted, latency, geo, failover, multivalue, CIDR). */
+const ROUTING_POLICY_FIELDS = [
+  'SetIdentifier',
+  'Weight',
+  'Region',
+  'GeoLocation',
+  'Failover',
+  'MultiValueAnswer',
+  'CidrRoutingConfig',
+  'GeoProximityLocation',
+] as const satisfies readonly (keyof ResourceRecordSet)[];
+
+/**
+ * Route 53 escapes characters outside `[a-z0-9-_.]` in listed names as `\ooo` octal (`*` → `\052`).
+ * Canonical names show the character itself.
+ */
+export function decodeRoute53Name(name: string): string {
+  return name.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(Number.parseInt(octal, 8))).toLowerCase();
+}
+
+/** Canonical record set → the `ResourceRecordSet` of a ChangeResourceRecordSets change. */
+export function toRoute53RecordSet(set: RecordSet): ResourceRecordSet {
+  return {
+    Name: set.name,
+    Type: set.type as ResourceRecordSet['Type'],
+    // A canonical set written here always has a TTL; null only marks listed alias sets.
+    TTL: set.ttl ?? 300,
+    ResourceRecords: set.values.map((Value) => ({ Value })),
+  };
+}
+
+/** A listed `ResourceRecordSet` → canonical form (alias and routing-policy sets are flagged, never dropped). */
+export function fromRoute53RecordSet(rrset: ResourceRecordSet): RecordSet {
+  const name = decodeRoute53Name(rrset.Name ?? '');
+  const type = String(rrset.Type ?? '');
+  const routingPolicy = ROUTING_POLICY_FIELDS.some((field) => rrset[field] !== undefined);
+  const base = routingPolicy ? { routingPolicy: true } : {};
+  if (rrset.AliasTarget) {
+    const dnsName = decodeRoute53Name(rrset.AliasTarget.DNSName ?? '');
+    return {
+      ...base,
+      name,
+      type,
+      ttl: null,
+      values: [dnsName],
+      alias: {
+        hostedZoneId: rrset.AliasTarget.HostedZoneId ?? '',
+        dnsName,
+        evaluateTargetHealth: rrset.AliasTarget.EvaluateTargetHealth ?? false,
+      },
+    };
+  }
+  return {
+    ...base,
+    name,
+    type,
+    ttl: rrset.TTL ?? null,
+    values: (rrset.ResourceRecords ?? []).map((r) => r.Value ?? ''),
+  };
+}
+
+/** Strip the `/hostedzone/` or `/change/` prefix Route 53 puts on ids. */
+export function bareId(id: string | undefined): string {
+  return (id ?? '').replace(/^\/(hostedzone|change|delegationset)\//, '');
+}
+
+/** `example.com.` → `example.com` (zone names are kept without the trailing dot). */
+export function zoneDomainName(name: string | undefined): string {
+  return decodeRoute53Name(name ?? '').replace(/\.$/, '');
+}
