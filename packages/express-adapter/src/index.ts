@@ -1,2 +1,12 @@
-/** Being built. */
-export {};
+/**
+ * @module @cloudlink/express-adapter — an Express router reproducing the documented cloudlink REST
+ * API over an engine, plus the OpenAPI document of its routes.
+ */
+export { createCloudlinkRestRouter } from './rest-router.js';
+export type { Authenticate, CloudlinkRestRouterOptions } from './rest-router.js';
+export { createOpenApiDocument } from './openapi.js';
+export type { OpenApiOptions } from './openapi.js';
+export { REST_ROUTES } from './routes.js';
+export type { RestRoute, RestOperation, HttpMethod } from './routes.js';
+export { createErrorHandler } from './error-handler.js';
+export { MAX_BODY_BYTES } from './body.js';

@@ -1,2 +1,9 @@
-/** Being built. */
-export {};
+/**
+ * @module @cloudlink/trpc-router — a tRPC v11 router over a cloudlink engine, typed end to end for
+ * `@trpc/client`.
+ */
+export { createCloudlinkRouter } from './router.js';
+export type { CloudlinkRouter, CloudlinkRouterOptions, CloudlinkErrorShape, CloudlinkErrorData } from './router.js';
+export type { CloudlinkContext } from './context.js';
+export type { OperationInput, OperationOutput } from './engine-types.js';
+export { toTrpcError, cloudlinkBodyOf } from './errors.js';

@@ -1,0 +1,80 @@
+import express from 'express';
+import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
+import { RESERVED_PROJECT_SLUGS, routeNotFound, unauthenticated } from '@cloudlink/engine';
+import type { Actor, Engine, Logger } from '@cloudlink/engine';
+import { readJsonBody } from './body.js';
+import { callEngine } from './engine-call.js';
+import { createErrorHandler, stderrLogger } from './error-handler.js';
+import { createOpenApiDocument, type OpenApiOptions } from './openapi.js';
+import { OPENAPI_PATH, REST_ROUTES, type RestRoute } from './routes.js';
+
+/** The host's authentication hook (SPEC §1.2): the actor, or `null` for 401. A throw is also 401. */
+export type Authenticate = (req: Request) => Actor | null | undefined | Promise<Actor | null | undefined>;
+
+export interface CloudlinkRestRouterOptions {
+  readonly engine: Engine;
+  readonly authenticate: Authenticate;
+  /** Where unexpected errors are logged (with their cause). Default: `console.error`. */
+  readonly logger?: Logger;
+  /** Options of the document served at `/openapi.json`; `false` to not serve it. */
+  readonly openApi?: OpenApiOptions | false;
+}
+
+async function actorOf(authenticate: Authenticate, req: Request): Promise<Actor> {
+  let actor: Actor | null | undefined;
+  try {
+    actor = await authenticate(req);
+  } catch {
+    // A throwing hook is a failed authentication, never a 500 (SPEC §1.2).
+    actor = null;
+  }
+  if (!actor) throw unauthenticated();
+  return actor;
+}
+
+function handlerFor(route: RestRoute, options: CloudlinkRestRouterOptions): RequestHandler {
+  const scoped = route.path.startsWith('/:projectSlug/');
+  return async (req: Request, res: Response, next: NextFunction) => {
+    // A reserved first segment can never be a project: such paths are unknown routes, not 404 Project.
+    if (scoped && RESERVED_PROJECT_SLUGS.has(String(req.params.projectSlug).toLowerCase())) {
+      next('route');
+      return;
+    }
+    const actor = route.public ? null : await actorOf(options.authenticate, req);
+    const body = await readJsonBody(req, res);
+    // Path params win over query, query over body: a body can never retarget the route's scope.
+    const input: Record<string, unknown> = { ...body, ...(req.query as Record<string, unknown>), ...req.params };
+    const result = await callEngine(options.engine, route, actor, input);
+    if (route.response.cacheControl) res.setHeader('Cache-Control', route.response.cacheControl);
+    if (route.response.kind === 'text') {
+      res.status(route.status).type(route.response.contentType).send(String(result));
+      return;
+    }
+    res.status(route.status).json(result);
+  };
+}
+
+/**
+ * An Express router serving the documented REST API; mount it at `/api`
+ * (`app.use('/api', createCloudlinkRestRouter({ engine, authenticate }))`). Every route of
+ * `REST_ROUTES` calls one engine method with path params + query + body merged; unknown routes and
+ * methods answer 404 `Not found`; errors are mapped by one middleware (`ERROR_CODE_TABLE`).
+ */
+export function createCloudlinkRestRouter(options: CloudlinkRestRouterOptions): Router {
+  const logger = options.logger ?? stderrLogger;
+  const router = express.Router();
+  if (options.openApi !== false) {
+    const openApi = options.openApi ?? {};
+    let document: unknown;
+    router.get(OPENAPI_PATH, (_req, res) => {
+      document ??= createOpenApiDocument(openApi);
+      res.json(document);
+    });
+  }
+  for (const route of REST_ROUTES) {
+    router[route.method.toLowerCase() as Lowercase<RestRoute['method']>](route.path, handlerFor(route, options));
+  }
+  router.use((req, _res, next) => next(routeNotFound(req.method, req.originalUrl.split('?')[0] ?? req.originalUrl)));
+  router.use(createErrorHandler(logger));
+  return router;
+}

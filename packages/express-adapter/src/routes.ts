@@ -1,0 +1,146 @@
+/**
+ * The REST route table (SPEC §1.1, §2.1, §3, §5, §6): one row per documented route, read by the
+ * router, by the OpenAPI document and by the tests. Paths are relative to the `/api` mount point.
+ * Order matters: fixed prefixes come before the catch-all `/:projectSlug/:environmentSlug/…`.
+ */
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** Engine operations reachable over REST, as `<group>.<method>` of the `Engine` type. */
+export type RestOperation =
+  | 'workspaces.create'
+  | 'workspaces.get'
+  | 'workspaces.usage'
+  | 'projects.create'
+  | 'projects.get'
+  | 'projects.connectCloud'
+  | 'projects.disconnectCloud'
+  | 'environments.create'
+  | 'environments.list'
+  | 'members.list'
+  | 'members.add'
+  | 'members.updateRole'
+  | 'members.remove'
+  | 'cloudConnections.list'
+  | 'cloudConnections.connectAws'
+  | 'cloudConnections.connectGcp'
+  | 'cloudConnections.connectAzure'
+  | 'cloudConnections.complete'
+  | 'cloudConnections.update'
+  | 'cloudConnections.delete'
+  | 'cloudConnections.azureSetupCallback'
+  | 'publicAssets.openidConfiguration'
+  | 'publicAssets.jwks'
+  | 'publicAssets.awsTemplate'
+  | 'publicAssets.gcpSetupScript'
+  | 'publicAssets.azureSetupScript'
+  | 'dns.createZone'
+  | 'dns.listZones'
+  | 'dns.getZone'
+  | 'dns.listRecords'
+  | 'dns.upsertRecords'
+  | 'dns.deleteRecords'
+  | 'resources.list'
+  | 'resources.get'
+  | 'resources.sync'
+  | 'resources.delete';
+
+/**
+ * How the engine is called: `actor` = `(actor, input)` (every authenticated route and the Azure
+ * callback, which gets `null`), `input` = `(input)` (public assets with a query), `none` = `()`.
+ */
+export type CallStyle = 'actor' | 'input' | 'none';
+
+/** How the result is written: JSON (the documented envelope) or a text document. */
+export type ResponseKind =
+  | { readonly kind: 'json'; readonly cacheControl?: string }
+  | { readonly kind: 'text'; readonly contentType: string; readonly cacheControl?: string };
+
+export interface RestRoute {
+  readonly method: HttpMethod;
+  /** Express path relative to the mount point (`/api`). */
+  readonly path: string;
+  readonly operation: RestOperation;
+  /** Success status (SPEC §1.3): 201 for creates that insert a row, else 200. */
+  readonly status: 200 | 201;
+  /** Public routes skip `authenticate` (SPEC §1.1). */
+  readonly public: boolean;
+  readonly call: CallStyle;
+  readonly response: ResponseKind;
+  /** One line for the OpenAPI document. */
+  readonly summary: string;
+}
+
+const JSON_BODY: ResponseKind = { kind: 'json' };
+const SHELL: ResponseKind = { kind: 'text', contentType: 'text/x-shellscript; charset=utf-8' };
+
+function route(method: HttpMethod, path: string, operation: RestOperation, summary: string, status: 200 | 201 = 200): RestRoute {
+  return { method, path, operation, status, public: false, call: 'actor', response: JSON_BODY, summary };
+}
+
+function publicRoute(
+  method: HttpMethod,
+  path: string,
+  operation: RestOperation,
+  summary: string,
+  call: CallStyle,
+  response: ResponseKind = JSON_BODY,
+): RestRoute {
+  return { method, path, operation, status: 200, public: true, call, response, summary };
+}
+
+const WS = '/workspaces/:workspaceSlug';
+const CC = '/cloud-connections/:workspaceSlug';
+const PR = '/projects/:projectSlug';
+const ENV = '/:projectSlug/:environmentSlug';
+
+/** Every route, in registration order. */
+export const REST_ROUTES: readonly RestRoute[] = [
+  // Public (SPEC §1.1) — registered first so `/cloud-connections/:workspaceSlug/…` never shadows them.
+  publicRoute('POST', '/cloud-connections/azure-setup-callback', 'cloudConnections.azureSetupCallback', 'Azure setup script callback (authenticated by the one-time token)', 'actor'),
+  publicRoute('GET', '/.well-known/openid-configuration', 'publicAssets.openidConfiguration', 'OIDC discovery document of the issuer', 'none'),
+  publicRoute('GET', '//.well-known/openid-configuration', 'publicAssets.openidConfiguration', 'OIDC discovery document (double-slash form some STS clients request)', 'none'),
+  publicRoute('GET', '/.well-known/jwks.json', 'publicAssets.jwks', 'JSON Web Key Set of the issuer', 'none', { kind: 'json', cacheControl: 'public, max-age=300' }),
+  publicRoute('GET', '/cloud-connections/templates/aws.yaml', 'publicAssets.awsTemplate', 'CloudFormation template creating the cross-account role', 'none', { kind: 'text', contentType: 'text/yaml; charset=utf-8' }),
+  publicRoute('GET', '/cloud-connections/scripts/gcp-wif.sh', 'publicAssets.gcpSetupScript', 'GCP Workload Identity Federation setup script (?connection=<id>)', 'input', SHELL),
+  publicRoute('GET', '/cloud-connections/scripts/azure.sh', 'publicAssets.azureSetupScript', 'Azure service principal setup script', 'none', SHELL),
+
+  // Workspaces, members, projects, environments (SPEC §2.1, §3.9).
+  route('POST', '/workspaces', 'workspaces.create', 'Create a workspace (the caller becomes owner)', 201),
+  route('GET', WS, 'workspaces.get', 'Get a workspace'),
+  route('GET', `${WS}/usage`, 'workspaces.usage', 'Plan usage of a workspace'),
+  route('POST', `${WS}/projects`, 'projects.create', 'Create a project (with environment master)', 201),
+  route('GET', `${WS}/members`, 'members.list', 'List members'),
+  route('POST', `${WS}/members`, 'members.add', 'Add an existing user as a member', 201),
+  route('PATCH', `${WS}/members/:userId`, 'members.updateRole', 'Change a member role'),
+  route('DELETE', `${WS}/members/:userId`, 'members.remove', 'Remove a member'),
+  route('GET', PR, 'projects.get', 'Get a project'),
+  route('POST', `${PR}/environments`, 'environments.create', 'Create an environment', 201),
+  route('GET', `${PR}/environments`, 'environments.list', 'List environments'),
+  route('PATCH', `${PR}/connect-cloud/:connectionId`, 'projects.connectCloud', 'Link the project to a cloud connection'),
+  route('PATCH', `${PR}/disconnect-cloud`, 'projects.disconnectCloud', 'Unlink the project from its cloud connection'),
+
+  // Cloud connections (SPEC §3).
+  route('GET', CC, 'cloudConnections.list', 'List cloud connections'),
+  route('POST', `${CC}/connect-aws`, 'cloudConnections.connectAws', 'Start an AWS connection', 201),
+  route('POST', `${CC}/connect-gcp`, 'cloudConnections.connectGcp', 'Start a GCP connection', 201),
+  route('POST', `${CC}/connect-azure`, 'cloudConnections.connectAzure', 'Start an Azure connection', 201),
+  route('POST', `${CC}/:connectionId/complete`, 'cloudConnections.complete', 'Complete (test) a pending or failed connection'),
+  route('PATCH', `${CC}/:connectionId`, 'cloudConnections.update', 'Rename a connection'),
+  route('DELETE', `${CC}/:connectionId`, 'cloudConnections.delete', 'Delete a connection'),
+
+  // Project/environment scoped: DNS zones, records, resources (SPEC §5, §6) — the catch-all, last.
+  route('POST', `${ENV}/dns`, 'dns.createZone', 'Create (Route 53) or import (Cloudflare) a DNS zone', 201),
+  route('GET', `${ENV}/dns`, 'dns.listZones', 'List DNS zones'),
+  route('GET', `${ENV}/dns/:id`, 'dns.getZone', 'Get a DNS zone'),
+  route('GET', `${ENV}/dns/:id/records`, 'dns.listRecords', 'List DNS records (live from the provider)'),
+  route('POST', `${ENV}/dns/:id/records`, 'dns.upsertRecords', 'Create or update DNS records (UPSERT)'),
+  route('DELETE', `${ENV}/dns/:id/records`, 'dns.deleteRecords', 'Delete DNS records'),
+  route('GET', `${ENV}/resources`, 'resources.list', 'List resources of the environment'),
+  route('GET', `${ENV}/resources/:resourceId`, 'resources.get', 'Get a resource'),
+  route('PUT', `${ENV}/resources/:resourceId/sync`, 'resources.sync', 'Sync a resource (DNS verification)'),
+  route('DELETE', `${ENV}/resources/:resourceId`, 'resources.delete', 'Delete a resource (?deleteFromCloud=true|false)'),
+];
+
+/** Path of the OpenAPI document, served by the router itself (public). */
+export const OPENAPI_PATH = '/openapi.json';

@@ -1,0 +1,36 @@
+import type { Actor, Engine } from '@cloudlink/engine';
+
+/** What an engine operation looks like before its service is typed: any object in, any body out. */
+export type LooseOperation = (actor: Actor | null, input: Record<string, unknown>) => Promise<unknown>;
+
+/**
+ * The engine method `Engine[G][M]`, or `LooseOperation` while that method does not exist yet, so
+ * the router compiles during development and becomes fully typed as soon as the service lands.
+ */
+export type EngineOperation<G extends string, M extends string> = Engine extends { readonly [K in G]: { readonly [L in M]: infer F } }
+  ? F extends (actor: Actor | null, input: never) => Promise<unknown>
+    ? F
+    : LooseOperation
+  : LooseOperation;
+
+/** The operation's input type: REST path params + query + body merged into one object. */
+export type OperationInput<G extends string, M extends string> = Parameters<EngineOperation<G, M>>[1];
+
+/** The operation's result: exactly the documented REST success body. */
+export type OperationOutput<G extends string, M extends string> = Awaited<ReturnType<EngineOperation<G, M>>>;
+
+/**
+ * An input "parser" that only types the input: the engine validates everything itself, in the
+ * pipeline order of SPEC §1.6, so tRPC must not reject or reorder checks. A missing input is `{}`.
+ */
+export function typedInput<T>(): (raw: unknown) => T {
+  return (raw) => (raw ?? {}) as T;
+}
+
+/** Look up `engine[group][method]` bound to its group; a missing method is a host wiring bug. */
+export function operationOf<G extends string, M extends string>(engine: Engine, group: G, method: M): EngineOperation<G, M> {
+  const target = (engine as unknown as Record<string, Record<string, unknown> | undefined>)[group];
+  const fn = target?.[method];
+  if (typeof fn !== 'function') throw new Error(`engine operation ${group}.${method} is not available`);
+  return (fn as (...args: unknown[]) => unknown).bind(target) as EngineOperation<G, M>;
+}

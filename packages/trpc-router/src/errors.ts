@@ -1,0 +1,50 @@
+import { TRPCError } from '@trpc/server';
+import type { TRPC_ERROR_CODE_KEY } from '@trpc/server';
+import { ERROR_CODE_TABLE, internalError, isEngineError } from '@cloudlink/engine';
+import type { ErrorBody, TrpcErrorCodeKey } from '@cloudlink/engine';
+
+// The engine types its tRPC codes locally (no @trpc/server import there); check them here.
+type _EngineCodesAreTrpcCodes = TrpcErrorCodeKey extends TRPC_ERROR_CODE_KEY ? true : never;
+export const ENGINE_CODES_ARE_TRPC_CODES: _EngineCodesAreTrpcCodes = true;
+
+/**
+ * Turn whatever a procedure threw into a `TRPCError`: an `EngineError` keeps its message and gets
+ * the code of `ERROR_CODE_TABLE`; anything else becomes the generic internal error (its own message
+ * could leak details), with the original as `cause` for `onError` logging.
+ */
+export function toTrpcError(thrown: unknown): TRPCError {
+  // tRPC wraps a non-TRPCError thrown by a resolver in an INTERNAL_SERVER_ERROR with it as `cause`.
+  const inner = thrown instanceof TRPCError ? thrown.cause : thrown;
+  if (isEngineError(inner)) return new TRPCError({ code: ERROR_CODE_TABLE[inner.code].trpc, message: inner.message, cause: inner });
+  if (thrown instanceof TRPCError && thrown.code !== 'INTERNAL_SERVER_ERROR') return thrown;
+  const internal = internalError(inner ?? thrown);
+  return new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: internal.message, cause: internal });
+}
+
+const TITLES: Partial<Record<TRPC_ERROR_CODE_KEY, string>> = {
+  NOT_FOUND: 'Not found',
+  BAD_REQUEST: 'Bad request',
+  PARSE_ERROR: 'Bad request',
+  METHOD_NOT_SUPPORTED: 'Method not supported',
+  UNAUTHORIZED: 'Unauthorized',
+  FORBIDDEN: 'Forbidden',
+  PAYLOAD_TOO_LARGE: 'Payload too large',
+  UNSUPPORTED_MEDIA_TYPE: 'Unsupported media type',
+};
+
+/**
+ * The REST error body of a tRPC error (carried as `data.cloudlink`, SPEC §1.7): the engine's own
+ * body when it came from the engine; the generic 500 body for anything unexpected; otherwise (tRPC's
+ * own errors, e.g. an unknown procedure) `{ error: <title>, message }`.
+ */
+export function cloudlinkBodyOf(error: TRPCError): ErrorBody {
+  const cause = error.cause;
+  if (isEngineError(cause)) return cause.toBody();
+  if (error.code === 'INTERNAL_SERVER_ERROR') return internalError().toBody();
+  return { error: TITLES[error.code] ?? error.code, message: error.message };
+}
+
+/** Seconds to wait before retrying, when the engine said so (REST sends it as `Retry-After`). */
+export function retryAfterOf(error: TRPCError): number | undefined {
+  return isEngineError(error.cause) ? error.cause.retryAfter : undefined;
+}

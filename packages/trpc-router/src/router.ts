@@ -1,0 +1,177 @@
+import { initTRPC } from '@trpc/server';
+import type {
+  TRPC_ERROR_CODE_NUMBER,
+  TRPCBuiltRouter,
+  TRPCDefaultErrorData,
+  TRPCMutationProcedure,
+  TRPCQueryProcedure,
+} from '@trpc/server';
+import type { Engine, ErrorBody } from '@cloudlink/engine';
+import type { CloudlinkContext } from './context.js';
+import { operationOf, typedInput, type OperationInput, type OperationOutput } from './engine-types.js';
+import { cloudlinkBodyOf, retryAfterOf, toTrpcError } from './errors.js';
+
+/** `data` of every error: tRPC's default fields (never `stack`) plus the REST error body. */
+export interface CloudlinkErrorData extends Omit<TRPCDefaultErrorData, 'stack'> {
+  /** The REST error body of the same failure (SPEC §1.7): same keys as REST. */
+  readonly cloudlink: ErrorBody;
+  /** Seconds, when the engine asked the caller to wait (REST: `Retry-After`). */
+  readonly retryAfter?: number;
+}
+
+/** The error shape of the router (what `TRPCClientError#shape` holds). */
+export interface CloudlinkErrorShape {
+  code: TRPC_ERROR_CODE_NUMBER;
+  message: string;
+  data: CloudlinkErrorData;
+}
+
+const t = initTRPC.context<CloudlinkContext>().create({
+  // Never send stack traces, whatever NODE_ENV says.
+  isDev: false,
+  errorFormatter({ shape, error }): CloudlinkErrorShape {
+    const { stack: _stack, ...data } = shape.data as typeof shape.data & { stack?: string };
+    const cloudlink = cloudlinkBodyOf(error);
+    const retryAfter = retryAfterOf(error);
+    return {
+      ...shape,
+      message: cloudlink.message,
+      data: { ...data, cloudlink, ...(retryAfter === undefined ? {} : { retryAfter }) },
+    };
+  },
+});
+
+/** The one place errors are mapped (STYLE B4): EngineError → TRPCError with the table's code. */
+const mapEngineErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok) throw toTrpcError(result.error);
+  return result;
+});
+
+const procedure = t.procedure.use(mapEngineErrors);
+
+export interface CloudlinkRouterOptions {
+  readonly engine: Engine;
+}
+
+function build(engine: Engine) {
+  /** A read: `engine[group][method](ctx.actor, input)` as a query. */
+  const query = <G extends string, M extends string>(group: G, method: M) =>
+    procedure
+      .input(typedInput<OperationInput<G, M>>())
+      .query(async ({ ctx, input }) => (await operationOf(engine, group, method)(ctx.actor, input as never)) as OperationOutput<G, M>);
+  /** A write: the same, as a mutation. */
+  const mutation = <G extends string, M extends string>(group: G, method: M) =>
+    procedure
+      .input(typedInput<OperationInput<G, M>>())
+      .mutation(async ({ ctx, input }) => (await operationOf(engine, group, method)(ctx.actor, input as never)) as OperationOutput<G, M>);
+
+  return t.router({
+    workspaces: t.router({
+      create: mutation('workspaces', 'create'),
+      get: query('workspaces', 'get'),
+      usage: query('workspaces', 'usage'),
+    }),
+    members: t.router({
+      list: query('members', 'list'),
+      add: mutation('members', 'add'),
+      updateRole: mutation('members', 'updateRole'),
+      remove: mutation('members', 'remove'),
+    }),
+    projects: t.router({
+      create: mutation('projects', 'create'),
+      get: query('projects', 'get'),
+      connectCloud: mutation('projects', 'connectCloud'),
+      disconnectCloud: mutation('projects', 'disconnectCloud'),
+    }),
+    environments: t.router({
+      create: mutation('environments', 'create'),
+      list: query('environments', 'list'),
+    }),
+    // azureSetupCallback is REST-only (public, authenticated by its token): SPEC §1.8.
+    cloudConnections: t.router({
+      list: query('cloudConnections', 'list'),
+      connectAws: mutation('cloudConnections', 'connectAws'),
+      connectGcp: mutation('cloudConnections', 'connectGcp'),
+      connectAzure: mutation('cloudConnections', 'connectAzure'),
+      complete: mutation('cloudConnections', 'complete'),
+      update: mutation('cloudConnections', 'update'),
+      delete: mutation('cloudConnections', 'delete'),
+    }),
+    dns: t.router({
+      createZone: mutation('dns', 'createZone'),
+      listZones: query('dns', 'listZones'),
+      getZone: query('dns', 'getZone'),
+      listRecords: query('dns', 'listRecords'),
+      upsertRecords: mutation('dns', 'upsertRecords'),
+      deleteRecords: mutation('dns', 'deleteRecords'),
+    }),
+    resources: t.router({
+      list: query('resources', 'list'),
+      get: query('resources', 'get'),
+      sync: mutation('resources', 'sync'),
+      delete: mutation('resources', 'delete'),
+    }),
+  });
+}
+
+type Query<G extends string, M extends string> = TRPCQueryProcedure<{ input: OperationInput<G, M>; output: OperationOutput<G, M>; meta: object }>;
+type Mutation<G extends string, M extends string> = TRPCMutationProcedure<{ input: OperationInput<G, M>; output: OperationOutput<G, M>; meta: object }>;
+
+/**
+ * The router's type, for `createTRPCClient<CloudlinkRouter>()`. Written out rather than inferred so
+ * declaration files name only exported types (STACK §4, TS2742) and the procedure list reads here.
+ */
+export type CloudlinkRouter = TRPCBuiltRouter<
+  { ctx: CloudlinkContext; meta: object; errorShape: CloudlinkErrorShape; transformer: false },
+  {
+    workspaces: { create: Mutation<'workspaces', 'create'>; get: Query<'workspaces', 'get'>; usage: Query<'workspaces', 'usage'> };
+    members: {
+      list: Query<'members', 'list'>;
+      add: Mutation<'members', 'add'>;
+      updateRole: Mutation<'members', 'updateRole'>;
+      remove: Mutation<'members', 'remove'>;
+    };
+    projects: {
+      create: Mutation<'projects', 'create'>;
+      get: Query<'projects', 'get'>;
+      connectCloud: Mutation<'projects', 'connectCloud'>;
+      disconnectCloud: Mutation<'projects', 'disconnectCloud'>;
+    };
+    environments: { create: Mutation<'environments', 'create'>; list: Query<'environments', 'list'> };
+    cloudConnections: {
+      list: Query<'cloudConnections', 'list'>;
+      connectAws: Mutation<'cloudConnections', 'connectAws'>;
+      connectGcp: Mutation<'cloudConnections', 'connectGcp'>;
+      connectAzure: Mutation<'cloudConnections', 'connectAzure'>;
+      complete: Mutation<'cloudConnections', 'complete'>;
+      update: Mutation<'cloudConnections', 'update'>;
+      delete: Mutation<'cloudConnections', 'delete'>;
+    };
+    dns: {
+      createZone: Mutation<'dns', 'createZone'>;
+      listZones: Query<'dns', 'listZones'>;
+      getZone: Query<'dns', 'getZone'>;
+      listRecords: Query<'dns', 'listRecords'>;
+      upsertRecords: Mutation<'dns', 'upsertRecords'>;
+      deleteRecords: Mutation<'dns', 'deleteRecords'>;
+    };
+    resources: {
+      list: Query<'resources', 'list'>;
+      get: Query<'resources', 'get'>;
+      sync: Mutation<'resources', 'sync'>;
+      delete: Mutation<'resources', 'delete'>;
+    };
+  }
+>;
+
+/**
+ * A tRPC v11 router with the procedures of SPEC §1.8 over `engine`. Each procedure passes
+ * `ctx.actor` and its input (REST path params + query + body merged) to one engine method and
+ * returns the documented REST success body. Errors carry the REST error body in `data.cloudlink`.
+ */
+export function createCloudlinkRouter(options: CloudlinkRouterOptions): CloudlinkRouter {
+  // The inferred router and the written-out type must agree; the assignment checks it.
+  const router: CloudlinkRouter = build(options.engine);
+  return router;
+}

@@ -1,0 +1,36 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeBackends, startTestServer, type TestServer } from './index.js';
+
+describeBackends('test harness', (backend) => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ backend });
+  });
+  afterAll(() => server?.close());
+
+  it('serves REST with Bearer authentication over the real storage', async () => {
+    const alice = await server.createUser('alice@example.com', 'Alice');
+    expect((await server.rest('GET', '/api/workspaces/nope')).status).toBe(401);
+    const created = await server.rest('POST', '/api/workspaces', { token: alice.token, body: { name: 'Acme' } });
+    expect(created.status).toBe(201);
+    expect(created.body.data.slug).toBe('acme');
+    const rows = await server.peek.rows('workspaces');
+    expect(rows.map((r) => r.slug)).toEqual(['acme']);
+  });
+
+  it('serves tRPC with the same engine and the same authentication', async () => {
+    const bob = await server.createUser('bob@example.com');
+    const body = await server.trpcClient(bob.token).workspaces.create.mutate({ name: 'Bob Co' });
+    expect(body.data.slug).toBe('bob-co');
+    const got = await server.trpcClient(bob.token).workspaces.get.query({ workspaceSlug: 'bob-co' });
+    expect(got.message).toBe('Workspace retrieved successfully');
+  });
+
+  it('rejects a token signed with another secret', async () => {
+    const token = await server.tokenFor(1);
+    const forged = `${token.slice(0, -4)}AAAA`;
+    const res = await server.rest('GET', '/api/workspaces/acme', { token: forged });
+    expect(res.status).toBe(401);
+    expect(res.body).toEqual({ error: 'Unauthorized', message: 'Missing or invalid authentication token' });
+  });
+});
