@@ -6,3 +6,5 @@ export type { PeekTable, StoragePeek } from './peek.js';
 export { createFakeClock, createSeededRandom, FAKE_CLOCK_START } from './fake-runtime.js';
 export type { FakeClock } from './fake-runtime.js';
 export { createTestSecretBox, TEST_ENCRYPTION_KEY } from './test-secret-box.js';
+export { describeStorageConformance, storageConformanceHelpers } from './conformance/index.js';
+export type { CreateStorage, StorageConformanceContext, StorageConformanceOptions, StorageUnderTest } from './conformance/index.js';

@@ -1,0 +1,33 @@
+import { describe } from 'vitest';
+import { useStorage, type CreateStorage, type StorageConformanceContext } from './context.js';
+import { describeLifecycle } from './lifecycle.js';
+import { describeUsersAndPlans } from './users-plans.js';
+
+export type { CreateStorage, StorageConformanceContext, StorageUnderTest } from './context.js';
+import { T0, at, expectConflict, raw } from './context.js';
+
+/** Helpers for `additionalTests`: fixed instants, dialect-tolerant raw readers, conflict assertion. */
+export const storageConformanceHelpers = { T0, at, expectConflict, raw } as const;
+
+export interface StorageConformanceOptions {
+  /** Shown in the test names, e.g. `sqlite`. */
+  readonly name: string;
+  /** A fresh, empty, un-migrated storage and its raw reader, per test; the suite migrates it. */
+  readonly create: CreateStorage;
+  /** Driver-specific cases, registered inside the suite's `describe` with the same per-test context. */
+  readonly additionalTests?: (ctx: StorageConformanceContext) => void;
+}
+
+/**
+ * The Storage conformance suite (STYLE B5): every repository method, each unique constraint,
+ * soft delete, scoping, ordering, transactions and locks. Writes are verified through `peek`, never
+ * through the storage's own getters. Every storage (memory, SQLite, Postgres) must pass it.
+ */
+export function describeStorageConformance(options: StorageConformanceOptions): void {
+  describe(`storage conformance: ${options.name}`, () => {
+    const ctx = useStorage(options.create);
+    describeLifecycle(ctx);
+    describeUsersAndPlans(ctx);
+    options.additionalTests?.(ctx);
+  });
+}

@@ -1,0 +1,187 @@
+import { describe, expect, it } from 'vitest';
+import { isZoneLockTimeout } from '../../../ports/storage.js';
+import { T0, type StorageConformanceContext } from './context.js';
+import { fixtures } from './fixtures.js';
+
+/** migrate, health, close, transaction, lockWorkspace, withZoneLock. */
+export function describeLifecycle(ctx: StorageConformanceContext): void {
+  describe('migrate', () => {
+    it('applies 0001_initial on a fresh database, then nothing', async () => {
+      expect(ctx.firstMigration).toEqual({ applied: ['0001_initial'] });
+      expect(await ctx.storage.migrate()).toEqual({ applied: [] });
+    });
+
+    it('seeds once: plans, roles and cloud providers keep their counts after a second run', async () => {
+      await ctx.storage.migrate();
+      expect((await ctx.rows('plans')).map((r) => Number(r.id))).toEqual([1, 2, 3, 4]);
+      expect((await ctx.rows('roles')).map((r) => Number(r.id))).toEqual([1, 2, 3, 4, 5, 6]);
+      expect((await ctx.rows('cloud_providers')).map((r) => [Number(r.id), r.name, r.display_name])).toEqual([
+        [1, 'aws', 'Amazon Web Services'],
+        [2, 'gcp', 'Google Cloud Platform'],
+        [3, 'azure', 'Microsoft Azure'],
+      ]);
+    });
+
+    it('leaves the domain tables empty', async () => {
+      for (const table of ['users', 'workspaces', 'workspace_members', 'projects', 'environments', 'cloud_connections', 'resources', 'dns_records', 'oidc_signing_keys'] as const) {
+        expect(await ctx.rows(table), table).toEqual([]);
+      }
+    });
+  });
+
+  describe('health', () => {
+    it('is ok once migrated', async () => {
+      expect(await ctx.storage.health()).toEqual({ ok: true });
+    });
+  });
+
+  describe('close', () => {
+    it('makes later calls fail', async () => {
+      await ctx.storage.close();
+      await expect(ctx.storage.users.getUserById(1)).rejects.toThrow();
+    });
+  });
+
+  describe('transaction', () => {
+    it('commits when fn resolves and returns its value', async () => {
+      const result = await ctx.storage.transaction(async (tx) => {
+        const user = await fixtures(tx).user('commit@example.com');
+        const workspace = await fixtures(tx).workspace('committed');
+        return { user, workspace };
+      });
+      expect(result.user.email).toBe('commit@example.com');
+      expect((await ctx.rows('users')).map((r) => r.email)).toEqual(['commit@example.com']);
+      expect((await ctx.rows('workspaces')).map((r) => r.slug)).toEqual(['committed']);
+    });
+
+    it('reads its own writes before commit', async () => {
+      await ctx.storage.transaction(async (tx) => {
+        const user = await fixtures(tx).user('own@example.com');
+        expect((await tx.users.getUserByEmail('own@example.com'))?.id).toBe(user.id);
+      });
+    });
+
+    it('rolls back every write and rethrows the same error when fn throws', async () => {
+      const boom = new Error('boom');
+      const seen = await ctx.storage
+        .transaction(async (tx) => {
+          const f = fixtures(tx);
+          const user = await f.user('rollback@example.com');
+          const workspace = await f.workspace('rolled-back');
+          await tx.members.addMember({ workspaceId: workspace.id, userId: user.id, role: 'owner', permissions: null, now: T0 });
+          await f.project(workspace, user, 'rolled-back-project');
+          throw boom;
+        })
+        .catch((e: unknown) => e);
+      expect(seen).toBe(boom);
+      for (const table of ['users', 'workspaces', 'workspace_members', 'projects'] as const) {
+        expect(await ctx.rows(table), table).toEqual([]);
+      }
+    });
+
+    it('rolls back earlier writes when a unique index refuses a later one', async () => {
+      await fixtures(ctx.storage).workspace('taken');
+      await expect(
+        ctx.storage.transaction(async (tx) => {
+          await fixtures(tx).user('half@example.com');
+          await fixtures(tx).workspace('taken');
+        }),
+      ).rejects.toThrow();
+      expect(await ctx.rows('users')).toEqual([]);
+      expect(await ctx.storage.users.getUserByEmail('half@example.com')).toBeNull();
+    });
+
+    it('keeps working after a rollback', async () => {
+      await expect(ctx.storage.transaction(async () => Promise.reject(new Error('first')))).rejects.toThrow('first');
+      await ctx.storage.transaction(async (tx) => fixtures(tx).user('after@example.com'));
+      expect((await ctx.rows('users')).map((r) => r.email)).toEqual(['after@example.com']);
+    });
+  });
+
+  describe('lockWorkspace', () => {
+    it('resolves inside a transaction', async () => {
+      const workspace = await fixtures(ctx.storage).workspace();
+      await ctx.storage.transaction(async (tx) => {
+        await expect(tx.lockWorkspace(workspace.id)).resolves.toBeUndefined();
+      });
+    });
+
+    it('serialises check-then-write transactions so a limit of one holds under concurrency', async () => {
+      const f = fixtures(ctx.storage);
+      const user = await f.user();
+      const workspace = await f.workspace();
+      const pending = [];
+      for (let i = 0; i < 5; i++) pending.push(await f.connection(workspace, user));
+      const outcomes = await Promise.all(
+        pending.map((c) =>
+          ctx.storage.transaction(async (tx) => {
+            await tx.lockWorkspace(workspace.id);
+            if ((await tx.connections.countConnected(workspace.id)) >= 1) return false;
+            await tx.connections.updateConnection(c.id, { status: 'connected', connectedAt: T0 }, T0);
+            return true;
+          }),
+        ),
+      );
+      expect(outcomes.filter(Boolean)).toHaveLength(1);
+      expect((await ctx.rows('cloud_connections')).filter((r) => r.connection_status === 'connected')).toHaveLength(1);
+    });
+  });
+
+  describe('withZoneLock', () => {
+    it('returns what fn returns and rethrows what it throws, releasing the lock either way', async () => {
+      expect(await ctx.storage.withZoneLock(101, async () => 42, { timeoutMs: 1000 })).toBe(42);
+      await expect(ctx.storage.withZoneLock(101, async () => Promise.reject(new Error('inside')), { timeoutMs: 1000 })).rejects.toThrow('inside');
+      expect(await ctx.storage.withZoneLock(101, async () => 'again', { timeoutMs: 1000 })).toBe('again');
+    });
+
+    it('serialises holders of the same zone', async () => {
+      const events: string[] = [];
+      const hold = (name: string) =>
+        ctx.storage.withZoneLock(
+          102,
+          async () => {
+            events.push(`${name}:in`);
+            await new Promise((r) => setTimeout(r, 20));
+            events.push(`${name}:out`);
+          },
+          { timeoutMs: 5000 },
+        );
+      await Promise.all([hold('a'), hold('b'), hold('c')]);
+      expect(events).toHaveLength(6);
+      for (let i = 0; i < 6; i += 2) expect(events[i + 1]).toBe(events[i]!.replace(':in', ':out'));
+    });
+
+    it('lets different zones proceed at the same time', async () => {
+      let release!: () => void;
+      const held = new Promise<void>((r) => (release = r));
+      const first = ctx.storage.withZoneLock(103, () => held, { timeoutMs: 5000 });
+      await new Promise((r) => setTimeout(r, 20));
+      expect(await ctx.storage.withZoneLock(104, async () => 'other zone', { timeoutMs: 500 })).toBe('other zone');
+      release();
+      await first;
+    });
+
+    it('throws ZoneLockTimeoutError when the zone stays locked past timeoutMs', async () => {
+      let release!: () => void;
+      const held = new Promise<void>((r) => (release = r));
+      const first = ctx.storage.withZoneLock(105, () => held, { timeoutMs: 5000 });
+      await new Promise((r) => setTimeout(r, 20));
+      let ran = false;
+      const error = await ctx.storage
+        .withZoneLock(
+          105,
+          async () => {
+            ran = true;
+          },
+          { timeoutMs: 100 },
+        )
+        .catch((e: unknown) => e);
+      expect(isZoneLockTimeout(error)).toBe(true);
+      expect((error as { zoneResourceId: number }).zoneResourceId).toBe(105);
+      expect(ran).toBe(false);
+      release();
+      await first;
+      expect(await ctx.storage.withZoneLock(105, async () => 'free again', { timeoutMs: 1000 })).toBe('free again');
+    });
+  });
+}
