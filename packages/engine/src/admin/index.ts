@@ -1,10 +1,42 @@
-/** @module admin — workspaces, projects, environments, members, usage; operator commands. (Being built: issue 3.) */
+/** @module admin — workspaces, projects, environments, members, usage (SPEC §2); operator commands (SPEC §8). */
 import type { EngineContext } from '../context.js';
+import { createProjectLinkServices } from '../connections/project-link.js';
+import { createMemberServices } from './members.js';
+import { createEnvironmentServices, createProjectServices } from './projects.js';
+import { createWorkspaceServices } from './workspaces.js';
 
-export function createAdminServices(_ctx: EngineContext) {
-  return { workspaces: {}, projects: {}, environments: {}, members: {} };
+/** The admin groups: `workspaces`, `projects` (with link/unlink of §3.9), `environments`, `members`. */
+export function createAdminServices(ctx: EngineContext) {
+  return {
+    workspaces: createWorkspaceServices(ctx),
+    projects: { ...createProjectServices(ctx), ...createProjectLinkServices(ctx) },
+    environments: createEnvironmentServices(ctx),
+    members: createMemberServices(ctx),
+  };
 }
 
-export function createOperatorServices(_ctx: EngineContext) {
-  return {};
-}
+export { createOperatorServices } from './operator.js';
+export type { SeedInput } from './operator.js';
+export type { CreateWorkspaceInput, WorkspaceSlugInput } from './workspaces.js';
+export type { CreateProjectInput, ProjectSlugInput, CreateEnvironmentInput } from './projects.js';
+export type { ListMembersInput, AddMemberInput, UpdateMemberRoleInput, RemoveMemberInput } from './members.js';
+export type { ConnectCloudInput, DisconnectCloudInput } from '../connections/project-link.js';
+export {
+  addMemberBodySchema,
+  createEnvironmentBodySchema,
+  createProjectBodySchema,
+  createWorkspaceBodySchema,
+  seedInputSchema,
+  updateMemberRoleBodySchema,
+} from './schemas.js';
+export {
+  projectObject,
+  serializeConnectedCloud,
+  serializeEnvironment,
+  serializeMember,
+  serializeProject,
+  serializeUser,
+  serializeWorkspace,
+  toIso,
+} from './serialize.js';
+export type { EnvironmentObject, MemberObject, ProjectObject, WorkspaceObject } from './serialize.js';

@@ -1,0 +1,95 @@
+import { workspaceScope } from '../access/index.js';
+import type { EngineContext } from '../context.js';
+import type { RoleCode } from '../domain/permissions.js';
+import { conflict, forbidden, invalidField, notFound, precondition } from '../errors/index.js';
+import type { Actor } from '../ports/runtime.js';
+import { isStorageConflict, type StorageTx } from '../ports/storage.js';
+import { parseInput, parsePathId } from '../validation/index.js';
+import { assertWithinLimit } from './limits.js';
+import { addMemberBodySchema, updateMemberRoleBodySchema, type AddMemberBody, type UpdateMemberRoleBody } from './schemas.js';
+import { serializeMember } from './serialize.js';
+
+export interface ListMembersInput {
+  readonly workspaceSlug: string;
+}
+export type AddMemberInput = AddMemberBody & ListMembersInput;
+export type UpdateMemberRoleInput = UpdateMemberRoleBody & ListMembersInput & { readonly userId: string | number };
+export type RemoveMemberInput = ListMembersInput & { readonly userId: string | number };
+
+const parseUserId = (raw: unknown) => parsePathId(raw, () => invalidField('userId', 'must be a positive integer'));
+
+/** Inside the transaction: refuse a change that would leave the workspace without an owner. */
+async function assertAnotherOwner(tx: StorageTx, workspaceId: number): Promise<void> {
+  if ((await tx.members.countMembers(workspaceId, { role: 'owner' })) <= 1) throw precondition.lastOwner();
+}
+
+/**
+ * `members.{list, add, updateRole, remove}` (SPEC §2.1). Only an owner grants, changes or removes
+ * the owner role; the last owner can be neither demoted nor removed (checked under the workspace lock).
+ */
+export function createMemberServices(ctx: EngineContext) {
+  return {
+    async list(actor: Actor | null, input: ListMembersInput) {
+      const { workspace } = await workspaceScope(ctx, actor, input?.workspaceSlug);
+      const data = (await ctx.storage.members.listMembers(workspace.id)).map(serializeMember);
+      return { message: 'Members retrieved successfully', count: data.length, data };
+    },
+
+    /** Direct add of an existing user; a removed member is reactivated (still 201). */
+    async add(actor: Actor | null, input: AddMemberInput) {
+      const { workspace, member: caller } = await workspaceScope(ctx, actor, input?.workspaceSlug, 'canManageMembers');
+      const body = parseInput(addMemberBodySchema, input);
+      if (body.role === 'owner' && caller.role !== 'owner') throw forbidden.ownerRole();
+      const user = await ctx.storage.users.getUserByEmail(body.email);
+      if (!user) throw notFound.user();
+      if (await ctx.storage.members.getMember(workspace.id, user.id)) throw conflict.memberExists();
+      const limits = await ctx.limits.limitsFor(workspace.id);
+      try {
+        const member = await ctx.storage.transaction(async (tx) => {
+          await tx.lockWorkspace(workspace.id);
+          if (await tx.members.getMember(workspace.id, user.id)) throw conflict.memberExists();
+          assertWithinLimit(limits, 'max_workspace_members', await tx.members.countMembers(workspace.id));
+          return tx.members.addMember({ workspaceId: workspace.id, userId: user.id, role: body.role, permissions: { projectPermissions: '*' }, now: ctx.clock.now() });
+        });
+        return { message: 'Member added successfully', data: serializeMember(member) };
+      } catch (e) {
+        if (isStorageConflict(e, 'workspace_members')) throw conflict.memberExists();
+        throw e;
+      }
+    },
+
+    async updateRole(actor: Actor | null, input: UpdateMemberRoleInput) {
+      const { workspace, member: caller } = await workspaceScope(ctx, actor, input?.workspaceSlug, 'canManageMembers');
+      const userId = parseUserId(input?.userId);
+      const body = parseInput(updateMemberRoleBodySchema, input);
+      const target = await ctx.storage.members.getMember(workspace.id, userId);
+      if (!target) throw notFound.member();
+      if ((body.role === 'owner' || target.role === 'owner') && caller.role !== 'owner') throw forbidden.ownerRole();
+      const updated = await ctx.storage.transaction(async (tx) => {
+        await tx.lockWorkspace(workspace.id);
+        const current = await tx.members.getMember(workspace.id, userId);
+        if (!current) throw notFound.member();
+        if (current.role === 'owner' && body.role !== 'owner') await assertAnotherOwner(tx, workspace.id);
+        return tx.members.setMemberRole({ workspaceId: workspace.id, userId, role: body.role as RoleCode, now: ctx.clock.now() });
+      });
+      if (!updated) throw notFound.member();
+      return { message: 'Member role updated successfully', data: serializeMember(updated) };
+    },
+
+    async remove(actor: Actor | null, input: RemoveMemberInput) {
+      const { workspace, member: caller } = await workspaceScope(ctx, actor, input?.workspaceSlug, 'canManageMembers');
+      const userId = parseUserId(input?.userId);
+      const target = await ctx.storage.members.getMember(workspace.id, userId);
+      if (!target) throw notFound.member();
+      if (target.role === 'owner' && caller.role !== 'owner') throw forbidden.ownerRole();
+      await ctx.storage.transaction(async (tx) => {
+        await tx.lockWorkspace(workspace.id);
+        const current = await tx.members.getMember(workspace.id, userId);
+        if (!current) throw notFound.member();
+        if (current.role === 'owner') await assertAnotherOwner(tx, workspace.id);
+        await tx.members.removeMember({ workspaceId: workspace.id, userId, now: ctx.clock.now() });
+      });
+      return { message: 'Member removed successfully' };
+    },
+  };
+}

@@ -1,0 +1,96 @@
+import { projectScope, workspaceScope } from '../access/index.js';
+import type { EngineContext } from '../context.js';
+import { RESERVED_PROJECT_SLUGS } from '../domain/slug.js';
+import type { Actor } from '../ports/runtime.js';
+import { parseInput } from '../validation/index.js';
+import { assertWithinLimit } from './limits.js';
+import { createEnvironmentBodySchema, createProjectBodySchema, type CreateEnvironmentBody, type CreateProjectBody } from './schemas.js';
+import { projectObject, serializeEnvironment, serializeProject } from './serialize.js';
+import { insertWithFreeSlug } from './slug-insert.js';
+
+export type CreateProjectInput = CreateProjectBody & { readonly workspaceSlug: string };
+export interface ProjectSlugInput {
+  readonly projectSlug: string;
+}
+export type CreateEnvironmentInput = CreateEnvironmentBody & ProjectSlugInput;
+
+/** `projects.{create, get}` (SPEC §2.1, §2.4); link/unlink live with the connections. */
+export function createProjectServices(ctx: EngineContext) {
+  return {
+    /** POST /api/workspaces/:workspaceSlug/projects — `canManageProjects`, `max_projects`; creates `master` too. */
+    async create(actor: Actor | null, input: CreateProjectInput) {
+      const { user, workspace } = await workspaceScope(ctx, actor, input?.workspaceSlug, 'canManageProjects');
+      const body = parseInput(createProjectBodySchema, input);
+      const limits = await ctx.limits.limitsFor(workspace.id);
+      const project = await insertWithFreeSlug({
+        name: body.name,
+        reserved: RESERVED_PROJECT_SLUGS,
+        constraint: 'projects.slug',
+        taken: (slug) => ctx.storage.projects.projectSlugTaken(slug),
+        attempt: (slug) =>
+          ctx.storage.transaction(async (tx) => {
+            await tx.lockWorkspace(workspace.id);
+            const count = await tx.projects.countProjects(workspace.id);
+            assertWithinLimit(limits, 'max_projects', count);
+            const now = ctx.clock.now();
+            const created = await tx.projects.createProject({
+              workspaceId: workspace.id,
+              userId: user.id,
+              name: body.name,
+              slug,
+              description: body.description ?? null,
+              isDefault: count === 0,
+              now,
+            });
+            await tx.environments.createEnvironment({ projectId: created.id, name: 'master', slug: 'master', description: null, isDefault: true, now });
+            return created;
+          }),
+      });
+      return { message: 'Project created successfully', data: serializeProject(project, workspace.slug, null) };
+    },
+
+    /** GET /api/projects/:projectSlug — member (project pipeline). */
+    async get(actor: Actor | null, input: ProjectSlugInput) {
+      const { project, workspace } = await projectScope(ctx, actor, input?.projectSlug);
+      return { message: 'Project retrieved successfully', data: await projectObject(ctx.storage, project, workspace.slug) };
+    },
+  };
+}
+
+/** `environments.{create, list}` (SPEC §2.5). */
+export function createEnvironmentServices(ctx: EngineContext) {
+  return {
+    /** POST /api/projects/:projectSlug/environments — `canManageEnvironments`, `max_environments_per_project`. */
+    async create(actor: Actor | null, input: CreateEnvironmentInput) {
+      const { project, workspace } = await projectScope(ctx, actor, input?.projectSlug, 'canManageEnvironments');
+      const body = parseInput(createEnvironmentBodySchema, input);
+      const limits = await ctx.limits.limitsFor(workspace.id);
+      const environment = await insertWithFreeSlug({
+        name: body.name,
+        constraint: 'environments.slug',
+        taken: (slug) => ctx.storage.environments.environmentSlugTaken(project.id, slug),
+        attempt: (slug) =>
+          ctx.storage.transaction(async (tx) => {
+            await tx.lockWorkspace(workspace.id);
+            assertWithinLimit(limits, 'max_environments_per_project', await tx.environments.countEnvironments(project.id));
+            return tx.environments.createEnvironment({
+              projectId: project.id,
+              name: body.name,
+              slug,
+              description: body.description ?? null,
+              isDefault: false,
+              now: ctx.clock.now(),
+            });
+          }),
+      });
+      return { message: 'Environment created successfully', data: serializeEnvironment(environment) };
+    },
+
+    /** GET /api/projects/:projectSlug/environments — member; `id` ascending. */
+    async list(actor: Actor | null, input: ProjectSlugInput) {
+      const { project } = await projectScope(ctx, actor, input?.projectSlug);
+      const data = (await ctx.storage.environments.listEnvironments(project.id)).map(serializeEnvironment);
+      return { message: 'Environments retrieved successfully', count: data.length, data };
+    },
+  };
+}

@@ -1,0 +1,107 @@
+import { isSafeUrl, singleQuoted } from './shell.js';
+
+/** Resource providers registered on the subscription (SPEC §4.4, documented list). */
+export const AZURE_RESOURCE_PROVIDERS = [
+  'Microsoft.Compute',
+  'Microsoft.Network',
+  'Microsoft.Storage',
+  'Microsoft.Web',
+  'Microsoft.Cdn',
+  'Microsoft.DBforMySQL',
+  'Microsoft.DBforPostgreSQL',
+  'Microsoft.Cache',
+  'Microsoft.Dns',
+  'Microsoft.ManagedIdentity',
+  'Microsoft.Authorization',
+] as const;
+
+/**
+ * The POSIX `sh` setup script of SPEC §4.4: creates an app registration, its service principal and
+ * a client secret, assigns roles, registers providers, then POSTs the credentials with the one-time
+ * token `$T` to `$W` (default: our callback). Only when that POST fails does it print the
+ * credentials (JSON and Base64) for a manual complete. The secret travels on stdin, never in argv.
+ */
+export function renderAzureSetupScript(input: { callbackUrl: string }): string {
+  if (!isSafeUrl(input.callbackUrl)) throw new Error('callback URL must be an http(s) URL without whitespace, quotes, backslashes or $');
+  const providers = AZURE_RESOURCE_PROVIDERS.join(' ');
+  return `#!/bin/sh
+# cloudlink: Azure service principal setup for one cloud connection.
+# Usage (Cloud Shell): T=<24-hex setup token> [W=<callback URL>] sh azure.sh
+set -eu
+
+DEFAULT_CALLBACK=${singleQuoted(input.callbackUrl)}
+T="\${T:-}"
+W="\${W:-$DEFAULT_CALLBACK}"
+
+fail() {
+  printf 'Error: %s\\n' "$1" >&2
+  exit 1
+}
+
+json_escape() {
+  printf '%s' "$1" | sed 's/\\\\/\\\\\\\\/g; s/"/\\\\"/g'
+}
+
+case "$T" in
+  '' | *[!0-9a-f]*) fail "T must be the 24-character lowercase hex setup token from cloudlink" ;;
+esac
+[ "\${#T}" -eq 24 ] || fail "T must be the 24-character lowercase hex setup token from cloudlink"
+case "$W" in
+  http://* | https://*) ;;
+  *) fail "W must be an http(s) URL" ;;
+esac
+command -v az >/dev/null 2>&1 || fail "az is not installed; run this script in Azure Cloud Shell"
+command -v curl >/dev/null 2>&1 || fail "curl is not installed"
+az account show >/dev/null 2>&1 || fail "az is not logged in; run: az login"
+
+TENANT_ID="$(az account show --query tenantId -o tsv)"
+SUBSCRIPTION_ID="$(az account show --query id -o tsv)"
+echo "Tenant: $TENANT_ID, subscription: $SUBSCRIPTION_ID"
+
+APP_NAME="GatewaysApp-$(date +%s)"
+echo "Creating app registration $APP_NAME..."
+CLIENT_ID="$(az ad app create --display-name "$APP_NAME" --query appId -o tsv)"
+az ad sp create --id "$CLIENT_ID" >/dev/null
+CLIENT_SECRET="$(az ad app credential reset --id "$CLIENT_ID" --display-name cloudlink --query password -o tsv)"
+
+for ROLE in Contributor "User Access Administrator"; do
+  echo "Assigning $ROLE..."
+  az role assignment create --assignee "$CLIENT_ID" --role "$ROLE" --scope "/subscriptions/$SUBSCRIPTION_ID" >/dev/null
+done
+
+echo "Registering resource providers..."
+for NAMESPACE in ${providers}; do
+  az provider register --namespace "$NAMESPACE" >/dev/null
+done
+
+echo "Waiting 30 seconds for directory replication..."
+sleep 30
+
+CREDENTIALS="{\\"tenantId\\":\\"$(json_escape "$TENANT_ID")\\",\\"subscriptionId\\":\\"$(json_escape "$SUBSCRIPTION_ID")\\",\\"clientId\\":\\"$(json_escape "$CLIENT_ID")\\",\\"clientSecret\\":\\"$(json_escape "$CLIENT_SECRET")\\"}"
+BODY="{\\"token\\":\\"$T\\",\\"azureCredentials\\":$CREDENTIALS}"
+
+echo "Sending the credentials to cloudlink..."
+RESPONSE="$(printf '%s' "$BODY" | curl -sS -X POST -H 'Content-Type: application/json' --data-binary @- -w '\\n%{http_code}' "$W" 2>/dev/null || true)"
+STATUS="$(printf '%s\\n' "$RESPONSE" | tail -n 1)"
+ANSWER="$(printf '%s\\n' "$RESPONSE" | sed '$d')"
+MESSAGE="$(printf '%s' "$ANSWER" | sed -n 's/.*"message":"\\([^"]*\\)".*/\\1/p')"
+
+case "$STATUS" in
+  2??)
+    printf '%s\\n' "\${MESSAGE:-Cloud connection completed}"
+    exit 0
+    ;;
+esac
+
+if [ -n "$MESSAGE" ]; then
+  printf 'cloudlink answered %s: %s\\n' "$STATUS" "$MESSAGE" >&2
+else
+  printf 'Could not reach cloudlink at %s\\n' "$W" >&2
+fi
+echo "Complete the connection manually with one of these azureCredentials values (JSON, then Base64):"
+printf '%s\\n' "$CREDENTIALS"
+printf '%s' "$CREDENTIALS" | base64 | tr -d '\\n'
+echo
+exit 1
+`;
+}

@@ -1,0 +1,172 @@
+import { workspaceScope } from '../access/index.js';
+import { assertWithinLimit } from '../admin/limits.js';
+import type { EngineContext } from '../context.js';
+import type { CloudConnection } from '../domain/records.js';
+import { conflict, connectionTestFailed, invalidId, invalidSetupToken, notFound, precondition } from '../errors/index.js';
+import type { OidcIssuer } from '../oidc/index.js';
+import type { Actor } from '../ports/runtime.js';
+import { isStorageConflict, type ConnectionPatch } from '../ports/storage.js';
+import { parseInput, parsePathId } from '../validation/index.js';
+import { assertNameFree, hashSetupToken } from './manage.js';
+import {
+  azureCallbackBodySchema,
+  completeAwsBodySchema,
+  completeAzureBodySchema,
+  completeGcpBodySchema,
+  type AzureCallbackBody,
+  type CompleteAwsBody,
+  type CompleteAzureBody,
+  type CompleteGcpBody,
+} from './schemas.js';
+import { serializeConnection } from './serialize.js';
+import { isReplicationLag, roleArnFor, testAws, testAzure, testGcp, type TestVerdict } from './verify.js';
+
+/** The sealed-column AAD of `cloud_connections.secret_data` (SPEC §7). */
+export const CONNECTION_SECRET_AAD = 'cloudlink:cloud_connections.secret_data';
+
+export type CompleteConnectionInput = { readonly workspaceSlug: string; readonly connectionId: string | number } & (
+  | CompleteAwsBody
+  | CompleteGcpBody
+  | CompleteAzureBody
+);
+export type AzureSetupCallbackInput = AzureCallbackBody;
+
+/** What a provider-specific body resolves to: fields to store and the test to run. */
+interface Plan {
+  readonly accountName: string;
+  readonly accountId: string;
+  /** Stored only on success. */
+  readonly onSuccess: ConnectionPatch;
+  readonly test: () => Promise<TestVerdict>;
+}
+
+export function createCompletion(ctx: EngineContext, oidc: OidcIssuer) {
+  function planFor(connection: CloudConnection, input: unknown): Plan {
+    switch (connection.provider) {
+      case 'aws': {
+        const body = parseInput(completeAwsBodySchema, input);
+        return {
+          accountName: body.accountName,
+          accountId: body.accountId,
+          onSuccess: { roleArn: roleArnFor(ctx, body.accountId) },
+          test: () => testAws(ctx, connection, body.accountId),
+        };
+      }
+      case 'gcp': {
+        const body = parseInput(completeGcpBodySchema, input);
+        return {
+          accountName: body.accountName,
+          accountId: body.projectId,
+          onSuccess: { secretData: ctx.secrets.seal(JSON.stringify(body.wifConfig), CONNECTION_SECRET_AAD) },
+          test: () => testGcp(ctx, oidc, connection, body.wifConfig),
+        };
+      }
+      case 'azure': {
+        const body = parseInput(completeAzureBodySchema, input);
+        return azurePlan(connection, body.accountName, body.credentials);
+      }
+    }
+  }
+
+  function azurePlan(_connection: CloudConnection, accountName: string, credentials: Parameters<typeof testAzure>[1]): Plan {
+    const { tenantId, subscriptionId, clientId, clientSecret } = credentials;
+    return {
+      accountName,
+      accountId: subscriptionId,
+      onSuccess: { secretData: ctx.secrets.seal(JSON.stringify({ tenantId, subscriptionId, clientId, clientSecret }), CONNECTION_SECRET_AAD) },
+      test: () => testAzure(ctx, credentials),
+    };
+  }
+
+  /**
+   * Store a verdict in one transaction that re-checks status (a concurrent complete may have won),
+   * the plan limit (success only) and the name (the DB index). Success spends an Azure token.
+   */
+  async function settle(connection: CloudConnection, plan: Plan, verdict: TestVerdict) {
+    const limits = await ctx.limits.limitsFor(connection.workspaceId);
+    let updated: CloudConnection;
+    try {
+      updated = await ctx.storage.transaction(async (tx) => {
+        await tx.lockWorkspace(connection.workspaceId);
+        const current = await tx.connections.getConnection(connection.workspaceId, connection.id);
+        if (!current) throw notFound.connection();
+        if (current.status === 'connected') throw conflict.connectionAlreadyCompleted(connection.id);
+        const now = ctx.clock.now();
+        const common = { accountId: plan.accountId, accountName: plan.accountName };
+        if (!verdict.ok) return tx.connections.updateConnection(connection.id, { ...common, status: 'failed', failureReason: verdict.message }, now);
+        assertWithinLimit(limits, 'max_cloud_connections', await tx.connections.countConnected(connection.workspaceId, { excludeId: connection.id }));
+        return tx.connections.updateConnection(
+          connection.id,
+          {
+            ...common,
+            ...plan.onSuccess,
+            status: 'connected',
+            connectedAt: now,
+            failureReason: null,
+            ...(current.setupTokenHash !== null && current.setupTokenUsedAt === null ? { setupTokenUsedAt: now } : {}),
+          },
+          now,
+        );
+      });
+    } catch (e) {
+      if (isStorageConflict(e, 'cloud_connections.account_name')) throw conflict.duplicateAccountName(plan.accountName);
+      throw e;
+    }
+    ctx.awsSessions.drop(connection.id);
+    if (!verdict.ok) throw connectionTestFailed(verdict.message, serializeConnection(updated));
+    return { message: 'Cloud connection completed successfully', data: serializeConnection(updated) };
+  }
+
+  return {
+    /**
+     * POST …/:connectionId/complete (SPEC §3.5): pipeline (body included) → 409 when connected →
+     * plan limit excluding itself → duplicate name → provider test → one settling transaction.
+     */
+    async complete(actor: Actor | null, input: CompleteConnectionInput) {
+      const { workspace } = await workspaceScope(ctx, actor, input?.workspaceSlug, 'canManageResources');
+      const id = parsePathId(input?.connectionId, invalidId.connection);
+      const connection = await ctx.storage.connections.getConnection(workspace.id, id);
+      if (!connection) throw notFound.connection();
+      const plan = planFor(connection, input);
+      if (connection.status === 'connected') throw conflict.connectionAlreadyCompleted(id);
+      const limits = await ctx.limits.limitsFor(workspace.id);
+      assertWithinLimit(limits, 'max_cloud_connections', await ctx.storage.connections.countConnected(workspace.id, { excludeId: id }));
+      await assertNameFree(ctx, workspace.id, plan.accountName, id);
+      return settle(connection, plan, await plan.test());
+    },
+
+    /**
+     * POST /api/cloud-connections/azure-setup-callback — public; the one-time token authenticates
+     * (SPEC §3.8). The token is claimed before the test and stays spent whatever the outcome.
+     */
+    async azureSetupCallback(_actor: Actor | null, input: AzureSetupCallbackInput) {
+      const body = parseInput(azureCallbackBodySchema, input);
+      if (!/^[0-9a-f]{24}$/.test(body.token)) throw invalidSetupToken();
+      const found = await ctx.storage.connections.getConnectionBySetupTokenHash(hashSetupToken(body.token));
+      const now = ctx.clock.now();
+      if (
+        !found ||
+        !found.isActive ||
+        found.provider !== 'azure' ||
+        found.setupTokenUsedAt !== null ||
+        !found.setupTokenExpiresAt ||
+        found.setupTokenExpiresAt <= now
+      ) {
+        throw invalidSetupToken();
+      }
+      if (found.accountName === null) throw precondition.accountNameRequired();
+      const limits = await ctx.limits.limitsFor(found.workspaceId);
+      assertWithinLimit(limits, 'max_cloud_connections', await ctx.storage.connections.countConnected(found.workspaceId, { excludeId: found.id }));
+      if (!(await ctx.storage.connections.claimSetupToken(found.id, now))) throw invalidSetupToken();
+      const plan = azurePlan(found, found.accountName, body.credentials);
+      // A new secret or role assignment takes time to replicate: retry those refusals for a while.
+      const attempts = 1 + Math.floor(ctx.config.azure.callbackRetryMs / Math.max(1, ctx.config.azure.callbackRetryIntervalMs));
+      let verdict = await plan.test();
+      for (let i = 1; i < attempts && isReplicationLag(verdict); i++) {
+        await ctx.clock.sleep(ctx.config.azure.callbackRetryIntervalMs);
+        verdict = await plan.test();
+      }
+      return settle(found, plan, verdict);
+    },
+  };
+}

@@ -1,0 +1,194 @@
+import { createHash } from 'node:crypto';
+import { workspaceScope } from '../access/index.js';
+import { assertWithinLimit } from '../admin/limits.js';
+import type { EngineContext } from '../context.js';
+import type { CloudProviderName } from '../domain/plans.js';
+import { conflict, invalidId, notFound } from '../errors/index.js';
+import type { Actor } from '../ports/runtime.js';
+import { isStorageConflict } from '../ports/storage.js';
+import { parseInput, parsePathId } from '../validation/index.js';
+import {
+  connectAwsBodySchema,
+  connectAzureBodySchema,
+  connectGcpBodySchema,
+  listConnectionsQuerySchema,
+  updateConnectionBodySchema,
+  type ConnectBody,
+  type ListConnectionsQuery,
+  type UpdateConnectionBody,
+} from './schemas.js';
+import { serializeConnection } from './serialize.js';
+import { toIso } from '../admin/serialize.js';
+
+export type ListConnectionsInput = ListConnectionsQuery & { readonly workspaceSlug: string };
+export type ConnectInput = ConnectBody & { readonly workspaceSlug: string };
+export type UpdateConnectionInput = UpdateConnectionBody & { readonly workspaceSlug: string; readonly connectionId: string | number };
+export interface DeleteConnectionInput {
+  readonly workspaceSlug: string;
+  readonly connectionId: string | number;
+}
+
+const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
+/** The Azure setup token is stored only as its SHA-256 hex (SPEC §4.4). */
+export const hashSetupToken = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex');
+
+/** 409 when another active connection of the workspace already has this name (the DB index decides races). */
+export async function assertNameFree(ctx: EngineContext, workspaceId: number, name: string | null, selfId: number): Promise<void> {
+  if (name === null) return;
+  const all = await ctx.storage.connections.listConnections(workspaceId, {});
+  if (all.some((c) => c.id !== selfId && c.accountName === name)) throw conflict.duplicateAccountName(name);
+}
+
+/**
+ * `cloudConnections.{list, connectAws, connectGcp, connectAzure, update, delete}` (SPEC §3.1–3.4,
+ * 3.6, 3.7). `platformAccountId` resolves the AWS platform account (503 when unknown).
+ */
+export function createConnectionManagement(ctx: EngineContext, platformAccountId: () => Promise<string>) {
+  const api = `${ctx.config.publicUrl}/api`;
+
+  /** Pipeline → body → plan limit; what every connect-* starts with. */
+  async function begin(actor: Actor | null, input: unknown, schema: typeof connectAwsBodySchema) {
+    const scope = await workspaceScope(ctx, actor, (input as { workspaceSlug?: unknown } | undefined)?.workspaceSlug, 'canManageResources');
+    const body = parseInput(schema, input);
+    const limits = await ctx.limits.limitsFor(scope.workspace.id);
+    assertWithinLimit(limits, 'max_cloud_connections', await ctx.storage.connections.countConnected(scope.workspace.id));
+    return { ...scope, region: body.region };
+  }
+
+  async function create(workspaceId: number, provider: CloudProviderName, createdBy: number, region: string, extra: Record<string, unknown> = {}) {
+    return ctx.storage.connections.createConnection({ workspaceId, provider, createdBy, region, now: ctx.clock.now(), ...extra });
+  }
+
+  return {
+    /** GET /api/cloud-connections/:workspaceSlug — `canViewResources`; `summary` ignores every filter. */
+    async list(actor: Actor | null, input: ListConnectionsInput) {
+      const { workspace } = await workspaceScope(ctx, actor, input?.workspaceSlug, 'canViewResources');
+      const query = parseInput(listConnectionsQuerySchema, input);
+      const rows = await ctx.storage.connections.listConnections(workspace.id, {
+        ...(query.status === 'all' ? {} : { status: query.status }),
+        ...(query.provider ? { provider: query.provider } : {}),
+        ...(query.provider_id !== undefined ? { providerId: query.provider_id } : {}),
+        includeInactive: query.include_inactive ?? false,
+      });
+      const byStatus = await ctx.storage.connections.countConnectionsByStatus(workspace.id);
+      const data = rows.map(serializeConnection);
+      return {
+        message: 'Cloud connections retrieved successfully',
+        summary: {
+          total: byStatus.connected + byStatus.pending + byStatus.failed + byStatus.disconnected,
+          byStatus: { connected: byStatus.connected, pending: byStatus.pending, failed: byStatus.failed, disconnected: byStatus.disconnected },
+        },
+        count: data.length,
+        data,
+      };
+    },
+
+    /** POST …/connect-aws — pending connection, fresh ExternalId and stack name, quick-create URL (SPEC §3.2, §4.2). */
+    async connectAws(actor: Actor | null, input: ConnectInput) {
+      const { user, workspace, region } = await begin(actor, input, connectAwsBodySchema);
+      await platformAccountId();
+      const externalId = hex(ctx.random.bytes(16));
+      const stackName = `DeploCloudConnection-${hex(ctx.random.bytes(4))}`;
+      const connection = await create(workspace.id, 'aws', user.id, region, { externalId, stackName });
+      const templateUrl = ctx.config.aws.templateUrl ?? `${api}/cloud-connections/templates/aws.yaml`;
+      const connectionUrl =
+        `https://console.aws.amazon.com/cloudformation/home?region=${region}#/stacks/create/review` +
+        `?templateURL=${encodeURIComponent(templateUrl)}&stackName=${stackName}&param_ExternalId=${externalId}`;
+      return {
+        message: 'AWS connection initiated',
+        data: { connectionId: connection.id, connectionUrl, stackName, region, status: 'pending' as const, externalId },
+      };
+    },
+
+    /** POST …/connect-gcp — pending connection and the Cloud Shell setup command (SPEC §3.3). */
+    async connectGcp(actor: Actor | null, input: ConnectInput) {
+      const { user, workspace, region } = await begin(actor, input, connectGcpBodySchema);
+      const connection = await create(workspace.id, 'gcp', user.id, region);
+      const scriptUrl = `${api}/cloud-connections/scripts/gcp-wif.sh?connection=${connection.id}`;
+      const command = `curl -sSL "${scriptUrl}" | bash`;
+      return {
+        message: 'GCP connection initiated',
+        data: {
+          connectionId: connection.id,
+          connectionUrl: 'https://shell.cloud.google.com/cloudshell/editor?show=terminal',
+          setupCommand: command,
+          setupScriptUrl: scriptUrl,
+          wifCommand: command,
+          wifScriptUrl: scriptUrl,
+          region,
+          status: 'pending' as const,
+        },
+      };
+    },
+
+    /** POST …/connect-azure — pending connection and a one-time 24-hex token; only its hash is stored (SPEC §3.4, §4.4). */
+    async connectAzure(actor: Actor | null, input: ConnectInput) {
+      const { user, workspace, region } = await begin(actor, input, connectAzureBodySchema);
+      const token = hex(ctx.random.bytes(12));
+      const expiresAt = new Date(ctx.clock.now().getTime() + ctx.config.azure.tokenTtlSeconds * 1000);
+      const connection = await create(workspace.id, 'azure', user.id, region, { setupTokenHash: hashSetupToken(token), setupTokenExpiresAt: expiresAt });
+      const scriptUrl = `${api}/cloud-connections/scripts/azure.sh`;
+      return {
+        message: 'Azure connection initiated',
+        data: {
+          connectionId: connection.id,
+          connectionUrl: 'https://shell.azure.com',
+          setupCommand: `$env:T="${token}"; curl -sSL ${scriptUrl} | sh`,
+          setupScriptUrl: scriptUrl,
+          region,
+          status: 'pending' as const,
+          setupTokenExpiresAt: toIso(expiresAt),
+        },
+      };
+    },
+
+    /** PATCH …/:connectionId — set or clear `accountName`, any status (SPEC §3.6). */
+    async update(actor: Actor | null, input: UpdateConnectionInput) {
+      const { workspace } = await workspaceScope(ctx, actor, input?.workspaceSlug, 'canManageResources');
+      const id = parsePathId(input?.connectionId, invalidId.connection);
+      const connection = await ctx.storage.connections.getConnection(workspace.id, id);
+      if (!connection) throw notFound.connection();
+      const { accountName } = parseInput(updateConnectionBodySchema, input);
+      await assertNameFree(ctx, workspace.id, accountName, id);
+      let updated;
+      try {
+        updated = await ctx.storage.connections.updateConnection(id, { accountName }, ctx.clock.now());
+      } catch (e) {
+        if (isStorageConflict(e, 'cloud_connections.account_name') && accountName !== null) throw conflict.duplicateAccountName(accountName);
+        throw e;
+      }
+      return {
+        message: 'Cloud connection updated successfully',
+        data: {
+          id: updated.id,
+          accountName: updated.accountName,
+          accountId: updated.accountId,
+          region: updated.region,
+          connectionStatus: updated.status,
+          updatedAt: toIso(updated.updatedAt),
+        },
+      };
+    },
+
+    /**
+     * DELETE …/:connectionId — refused while a linked project has active resources; otherwise soft
+     * delete, unlink projects and invalidate the token in one transaction (SPEC §3.7).
+     */
+    async delete(actor: Actor | null, input: DeleteConnectionInput) {
+      const { workspace } = await workspaceScope(ctx, actor, input?.workspaceSlug, 'canManageResources');
+      const id = parsePathId(input?.connectionId, invalidId.connection);
+      if (!(await ctx.storage.connections.getConnection(workspace.id, id))) throw notFound.connection();
+      await ctx.storage.transaction(async (tx) => {
+        await tx.lockWorkspace(workspace.id);
+        if (!(await tx.connections.getConnection(workspace.id, id))) throw notFound.connection();
+        const busy = await tx.projects.listProjectsWithActiveResources(id);
+        if (busy.length > 0) throw conflict.cannotDeleteConnection(busy.map((p) => p.name).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+        const now = ctx.clock.now();
+        await tx.projects.unlinkConnection({ connectionId: id, now });
+        await tx.connections.softDeleteConnection(id, now);
+      });
+      ctx.awsSessions.drop(id);
+      return { message: 'Cloud connection deleted successfully' };
+    },
+  };
+}

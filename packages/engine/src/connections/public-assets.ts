@@ -1,0 +1,40 @@
+import type { EngineContext } from '../context.js';
+import { notFound } from '../errors/index.js';
+import type { OidcIssuer } from '../oidc/index.js';
+import { renderAwsTemplate, renderAzureSetupScript, renderGcpSetupScript } from './assets/index.js';
+import { gcpSubject } from './verify.js';
+
+export interface GcpSetupScriptInput {
+  /** The connection id, from the `connection` query parameter. */
+  readonly connection?: string | number;
+}
+
+/**
+ * `publicAssets` — the public, unauthenticated documents: OIDC discovery and JWKS (SPEC §4.3), the
+ * CloudFormation template (§4.2) and the setup scripts (§4.3, §4.4).
+ */
+export function createPublicAssets(ctx: EngineContext, oidc: OidcIssuer, platformAccountId: () => Promise<string>) {
+  return {
+    /** GET /api/.well-known/openid-configuration */
+    openidConfiguration: async () => oidc.discovery(),
+    /** GET /api/.well-known/jwks.json (creates the first key on first use). */
+    jwks: () => oidc.jwks(),
+    /** GET /api/cloud-connections/templates/aws.yaml — 503 when the platform account is unknown. */
+    async awsTemplate(): Promise<string> {
+      return renderAwsTemplate({ platformAccountId: await platformAccountId(), roleName: ctx.config.aws.roleName });
+    },
+    /** GET /api/cloud-connections/scripts/gcp-wif.sh?connection=<id> — 404 for a bad, unknown, inactive or non-GCP id. */
+    async gcpSetupScript(input?: GcpSetupScriptInput): Promise<string> {
+      const raw = input?.connection;
+      const text = typeof raw === 'number' ? String(raw) : raw;
+      if (typeof text !== 'string' || !/^[1-9][0-9]{0,14}$/.test(text)) throw notFound.connection();
+      const connection = await ctx.storage.connections.getConnectionById(Number(text));
+      if (!connection || !connection.isActive || connection.provider !== 'gcp') throw notFound.connection();
+      return renderGcpSetupScript({ issuer: oidc.issuer, subject: gcpSubject(connection) });
+    },
+    /** GET /api/cloud-connections/scripts/azure.sh */
+    async azureSetupScript(): Promise<string> {
+      return renderAzureSetupScript({ callbackUrl: `${ctx.config.publicUrl}/api/cloud-connections/azure-setup-callback` });
+    },
+  };
+}

@@ -1,0 +1,25 @@
+import { toIso } from '../admin/serialize.js';
+import { CLOUD_PROVIDERS } from '../domain/plans.js';
+import type { CloudConnection } from '../domain/records.js';
+
+/**
+ * The connection object of SPEC §3.0. Never includes `role_arn`, `external_id`, `stack_name`,
+ * `secret_data`, token columns, `workspace_id` or `created_by`.
+ */
+export function serializeConnection(c: CloudConnection) {
+  const provider = CLOUD_PROVIDERS.find((p) => p.name === c.provider) ?? CLOUD_PROVIDERS[0];
+  return {
+    id: c.id,
+    cloudProvider: { id: provider.id, name: provider.name, displayName: provider.displayName },
+    accountId: c.accountId,
+    accountName: c.accountName,
+    region: c.region,
+    connectionStatus: c.status,
+    connectedAt: toIso(c.connectedAt),
+    failureReason: c.failureReason,
+    isActive: c.isActive,
+    createdAt: toIso(c.createdAt),
+    updatedAt: toIso(c.updatedAt),
+  };
+}
+export type ConnectionObject = ReturnType<typeof serializeConnection>;

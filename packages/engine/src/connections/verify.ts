@@ -1,0 +1,123 @@
+import type { EngineContext } from '../context.js';
+import type { CloudConnection } from '../domain/records.js';
+import { providerError, providerNotConfigured } from '../errors/index.js';
+import type { OidcIssuer } from '../oidc/index.js';
+import type { AzureCredentials } from '../ports/cloud.js';
+import { isProviderCallError, ProviderCallError } from '../ports/provider-error.js';
+import { withRetry } from '../retry/index.js';
+import type { WifConfig } from './schemas.js';
+
+/**
+ * Connection tests (SPEC §4.2–4.4). A test either passes, or ends in a verdict `refused` (the
+ * customer's setup says no → connection `failed`, 400), or throws 502/503 `Provider unavailable`
+ * (no verdict: throttling, outages, our own platform credentials).
+ */
+export type TestVerdict = { readonly ok: true } | { readonly ok: false; readonly message: string; readonly error: ProviderCallError };
+
+/** 502/503 `Provider unavailable` for a call that reached no verdict. */
+export function noVerdict(e: ProviderCallError) {
+  if (e.kind === 'throttled') return providerError('Provider unavailable', e.message, { throttled: true, retryAfter: e.retryAfter ?? 5 });
+  return providerError('Provider unavailable', e.message);
+}
+
+const refusal = (provider: string, call: string, code: string, message: string) =>
+  new ProviderCallError({ provider, call, code, message, kind: 'refused' });
+
+/** Run a test body and sort its outcome into pass / refused / thrown no-verdict. */
+export async function runTest(body: () => Promise<void>): Promise<TestVerdict> {
+  try {
+    await body();
+    return { ok: true };
+  } catch (e) {
+    if (isProviderCallError(e)) {
+      if (e.kind === 'refused') return { ok: false, message: e.message, error: e };
+      throw noVerdict(e);
+    }
+    throw e;
+  }
+}
+
+type TestContext = Pick<EngineContext, 'providers' | 'clock' | 'random' | 'config'>;
+
+function retrying<T>(ctx: TestContext, call: () => Promise<T>): Promise<T> {
+  return withRetry(call, { clock: ctx.clock, random: ctx.random, policy: ctx.config.retry, safeToResend: true });
+}
+
+export const roleArnFor = (ctx: Pick<EngineContext, 'config'>, accountId: string) => `arn:aws:iam::${accountId}:role/${ctx.config.aws.roleName}`;
+
+/** AWS (SPEC §4.2): AssumeRole with ExternalId → account match → AssumeRole without ExternalId must be refused. */
+export function testAws(ctx: TestContext, connection: CloudConnection, accountId: string): Promise<TestVerdict> {
+  const aws = ctx.providers.aws;
+  if (!aws) throw providerNotConfigured('AWS is not configured');
+  const roleArn = roleArnFor(ctx, accountId);
+  const sessionName = `cloudlink-${connection.id}`;
+  return runTest(async () => {
+    const credentials = await retrying(ctx, () =>
+      aws.assumeRole({ roleArn, externalId: connection.externalId ?? '', sessionName, durationSeconds: 3600 }),
+    );
+    const identity = await retrying(ctx, () => aws.getCallerIdentity(credentials));
+    if (identity.account !== accountId) {
+      throw refusal('aws', 'GetCallerIdentity', 'AccountMismatch', `role belongs to account ${identity.account}, expected ${accountId}`);
+    }
+    try {
+      await retrying(ctx, () => aws.assumeRole({ roleArn, sessionName, durationSeconds: 3600 }));
+    } catch (e) {
+      if (isProviderCallError(e) && e.kind === 'refused' && e.providerCode === 'AccessDenied') return;
+      // Any other answer to the negative test is an outage, not a verdict on the customer's setup.
+      if (isProviderCallError(e)) throw noVerdict(e);
+      throw e;
+    }
+    throw refusal('aws', 'AssumeRole without ExternalId', 'ExternalIdNotEnforced', 'trust policy does not require the ExternalId');
+  });
+}
+
+/** `//iam.googleapis.com/projects/<num>/locations/global/workloadIdentityPools/<pool>/providers/<provider>` */
+export const gcpAudience = (wif: WifConfig) =>
+  `//iam.googleapis.com/projects/${wif.projectNumber}/locations/global/workloadIdentityPools/${wif.poolId}/providers/${wif.providerId}`;
+
+/** The subject our issuer puts in tokens for a connection (SPEC §4.3). */
+export const gcpSubject = (connection: Pick<CloudConnection, 'workspaceId' | 'id'>) => `workspace:${connection.workspaceId}:connection:${connection.id}`;
+
+/** GCP (SPEC §4.3): our token → STS → generateAccessToken → projects.get; the project number must match. */
+export function testGcp(ctx: TestContext, oidc: OidcIssuer, connection: CloudConnection, wif: WifConfig & { projectId: string }): Promise<TestVerdict> {
+  const gcp = ctx.providers.gcp;
+  if (!gcp) throw providerNotConfigured('GCP is not configured');
+  const audience = gcpAudience(wif);
+  return runTest(async () => {
+    const project = await retrying(ctx, () =>
+      gcp.testWorkloadIdentity({
+        audience,
+        subjectToken: () => oidc.mint({ subject: gcpSubject(connection), audience }),
+        serviceAccountEmail: wif.serviceAccountEmail,
+        projectId: wif.projectId,
+      }),
+    );
+    if (String(project.projectNumber) !== wif.projectNumber) {
+      throw refusal('gcp', 'projects.get', 'ProjectMismatch', `project ${wif.projectId} has number ${project.projectNumber}, expected ${wif.projectNumber}`);
+    }
+  });
+}
+
+/** Azure (SPEC §4.4): Entra ID token → subscriptions.get; the subscription must match. */
+export function testAzure(ctx: TestContext, credentials: AzureCredentials): Promise<TestVerdict> {
+  const azure = ctx.providers.azure;
+  if (!azure) throw providerNotConfigured('Azure is not configured');
+  return runTest(async () => {
+    const sub = await retrying(ctx, () => azure.getSubscription(credentials));
+    if (sub.subscriptionId.toLowerCase() !== credentials.subscriptionId.toLowerCase()) {
+      throw refusal('azure', 'subscriptions.get', 'SubscriptionMismatch', `credentials reach subscription ${sub.subscriptionId}, expected ${credentials.subscriptionId}`);
+    }
+  });
+}
+
+/**
+ * On the callback only, a fresh client secret or role assignment may not have replicated yet:
+ * Entra `invalid_client` and ARM 401/403 are worth another try (SPEC §4.4).
+ */
+export function isReplicationLag(verdict: TestVerdict): boolean {
+  if (verdict.ok) return false;
+  const e = verdict.error;
+  if (e.call === 'Entra ID token request') return e.providerCode === 'invalid_client';
+  if (e.call === 'subscriptions.get') return e.status === 401 || e.status === 403;
+  return false;
+}
