@@ -5,6 +5,7 @@ import { createTestDatabase } from '../../../test-support/postgres.js';
 import type { TestDatabase } from '../../../test-support/postgres.js';
 import { createPostgresStorage } from '../src/index.js';
 import type { PostgresStorage } from '../src/index.js';
+import { exerciseAllRepositories } from '../../storage-kysely/test/roundtrip.js';
 
 const now = new Date('2024-01-15T10:30:00.123Z');
 let database: TestDatabase;
@@ -134,6 +135,18 @@ describe('createPostgresStorage', () => {
     const raw = (await a.peek.rows('workspaces')).find((r) => r.id === workspace.id);
     expect(raw).toMatchObject({ is_active: true, created_at: now, deleted_at: null });
     expect(await b.workspaces.getWorkspaceBySlug(workspace.slug)).toEqual(workspace);
+  });
+
+  it('round-trips every repository method', async () => {
+    const own = await createTestDatabase();
+    const storage = createPostgresStorage({ connectionString: own.url });
+    try {
+      await storage.migrate();
+      await exerciseAllRepositories(storage);
+    } finally {
+      await storage.close();
+      await own.drop();
+    }
   });
 
   it('leaves an injected pool open on close', async () => {

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { isStorageConflict, isZoneLockTimeout } from '@cloudlink/engine';
 import { createSqliteStorage } from '../src/index.js';
 import type { SqliteStorage } from '../src/index.js';
+import { exerciseAllRepositories } from '../../storage-kysely/test/roundtrip.js';
 
 const now = new Date('2024-01-15T10:30:00.123Z');
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -210,5 +211,11 @@ describe('createSqliteStorage', () => {
     expect(database.open).toBe(true);
     await expect(storage.users.getUserById(1)).rejects.toThrow(/closed/);
     expect(database.prepare('select count(*) as n from plans').get()).toEqual({ n: 4 });
+  });
+});
+
+describe('repositories on SQLite', () => {
+  it('round-trips every repository method', async () => {
+    await exerciseAllRepositories(await open());
   });
 });
