@@ -1,2 +1,6 @@
-/** Being built. */
-export {};
+/**
+ * @module @cloudlink/providers/gcp — the GcpConnector (Workload Identity Federation test:
+ * STS token exchange → generateAccessToken → projects.get) on google-auth-library.
+ */
+export { createGcpConnector } from './connector.js';
+export type { GcpConnectorOptions } from './connector.js';

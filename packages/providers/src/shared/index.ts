@@ -11,3 +11,5 @@ export { kindOfStatus, networkCode, parseErrorBody, redirectFailure, transportFa
 export type { CallSite } from './errors.js';
 export { resolveCallPolicy, retryStep, throwIfCallerAborted } from './options.js';
 export type { CallPolicy, CallPolicyOptions } from './options.js';
+export { readJson, sendAttempt } from './http-step.js';
+export type { HttpAttempt, StatusClassifier } from './http-step.js';
