@@ -25,6 +25,14 @@ export interface PostgresStorage extends Storage {
   readonly peek: Peek;
 }
 
+function createPool(connectionString: string, max: number): pg.Pool {
+  const pool = new pg.Pool({ connectionString, max });
+  // An idle client dying (server restart, network) is emitted on the pool and would crash the
+  // process if unhandled; the pool has already discarded it and the next query reconnects.
+  pool.on('error', () => {});
+  return pool;
+}
+
 /**
  * The storage for several app instances sharing one database. Transactions are READ COMMITTED;
  * `lockWorkspace` is `SELECT … FOR UPDATE` on the workspace row; zone locks are session advisory
@@ -33,9 +41,7 @@ export interface PostgresStorage extends Storage {
  */
 export function createPostgresStorage(options: PostgresStorageOptions): PostgresStorage {
   const owned = 'connectionString' in options;
-  const pool: PostgresPool = owned
-    ? new pg.Pool({ connectionString: options.connectionString, max: options.max ?? 10 })
-    : options.pool;
+  const pool: PostgresPool = owned ? createPool(options.connectionString, options.max ?? 10) : options.pool;
   // Kysely ends the pool it is given on destroy(); an injected pool belongs to the caller.
   const handed: PostgresPool = owned ? pool : { connect: () => pool.connect(), end: async () => {} };
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: handed }) });

@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import type { SqliteDatabase } from 'kysely';
@@ -16,7 +18,7 @@ export interface SqliteDatabaseLike extends SqliteDatabase {
 
 export type SqliteStorageOptions =
   | {
-      /** A file path, or `':memory:'` for a private in-memory database. */
+      /** A file path (its directory is created when missing), or `':memory:'` for a private in-memory database. */
       readonly filename: string;
       /** How long a statement waits for another process's write lock (ms). Default 5000. */
       readonly busyTimeoutMs?: number;
@@ -41,11 +43,14 @@ export interface SqliteStorage extends Storage {
  */
 export function createSqliteStorage(options: SqliteStorageOptions): SqliteStorage {
   const owned = 'filename' in options;
+  const inMemory = owned && (options.filename === ':memory:' || options.filename === '');
+  // A first start in a fresh data directory should just work.
+  if (owned && !inMemory) mkdirSync(dirname(options.filename), { recursive: true });
   const database: SqliteDatabaseLike = owned ? new BetterSqlite3(options.filename) : options.database;
   database.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
   database.exec('PRAGMA foreign_keys = ON');
   // WAL lets readers in other processes see a consistent database while we write; ':memory:' ignores it.
-  if (owned && options.filename !== ':memory:' && options.filename !== '') database.exec('PRAGMA journal_mode = WAL');
+  if (owned && !inMemory) database.exec('PRAGMA journal_mode = WAL');
 
   // Kysely closes the database it is given on destroy(); an injected one belongs to the caller.
   const handed: SqliteDatabase = owned

@@ -82,8 +82,8 @@ describe('createSqliteStorage', () => {
     ]);
   });
 
-  it('a file database runs in WAL mode with foreign keys on', async () => {
-    const filename = tmpFile();
+  it('a file database (directory created) runs in WAL mode with foreign keys on', async () => {
+    const filename = join(tmpFile(), '..', 'nested', 'dir', 'cloudlink.db');
     await open(filename);
     const raw = new BetterSqlite3(filename);
     cleanups.push(() => void raw.close());
