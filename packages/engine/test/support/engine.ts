@@ -1,0 +1,82 @@
+import { createEngine, type Engine } from '../../src/index.js';
+import type { Actor } from '../../src/ports/runtime.js';
+import {
+  createFakeClock,
+  createMemoryStorage,
+  createSandboxAwsConnector,
+  createSandboxAzureConnector,
+  createSandboxGcpConnector,
+  createSeededRandom,
+  createTestSecretBox,
+  type FakeClock,
+  type MemoryStorage,
+} from '../../src/testing/index.js';
+
+export const PUBLIC_URL = 'https://cloudlink.example.com';
+
+export interface TestEngine {
+  readonly engine: Engine;
+  readonly storage: MemoryStorage;
+  readonly clock: FakeClock;
+  readonly aws: ReturnType<typeof createSandboxAwsConnector>;
+  readonly gcp: ReturnType<typeof createSandboxGcpConnector>;
+  readonly azure: ReturnType<typeof createSandboxAzureConnector>;
+  /** A new user; returns its actor. */
+  user(email: string): Promise<Actor>;
+  /** A user owning a new workspace (plan given, default free) with one project; returns slugs. */
+  workspace(email: string, name: string, plan?: 'free' | 'starter' | 'pro' | 'ultimate'): Promise<{ actor: Actor; workspaceSlug: string; workspaceId: number }>;
+}
+
+/** An engine over memory storage, a fake clock, seeded randomness and the sandbox connectors. */
+export async function createTestEngine(options: { awsAccountId?: string | null } = {}): Promise<TestEngine> {
+  const storage = createMemoryStorage({ migrated: true });
+  const clock = createFakeClock();
+  const aws = createSandboxAwsConnector({ platformAccountId: '999999999999', now: () => clock.now() });
+  let engineRef: Engine | null = null;
+  const gcp = createSandboxGcpConnector({ issuer: `${PUBLIC_URL}/api`, jwks: () => engineRef!.publicAssets.jwks() });
+  const azure = createSandboxAzureConnector();
+  const engine = createEngine({
+    storage,
+    secrets: createTestSecretBox(),
+    publicUrl: PUBLIC_URL,
+    clock,
+    random: createSeededRandom(7),
+    providers: { aws, gcp, azure },
+    ...(options.awsAccountId === null ? {} : { aws: { accountId: options.awsAccountId ?? '999999999999' } }),
+  });
+  engineRef = engine;
+  const user = async (email: string): Promise<Actor> => {
+    const u = await storage.users.createUser({ email, name: email.split('@')[0] ?? null, now: clock.now() });
+    return { userId: u.id, email: u.email };
+  };
+  return {
+    engine,
+    storage,
+    clock,
+    aws,
+    gcp,
+    azure,
+    user,
+    async workspace(email, name, plan) {
+      const actor = await user(email);
+      const created = await engine.workspaces.create(actor, { name });
+      if (plan && plan !== 'free') {
+        const p = await storage.plans.getPlanBySlug(plan);
+        await storage.workspaces.setWorkspacePlan({ workspaceId: created.data.id, planId: p!.id, now: clock.now() });
+      }
+      return { actor, workspaceSlug: created.data.slug, workspaceId: created.data.id };
+    },
+  };
+}
+
+/** The rejection of `promise` as a documented error body plus code, for `toMatchObject`. */
+export async function failure(promise: Promise<unknown>): Promise<Record<string, unknown>> {
+  try {
+    await promise;
+  } catch (e) {
+    const err = e as { code?: string; toBody?: () => Record<string, unknown>; retryAfter?: number };
+    if (typeof err.toBody !== 'function') throw e;
+    return { code: err.code, retryAfter: err.retryAfter, ...err.toBody() };
+  }
+  throw new Error('expected a rejection');
+}
