@@ -12,5 +12,5 @@ export * from './retry/index.js';
 export * from './validation/index.js';
 export * from './access/index.js';
 export * from './runtime/index.js';
-export * from './dns/records/index.js';
+export * from './dns/index.js';
 export * from './secrets/index.js';

@@ -1,6 +1,46 @@
-/** @module dns — zones, records and resources. (Being built: issue 5.) */
+/**
+ * @module dns — DNS zones, records and resources (SPEC §5–6): `createDnsServices(ctx)` builds the
+ * `dns` and `resources` service groups; the record model, schemas and node resolver are public.
+ */
 import type { EngineContext } from '../context.js';
+import { createRecordListServices } from './record-list.js';
+import { createRecordWriteServices } from './record-writes.js';
+import { createResourceServices } from './resources.js';
+import { createZoneServices } from './zones.js';
 
-export function createDnsServices(_ctx: EngineContext) {
-  return { dns: {}, resources: {} };
+export * from './records/index.js';
+export {
+  createZoneBodySchema,
+  DNS_PROVIDERS,
+  listResourcesQuerySchema,
+  recordItemSchema,
+  recordsBatchBodySchema,
+  recordsBodySchema,
+  RESOURCE_SUBTYPES,
+} from './schemas.js';
+export type { CreateZoneBody, DnsProviderChoice, ListResourcesQuery, RecordItem, RecordsBody } from './schemas.js';
+export { serializeResource, serializeZone } from './serialize.js';
+export type { ResourceObject, ZoneMetadata, ZoneObject } from './serialize.js';
+export { DNS_OPERATION, RESOURCE_SECRET_AAD } from './provider-access.js';
+export type { CreateZoneInput, EnvironmentPath, GetZoneInput, ListZonesInput } from './zones.js';
+export type { ListRecordsInput } from './record-list.js';
+export type { RecordsInput } from './record-writes.js';
+export type { DeleteResourceInput, ListResourcesInput, ResourceInput } from './resources.js';
+
+/** The `dns` and `resources` service groups (SPEC §5–6). */
+export function createDnsServices(ctx: EngineContext) {
+  const zones = createZoneServices(ctx);
+  const list = createRecordListServices(ctx);
+  const writes = createRecordWriteServices(ctx);
+  return {
+    dns: {
+      createZone: zones.createZone,
+      listZones: zones.listZones,
+      getZone: zones.getZone,
+      listRecords: list.listRecords,
+      upsertRecords: writes.upsertRecords,
+      deleteRecords: writes.deleteRecords,
+    },
+    resources: createResourceServices(ctx),
+  };
 }

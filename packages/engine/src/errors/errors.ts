@@ -33,6 +33,9 @@ export const notFound = {
     new EngineError('NOT_FOUND', 'DNS record not found', `No ${type} record ${fqdn} with exactly these values exists in this zone`),
   cloudflareZone: (domain: string) =>
     new EngineError('NOT_FOUND', 'Cloudflare zone not found', `No Cloudflare zone named ${domain} is visible to this token`),
+  /** Sync found the hosted zone gone (SPEC §5.6); `data` = `{id, resourceId, status:'deleted', synced:true}`. */
+  dnsZoneInProvider: (hostedZoneId: string, provider: string, data: unknown) =>
+    new EngineError('NOT_FOUND', 'DNS zone not found in provider', `Hosted zone ${hostedZoneId} was not found in ${provider}. It may have been deleted.`, { data }),
   user: () => new EngineError('NOT_FOUND', 'User not found', 'No user with this email exists'),
   member: () => new EngineError('NOT_FOUND', 'Member not found', 'The specified member does not exist'),
 };

@@ -1,0 +1,136 @@
+import { environmentScope } from '../access/index.js';
+import type { EngineContext } from '../context.js';
+import type { StoredRecordSet } from '../domain/records.js';
+import { notFound, validationFailed, type ValidationIssue } from '../errors/index.js';
+import type { ChangeOutcome, RecordChange, RecordSet } from '../ports/dns.js';
+import { isProviderCallError } from '../ports/provider-error.js';
+import type { Actor } from '../ports/runtime.js';
+import { callProvider, DNS_OPERATION, mapProviderError, openZone, withZoneLock, type OpenZone } from './provider-access.js';
+import { readZoneView, setKey, storedManagedFlags, toStored, type ZoneView } from './record-state.js';
+import { parseRecordsRequest, sameValues } from './records/record-set.js';
+import type { RecordsBody } from './schemas.js';
+import { zoneMetadata } from './serialize.js';
+import { findZone, type EnvironmentPath } from './zones.js';
+
+/** `POST`/`DELETE …/dns/:id/records` input: path params + the single or batch body. */
+export type RecordsInput = EnvironmentPath & { readonly id: string | number } & Partial<RecordsBody> & Record<string, unknown>;
+
+type Mode = 'upsert' | 'delete';
+
+/** One planned change with what we knew before sending it. */
+interface Planned {
+  readonly set: RecordSet;
+  readonly current: RecordSet | null;
+  /** null when nothing needs sending (identical UPSERT on Cloudflare). */
+  readonly change: RecordChange | null;
+}
+
+/** CNAME exclusivity, apex and alias rules (SPEC §6.6); returns the issues, in request order. */
+function ruleIssues(zone: OpenZone, sets: readonly RecordSet[], view: ZoneView, mode: Mode, batch: boolean): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const apex = `${zone.info.domainName}.`;
+  const batchTypes = new Map<string, string[]>();
+  if (mode === 'upsert') for (const s of sets) batchTypes.set(s.name, [...(batchTypes.get(s.name) ?? []), s.type]);
+  sets.forEach((s, i) => {
+    const path = batch ? `records[${i}].recordName` : 'recordName';
+    const current = view.get(s.name, s.type);
+    if (current?.alias || current?.routingPolicy) {
+      issues.push({ path, message: `${s.name} ${s.type} is an alias or routing-policy record and cannot be changed with this endpoint` });
+      return;
+    }
+    if (mode !== 'upsert') return;
+    if (s.type === 'CNAME') {
+      if (s.name === apex && !zone.provider.capabilities.apexCname) {
+        issues.push({ path, message: 'CNAME is not allowed at the zone apex on Route 53' });
+        return;
+      }
+      const others = [...new Set([...view.typesAt(s.name), ...(batchTypes.get(s.name) ?? [])])].filter((t) => t !== 'CNAME').sort();
+      if (others.length > 0) issues.push({ path, message: `${s.name} already has ${others[0]} records; a CNAME cannot coexist with other records` });
+    } else if (view.get(s.name, 'CNAME') || (batchTypes.get(s.name) ?? []).includes('CNAME')) {
+      issues.push({ path, message: `${s.name} has a CNAME record; other records cannot be added` });
+    }
+  });
+  return issues;
+}
+
+function plan(zone: OpenZone, sets: readonly RecordSet[], view: ZoneView, mode: Mode): Planned[] {
+  return sets.map((set) => {
+    const current = view.get(set.name, set.type);
+    if (mode === 'delete') {
+      // Exact match (SPEC §6.6): the request's values, as a set, must equal what the provider holds.
+      if (!current || !sameValues(current.values, set.values)) throw notFound.dnsRecord(set.type, set.name);
+      return { set, current, change: { action: 'DELETE', recordSet: current } };
+    }
+    const identical = current !== null && current.ttl === set.ttl && sameValues(current.values, set.values);
+    if (identical && zone.provider.id === 'cloudflare') return { set, current, change: null };
+    const recordSet: RecordSet = current?.providerIds ? { ...set, providerIds: current.providerIds } : set;
+    return { set, current, change: { action: 'UPSERT', recordSet } };
+  });
+}
+
+/** Mirror applied changes into the stored copy (SPEC §5.5): new sets are `managed`, existing ones keep their flag. */
+async function recordApplied(ctx: EngineContext, zoneId: number, applied: readonly { planned: Planned; outcome: ChangeOutcome | null }[]): Promise<void> {
+  const upserts = applied.filter((a) => a.planned.change?.action === 'UPSERT' || (a.planned.change === null && a.planned.current));
+  const deletes = applied.filter((a) => a.planned.change?.action === 'DELETE');
+  const existing = upserts.filter((a) => a.planned.current !== null).map((a) => a.planned.set);
+  const flags = await storedManagedFlags(ctx, zoneId, existing);
+  const now = ctx.clock.now();
+  const put: StoredRecordSet[] = upserts.map(({ planned, outcome }) => {
+    const managed = planned.current === null ? true : (flags.get(setKey(planned.set.name, planned.set.type))?.managed ?? false);
+    return toStored(outcome?.recordSet ?? planned.current ?? planned.set, managed);
+  });
+  if (put.length > 0) await ctx.storage.dnsRecords.putRecordSets(zoneId, put, now);
+  if (deletes.length > 0) await ctx.storage.dnsRecords.deleteRecordSets(zoneId, deletes.map((d) => ({ name: d.planned.set.name, type: d.planned.set.type })));
+}
+
+export function createRecordWriteServices(ctx: EngineContext) {
+  async function write(actor: Actor | null, input: RecordsInput, mode: Mode) {
+    const operation = mode === 'upsert' ? DNS_OPERATION.upsertRecords : DNS_OPERATION.deleteRecords;
+    const scope = await environmentScope(ctx, actor, input ?? {}, 'canUpdateResources');
+    const zoneRow = await findZone(ctx, scope, input?.id);
+    const request = parseRecordsRequest(input, zoneMetadata(zoneRow).domainName, { ignoreTtl: mode === 'delete' });
+    const zone = await openZone(ctx, scope.project, zoneRow, operation);
+    const pid = zone.meta.provider;
+
+    const planned = await withZoneLock(ctx, zoneRow.id, operation, async () => {
+      const cnameNames = new Set(mode === 'upsert' ? request.sets.filter((s) => s.type === 'CNAME').map((s) => s.name) : []);
+      const view = await callProvider(operation, pid, () => readZoneView(zone, request.sets, cnameNames));
+      const issues = ruleIssues(zone, request.sets, view, mode, request.batch);
+      if (issues.length > 0) throw validationFailed(issues);
+      const steps = plan(zone, request.sets, view, mode);
+      const toSend = steps.filter((p) => p.change !== null);
+      let outcomes: ChangeOutcome[] = [];
+      try {
+        if (toSend.length > 0) outcomes = await zone.session.applyChanges(zone.info, toSend.map((p) => p.change as RecordChange));
+      } catch (e) {
+        const appliedCount = isProviderCallError(e) && e.progress ? e.progress.appliedChanges : 0;
+        // Batches before the failing one stay applied: the stored copy says so too (SPEC §6.8).
+        await recordApplied(ctx, zoneRow.id, toSend.slice(0, appliedCount).map((p) => ({ planned: p, outcome: null })));
+        throw mapProviderError(e, operation, pid);
+      }
+      const byPlan = new Map<Planned, ChangeOutcome>();
+      toSend.forEach((p, i) => byPlan.set(p, outcomes[i] as ChangeOutcome));
+      const results = steps.map((p) => ({ planned: p, outcome: byPlan.get(p) ?? null }));
+      await recordApplied(ctx, zoneRow.id, results);
+      return results;
+    });
+
+    const data = planned.map(({ planned: p, outcome }) => {
+      const changeId = outcome?.changeId ?? null;
+      const status = outcome?.status ?? 'INSYNC';
+      if (mode === 'delete') return { recordName: p.set.name, recordType: p.set.type, changeId, status };
+      return { recordName: p.set.name, recordType: p.set.type, values: [...p.set.values], ttl: p.set.ttl, changeId, status };
+    });
+    if (!request.batch) {
+      return { message: mode === 'upsert' ? 'DNS record created successfully' : 'DNS record deleted successfully', data: data[0] };
+    }
+    return { message: mode === 'upsert' ? 'DNS records created successfully' : 'DNS records deleted successfully', count: data.length, data };
+  }
+
+  return {
+    /** POST …/dns/:id/records — `canUpdateResources`: UPSERT one record set or a batch (SPEC §6). */
+    upsertRecords: (actor: Actor | null, input: RecordsInput) => write(actor, input, 'upsert'),
+    /** DELETE …/dns/:id/records — `canUpdateResources`: exact-match delete of one record set or a batch (SPEC §6.6). */
+    deleteRecords: (actor: Actor | null, input: RecordsInput) => write(actor, input, 'delete'),
+  };
+}

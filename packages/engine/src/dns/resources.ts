@@ -1,0 +1,185 @@
+import { environmentScope } from '../access/index.js';
+import type { EngineContext } from '../context.js';
+import type { Resource, StoredRecordSet } from '../domain/records.js';
+import { invalidId, notFound, precondition } from '../errors/index.js';
+import type { RecordChange } from '../ports/dns.js';
+import { isProviderCallError } from '../ports/provider-error.js';
+import type { Actor } from '../ports/runtime.js';
+import { parseInput, parsePathId, parseQueryBoolean } from '../validation/index.js';
+import { callProvider, DNS_OPERATION, openZone, withZoneLock, type OpenZone } from './provider-access.js';
+import { setKey, toStored } from './record-state.js';
+import { sameValues } from './records/record-set.js';
+import { listResourcesQuerySchema, type ListResourcesQuery } from './schemas.js';
+import { scopeRef, serializeResource } from './serialize.js';
+import type { EnvironmentPath } from './zones.js';
+
+export type ListResourcesInput = EnvironmentPath & ListResourcesQuery;
+export interface ResourceInput extends EnvironmentPath {
+  readonly resourceId: string | number;
+}
+export interface DeleteResourceInput extends ResourceInput {
+  readonly deleteFromCloud?: string | boolean;
+}
+
+/** Resource types implemented now; `counts` has one key per type plus `total` (SPEC §5.4). */
+const IMPLEMENTED_TYPES = ['dns'] as const;
+/** Route 53 DELETEs per change call while emptying a zone (within its 1 000-element limit). */
+const DELETE_CHUNK = 500;
+
+const isApexNsSoa = (name: string, type: string, domain: string) => name === `${domain}.` && (type === 'NS' || type === 'SOA');
+
+export function createResourceServices(ctx: EngineContext) {
+  async function findResource(a: Actor | null, input: ResourceInput, permission: 'canViewResources' | 'canUpdateResources' | 'canDeleteResources') {
+    const scope = await environmentScope(ctx, a, input ?? {}, permission);
+    const id = parsePathId(input?.resourceId, invalidId.resource);
+    const resource = await ctx.storage.resources.getResource({ projectId: scope.project.id, environmentId: scope.environment.id }, id);
+    if (!resource) throw notFound.resource();
+    return { scope, resource };
+  }
+  /** Every set but the apex NS/SOA, deleted in chunks, then the hosted zone (SPEC §5.7). */
+  async function emptyRoute53Zone(zone: OpenZone): Promise<void> {
+    const changes: RecordChange[] = [];
+    try {
+      for await (const rs of zone.session.listRecordSets(zone.info)) {
+        if (!isApexNsSoa(rs.name, rs.type, zone.info.domainName)) changes.push({ action: 'DELETE', recordSet: rs });
+      }
+    } catch (e) {
+      if (isProviderCallError(e) && e.kind === 'not-found') return; // already gone
+      throw e;
+    }
+    for (let i = 0; i < changes.length; i += DELETE_CHUNK) await zone.session.applyChanges(zone.info, changes.slice(i, i + DELETE_CHUNK));
+    try {
+      await zone.session.deleteZone(zone.info);
+    } catch (e) {
+      if (!(isProviderCallError(e) && e.kind === 'not-found')) throw e;
+    }
+  }
+
+  /** Only the record sets we created, and only while their values still match what we wrote. */
+  async function removeManagedCloudflareSets(zone: OpenZone, zoneId: number): Promise<void> {
+    const stored = await ctx.storage.dnsRecords.listRecordSets(zoneId);
+    const changes: RecordChange[] = [];
+    for (const s of stored.filter((x) => x.managed)) {
+      const live = await zone.session.getRecordSet(zone.info, s.name, s.type);
+      if (live && sameValues(live.values, s.values)) changes.push({ action: 'DELETE', recordSet: live });
+    }
+    if (changes.length > 0) await zone.session.applyChanges(zone.info, changes);
+  }
+
+  return {
+    /** GET …/resources — `canViewResources` (SPEC §5.4). */
+    async list(a: Actor | null, input: ListResourcesInput) {
+      const scope = await environmentScope(ctx, a, input ?? {}, 'canViewResources');
+      const q = parseInput(listResourcesQuerySchema, input);
+      const rows = await ctx.storage.resources.listResources(scope.environment.id, {
+        ...(q.type !== 'all' ? { type: q.type } : {}),
+        ...(q.region !== undefined ? { region: q.region } : {}),
+        ...(q.status !== undefined ? { status: q.status } : {}),
+      });
+      const filtered = q.state === undefined ? rows : rows.filter((r) => r.metadata.state === q.state);
+      const byType = await ctx.storage.resources.countResourcesByType(scope.environment.id);
+      const counts: Record<string, number> = {};
+      for (const t of IMPLEMENTED_TYPES) counts[t] = byType[t] ?? 0;
+      counts.total = Object.values(byType).reduce((sum, n) => sum + n, 0);
+      const data = filtered.map((r) => serializeResource(r, scope.project, scope.environment));
+      return {
+        message: 'Project resources retrieved successfully',
+        project: scopeRef(scope.project),
+        filters: { type: q.type, environment: scope.environment.slug, region: q.region ?? null, status: q.status ?? null, state: q.state ?? null },
+        counts,
+        count: data.length,
+        data,
+      };
+    },
+
+    /** GET …/resources/:resourceId — `canViewResources`. */
+    async get(a: Actor | null, input: ResourceInput) {
+      const { scope, resource } = await findResource(a, input, 'canViewResources');
+      return { message: 'Resource retrieved successfully', data: serializeResource(resource, scope.project, scope.environment) };
+    },
+
+    /** PUT …/resources/:resourceId/sync — `canUpdateResources` (SPEC §5.6). */
+    async sync(a: Actor | null, input: ResourceInput) {
+      const { scope, resource } = await findResource(a, input, 'canUpdateResources');
+      if (resource.resourceType !== 'dns') throw precondition.syncNotSupported(resource.resourceType);
+      const op = DNS_OPERATION.sync;
+      const zone = await openZone(ctx, scope.project, resource, op);
+      const refreshed = await withZoneLock(ctx, resource.id, op, () =>
+        callProvider(op, zone.meta.provider, async () => {
+          const info = await zone.session.getZone(zone.info.hostedZoneId).catch((e: unknown) => {
+            if (isProviderCallError(e) && e.kind === 'not-found') return null;
+            throw e;
+          });
+          if (!info) return null;
+          const flags = new Map((await ctx.storage.dnsRecords.listRecordSets(resource.id)).map((s) => [setKey(s.name, s.type), s.managed]));
+          const sets: StoredRecordSet[] = [];
+          for await (const rs of zone.session.listRecordSets(info)) {
+            if (rs.type === 'NS' || rs.type === 'SOA') continue;
+            sets.push(toStored(rs, flags.get(setKey(rs.name, rs.type)) ?? false));
+          }
+          await ctx.storage.dnsRecords.replaceRecordSets(resource.id, sets, ctx.clock.now());
+          return info;
+        }),
+      );
+      if (!refreshed) {
+        await ctx.storage.transaction(async (tx) => {
+          await tx.dnsRecords.deleteAllRecordSets(resource.id);
+          await tx.resources.softDeleteResource(resource.id, ctx.clock.now());
+        });
+        throw notFound.dnsZoneInProvider(zone.meta.hostedZoneId, zone.meta.provider, {
+          id: resource.id,
+          resourceId: resource.resourceId,
+          status: 'deleted',
+          synced: true,
+        });
+      }
+      const domainChecked = zone.meta.domainName;
+      const dnsActive = await verificationPresent(ctx, `_gateways_app.${domainChecked}`);
+      const now = ctx.clock.now();
+      await ctx.storage.resources.updateResource(resource.id, { metadata: { ...resource.metadata, nameServers: [...refreshed.nameServers], dns_active: dnsActive } }, now);
+      return {
+        message: dnsActive ? 'DNS verified (Gateways TXT record present)' : 'DNS not verified (Gateways TXT record not found)',
+        data: { id: resource.id, resourceId: resource.resourceId, dns_active: dnsActive, domainChecked, syncedAt: now.toISOString() },
+      };
+    },
+
+    /** DELETE …/resources/:resourceId?deleteFromCloud= — `canDeleteResources` (SPEC §5.7). */
+    async delete(a: Actor | null, input: DeleteResourceInput) {
+      const { scope, resource } = await findResource(a, input, 'canDeleteResources');
+      const fromCloud = parseQueryBoolean(input?.deleteFromCloud, 'deleteFromCloud') ?? true;
+      const finish = (r: Resource) =>
+        ctx.storage.transaction(async (tx) => {
+          await tx.dnsRecords.deleteAllRecordSets(r.id);
+          await tx.resources.softDeleteResource(r.id, ctx.clock.now());
+        });
+      if (resource.resourceType === 'dns') {
+        const op = DNS_OPERATION.deleteZone;
+        const zone = fromCloud ? await openZone(ctx, scope.project, resource, op) : null;
+        await withZoneLock(ctx, resource.id, op, async () => {
+          if (zone) {
+            await callProvider(op, zone.meta.provider, () =>
+              zone.meta.provider === 'route53' ? emptyRoute53Zone(zone) : removeManagedCloudflareSets(zone, resource.id),
+            );
+          }
+          await finish(resource);
+        });
+      } else {
+        await finish(resource);
+      }
+      return { message: 'Resource deleted successfully', data: { id: resource.id, resourceType: resource.resourceType } };
+    },
+  };
+}
+
+/** `dns_active`: some TXT record at `name` whose joined strings equal `installed`; any failure → false. */
+async function verificationPresent(ctx: EngineContext, name: string): Promise<boolean> {
+  const resolver = ctx.providers.resolver;
+  if (!resolver) return false;
+  try {
+    const records = await resolver.resolveTxt(name);
+    return records.some((strings) => strings.join('') === 'installed');
+  } catch (e) {
+    ctx.logger.warn({ name, err: e instanceof Error ? e.message : String(e) }, 'TXT lookup failed');
+    return false;
+  }
+}

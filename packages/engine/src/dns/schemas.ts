@@ -1,0 +1,114 @@
+import { z } from 'zod';
+import { WRITABLE_RECORD_TYPES } from '../ports/dns.js';
+import { normalizeDomainName } from './records/names.js';
+
+/**
+ * Body and query schemas of the DNS and resources routes (SPEC §5–6), with the documented problems
+ * as messages. Exported so the REST adapter can describe them in OpenAPI. Record items are checked
+ * (and normalised against their zone) by `parseRecordsRequest`; the record schemas here describe
+ * their shape for documentation and typing.
+ */
+
+const stringField = () => z.string({ error: (issue) => (issue.input === undefined ? 'required' : 'must be a string') });
+
+export const DNS_PROVIDERS = ['native', 'route53', 'cloudflare'] as const;
+export type DnsProviderChoice = (typeof DNS_PROVIDERS)[number];
+
+/** A number or a numeric string (SPEC §1.4: the one documented coercion). */
+const position = z
+  .union([z.number(), z.string()], { error: 'must be a number' })
+  .transform((v, ctx) => {
+    const n = typeof v === 'number' ? v : v.trim() === '' ? Number.NaN : Number(v);
+    if (!Number.isFinite(n)) {
+      ctx.addIssue({ code: 'custom', message: 'must be a number' });
+      return z.NEVER;
+    }
+    return n;
+  })
+  .optional();
+
+/** `POST …/dns` body (SPEC §5.2). `domainName` comes out normalised (lower-case, punycode, no trailing dot). */
+export const createZoneBodySchema = z
+  .object({
+    name: stringField().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters'),
+    domainName: stringField().transform((v, ctx) => {
+      const d = normalizeDomainName(v);
+      if (d === null) {
+        ctx.addIssue({ code: 'custom', message: 'must be a valid domain name' });
+        return z.NEVER;
+      }
+      return d;
+    }),
+    provider: z.enum(DNS_PROVIDERS, { error: `must be one of ${DNS_PROVIDERS.join(', ')}` }).optional().default('native'),
+    comment: z.string({ error: 'must be a string' }).max(256, 'must be at most 256 characters').nullable().optional(),
+    positionX: position,
+    positionY: position,
+    cloudflareApiToken: z.string({ error: 'must be a string' }).min(1, 'must not be empty').optional(),
+  })
+  .superRefine((body, ctx) => {
+    if ((body.positionX === undefined) !== (body.positionY === undefined)) {
+      const missing = body.positionX === undefined ? 'positionX' : 'positionY';
+      ctx.addIssue({ code: 'custom', path: [missing], message: 'positionX and positionY must be given together' });
+    }
+    if (body.provider === 'cloudflare' && body.cloudflareApiToken === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['cloudflareApiToken'], message: 'required when provider is cloudflare' });
+    }
+  });
+export type CreateZoneBody = z.input<typeof createZoneBodySchema>;
+
+/** One record item (SPEC §6.1); semantic rules are applied by `parseRecordsRequest`. */
+export const recordItemSchema = z.object({
+  recordName: z.string().describe('Relative, absolute or "@"; normalised against the zone'),
+  recordType: z.string().describe(`One of ${WRITABLE_RECORD_TYPES.join(', ')} (case-insensitive)`),
+  values: z.array(z.string()).min(1).max(100),
+  ttl: z.number().int().min(1).max(86400).optional().describe('Default 300; ignored by DELETE; on Cloudflare 1 = automatic'),
+});
+export type RecordItem = z.input<typeof recordItemSchema>;
+
+/** The batch form `{ records: [...] }` with 1–10 000 items. */
+export const recordsBatchBodySchema = z.object({ records: z.array(recordItemSchema).min(1).max(10_000) });
+
+/** `POST`/`DELETE …/dns/:id/records` body: the single form or the batch form. */
+export const recordsBodySchema = z.union([recordItemSchema, recordsBatchBodySchema]);
+export type RecordsBody = z.input<typeof recordsBodySchema>;
+
+/** Documented resource subtypes accepted by `type` (SPEC §5.4), optionally with a trailing `s`. */
+export const RESOURCE_SUBTYPES = [
+  'instance',
+  'scalable_server',
+  'runtime',
+  'application',
+  'database',
+  'cache_server',
+  'function',
+  'storage_bucket',
+  'static_website',
+  'firewall',
+  'dns',
+  'subdomain',
+  'terminal',
+  'bucket_explorer',
+  'ide',
+  'db_monitor',
+  'utility',
+] as const;
+
+/** `GET …/resources` query (SPEC §5.4). `type` comes out singular (`dnss` → `dns`), or `all`. */
+export const listResourcesQuerySchema = z.object({
+  type: z
+    .string({ error: 'must be a string' })
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === 'all') return 'all';
+      const singular = (RESOURCE_SUBTYPES as readonly string[]).includes(v) ? v : v.endsWith('s') ? v.slice(0, -1) : null;
+      if (singular === null || !(RESOURCE_SUBTYPES as readonly string[]).includes(singular)) {
+        ctx.addIssue({ code: 'custom', message: `must be all or one of ${RESOURCE_SUBTYPES.join(', ')}` });
+        return z.NEVER;
+      }
+      return singular;
+    }),
+  region: z.string({ error: 'must be a string' }).optional(),
+  status: z.string({ error: 'must be a string' }).optional(),
+  state: z.string({ error: 'must be a string' }).optional(),
+});
+export type ListResourcesQuery = z.input<typeof listResourcesQuerySchema>;

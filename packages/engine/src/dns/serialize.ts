@@ -1,0 +1,80 @@
+import type { Environment, Project, Resource } from '../domain/records.js';
+
+/**
+ * The zone and resource objects of SPEC §5.1, built from the stored resource row. `secret_data`
+ * never appears here. A dns resource's `metadata` holds `provider, domainName, hostedZoneId,
+ * nameServers, comment, dns_active`.
+ */
+
+/** What a dns resource keeps in `metadata`. */
+export interface ZoneMetadata {
+  readonly provider: 'route53' | 'cloudflare';
+  readonly domainName: string;
+  readonly hostedZoneId: string;
+  readonly nameServers: readonly string[];
+  readonly comment: string | null;
+  readonly dns_active: boolean;
+}
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+/** Read a dns resource's metadata defensively (old or hand-edited rows). */
+export function zoneMetadata(r: Resource): ZoneMetadata {
+  const m = r.metadata as Partial<ZoneMetadata>;
+  return {
+    provider: m.provider === 'cloudflare' ? 'cloudflare' : 'route53',
+    domainName: typeof m.domainName === 'string' ? m.domainName : (r.domainName ?? ''),
+    hostedZoneId: typeof m.hostedZoneId === 'string' ? m.hostedZoneId : (r.resourceId ?? ''),
+    nameServers: Array.isArray(m.nameServers) ? m.nameServers.filter((s): s is string => typeof s === 'string') : [],
+    comment: typeof m.comment === 'string' ? m.comment : null,
+    dns_active: m.dns_active === true,
+  };
+}
+
+function position(r: Resource) {
+  return r.positionX === null || r.positionY === null ? null : { x: r.positionX, y: r.positionY };
+}
+
+/** The zone object (SPEC §5.1). */
+export function serializeZone(r: Resource) {
+  const m = zoneMetadata(r);
+  return {
+    id: r.id,
+    name: r.name,
+    provider: m.provider,
+    domainName: m.domainName,
+    hostedZoneId: m.hostedZoneId,
+    nameServers: [...m.nameServers],
+    comment: m.comment,
+    status: r.status,
+    position: position(r),
+    metadata: { dns_active: m.dns_active },
+    createdAt: iso(r.createdAt),
+    updatedAt: iso(r.updatedAt),
+  };
+}
+export type ZoneObject = ReturnType<typeof serializeZone>;
+
+/** `{id, slug, name}` of a project or environment. */
+export function scopeRef(x: Project | Environment) {
+  return { id: x.id, slug: x.slug, name: x.name };
+}
+
+/** The resource object (SPEC §5.1). */
+export function serializeResource(r: Resource, project: Project, environment: Environment) {
+  return {
+    id: r.id,
+    resourceType: r.resourceType,
+    resourceId: r.resourceId,
+    name: r.name,
+    project: scopeRef(project),
+    environment: scopeRef(environment),
+    region: r.region,
+    status: r.status,
+    metadata: { ...r.metadata },
+    position: position(r),
+    createdAt: iso(r.createdAt),
+    updatedAt: iso(r.updatedAt),
+  };
+}
+export type ResourceObject = ReturnType<typeof serializeResource>;

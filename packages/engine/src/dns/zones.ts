@@ -1,0 +1,164 @@
+import { environmentScope, type EnvironmentScope } from '../access/index.js';
+import { assertWithinLimit } from '../admin/limits.js';
+import type { EngineContext } from '../context.js';
+import type { CloudConnection, Resource } from '../domain/records.js';
+import { conflict, invalidId, notFound, precondition } from '../errors/index.js';
+import type { DnsSession, ZoneInfo } from '../ports/dns.js';
+import { isProviderCallError } from '../ports/provider-error.js';
+import type { Actor } from '../ports/runtime.js';
+import { isStorageConflict } from '../ports/storage.js';
+import { parseInput, parsePathId } from '../validation/index.js';
+import { DNS_OPERATION, isUsableAwsConnection, mapProviderError, requireDnsProvider, RESOURCE_SECRET_AAD } from './provider-access.js';
+import { createZoneBodySchema, type CreateZoneBody } from './schemas.js';
+import { scopeRef, serializeZone, type ZoneMetadata } from './serialize.js';
+
+/** Path params shared by every environment-scoped route. */
+export interface EnvironmentPath {
+  readonly projectSlug: string;
+  readonly environmentSlug: string;
+}
+export type CreateZoneInput = EnvironmentPath & CreateZoneBody;
+export type ListZonesInput = EnvironmentPath;
+export interface GetZoneInput extends EnvironmentPath {
+  readonly id: string | number;
+}
+
+/** Step 7–8 of the environment pipeline: `:id` format, then the zone within this project and environment. */
+export async function findZone(ctx: EngineContext, scope: EnvironmentScope, rawId: unknown): Promise<Resource> {
+  const id = parsePathId(rawId, invalidId.dnsZone);
+  const zone = await ctx.storage.resources.getResource({ projectId: scope.project.id, environmentId: scope.environment.id }, id);
+  if (!zone || zone.resourceType !== 'dns') throw notFound.dnsZone();
+  return zone;
+}
+
+type Target = { provider: 'route53'; connection: CloudConnection } | { provider: 'cloudflare'; apiToken: string };
+
+/** Provider selection of SPEC §5.2. */
+async function selectProvider(ctx: EngineContext, scope: EnvironmentScope, body: { provider: string; cloudflareApiToken?: string | undefined }): Promise<Target> {
+  const { project } = scope;
+  const token = body.cloudflareApiToken;
+  if (body.provider === 'cloudflare' || (body.provider === 'native' && token !== undefined)) {
+    return { provider: 'cloudflare', apiToken: token as string };
+  }
+  const linked = project.connectedCloudId === null ? null : await ctx.storage.connections.getConnectionById(project.connectedCloudId);
+  if (body.provider === 'native') {
+    if (isUsableAwsConnection(linked, project.workspaceId)) return { provider: 'route53', connection: linked };
+    throw precondition.dnsProviderRequired();
+  }
+  if (project.connectedCloudId === null) throw precondition.noCloudConnection();
+  if (linked !== null && linked.provider !== 'aws') throw precondition.dnsProviderRequired();
+  if (!isUsableAwsConnection(linked, project.workspaceId)) throw precondition.connectionNotActive();
+  return { provider: 'route53', connection: linked };
+}
+
+export function createZoneServices(ctx: EngineContext) {
+  /** Best effort: remove a Route 53 zone we just created but may not keep. */
+  async function discardZone(session: DnsSession, zone: ZoneInfo): Promise<void> {
+    try {
+      await session.deleteZone(zone);
+    } catch (e) {
+      ctx.logger.error({ hostedZoneId: zone.hostedZoneId, err: isProviderCallError(e) ? e.message : String(e) }, 'could not delete a Route 53 zone after a failed insert');
+    }
+  }
+
+  return {
+    /** POST …/dns — `canCreateResources` (SPEC §5.2). */
+    async createZone(actor: Actor | null, input: CreateZoneInput) {
+      const scope = await environmentScope(ctx, actor, input ?? {}, 'canCreateResources');
+      const { workspace, project, environment, user } = scope;
+      const body = parseInput(createZoneBodySchema, input);
+      const target = await selectProvider(ctx, scope, body);
+      const limits = await ctx.limits.limitsFor(workspace.id);
+      assertWithinLimit(limits, 'max_resources', await ctx.storage.resources.countResources({ workspaceId: workspace.id }));
+      assertWithinLimit(limits, 'max_resources_per_project', await ctx.storage.resources.countResources({ projectId: project.id }));
+      if (await ctx.storage.resources.dnsDomainTaken(environment.id, body.domainName)) throw conflict.dnsZoneExists(body.domainName);
+
+      const provider = requireDnsProvider(ctx, target.provider);
+      let session: DnsSession;
+      let zone: ZoneInfo;
+      try {
+        session =
+          target.provider === 'route53'
+            ? provider.session({ provider: 'route53', credentials: await ctx.awsSessions.credentialsFor(target.connection) })
+            : provider.session({ provider: 'cloudflare', apiToken: target.apiToken });
+        zone = await session.createOrImportZone({
+          domainName: body.domainName,
+          callerReference: `cloudlink-${ctx.random.uuid()}`,
+          ...(target.provider === 'route53' && body.comment ? { comment: body.comment } : {}),
+        });
+      } catch (e) {
+        if (isProviderCallError(e) && target.provider === 'cloudflare') {
+          if (e.kind === 'unauthorized' || e.kind === 'refused') throw precondition.invalidCloudflareToken(e.providerCode, e.providerMessage);
+          if (e.kind === 'not-found') throw notFound.cloudflareZone(body.domainName);
+        }
+        throw mapProviderError(e, DNS_OPERATION.createZone, target.provider);
+      }
+
+      const metadata: ZoneMetadata = {
+        provider: target.provider,
+        domainName: body.domainName,
+        hostedZoneId: zone.hostedZoneId,
+        nameServers: [...zone.nameServers],
+        comment: target.provider === 'route53' ? (body.comment ?? null) : null,
+        dns_active: false,
+      };
+      let created: Resource;
+      try {
+        created = await ctx.storage.transaction(async (tx) => {
+          await tx.lockWorkspace(workspace.id);
+          assertWithinLimit(limits, 'max_resources', await tx.resources.countResources({ workspaceId: workspace.id }));
+          assertWithinLimit(limits, 'max_resources_per_project', await tx.resources.countResources({ projectId: project.id }));
+          if (target.provider === 'route53') {
+            // The link may have changed while the provider call ran (unlink, connection delete).
+            const current = await tx.projects.getProjectById(project.id);
+            if (!current || current.connectedCloudId === null) throw precondition.noCloudConnection();
+            const connection = await tx.connections.getConnectionById(current.connectedCloudId);
+            if (current.connectedCloudId !== target.connection.id || !isUsableAwsConnection(connection, workspace.id)) throw precondition.connectionNotActive();
+          }
+          return tx.resources.createResource({
+            workspaceId: workspace.id,
+            projectId: project.id,
+            environmentId: environment.id,
+            cloudConnectionId: target.provider === 'route53' ? target.connection.id : null,
+            resourceType: 'dns',
+            resourceId: zone.hostedZoneId,
+            name: body.name,
+            region: 'global',
+            status: 'active',
+            domainName: body.domainName,
+            metadata: { ...metadata },
+            secretData: target.provider === 'cloudflare' ? ctx.secrets.seal(target.apiToken, RESOURCE_SECRET_AAD) : null,
+            positionX: body.positionX ?? null,
+            positionY: body.positionY ?? null,
+            createdBy: user.id,
+            now: ctx.clock.now(),
+          });
+        });
+      } catch (e) {
+        // Only a zone we created is ours to remove; an imported Cloudflare zone stays as it was.
+        if (target.provider === 'route53') await discardZone(session, zone);
+        if (isStorageConflict(e, 'resources.domain_name')) throw conflict.dnsZoneExists(body.domainName);
+        throw e;
+      }
+      return {
+        message: 'DNS hosted zone created successfully',
+        data: { ...serializeZone(created), project: scopeRef(project), environment: scopeRef(environment) },
+      };
+    },
+
+    /** GET …/dns — `canViewResources` (SPEC §5.3): active zones of the environment, `id` ascending. */
+    async listZones(actor: Actor | null, input: ListZonesInput) {
+      const scope = await environmentScope(ctx, actor, input ?? {}, 'canViewResources');
+      const zones = await ctx.storage.resources.listResources(scope.environment.id, { type: 'dns' });
+      const data = zones.map(serializeZone);
+      return { message: 'DNS zones retrieved successfully', count: data.length, data };
+    },
+
+    /** GET …/dns/:id — `canViewResources` (SPEC §5.3). */
+    async getZone(actor: Actor | null, input: GetZoneInput) {
+      const scope = await environmentScope(ctx, actor, input ?? {}, 'canViewResources');
+      const zone = await findZone(ctx, scope, input?.id);
+      return { message: 'DNS zone retrieved successfully', data: serializeZone(zone) };
+    },
+  };
+}
