@@ -2,6 +2,12 @@ import { describe } from 'vitest';
 import { useStorage, type CreateStorage, type StorageConformanceContext } from './context.js';
 import { describeLifecycle } from './lifecycle.js';
 import { describeUsersAndPlans } from './users-plans.js';
+import { describeWorkspacesAndMembers } from './workspaces-members.js';
+import { describeProjectsAndEnvironments } from './projects-environments.js';
+import { describeConnections } from './connections.js';
+import { describeConnectionTokens } from './connection-tokens.js';
+import { describeResources } from './resources.js';
+import { describeDnsRecordsAndOidcKeys } from './dns-records-oidc.js';
 
 export type { CreateStorage, StorageConformanceContext, StorageUnderTest } from './context.js';
 import { T0, at, expectConflict, raw } from './context.js';
@@ -28,6 +34,12 @@ export function describeStorageConformance(options: StorageConformanceOptions): 
     const ctx = useStorage(options.create);
     describeLifecycle(ctx);
     describeUsersAndPlans(ctx);
+    describeWorkspacesAndMembers(ctx);
+    describeProjectsAndEnvironments(ctx);
+    describeConnections(ctx);
+    describeConnectionTokens(ctx);
+    describeResources(ctx);
+    describeDnsRecordsAndOidcKeys(ctx);
     options.additionalTests?.(ctx);
   });
 }
