@@ -4,7 +4,7 @@
  */
 export { createCloudlinkRestRouter } from './rest-router.js';
 export type { Authenticate, CloudlinkRestRouterOptions } from './rest-router.js';
-export { createOpenApiDocument } from './openapi.js';
+export { createOpenApiDocument, OPERATION_SCHEMAS } from './openapi.js';
 export type { OpenApiOptions } from './openapi.js';
 export { REST_ROUTES } from './routes.js';
 export type { RestRoute, RestOperation, HttpMethod } from './routes.js';

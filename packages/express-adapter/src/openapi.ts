@@ -1,4 +1,41 @@
-import { REST_ROUTES, OPENAPI_PATH, type RestRoute } from './routes.js';
+import * as engineExports from '@cloudlink/engine';
+import { z } from 'zod';
+import { REST_ROUTES, OPENAPI_PATH, type RestOperation, type RestRoute } from './routes.js';
+
+/**
+ * The engine's exported zod schemas describing each operation's body (and query), by export name.
+ * They are looked up on the engine module at build time: an operation whose schema is not exported
+ * (yet) is described by its path parameters only. Several names = `oneOf` (complete, by provider).
+ */
+export const OPERATION_SCHEMAS: Partial<Record<RestOperation, { readonly body?: readonly string[]; readonly query?: string }>> = {
+  'workspaces.create': { body: ['createWorkspaceBodySchema'] },
+  'projects.create': { body: ['createProjectBodySchema'] },
+  'environments.create': { body: ['createEnvironmentBodySchema'] },
+  'members.add': { body: ['addMemberBodySchema'] },
+  'members.updateRole': { body: ['updateMemberRoleBodySchema'] },
+  'cloudConnections.list': { query: 'listConnectionsQuerySchema' },
+  'cloudConnections.connectAws': { body: ['connectAwsBodySchema'] },
+  'cloudConnections.connectGcp': { body: ['connectGcpBodySchema'] },
+  'cloudConnections.connectAzure': { body: ['connectAzureBodySchema'] },
+  'cloudConnections.complete': { body: ['completeAwsBodySchema', 'completeGcpBodySchema', 'completeAzureBodySchema'] },
+  'cloudConnections.update': { body: ['updateConnectionBodySchema'] },
+  'cloudConnections.azureSetupCallback': { body: ['azureCallbackBodySchema'] },
+  'dns.createZone': { body: ['createZoneBodySchema'] },
+  'dns.upsertRecords': { body: ['recordsBodySchema'] },
+  'dns.deleteRecords': { body: ['recordsBodySchema'] },
+  'resources.list': { query: 'listResourcesQuerySchema' },
+};
+
+function exportedSchema(name: string): z.ZodType | undefined {
+  const value = (engineExports as Record<string, unknown>)[name];
+  return value instanceof z.ZodType ? value : undefined;
+}
+
+/** JSON Schema (2020-12, as OpenAPI 3.1 uses) of what a client sends; transforms become `{}`. */
+function jsonSchemaOf(schema: z.ZodType): JsonObject {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }) as JsonObject;
+  return rest;
+}
 
 export interface OpenApiOptions {
   /** `info.title`; default `cloudlink API`. */
@@ -42,12 +79,21 @@ function operationId(route: RestRoute): string {
 
 function operationOf(route: RestRoute): JsonObject {
   const { params } = toOpenApiPath(route.path);
-  const parameters = params.map((name) => ({
+  const parameters: JsonObject[] = params.map((name) => ({
     name,
     in: 'path',
     required: true,
     schema: /Id$|^id$/.test(name) ? { type: 'string', pattern: '^[1-9][0-9]{0,14}$' } : { type: 'string' },
   }));
+  const schemas = OPERATION_SCHEMAS[route.operation];
+  const query = schemas?.query ? exportedSchema(schemas.query) : undefined;
+  if (query) {
+    const json = jsonSchemaOf(query);
+    const properties = (json.properties ?? {}) as Record<string, JsonObject>;
+    for (const [name, schema] of Object.entries(properties)) parameters.push({ name, in: 'query', required: false, schema });
+  } else if (route.operation === 'publicAssets.gcpSetupScript') {
+    parameters.push({ name: 'connection', in: 'query', required: true, schema: { type: 'string', pattern: '^[1-9][0-9]{0,14}$' } });
+  }
   const success =
     route.response.kind === 'text'
       ? { description: 'OK', content: { [route.response.contentType.split(';')[0]!]: { schema: { type: 'string' } } } }
@@ -63,7 +109,11 @@ function operationOf(route: RestRoute): JsonObject {
   };
   if (parameters.length > 0) op.parameters = parameters;
   if (route.public) op.security = [];
-  if (route.method !== 'GET' && route.call === 'actor') {
+  const bodies = (schemas?.body ?? []).map(exportedSchema).filter((b): b is z.ZodType => b !== undefined);
+  if (bodies.length > 0) {
+    const schema = bodies.length === 1 ? jsonSchemaOf(bodies[0]!) : { oneOf: bodies.map(jsonSchemaOf) };
+    op.requestBody = { required: false, content: { 'application/json': { schema } } };
+  } else if (route.method !== 'GET' && route.call === 'actor') {
     op.requestBody = { required: false, content: { 'application/json': { schema: { type: 'object' } } } };
   }
   return op;

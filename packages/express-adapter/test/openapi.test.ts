@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { compileErrors, validate } from '@readme/openapi-parser';
+import * as engineExports from '@cloudlink/engine';
+import { z } from 'zod';
+import { createOpenApiDocument, OPERATION_SCHEMAS, REST_ROUTES } from '../src/index.js';
+
+function countExported(): number {
+  return REST_ROUTES.filter((r) => (OPERATION_SCHEMAS[r.operation]?.body ?? []).some((n) => (engineExports as Record<string, unknown>)[n] instanceof z.ZodType)).length;
+}
+
+type Doc = { paths: Record<string, Record<string, { operationId: string; security?: unknown[]; parameters?: { name: string; in: string }[]; requestBody?: { content: Record<string, { schema: Record<string, unknown> }> } }>> };
+
+describe('OpenAPI document', () => {
+  const doc = createOpenApiDocument({ title: 'cloudlink test', serverUrl: 'https://cloudlink.example.com/api' }) as unknown as Doc;
+
+  it('is a valid OpenAPI 3.1 document', async () => {
+    const result = await validate(structuredClone(doc) as never);
+    expect(result.valid, result.valid ? '' : compileErrors(result)).toBe(true);
+  });
+
+  it('describes every route of the table, with its method, once', () => {
+    for (const route of REST_ROUTES) {
+      const path = route.path.replace(/:([A-Za-z]+)/g, '{$1}');
+      const op = doc.paths[path]?.[route.method.toLowerCase()];
+      expect(op, `${route.method} ${route.path}`).toBeDefined();
+      expect(op!.security === undefined, `${route.path} security`).toBe(!route.public);
+    }
+    const ids = Object.values(doc.paths).flatMap((ops) => Object.values(ops).map((op) => op.operationId));
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('declares the path parameters of each route', () => {
+    const op = doc.paths['/{projectSlug}/{environmentSlug}/dns/{id}/records']!.post!;
+    expect(op.parameters!.map((p) => `${p.in}:${p.name}`)).toEqual(['path:projectSlug', 'path:environmentSlug', 'path:id']);
+  });
+
+  it('describes each body by the engine schema when the engine exports it, else as a plain object', () => {
+    let described = 0;
+    for (const route of REST_ROUTES) {
+      const names = OPERATION_SCHEMAS[route.operation]?.body ?? [];
+      const exported = names.map((n) => (engineExports as Record<string, unknown>)[n]).filter((s): s is z.ZodType => s instanceof z.ZodType);
+      const op = doc.paths[route.path.replace(/:([A-Za-z]+)/g, '{$1}')]![route.method.toLowerCase()]!;
+      const schema = op.requestBody?.content['application/json']?.schema;
+      if (exported.length === 0) {
+        if (route.method !== 'GET' && route.call === 'actor') expect(schema, route.operation).toEqual({ type: 'object' });
+        continue;
+      }
+      described++;
+      const expected = exported.map((e) => {
+        const { $schema: _s, ...rest } = z.toJSONSchema(e, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+        return rest;
+      });
+      expect(schema, route.operation).toEqual(expected.length === 1 ? expected[0] : { oneOf: expected });
+    }
+    // Grows as the engine exports its schemas; the count pins what the document picked up.
+    expect(described).toBe(countExported());
+  });
+
+  it('describes a zod body schema as JSON Schema with required fields', () => {
+    const schema = z.object({ name: z.string().trim().min(1), description: z.string().nullable().optional() });
+    const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as { required: string[] };
+    expect(json.required).toEqual(['name']);
+  });
+
+  it('names only operations of the table in OPERATION_SCHEMAS', () => {
+    const operations = new Set(REST_ROUTES.map((r) => r.operation));
+    for (const op of Object.keys(OPERATION_SCHEMAS)) expect(operations.has(op as never), op).toBe(true);
+  });
+});
