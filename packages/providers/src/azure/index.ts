@@ -1,2 +1,7 @@
-/** Being built. */
-export {};
+/**
+ * @module @cloudlink/providers/azure — the AzureConnector (Entra ID client-credentials token →
+ * ARM subscriptions.get) on @azure/identity.
+ */
+export { createAzureConnector } from './connector.js';
+export type { AzureConnectorOptions } from './connector.js';
+export type { AzureTlsOptions } from './http-client.js';
