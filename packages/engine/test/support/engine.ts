@@ -1,5 +1,8 @@
 import { createEngine, type Engine } from '../../src/index.js';
 import type { Actor } from '../../src/ports/runtime.js';
+import type { AwsConnector, AzureConnector, GcpConnector } from '../../src/ports/cloud.js';
+
+const optional = <K extends string, V>(key: K, value: V | null): Partial<Record<K, V>> => (value === null ? {} : ({ [key]: value } as Record<K, V>));
 import {
   createFakeClock,
   createMemoryStorage,
@@ -28,7 +31,19 @@ export interface TestEngine {
 }
 
 /** An engine over memory storage, a fake clock, seeded randomness and the sandbox connectors. */
-export async function createTestEngine(options: { awsAccountId?: string | null } = {}): Promise<TestEngine> {
+export interface TestEngineOptions {
+  /** The configured platform account; `null` = not configured (discovered through the connector). */
+  readonly awsAccountId?: string | null;
+  /** Replace or wrap the sandbox connectors (e.g. to simulate a mismatch); `null` = not configured. */
+  readonly wrap?: {
+    aws?: (c: AwsConnector) => AwsConnector | null;
+    gcp?: (c: GcpConnector) => GcpConnector | null;
+    azure?: (c: AzureConnector) => AzureConnector | null;
+  };
+  readonly azure?: { callbackRetryMs?: number; callbackRetryIntervalMs?: number; tokenTtlSeconds?: number };
+}
+
+export async function createTestEngine(options: TestEngineOptions = {}): Promise<TestEngine> {
   const storage = createMemoryStorage({ migrated: true });
   const clock = createFakeClock();
   const aws = createSandboxAwsConnector({ platformAccountId: '999999999999', now: () => clock.now() });
@@ -41,7 +56,12 @@ export async function createTestEngine(options: { awsAccountId?: string | null }
     publicUrl: PUBLIC_URL,
     clock,
     random: createSeededRandom(7),
-    providers: { aws, gcp, azure },
+    providers: {
+      ...optional('aws', options.wrap?.aws ? options.wrap.aws(aws) : aws),
+      ...optional('gcp', options.wrap?.gcp ? options.wrap.gcp(gcp) : gcp),
+      ...optional('azure', options.wrap?.azure ? options.wrap.azure(azure) : azure),
+    },
+    ...(options.azure ? { azure: options.azure } : {}),
     ...(options.awsAccountId === null ? {} : { aws: { accountId: options.awsAccountId ?? '999999999999' } }),
   });
   engineRef = engine;
