@@ -136,7 +136,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): ServerC
     },
     cloudflare: {
       apiBaseUrl: url('CLOUDFLARE_API_BASE_URL', 'https://api.cloudflare.com/client/v4')!,
-      batchSize: int('CLOUDLINK_CLOUDFLARE_BATCH_SIZE', 200, 1, 1000),
+      batchSize: int('CLOUDLINK_CLOUDFLARE_BATCH_SIZE', 200, 1, 200),
     },
     gcp: {
       stsUrl: url('CLOUDLINK_GCP_STS_URL', 'https://sts.googleapis.com/v1/token')!,

@@ -1,0 +1,62 @@
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type express from 'express';
+import type { Logger as PinoLogger } from 'pino';
+import { createApp } from './app.js';
+import type { ServerConfig } from './config.js';
+import { createRuntime, type Runtime } from './runtime.js';
+
+/** A listening server and how to stop it. */
+export interface RunningServer {
+  readonly url: string;
+  readonly server: Server;
+  readonly app: express.Express;
+  readonly runtime: Runtime;
+  /**
+   * Graceful stop: refuse new connections, let in-flight requests finish (at most `graceMs`, then
+   * cut the rest), persist sandbox state and close the database. Idempotent.
+   */
+  close(options?: { graceMs?: number }): Promise<void>;
+}
+
+/**
+ * Compose the runtime (storage, migrations, engine, providers or sandbox), build the app and listen
+ * on `HOST:PORT` (port 0 picks a free one; `url` says which).
+ */
+export async function startServer(config: ServerConfig, logger: PinoLogger): Promise<RunningServer> {
+  const runtime = await createRuntime(config, logger);
+  const app = createApp({ engine: runtime.engine, auth: runtime.auth, logger });
+  const { sandbox } = runtime;
+  const server = app.listen(config.port, config.host);
+  await once(server, 'listening');
+  if (sandbox) {
+    // Keep sandbox.json current after every write request, so a crash loses at most the request in flight.
+    server.on('request', (req, res) => {
+      if (req.method === 'GET' || req.method === 'HEAD') return;
+      res.on('finish', () => {
+        sandbox.persist().catch((err: unknown) => logger.error({ err }, 'could not persist sandbox state'));
+      });
+    });
+  }
+  const { port } = server.address() as AddressInfo;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const url = `http://${host}:${port}`;
+  logger.info({ url, storage: config.databaseUrl ? 'postgres' : 'sqlite', sandbox: config.sandbox }, 'cloudlink server listening');
+
+  let closing: Promise<void> | undefined;
+  const close = (options: { graceMs?: number } = {}) => {
+    closing ??= (async () => {
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Idle keep-alive sockets would hold server.close() open; busy ones finish their response first.
+      server.closeIdleConnections();
+      const timer = setTimeout(() => server.closeAllConnections(), options.graceMs ?? 10_000);
+      await stopped;
+      clearTimeout(timer);
+      await runtime.close();
+      logger.info({}, 'cloudlink server stopped');
+    })();
+    return closing;
+  };
+  return { url, server, app, runtime, close };
+}
