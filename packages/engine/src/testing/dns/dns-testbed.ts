@@ -1,0 +1,115 @@
+import { createEngine, type Engine } from '../../engine.js';
+import { isEngineError, type EngineError } from '../../errors/index.js';
+import type { PlanSlug } from '../../domain/plans.js';
+import type { Storage } from '../../ports/storage.js';
+import type { Actor } from '../../ports/runtime.js';
+import { createSandboxAwsConnector, type SandboxAwsConnector } from '../cloud/index.js';
+import { createFakeClock, createMemoryStorage, createSeededRandom, createTestSecretBox, type FakeClock } from '../storage/index.js';
+import { createSandboxCloudflareProvider, type SandboxCloudflareProvider } from './sandbox-cloudflare.js';
+import { createSandboxResolver, type SandboxResolver } from './sandbox-resolver.js';
+import { createSandboxRoute53Provider, type SandboxRoute53Provider } from './sandbox-route53.js';
+
+/**
+ * An engine wired to the DNS stand-ins with one seeded workspace/project/environment, for the DNS
+ * service tests. Not exported from `@cloudlink/engine/testing`: test support only.
+ */
+export interface DnsTestbed {
+  readonly engine: Engine;
+  readonly storage: Storage;
+  readonly clock: FakeClock;
+  readonly route53: SandboxRoute53Provider;
+  readonly cloudflare: SandboxCloudflareProvider;
+  readonly resolver: SandboxResolver;
+  readonly aws: SandboxAwsConnector;
+  readonly owner: Actor;
+  readonly workspace: { id: number; slug: string };
+  readonly project: { id: number; slug: string };
+  readonly env: { projectSlug: string; environmentSlug: string };
+  /** Link the project to a new connected AWS connection; returns its id. */
+  linkAws(options?: { status?: 'connected' | 'pending' | 'failed'; provider?: 'aws' | 'gcp' }): Promise<number>;
+  /** Add a user with `role` to the workspace. */
+  addUser(email: string, role: 'admin' | 'dev' | 'viewer' | 'billing' | 'member'): Promise<Actor>;
+}
+
+export interface DnsTestbedOptions {
+  readonly plan?: PlanSlug;
+  readonly storage?: Storage;
+  readonly zoneLockTimeoutMs?: number;
+}
+
+export async function createDnsTestbed(options: DnsTestbedOptions = {}): Promise<DnsTestbed> {
+  const storage = options.storage ?? createMemoryStorage({ migrated: true });
+  const clock = createFakeClock();
+  const route53 = createSandboxRoute53Provider();
+  const cloudflare = createSandboxCloudflareProvider();
+  const resolver = createSandboxResolver({ zones: [route53, cloudflare] });
+  const aws = createSandboxAwsConnector({ now: () => clock.now() });
+  const engine = createEngine({
+    storage,
+    secrets: createTestSecretBox(),
+    publicUrl: 'http://localhost:3000',
+    clock,
+    random: createSeededRandom(7),
+    providers: { aws, dns: { route53, cloudflare }, resolver },
+    dns: { zoneLockTimeoutMs: options.zoneLockTimeoutMs ?? 30_000 },
+  });
+  const seeded = await engine.operator.seed({
+    workspace: 'acme',
+    project: 'shop',
+    environment: 'master',
+    email: 'owner@example.com',
+    role: 'owner',
+    plan: options.plan ?? 'ultimate',
+  });
+  const owner = { userId: seeded.user.id };
+  let accounts = 0;
+  return {
+    engine,
+    storage,
+    clock,
+    route53,
+    cloudflare,
+    resolver,
+    aws,
+    owner,
+    workspace: { id: seeded.workspace.id, slug: seeded.workspace.slug },
+    project: { id: seeded.project.id, slug: seeded.project.slug },
+    env: { projectSlug: 'shop', environmentSlug: 'master' },
+    async linkAws(o = {}) {
+      const now = clock.now();
+      const provider = o.provider ?? 'aws';
+      const c = await storage.connections.createConnection({
+        workspaceId: seeded.workspace.id,
+        provider,
+        createdBy: owner.userId,
+        region: 'us-east-1',
+        externalId: 'a'.repeat(32),
+        now,
+      });
+      const accountId = String(123456789000 + ++accounts);
+      await storage.connections.updateConnection(
+        c.id,
+        { status: o.status ?? 'connected', accountId, accountName: `acct-${accounts}`, roleArn: `arn:aws:iam::${accountId}:role/GatewaysAppDeployRole`, connectedAt: now },
+        now,
+      );
+      await storage.projects.setProjectConnection({ projectId: seeded.project.id, connectionId: c.id, now });
+      return c.id;
+    },
+    async addUser(email, role) {
+      const user = await storage.users.createUser({ email, name: null, now: clock.now() });
+      await storage.members.addMember({ workspaceId: seeded.workspace.id, userId: user.id, role, permissions: { projectPermissions: '*' }, now: clock.now() });
+      return { userId: user.id };
+    },
+  };
+}
+
+/** The EngineError a promise rejects with (anything else fails the test). */
+export async function engineError(p: Promise<unknown>): Promise<EngineError> {
+  try {
+    await p;
+  } catch (e) {
+    if (isEngineError(e)) return e;
+    throw e;
+  }
+  throw new Error('expected an EngineError');
+}
