@@ -91,6 +91,32 @@ export function describeLifecycle(ctx: StorageConformanceContext): void {
       expect(await ctx.storage.users.getUserByEmail('half@example.com')).toBeNull();
     });
 
+    it('hides uncommitted writes from callers outside the transaction', async () => {
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      let inserted!: () => void;
+      const didInsert = new Promise<void>((r) => (inserted = r));
+      const running = ctx.storage.transaction(async (tx) => {
+        await fixtures(tx).user('isolated@example.com');
+        inserted();
+        await gate;
+      });
+      await didInsert;
+      // Postgres answers at once (without the row); SQLite waits for the commit. Never a dirty read.
+      let early: { value: unknown } | null = null;
+      const outside = ctx.storage.users.getUserByEmail('isolated@example.com').then((value) => {
+        early ??= { value };
+        return value;
+      });
+      await new Promise((r) => setTimeout(r, 50));
+      const seenBeforeCommit = early as { value: unknown } | null;
+      release();
+      await running;
+      await outside;
+      if (seenBeforeCommit) expect(seenBeforeCommit.value).toBeNull();
+      expect((await ctx.rows('users')).map((r) => r.email)).toEqual(['isolated@example.com']);
+    });
+
     it('keeps working after a rollback', async () => {
       await expect(ctx.storage.transaction(async () => Promise.reject(new Error('first')))).rejects.toThrow('first');
       await ctx.storage.transaction(async (tx) => fixtures(tx).user('after@example.com'));

@@ -90,7 +90,8 @@ export function checkRow<T extends TableName>(db: Db, table: T, row: RowOf<T>): 
 
 /** Insert a row, assigning the next id. */
 export function insertRow<T extends TableName>(db: Db, table: T, values: Omit<RowOf<T>, 'id'>): RowOf<T> {
-  const row = { id: db.lastId[table] + 1, ...values } as RowOf<T>;
+  // Cloned so a caller reusing its `now` Date or metadata object cannot reach into the table.
+  const row = { id: db.lastId[table] + 1, ...structuredClone(values) } as RowOf<T>;
   checkRow(db, table, row);
   db.lastId[table] = row.id;
   (db.tables[table] as RowOf<T>[]).push(row);
@@ -102,7 +103,7 @@ export function updateRow<T extends TableName>(db: Db, table: T, id: number, cha
   const rows = db.tables[table] as RowOf<T>[];
   const at = rows.findIndex((r) => r.id === id);
   if (at < 0) return null;
-  const row = { ...rows[at], ...changes, id } as RowOf<T>;
+  const row = { ...rows[at], ...structuredClone(changes), id } as RowOf<T>;
   checkRow(db, table, row);
   rows[at] = row;
   return row;
