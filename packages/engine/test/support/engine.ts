@@ -48,7 +48,7 @@ export async function createTestEngine(options: TestEngineOptions = {}): Promise
   const clock = createFakeClock();
   const aws = createSandboxAwsConnector({ platformAccountId: '999999999999', now: () => clock.now() });
   let engineRef: Engine | null = null;
-  const gcp = createSandboxGcpConnector({ issuer: `${PUBLIC_URL}/api`, jwks: () => engineRef!.publicAssets.jwks() });
+  const gcp = createSandboxGcpConnector({ issuer: `${PUBLIC_URL}/api`, jwks: () => engineRef!.publicAssets.jwks(), now: () => clock.now() });
   const azure = createSandboxAzureConnector();
   const engine = createEngine({
     storage,

@@ -7,6 +7,8 @@ export interface SandboxGcpOptions {
   readonly issuer: string;
   /** Our published keys (e.g. `() => engine.publicAssets.jwks()`); read on every exchange. */
   readonly jwks: () => Promise<JSONWebKeySet>;
+  /** The time tokens are checked at (default: the system clock); pass the engine's clock. */
+  readonly now?: () => Date;
 }
 
 export interface SandboxGcpConnector extends GcpConnector {
@@ -39,6 +41,7 @@ export function createSandboxGcpConnector(options: SandboxGcpOptions): SandboxGc
           issuer: options.issuer,
           audience: input.audience,
           algorithms: ['RS256'],
+          ...(options.now ? { currentDate: options.now() } : {}),
         });
         if (typeof payload.sub !== 'string' || !SUBJECT.test(payload.sub)) throw new Error('unexpected subject');
       } catch (e) {
