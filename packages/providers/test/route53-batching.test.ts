@@ -141,7 +141,7 @@ describe('route53 batches against the fake', () => {
     for (let r = await iterator.next(); !r.done; r = await iterator.next()) seen.push(r.value);
     expect(seen).toHaveLength(5005);
     expect(fake.counts.ListResourceRecordSets).toBe(Math.ceil(5005 / 300));
-    const keys = seen.map((s) => `${s.name.slice(0, -1).split('.').reverse().join('.')}\u0000${s.type}`);
+    const keys = seen.map((s) => `${s.name.slice(0, -1).split('.').reverse().join('.')}.\u0000${s.type}`);
     expect(keys).toEqual([...keys].sort());
     expect(seen.find((s) => s.name === '*.myapp.com.')?.values).toEqual(['192.0.2.7']);
     expect(seen.find((s) => s.name === 'static.myapp.com.')).toEqual({

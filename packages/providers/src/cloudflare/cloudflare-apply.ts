@@ -1,0 +1,119 @@
+import { ProviderCallError, isProviderCallError } from '@cloudlink/engine';
+import type { ChangeOutcome, RecordChange, RecordSet, ZoneInfo } from '@cloudlink/engine';
+import { cfCall } from './cloudflare-call.js';
+import type { CloudflareCallContext } from './cloudflare-call.js';
+import { packBatches, planChange, setKey, unitState } from './cloudflare-plan.js';
+import type { ChangePlan, PlanUnit } from './cloudflare-plan.js';
+import { wireValueOf } from './cloudflare-records.js';
+import type { CloudflareRecord } from './cloudflare-records.js';
+
+const BATCH = 'POST /zones/:id/dns_records/batch';
+
+/** The current entries of each `name type` key asked for. */
+export type ReadEntries = (keys: ReadonlySet<string>) => Promise<Map<string, CloudflareRecord[]>>;
+
+/**
+ * Apply changes (SPEC §6.6, §6.8): read the current entries of every touched name+type, diff each
+ * change into deletes/patches/posts, and send them through the batch endpoint in calls of at most
+ * `batchSize` operations, in request order, one call at a time.
+ */
+export async function applyCloudflareChanges(
+  ctx: CloudflareCallContext,
+  zone: ZoneInfo,
+  changes: readonly RecordChange[],
+  readEntries: ReadEntries,
+  signal?: AbortSignal,
+): Promise<ChangeOutcome[]> {
+  const keyOf = (c: RecordChange): string => setKey(c.recordSet.name, c.recordSet.type);
+  const current = await readEntries(new Set(changes.map(keyOf)));
+  const plans = changes.map((change, i) => planChange(i, change, current.get(keyOf(change)) ?? []));
+  const postedIds = new Map<ChangePlan, string[]>();
+  for (const batch of packBatches(plans, ctx.batchSize)) {
+    const firstIndex = batch[0]?.plan.index ?? 0;
+    try {
+      const posted = await sendBatch(ctx, zone, batch, readEntries, signal);
+      batch.forEach((unit, i) => postedIds.set(unit.plan, [...(postedIds.get(unit.plan) ?? []), ...(posted[i] ?? [])]));
+    } catch (e) {
+      if (!isProviderCallError(e)) throw e;
+      throw new ProviderCallError({
+        provider: e.provider,
+        call: e.call,
+        code: e.providerCode,
+        message: e.providerMessage,
+        kind: e.kind,
+        ...(e.status !== undefined ? { status: e.status } : {}),
+        ...(e.retryAfter !== undefined ? { retryAfter: e.retryAfter } : {}),
+        // Every change before the first one of the failed call went out whole in an earlier call.
+        progress: { appliedChanges: firstIndex, totalChanges: changes.length },
+        cause: e.cause ?? e,
+      });
+    }
+  }
+  return plans.map((plan) => outcomeOf(plan, postedIds.get(plan) ?? []));
+}
+
+function outcomeOf(plan: ChangePlan, posted: readonly string[]): ChangeOutcome {
+  if (plan.change.action === 'DELETE') return { changeId: null, status: 'INSYNC', recordSet: null };
+  const set = plan.change.recordSet;
+  const fresh = [...posted];
+  const nothingSent = plan.deletes.length + plan.patches.length + plan.posts.length === 0;
+  const recordSet: RecordSet = nothingSent && plan.current
+    ? plan.current
+    : { name: set.name, type: set.type, ttl: set.ttl, values: set.values, providerIds: set.values.map((v) => plan.kept.get(v) ?? fresh.shift() ?? '') };
+  return { changeId: null, status: 'INSYNC', recordSet };
+}
+
+/**
+ * One batch call; returns the ids of posted records per unit. A call with writes is not resent
+ * blindly after a 5xx/timeout: the first unit's name+type is read back (the call is one
+ * transaction), and the call is resent only when nothing of it happened.
+ */
+async function sendBatch(
+  ctx: CloudflareCallContext,
+  zone: ZoneInfo,
+  batch: readonly PlanUnit[],
+  readEntries: ReadEntries,
+  signal: AbortSignal | undefined,
+): Promise<string[][]> {
+  const body = {
+    zone_id: zone.hostedZoneId,
+    deletes: batch.flatMap((u) => u.deletes),
+    patches: batch.flatMap((u) => u.patches),
+    posts: batch.flatMap((u) => u.posts),
+  };
+  for (let resend = 0; ; resend++) {
+    try {
+      const result = await cfCall(ctx, BATCH, async () => await ctx.client.dns.records.batch(body as never, signal ? { signal } : {}), {
+        safeToResend: false,
+        signal,
+      });
+      const ids = (result.posts ?? []).map((r) => r.id);
+      return batch.map((u) => ids.splice(0, u.posts.length));
+    } catch (e) {
+      if (!isProviderCallError(e) || e.kind !== 'transient' || resend + 1 >= ctx.policy.maxAttempts) throw e;
+      const witness = batch[0];
+      if (!witness) throw e;
+      const key = setKey(witness.plan.change.recordSet.name, witness.plan.change.recordSet.type);
+      let state: ReturnType<typeof unitState>;
+      try {
+        state = unitState(witness, (await readEntries(new Set([key]))).get(key) ?? []);
+      } catch {
+        throw e;
+      }
+      if (state === 'applied') return recoverPostedIds(batch, readEntries);
+      if (state === 'unknown') throw e;
+      await ctx.clock.sleep(ctx.random.fraction() * Math.min(ctx.policy.capMs, ctx.policy.baseMs * 2 ** resend), signal);
+    }
+  }
+}
+
+/** The batch applied but its answer was lost: find the ids of the records it posted by reading them back. */
+async function recoverPostedIds(batch: readonly PlanUnit[], readEntries: ReadEntries): Promise<string[][]> {
+  const withPosts = batch.filter((u) => u.posts.length > 0);
+  const keys = new Set(withPosts.map((u) => setKey(u.plan.change.recordSet.name, u.plan.change.recordSet.type)));
+  const now = keys.size > 0 ? await readEntries(keys) : new Map<string, CloudflareRecord[]>();
+  return batch.map((u) => {
+    const entries = now.get(setKey(u.plan.change.recordSet.name, u.plan.change.recordSet.type)) ?? [];
+    return u.posts.map((p) => entries.find((r) => wireValueOf(r) === wireValueOf({ ...p, id: '' }) && !u.plan.kept.has(wireValueOf(r)))?.id ?? '');
+  });
+}
