@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { TRPCClientError } from '@trpc/client';
+import type { CloudlinkRouter } from '@cloudlink/trpc-router';
 import { describeBackends, startTestServer, type TestServer } from './index.js';
 
 describeBackends('test harness', (backend) => {
@@ -32,5 +34,29 @@ describeBackends('test harness', (backend) => {
     const res = await server.rest('GET', '/api/workspaces/acme', { token: forged });
     expect(res.status).toBe(401);
     expect(res.body).toEqual({ error: 'Unauthorized', message: 'Missing or invalid authentication token' });
+  });
+
+  it('answers the same bodies over REST and tRPC, errors included (data.cloudlink = REST body)', async () => {
+    const carol = await server.createUser('carol@example.com');
+    await server.rest('POST', '/api/workspaces', { token: carol.token, body: { name: 'Parity' } });
+    const first = await server.rest('POST', '/api/workspaces/parity/projects', { token: carol.token, body: { name: 'One' } });
+    expect(first.status).toBe(201);
+    const client = server.trpcClient(carol.token);
+    const restGet = await server.rest('GET', '/api/projects/one', { token: carol.token });
+    expect(await client.projects.get.query({ projectSlug: 'one' })).toEqual(restGet.body);
+
+    // The free plan allows one project: both transports refuse the second with the same body.
+    const restError = await server.rest('POST', '/api/workspaces/parity/projects', { token: carol.token, body: { name: 'Two' } });
+    expect(restError.status).toBe(403);
+    expect(restError.body).toMatchObject({ error: 'Plan limit exceeded', currentValue: 1, limit: 1, upgradeRequired: true });
+    const trpcError = await client.projects.create.mutate({ workspaceSlug: 'parity', name: 'Two' }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(trpcError).toBeInstanceOf(TRPCClientError);
+    const data = (trpcError as TRPCClientError<CloudlinkRouter>).data as unknown as { code: string; cloudlink: unknown; stack?: unknown };
+    expect(data.code).toBe('FORBIDDEN');
+    expect(data.cloudlink).toEqual(restError.body);
+    expect(data.stack).toBeUndefined();
   });
 });
