@@ -22,6 +22,8 @@ export type { CreateZoneBody, DnsProviderChoice, ListResourcesQuery, RecordItem,
 export { serializeResource, serializeZone } from './serialize.js';
 export type { ResourceObject, ZoneMetadata, ZoneObject } from './serialize.js';
 export { DNS_OPERATION, RESOURCE_SECRET_AAD } from './provider-access.js';
+export { createNodeDnsResolver } from './node-resolver.js';
+export type { NodeDnsResolverOptions } from './node-resolver.js';
 export type { CreateZoneInput, EnvironmentPath, GetZoneInput, ListZonesInput } from './zones.js';
 export type { ListRecordsInput } from './record-list.js';
 export type { RecordsInput } from './record-writes.js';
