@@ -127,7 +127,7 @@ describe('dns.createZone (SPEC §5.2)', () => {
     expect(failed).toHaveLength(1);
     expect(((failed[0] as PromiseRejectedResult).reason as EngineError).error).toBe('DNS zone already exists');
     // Exactly one Route 53 zone survives: the loser's was deleted.
-    const zones = (t.route53.snapshot().zones as { name: string }[]).filter((z) => z.name === 'race.com');
+    const zones = t.route53.snapshot().zones.filter((z) => z.name === 'race.com');
     expect(zones).toHaveLength(1);
   });
 
