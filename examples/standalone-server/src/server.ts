@@ -48,10 +48,13 @@ export async function startServer(config: ServerConfig, logger: PinoLogger): Pro
   const close = (options: { graceMs?: number } = {}) => {
     closing ??= (async () => {
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
-      // Idle keep-alive sockets would hold server.close() open; busy ones finish their response first.
+      // Idle keep-alive sockets would hold server.close() open; busy ones become idle once their
+      // response is written, so sweep until every socket is gone.
       server.closeIdleConnections();
+      const sweep = setInterval(() => server.closeIdleConnections(), 50);
       const timer = setTimeout(() => server.closeAllConnections(), options.graceMs ?? 10_000);
       await stopped;
+      clearInterval(sweep);
       clearTimeout(timer);
       await runtime.close();
       logger.info({}, 'cloudlink server stopped');
