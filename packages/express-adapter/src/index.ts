@@ -5,7 +5,7 @@
 export { createCloudlinkRestRouter } from './rest-router.js';
 export type { Authenticate, CloudlinkRestRouterOptions } from './rest-router.js';
 export { createOpenApiDocument, OPERATION_SCHEMAS } from './openapi.js';
-export type { OpenApiOptions } from './openapi.js';
+export type { OpenApiOptions, OperationSchemas } from './openapi.js';
 export { REST_ROUTES } from './routes.js';
 export type { RestRoute, RestOperation, HttpMethod } from './routes.js';
 export { createErrorHandler } from './error-handler.js';

@@ -2,12 +2,22 @@ import * as engineExports from '@cloudlink/engine';
 import { z } from 'zod';
 import { REST_ROUTES, OPENAPI_PATH, type RestOperation, type RestRoute } from './routes.js';
 
+/** Where an operation's body and query are described. */
+export interface OperationSchemas {
+  /** Engine export names of the body schema (several: `oneOf`). Listed ⇒ the route takes a JSON body. */
+  readonly body?: readonly string[];
+  /** Engine export name of the query schema (its top-level keys become query parameters). */
+  readonly query?: string;
+  /** Query parameters without an engine schema, written here. */
+  readonly queryParams?: readonly { readonly name: string; readonly required?: boolean; readonly schema: Readonly<Record<string, unknown>> }[];
+}
+
 /**
  * The engine's exported zod schemas describing each operation's body (and query), by export name.
  * They are looked up on the engine module at build time: an operation whose schema is not exported
  * (yet) is described by its path parameters only. Several names = `oneOf` (complete, by provider).
  */
-export const OPERATION_SCHEMAS: Partial<Record<RestOperation, { readonly body?: readonly string[]; readonly query?: string }>> = {
+export const OPERATION_SCHEMAS: Partial<Record<RestOperation, OperationSchemas>> = {
   'workspaces.create': { body: ['createWorkspaceBodySchema'] },
   'projects.create': { body: ['createProjectBodySchema'] },
   'environments.create': { body: ['createEnvironmentBodySchema'] },
@@ -24,6 +34,8 @@ export const OPERATION_SCHEMAS: Partial<Record<RestOperation, { readonly body?: 
   'dns.upsertRecords': { body: ['recordsBodySchema'] },
   'dns.deleteRecords': { body: ['recordsBodySchema'] },
   'resources.list': { query: 'listResourcesQuerySchema' },
+  'resources.delete': { queryParams: [{ name: 'deleteFromCloud', schema: { type: 'string', enum: ['true', 'false'], default: 'true' } }] },
+  'publicAssets.gcpSetupScript': { queryParams: [{ name: 'connection', required: true, schema: { type: 'string', pattern: '^[1-9][0-9]{0,14}$' } }] },
 };
 
 function exportedSchema(name: string): z.ZodType | undefined {
@@ -91,9 +103,8 @@ function operationOf(route: RestRoute): JsonObject {
     const json = jsonSchemaOf(query);
     const properties = (json.properties ?? {}) as Record<string, JsonObject>;
     for (const [name, schema] of Object.entries(properties)) parameters.push({ name, in: 'query', required: false, schema });
-  } else if (route.operation === 'publicAssets.gcpSetupScript') {
-    parameters.push({ name: 'connection', in: 'query', required: true, schema: { type: 'string', pattern: '^[1-9][0-9]{0,14}$' } });
   }
+  for (const param of schemas?.queryParams ?? []) parameters.push({ name: param.name, in: 'query', required: param.required ?? false, schema: param.schema });
   const success =
     route.response.kind === 'text'
       ? { description: 'OK', content: { [route.response.contentType.split(';')[0]!]: { schema: { type: 'string' } } } }
@@ -113,7 +124,8 @@ function operationOf(route: RestRoute): JsonObject {
   if (bodies.length > 0) {
     const schema = bodies.length === 1 ? jsonSchemaOf(bodies[0]!) : { oneOf: bodies.map(jsonSchemaOf) };
     op.requestBody = { required: false, content: { 'application/json': { schema } } };
-  } else if (route.method !== 'GET' && route.call === 'actor') {
+  } else if ((schemas?.body ?? []).length > 0) {
+    // The engine does not export this body's schema (yet): say only that it is a JSON object.
     op.requestBody = { required: false, content: { 'application/json': { schema: { type: 'object' } } } };
   }
   return op;
