@@ -68,19 +68,27 @@ export function quoteTxt(text: string): string {
   return chunks.map((c) => `"${c.replace(/[\\"]/g, (ch) => `\\${ch}`)}"`).join(' ');
 }
 
+// The engine's CAA wire form quotes the value verbatim (it refuses `"` inside), so no escaping here.
 function quoteCaaValue(value: string): string {
-  return `"${value.replace(/[\\"]/g, (ch) => `\\${ch}`)}"`;
+  return `"${value}"`;
 }
 
 function unquoteCaaValue(value: string): string {
-  if (!value.startsWith('"')) return value;
-  return value.slice(1, -1).replace(/\\(.)/g, '$1');
+  return value.length >= 2 && value.startsWith('"') && value.endsWith('"') ? value.slice(1, -1) : value;
 }
 
+/** Split a wire value into `count` fields: the first `count - 1` at whitespace, the last kept verbatim. */
 function fields(value: string, count: number, type: string): string[] {
-  const parts = value.trim().split(/\s+/);
-  if (parts.length < count) throw new TypeError(`cloudflare: ${type} value "${value}" is not in wire form`);
-  return [...parts.slice(0, count - 1), parts.slice(count - 1).join(' ')];
+  const out: string[] = [];
+  let rest = value.trim();
+  for (let i = 0; i < count - 1; i++) {
+    const match = /^(\S+)\s+/.exec(rest);
+    if (!match) throw new TypeError(`cloudflare: ${type} value "${value}" is not in wire form`);
+    out.push(match[1] ?? '');
+    rest = rest.slice(match[0].length);
+  }
+  if (rest === '') throw new TypeError(`cloudflare: ${type} value "${value}" is not in wire form`);
+  return [...out, rest];
 }
 
 /** One canonical wire value of a record set → the Cloudflare record to create. */
