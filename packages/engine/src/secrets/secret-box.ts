@@ -79,6 +79,7 @@ function checkKeys(keys: readonly EncryptionKey[] | undefined): void {
  * `v1:<kid>:<iv>:<tag>:<ciphertext>` (base64url, no padding). The first key seals; all keys open,
  * so rotation is "put the new key first, re-seal, drop the old key". Opening fails with
  * `SecretBoxError` on an unknown key id, a malformed envelope, a wrong AAD or any tampering.
+ * `needsReseal` reads only the envelope's key id (no decryption) and throws on a malformed envelope.
  */
 export function createSecretBox(options: SecretBoxOptions): SecretBox {
   checkKeys(options?.keys);
