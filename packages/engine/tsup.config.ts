@@ -1,4 +1,4 @@
 import { defineConfig } from 'tsup';
 import { packageBuild } from '../../tsup.config.base';
 
-export default defineConfig(packageBuild({"index":"src/index.ts","testing/index":"src/testing/index.ts"}));
+export default defineConfig(packageBuild({"index":"src/index.ts","testing/index":"src/testing/index.ts","conformance/index":"src/conformance/index.ts"}));

@@ -1,5 +1,5 @@
 import { afterAll } from 'vitest';
-import { describeStorageConformance } from '@cloudlink/engine/testing';
+import { describeStorageConformance } from '@cloudlink/engine/conformance';
 import { createTestDatabase } from '../../../test-support/postgres.js';
 import type { TestDatabase } from '../../../test-support/postgres.js';
 import { createPostgresStorage } from '../src/index.js';

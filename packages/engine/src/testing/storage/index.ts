@@ -1,4 +1,4 @@
-/** @module testing/storage — the in-memory reference Storage, its raw reader, test runtime and the storage conformance suite. */
+/** @module testing/storage — the in-memory reference Storage, its raw reader, test runtime (the conformance suite is at `@cloudlink/engine/conformance`). */
 export { createMemoryStorage } from './memory-storage.js';
 export type { MemoryStorage, MemoryStorageOptions } from './memory-storage.js';
 export { PEEK_TABLES } from './peek.js';
@@ -6,5 +6,4 @@ export type { PeekTable, StoragePeek } from './peek.js';
 export { createFakeClock, createSeededRandom, FAKE_CLOCK_START } from './fake-runtime.js';
 export type { FakeClock } from './fake-runtime.js';
 export { createTestSecretBox, TEST_ENCRYPTION_KEY } from './test-secret-box.js';
-export { describeStorageConformance, storageConformanceHelpers } from './conformance/index.js';
-export type { CreateStorage, StorageConformanceContext, StorageConformanceOptions, StorageUnderTest } from './conformance/index.js';
+// The conformance suite imports vitest, so it is exported from `@cloudlink/engine/conformance`.
