@@ -1,0 +1,93 @@
+import { createSandboxResolver, type SandboxResolver } from '@cloudlink/engine/testing';
+import { createAwsConnector, createRoute53Provider } from '@cloudlink/providers/aws';
+import { createCloudflareProvider } from '@cloudlink/providers/cloudflare';
+import { startFakeCloudflare, type FakeCloudflare } from '../packages/providers/test/fakes/cloudflare-fake.js';
+import { startFakeRoute53, type FakeRoute53 } from '../packages/providers/test/fakes/route53-fake.js';
+import { startFakeSts, type FakeSts } from '../packages/providers/test/fakes/sts.js';
+import { startTestServer, type Backend, type TestServer } from './harness/index.js';
+
+/**
+ * Cross-package DNS setup: the REAL providers of `@cloudlink/providers` (AWS SDK STS + Route 53,
+ * Cloudflare SDK) against the fake APIs of `packages/providers/test/fakes`, behind the harness's
+ * REST + tRPC server; one user owning workspace `acme`, project `shop`, environment `master`.
+ */
+export const PLATFORM_ACCOUNT = '999999999999';
+export const CUSTOMER_ACCOUNT = '123456789012';
+export const CF_TOKEN = 'cf-token-0123456789';
+
+export interface DnsWorld {
+  readonly server: TestServer;
+  readonly sts: FakeSts;
+  readonly r53: FakeRoute53;
+  readonly cf: FakeCloudflare;
+  readonly resolver: SandboxResolver;
+  readonly token: string;
+  readonly userId: number;
+  readonly projectId: number;
+  /** `/api/shop/master` */
+  readonly base: string;
+  readonly env: { projectSlug: string; environmentSlug: string };
+  /** Create a connected AWS connection (fake STS role with its ExternalId) and link the project. */
+  linkAws(): Promise<number>;
+  close(): Promise<void>;
+}
+
+const noWait = { now: () => new Date(), sleep: async () => {} };
+
+export async function startDnsWorld(backend: Backend, options: { plan?: 'free' | 'ultimate' } = {}): Promise<DnsWorld> {
+  const sts = await startFakeSts({ platformAccount: PLATFORM_ACCOUNT, platformAccessKeyId: 'AKIDPLATFORM' });
+  const r53 = await startFakeRoute53();
+  const cf = await startFakeCloudflare();
+  const resolver = createSandboxResolver();
+  const server = await startTestServer({
+    backend,
+    providers: {
+      aws: createAwsConnector({ endpoint: sts.url, credentials: { accessKeyId: 'AKIDPLATFORM', secretAccessKey: 'platform-secret' }, timeoutMs: 5000 }),
+      dns: {
+        route53: createRoute53Provider({ endpoint: r53.url, timeoutMs: 5000, clock: noWait }),
+        cloudflare: createCloudflareProvider({ baseUrl: cf.baseUrl, timeoutMs: 5000, clock: noWait }),
+      },
+      resolver,
+    },
+    engineOptions: { aws: { accountId: PLATFORM_ACCOUNT } },
+  });
+  const user = await server.createUser('owner@example.com', 'Owner');
+  await server.rest('POST', '/api/workspaces', { token: user.token, body: { name: 'Acme' } });
+  const project = await server.rest('POST', '/api/workspaces/acme/projects', { token: user.token, body: { name: 'Shop' } });
+  if (project.status !== 201) throw new Error(`project create failed: ${JSON.stringify(project.body)}`);
+  const workspace = await server.storage.workspaces.getWorkspaceBySlug('acme');
+  const plan = await server.storage.plans.getPlanBySlug(options.plan ?? 'ultimate');
+  if (!workspace || !plan) throw new Error('seed failed');
+  await server.storage.workspaces.setWorkspacePlan({ workspaceId: workspace.id, planId: plan.id, now: new Date() });
+  cf.tokens.set(CF_TOKEN, { status: 'active', zones: [] });
+  cf.tokens.set('cf-revoked', { status: 'disabled', zones: [] });
+  return {
+    server,
+    sts,
+    r53,
+    cf,
+    resolver,
+    token: user.token,
+    userId: user.id,
+    projectId: project.body.data.id,
+    base: '/api/shop/master',
+    env: { projectSlug: 'shop', environmentSlug: 'master' },
+    async linkAws() {
+      const now = new Date();
+      const externalId = 'e'.repeat(32);
+      const c = await server.storage.connections.createConnection({ workspaceId: workspace.id, provider: 'aws', createdBy: user.id, region: 'us-east-1', externalId, now });
+      sts.addRole({ accountId: CUSTOMER_ACCOUNT, roleName: 'GatewaysAppDeployRole', trustedAccount: PLATFORM_ACCOUNT, externalId });
+      await server.storage.connections.updateConnection(
+        c.id,
+        { status: 'connected', accountId: CUSTOMER_ACCOUNT, accountName: 'prod', roleArn: `arn:aws:iam::${CUSTOMER_ACCOUNT}:role/GatewaysAppDeployRole`, connectedAt: now },
+        now,
+      );
+      await server.storage.projects.setProjectConnection({ projectId: project.body.data.id, connectionId: c.id, now });
+      return c.id;
+    },
+    async close() {
+      await server.close();
+      await Promise.all([sts.close(), r53.close(), cf.close()]);
+    },
+  };
+}
