@@ -1,0 +1,27 @@
+import { describe, expectTypeOf, it } from 'vitest';
+import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
+import type { CloudlinkRouter } from '../src/index.js';
+
+type In = inferRouterInputs<CloudlinkRouter>;
+type Out = inferRouterOutputs<CloudlinkRouter>;
+
+// Compile-time checks (tsc): every group is typed from the engine, not the loose fallback, so a
+// typed client sees real inputs and the documented bodies. A loose procedure fails these lines.
+describe('CloudlinkRouter types', () => {
+  it('types inputs from the engine methods', () => {
+    expectTypeOf<In['workspaces']['create']>().toHaveProperty('name');
+    expectTypeOf<In['projects']['connectCloud']>().toHaveProperty('connectionId');
+    expectTypeOf<In['cloudConnections']['complete']>().toHaveProperty('workspaceSlug');
+    expectTypeOf<In['dns']['createZone']>().toHaveProperty('domainName');
+    expectTypeOf<In['resources']['delete']>().toHaveProperty('resourceId');
+  });
+
+  it('types outputs as the documented REST bodies', () => {
+    expectTypeOf<Out['workspaces']['create']['data']['slug']>().toEqualTypeOf<string>();
+    expectTypeOf<Out['members']['list']['count']>().toEqualTypeOf<number>();
+    expectTypeOf<Out['environments']['list']['count']>().toEqualTypeOf<number>();
+    expectTypeOf<Out['cloudConnections']['list']>().toHaveProperty('summary');
+    expectTypeOf<Out['dns']['listZones']['count']>().toEqualTypeOf<number>();
+    expectTypeOf<Out['resources']['list']>().toHaveProperty('counts');
+  });
+});
