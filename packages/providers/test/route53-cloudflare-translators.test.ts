@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { RecordSet } from '@cloudlink/engine';
 import { fromRoute53RecordSet, toRoute53RecordSet } from '../src/aws/route53/index.js';
-import type { CLOUDFLARE_TYPES} from '../src/cloudflare/index.js';
+import type { CLOUDFLARE_TYPES } from '../src/cloudflare/index.js';
 import { quoteTxt, toCloudflareRecord, toRecordSet } from '../src/cloudflare/index.js';
 
 /* Arbitraries of VALID canonical record sets (SPEC §6.3–6.5), every writable type. */

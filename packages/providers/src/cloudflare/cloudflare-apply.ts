@@ -7,8 +7,6 @@ import type { ChangePlan, PlanUnit } from './cloudflare-plan.js';
 import { wireValueOf } from './cloudflare-records.js';
 import type { CloudflareRecord } from './cloudflare-records.js';
 
-const BATCH = 'POST /zones/:id/dns_records/batch';
-
 /** The current entries of each `name type` key asked for. */
 export type ReadEntries = (keys: ReadonlySet<string>) => Promise<Map<string, CloudflareRecord[]>>;
 
@@ -83,7 +81,7 @@ async function sendBatch(
   };
   for (let resend = 0; ; resend++) {
     try {
-      const result = await cfCall(ctx, BATCH, async () => await ctx.client.dns.records.batch(body as never, signal ? { signal } : {}), {
+      const result = await cfCall(ctx, `POST /zones/${zone.hostedZoneId}/dns_records/batch`, async () => await ctx.client.dns.records.batch(body as never, signal ? { signal } : {}), {
         safeToResend: false,
         signal,
       });

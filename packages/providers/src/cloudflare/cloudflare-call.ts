@@ -40,8 +40,6 @@ export interface RecordQuery {
   readonly nameExact?: string;
 }
 
-export const LIST_RECORDS = 'GET /zones/:id/dns_records';
-
 /**
  * The zone's DNS records, ordered by name, one page at a time (each page is requested only when the
  * previous one has been consumed). Stops on an empty page, a short page or the last `total_pages`.
@@ -57,7 +55,7 @@ export async function* recordPages(ctx: CloudflareCallContext, zoneId: string, q
       ...(query.type ? { type: query.type as 'A' } : {}),
       ...(query.nameExact ? { name: { exact: query.nameExact } } : {}),
     };
-    const result = await cfCall(ctx, LIST_RECORDS, async () => await ctx.client.dns.records.list(params, signal ? { signal } : {}), { safeToResend: true, signal });
+    const result = await cfCall(ctx, `GET /zones/${zoneId}/dns_records`, async () => await ctx.client.dns.records.list(params, signal ? { signal } : {}), { safeToResend: true, signal });
     const records = result.result as unknown as CloudflareRecord[];
     if (records.length === 0) return;
     yield records;

@@ -138,7 +138,7 @@ function createCloudflareSession(ctx: CloudflareCallContext): DnsSession {
     async getZone(hostedZoneId, options) {
       const signal = options?.signal;
       try {
-        const zone = await cfCall(ctx, 'GET /zones/:id', async () => await ctx.client.zones.get({ zone_id: hostedZoneId }, signal ? { signal } : {}), { safeToResend: true, signal });
+        const zone = await cfCall(ctx, `GET /zones/${hostedZoneId}`, async () => await ctx.client.zones.get({ zone_id: hostedZoneId }, signal ? { signal } : {}), { safeToResend: true, signal });
         return { hostedZoneId: zone.id, domainName: zone.name.toLowerCase(), nameServers: zone.name_servers };
       } catch (e) {
         if (isProviderCallError(e) && e.kind === 'not-found') return null;
