@@ -14,3 +14,44 @@ export * from './access/index.js';
 export * from './runtime/index.js';
 export * from './dns/index.js';
 export * from './secrets/index.js';
+// Service input types and body/query schemas, for adapters (typed tRPC procedures, OpenAPI bodies).
+export type {
+  AddMemberInput,
+  CreateEnvironmentInput,
+  CreateProjectInput,
+  CreateWorkspaceInput,
+  ListMembersInput,
+  ProjectSlugInput,
+  RemoveMemberInput,
+  UpdateMemberRoleInput,
+  WorkspaceSlugInput,
+} from './admin/index.js';
+export {
+  addMemberBodySchema,
+  createEnvironmentBodySchema,
+  createProjectBodySchema,
+  createWorkspaceBodySchema,
+  updateMemberRoleBodySchema,
+} from './admin/index.js';
+export type {
+  AzureSetupCallbackInput,
+  CompleteConnectionInput,
+  ConnectCloudInput,
+  ConnectInput,
+  DeleteConnectionInput,
+  DisconnectCloudInput,
+  GcpSetupScriptInput,
+  ListConnectionsInput,
+  UpdateConnectionInput,
+} from './connections/index.js';
+export {
+  azureCallbackBodySchema,
+  completeAwsBodySchema,
+  completeAzureBodySchema,
+  completeGcpBodySchema,
+  connectAwsBodySchema,
+  connectAzureBodySchema,
+  connectGcpBodySchema,
+  listConnectionsQuerySchema,
+  updateConnectionBodySchema,
+} from './connections/index.js';
