@@ -62,10 +62,14 @@ describe('OpenAPI document', () => {
     expect(described).toBe(countExported());
   });
 
-  it('describes a zod body schema as JSON Schema with required fields', () => {
-    const schema = z.object({ name: z.string().trim().min(1), description: z.string().nullable().optional() });
-    const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as { required: string[] };
-    expect(json.required).toEqual(['name']);
+  it('describes complete as one body per provider, and required fields', () => {
+    const body = doc.paths['/cloud-connections/{workspaceSlug}/{connectionId}/complete']!.post!.requestBody!;
+    const schema = body.content['application/json']!.schema as { oneOf?: { properties?: Record<string, unknown> }[] };
+    expect(schema.oneOf?.length).toBe(3);
+    expect(Object.keys(schema.oneOf![0]!.properties ?? {})).toEqual(['accountId', 'accountName']);
+    const ws = doc.paths['/workspaces']!.post!.requestBody!.content['application/json']!.schema as { properties: Record<string, unknown>; required: string[] };
+    expect(Object.keys(ws.properties)).toEqual(['name', 'description']);
+    expect(ws.required).toEqual(['name']);
   });
 
   it('names only operations of the table in OPERATION_SCHEMAS', () => {
