@@ -148,6 +148,11 @@ function errorBody(e: unknown): Record<string, unknown> {
 
 // Run when executed directly (tsx src/cli.ts or bin/cloudlink.mjs), not when imported by tests.
 if (process.argv[1] && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url))) {
+  // `cloudlink … | head` closes stdout early; that is not an error of the command.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
   runCli(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });

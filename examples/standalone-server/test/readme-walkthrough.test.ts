@@ -1,0 +1,87 @@
+import { spawn } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { codeBlocks } from './support/readme.js';
+import { REPO_ROOT, spawnServer, testEnv, type SpawnedServer } from './support/spawn-server.js';
+
+/**
+ * The README's sandbox walkthrough, run AS WRITTEN: the fenced bash blocks of each section are
+ * concatenated after the setup section's and run by bash (with -euo pipefail, and curl -f in the
+ * commands, so any failed request fails the test) from the repository root, against a sandbox
+ * server started on a free port with the same data dir.
+ */
+const env = testEnv({ CLOUDLINK_SANDBOX: 'true' });
+let server: SpawnedServer;
+
+beforeAll(async () => {
+  server = await spawnServer(env);
+}, 60_000);
+afterAll(async () => {
+  await server?.stop();
+});
+
+function runBash(script: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('bash', ['-c', `set -euo pipefail\n${script}`], {
+      cwd: REPO_ROOT,
+      env: { ...env, CLOUDLINK_URL: server.url },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+    child.once('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const walkthrough = (section: string) => [...codeBlocks('Walkthrough: setup', 'bash'), ...codeBlocks(section, 'bash')].join('\n');
+
+describe('README sandbox walkthrough', () => {
+  it('setup seeds a workspace and the token works', async () => {
+    const r = await runBash(codeBlocks('Walkthrough: setup', 'bash').join('\n'));
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ message: expect.any(String), data: { slug: 'acme' } });
+  });
+
+  it('AWS and Route 53: connect, complete, link, zone, records, list', async () => {
+    const r = await runBash(walkthrough('Walkthrough: AWS and Route 53'));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('https://console.aws.amazon.com/cloudformation/home?region=us-east-1#/stacks/create/review?templateURL=');
+    expect(r.stdout).toContain('"connectionStatus":"connected"');
+    expect(r.stdout).toContain('"message":"Cloud connection linked successfully"');
+    const list = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { data: { name: string; type: string; values: string[] }[] };
+    expect(list.data).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ name: 'www.example.com.', type: 'A', values: ['192.0.2.10'] }),
+        expect.objectContaining({ name: 'example.com.', type: 'MX', values: ['10 mail.example.com.'] }),
+        expect.objectContaining({ name: '_verify.example.com.', type: 'TXT', values: ['"hello sandbox"'] }),
+      ]),
+    );
+  });
+
+  it('GCP: connect and complete with a wifConfig', async () => {
+    const r = await runBash(walkthrough('Walkthrough: GCP'));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`"issuer":"${env.CLOUDLINK_PUBLIC_URL ?? 'http://localhost:0'}/api"`);
+    const done = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { data: { connectionStatus: string; accountId: string } };
+    expect(done.data).toMatchObject({ connectionStatus: 'connected', accountId: 'shop-prod-1' });
+  });
+
+  it('Azure: connect, name, callback with the one-time token, list', async () => {
+    const r = await runBash(walkthrough('Walkthrough: Azure'));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('"message":"Cloud connection completed successfully"');
+    expect(r.stdout).not.toContain('sandbox-secret');
+    const list = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { data: { accountName: string; connectionStatus: string }[] };
+    expect(list.data).toEqual([expect.objectContaining({ accountName: 'Azure prod', connectionStatus: 'connected', accountId: '22222222-2222-4222-8222-222222222222' })]);
+  });
+
+  it('Cloudflare: import a zone, write and list records, list resources', async () => {
+    const r = await runBash(walkthrough('Walkthrough: Cloudflare'));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('"name":"blog.example.org."');
+    const resources = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { data: { name: string; metadata: { provider: string } }[] };
+    expect(resources.data.map((d) => [d.name, d.metadata.provider])).toContainEqual(['marketing', 'cloudflare']);
+    expect(r.stdout).not.toContain('sandbox-token');
+  });
+});
