@@ -1,28 +1,40 @@
-import { afterAll } from 'vitest';
+import pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
 import { describeStorageConformance } from '@cloudlink/engine/conformance';
 import { createTestDatabase } from '../../../test-support/postgres.js';
 import type { TestDatabase } from '../../../test-support/postgres.js';
 import { createPostgresStorage } from '../src/index.js';
 
-// Every test gets its own randomly named database; any the suite did not clean up go in afterAll.
-const open = new Set<TestDatabase>();
-afterAll(async () => {
-  for (const database of open) await database.drop();
+// One randomly named database for the file, dropped in afterAll. Each test gets it back empty and
+// un-migrated: recreating the public schema is far cheaper than a database per test.
+let database: TestDatabase;
+beforeAll(async () => {
+  database = await createTestDatabase('cloudlink_conf');
 });
+afterAll(async () => {
+  await database?.drop();
+});
+
+async function resetSchema(): Promise<void> {
+  const client = new pg.Client({ connectionString: database.url });
+  await client.connect();
+  try {
+    await client.query('DROP SCHEMA public CASCADE; CREATE SCHEMA public;');
+  } finally {
+    await client.end();
+  }
+}
 
 describeStorageConformance({
   name: 'postgres',
   create: async () => {
-    const database = await createTestDatabase('cloudlink_conf');
-    open.add(database);
     const storage = createPostgresStorage({ connectionString: database.url, max: 4 });
     return {
       storage,
       peek: storage.peek,
       cleanup: async () => {
         await storage.close();
-        await database.drop();
-        open.delete(database);
+        await resetSchema();
       },
     };
   },
