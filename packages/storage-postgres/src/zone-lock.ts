@@ -19,6 +19,34 @@ export async function withPostgresZoneLock<T>(
   fn: () => Promise<T>,
   { timeoutMs }: { timeoutMs: number },
 ): Promise<T> {
+  // Waiters of this process queue in memory first, so at most one pooled client per zone sits in
+  // pg_advisory_lock. Otherwise N waiters on one zone hold N clients while the holder's `fn` needs
+  // one more for its own queries: with N ≥ pool size the holder starves and everyone times out.
+  const started = Date.now();
+  const previous = localQueues.get(zoneResourceId) ?? Promise.resolve();
+  let leave!: () => void;
+  const mine = new Promise<void>((resolve) => (leave = resolve));
+  const tail = previous.then(() => mine);
+  localQueues.set(zoneResourceId, tail);
+  try {
+    let timer: NodeJS.Timeout | undefined;
+    const waited = await Promise.race([
+      previous.then(() => true),
+      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs))),
+    ]);
+    if (timer) clearTimeout(timer);
+    if (!waited) throw new ZoneLockTimeoutError(zoneResourceId);
+    return await lockAndRun(pool, zoneResourceId, fn, Math.max(1, timeoutMs - (Date.now() - started)));
+  } finally {
+    leave();
+    if (localQueues.get(zoneResourceId) === tail) localQueues.delete(zoneResourceId);
+  }
+}
+
+/** Per-process queue of zone lock waiters (see above). */
+const localQueues = new Map<number, Promise<void>>();
+
+async function lockAndRun<T>(pool: PostgresPool, zoneResourceId: number, fn: () => Promise<T>, timeoutMs: number): Promise<T> {
   const client = await pool.connect();
   const release = client.release as (err?: Error | boolean) => void;
   try {
