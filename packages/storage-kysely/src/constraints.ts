@@ -25,10 +25,12 @@ export const UNIQUE_INDEXES: readonly { index: string; columns: string; constrai
   { index: 'ux_oidc_signing_keys_kid', columns: 'oidc_signing_keys.kid', constraint: 'oidc_signing_keys.kid' },
 ];
 
+/** The engine constraint of a unique index name (Postgres `error.constraint`), or null. */
 export function constraintByIndex(index: string): UniqueConstraint | null {
   return UNIQUE_INDEXES.find((u) => u.index === index)?.constraint ?? null;
 }
 
+/** The engine constraint of a SQLite column list (`t.a, t.b`), or null. */
 export function constraintByColumns(columns: string): UniqueConstraint | null {
   return UNIQUE_INDEXES.find((u) => u.columns === columns)?.constraint ?? null;
 }

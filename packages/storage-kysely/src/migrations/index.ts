@@ -3,14 +3,17 @@ import type { SqlDialect } from '../dialect.js';
 import { up0001Initial } from './0001_initial.js';
 
 /**
- * Every migration, in order, keyed by its recorded name. Forward-only: add a new file, never edit a
- * shipped one. They are code (not .sql files) so tsup bundles them.
+ * Every migration, in order. Forward-only: add a new file and a line here, never edit a shipped
+ * one. They are code (not .sql files) so tsup bundles them.
  */
+const MIGRATIONS: readonly (readonly [name: string, up: (db: Kysely<unknown>, dialect: SqlDialect) => Promise<void>])[] = [
+  ['0001_initial', up0001Initial],
+];
+
+/** The migrations for one dialect, keyed by the name recorded in `cloudlink_migrations`. */
 export function migrationsFor(dialect: SqlDialect): Record<string, Migration> {
-  return {
-    '0001_initial': { up: (db: Kysely<unknown>) => up0001Initial(db, dialect) },
-  };
+  return Object.fromEntries(MIGRATIONS.map(([name, up]) => [name, { up: (db: Kysely<unknown>) => up(db, dialect) }]));
 }
 
 /** The migration names, in order. */
-export const MIGRATION_NAMES = ['0001_initial'] as const;
+export const MIGRATION_NAMES: readonly string[] = MIGRATIONS.map(([name]) => name);
