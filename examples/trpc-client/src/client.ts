@@ -1,0 +1,15 @@
+import type { CloudlinkRouter } from '@cloudlink/trpc-router';
+import { createTRPCClient, httpBatchLink } from '@trpc/client';
+
+/**
+ * A `@trpc/client` for a cloudlink server's `/trpc` endpoint. Every procedure's input and output
+ * type comes from `CloudlinkRouter`, i.e. from the engine itself: a misspelled field or a wrong
+ * type is a compile error, and results are the documented REST success bodies.
+ */
+export function createCloudlinkClient(options: { url: string; token: string }) {
+  return createTRPCClient<CloudlinkRouter>({
+    links: [httpBatchLink({ url: `${options.url.replace(/\/+$/, '')}/trpc`, headers: { authorization: `Bearer ${options.token}` } })],
+  });
+}
+
+export type CloudlinkClient = ReturnType<typeof createCloudlinkClient>;
