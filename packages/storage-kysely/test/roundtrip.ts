@@ -65,6 +65,10 @@ export async function exerciseAllRepositories(storage: Storage): Promise<void> {
   );
   expect(updated).toMatchObject({ provider: 'aws', status: 'connected', connectedAt: later, accountName: 'prod', externalId: 'ext' });
   expect(await storage.connections.getConnection(ws.id, conn.id)).toEqual(updated);
+  // The status check constraint lives in the database.
+  await expect(
+    storage.connections.updateConnection(conn.id, { status: 'bogus' as unknown as 'failed' }, later),
+  ).rejects.toThrow(/CHECK constraint|check constraint/);
   expect(await storage.connections.getConnection(ws.id + 1000, conn.id)).toBeNull();
   expect(await storage.connections.countConnected(ws.id)).toBe(1);
   expect(await storage.connections.countConnected(ws.id, { excludeId: conn.id })).toBe(0);
@@ -80,6 +84,10 @@ export async function exerciseAllRepositories(storage: Storage): Promise<void> {
     resourceId: 'Z1', name: 'example.com', region: null, status: 'active', domainName: 'example.com',
     metadata: { nameServers: ['ns1.'] }, secretData: null, positionX: 1.5, positionY: null, createdBy: user.id, now,
   });
+  // Foreign keys live in the database too.
+  await expect(
+    storage.resources.createResource({ ...zone, environmentId: env.id + 1000, domainName: 'fk.example', createdBy: user.id, now }),
+  ).rejects.toThrow(/FOREIGN KEY|foreign key/);
   expect(zone).toMatchObject({ metadata: { nameServers: ['ns1.'] }, positionX: 1.5, positionY: null, cloudConnectionId: conn.id });
   await expect(storage.resources.createResource({ ...zone, createdBy: user.id, now })).rejects.toSatisfy((e) =>
     isStorageConflict(e, 'resources.domain_name'),
