@@ -149,6 +149,18 @@ describe('resources.delete (SPEC §5.7)', () => {
     expect(t.cloudflare.zoneByDomain('cf.com')).not.toBeNull();
   });
 
+  it('Cloudflare: many managed sets are matched with one streamed listing', async () => {
+    const t = await createDnsTestbed();
+    const z = await cloudflareZone(t);
+    const records = Array.from({ length: 30 }, (_, i) => ({ recordName: `r${i}`, recordType: 'A', values: ['10.0.0.1'] }));
+    await t.engine.dns.upsertRecords(t.owner, { ...z.path, records });
+    t.cloudflare.putRecordSet(z.hostedZoneId, { name: 'r3.cf.com.', type: 'A', ttl: 1, values: ['10.0.0.9'] });
+    t.cloudflare.resetCalls();
+    await t.engine.resources.delete(t.owner, z.res);
+    expect(t.cloudflare.calls.filter((c) => c.call.endsWith('/dns_records'))).toHaveLength(1);
+    expect(t.cloudflare.recordSets(z.hostedZoneId).map((s) => s.name)).toEqual(['r3.cf.com.']);
+  });
+
   it('deleteFromCloud=false touches only the database', async () => {
     const t = await createDnsTestbed();
     const z = await route53Zone(t);

@@ -2,12 +2,12 @@ import { environmentScope } from '../access/index.js';
 import type { EngineContext } from '../context.js';
 import type { Resource, StoredRecordSet } from '../domain/records.js';
 import { invalidId, notFound, precondition } from '../errors/index.js';
-import type { RecordChange } from '../ports/dns.js';
+import type { RecordChange, RecordSet } from '../ports/dns.js';
 import { isProviderCallError } from '../ports/provider-error.js';
 import type { Actor } from '../ports/runtime.js';
 import { parseInput, parsePathId, parseQueryBoolean } from '../validation/index.js';
 import { callProvider, DNS_OPERATION, openZone, withZoneLock, type OpenZone } from './provider-access.js';
-import { setKey, toStored } from './record-state.js';
+import { setKey, TARGETED_READ_LIMIT, toStored } from './record-state.js';
 import { sameValues } from './records/record-set.js';
 import { listResourcesQuerySchema, type ListResourcesQuery } from './schemas.js';
 import { scopeRef, serializeResource } from './serialize.js';
@@ -57,11 +57,17 @@ export function createResourceServices(ctx: EngineContext) {
 
   /** Only the record sets we created, and only while their values still match what we wrote. */
   async function removeManagedCloudflareSets(zone: OpenZone, zoneId: number): Promise<void> {
-    const stored = await ctx.storage.dnsRecords.listRecordSets(zoneId);
+    const managed = new Map((await ctx.storage.dnsRecords.listRecordSets(zoneId)).filter((x) => x.managed).map((s) => [setKey(s.name, s.type), s]));
     const changes: RecordChange[] = [];
-    for (const s of stored.filter((x) => x.managed)) {
-      const live = await zone.session.getRecordSet(zone.info, s.name, s.type);
-      if (live && sameValues(live.values, s.values)) changes.push({ action: 'DELETE', recordSet: live });
+    const consider = (live: RecordSet | null) => {
+      const ours = live ? managed.get(setKey(live.name, live.type)) : undefined;
+      if (live && ours && sameValues(live.values, ours.values)) changes.push({ action: 'DELETE', recordSet: live });
+    };
+    // Few sets: targeted reads; many: one streamed listing (SPEC §6.9).
+    if (managed.size <= TARGETED_READ_LIMIT) {
+      for (const s of managed.values()) consider(await zone.session.getRecordSet(zone.info, s.name, s.type));
+    } else {
+      for await (const live of zone.session.listRecordSets(zone.info)) consider(live);
     }
     if (changes.length > 0) await zone.session.applyChanges(zone.info, changes);
   }
