@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EngineError } from '../errors/index.js';
+import { SEEDED_PLANS } from '../domain/plans.js';
 import { createDnsTestbed, engineError } from '../testing/dns/dns-testbed.js';
 import { RESOURCE_SECRET_AAD } from './provider-access.js';
 import { createTestSecretBox } from '../testing/storage/index.js';
@@ -114,6 +115,27 @@ describe('dns.createZone (SPEC §5.2)', () => {
     const dup = await engineError(u.engine.dns.createZone(u.owner, { ...u.env, name: 'z2', domainName: 'DUP.com', cloudflareApiToken: 't' }));
     expect(dup.toBody()).toEqual({ error: 'DNS zone already exists', message: 'A DNS zone for dup.com already exists in this environment' });
     expect(u.cloudflare.calls).toEqual([]);
+  });
+
+  it('max_resources_per_project, and a limit reached during the provider call deletes the new Route 53 zone (403)', async () => {
+    const restrictions = { ...SEEDED_PLANS[3]!.restrictions, max_resources: 10, max_resources_per_project: 1 };
+    const t = await createDnsTestbed({ limits: { limitsFor: async () => restrictions } });
+    await t.linkAws();
+    t.route53.latencyMs = 20;
+    const results = await Promise.allSettled([
+      t.engine.dns.createZone(t.owner, { ...t.env, name: 'a', domainName: 'one.com' }),
+      t.engine.dns.createZone(t.owner, { ...t.env, name: 'b', domainName: 'two.com' }),
+    ]);
+    const lost = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect((lost.reason as EngineError).toBody()).toEqual({
+      error: 'Plan limit exceeded',
+      message: 'You have reached the maximum number of resources per project (1) for your plan. Please upgrade to create more resources.',
+      currentValue: 1,
+      limit: 1,
+      upgradeRequired: true,
+    });
+    expect(t.route53.snapshot().zones).toHaveLength(1);
   });
 
   it('a lost race deletes the Route 53 zone it just created and answers 409', async () => {

@@ -2,6 +2,7 @@ import { createEngine, type Engine } from '../../engine.js';
 import { isEngineError, type EngineError } from '../../errors/index.js';
 import type { PlanSlug } from '../../domain/plans.js';
 import type { Storage } from '../../ports/storage.js';
+import type { PlanLimits } from '../../ports/access.js';
 import type { Actor } from '../../ports/runtime.js';
 import { createSandboxAwsConnector, type SandboxAwsConnector } from '../cloud/index.js';
 import { createFakeClock, createMemoryStorage, createSeededRandom, createTestSecretBox, type FakeClock } from '../storage/index.js';
@@ -35,6 +36,8 @@ export interface DnsTestbedOptions {
   readonly plan?: PlanSlug;
   readonly storage?: Storage;
   readonly zoneLockTimeoutMs?: number;
+  /** Plan limits to use instead of the plans table. */
+  readonly limits?: PlanLimits;
 }
 
 export async function createDnsTestbed(options: DnsTestbedOptions = {}): Promise<DnsTestbed> {
@@ -52,6 +55,7 @@ export async function createDnsTestbed(options: DnsTestbedOptions = {}): Promise
     random: createSeededRandom(7),
     providers: { aws, dns: { route53, cloudflare }, resolver },
     dns: { zoneLockTimeoutMs: options.zoneLockTimeoutMs ?? 30_000 },
+    ...(options.limits ? { limits: options.limits } : {}),
   });
   const seeded = await engine.operator.seed({
     workspace: 'acme',
