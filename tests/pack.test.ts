@@ -1,0 +1,161 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/**
+ * The published packages as a user gets them: each package is packed (`pnpm pack`, after
+ * `pnpm build` when its dist is missing), the tarballs are installed with npm into a scratch
+ * project OUTSIDE the workspace (so no workspace link or `source` condition can help), and the
+ * README's embedding examples run there, as ESM through the packages' `import` conditions and the
+ * TypeScript types they ship; a CommonJS script `require`s every entry point.
+ */
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const PACKAGES = ['engine', 'storage-kysely', 'storage-sqlite', 'storage-postgres', 'providers', 'trpc-router', 'express-adapter'];
+// Third-party peers and the example's own dependencies, pinned like the workspace (STACK.md).
+const PEERS = ['express@5.3.0', '@trpc/server@11.25.2', 'zod@4.6.7', 'jose@6.2.17', 'pg@8.23.1', 'tsx@4.23.15', 'typescript@5.9.3', '@types/express@5.0.6', '@types/node@20.19.43'];
+const EXAMPLES = {
+  engine: 'Call the engine directly, with your own storage or access control',
+  trpc: 'tRPC: merge the router into your tRPC app',
+  rest: 'REST: mount the documented API in your Express app',
+} as const;
+
+const scratch = mkdtempSync(path.join(tmpdir(), 'cloudlink-pack-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+function sh(cmd: string, args: string[], cwd: string, timeout = 240_000): string {
+  return execFileSync(cmd, args, { cwd, encoding: 'utf8', timeout, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_nodedir: '/usr' } });
+}
+
+/** A fenced ```ts block of a README section (the same extraction as the server's README tests). */
+function readmeBlock(title: string): string {
+  const text = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const start = text.indexOf(`\n### ${title}\n`);
+  if (start < 0) throw new Error(`README has no section "${title}"`);
+  const m = /```ts\n([\s\S]*?)\n```/.exec(text.slice(start));
+  if (!m) throw new Error(`README section "${title}" has no ts block`);
+  return m[1]!;
+}
+
+function run(cmd: string, args: string[], env: Record<string, string> = {}) {
+  return spawn(cmd, args, { cwd: scratch, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? scratch, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+function finish(child: ReturnType<typeof run>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+    child.stderr!.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+    child.once('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+beforeAll(() => {
+  const tarballs = PACKAGES.map((name) => {
+    const dir = path.join(ROOT, 'packages', name);
+    if (!existsSync(path.join(dir, 'dist'))) sh('pnpm', ['build'], dir);
+    const before = new Set(readdirSync(scratch));
+    sh('pnpm', ['pack', '--pack-destination', scratch], dir);
+    const tgz = readdirSync(scratch).find((f) => f.endsWith('.tgz') && !before.has(f));
+    if (!tgz) throw new Error(`pnpm pack produced no tarball for ${name}`);
+    return `./${tgz}`;
+  });
+  writeFileSync(path.join(scratch, 'package.json'), JSON.stringify({ name: 'scratch', private: true, type: 'module' }));
+  // better-sqlite3 compiles from source for about a minute when installed from the registry; the
+  // workspace's already-built copy is the same version and stands in for that native build.
+  const sqlite = realpathSync(path.join(ROOT, 'packages/storage-sqlite/node_modules/better-sqlite3'));
+  sh('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...tarballs, ...PEERS, sqlite], scratch, 280_000);
+  for (const [key, title] of Object.entries(EXAMPLES)) writeFileSync(path.join(scratch, `${key}.ts`), readmeBlock(title));
+}, 300_000);
+
+describe('packed packages in a scratch project', () => {
+  it('resolve to the installed tarballs, not the workspace', () => {
+    for (const name of PACKAGES) {
+      const manifest = JSON.parse(readFileSync(path.join(scratch, 'node_modules/@cloudlink', name, 'package.json'), 'utf8')) as { version: string; dependencies?: Record<string, string>; peerDependencies?: Record<string, string> };
+      expect(existsSync(path.join(scratch, 'node_modules/@cloudlink', name, 'dist'))).toBe(true);
+      // `workspace:` ranges must have been rewritten by pnpm pack.
+      expect(JSON.stringify({ ...manifest.dependencies, ...manifest.peerDependencies })).not.toContain('workspace:');
+    }
+  });
+
+  it('the README examples typecheck against the shipped .d.ts (moduleResolution node16)', async () => {
+    writeFileSync(
+      path.join(scratch, 'tsconfig.json'),
+      JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'Node16', moduleResolution: 'Node16', strict: true, noEmit: true, skipLibCheck: true, types: ['node'] }, include: ['*.ts'] }),
+    );
+    const r = await finish(run(process.execPath, [path.join(scratch, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json']));
+    expect(r.stdout + r.stderr).toBe('');
+    expect(r.code).toBe(0);
+  }, 120_000);
+
+  it('runs the engine and tRPC examples as ESM', async () => {
+    const engine = await finish(run(path.join(scratch, 'node_modules/.bin/tsx'), ['engine.ts']));
+    expect(engine.code, engine.stderr).toBe(0);
+    expect(engine.stdout.trim()).toBe("Project created successfully [ 'master' ]");
+    const trpc = await finish(run(path.join(scratch, 'node_modules/.bin/tsx'), ['trpc.ts']));
+    expect(trpc.code, trpc.stderr).toBe(0);
+    expect(trpc.stdout.trim()).toBe('pong acme');
+  }, 60_000);
+
+  it('runs the REST example as ESM and serves the documented API', async () => {
+    const child = run(path.join(scratch, 'node_modules/.bin/tsx'), ['rest.ts'], { PORT: '0' });
+    try {
+      const port = await new Promise<number>((resolve, reject) => {
+        let out = '';
+        child.stdout!.on('data', (c: Buffer) => {
+          out += c.toString('utf8');
+          const m = /listening on (.+)/.exec(out);
+          if (m) resolve((JSON.parse(m[1]!) as { port: number }).port);
+        });
+        child.once('exit', (code) => reject(new Error(`rest example exited with ${code}`)));
+      });
+      const res = await fetch(`http://127.0.0.1:${port}/api/cloud-connections/acme`);
+      expect(res.status).toBe(401);
+      expect(await res.json()).toEqual({ error: 'Unauthorized', message: 'Missing or invalid authentication token' });
+      expect(((await (await fetch(`http://127.0.0.1:${port}/api/openapi.json`)).json()) as { openapi: string }).openapi).toMatch(/^3\./);
+    } finally {
+      child.kill('SIGTERM');
+    }
+  }, 60_000);
+
+  it('every entry point loads with require() (CJS) and the engine runs', async () => {
+    writeFileSync(
+      path.join(scratch, 'check.cjs'),
+      `
+const assert = require('node:assert');
+const engineMod = require('@cloudlink/engine');
+const testing = require('@cloudlink/engine/testing');
+const { createSqliteStorage } = require('@cloudlink/storage-sqlite');
+const { createPostgresStorage } = require('@cloudlink/storage-postgres');
+require('@cloudlink/storage-kysely');
+require('@cloudlink/providers');
+for (const sub of ['aws', 'gcp', 'azure', 'cloudflare']) require('@cloudlink/providers/' + sub);
+const { createCloudlinkRouter } = require('@cloudlink/trpc-router');
+const { createCloudlinkRestRouter } = require('@cloudlink/express-adapter');
+assert.equal(typeof createPostgresStorage, 'function');
+assert.equal(typeof testing.createMemoryStorage, 'function');
+(async () => {
+  const storage = createSqliteStorage({ filename: ':memory:' });
+  await storage.migrate();
+  const engine = engineMod.createEngine({
+    storage,
+    secrets: engineMod.createSecretBox({ keys: engineMod.parseEncryptionKeys(engineMod.generateEncryptionKey('k1')) }),
+    publicUrl: 'https://app.example.com',
+  });
+  createCloudlinkRouter({ engine });
+  createCloudlinkRestRouter({ engine, authenticate: () => null });
+  const seeded = await engine.operator.seed({ workspace: 'acme', project: 'shop', environment: 'prod', email: 'cjs@example.com', role: 'owner' });
+  const ws = await engine.workspaces.get({ userId: seeded.user.id }, { workspaceSlug: 'acme' });
+  console.log('cjs ok', ws.data.slug, JSON.stringify(await engine.health()));
+  await engine.close();
+})().catch((e) => { console.error(e); process.exit(1); });
+`,
+    );
+    const r = await finish(run(process.execPath, ['check.cjs']));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toBe('cjs ok acme {"ok":true}');
+  }, 60_000);
+});
