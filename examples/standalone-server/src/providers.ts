@@ -1,10 +1,9 @@
-import type { EngineProviders } from '@cloudlink/engine';
+import { createNodeDnsResolver, type EngineProviders } from '@cloudlink/engine';
 import { createAwsConnector, createRoute53Provider } from '@cloudlink/providers/aws';
 import { createAzureConnector } from '@cloudlink/providers/azure';
 import { createCloudflareProvider } from '@cloudlink/providers/cloudflare';
 import { createGcpConnector } from '@cloudlink/providers/gcp';
 import type { ServerConfig } from './config.js';
-import { createNodeDnsResolver } from './resolver.js';
 
 /**
  * The real provider implementations, configured from the environment (SPEC §8). Constructing them
@@ -23,6 +22,8 @@ export function createRealProviders(config: ServerConfig): EngineProviders {
       route53: createRoute53Provider({ ...(config.aws.route53Endpoint !== undefined && { endpoint: config.aws.route53Endpoint }) }),
       cloudflare: createCloudflareProvider({ baseUrl: config.cloudflare.apiBaseUrl, batchSize: config.cloudflare.batchSize }),
     },
-    resolver: createNodeDnsResolver(config.dnsResolvers),
+    resolver: createNodeDnsResolver({
+      ...(config.dnsResolvers && { servers: config.dnsResolvers.map((s) => (s.host.includes(':') ? `[${s.host}]:${s.port}` : `${s.host}:${s.port}`)) }),
+    }),
   };
 }
