@@ -41,6 +41,23 @@ describe('createApp', () => {
     expect([r.status, await r.json()]).toEqual([200, { status: 'ready' }]);
   });
 
+  it('answers /readyz 503 with the reason while the database is not migrated', async () => {
+    const bare = createSqliteStorage({ filename: ':memory:' });
+    const unmigrated = createEngine({ storage: bare, secrets: createSecretBox({ keys: parseEncryptionKeys(KEYS) }), publicUrl: 'http://localhost:3000' });
+    const other = createApp({ engine: unmigrated, auth, logger: createLogger({ level: 'silent' }) }).listen(0, '127.0.0.1');
+    await new Promise((r) => other.once('listening', r));
+    try {
+      const url = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
+      expect((await fetch(`${url}/healthz`)).status).toBe(200);
+      const r = await fetch(`${url}/readyz`);
+      expect(r.status).toBe(503);
+      expect(await r.json()).toEqual({ status: 'not ready', message: expect.any(String) });
+    } finally {
+      await new Promise((r) => other.close(r));
+      await unmigrated.close();
+    }
+  });
+
   it('answers 401 with the documented body without a valid Bearer token', async () => {
     const res = await fetch(`${base}/api/workspaces/acme`, { headers: { authorization: 'Bearer not-a-jwt' } });
     expect(res.status).toBe(401);
