@@ -16,6 +16,8 @@ export interface ServerConfig {
   readonly dataDir: string;
   /** Public base URL without trailing slash. */
   readonly publicUrl: string;
+  /** False when `publicUrl` is the `http://localhost:PORT` default (the server fixes it up for PORT=0). */
+  readonly publicUrlSet: boolean;
   /** Raw `CLOUDLINK_ENCRYPTION_KEYS` (`kid:base64`, comma-separated); unset → generated file. */
   readonly encryptionKeys?: string;
   /** Raw `CLOUDLINK_JWT_SECRET`; unset → generated file. */
@@ -125,6 +127,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): ServerC
     ...(databaseUrl !== undefined && { databaseUrl }),
     dataDir,
     publicUrl: publicUrl.replace(/\/+$/, ''),
+    publicUrlSet: get('CLOUDLINK_PUBLIC_URL') !== undefined,
     ...(encryptionKeys !== undefined && { encryptionKeys }),
     ...(jwtSecret !== undefined && { jwtSecret }),
     aws: {

@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type express from 'express';
 import type { Logger as PinoLogger } from 'pino';
@@ -25,11 +25,22 @@ export interface RunningServer {
  * on `HOST:PORT` (port 0 picks a free one; `url` says which).
  */
 export async function startServer(config: ServerConfig, logger: PinoLogger): Promise<RunningServer> {
-  const runtime = await createRuntime(config, logger);
-  const app = createApp({ engine: runtime.engine, auth: runtime.auth, logger });
-  const { sandbox } = runtime;
-  const server = app.listen(config.port, config.host);
+  // Bind first: with PORT=0 the default public URL (OIDC issuer, script URLs) needs the real port.
+  const server = createServer();
+  server.listen(config.port, config.host);
   await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  const effective: ServerConfig = config.publicUrlSet ? config : { ...config, publicUrl: `http://localhost:${port}` };
+  let runtime: Runtime;
+  try {
+    runtime = await createRuntime(effective, logger);
+  } catch (e) {
+    server.close();
+    throw e;
+  }
+  const app = createApp({ engine: runtime.engine, auth: runtime.auth, logger });
+  server.on('request', app);
+  const { sandbox } = runtime;
   if (sandbox) {
     // Keep sandbox.json current after every write request, so a crash loses at most the request in flight.
     server.on('request', (req, res) => {
@@ -39,10 +50,9 @@ export async function startServer(config: ServerConfig, logger: PinoLogger): Pro
       });
     });
   }
-  const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${host}:${port}`;
-  logger.info({ url, storage: config.databaseUrl ? 'postgres' : 'sqlite', sandbox: config.sandbox }, 'cloudlink server listening');
+  logger.info({ url, publicUrl: effective.publicUrl, storage: config.databaseUrl ? 'postgres' : 'sqlite', sandbox: config.sandbox }, 'cloudlink server listening');
 
   let closing: Promise<void> | undefined;
   const close = (options: { graceMs?: number } = {}) => {

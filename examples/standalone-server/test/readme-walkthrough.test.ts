@@ -62,7 +62,7 @@ describe('README sandbox walkthrough', () => {
   it('GCP: connect and complete with a wifConfig', async () => {
     const r = await runBash(walkthrough('Walkthrough: GCP'));
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain(`"issuer":"${env.CLOUDLINK_PUBLIC_URL ?? 'http://localhost:0'}/api"`);
+    expect(r.stdout).toContain(`"issuer":"${server.url.replace("127.0.0.1", "localhost")}/api"`);
     const done = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { data: { connectionStatus: string; accountId: string } };
     expect(done.data).toMatchObject({ connectionStatus: 'connected', accountId: 'shop-prod-1' });
   });
