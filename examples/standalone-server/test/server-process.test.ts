@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { request } from 'node:http';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, spawnServer, testEnv, type SpawnedServer } from './support/spawn-server.js';
 
@@ -135,5 +137,8 @@ describe('standalone server process (sandbox)', () => {
     expect(JSON.parse(done.text).data.recordName).toBe('inflight.example.com.');
     expect(await server.exited).toBe(0);
     expect(server.lines.some((l) => l.includes('cloudlink server stopped'))).toBe(true);
+    // SQLite removes the WAL file only when the last connection closes cleanly: the database was closed.
+    expect(existsSync(path.join(env.CLOUDLINK_DATA_DIR!, 'cloudlink.db'))).toBe(true);
+    expect(existsSync(path.join(env.CLOUDLINK_DATA_DIR!, 'cloudlink.db-wal'))).toBe(false);
   });
 });
