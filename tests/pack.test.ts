@@ -23,6 +23,7 @@ const EXAMPLES = {
 } as const;
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'cloudlink-pack-'));
+const tarballs: string[] = [];
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 function sh(cmd: string, args: string[], cwd: string, timeout = 240_000): string {
@@ -54,7 +55,7 @@ function finish(child: ReturnType<typeof run>): Promise<{ code: number | null; s
 }
 
 beforeAll(() => {
-  const tarballs = PACKAGES.map((name) => {
+  tarballs.push(...PACKAGES.map((name) => {
     const dir = path.join(ROOT, 'packages', name);
     if (!existsSync(path.join(dir, 'dist'))) sh('pnpm', ['build'], dir);
     const before = new Set(readdirSync(scratch));
@@ -62,7 +63,7 @@ beforeAll(() => {
     const tgz = readdirSync(scratch).find((f) => f.endsWith('.tgz') && !before.has(f));
     if (!tgz) throw new Error(`pnpm pack produced no tarball for ${name}`);
     return `./${tgz}`;
-  });
+  }));
   writeFileSync(path.join(scratch, 'package.json'), JSON.stringify({ name: 'scratch', private: true, type: 'module' }));
   // better-sqlite3 compiles from source for about a minute when installed from the registry; the
   // workspace's already-built copy is the same version and stands in for that native build.
@@ -72,6 +73,16 @@ beforeAll(() => {
 }, 300_000);
 
 describe('packed packages in a scratch project', () => {
+  it('publint --strict and attw (node16 profile) report nothing for any package', () => {
+    const bin = (name: string) => path.join(ROOT, 'node_modules/.bin', name);
+    PACKAGES.forEach((name, i) => {
+      const publint = sh(bin('publint'), ['--strict', '.'], path.join(ROOT, 'packages', name), 60_000);
+      expect(publint, name).toContain('All good!');
+      // Throws (non-zero exit) on any problem; the tarball is the one installed below.
+      sh(bin('attw'), [path.join(scratch, tarballs[i]!), '--profile', 'node16'], scratch, 60_000);
+    });
+  }, 120_000);
+
   it('resolve to the installed tarballs, not the workspace', () => {
     for (const name of PACKAGES) {
       const manifest = JSON.parse(readFileSync(path.join(scratch, 'node_modules/@cloudlink', name, 'package.json'), 'utf8')) as { version: string; dependencies?: Record<string, string>; peerDependencies?: Record<string, string> };
