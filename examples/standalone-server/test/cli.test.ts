@@ -21,7 +21,7 @@ const backends = [
   },
 ];
 
-describe.each(backends)('cloudlink CLI on $name', ({ env: makeEnv }) => {
+describe.each(backends)('cloudlink CLI on $name', { timeout: 120_000 }, ({ env: makeEnv }) => {
   it('migrate applies migrations once; seed is idempotent and prints a 7-day token the server accepts', async () => {
     const env = await makeEnv();
     const first = await runCli(['migrate'], env);
@@ -68,7 +68,7 @@ async function inProcess(args: string[], env: Record<string, string>) {
   return { code, stdout, stderr };
 }
 
-describe('cloudlink CLI errors and help', () => {
+describe('cloudlink CLI errors and help', { timeout: 120_000 }, () => {
   it('answers --help on every command with exit 0 (through the bin too)', async () => {
     const env = testEnv();
     for (const command of [[], ['seed'], ['token'], ['migrate'], ['reencrypt'], ['rotate-oidc-key']]) {

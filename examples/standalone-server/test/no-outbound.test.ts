@@ -58,7 +58,7 @@ afterAll(async () => {
   udp.close();
 });
 
-describe('real providers, no outbound call until a flow needs one', () => {
+describe('real providers, no outbound call until a flow needs one', { timeout: 120_000 }, () => {
   it('starts, answers /readyz and creates pending connections without reaching any provider', async () => {
     expect(await (await fetch(`${server.url}/readyz`)).json()).toEqual({ status: 'ready' });
     const seeded = await runCli(['seed', '--workspace', 'acme', '--project', 'shop', '--environment', 'prod', '--email', 'o@example.com', '--role', 'owner', '--plan', 'pro'], env);

@@ -48,7 +48,7 @@ function output(file: string): Promise<{ code: number | null; stdout: string; st
   });
 }
 
-describe('README embedding examples', () => {
+describe('README embedding examples', { timeout: 120_000 }, () => {
   it('typecheck under the repository settings', () => {
     writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ extends: path.join(REPO_ROOT, 'tsconfig.base.json'), include: ['*.ts'] }));
     const tsc = spawnSync(process.execPath, [path.join(REPO_ROOT, 'node_modules/typescript/bin/tsc'), '-p', path.join(dir, 'tsconfig.json')], { encoding: 'utf8' });

@@ -36,7 +36,7 @@ function runBash(script: string): Promise<{ code: number | null; stdout: string;
 
 const walkthrough = (section: string) => [...codeBlocks('Walkthrough: setup', 'bash'), ...codeBlocks(section, 'bash')].join('\n');
 
-describe('README sandbox walkthrough', () => {
+describe('README sandbox walkthrough', { timeout: 120_000 }, () => {
   it('setup seeds a workspace and the token works', async () => {
     const r = await runBash(codeBlocks('Walkthrough: setup', 'bash').join('\n'));
     expect(r.code, r.stderr).toBe(0);

@@ -36,7 +36,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-describe('standalone server process (sandbox)', () => {
+describe('standalone server process (sandbox)', { timeout: 120_000 }, () => {
   it('runs AWS, GCP, Azure and Cloudflare flows and never logs a secret', async () => {
     const aws = await call('POST', '/api/cloud-connections/acme/connect-aws', {}, { 'x-request-id': 'flow-aws-1' });
     expect(aws.status).toBe(201);

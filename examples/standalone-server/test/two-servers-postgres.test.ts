@@ -36,7 +36,7 @@ afterAll(async () => {
   await db?.drop();
 });
 
-describe('two servers on one Postgres database', () => {
+describe('two servers on one Postgres database', { timeout: 120_000 }, () => {
   it('interleaves a whole flow across both processes', async () => {
     expect((await call(a, 'GET', '/readyz')).body).toEqual({ status: 'ready' });
     const started = await call(a, 'POST', '/api/cloud-connections/acme/connect-aws', {});

@@ -40,7 +40,7 @@ function program(args: string[], extraEnv: Record<string, string> = {}) {
   });
 }
 
-describe('trpc-client example', () => {
+describe('trpc-client example', { timeout: 120_000 }, () => {
   it('walkFlow: connect → complete → link → zone → records', async () => {
     const result = await walkFlow(createCloudlinkClient({ url: server.url, token }), { workspace: 'acme', project: 'shop', environment: 'prod', accountId: '123456789012', domain: 'one.example.com' });
     expect(result.records).toEqual(

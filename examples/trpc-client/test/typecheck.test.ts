@@ -16,7 +16,7 @@ function tsc(files: string[]) {
   return spawnSync(process.execPath, [TSC, '-p', config], { encoding: 'utf8' });
 }
 
-describe('types inferred from CloudlinkRouter', () => {
+describe('types inferred from CloudlinkRouter', { timeout: 120_000 }, () => {
   it('the fixture compiles: every @ts-expect-error meets a real error', () => {
     const r = tsc([path.join(PKG, 'test/fixtures/typed-inputs.ts')]);
     expect(r.stdout + r.stderr).toBe('');
