@@ -1,4 +1,6 @@
+import { CONNECTION_SECRET_AAD } from '../connections/complete.js';
 import type { EngineContext } from '../context.js';
+import { RESOURCE_SECRET_AAD } from '../dns/provider-access.js';
 import { invalidField } from '../errors/index.js';
 import { createOidcIssuer, OIDC_PRIVATE_KEY_AAD } from '../oidc/index.js';
 import { parseInput } from '../validation/index.js';
@@ -6,10 +8,6 @@ import { seedInputSchema, type SeedInput } from './schemas.js';
 import { projectObject, serializeEnvironment, serializeUser, serializeWorkspace } from './serialize.js';
 
 export type { SeedInput };
-
-/** AADs of every sealed column (SPEC §7). */
-const CONNECTION_SECRET_AAD = 'cloudlink:cloud_connections.secret_data';
-const RESOURCE_SECRET_AAD = 'cloudlink:resources.secret_data';
 
 /**
  * Operator commands behind the CLI (SPEC §8). No access checks and no plan limits: whoever runs
