@@ -13,10 +13,18 @@ export type PostgresStorageOptions =
       readonly connectionString: string;
       /** Pool size. Default 10. */
       readonly max?: number;
+      /** Size of the separate pool whose clients hold zone locks (one per locked zone). Default `max`. */
+      readonly lockSessions?: number;
     }
   | {
       /** A `pg.Pool` (or anything with its `connect`/`end` shape); the caller keeps ownership. */
       readonly pool: PostgresPool;
+      /**
+       * Clients for zone locks, never the query pool (a held lock must not take a client its
+       * holder's queries need). The caller keeps ownership. Default: when `pool` is a `pg.Pool`,
+       * a private pool with its options (ended on close); otherwise required.
+       */
+      readonly lockPool?: PostgresPool;
     };
 
 /** A Postgres `Storage`, plus the raw-row reader the conformance suite uses. */
@@ -25,23 +33,36 @@ export interface PostgresStorage extends Storage {
   readonly peek: Peek;
 }
 
-function createPool(connectionString: string, max: number): pg.Pool {
-  const pool = new pg.Pool({ connectionString, max });
+function createPool(config: pg.PoolConfig): pg.Pool {
+  const pool = new pg.Pool(config);
   // An idle client dying (server restart, network) is emitted on the pool and would crash the
   // process if unhandled; the pool has already discarded it and the next query reconnects.
   pool.on('error', () => {});
   return pool;
 }
 
+/** The pool zone locks hold their clients on, and whether the storage ends it on close. */
+function lockPoolFor(options: PostgresStorageOptions): { pool: PostgresPool; owned: boolean } {
+  if ('connectionString' in options) {
+    const { connectionString, max = 10, lockSessions = max } = options;
+    return { pool: createPool({ connectionString, max: lockSessions }), owned: true };
+  }
+  if (options.lockPool) return { pool: options.lockPool, owned: false };
+  const config = (options.pool as Partial<pg.Pool>).options;
+  if (!config) throw new TypeError('createPostgresStorage: `pool` is not a pg.Pool; pass a `lockPool` for zone locks too');
+  return { pool: createPool({ ...config }), owned: true };
+}
+
 /**
  * The storage for several app instances sharing one database. Transactions are READ COMMITTED;
  * `lockWorkspace` is `SELECT … FOR UPDATE` on the workspace row; zone locks are session advisory
- * locks on a dedicated pooled client, so they hold across instances. Call `migrate()` before use
+ * locks on clients of a separate lock pool, so they hold across instances. Call `migrate()` before use
  * (safe when several instances start at once); it is never run implicitly.
  */
 export function createPostgresStorage(options: PostgresStorageOptions): PostgresStorage {
   const owned = 'connectionString' in options;
-  const pool: PostgresPool = owned ? createPool(options.connectionString, options.max ?? 10) : options.pool;
+  const pool: PostgresPool = owned ? createPool({ connectionString: options.connectionString, max: options.max ?? 10 }) : options.pool;
+  const locks = lockPoolFor(options);
   // Kysely ends the pool it is given on destroy(); an injected pool belongs to the caller.
   const handed: PostgresPool = owned ? pool : { connect: () => pool.connect(), end: async () => {} };
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: handed }) });
@@ -50,7 +71,10 @@ export function createPostgresStorage(options: PostgresStorageOptions): Postgres
     db,
     dialect: postgresDialect,
     runTransaction: (root, fn) => root.transaction().setIsolationLevel('read committed').execute(fn),
-    withZoneLock: (id, fn, lockOptions) => withPostgresZoneLock(pool, id, fn, lockOptions),
+    withZoneLock: (id, fn, lockOptions) => withPostgresZoneLock(locks.pool, id, fn, lockOptions),
+    onClose: async () => {
+      if (locks.owned) await locks.pool.end();
+    },
   });
   return Object.assign(storage, { peek: createPeek(db as Kysely<unknown>) });
 }

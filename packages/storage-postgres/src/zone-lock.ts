@@ -1,5 +1,5 @@
 import { ZoneLockTimeoutError } from '@cloudlink/engine';
-import type { PostgresPool } from 'kysely';
+import type { PostgresPool, PostgresPoolClient } from 'kysely';
 
 /**
  * First key of the two-int advisory lock form ('clzl'). Two-int keys never collide with the
@@ -8,35 +8,38 @@ import type { PostgresPool } from 'kysely';
 export const ZONE_LOCK_NAMESPACE = 0x636c7a6c;
 
 /**
- * Run `fn` holding the session advisory lock of one zone on a dedicated pooled client, shared by
- * every app instance on the database. Waiting is bounded by `lock_timeout`; a timeout is
- * `ZoneLockTimeoutError`. The lock is always released and the client returned (destroyed when the
- * unlock itself failed, which drops any session lock with it).
+ * Run `fn` holding the session advisory lock of one zone, shared by every app instance on the
+ * database. The lock lives on a client of `lockPool`, a pool of its own: a held lock never takes
+ * a client from the query pool, so the holders' own queries cannot be starved by other holders
+ * (N locked zones with N ≥ query pool size would otherwise hang until the timeout). All waiting —
+ * behind this process's other waiters, for a free lock client, and in `pg_advisory_lock` — is
+ * bounded by `timeoutMs`; a timeout is `ZoneLockTimeoutError`. The lock is always released and the
+ * client returned (destroyed when the unlock itself failed, which drops any session lock with it).
  */
 export async function withPostgresZoneLock<T>(
-  pool: PostgresPool,
+  lockPool: PostgresPool,
   zoneResourceId: number,
   fn: () => Promise<T>,
   { timeoutMs }: { timeoutMs: number },
 ): Promise<T> {
-  // Waiters of this process queue in memory first, so at most one pooled client per zone sits in
-  // pg_advisory_lock. Otherwise N waiters on one zone hold N clients while the holder's `fn` needs
-  // one more for its own queries: with N ≥ pool size the holder starves and everyone times out.
-  const started = Date.now();
+  // Waiters of this process queue in memory first, so at most one lock client per zone sits in
+  // pg_advisory_lock instead of every waiter occupying one of the few lock clients.
+  const deadline = Date.now() + timeoutMs;
   const previous = localQueues.get(zoneResourceId) ?? Promise.resolve();
   let leave!: () => void;
   const mine = new Promise<void>((resolve) => (leave = resolve));
   const tail = previous.then(() => mine);
   localQueues.set(zoneResourceId, tail);
   try {
-    let timer: NodeJS.Timeout | undefined;
-    const waited = await Promise.race([
-      previous.then(() => true),
-      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs))),
-    ]);
-    if (timer) clearTimeout(timer);
-    if (!waited) throw new ZoneLockTimeoutError(zoneResourceId);
-    return await lockAndRun(pool, zoneResourceId, fn, Math.max(1, timeoutMs - (Date.now() - started)));
+    if (!(await within(previous.then(() => true), timeoutMs))) throw new ZoneLockTimeoutError(zoneResourceId);
+    const connecting = lockPool.connect();
+    const client = await within(connecting, deadline - Date.now());
+    if (!client) {
+      // Given up on: hand the client back whenever the pool produces it.
+      connecting.then((late) => late.release(), () => {});
+      throw new ZoneLockTimeoutError(zoneResourceId);
+    }
+    return await lockAndRun(client, zoneResourceId, fn, deadline - Date.now());
   } finally {
     leave();
     if (localQueues.get(zoneResourceId) === tail) localQueues.delete(zoneResourceId);
@@ -46,8 +49,17 @@ export async function withPostgresZoneLock<T>(
 /** Per-process queue of zone lock waiters (see above). */
 const localQueues = new Map<number, Promise<void>>();
 
-async function lockAndRun<T>(pool: PostgresPool, zoneResourceId: number, fn: () => Promise<T>, timeoutMs: number): Promise<T> {
-  const client = await pool.connect();
+/** `promise`'s value, or `false` when `ms` pass first. */
+async function within<T>(promise: Promise<T>, ms: number): Promise<T | false> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([promise, new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), Math.max(0, ms))))]);
+  } finally {
+    if (timer) clearTimeout(timer);
+  }
+}
+
+async function lockAndRun<T>(client: PostgresPoolClient, zoneResourceId: number, fn: () => Promise<T>, timeoutMs: number): Promise<T> {
   const release = client.release as (err?: Error | boolean) => void;
   try {
     await client.query(`SELECT set_config('lock_timeout', $1, false)`, [`${Math.max(1, Math.ceil(timeoutMs))}ms`]);

@@ -119,6 +119,59 @@ describe('createPostgresStorage', () => {
     await expect(b.withZoneLock(42, async () => 'ok', { timeoutMs: 100 })).resolves.toBe('ok');
   });
 
+  it('more zones locked at once than the query pool has clients: the holders\' queries still run', async () => {
+    // Query pool 2, six distinct zones held together; each holder queries (plain and in a
+    // transaction) while all six hold their locks. Were the locks on query-pool clients, the first
+    // two holders would take both clients and every query would wait forever.
+    const storage = createPostgresStorage({ connectionString: database.url, max: 2, lockSessions: 6 });
+    try {
+      const zones = [101, 102, 103, 104, 105, 106];
+      let entered = 0;
+      let allIn!: () => void;
+      const allHeld = new Promise<void>((r) => (allIn = r));
+      const holders = zones.map((zone) =>
+        storage.withZoneLock(zone, async () => {
+          const plans = await storage.plans.listPlans();
+          if (++entered === zones.length) allIn();
+          await allHeld;
+          const inTx = await storage.transaction(async (tx) => (await tx.plans.listPlans()).length);
+          return [zone, plans.length, inTx];
+        }, { timeoutMs: 5000 }),
+      );
+      const settled = await Promise.race([
+        Promise.all(holders),
+        new Promise<'hung'>((r) => setTimeout(() => r('hung'), 8000)),
+      ]);
+      expect(settled).toEqual(zones.map((zone) => [zone, 4, 4]));
+    } finally {
+      await storage.close();
+    }
+  });
+
+  it('waiting for a free lock client is bounded by the timeout too', async () => {
+    const storage = createPostgresStorage({ connectionString: database.url, max: 1, lockSessions: 1 });
+    try {
+      let release!: () => void;
+      const held = new Promise<void>((r) => (release = r));
+      let started!: () => void;
+      const isHeld = new Promise<void>((r) => (started = r));
+      const first = storage.withZoneLock(201, async () => {
+        started();
+        await held;
+        return storage.plans.listPlans();
+      }, { timeoutMs: 2000 });
+      await isHeld;
+      // Another zone, but the only lock client is taken: a timeout, not a hang.
+      await expect(storage.withZoneLock(202, async () => 'never', { timeoutMs: 100 })).rejects.toSatisfy(isZoneLockTimeout);
+      const second = storage.withZoneLock(203, async () => (await storage.plans.listPlans()).length, { timeoutMs: 5000 });
+      release();
+      expect((await first).length).toBe(4);
+      expect(await second).toBe(4);
+    } finally {
+      await storage.close();
+    }
+  });
+
   it('a transaction that throws leaves nothing written', async () => {
     const { user, workspace } = await seedWorkspace();
     await expect(
@@ -157,6 +210,21 @@ describe('createPostgresStorage', () => {
     await expect(storage.plans.listPlans()).rejects.toThrow(/closed/);
     expect((await pool.query('SELECT count(*)::int AS n FROM plans')).rows[0]).toEqual({ n: 4 });
     await pool.end();
+  });
+
+  it('an injected pool that is not a pg.Pool needs a lockPool (locks never share the query pool)', async () => {
+    const pool = new pg.Pool({ connectionString: database.url, max: 1 });
+    const lockPool = new pg.Pool({ connectionString: database.url, max: 1 });
+    const bare = { connect: () => pool.connect(), end: async () => {} };
+    expect(() => createPostgresStorage({ pool: bare })).toThrow(/lockPool/);
+    const storage = createPostgresStorage({ pool: bare, lockPool });
+    // The single query client stays free for the holder while the lock sits on lockPool.
+    const n = await storage.withZoneLock(301, async () => (await storage.plans.listPlans()).length, { timeoutMs: 2000 });
+    expect(n).toBe(4);
+    await storage.close();
+    expect((await lockPool.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    await pool.end();
+    await lockPool.end();
   });
 });
 
