@@ -6,6 +6,7 @@ import type { SecretBox } from './ports/secret-box.js';
 import type { Storage } from './ports/storage.js';
 import type { RetryPolicy } from './retry/index.js';
 import type { CloudConnection } from './domain/records.js';
+import type { PlanSlug } from './domain/plans.js';
 
 /** Engine settings with their documented defaults applied (SPEC §8). */
 export interface EngineConfig {
@@ -21,6 +22,8 @@ export interface EngineConfig {
   readonly azure: { readonly tokenTtlSeconds: number; /** Callback retry window for replication (SPEC §4.4). */ readonly callbackRetryMs: number; readonly callbackRetryIntervalMs: number };
   readonly dns: { readonly zoneLockTimeoutMs: number };
   readonly retry: RetryPolicy;
+  /** Plan of every new workspace (SPEC §2.1 "plan free (host-configurable default)"). */
+  readonly defaultPlan: PlanSlug;
 }
 
 /** Provider implementations; each is optional so a host wires only what it uses. */

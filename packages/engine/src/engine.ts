@@ -3,6 +3,7 @@ import { createAdminServices, createOperatorServices } from './admin/index.js';
 import { createAwsSessionCache, createConnectionServices } from './connections/index.js';
 import type { EngineConfig, EngineContext, EngineProviders } from './context.js';
 import { createDnsServices } from './dns/index.js';
+import { PLAN_SLUGS, type PlanSlug } from './domain/plans.js';
 import type { AccessControl, PlanLimits } from './ports/access.js';
 import type { Clock, Logger, Random } from './ports/runtime.js';
 import type { SecretBox } from './ports/secret-box.js';
@@ -27,6 +28,8 @@ export interface EngineOptions {
   readonly azure?: Partial<EngineConfig['azure']>;
   readonly dns?: Partial<EngineConfig['dns']>;
   readonly retry?: RetryPolicy;
+  /** Plan given to new workspaces (`workspaces.create`, and `operator.seed` without `plan`). Default `free`. */
+  readonly defaultPlan?: PlanSlug;
 }
 
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
@@ -45,6 +48,9 @@ function checkOptions(options: EngineOptions): void {
   }
   if (options?.aws?.roleName !== undefined && !ROLE_NAME.test(options.aws.roleName)) problems.push('aws.roleName must match ^[\\w+=,.@-]{1,64}$');
   if (options?.aws?.accountId !== undefined && !ACCOUNT_ID.test(options.aws.accountId)) problems.push('aws.accountId must be 12 digits');
+  if (options?.defaultPlan !== undefined && !(PLAN_SLUGS as readonly unknown[]).includes(options.defaultPlan)) {
+    problems.push(`defaultPlan must be one of ${PLAN_SLUGS.join(', ')}`);
+  }
   if (problems.length > 0) throw new TypeError(`createEngine: ${problems.join('; ')}`);
 }
 
@@ -62,6 +68,7 @@ export function createEngine(options: EngineOptions) {
     azure: { tokenTtlSeconds: 3600, callbackRetryMs: 60_000, callbackRetryIntervalMs: 5_000, ...options.azure },
     dns: { zoneLockTimeoutMs: 30_000, ...options.dns },
     retry: options.retry ?? DEFAULT_RETRY_POLICY,
+    defaultPlan: options.defaultPlan ?? 'free',
   };
   const base = {
     storage,

@@ -23,7 +23,7 @@ export function createOperatorServices(ctx: EngineContext) {
     async seed(input: SeedInput) {
       const opts = parseInput(seedInputSchema, input);
       const plan = opts.plan ? await ctx.storage.plans.getPlanBySlug(opts.plan) : null;
-      const defaultPlan = plan ?? (await ctx.storage.plans.getPlanBySlug('free'));
+      const defaultPlan = plan ?? (await ctx.storage.plans.getPlanBySlug(ctx.config.defaultPlan));
       if (!defaultPlan) throw new Error('plans are not seeded; run migrations first');
       return ctx.storage.transaction(async (tx) => {
         const now = ctx.clock.now();

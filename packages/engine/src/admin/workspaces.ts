@@ -12,9 +12,6 @@ export interface WorkspaceSlugInput {
   readonly workspaceSlug: string;
 }
 
-/** Plan given to new workspaces when the host configures none (SPEC §2.1). */
-const DEFAULT_PLAN_SLUG = 'free';
-
 function usageLine(current: number, limit: number) {
   if (limit === -1) return { current, limit: null, percentage: 0, unlimited: true };
   const percentage = limit <= 0 ? 100 : Math.min(100, Math.round((100 * current) / limit));
@@ -24,12 +21,12 @@ function usageLine(current: number, limit: number) {
 /** `workspaces.{create, get, usage}` (SPEC §2.1, §2.6). */
 export function createWorkspaceServices(ctx: EngineContext) {
   return {
-    /** POST /api/workspaces — the caller becomes `owner`; plan `free`. */
+    /** POST /api/workspaces — the caller becomes `owner`; plan = the engine's `defaultPlan` (`free` unless the host sets one). */
     async create(actor: Actor | null, input: CreateWorkspaceInput) {
       const user = await requireUser(ctx, actor);
       const body = parseInput(createWorkspaceBodySchema, input);
-      const plan = await ctx.storage.plans.getPlanBySlug(DEFAULT_PLAN_SLUG);
-      if (!plan) throw new Error(`plan ${DEFAULT_PLAN_SLUG} is not seeded`);
+      const plan = await ctx.storage.plans.getPlanBySlug(ctx.config.defaultPlan);
+      if (!plan) throw new Error(`plan ${ctx.config.defaultPlan} is not seeded`);
       const workspace = await insertWithFreeSlug({
         name: body.name,
         reserved: RESERVED_WORKSPACE_SLUGS,
