@@ -1,7 +1,8 @@
 import { compareRecordSets } from '../../dns/records/names.js';
 import type { ChangeOutcome, DnsProvider, DnsSession, RecordChange, RecordSet, ZoneInfo } from '../../ports/dns.js';
 import { WRITABLE_RECORD_TYPES } from '../../ports/dns.js';
-import { createFaults, standInError, type FaultControl } from './faults.js';
+import { createFaults, standInError } from './faults.js';
+import { clone, type SandboxDnsProvider } from './sandbox-provider.js';
 
 /**
  * In-memory Cloudflare (SPEC §8 sandbox table). Token `invalid` is refused (verification and every
@@ -36,22 +37,10 @@ export interface SandboxCloudflareOptions {
   readonly batchSize?: number;
 }
 
-export interface SandboxCloudflareProvider extends DnsProvider, FaultControl {
-  snapshot(): SandboxCloudflareState;
-  restore(state: SandboxCloudflareState): void;
-  zoneByDomain(domain: string): ZoneInfo | null;
-  recordSets(zoneId: string): RecordSet[];
-  /** Seed a record set directly (records created outside the product). */
-  putRecordSet(zoneId: string, set: RecordSet): void;
-  dropZone(zoneId: string): void;
-  lookup(fqdn: string, type: string): RecordSet[];
-}
+/** The Cloudflare stand-in (zone ids are Cloudflare's 32-hex zone ids; NS/SOA are not listed). */
+export type SandboxCloudflareProvider = SandboxDnsProvider<SandboxCloudflareState>;
 
 const P = 'cloudflare';
-
-function clone<T>(v: T): T {
-  return JSON.parse(JSON.stringify(v)) as T;
-}
 
 function group(entries: readonly Entry[]): RecordSet[] {
   const sets = new Map<string, { name: string; type: string; ttl: number; values: string[]; providerIds: string[] }>();

@@ -1,7 +1,8 @@
 import { compareRecordSets } from '../../dns/records/names.js';
 import type { ChangeOutcome, DnsProvider, DnsSession, RecordChange, RecordSet, ZoneInfo } from '../../ports/dns.js';
 import { WRITABLE_RECORD_TYPES } from '../../ports/dns.js';
-import { createFaults, standInError, type FaultControl } from './faults.js';
+import { createFaults, standInError } from './faults.js';
+import { clone, type SandboxDnsProvider } from './sandbox-provider.js';
 
 /**
  * In-memory Route 53 (SPEC §8 sandbox table; also the engine tests' Route 53). Behaves like the
@@ -26,20 +27,8 @@ export interface SandboxRoute53State {
   readonly zones: readonly StoredZone[];
 }
 
-export interface SandboxRoute53Provider extends DnsProvider, FaultControl {
-  snapshot(): SandboxRoute53State;
-  restore(state: SandboxRoute53State): void;
-  /** The zone hosting `domain` (exact name), or null. */
-  zoneByDomain(domain: string): ZoneInfo | null;
-  /** Every record set of a zone, in list order (NS/SOA included). */
-  recordSets(hostedZoneId: string): RecordSet[];
-  /** Seed a record set directly (alias sets, records created outside the product). */
-  putRecordSet(hostedZoneId: string, set: RecordSet): void;
-  /** Remove a zone as if deleted outside the product. */
-  dropZone(hostedZoneId: string): void;
-  /** Every set whose name is `fqdn` and type `type`, across zones (used by the sandbox resolver). */
-  lookup(fqdn: string, type: string): RecordSet[];
-}
+/** The Route 53 stand-in (zone ids are hosted zone ids; record sets include apex NS/SOA). */
+export type SandboxRoute53Provider = SandboxDnsProvider<SandboxRoute53State>;
 
 const P = 'route53';
 const ELEMENTS = 1000;
@@ -47,10 +36,6 @@ const CHARS = 32000;
 
 function key(name: string, type: string) {
   return `${name} ${type}`;
-}
-
-function clone<T>(v: T): T {
-  return JSON.parse(JSON.stringify(v)) as T;
 }
 
 /** Split changes into Route 53 batches: ≤ 1000 elements and ≤ 32000 value characters, UPSERT counted twice. */
