@@ -1,6 +1,7 @@
 import type { MemberPermissions } from '../../../domain/records.js';
 import type { PermissionSet } from '../../../domain/permissions.js';
 import type { PlanRestrictions } from '../../../domain/plans.js';
+import { PEEK_TABLES } from '../peek.js';
 
 /**
  * The tables of SPEC §7 as the memory storage keeps them: snake_case columns, `Date` timestamps,
@@ -194,20 +195,8 @@ export interface Tables {
 export type TableName = keyof Tables;
 export type RowOf<T extends TableName> = Tables[T][number];
 
-export const TABLE_NAMES: readonly TableName[] = [
-  'users',
-  'plans',
-  'roles',
-  'cloud_providers',
-  'workspaces',
-  'workspace_members',
-  'projects',
-  'environments',
-  'cloud_connections',
-  'resources',
-  'dns_records',
-  'oidc_signing_keys',
-];
+/** The memory storage keeps exactly the tables a peek may read (emptyDb creates them from this list). */
+export const TABLE_NAMES: readonly TableName[] = PEEK_TABLES;
 
 /** The whole database: rows plus the last id handed out per table (ids are never reused). */
 export interface Db {
