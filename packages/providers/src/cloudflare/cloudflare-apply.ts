@@ -1,5 +1,6 @@
-import { ProviderCallError, isProviderCallError } from '@cloudlink/engine';
+import { isProviderCallError } from '@cloudlink/engine';
 import type { ChangeOutcome, RecordChange, RecordSet, ZoneInfo } from '@cloudlink/engine';
+import { withApplyProgress } from '../shared/index.js';
 import { cfCall } from './cloudflare-call.js';
 import type { CloudflareCallContext } from './cloudflare-call.js';
 import { packBatches, planChange, setKey, unitState } from './cloudflare-plan.js';
@@ -32,19 +33,8 @@ export async function applyCloudflareChanges(
       const posted = await sendBatch(ctx, zone, batch, readEntries, signal);
       batch.forEach((unit, i) => postedIds.set(unit.plan, [...(postedIds.get(unit.plan) ?? []), ...(posted[i] ?? [])]));
     } catch (e) {
-      if (!isProviderCallError(e)) throw e;
-      throw new ProviderCallError({
-        provider: e.provider,
-        call: e.call,
-        code: e.providerCode,
-        message: e.providerMessage,
-        kind: e.kind,
-        ...(e.status !== undefined ? { status: e.status } : {}),
-        ...(e.retryAfter !== undefined ? { retryAfter: e.retryAfter } : {}),
-        // Every change before the first one of the failed call went out whole in an earlier call.
-        progress: { appliedChanges: firstIndex, totalChanges: changes.length },
-        cause: e.cause ?? e,
-      });
+      // Every change before the first one of the failed call went out whole in an earlier call.
+      throw withApplyProgress(e, firstIndex, changes.length);
     }
   }
   return plans.map((plan) => outcomeOf(plan, postedIds.get(plan) ?? []));

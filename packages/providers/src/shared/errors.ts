@@ -1,4 +1,4 @@
-import { ProviderCallError } from '@cloudlink/engine';
+import { ProviderCallError, isProviderCallError } from '@cloudlink/engine';
 import type { ProviderFailureKind } from '@cloudlink/engine';
 import { truncateText } from './text.js';
 
@@ -88,5 +88,25 @@ export function redirectFailure(site: CallSite, status: number, location: string
     message: `HTTP ${status} redirect${location ? ` to ${location}` : ''} not followed`,
     kind: 'transient',
     status,
+  });
+}
+
+/**
+ * A failure of one call of a multi-call change apply, carrying how far the apply got (SPEC §6.8):
+ * the same ProviderCallError with `progress` = the changes that went out whole before it.
+ * Anything that is not a ProviderCallError is returned as it is.
+ */
+export function withApplyProgress(error: unknown, appliedChanges: number, totalChanges: number): unknown {
+  if (!isProviderCallError(error)) return error;
+  return new ProviderCallError({
+    provider: error.provider,
+    call: error.call,
+    code: error.providerCode,
+    message: error.providerMessage,
+    kind: error.kind,
+    ...(error.status !== undefined ? { status: error.status } : {}),
+    ...(error.retryAfter !== undefined ? { retryAfter: error.retryAfter } : {}),
+    progress: { appliedChanges, totalChanges },
+    cause: error.cause ?? error,
   });
 }

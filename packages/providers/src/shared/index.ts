@@ -7,7 +7,7 @@ export { DEFAULT_TIMEOUT_MS, fetchWithDeadline, readBodyText, startDeadline } fr
 export type { CallDeadline, FetchWithDeadlineOptions } from './http.js';
 export { MAX_PROVIDER_TEXT, redactSecrets, truncateText } from './text.js';
 export { parseRetryAfter } from './retry-after.js';
-export { kindOfStatus, networkCode, parseErrorBody, redirectFailure, transportFailure } from './errors.js';
+export { kindOfStatus, networkCode, parseErrorBody, redirectFailure, transportFailure, withApplyProgress } from './errors.js';
 export type { CallSite } from './errors.js';
 export { resolveCallPolicy, retryStep, throwIfCallerAborted } from './options.js';
 export type { CallPolicy, CallPolicyOptions } from './options.js';

@@ -1,7 +1,8 @@
 import { ChangeResourceRecordSetsCommand } from '@aws-sdk/client-route-53';
 import type { ChangeResourceRecordSetsCommandOutput } from '@aws-sdk/client-route-53';
-import { ProviderCallError, isProviderCallError } from '@cloudlink/engine';
+import { isProviderCallError } from '@cloudlink/engine';
 import type { ChangeOutcome, RecordChange, RecordSet, ZoneInfo } from '@cloudlink/engine';
+import { withApplyProgress } from '../../shared/index.js';
 import { planChangeBatches } from './route53-batches.js';
 import { backoffDelay, sendWithRetry } from './route53-call.js';
 import type { Route53CallContext } from './route53-call.js';
@@ -35,18 +36,7 @@ export async function applyRoute53Changes(
     try {
       result = await sendBatch(ctx, zone, slice, readRecordSet, signal);
     } catch (e) {
-      if (!isProviderCallError(e)) throw e;
-      throw new ProviderCallError({
-        provider: e.provider,
-        call: e.call,
-        code: e.providerCode,
-        message: e.providerMessage,
-        kind: e.kind,
-        ...(e.status !== undefined ? { status: e.status } : {}),
-        ...(e.retryAfter !== undefined ? { retryAfter: e.retryAfter } : {}),
-        progress: { appliedChanges: batch.start, totalChanges: changes.length },
-        cause: e.cause ?? e,
-      });
+      throw withApplyProgress(e, batch.start, changes.length);
     }
     for (const change of slice) {
       outcomes.push({ ...result, recordSet: change.action === 'UPSERT' ? change.recordSet : null });
