@@ -1,5 +1,4 @@
-import { isProviderCallError } from '@cloudlink/engine';
-import type { ProviderCallError, RetryPolicy } from '@cloudlink/engine';
+import type { RetryPolicy } from '@cloudlink/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAwsConnector } from '../src/aws/index.js';
 import type { AwsConnectorOptions } from '../src/aws/index.js';
@@ -8,6 +7,7 @@ import { startFakeServer } from './fakes/server.js';
 import type { FakeServer } from './fakes/server.js';
 import { startFakeSts, stsErrorBody } from './fakes/sts.js';
 import type { FakeSts } from './fakes/sts.js';
+import { failure } from './support.js';
 
 const PLATFORM = '999999999999';
 const CUSTOMER = '123456789012';
@@ -36,12 +36,6 @@ function connector(extra: Partial<AwsConnectorOptions> = {}) {
 }
 
 const roleArn = (account: string) => `arn:aws:iam::${account}:role/GatewaysAppDeployRole`;
-
-async function failure(p: Promise<unknown>): Promise<ProviderCallError> {
-  const e = await p.then(() => undefined, (err: unknown) => err);
-  if (!isProviderCallError(e)) throw new Error(`expected a ProviderCallError, got ${String(e)}`);
-  return e;
-}
 
 describe('createAwsConnector against a fake STS', () => {
   it('assumes the role with the ExternalId and reads the account with the assumed credentials', async () => {

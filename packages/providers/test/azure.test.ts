@@ -1,4 +1,3 @@
-import { isProviderCallError } from '@cloudlink/engine';
 import type { AzureCredentials, ProviderCallError, RetryPolicy } from '@cloudlink/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAzureConnector } from '../src/azure/index.js';
@@ -9,6 +8,7 @@ import { createInstantClock, halfRandom } from './fakes/clock.js';
 import type { RecordedRequest } from './fakes/server.js';
 import { createTestCertificates } from './fakes/tls.js';
 import type { TestCertificates } from './fakes/tls.js';
+import { failure as providerFailure } from './support.js';
 
 const TENANT = '11111111-1111-4111-8111-111111111111';
 const CLIENT = '22222222-2222-4222-8222-222222222222';
@@ -44,9 +44,9 @@ function connector(extra: Partial<AzureConnectorOptions> = {}) {
 
 const creds = (o: Partial<AzureCredentials> = {}): AzureCredentials => ({ tenantId: TENANT, subscriptionId: SUB, clientId: CLIENT, clientSecret: SECRET, ...o });
 
+/** The ProviderCallError, checked to carry no secret in its message, code or stack. */
 async function failure(p: Promise<unknown>): Promise<ProviderCallError> {
-  const e = await p.then(() => undefined, (err: unknown) => err);
-  if (!isProviderCallError(e)) throw new Error(`expected a ProviderCallError, got ${String(e)}`);
+  const e = await providerFailure(p);
   expect(JSON.stringify({ m: e.message, c: e.providerCode, s: e.stack })).not.toContain('s3cr3t');
   return e;
 }

@@ -1,31 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isProviderCallError } from '@cloudlink/engine';
-import type { DnsSession, ProviderCallError, RecordChange, RecordSet, ZoneInfo } from '@cloudlink/engine';
+import type { DnsSession, RecordSet, ZoneInfo } from '@cloudlink/engine';
 import { createCloudflareProvider } from '../src/cloudflare/index.js';
 import type { CloudflareProviderOptions } from '../src/cloudflare/index.js';
 import { startFakeCloudflare } from './fakes/cloudflare-fake.js';
 import type { FakeCloudflare } from './fakes/cloudflare-fake.js';
 import { createInstantClock, halfRandom } from './fakes/clock.js';
 import type { InstantClock } from './fakes/clock.js';
+import { aSet, collect, failure, upsert } from './support.js';
 
-async function failure(promise: Promise<unknown>): Promise<ProviderCallError> {
-  try {
-    await promise;
-  } catch (e) {
-    if (isProviderCallError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a ProviderCallError');
-}
-
-async function collect(iterable: AsyncIterable<RecordSet>): Promise<RecordSet[]> {
-  const out: RecordSet[] = [];
-  for await (const set of iterable) out.push(set);
-  return out;
-}
-
-const upsert = (recordSet: RecordSet): RecordChange => ({ action: 'UPSERT', recordSet });
-const aSet = (i: number): RecordSet => ({ name: `host-${i}.myapp.com.`, type: 'A', ttl: 300, values: [`10.0.${Math.floor(i / 256)}.${i % 256}`] });
 const batchPosts = (fake: FakeCloudflare) => fake.requests.filter((r) => r.method === 'POST' && r.url.endsWith('/dns_records/batch'));
 
 describe('cloudflare provider against the fake Cloudflare API', () => {

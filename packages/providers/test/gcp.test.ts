@@ -1,11 +1,11 @@
-import { isProviderCallError } from '@cloudlink/engine';
-import type { GcpWifTestInput, ProviderCallError, RetryPolicy } from '@cloudlink/engine';
+import type { GcpWifTestInput, RetryPolicy } from '@cloudlink/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGcpConnector } from '../src/gcp/index.js';
 import type { GcpConnectorOptions } from '../src/gcp/index.js';
 import { createInstantClock, halfRandom } from './fakes/clock.js';
 import { googleApiError, startFakeGcp } from './fakes/gcp.js';
 import type { FakeGcp } from './fakes/gcp.js';
+import { failure } from './support.js';
 
 const AUDIENCE = '//iam.googleapis.com/projects/555/locations/global/workloadIdentityPools/gateways-pool/providers/gateways-oidc';
 const SA = 'gateways-cloud-connection@proj-1.iam.gserviceaccount.com';
@@ -51,12 +51,6 @@ function input(overrides: Partial<GcpWifTestInput> & { token?: string } = {}): G
     ...overrides,
     mints: () => mints,
   };
-}
-
-async function failure(p: Promise<unknown>): Promise<ProviderCallError> {
-  const e = await p.then(() => undefined, (err: unknown) => err);
-  if (!isProviderCallError(e)) throw new Error(`expected a ProviderCallError, got ${String(e)}`);
-  return e;
 }
 
 const counts = () => ({ sts: gcp.sts.requests.length, iam: gcp.iam.requests.length, rm: gcp.rm.requests.length });

@@ -1,25 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isProviderCallError } from '@cloudlink/engine';
-import type { DnsSession, ProviderCallError, RecordChange, RecordSet, ZoneInfo } from '@cloudlink/engine';
+import type { DnsSession, RecordChange, RecordSet, ZoneInfo } from '@cloudlink/engine';
 import { createRoute53Provider, planChangeBatches } from '../src/aws/route53/index.js';
 import { createInstantClock, halfRandom } from './fakes/clock.js';
 import { startFakeRoute53 } from './fakes/route53-fake.js';
 import type { FakeRoute53 } from './fakes/route53-fake.js';
+import { aSet, failure, upserts } from './support.js';
 
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' };
-
-const aSet = (i: number): RecordSet => ({ name: `host-${i}.myapp.com.`, type: 'A', ttl: 300, values: [`10.0.${Math.floor(i / 256)}.${i % 256}`] });
-const upserts = (n: number): RecordChange[] => Array.from({ length: n }, (_, i) => ({ action: 'UPSERT', recordSet: aSet(i) }));
-
-async function failure(promise: Promise<unknown>): Promise<ProviderCallError> {
-  try {
-    await promise;
-  } catch (e) {
-    if (isProviderCallError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a ProviderCallError');
-}
 
 describe('route53 change batching', () => {
   it('plans 2 500 single-value UPSERTs as 5 batches of 500 (an UPSERT counts twice)', () => {

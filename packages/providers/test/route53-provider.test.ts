@@ -1,29 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isProviderCallError } from '@cloudlink/engine';
-import type { DnsSession, ProviderCallError, RecordSet, ZoneInfo } from '@cloudlink/engine';
+import type { DnsSession, RecordSet, ZoneInfo } from '@cloudlink/engine';
 import { createRoute53Provider } from '../src/aws/route53/index.js';
 import { createInstantClock, halfRandom } from './fakes/clock.js';
 import type { InstantClock } from './fakes/clock.js';
 import { startFakeRoute53 } from './fakes/route53-fake.js';
 import type { FakeRoute53 } from './fakes/route53-fake.js';
+import { collect, failure } from './support.js';
 
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret', sessionToken: 'token' };
-
-async function failure(promise: Promise<unknown>): Promise<ProviderCallError> {
-  try {
-    await promise;
-  } catch (e) {
-    if (isProviderCallError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a ProviderCallError');
-}
-
-async function collect(iterable: AsyncIterable<RecordSet>): Promise<RecordSet[]> {
-  const out: RecordSet[] = [];
-  for await (const set of iterable) out.push(set);
-  return out;
-}
 
 describe('route53 provider against the fake Route 53', () => {
   let fake: FakeRoute53;
