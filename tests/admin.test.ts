@@ -1,17 +1,5 @@
-import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeBackends, startTestServer, type TestServer } from './harness/index.js';
-
-/** The documented error body a tRPC failure carries in `data.cloudlink`. */
-async function trpcFailure(promise: Promise<unknown>): Promise<Record<string, unknown>> {
-  try {
-    await promise;
-  } catch (e) {
-    if (e instanceof TRPCClientError) return (e.data as { cloudlink: Record<string, unknown> }).cloudlink;
-    throw e;
-  }
-  throw new Error('expected a failure');
-}
+import { describeBackends, startTestServer, type TestServer, trpcFailure } from './harness/index.js';
 
 describeBackends('admin over REST and tRPC', (backend) => {
   let server: TestServer;

@@ -1,7 +1,6 @@
 import { createSandboxAwsConnector, createSandboxAzureConnector, createSandboxGcpConnector } from '@cloudlink/engine/testing';
-import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeBackends, startTestServer, type TestServer } from './harness/index.js';
+import { describeBackends, startTestServer, type TestServer, trpcFailure } from './harness/index.js';
 
 const CREDS = {
   tenantId: '11111111-2222-3333-4444-555555555555',
@@ -9,16 +8,6 @@ const CREDS = {
   clientId: '99999999-8888-7777-6666-555555555555',
   clientSecret: 'Azure~Client.Secret_0123456789',
 };
-
-async function trpcFailure(promise: Promise<unknown>): Promise<Record<string, unknown>> {
-  try {
-    await promise;
-  } catch (e) {
-    if (e instanceof TRPCClientError) return (e.data as { cloudlink: Record<string, unknown> }).cloudlink;
-    throw e;
-  }
-  throw new Error('expected a failure');
-}
 
 describeBackends('cloud connections over REST and tRPC', (backend) => {
   let server: TestServer;

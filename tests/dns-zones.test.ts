@@ -1,19 +1,8 @@
-import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { CF_TOKEN, startDnsWorld, type DnsWorld } from './dns-fixture.js';
-import { describeBackends } from './harness/index.js';
+import { describeBackends, trpcFailure } from './harness/index.js';
 
 /** SPEC §5.2–5.3 over real HTTP (REST) and tRPC, real providers against the provider fakes. */
-
-async function trpcError(p: Promise<unknown>): Promise<Record<string, unknown>> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof TRPCClientError) return (e.data as { cloudlink: Record<string, unknown> }).cloudlink;
-    throw e;
-  }
-  throw new Error('expected a tRPC error');
-}
 
 describeBackends('DNS zones', (backend) => {
   let w: DnsWorld;
@@ -65,7 +54,7 @@ describeBackends('DNS zones', (backend) => {
     const rest = await w.server.rest('POST', `${w.base}/dns`, { token: w.token, body: { name: 'x', domainName: 'nozone.example', cloudflareApiToken: CF_TOKEN } });
     expect(rest.status).toBe(404);
     expect(rest.body).toEqual({ error: 'Cloudflare zone not found', message: 'No Cloudflare zone named nozone.example is visible to this token' });
-    const bad = await trpcError(w.server.trpcClient(w.token).dns.createZone.mutate({ ...w.env, name: 'x', domainName: 'revoked.example', cloudflareApiToken: 'cf-revoked' }));
+    const bad = await trpcFailure(w.server.trpcClient(w.token).dns.createZone.mutate({ ...w.env, name: 'x', domainName: 'revoked.example', cloudflareApiToken: 'cf-revoked' }));
     expect(bad.error).toBe('Invalid Cloudflare token');
   });
 
