@@ -91,3 +91,23 @@ export async function startDnsWorld(backend: Backend, options: { plan?: 'free' |
     },
   };
 }
+
+/** The two zones of `createZonePair`: resource ids and the providers' zone ids. */
+export interface ZonePair {
+  readonly r53Id: number;
+  readonly r53ZoneId: string;
+  readonly cfId: number;
+  readonly cfZoneId: string;
+}
+
+/**
+ * One zone per provider, created over REST: Route 53 `myapp.com` through a freshly linked AWS
+ * connection (`r53`), and Cloudflare `cf.example` with `CF_TOKEN` (`cf`).
+ */
+export async function createZonePair(w: DnsWorld): Promise<ZonePair> {
+  await w.linkAws();
+  const r53 = await w.server.rest('POST', `${w.base}/dns`, { token: w.token, body: { name: 'r53', domainName: 'myapp.com' } });
+  w.cf.addZone('cf.example', [CF_TOKEN]);
+  const cf = await w.server.rest('POST', `${w.base}/dns`, { token: w.token, body: { name: 'cf', domainName: 'cf.example', cloudflareApiToken: CF_TOKEN } });
+  return { r53Id: r53.body.data.id, r53ZoneId: r53.body.data.hostedZoneId, cfId: cf.body.data.id, cfZoneId: cf.body.data.hostedZoneId };
+}

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { CF_TOKEN, startDnsWorld, type DnsWorld } from './dns-fixture.js';
+import { CF_TOKEN, createZonePair, startDnsWorld, type DnsWorld } from './dns-fixture.js';
 import { describeBackends } from './harness/index.js';
 
 /** SPEC §6 over real HTTP (REST) and tRPC, real providers against the provider fakes. */
@@ -12,14 +12,7 @@ describeBackends('DNS records', (backend) => {
   let cfZoneId: string;
   beforeAll(async () => {
     w = await startDnsWorld(backend);
-    await w.linkAws();
-    const r53 = await w.server.rest('POST', `${w.base}/dns`, { token: w.token, body: { name: 'r53', domainName: 'myapp.com' } });
-    r53Id = r53.body.data.id;
-    r53ZoneId = r53.body.data.hostedZoneId;
-    w.cf.addZone('cf.example', [CF_TOKEN]);
-    const cf = await w.server.rest('POST', `${w.base}/dns`, { token: w.token, body: { name: 'cf', domainName: 'cf.example', cloudflareApiToken: CF_TOKEN } });
-    cfId = cf.body.data.id;
-    cfZoneId = cf.body.data.hostedZoneId;
+    ({ r53Id, r53ZoneId, cfId, cfZoneId } = await createZonePair(w));
   });
   afterAll(() => w.close());
 
