@@ -7,6 +7,7 @@ import type { Storage } from '@cloudlink/engine';
 import { createInProcessZoneLock, createKyselyStorage, createPeek } from '@cloudlink/storage-kysely';
 import type { Database, Peek } from '@cloudlink/storage-kysely';
 import { sqliteDialect } from './sqlite-dialect.js';
+import { cachingPrepare } from './statement-cache.js';
 
 /**
  * The subset of a better-sqlite3 `Database` this storage uses. A structural type, so the driver
@@ -53,9 +54,10 @@ export function createSqliteStorage(options: SqliteStorageOptions): SqliteStorag
   if (owned && !inMemory) database.exec('PRAGMA journal_mode = WAL');
 
   // Kysely closes the database it is given on destroy(); an injected one belongs to the caller.
-  const handed: SqliteDatabase = owned
-    ? database
-    : { prepare: (source) => database.prepare(source), close: () => {} };
+  const handed: SqliteDatabase = {
+    prepare: cachingPrepare(database),
+    close: owned ? () => database.close() : () => {},
+  };
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: handed }) });
   const zoneLock = createInProcessZoneLock();
 
