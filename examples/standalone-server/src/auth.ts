@@ -14,15 +14,31 @@ export interface JwtAuth {
   issue(user: { id: number; email?: string }, ttlSeconds?: number): Promise<string>;
 }
 
+/** Verified tokens kept, so a client reusing its token skips the HMAC check (bounded, oldest out first). */
+const VERIFIED_CACHE_SIZE = 10_000;
+
 export function createJwtAuth(options: { readonly secret: string }): JwtAuth {
-  const key = new TextEncoder().encode(options.secret);
+  const raw = new TextEncoder().encode(options.secret);
+  // Importing the raw secret on every call costs as much as the HMAC itself: import it once.
+  const key = crypto.subtle.importKey('raw', raw, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+  // A token's claims cannot change without changing the token, so a verified token stays valid
+  // until its `exp`; the cache only remembers that answer (keyed by the whole token).
+  const verified = new Map<string, { actor: Actor; expiresAtMs: number }>();
   const verify = async (token: string): Promise<Actor | null> => {
+    const hit = verified.get(token);
+    if (hit) {
+      if (hit.expiresAtMs > Date.now()) return hit.actor;
+      verified.delete(token);
+    }
     try {
       // Only HS256: a token signed with `none` or an asymmetric alg is refused before the signature check.
-      const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'], requiredClaims: ['exp', 'sub'] });
+      const { payload } = await jwtVerify(token, await key, { algorithms: ['HS256'], requiredClaims: ['exp', 'sub'] });
       if (typeof payload.sub !== 'string' || !/^[1-9]\d{0,14}$/.test(payload.sub)) return null;
       const email = typeof payload.email === 'string' ? payload.email : undefined;
-      return { userId: Number(payload.sub), ...(email !== undefined && { email }) };
+      const actor: Actor = { userId: Number(payload.sub), ...(email !== undefined && { email }) };
+      if (verified.size >= VERIFIED_CACHE_SIZE) verified.delete(verified.keys().next().value as string);
+      verified.set(token, { actor, expiresAtMs: (payload.exp as number) * 1000 });
+      return actor;
     } catch {
       return null;
     }
@@ -42,7 +58,7 @@ export function createJwtAuth(options: { readonly secret: string }): JwtAuth {
         .setSubject(String(user.id))
         .setIssuedAt(now)
         .setExpirationTime(now + ttlSeconds)
-        .sign(key);
+        .sign(await key);
     },
   };
 }

@@ -1,5 +1,5 @@
 import { SignJWT, UnsecuredJWT, exportJWK, generateKeyPair } from 'jose';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createJwtAuth } from '../src/auth.js';
 
 const secret = 'a-test-secret-that-is-long-enough-for-hs256';
@@ -19,6 +19,20 @@ describe('createJwtAuth', () => {
     expect(await auth.authenticate({ headers: { authorization: `Basic ${token}` } })).toBeNull();
     expect(await createJwtAuth({ secret: `${secret}x` }).authenticate(bearer(token))).toBeNull();
     expect(await auth.authenticate(bearer(await auth.issue({ id: 1 }, -10)))).toBeNull();
+  });
+
+  it('stops accepting a remembered token once it expires', async () => {
+    vi.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z'), toFake: ['Date'] });
+    try {
+      const fresh = createJwtAuth({ secret });
+      const token = await fresh.issue({ id: 7 }, 60);
+      expect(await fresh.authenticate(bearer(token))).toEqual({ userId: 7 });
+      expect(await fresh.authenticate(bearer(token))).toEqual({ userId: 7 });
+      vi.setSystemTime(new Date('2026-01-01T00:01:01Z'));
+      expect(await fresh.authenticate(bearer(token))).toBeNull();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('requires exp and a numeric sub', async () => {
