@@ -138,30 +138,27 @@ function pickAzure(raw: unknown) {
     : azureCredentialsSchema;
 }
 
+/**
+ * The Azure credentials of a body in whichever documented form it uses; on failure the issues are
+ * added to `ctx` (with their paths) and zod discards the transform's result.
+ */
+function azureCredentialsOf(body: Record<string, unknown>, ctx: z.RefinementCtx) {
+  const parsed = pickAzure(body).safeParse(body);
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+  return z.NEVER;
+}
+
 export const completeAzureBodySchema = z
   .object({ accountName: accountNameSchema })
   .loose()
-  .transform((body, ctx) => {
-    const parsed = pickAzure(body).safeParse(body);
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
-      return z.NEVER;
-    }
-    return { accountName: body.accountName, credentials: parsed.data };
-  });
+  .transform((body, ctx) => ({ accountName: body.accountName, credentials: azureCredentialsOf(body, ctx) }));
 
 /** POST /api/cloud-connections/azure-setup-callback (SPEC §3.8). */
 export const azureCallbackBodySchema = z
   .object({ token: stringField() })
   .loose()
-  .transform((body, ctx) => {
-    const parsed = pickAzure(body).safeParse(body);
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
-      return z.NEVER;
-    }
-    return { token: body.token, credentials: parsed.data };
-  });
+  .transform((body, ctx) => ({ token: body.token, credentials: azureCredentialsOf(body, ctx) }));
 
 /** For OpenAPI: the documented alternatives of the Azure credentials. */
 export const azureCredentialsBodySchema = azureCredentialsEither;
