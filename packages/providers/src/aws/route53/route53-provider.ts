@@ -80,6 +80,15 @@ export function createRoute53Provider(options: Route53ProviderOptions = {}): Dns
   };
 }
 
+/** The ZoneInfo of a GetHostedZone or CreateHostedZone answer (both carry HostedZone + DelegationSet). */
+function zoneInfoOf(out: Pick<GetHostedZoneCommandOutput, 'HostedZone' | 'DelegationSet'>): ZoneInfo {
+  return {
+    hostedZoneId: bareId(out.HostedZone?.Id),
+    domainName: zoneDomainName(out.HostedZone?.Name),
+    nameServers: out.DelegationSet?.NameServers ?? [],
+  };
+}
+
 function createRoute53Session(ctx: Route53CallContext, defaultPageSize: number): DnsSession {
   const getZone = async (hostedZoneId: string, signal?: AbortSignal): Promise<ZoneInfo | null> => {
     try {
@@ -87,11 +96,7 @@ function createRoute53Session(ctx: Route53CallContext, defaultPageSize: number):
         safeToResend: true,
         signal,
       });
-      return {
-        hostedZoneId: bareId(out.HostedZone?.Id),
-        domainName: zoneDomainName(out.HostedZone?.Name),
-        nameServers: out.DelegationSet?.NameServers ?? [],
-      };
+      return zoneInfoOf(out);
     } catch (e) {
       if (isProviderCallError(e) && e.kind === 'not-found') return null;
       throw e;
@@ -155,11 +160,7 @@ function createRoute53Session(ctx: Route53CallContext, defaultPageSize: number):
               }),
               signal,
             );
-            return {
-              hostedZoneId: bareId(out.HostedZone?.Id),
-              domainName: zoneDomainName(out.HostedZone?.Name),
-              nameServers: out.DelegationSet?.NameServers ?? [],
-            };
+            return zoneInfoOf(out);
           } catch (e) {
             if (attempt > 1 && isProviderCallError(e) && e.providerCode === 'HostedZoneAlreadyExists') {
               const created = await findCreatedZone(input.domainName, input.callerReference, signal);
