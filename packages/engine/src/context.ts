@@ -4,7 +4,6 @@ import type { DnsProvider, DnsResolver } from './ports/dns.js';
 import type { Clock, Logger, Random } from './ports/runtime.js';
 import type { SecretBox } from './ports/secret-box.js';
 import type { Storage } from './ports/storage.js';
-import type { RetryPolicy } from './retry/index.js';
 import type { CloudConnection } from './domain/records.js';
 import type { PlanSlug } from './domain/plans.js';
 
@@ -21,7 +20,6 @@ export interface EngineConfig {
   };
   readonly azure: { readonly tokenTtlSeconds: number; /** Callback retry window for replication (SPEC §4.4). */ readonly callbackRetryMs: number; readonly callbackRetryIntervalMs: number };
   readonly dns: { readonly zoneLockTimeoutMs: number };
-  readonly retry: RetryPolicy;
   /** Plan of every new workspace (SPEC §2.1 "plan free (host-configurable default)"). */
   readonly defaultPlan: PlanSlug;
 }

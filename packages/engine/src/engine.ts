@@ -8,7 +8,6 @@ import type { AccessControl, PlanLimits } from './ports/access.js';
 import type { Clock, Logger, Random } from './ports/runtime.js';
 import type { SecretBox } from './ports/secret-box.js';
 import type { Storage } from './ports/storage.js';
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry/index.js';
 import { silentLogger, systemClock, systemRandom } from './runtime/index.js';
 
 export interface EngineOptions {
@@ -27,7 +26,6 @@ export interface EngineOptions {
   readonly aws?: Partial<EngineConfig['aws']>;
   readonly azure?: Partial<EngineConfig['azure']>;
   readonly dns?: Partial<EngineConfig['dns']>;
-  readonly retry?: RetryPolicy;
   /** Plan given to new workspaces (`workspaces.create`, and `operator.seed` without `plan`). Default `free`. */
   readonly defaultPlan?: PlanSlug;
 }
@@ -67,7 +65,6 @@ export function createEngine(options: EngineOptions) {
     aws: { roleName: 'GatewaysAppDeployRole', ...options.aws },
     azure: { tokenTtlSeconds: 3600, callbackRetryMs: 60_000, callbackRetryIntervalMs: 5_000, ...options.azure },
     dns: { zoneLockTimeoutMs: 30_000, ...options.dns },
-    retry: options.retry ?? DEFAULT_RETRY_POLICY,
     defaultPlan: options.defaultPlan ?? 'free',
   };
   const base = {

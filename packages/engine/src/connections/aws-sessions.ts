@@ -1,7 +1,6 @@
 import type { AwsSessionCache, EngineContext } from '../context.js';
 import { precondition, providerNotConfigured } from '../errors/index.js';
 import type { AwsCredentials } from '../ports/cloud.js';
-import { withRetry } from '../retry/index.js';
 
 /** Refresh this long before the credentials expire (SPEC §4.1). */
 const REFRESH_MARGIN_MS = 5 * 60 * 1000;
@@ -27,13 +26,10 @@ export function createAwsSessionCache(ctx: Omit<EngineContext, 'awsSessions'>): 
     const aws = ctx.providers.aws;
     if (!aws) throw providerNotConfigured('AWS is not configured');
     const gen = generation.get(connectionId) ?? 0;
-    const credentials = await withRetry(
-      () =>
-        aws.assumeRole(
-          { roleArn, ...(externalId ? { externalId } : {}), sessionName: `cloudlink-${connectionId}`, durationSeconds: SESSION_SECONDS },
-          signal ? { signal } : undefined,
-        ),
-      { clock: ctx.clock, random: ctx.random, policy: ctx.config.retry, safeToResend: true, ...(signal ? { signal } : {}) },
+    // The connector retries throttling and outages itself (SPEC §4.1), so one call here.
+    const credentials = await aws.assumeRole(
+      { roleArn, ...(externalId ? { externalId } : {}), sessionName: `cloudlink-${connectionId}`, durationSeconds: SESSION_SECONDS },
+      signal ? { signal } : undefined,
     );
     const expires = credentials.expiration?.getTime() ?? ctx.clock.now().getTime() + SESSION_SECONDS * 1000;
     if ((generation.get(connectionId) ?? 0) === gen) cache.set(connectionId, { credentials, refreshAt: expires - REFRESH_MARGIN_MS });

@@ -4,7 +4,6 @@ import { providerError, providerNotConfigured } from '../errors/index.js';
 import type { OidcIssuer } from '../oidc/index.js';
 import type { AzureCredentials } from '../ports/cloud.js';
 import { isProviderCallError, ProviderCallError } from '../ports/provider-error.js';
-import { withRetry } from '../retry/index.js';
 import type { WifConfig } from './schemas.js';
 
 /**
@@ -39,10 +38,6 @@ export async function runTest(body: () => Promise<void>): Promise<TestVerdict> {
 
 type TestContext = Pick<EngineContext, 'providers' | 'clock' | 'random' | 'config'>;
 
-function retrying<T>(ctx: TestContext, call: () => Promise<T>): Promise<T> {
-  return withRetry(call, { clock: ctx.clock, random: ctx.random, policy: ctx.config.retry, safeToResend: true });
-}
-
 export const roleArnFor = (ctx: Pick<EngineContext, 'config'>, accountId: string) => `arn:aws:iam::${accountId}:role/${ctx.config.aws.roleName}`;
 
 /** AWS (SPEC §4.2): AssumeRole with ExternalId → account match → AssumeRole without ExternalId must be refused. */
@@ -52,15 +47,13 @@ export function testAws(ctx: TestContext, connection: CloudConnection, accountId
   const roleArn = roleArnFor(ctx, accountId);
   const sessionName = `cloudlink-${connection.id}`;
   return runTest(async () => {
-    const credentials = await retrying(ctx, () =>
-      aws.assumeRole({ roleArn, externalId: connection.externalId ?? '', sessionName, durationSeconds: 3600 }),
-    );
-    const identity = await retrying(ctx, () => aws.getCallerIdentity(credentials));
+    const credentials = await aws.assumeRole({ roleArn, externalId: connection.externalId ?? '', sessionName, durationSeconds: 3600 });
+    const identity = await aws.getCallerIdentity(credentials);
     if (identity.account !== accountId) {
       throw refusal('aws', 'GetCallerIdentity', 'AccountMismatch', `role belongs to account ${identity.account}, expected ${accountId}`);
     }
     try {
-      await retrying(ctx, () => aws.assumeRole({ roleArn, sessionName, durationSeconds: 3600 }));
+      await aws.assumeRole({ roleArn, sessionName, durationSeconds: 3600 });
     } catch (e) {
       if (isProviderCallError(e) && e.kind === 'refused' && e.providerCode === 'AccessDenied') return;
       // Any other answer to the negative test is an outage, not a verdict on the customer's setup.
@@ -84,14 +77,12 @@ export function testGcp(ctx: TestContext, oidc: OidcIssuer, connection: CloudCon
   if (!gcp) throw providerNotConfigured('GCP is not configured');
   const audience = gcpAudience(wif);
   return runTest(async () => {
-    const project = await retrying(ctx, () =>
-      gcp.testWorkloadIdentity({
-        audience,
-        subjectToken: () => oidc.mint({ subject: gcpSubject(connection), audience }),
-        serviceAccountEmail: wif.serviceAccountEmail,
-        projectId: wif.projectId,
-      }),
-    );
+    const project = await gcp.testWorkloadIdentity({
+      audience,
+      subjectToken: () => oidc.mint({ subject: gcpSubject(connection), audience }),
+      serviceAccountEmail: wif.serviceAccountEmail,
+      projectId: wif.projectId,
+    });
     if (String(project.projectNumber) !== wif.projectNumber) {
       throw refusal('gcp', 'projects.get', 'ProjectMismatch', `project ${wif.projectId} has number ${project.projectNumber}, expected ${wif.projectNumber}`);
     }
@@ -103,7 +94,7 @@ export function testAzure(ctx: TestContext, credentials: AzureCredentials): Prom
   const azure = ctx.providers.azure;
   if (!azure) throw providerNotConfigured('Azure is not configured');
   return runTest(async () => {
-    const sub = await retrying(ctx, () => azure.getSubscription(credentials));
+    const sub = await azure.getSubscription(credentials);
     if (sub.subscriptionId.toLowerCase() !== credentials.subscriptionId.toLowerCase()) {
       throw refusal('azure', 'subscriptions.get', 'SubscriptionMismatch', `credentials reach subscription ${sub.subscriptionId}, expected ${credentials.subscriptionId}`);
     }

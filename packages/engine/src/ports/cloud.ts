@@ -3,7 +3,9 @@
  * `ProviderCallError` naming the step (`AssumeRole`, `STS token exchange`, `Entra ID token request`, …)
  * with a `kind` that tells a verdict (`refused`) from an outage. Implementations: `@cloudlink/providers`
  * (real SDKs) and `@cloudlink/engine/testing` (in-memory stand-ins for tests and sandbox mode).
- * Every call accepts `signal` and honours the configured timeout; none follows redirects.
+ * Every call accepts `signal` and honours the configured timeout; none follows redirects. Retries
+ * of throttling and transient failures (SPEC §4.1) happen inside the implementation, so callers
+ * make each call once.
  */
 
 export interface AwsCredentials {

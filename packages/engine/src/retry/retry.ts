@@ -1,4 +1,4 @@
-import { isProviderCallError } from '../ports/provider-error.js';
+import { isProviderCallError, type ProviderCallError } from '../ports/provider-error.js';
 import type { Clock, Random } from '../ports/runtime.js';
 
 /** The retry policy of SPEC §4.1, as data so tests and hosts can tighten it. */
@@ -14,7 +14,10 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 5, baseMs: 500, capMs: 8_000, maxRetryAfterSeconds: 20 };
 
-export interface RetryOptions {
+/** What a read-back found after an unsafe write failed transiently. */
+export type ReadBackVerdict<T> = { readonly applied: true; readonly value: T } | { readonly applied: false };
+
+export interface RetryOptions<T = unknown> {
   readonly clock: Pick<Clock, 'sleep'>;
   readonly random: Pick<Random, 'fraction'>;
   readonly policy?: RetryPolicy;
@@ -25,22 +28,31 @@ export interface RetryOptions {
    * provider did not act.
    */
   readonly safeToResend: boolean;
+  /**
+   * For a write that is unsafe to resend (SPEC §4.1): after a transient failure, read the
+   * provider's state back. `applied` ends with `value` as the call's result (the write went
+   * through, only its answer was lost); `not applied` resends after the usual backoff. A read-back
+   * that throws or returns undefined cannot tell, so the original failure is rethrown.
+   */
+  readonly readBack?: (error: ProviderCallError) => Promise<ReadBackVerdict<T> | undefined>;
   readonly signal?: AbortSignal;
 }
 
 /**
  * Run `call`, retrying `ProviderCallError`s of kind `throttled` (always) and `transient` (when
- * safe) with capped exponential backoff and full jitter. The last error is rethrown unchanged, so
- * the caller still sees its kind and `retryAfter`.
+ * safe, or when `readBack` shows the write did not happen) with capped exponential backoff and
+ * full jitter. The last error is rethrown unchanged, so the caller still sees its kind and
+ * `retryAfter`.
  */
-export async function withRetry<T>(call: (attempt: number) => Promise<T>, options: RetryOptions): Promise<T> {
+export async function withRetry<T>(call: (attempt: number) => Promise<T>, options: RetryOptions<T>): Promise<T> {
   const policy = options.policy ?? DEFAULT_RETRY_POLICY;
   for (let attempt = 1; ; attempt++) {
     try {
       return await call(attempt);
     } catch (e) {
       if (!isProviderCallError(e) || attempt >= policy.maxAttempts) throw e;
-      const retryable = e.kind === 'throttled' || (e.kind === 'transient' && options.safeToResend);
+      const readBack = e.kind === 'transient' && !options.safeToResend ? options.readBack : undefined;
+      const retryable = e.kind === 'throttled' || (e.kind === 'transient' && options.safeToResend) || readBack !== undefined;
       if (!retryable) throw e;
       let delay: number;
       if (e.retryAfter !== undefined) {
@@ -48,6 +60,11 @@ export async function withRetry<T>(call: (attempt: number) => Promise<T>, option
         delay = e.retryAfter * 1000;
       } else {
         delay = options.random.fraction() * Math.min(policy.capMs, policy.baseMs * 2 ** (attempt - 1));
+      }
+      if (readBack) {
+        const verdict = await readBack(e).catch(() => undefined);
+        if (verdict === undefined) throw e;
+        if (verdict.applied) return verdict.value;
       }
       await options.clock.sleep(delay, options.signal);
     }
