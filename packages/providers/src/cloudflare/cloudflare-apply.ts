@@ -1,4 +1,3 @@
-import { isProviderCallError } from '@cloudlink/engine';
 import type { ChangeOutcome, RecordChange, RecordSet, ZoneInfo } from '@cloudlink/engine';
 import { withApplyProgress } from '../shared/index.js';
 import { cfCall } from './cloudflare-call.js';
@@ -69,30 +68,25 @@ async function sendBatch(
     patches: batch.flatMap((u) => u.patches),
     posts: batch.flatMap((u) => u.posts),
   };
-  for (let resend = 0; ; resend++) {
-    try {
-      const result = await cfCall(ctx, `POST /zones/${zone.hostedZoneId}/dns_records/batch`, async () => await ctx.client.dns.records.batch(body as never, signal ? { signal } : {}), {
-        safeToResend: false,
-        signal,
-      });
-      const ids = (result.posts ?? []).map((r) => r.id);
-      return batch.map((u) => ids.splice(0, u.posts.length));
-    } catch (e) {
-      if (!isProviderCallError(e) || e.kind !== 'transient' || resend + 1 >= ctx.policy.maxAttempts) throw e;
-      const witness = batch[0];
-      if (!witness) throw e;
-      const key = setKey(witness.plan.change.recordSet.name, witness.plan.change.recordSet.type);
-      let state: ReturnType<typeof unitState>;
-      try {
-        state = unitState(witness, (await readEntries(new Set([key]))).get(key) ?? []);
-      } catch {
-        throw e;
-      }
-      if (state === 'applied') return recoverPostedIds(batch, readEntries);
-      if (state === 'unknown') throw e;
-      await ctx.clock.sleep(ctx.random.fraction() * Math.min(ctx.policy.capMs, ctx.policy.baseMs * 2 ** resend), signal);
-    }
-  }
+  const call = `POST /zones/${zone.hostedZoneId}/dns_records/batch`;
+  const send = async (): Promise<string[][]> => {
+    const result = await ctx.client.dns.records.batch(body as never, signal ? { signal } : {});
+    const ids = (result.posts ?? []).map((r) => r.id);
+    return batch.map((u) => ids.splice(0, u.posts.length));
+  };
+  const witness = batch[0];
+  return cfCall<string[][]>(ctx, call, send, {
+    safeToResend: false,
+    signal,
+    ...(witness && {
+      readBack: async () => {
+        const key = setKey(witness.plan.change.recordSet.name, witness.plan.change.recordSet.type);
+        const state = unitState(witness, (await readEntries(new Set([key]))).get(key) ?? []);
+        if (state === 'applied') return { applied: true as const, value: await recoverPostedIds(batch, readEntries) };
+        return state === 'not-applied' ? { applied: false as const } : undefined;
+      },
+    }),
+  });
 }
 
 /** The batch applied but its answer was lost: find the ids of the records it posted by reading them back. */

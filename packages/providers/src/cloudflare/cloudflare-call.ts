@@ -1,6 +1,6 @@
 import type Cloudflare from 'cloudflare';
 import { withRetry } from '@cloudlink/engine';
-import type { Clock, Random, RetryPolicy } from '@cloudlink/engine';
+import type { Clock, Random, RetryOptions, RetryPolicy } from '@cloudlink/engine';
 import { toCloudflareError } from './cloudflare-errors.js';
 import type { CloudflareRecord } from './cloudflare-records.js';
 
@@ -20,7 +20,7 @@ export function cfCall<T>(
   ctx: CloudflareCallContext,
   call: string,
   fn: () => Promise<T>,
-  options: { safeToResend: boolean; signal?: AbortSignal | undefined },
+  options: { safeToResend: boolean; signal?: AbortSignal | undefined; readBack?: RetryOptions<T>['readBack'] },
 ): Promise<T> {
   return withRetry(
     async () => {
@@ -30,7 +30,14 @@ export function cfCall<T>(
         throw toCloudflareError(call, e, { apiToken: ctx.apiToken, now: ctx.clock.now(), signal: options.signal });
       }
     },
-    { clock: ctx.clock, random: ctx.random, policy: ctx.policy, safeToResend: options.safeToResend, ...(options.signal ? { signal: options.signal } : {}) },
+    {
+      clock: ctx.clock,
+      random: ctx.random,
+      policy: ctx.policy,
+      safeToResend: options.safeToResend,
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.readBack ? { readBack: options.readBack } : {}),
+    },
   );
 }
 

@@ -1,4 +1,4 @@
-import { DEFAULT_RETRY_POLICY, withRetry } from '@cloudlink/engine';
+import { withRetry } from '@cloudlink/engine';
 import type { Clock, Random, RetryPolicy } from '@cloudlink/engine';
 import type { Route53Client } from '@aws-sdk/client-route-53';
 import { toRoute53Error } from './route53-errors.js';
@@ -35,10 +35,4 @@ export function sendWithRetry<T>(
     safeToResend: options.safeToResend,
     ...(options.signal ? { signal: options.signal } : {}),
   });
-}
-
-/** The full-jitter delay before resend n (0-based), as withRetry computes it. */
-export function backoffDelay(ctx: Route53CallContext, n: number): number {
-  const policy = ctx.policy ?? DEFAULT_RETRY_POLICY;
-  return ctx.random.fraction() * Math.min(policy.capMs, policy.baseMs * 2 ** n);
 }

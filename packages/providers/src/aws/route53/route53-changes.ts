@@ -1,10 +1,10 @@
 import { ChangeResourceRecordSetsCommand } from '@aws-sdk/client-route-53';
 import type { ChangeResourceRecordSetsCommandOutput } from '@aws-sdk/client-route-53';
-import { isProviderCallError } from '@cloudlink/engine';
-import type { ChangeOutcome, RecordChange, RecordSet, ZoneInfo } from '@cloudlink/engine';
+import { withRetry } from '@cloudlink/engine';
+import type { ChangeOutcome, ReadBackVerdict, RecordChange, RecordSet, ZoneInfo } from '@cloudlink/engine';
 import { withApplyProgress } from '../../shared/index.js';
 import { planChangeBatches } from './route53-batches.js';
-import { backoffDelay, sendWithRetry } from './route53-call.js';
+import { sendOnce } from './route53-call.js';
 import type { Route53CallContext } from './route53-call.js';
 import { bareId, toRoute53RecordSet } from './route53-records.js';
 
@@ -47,8 +47,8 @@ export async function applyRoute53Changes(
 
 /**
  * One batch. UPSERT-only batches are idempotent and resent freely. A batch with a DELETE is resent
- * only after throttling; after a 5xx/timeout we first read one deleted set back: Route 53 applies a
- * batch all-or-nothing, so that set being gone means the whole batch applied.
+ * only after throttling, or after a 5xx/timeout once one deleted set, read back, is still there:
+ * Route 53 applies a batch all-or-nothing, so that set being gone means the whole batch applied.
  */
 async function sendBatch(
   ctx: Route53CallContext,
@@ -57,42 +57,36 @@ async function sendBatch(
   readRecordSet: ReadRecordSet,
   signal: AbortSignal | undefined,
 ): Promise<BatchResult> {
-  const command = () =>
-    new ChangeResourceRecordSetsCommand({
-      HostedZoneId: zone.hostedZoneId,
-      ChangeBatch: {
-        Changes: slice.map((c) => ({ Action: c.action, ResourceRecordSet: toRoute53RecordSet(c.recordSet) })),
-      },
-    });
-  const send = async (safeToResend: boolean): Promise<BatchResult> => {
-    const out = await sendWithRetry<ChangeResourceRecordSetsCommandOutput>(ctx, CALL, command, { safeToResend, signal });
-    return { changeId: bareId(out.ChangeInfo?.Id), status: out.ChangeInfo?.Status ?? 'PENDING' };
+  const changeBatch = {
+    Changes: slice.map((c) => ({ Action: c.action, ResourceRecordSet: toRoute53RecordSet(c.recordSet) })),
   };
   const firstDelete = slice.find((c) => c.action === 'DELETE');
-  if (!firstDelete) return send(true);
-  for (let resend = 0; ; resend++) {
-    try {
-      return await send(false);
-    } catch (e) {
-      if (!isProviderCallError(e) || e.kind !== 'transient' || resend + 1 >= ctx.policy.maxAttempts) throw e;
-      const verdict = await readBack(firstDelete.recordSet, readRecordSet);
-      // Applied, but the change id was lost with the answer; the status is what Route 53 reports first.
-      if (verdict === 'applied') return { changeId: null, status: 'PENDING' };
-      if (verdict === 'unknown') throw e;
-      await ctx.clock.sleep(backoffDelay(ctx, resend), signal);
-    }
-  }
+  return withRetry(
+    async (): Promise<BatchResult> => {
+      const command = new ChangeResourceRecordSetsCommand({ HostedZoneId: zone.hostedZoneId, ChangeBatch: changeBatch });
+      const out = await sendOnce<ChangeResourceRecordSetsCommandOutput>(ctx, CALL, command, signal);
+      return { changeId: bareId(out.ChangeInfo?.Id), status: out.ChangeInfo?.Status ?? 'PENDING' };
+    },
+    {
+      clock: ctx.clock,
+      random: ctx.random,
+      policy: ctx.policy,
+      safeToResend: firstDelete === undefined,
+      ...(signal ? { signal } : {}),
+      ...(firstDelete && { readBack: () => deleteApplied(firstDelete.recordSet, readRecordSet) }),
+    },
+  );
 }
 
-async function readBack(deleted: RecordSet, readRecordSet: ReadRecordSet): Promise<'applied' | 'not-applied' | 'unknown'> {
-  let current: RecordSet | null;
-  try {
-    current = await readRecordSet(deleted.name, deleted.type);
-  } catch {
-    return 'unknown';
-  }
-  if (current === null) return 'applied';
+/**
+ * Whether a batch deleting `deleted` went through: the set is gone (or no longer the one deleted)
+ * → applied, its change id lost with the answer; still there as it was → not applied. A read that
+ * fails throws, and the original failure stands.
+ */
+async function deleteApplied(deleted: RecordSet, readRecordSet: ReadRecordSet): Promise<ReadBackVerdict<BatchResult>> {
+  const current = await readRecordSet(deleted.name, deleted.type);
   const wanted = new Set(deleted.values);
-  const same = current.values.length === wanted.size && current.values.every((v) => wanted.has(v));
-  return same ? 'not-applied' : 'applied';
+  const unchanged = current !== null && current.values.length === wanted.size && current.values.every((v) => wanted.has(v));
+  // The status is what Route 53 reports first for a change.
+  return unchanged ? { applied: false } : { applied: true, value: { changeId: null, status: 'PENDING' } };
 }
