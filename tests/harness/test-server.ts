@@ -6,7 +6,7 @@ import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import { createEngine, type Engine, type EngineOptions, type EngineProviders, type Storage, type User } from '@cloudlink/engine';
 import { createFakeClock, createTestSecretBox, type FakeClock } from '@cloudlink/engine/testing';
 import { createCloudlinkRestRouter } from '@cloudlink/express-adapter';
-import { createCloudlinkRouter, type CloudlinkRouter } from '@cloudlink/trpc-router';
+import { cloudlinkResponseMeta, createCloudlinkRouter, type CloudlinkRouter } from '@cloudlink/trpc-router';
 import { authenticateBearer, signTestToken } from './auth.js';
 import { createBackendStorage, type Backend, type Peek } from './backends.js';
 
@@ -89,6 +89,7 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     createExpressMiddleware({
       router: createCloudlinkRouter({ engine }),
       createContext: async ({ req }) => ({ actor: await authenticateBearer(req.headers.authorization) }),
+      responseMeta: cloudlinkResponseMeta,
     }),
   );
   server.on('request', app);

@@ -1,6 +1,6 @@
 import type { Engine } from '@cloudlink/engine';
 import { createCloudlinkRestRouter } from '@cloudlink/express-adapter';
-import { createCloudlinkRouter } from '@cloudlink/trpc-router';
+import { cloudlinkResponseMeta, createCloudlinkRouter } from '@cloudlink/trpc-router';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import express from 'express';
 import type { Logger as PinoLogger } from 'pino';
@@ -33,6 +33,7 @@ export function createApp({ engine, auth, logger }: AppOptions): express.Express
     createExpressMiddleware({
       router: createCloudlinkRouter({ engine }),
       createContext: async ({ req }) => ({ actor: await auth.authenticate(req).catch(() => null) }),
+      responseMeta: cloudlinkResponseMeta,
       onError: ({ error, path }) => {
         if (error.code === 'INTERNAL_SERVER_ERROR') logger.error({ err: error.cause ?? error, procedure: path }, 'tRPC procedure failed');
       },

@@ -48,3 +48,14 @@ export function cloudlinkBodyOf(error: TRPCError): ErrorBody {
 export function retryAfterOf(error: TRPCError): number | undefined {
   return isEngineError(error.cause) ? error.cause.retryAfter : undefined;
 }
+
+/**
+ * A `responseMeta` for any tRPC adapter: sets `Retry-After` (the longest any failed procedure of
+ * the response asked for) so tRPC clients and proxies see the same header as REST clients.
+ * `createExpressMiddleware({ router, createContext, responseMeta: cloudlinkResponseMeta })`.
+ */
+export function cloudlinkResponseMeta(opts: { readonly errors: readonly TRPCError[] }): { headers?: Record<string, string> } {
+  const waits = opts.errors.map(retryAfterOf).filter((s): s is number => s !== undefined);
+  if (waits.length === 0) return {};
+  return { headers: { 'retry-after': String(Math.max(0, Math.ceil(Math.max(...waits)))) } };
+}

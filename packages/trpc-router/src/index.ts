@@ -6,4 +6,4 @@ export { createCloudlinkRouter } from './router.js';
 export type { CloudlinkRouter, CloudlinkRouterOptions, CloudlinkErrorShape, CloudlinkErrorData } from './router.js';
 export type { CloudlinkContext } from './context.js';
 export type { OperationInput, OperationOutput } from './engine-types.js';
-export { toTrpcError, cloudlinkBodyOf } from './errors.js';
+export { toTrpcError, cloudlinkBodyOf, cloudlinkResponseMeta } from './errors.js';

@@ -13,7 +13,7 @@ import {
   type EngineErrorCode,
 } from '@cloudlink/engine';
 import { createFakeClock, createMemoryStorage, createTestSecretBox } from '@cloudlink/engine/testing';
-import { createCloudlinkRouter, type CloudlinkRouter } from '../src/index.js';
+import { cloudlinkResponseMeta, createCloudlinkRouter, type CloudlinkRouter } from '../src/index.js';
 
 /** SPEC §1.7 tRPC column, written out independently of ERROR_CODE_TABLE. */
 const DOCUMENTED_TRPC: Record<EngineErrorCode, string> = {
@@ -36,6 +36,7 @@ const DOCUMENTED_TRPC: Record<EngineErrorCode, string> = {
 function clientFor(engine: Engine, actor: Actor | null) {
   const router = createCloudlinkRouter({ engine });
   const responses: string[] = [];
+  const headers: Headers[] = [];
   const client = createTRPCClient<CloudlinkRouter>({
     links: [
       httpLink({
@@ -46,14 +47,16 @@ function clientFor(engine: Engine, actor: Actor | null) {
             req: new Request(url, init as RequestInit),
             router,
             createContext: () => ({ actor }),
+            responseMeta: cloudlinkResponseMeta,
           });
+          headers.push(res.headers);
           responses.push(await res.clone().text());
           return res;
         },
       }),
     ],
   });
-  return { client, responses };
+  return { client, responses, headers };
 }
 
 async function failure(promise: Promise<unknown>): Promise<TRPCClientError<CloudlinkRouter>> {
@@ -135,10 +138,11 @@ describe('tRPC error mapping (SPEC §1.7)', () => {
 
   it('reports retryAfter beside the body for throttling', async () => {
     next.error = providerError('Failed to list DNS records', 'ListResourceRecordSets failed: Throttling: Rate exceeded', { throttled: true, retryAfter: 9 });
-    const { client } = clientFor(stub, actor);
+    const { client, headers } = clientFor(stub, actor);
     const err = await failure(client.workspaces.get.query({ workspaceSlug: 'acme' }));
     expect(err.data?.code).toBe('SERVICE_UNAVAILABLE');
     expect(err.data?.retryAfter).toBe(9);
+    expect(headers.at(-1)?.get('retry-after')).toBe('9');
   });
 
   it('turns any other error into the generic internal error without leaking its message or stack', async () => {
