@@ -9,6 +9,20 @@ import { benchNormalisation, benchRoute53Planning } from './bench/records.js';
 import { benchRest } from './bench/rest.js';
 import { benchStorageWrites } from './bench/storage.js';
 
+if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  console.log(`usage: pnpm bench [--help]
+
+Local, bounded benchmarks, each beside a baseline measured in the same run:
+record normalisation, Route 53 batch planning, REST and tRPC requests/s on SQLite,
+storage writes on Postgres (needs the server at DATABASE_URL, default 127.0.0.1:5432).
+
+environment:
+  BENCH_SECONDS  length of each HTTP run in seconds (default 3)
+  BENCH_WRITES   storage transactions per database (default 300)
+  BENCH_JSON=1   print JSON instead of a table`);
+  process.exit(0);
+}
+
 const seconds = Number(process.env.BENCH_SECONDS ?? 3);
 const count = Number(process.env.BENCH_WRITES ?? 300);
 const rows: BenchRow[] = [];
