@@ -133,6 +133,24 @@ describe('route53 provider against the fake Route 53', () => {
     expect(fake.counts.ChangeResourceRecordSets).toBe(8);
   });
 
+  it('deletes alias and routing-policy sets exactly as listed, so a zone holding them can be emptied (SPEC §5.7)', async () => {
+    const zone = await session.createOrImportZone({ domainName: 'myapp.com', callerReference: 'r-alias' });
+    fake.seed(zone.hostedZoneId, [
+      { name: 'static.myapp.com.', type: 'A', values: [], aliasTarget: { hostedZoneId: 'Z3AQBSTGFYJSTF', dnsName: 's3-website-us-east-1.amazonaws.com.', evaluateTargetHealth: false } },
+      { name: 'w.myapp.com.', type: 'A', ttl: 60, values: ['192.0.2.8'], setIdentifier: 'blue', weight: 10 },
+      { name: 'w.myapp.com.', type: 'A', ttl: 60, values: ['192.0.2.9'], setIdentifier: 'green', weight: 90 },
+      { name: 'www.myapp.com.', type: 'A', ttl: 300, values: ['192.0.2.1'] },
+    ]);
+    // What the engine does for DELETE …/resources/:id?deleteFromCloud=true: every listed set but the apex NS/SOA.
+    const listed = await collect(session.listRecordSets(zone));
+    const doomed = listed.filter((s) => !(s.name === 'myapp.com.' && (s.type === 'NS' || s.type === 'SOA')));
+    expect(doomed).toHaveLength(4);
+    await session.applyChanges(zone, doomed.map((recordSet) => ({ action: 'DELETE' as const, recordSet })));
+    expect(fake.recordSets(zone.hostedZoneId).map((s) => s.type)).toEqual(['NS', 'SOA']);
+    await session.deleteZone(zone);
+    expect(await session.getZone(zone.hostedZoneId)).toBeNull();
+  });
+
   it('retries reads after a timeout', async () => {
     const fast = createRoute53Provider({ endpoint: fake.url, clock, random: halfRandom, timeoutMs: 200 }).session({ provider: 'route53', credentials });
     const zone = await fast.createOrImportZone({ domainName: 'slow.com', callerReference: 'r1' });

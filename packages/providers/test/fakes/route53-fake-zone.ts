@@ -58,8 +58,17 @@ export function listedName(name: string): string {
 
 const LIMITS = { elements: 1000, characters: 32_000 };
 
+/** The map key of a set: its listing order key, plus the SetIdentifier that tells routing-policy sets of one name and type apart. */
+export function rrsetKey(r: Pick<FakeRrset, 'name' | 'type' | 'setIdentifier'>): string {
+  return `${sortKey(r.name, r.type)}${r.setIdentifier !== undefined ? `\u0000${r.setIdentifier}` : ''}`;
+}
+
+/** Route 53's DELETE rule: the set sent must equal the one held, alias target and routing fields included. */
 function sameValues(a: FakeRrset, b: FakeRrset): boolean {
-  if (a.ttl !== b.ttl || a.values.length !== b.values.length) return false;
+  if (a.ttl !== b.ttl || a.values.length !== b.values.length || a.weight !== b.weight) return false;
+  const aliasA = a.aliasTarget ? `${a.aliasTarget.hostedZoneId} ${fqdn(a.aliasTarget.dnsName)} ${a.aliasTarget.evaluateTargetHealth}` : '';
+  const aliasB = b.aliasTarget ? `${b.aliasTarget.hostedZoneId} ${fqdn(b.aliasTarget.dnsName)} ${b.aliasTarget.evaluateTargetHealth}` : '';
+  if (aliasA !== aliasB) return false;
   const wanted = new Set(a.values);
   return b.values.every((v) => wanted.has(v));
 }
@@ -89,7 +98,7 @@ export function applyChangeBatch(zone: FakeZone, changes: readonly FakeChange[])
   const seen = new Set<string>();
   for (const { action, rrset: raw } of changes) {
     const rrset = { ...raw, name: fqdn(raw.name) };
-    const key = sortKey(rrset.name, rrset.type);
+    const key = rrsetKey(rrset);
     if (seen.has(key)) messages.push(`The request contains an invalid set of changes for a resource record set '${rrset.type} ${rrset.name}'`);
     seen.add(key);
     if (rrset.name !== zone.name && !rrset.name.endsWith(`.${zone.name}`)) {
@@ -137,6 +146,6 @@ export function holdsRecords(zone: FakeZone): boolean {
 
 /** Keep `zone.rrsets` sorted after direct seeding. */
 export function seedRrsets(zone: FakeZone, sets: readonly FakeRrset[]): void {
-  for (const set of sets) zone.rrsets.set(sortKey(set.name, set.type), { ...set, name: fqdn(set.name) });
+  for (const set of sets) zone.rrsets.set(rrsetKey({ ...set, name: fqdn(set.name) }), { ...set, name: fqdn(set.name) });
   zone.rrsets = new Map([...zone.rrsets.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

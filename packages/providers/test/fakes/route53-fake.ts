@@ -54,6 +54,14 @@ const tag = (xml: string, name: string): string | undefined => {
 };
 const all = (xml: string, name: string): string[] => [...xml.matchAll(new RegExp(`<${name}>([\\s\\S]*?)</${name}>`, 'g'))].map((m) => m[1] ?? '');
 
+/** The AliasTarget of a change, when it has one. */
+function aliasOf(inner: string | undefined): Pick<FakeRrset, 'aliasTarget'> {
+  if (inner === undefined) return {};
+  return {
+    aliasTarget: { hostedZoneId: tag(inner, 'HostedZoneId') ?? '', dnsName: tag(inner, 'DNSName') ?? '', evaluateTargetHealth: tag(inner, 'EvaluateTargetHealth') === 'true' },
+  };
+}
+
 function xml(res: ServerResponse, status: number, root: string, inner: string, headers: Record<string, string> = {}): void {
   res.writeHead(status, { 'content-type': 'text/xml', ...headers });
   res.end(`<?xml version="1.0"?>\n<${root} xmlns="${NS}">${inner}</${root}>`);
@@ -179,6 +187,9 @@ export async function startFakeRoute53(): Promise<FakeRoute53> {
               name: tag(c, 'Name') ?? '',
               type: tag(c, 'Type') ?? '',
               ...(tag(c, 'TTL') !== undefined ? { ttl: Number(tag(c, 'TTL')) } : {}),
+              ...(tag(c, 'SetIdentifier') !== undefined ? { setIdentifier: tag(c, 'SetIdentifier') as string } : {}),
+              ...(tag(c, 'Weight') !== undefined ? { weight: Number(tag(c, 'Weight')) } : {}),
+              ...aliasOf(tag(c, 'AliasTarget')),
               values: all(c, 'Value').map(unesc),
             },
           }));

@@ -38,8 +38,22 @@ export function decodeRoute53Name(name: string): string {
   return name.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(Number.parseInt(octal, 8))).toLowerCase();
 }
 
+/**
+ * The listed `ResourceRecordSet` behind each canonical set this module produced. A DELETE must match
+ * the set Route 53 holds exactly — alias target, SetIdentifier, Weight, HealthCheckId, … — which the
+ * canonical form does not carry; a set passed back as listed (emptying a zone, exact-match delete)
+ * is therefore sent as Route 53 listed it.
+ */
+const listedSets = new WeakMap<RecordSet, ResourceRecordSet>();
+
 /** Canonical record set → the `ResourceRecordSet` of a ChangeResourceRecordSets change. */
 export function toRoute53RecordSet(set: RecordSet): ResourceRecordSet {
+  const listed = listedSets.get(set);
+  if (listed) return { ...listed };
+  if (set.alias) {
+    const { hostedZoneId, dnsName, evaluateTargetHealth } = set.alias;
+    return { Name: set.name, Type: set.type as ResourceRecordSet['Type'], AliasTarget: { HostedZoneId: hostedZoneId, DNSName: dnsName, EvaluateTargetHealth: evaluateTargetHealth } };
+  }
   return {
     Name: set.name,
     Type: set.type as ResourceRecordSet['Type'],
@@ -51,6 +65,12 @@ export function toRoute53RecordSet(set: RecordSet): ResourceRecordSet {
 
 /** A listed `ResourceRecordSet` → canonical form (alias and routing-policy sets are flagged, never dropped). */
 export function fromRoute53RecordSet(rrset: ResourceRecordSet): RecordSet {
+  const set = canonicalOf(rrset);
+  listedSets.set(set, rrset);
+  return set;
+}
+
+function canonicalOf(rrset: ResourceRecordSet): RecordSet {
   const name = decodeRoute53Name(rrset.Name ?? '');
   const type = String(rrset.Type ?? '');
   const routingPolicy = ROUTING_POLICY_FIELDS.some((field) => rrset[field] !== undefined);
