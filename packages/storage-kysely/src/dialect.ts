@@ -27,6 +27,11 @@ export interface DdlTypes {
 export interface SqlDialect {
   readonly name: 'sqlite' | 'postgres';
   readonly ddl: DdlTypes;
+  /**
+   * The largest value an id column holds (Postgres `integer`: 2^31 − 1). Path ids may be larger
+   * (SPEC §1.4); a lookup beyond this range finds nothing instead of failing in the database.
+   */
+  readonly maxId: number;
   encodeDate(value: Date): Date | string;
   decodeDate(value: unknown): Date;
   encodeBool(value: boolean): boolean | number;

@@ -25,6 +25,8 @@ export const postgresDialect: SqlDialect = {
     false: 'FALSE',
     now: 'now()',
   },
+  // Ids are `integer`: comparing one with a larger parameter is an error (22003), not a miss.
+  maxId: 2_147_483_647,
   encodeDate: (value) => value,
   decodeDate: (value) => (value instanceof Date ? value : new Date(value as string)),
   encodeBool: (value) => value,

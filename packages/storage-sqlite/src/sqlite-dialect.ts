@@ -29,6 +29,8 @@ export const sqliteDialect: SqlDialect = {
     false: '0',
     now: `(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`,
   },
+  // SQLite integers are 64-bit; every id the engine accepts fits.
+  maxId: Number.MAX_SAFE_INTEGER,
   encodeDate: (value) => value.toISOString(),
   decodeDate: (value) => new Date(value as string),
   encodeBool: (value) => (value ? 1 : 0),

@@ -2,7 +2,7 @@ import type { Updateable } from 'kysely';
 import { CLOUD_PROVIDERS, CONNECTION_STATUSES } from '@cloudlink/engine';
 import type { CloudConnection, CloudProviderName, ConnectionPatch, ConnectionRepo, ConnectionStatus } from '@cloudlink/engine';
 import type { CloudConnectionsTable } from '../schema.js';
-import { encOptDate, missingRow, optDate } from './context.js';
+import { encOptDate, idInRange, missingRow, optDate } from './context.js';
 import type { RepoContext } from './context.js';
 import { decodeNumber } from '../dialect.js';
 
@@ -53,6 +53,7 @@ export function createConnectionRepo({ db, d }: RepoContext): ConnectionRepo {
     deletedAt: optDate(d, r.deleted_at),
   });
   const byId = async (id: number): Promise<CloudConnection | null> => {
+    if (!idInRange(d, id)) return null;
     const row = await base().where('c.id', '=', id).executeTakeFirst();
     return row ? toConnection(row) : null;
   };
@@ -84,6 +85,7 @@ export function createConnectionRepo({ db, d }: RepoContext): ConnectionRepo {
       return (await byId(decodeNumber(id)))!;
     },
     async getConnection(workspaceId, id) {
+      if (!idInRange(d, id)) return null;
       const row = await base()
         .where('c.workspace_id', '=', workspaceId)
         .where('c.id', '=', id)
@@ -93,6 +95,7 @@ export function createConnectionRepo({ db, d }: RepoContext): ConnectionRepo {
     },
     getConnectionById: byId,
     async listConnections(workspaceId, filter) {
+      if (filter.providerId !== undefined && !idInRange(d, filter.providerId)) return [];
       let q = base().where('c.workspace_id', '=', workspaceId);
       if (!filter.includeInactive) q = q.where('c.is_active', '=', active);
       if (filter.status) q = q.where('c.connection_status', '=', filter.status);

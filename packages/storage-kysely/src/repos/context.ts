@@ -8,6 +8,14 @@ export interface RepoContext {
   readonly d: SqlDialect;
 }
 
+/**
+ * Whether `id` can name a row at all. Ids from requests (paths, queries, the actor) may exceed the
+ * id column's range; lookups answer "not found" for those before the database refuses the value.
+ */
+export function idInRange(d: SqlDialect, id: number): boolean {
+  return id <= d.maxId;
+}
+
 /** Decode a nullable timestamp column. */
 export function optDate(d: SqlDialect, value: unknown): Date | null {
   return value === null || value === undefined ? null : d.decodeDate(value);

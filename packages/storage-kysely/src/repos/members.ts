@@ -1,5 +1,6 @@
 import { StorageConflictError } from '@cloudlink/engine';
 import type { Member, MemberPermissions, MemberRepo, RoleCode } from '@cloudlink/engine';
+import { idInRange } from './context.js';
 import type { RepoContext } from './context.js';
 import { decodeNumber } from '../dialect.js';
 
@@ -43,6 +44,7 @@ export function createMemberRepo({ db, d }: RepoContext): MemberRepo {
   });
 
   const getMember = async (workspaceId: number, userId: number): Promise<Member | null> => {
+    if (!idInRange(d, userId)) return null;
     const row = await selectMembers(workspaceId).where('m.user_id', '=', userId).executeTakeFirst();
     return row ? toMember(row) : null;
   };

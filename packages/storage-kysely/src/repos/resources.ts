@@ -1,7 +1,7 @@
 import type { Selectable, Updateable } from 'kysely';
 import type { Resource, ResourcePatch, ResourceRepo } from '@cloudlink/engine';
 import type { ResourcesTable } from '../schema.js';
-import { missingRow, optDate } from './context.js';
+import { idInRange, missingRow, optDate } from './context.js';
 import type { RepoContext } from './context.js';
 import { decodeNumber } from '../dialect.js';
 
@@ -76,6 +76,7 @@ export function createResourceRepo({ db, d }: RepoContext): ResourceRepo {
       return toResource(row);
     },
     async getResource(scope, id) {
+      if (!idInRange(d, id)) return null;
       const row = await db
         .selectFrom('resources')
         .selectAll()

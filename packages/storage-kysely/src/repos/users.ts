@@ -1,6 +1,7 @@
 import type { Selectable } from 'kysely';
 import type { User, UserRepo } from '@cloudlink/engine';
 import type { UsersTable } from '../schema.js';
+import { idInRange } from './context.js';
 import type { RepoContext } from './context.js';
 import { decodeNumber } from '../dialect.js';
 
@@ -22,6 +23,7 @@ export function createUserRepo({ db, d }: RepoContext): UserRepo {
       return toUser(row);
     },
     async getUserById(id) {
+      if (!idInRange(d, id)) return null;
       const row = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
       return row ? toUser(row) : null;
     },
