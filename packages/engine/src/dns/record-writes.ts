@@ -77,7 +77,10 @@ async function recordApplied(ctx: EngineContext, zoneId: number, applied: readon
   const now = ctx.clock.now();
   const put: StoredRecordSet[] = upserts.map(({ planned, outcome }) => {
     const managed = planned.current === null ? true : (flags.get(setKey(planned.set.name, planned.set.type))?.managed ?? false);
-    return toStored(outcome?.recordSet ?? planned.current ?? planned.set, managed);
+    // Without an outcome (a batch applied before a later one failed) the set now holds what was sent;
+    // only an UPSERT that sent nothing (identical on Cloudflare) still holds the current state.
+    const held = outcome?.recordSet ?? (planned.change === null ? planned.current : null) ?? planned.set;
+    return toStored(held, managed);
   });
   if (put.length > 0) await ctx.storage.dnsRecords.putRecordSets(zoneId, put, now);
   if (deletes.length > 0) await ctx.storage.dnsRecords.deleteRecordSets(zoneId, deletes.map((d) => ({ name: d.planned.set.name, type: d.planned.set.type })));

@@ -119,6 +119,23 @@ describe('dns.upsertRecords (SPEC §6.1–6.2)', () => {
     expect((await t.storage.dnsRecords.listRecordSets(z.id)).length).toBe(1000);
   });
 
+  it('a part-applied batch over existing sets stores the values that were applied, not the old ones (SPEC §6.8)', async () => {
+    const t = await createDnsTestbed();
+    const z = await route53Zone(t);
+    const records = (value: string) => Array.from({ length: 2500 }, (_, i) => ({ recordName: `r${i}`, recordType: 'A', values: [value] }));
+    await t.engine.dns.upsertRecords(t.owner, { ...z.path, records: records('10.0.0.1') });
+    t.route53.failNext('ChangeResourceRecordSets', { code: 'Throttling', message: 'Rate exceeded', kind: 'throttled' }, { after: 2 });
+    const e = await engineError(t.engine.dns.upsertRecords(t.owner, { ...z.path, records: records('10.0.0.2') }));
+    expect(e.data).toEqual({ appliedChanges: 1000, totalChanges: 2500 });
+    const live = await t.engine.dns.listRecords(t.owner, z.path);
+    const liveValues = new Map(live.data.map((r) => [r.name, r.values]));
+    expect(liveValues.get('r0.myapp.com.')).toEqual(['10.0.0.2']);
+    expect(liveValues.get('r2499.myapp.com.')).toEqual(['10.0.0.1']);
+    for (const name of ['r0.myapp.com.', 'r999.myapp.com.', 'r1000.myapp.com.', 'r2499.myapp.com.']) {
+      expect((await t.storage.dnsRecords.getRecordSet(z.id, name, 'A'))?.values, name).toEqual(liveValues.get(name));
+    }
+  });
+
   it('provider failures: 502 transient, 400 invalid input', async () => {
     const t = await createDnsTestbed();
     const z = await route53Zone(t);
