@@ -216,6 +216,47 @@ describe('members', () => {
   });
 });
 
+describe('members: the owner-role rule under concurrency', () => {
+  /** An admin acts on a dev who is promoted to owner between the admin's pre-checks and its transaction. */
+  async function promotedMidway() {
+    const t = await createTestEngine();
+    const { actor: ann, workspaceSlug, workspaceId } = await t.workspace('ann@example.com', 'Acme', 'pro');
+    const bob = await t.user('bob@example.com');
+    const carl = await t.user('carl@example.com');
+    await t.engine.members.add(ann, { workspaceSlug, email: 'bob@example.com', role: 'admin' });
+    await t.engine.members.add(ann, { workspaceSlug, email: 'carl@example.com', role: 'dev' });
+    const transaction = t.storage.transaction.bind(t.storage);
+    let promoted = false;
+    t.storage.transaction = async (fn) => {
+      if (!promoted) {
+        promoted = true;
+        // The owner's concurrent request commits first.
+        await t.storage.members.setMemberRole({ workspaceId, userId: carl.userId, role: 'owner', now: t.clock.now() });
+      }
+      return transaction(fn);
+    };
+    return { t, bob, carl, workspaceSlug, workspaceId };
+  }
+
+  it('an admin cannot demote a member who became an owner after the pre-check', async () => {
+    const { t, bob, carl, workspaceSlug, workspaceId } = await promotedMidway();
+    expect(await failure(t.engine.members.updateRole(bob, { workspaceSlug, userId: carl.userId, role: 'viewer' }))).toMatchObject({
+      error: 'Forbidden',
+      message: 'Only an owner can grant or remove the owner role',
+    });
+    expect((await t.storage.members.getMember(workspaceId, carl.userId))?.role).toBe('owner');
+  });
+
+  it('an admin cannot remove a member who became an owner after the pre-check', async () => {
+    const { t, bob, carl, workspaceSlug, workspaceId } = await promotedMidway();
+    expect(await failure(t.engine.members.remove(bob, { workspaceSlug, userId: carl.userId }))).toMatchObject({
+      error: 'Forbidden',
+      message: 'Only an owner can grant or remove the owner role',
+    });
+    expect((await t.storage.members.getMember(workspaceId, carl.userId))?.role).toBe('owner');
+  });
+});
+
 describe('usage', () => {
   it('reports counts against the plan', async () => {
     const t = await createTestEngine();

@@ -69,6 +69,8 @@ export function createMemberServices(ctx: EngineContext) {
         await tx.lockWorkspace(workspace.id);
         const current = await tx.members.getMember(workspace.id, userId);
         if (!current) throw notFound.member();
+        // The target may have become an owner since the pre-check: the owner rule holds under the lock too.
+        if (current.role === 'owner' && caller.role !== 'owner') throw forbidden.ownerRole();
         if (current.role === 'owner' && body.role !== 'owner') await assertAnotherOwner(tx, workspace.id);
         return tx.members.setMemberRole({ workspaceId: workspace.id, userId, role: body.role as RoleCode, now: ctx.clock.now() });
       });
@@ -86,6 +88,7 @@ export function createMemberServices(ctx: EngineContext) {
         await tx.lockWorkspace(workspace.id);
         const current = await tx.members.getMember(workspace.id, userId);
         if (!current) throw notFound.member();
+        if (current.role === 'owner' && caller.role !== 'owner') throw forbidden.ownerRole();
         if (current.role === 'owner') await assertAnotherOwner(tx, workspace.id);
         await tx.members.removeMember({ workspaceId: workspace.id, userId, now: ctx.clock.now() });
       });
