@@ -238,6 +238,15 @@ describe('members: the owner-role rule under concurrency', () => {
     return { t, bob, carl, workspaceSlug, workspaceId };
   }
 
+  it('updateRole follows the workspace pipeline: userId format → member 404 → body 400 (SPEC §1.6)', async () => {
+    const t = await createTestEngine();
+    const { actor: ann, workspaceSlug } = await t.workspace('ann@example.com', 'Acme');
+    const stranger = await t.user('stranger@example.com');
+    expect(await failure(t.engine.members.updateRole(ann, { workspaceSlug, userId: 'x', role: 'boss' as never }))).toMatchObject({ details: [{ path: 'userId' }] });
+    expect(await failure(t.engine.members.updateRole(ann, { workspaceSlug, userId: stranger.userId, role: 'boss' as never }))).toMatchObject({ error: 'Member not found' });
+    expect(await failure(t.engine.members.updateRole(ann, { workspaceSlug, userId: ann.userId, role: 'boss' as never }))).toMatchObject({ details: [{ path: 'role' }] });
+  });
+
   it('an admin cannot demote a member who became an owner after the pre-check', async () => {
     const { t, bob, carl, workspaceSlug, workspaceId } = await promotedMidway();
     expect(await failure(t.engine.members.updateRole(bob, { workspaceSlug, userId: carl.userId, role: 'viewer' }))).toMatchObject({

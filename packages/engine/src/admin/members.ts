@@ -61,9 +61,9 @@ export function createMemberServices(ctx: EngineContext) {
     async updateRole(actor: Actor | null, input: UpdateMemberRoleInput) {
       const { workspace, member: caller } = await workspaceScope(ctx, actor, input?.workspaceSlug, 'canManageMembers');
       const userId = parseUserId(input?.userId);
-      const body = parseInput(updateMemberRoleBodySchema, input);
       const target = await ctx.storage.members.getMember(workspace.id, userId);
       if (!target) throw notFound.member();
+      const body = parseInput(updateMemberRoleBodySchema, input);
       if ((body.role === 'owner' || target.role === 'owner') && caller.role !== 'owner') throw forbidden.ownerRole();
       const updated = await ctx.storage.transaction(async (tx) => {
         await tx.lockWorkspace(workspace.id);
