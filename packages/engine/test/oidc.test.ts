@@ -75,6 +75,29 @@ describe('OIDC issuer', () => {
     expect((await issuer.jwks()).keys.map((k) => k.kid)).toEqual([rotated.kid]);
   });
 
+  it('reencrypt never overwrites a connection secret written after it listed the rows', async () => {
+    const storage = createMemoryStorage({ migrated: true });
+    const clock = createFakeClock();
+    const AAD = 'cloudlink:cloud_connections.secret_data';
+    const newKey = { kid: 'k2', key: Uint8Array.from({ length: 32 }, (_, i) => 255 - i) };
+    const both = createSecretBox({ keys: [newKey, TEST_ENCRYPTION_KEY] });
+    const user = await storage.users.createUser({ email: 'a@b.co', name: null, now: clock.now() });
+    const ws = await storage.workspaces.createWorkspace({ name: 'w', slug: 'w', description: null, planId: 1, now: clock.now() });
+    const conn = await storage.connections.createConnection({ workspaceId: ws.id, provider: 'azure', createdBy: user.id, region: 'eastus', now: clock.now() });
+    await storage.connections.updateConnection(conn.id, { secretData: createTestSecretBox().seal('{"old":1}', AAD) }, clock.now());
+    // A server already sealing with the new key completes the connection again right after the listing.
+    const list = storage.connections.listSealedSecrets.bind(storage.connections);
+    storage.connections.listSealedSecrets = async () => {
+      const rows = await list();
+      await storage.connections.updateConnection(conn.id, { secretData: both.seal('{"new":2}', AAD) }, clock.now());
+      return rows;
+    };
+    const engine = createEngine({ storage, secrets: both, publicUrl: PUBLIC_URL, clock, random: createSeededRandom(3) });
+    await engine.operator.reencrypt();
+    const [row] = await storage.peek.rows('cloud_connections');
+    expect(both.open(String(row!.secret_data), AAD)).toBe('{"new":2}');
+  });
+
   it('rotate-oidc-key and reencrypt through the operator', async () => {
     const storage = createMemoryStorage({ migrated: true });
     const clock = createFakeClock();

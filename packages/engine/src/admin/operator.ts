@@ -69,9 +69,19 @@ export function createOperatorServices(ctx: EngineContext) {
       const now = ctx.clock.now();
       for (const row of await ctx.storage.connections.listSealedSecrets()) {
         if (!ctx.secrets.needsReseal(row.secretData)) continue;
-        const secretData = ctx.secrets.seal(ctx.secrets.open(row.secretData, CONNECTION_SECRET_AAD), CONNECTION_SECRET_AAD);
-        await ctx.storage.connections.updateConnection(row.id, { secretData }, now);
-        count++;
+        // A running server may store new credentials meanwhile (complete settles under the workspace
+        // lock): re-read under the same lock and re-seal what is there now, never the listed copy.
+        const resealed = await ctx.storage.transaction(async (tx) => {
+          const listed = await tx.connections.getConnectionById(row.id);
+          if (!listed) return false;
+          await tx.lockWorkspace(listed.workspaceId);
+          const current = (await tx.connections.getConnectionById(row.id))?.secretData ?? null;
+          if (current === null || !ctx.secrets.needsReseal(current)) return false;
+          const secretData = ctx.secrets.seal(ctx.secrets.open(current, CONNECTION_SECRET_AAD), CONNECTION_SECRET_AAD);
+          await tx.connections.updateConnection(row.id, { secretData }, now);
+          return true;
+        });
+        if (resealed) count++;
       }
       for (const row of await ctx.storage.resources.listSealedSecrets()) {
         if (!ctx.secrets.needsReseal(row.secretData)) continue;
