@@ -22,6 +22,25 @@ export type ProviderFailureKind =
 const BRAND = Symbol.for('@cloudlink/engine:provider-call-error');
 
 /**
+ * What a ProviderCallError keeps as its `cause`: name, message, stack, `code` and HTTP status of the
+ * original and of its own causes — never the objects SDK errors carry (`$response`, the request with
+ * its signed headers, session tokens, bodies). Engine errors keep provider errors as their cause and
+ * hosts log causes, so nothing reachable from here may hold a credential.
+ */
+function summarizeCause(error: unknown, depth = 0): Error {
+  const original = error instanceof Error ? error : new Error(String(error));
+  const inner = (original as { cause?: unknown }).cause;
+  const summary = new Error(original.message, depth < 4 && inner !== undefined ? { cause: summarizeCause(inner, depth + 1) } : undefined);
+  summary.name = original.name;
+  if (original.stack !== undefined) summary.stack = original.stack;
+  const code = (original as { code?: unknown }).code;
+  if (typeof code === 'string' || typeof code === 'number') Object.assign(summary, { code });
+  const status = (original as { $metadata?: { httpStatusCode?: unknown } }).$metadata?.httpStatusCode ?? (original as { status?: unknown }).status;
+  if (typeof status === 'number') Object.assign(summary, { status });
+  return summary;
+}
+
+/**
  * A failed provider call. `message` is always `<call> failed: <code>: <provider message>`
  * (provider text truncated to 500 characters, never containing secrets).
  */
@@ -51,7 +70,10 @@ export class ProviderCallError extends Error {
     cause?: unknown;
   }) {
     const text = input.message.length > 500 ? `${input.message.slice(0, 497)}...` : input.message;
-    super(`${input.call} failed: ${input.code}: ${text}`, input.cause === undefined ? undefined : { cause: input.cause });
+    super(
+      `${input.call} failed: ${input.code}: ${text}`,
+      input.cause === undefined ? undefined : { cause: isProviderCallError(input.cause) ? input.cause : summarizeCause(input.cause) },
+    );
     this.provider = input.provider;
     this.call = input.call;
     this.providerCode = input.code;
