@@ -57,6 +57,13 @@ describe('OIDC issuer', () => {
     expect(decodeProtectedHeader(next[0]).kid).toBe(decodeProtectedHeader(next[1]).kid);
   });
 
+  it('concurrent first uses in one instance create one key', async () => {
+    const storage = createMemoryStorage({ migrated: true });
+    const issuer = issuerOn(storage);
+    await Promise.all([issuer.jwks(), issuer.jwks(), issuer.mint({ subject: 's', audience: 'x' }), issuer.mint({ subject: 's', audience: 'x' })]);
+    expect(await storage.peek.rows('oidc_signing_keys')).toHaveLength(1);
+  });
+
   it('rotation publishes at once, signs after 1 h, and retires the old key 7 days later', async () => {
     const storage = createMemoryStorage({ migrated: true });
     const clock = createFakeClock();

@@ -74,15 +74,26 @@ export function createOidcIssuer(ctx: IssuerContext): OidcIssuer {
     });
   }
 
-  async function signingKey(): Promise<OidcSigningKey> {
+  /** The first-key creation in flight in this process: concurrent first uses share it. */
+  let creating: Promise<OidcSigningKey> | null = null;
+
+  async function createFirstKey(): Promise<OidcSigningKey> {
     const now = ctx.clock.now();
-    const existing = currentSigningKey(await ctx.storage.oidcKeys.listOidcKeys(), now);
-    if (existing) return existing;
     await insertKey(now);
     // Re-read: another instance may have created one at the same moment; all converge on one.
     const chosen = currentSigningKey(await ctx.storage.oidcKeys.listOidcKeys(), now);
     if (!chosen) throw new Error('no OIDC signing key after creating one');
     return chosen;
+  }
+
+  async function signingKey(): Promise<OidcSigningKey> {
+    const existing = currentSigningKey(await ctx.storage.oidcKeys.listOidcKeys(), ctx.clock.now());
+    if (existing) return existing;
+    // Without this, N simultaneous first requests would each generate an RSA key and publish it forever.
+    creating ??= createFirstKey().finally(() => {
+      creating = null;
+    });
+    return creating;
   }
 
   function privateKeyOf(key: OidcSigningKey): Promise<CryptoKey> {
