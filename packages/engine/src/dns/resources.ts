@@ -1,6 +1,6 @@
 import { environmentScope } from '../access/index.js';
 import type { EngineContext } from '../context.js';
-import type { Resource, StoredRecordSet } from '../domain/records.js';
+import type { StoredRecordSet } from '../domain/records.js';
 import { invalidId, notFound, precondition } from '../errors/index.js';
 import type { RecordChange, RecordSet } from '../ports/dns.js';
 import { isProviderCallError } from '../ports/provider-error.js';
@@ -35,6 +35,13 @@ export function createResourceServices(ctx: EngineContext) {
     const resource = await ctx.storage.resources.getResource({ projectId: scope.project.id, environmentId: scope.environment.id }, id);
     if (!resource) throw notFound.resource();
     return { scope, resource };
+  }
+  /** Drop the stored copy and soft-delete the resource, in one transaction (SPEC §5.6–5.7). */
+  function forget(resourceId: number): Promise<void> {
+    return ctx.storage.transaction(async (tx) => {
+      await tx.dnsRecords.deleteAllRecordSets(resourceId);
+      await tx.resources.softDeleteResource(resourceId, ctx.clock.now());
+    });
   }
   /** Every set but the apex NS/SOA, deleted in chunks, then the hosted zone (SPEC §5.7). */
   async function emptyRoute53Zone(zone: OpenZone): Promise<void> {
@@ -116,7 +123,11 @@ export function createResourceServices(ctx: EngineContext) {
             if (isProviderCallError(e) && e.kind === 'not-found') return null;
             throw e;
           });
-          if (!info) return null;
+          if (!info) {
+            // Forget it under the lock, so no record write slips in between.
+            await forget(resource.id);
+            return null;
+          }
           const flags = new Map((await ctx.storage.dnsRecords.listRecordSets(resource.id)).map((s) => [setKey(s.name, s.type), s.managed]));
           const sets: StoredRecordSet[] = [];
           for await (const rs of zone.session.listRecordSets(info)) {
@@ -128,10 +139,6 @@ export function createResourceServices(ctx: EngineContext) {
         }),
       );
       if (!refreshed) {
-        await ctx.storage.transaction(async (tx) => {
-          await tx.dnsRecords.deleteAllRecordSets(resource.id);
-          await tx.resources.softDeleteResource(resource.id, ctx.clock.now());
-        });
         throw notFound.dnsZoneInProvider(zone.meta.hostedZoneId, zone.meta.provider, {
           id: resource.id,
           resourceId: resource.resourceId,
@@ -153,11 +160,6 @@ export function createResourceServices(ctx: EngineContext) {
     async delete(a: Actor | null, input: DeleteResourceInput) {
       const { scope, resource } = await findResource(a, input, 'canDeleteResources');
       const fromCloud = parseQueryBoolean(input?.deleteFromCloud, 'deleteFromCloud') ?? true;
-      const finish = (r: Resource) =>
-        ctx.storage.transaction(async (tx) => {
-          await tx.dnsRecords.deleteAllRecordSets(r.id);
-          await tx.resources.softDeleteResource(r.id, ctx.clock.now());
-        });
       if (resource.resourceType === 'dns') {
         const op = DNS_OPERATION.deleteZone;
         const zone = fromCloud ? await openZone(ctx, scope.project, resource, op) : null;
@@ -167,10 +169,10 @@ export function createResourceServices(ctx: EngineContext) {
               zone.meta.provider === 'route53' ? emptyRoute53Zone(zone) : removeManagedCloudflareSets(zone, resource.id),
             );
           }
-          await finish(resource);
+          await forget(resource.id);
         });
       } else {
-        await finish(resource);
+        await forget(resource.id);
       }
       return { message: 'Resource deleted successfully', data: { id: resource.id, resourceType: resource.resourceType } };
     },
