@@ -91,6 +91,8 @@ describe('values per type (SPEC §6.4)', () => {
   it('AAAA → RFC 5952', () => {
     expect(one('AAAA', '2001:DB8:0:0:0:0:0:1')).toBe('2001:db8::1');
     expect(one('AAAA', '2001:0db8:0000:0000:0001:0000:0000:0001')).toBe('2001:db8::1:0:0:1');
+    expect(one('AAAA', '::FFFF:192.0.2.1')).toBe('::ffff:192.0.2.1');
+    expect(one('AAAA', '0:0:0:0:0:ffff:c000:0201')).toBe('::ffff:192.0.2.1');
     expect(problem('AAAA', ['2001:db8::g'])).toBe('values[0]: "2001:db8::g" is not a valid IPv6 address');
   });
 

@@ -23,11 +23,18 @@ function a(v: string): ValueResult {
   return isIPv4(v) ? ok(v) : fail(`"${v}" is not a valid IPv4 address`);
 }
 
-/** RFC 5952 text via the WHATWG URL serialiser (lower-case, longest zero run compressed, no leading zeros). */
+/**
+ * RFC 5952 text via the WHATWG URL serialiser (lower-case, longest zero run compressed, no leading
+ * zeros), except that an IPv4-mapped address keeps its IPv4 part dotted (RFC 5952 §5), which the
+ * URL serialiser does not do.
+ */
 function aaaa(v: string): ValueResult {
   if (!isIPv6(v) || v.includes('%')) return fail(`"${v}" is not a valid IPv6 address`);
-  const host = new URL(`http://[${v}]/`).hostname;
-  return ok(host.slice(1, -1));
+  const text = new URL(`http://[${v}]/`).hostname.slice(1, -1);
+  const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(text);
+  if (!mapped) return ok(text);
+  const [hi, lo] = [parseInt(mapped[1] as string, 16), parseInt(mapped[2] as string, 16)];
+  return ok(`::ffff:${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`);
 }
 
 function host(v: string): ValueResult {
