@@ -84,7 +84,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): ServerC
       if (!protocols.includes(u.protocol)) throw new Error('protocol');
       return raw.replace(/\/+$/, '');
     } catch {
-      problems.push(`${name} must be an absolute ${protocols.map((p) => p.replace(':', '')).join(' or ')} URL (got "${raw}")`);
+      problems.push(`${name} must be an absolute ${protocols.map((p) => p.replace(':', '')).join(' or ')} URL (got "${withoutUserinfo(raw)}")`);
       return fallback;
     }
   };
@@ -157,6 +157,14 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): ServerC
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/**
+ * A URL as an error message may show it: `user:password@` (DATABASE_URL carries one) replaced up to
+ * the last `@`, because a malformed value cannot be trusted to have its userinfo encoded.
+ */
+function withoutUserinfo(raw: string): string {
+  return raw.replace(/^([a-z][a-z0-9+.-]*:)?(\/\/)?[\s\S]*@/i, '$1$2[credentials]@');
 }
 
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {

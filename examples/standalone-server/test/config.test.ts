@@ -69,6 +69,26 @@ describe('loadConfig', () => {
     for (const name of Object.keys(bad)) expect(problems.some((p) => p.startsWith(`${name} `)), name).toBe(true);
     expect(problems).toHaveLength(Object.keys(bad).length);
   });
+
+  it('never echoes the password of a malformed URL (DATABASE_URL carries one)', () => {
+    const bad = {
+      DATABASE_URL: 'mysql://app:hunter2-pw@db:5432/x',
+      CLOUDLINK_PUBLIC_URL: 'ftp://ops:s3cret-pw@cl.example.com',
+    };
+    let error: unknown;
+    try {
+      loadConfig({ ...bad });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const text = `${(error as ConfigError).message}\n${(error as ConfigError).problems.join('\n')}`;
+    expect(text).toContain('DATABASE_URL');
+    expect(text).toContain('CLOUDLINK_PUBLIC_URL');
+    expect(text).not.toContain('hunter2');
+    expect(text).not.toContain('s3cret');
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://app:hunter2-pw@db:99999/x' })).toThrow(/^(?![\s\S]*hunter2)[\s\S]*DATABASE_URL/);
+  });
 });
 
 describe('resolveSecrets', () => {
