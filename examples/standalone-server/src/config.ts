@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { parseEncryptionKeys } from '@cloudlink/engine';
 
@@ -189,11 +190,13 @@ function parseResolvers(raw: string | undefined, problems: string[]): { host: st
     // ip, ip:port, [ipv6] or [ipv6]:port
     const m = /^(?:\[([0-9a-fA-F:.]+)\]|(\d{1,3}(?:\.\d{1,3}){3}))(?::(\d{1,5}))?$/.exec(entry);
     const port = m?.[3] === undefined ? 53 : Number(m[3]);
-    if (!m || port < 1 || port > 65535) {
+    const host = m?.[1] ?? m?.[2];
+    // The shape above is loose (999.1.1.1, [1:2]); Node's setServers would only refuse it at the first lookup.
+    if (!m || host === undefined || isIP(host) === 0 || port < 1 || port > 65535) {
       problems.push(`CLOUDLINK_DNS_RESOLVERS must be comma-separated ip[:port] entries (bad entry "${entry}")`);
       return undefined;
     }
-    out.push({ host: (m[1] ?? m[2])!, port });
+    out.push({ host, port });
   }
   return out;
 }

@@ -89,6 +89,16 @@ describe('loadConfig', () => {
     expect(text).not.toContain('s3cret');
     expect(() => loadConfig({ DATABASE_URL: 'postgres://app:hunter2-pw@db:99999/x' })).toThrow(/^(?![\s\S]*hunter2)[\s\S]*DATABASE_URL/);
   });
+
+  it('refuses resolver entries that are not IP addresses', () => {
+    for (const entry of ['300.1.1.1', '1.2.3.256:53', '[1:2]', '[::1::2]:53']) {
+      expect(() => loadConfig({ CLOUDLINK_DNS_RESOLVERS: `127.0.0.1,${entry}` }), entry).toThrow(/CLOUDLINK_DNS_RESOLVERS/);
+    }
+    expect(loadConfig({ CLOUDLINK_DNS_RESOLVERS: '[2001:db8::53]:5353,192.0.2.1' }).dnsResolvers).toEqual([
+      { host: '2001:db8::53', port: 5353 },
+      { host: '192.0.2.1', port: 53 },
+    ]);
+  });
 });
 
 describe('resolveSecrets', () => {
