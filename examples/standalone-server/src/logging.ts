@@ -23,7 +23,19 @@ export function redactSecrets(value: unknown, depth = 0, seen = new WeakSet<obje
   seen.add(value);
   if (Array.isArray(value)) return value.map((v) => redactSecrets(v, depth + 1, seen));
   if (value instanceof Error) {
-    return { type: value.name, message: value.message, stack: value.stack, ...(redactSecrets({ ...value }, depth + 1, seen) as object) };
+    // `cause` and AggregateError's `errors` are own but not enumerable, so the spread misses them:
+    // without this the root cause (ECONNREFUSED, the provider's answer) never reaches the log.
+    // (An assigned `err.cause = …` is enumerable and already in `own`.)
+    const { cause, errors } = value as { cause?: unknown; errors?: unknown };
+    const own = redactSecrets({ ...value }, depth + 1, seen) as Record<string, unknown>;
+    return {
+      type: value.name,
+      message: value.message,
+      stack: value.stack,
+      ...own,
+      ...(cause !== undefined && !('cause' in own) && { cause: redactSecrets(cause, depth + 1, seen) }),
+      ...(Array.isArray(errors) && !('errors' in own) && { errors: redactSecrets(errors, depth + 1, seen) }),
+    };
   }
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
