@@ -16,6 +16,8 @@ export interface Peek {
 export interface TestStorage {
   readonly storage: Storage;
   readonly peek: Peek;
+  /** The Postgres connection string (undefined on SQLite), for attaching another instance. */
+  readonly url?: string;
   /** Close the storage and drop the database. Idempotent. */
   cleanup(): Promise<void>;
 }
@@ -39,11 +41,21 @@ export async function createBackendStorage(backend: Backend): Promise<TestStorag
   return {
     storage,
     peek: storage.peek,
+    url: db.url,
     cleanup: once(async () => {
       await storage.close().catch(() => {});
       await db.drop();
     }),
   };
+}
+
+/**
+ * A second storage (its own pool) on an existing, already migrated Postgres database: what another
+ * app instance would open. `cleanup` closes only this pool; the database's owner drops it.
+ */
+export function attachPostgresStorage(url: string): TestStorage {
+  const storage = createPostgresStorage({ connectionString: url, max: 4 });
+  return { storage, peek: storage.peek, url, cleanup: once(() => storage.close().catch(() => {})) };
 }
 
 function once(fn: () => Promise<void>): () => Promise<void> {

@@ -60,3 +60,24 @@ describeBackends('test harness', (backend) => {
     expect(data.stack).toBeUndefined();
   });
 });
+
+describeBackends('test harness: attachTo', (backend) => {
+  it(backend === 'postgres' ? 'a second instance shares the database; closing it leaves the first running' : 'refuses SQLite', async () => {
+    const first = await startTestServer({ backend });
+    try {
+      if (backend === 'sqlite') {
+        await expect(startTestServer({ backend, attachTo: first })).rejects.toThrow(/Postgres/);
+        return;
+      }
+      const second = await startTestServer({ backend, attachTo: first });
+      expect(second.baseUrl).not.toBe(first.baseUrl);
+      expect(second.databaseUrl).toBe(first.databaseUrl);
+      const carol = await second.createUser('carol@example.com');
+      expect((await second.rest('POST', '/api/workspaces', { token: carol.token, body: { name: 'Shared' } })).status).toBe(201);
+      await second.close();
+      expect(await first.rest('GET', '/api/workspaces/shared', { token: carol.token })).toMatchObject({ status: 200, body: { data: { slug: 'shared' } } });
+    } finally {
+      await first.close();
+    }
+  });
+});

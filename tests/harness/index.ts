@@ -5,7 +5,7 @@
 export { startTestServer } from './test-server.js';
 export type { RestOptions, RestResponse, TestServer, TestServerOptions } from './test-server.js';
 export { describeBackends } from './describe-backends.js';
-export { BACKENDS, createBackendStorage } from './backends.js';
+export { attachPostgresStorage, BACKENDS, createBackendStorage } from './backends.js';
 export type { Backend, Peek, TestStorage } from './backends.js';
 export { trpcFailure } from './trpc-failure.js';
 export { authenticateBearer, signTestToken, TEST_JWT_SECRET } from './auth.js';

@@ -8,7 +8,7 @@ import { createFakeClock, createTestSecretBox, type FakeClock } from '@cloudlink
 import { createCloudlinkRestRouter } from '@cloudlink/express-adapter';
 import { cloudlinkResponseMeta, createCloudlinkRouter, type CloudlinkRouter } from '@cloudlink/trpc-router';
 import { authenticateBearer, signTestToken } from './auth.js';
-import { createBackendStorage, type Backend, type Peek } from './backends.js';
+import { attachPostgresStorage, createBackendStorage, type Backend, type Peek } from './backends.js';
 
 export interface TestServerOptions {
   readonly backend: Backend;
@@ -16,6 +16,12 @@ export interface TestServerOptions {
   readonly providers?: EngineProviders;
   /** Anything else for `createEngine` (`clock`, `aws`, `logger`, …); storage, secrets and publicUrl are the harness's. */
   readonly engineOptions?: Partial<Omit<EngineOptions, 'storage' | 'secrets' | 'publicUrl' | 'providers'>>;
+  /**
+   * Another app instance on `attachTo`'s Postgres database (its own engine, pool and HTTP server),
+   * instead of a fresh database; the clock defaults to `attachTo.clock`. `close()` then closes only
+   * this instance: the database is dropped by `attachTo.close()`. Postgres only.
+   */
+  readonly attachTo?: TestServer;
 }
 
 export interface RestResponse {
@@ -40,6 +46,8 @@ export interface TestServer {
   readonly storage: Storage;
   /** Raw rows of the database, for checking writes without the storage's getters. */
   readonly peek: Peek;
+  /** The Postgres connection string (undefined on SQLite): what `attachTo` shares. */
+  readonly databaseUrl?: string;
   /** The engine's clock (a fake one unless `engineOptions.clock` was given). */
   readonly clock: FakeClock | EngineOptions['clock'];
   /** A valid HS256 Bearer token for `userId` (1 hour). */
@@ -50,7 +58,7 @@ export interface TestServer {
   rest(method: string, path: string, options?: RestOptions): Promise<RestResponse>;
   /** A typed tRPC client (httpLink, no batching) authenticated as the token's user. */
   trpcClient(token?: string): TRPCClient<CloudlinkRouter>;
-  /** Stop the server, close the engine and drop the database. */
+  /** Stop the server, close the engine and drop the database (an attached instance: only its own pool). */
   close(): Promise<void>;
 }
 
@@ -60,7 +68,7 @@ export interface TestServer {
  * `Authorization: Bearer <HS256 JWT>` as the standalone server does.
  */
 export async function startTestServer(options: TestServerOptions): Promise<TestServer> {
-  const { storage, peek, cleanup } = await createBackendStorage(options.backend);
+  const { storage, peek, cleanup, url } = await openStorage(options);
   const server: Server = createServer();
   try {
     await new Promise<void>((resolve, reject) => {
@@ -72,7 +80,7 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     throw e;
   }
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const clock = options.engineOptions?.clock ?? createFakeClock();
+  const clock = options.engineOptions?.clock ?? options.attachTo?.clock ?? createFakeClock();
   const engine = createEngine({
     ...options.engineOptions,
     clock,
@@ -100,6 +108,7 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     engine,
     storage,
     peek,
+    ...(url !== undefined ? { databaseUrl: url } : {}),
     clock,
     tokenFor: (userId) => signTestToken(userId),
     async createUser(email, name) {
@@ -137,4 +146,11 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
       return closed;
     },
   };
+}
+
+async function openStorage(options: TestServerOptions) {
+  if (!options.attachTo) return createBackendStorage(options.backend);
+  const url = options.attachTo.databaseUrl;
+  if (options.backend !== 'postgres' || url === undefined) throw new Error('attachTo needs a Postgres server on both sides');
+  return attachPostgresStorage(url);
 }
