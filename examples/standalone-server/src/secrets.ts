@@ -29,6 +29,13 @@ export function resolveSecrets(config: ServerConfig, warn: Warn): ServerSecrets 
   if (problem) throw new ConfigError([`${path.join(config.dataDir, 'encryption-keys')} ${problem}`]);
   const jwtSecret =
     config.jwtSecret ?? fromFile(config.dataDir, 'jwt-secret', 'CLOUDLINK_JWT_SECRET', warn, () => randomBytes(48).toString('base64url'));
+  // The file gets the variable's rule: an empty one would otherwise give a zero-length HMAC key
+  // (every token refused, and an unhandled rejection from the key import).
+  if (config.jwtSecret === undefined && jwtSecret.length < 32) {
+    throw new ConfigError([
+      `${path.join(config.dataDir, 'jwt-secret')} must hold at least 32 characters (HS256 needs a 256-bit secret); delete it to generate one, or set CLOUDLINK_JWT_SECRET`,
+    ]);
+  }
   return { encryptionKeys, jwtSecret };
 }
 

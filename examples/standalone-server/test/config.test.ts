@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -113,6 +113,24 @@ describe('resolveSecrets', () => {
     const again = resolveSecrets(loadConfig({ CLOUDLINK_DATA_DIR: dataDir }), (m) => warnings.push(m));
     expect(again).toEqual(first);
     expect(warnings).toHaveLength(2);
+  });
+
+  it('refuses an empty or short jwt-secret file by name, and leaves it as it is', () => {
+    for (const content of ['\n', 'short\n']) {
+      const dataDir = mkdtempSync(path.join(tmpdir(), 'cl-secrets-'));
+      const file = path.join(dataDir, 'jwt-secret');
+      writeFileSync(file, content, { mode: 0o600 });
+      let error: unknown;
+      try {
+        resolveSecrets(loadConfig({ CLOUDLINK_DATA_DIR: dataDir, CLOUDLINK_ENCRYPTION_KEYS: `k:${KEY}` }), () => {});
+      } catch (e) {
+        error = e;
+      }
+      expect(error, JSON.stringify(content)).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).message).toContain(file);
+      expect((error as ConfigError).message).not.toContain('short');
+      expect(readFileSync(file, 'utf8')).toBe(content);
+    }
   });
 
   it('prefers the variables and writes nothing', () => {
