@@ -17,18 +17,29 @@ Options (each also read from the environment variable in brackets):
   --domain <name>       zone to create (default trpc-example.com)
   --help                show this help`;
 
-const { values } = parseArgs({
-  options: {
-    url: { type: 'string' },
-    token: { type: 'string' },
-    workspace: { type: 'string', default: 'acme' },
-    project: { type: 'string', default: 'shop' },
-    environment: { type: 'string', default: 'prod' },
-    'account-id': { type: 'string', default: '123456789012' },
-    domain: { type: 'string', default: 'trpc-example.com' },
-    help: { type: 'boolean', default: false },
-  },
-});
+// `pnpm … start -- --token x` hands the script a leading `--`, which parseArgs would read as
+// "positionals follow" and refuse every option after it.
+const argv = process.argv.slice(2);
+let parsed;
+try {
+  parsed = parseArgs({
+    args: argv[0] === '--' ? argv.slice(1) : argv,
+    options: {
+      url: { type: 'string' },
+      token: { type: 'string' },
+      workspace: { type: 'string', default: 'acme' },
+      project: { type: 'string', default: 'shop' },
+      environment: { type: 'string', default: 'prod' },
+      'account-id': { type: 'string', default: '123456789012' },
+      domain: { type: 'string', default: 'trpc-example.com' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+} catch (e) {
+  console.error(`${(e as Error).message} (see --help)`);
+  process.exit(1);
+}
+const { values } = parsed;
 
 if (values.help) {
   console.log(HELP);

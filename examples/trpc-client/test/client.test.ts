@@ -61,6 +61,16 @@ describe('trpc-client example', { timeout: 120_000 }, () => {
     expect(help.stdout).toContain('--token');
   });
 
+  it('accepts the "--" that `pnpm … start -- <options>` (the README\'s command) passes through; a bad option is one line, exit 1', async () => {
+    const help = await program(['--', '--help']);
+    expect(help.code, help.stderr).toBe(0);
+    expect(help.stdout).toContain('--token');
+    const bad = await program(['--', '--colour', 'red']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('--colour');
+    expect(bad.stderr).not.toContain('    at ');
+  });
+
   it('reports the documented error body when the server refuses (args instead of env)', async () => {
     const r = await program(['--url', server.url, '--token', token, '--account-id', '000000000000', '--domain', 'three.example.com']);
     expect(r.code).toBe(1);
