@@ -96,7 +96,12 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): ServerC
 
   const databaseUrl = url('DATABASE_URL', undefined, ['postgres:', 'postgresql:']);
   const dataDir = path.resolve(cwd, get('CLOUDLINK_DATA_DIR') ?? './data');
-  const publicUrl = url('CLOUDLINK_PUBLIC_URL', `http://localhost:${port}`) ?? `http://localhost:${port}`;
+  let publicUrl = url('CLOUDLINK_PUBLIC_URL', `http://localhost:${port}`) ?? `http://localhost:${port}`;
+  // A base URL: the issuer (`…/api`) and every script URL are built by appending a path to it.
+  if (/[?#]/.test(publicUrl)) {
+    problems.push('CLOUDLINK_PUBLIC_URL must be a base URL without a query or fragment');
+    publicUrl = `http://localhost:${port}`;
+  }
 
   const encryptionKeys = get('CLOUDLINK_ENCRYPTION_KEYS');
   if (encryptionKeys !== undefined) {

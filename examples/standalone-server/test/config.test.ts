@@ -90,6 +90,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DATABASE_URL: 'postgres://app:hunter2-pw@db:99999/x' })).toThrow(/^(?![\s\S]*hunter2)[\s\S]*DATABASE_URL/);
   });
 
+  it('refuses a CLOUDLINK_PUBLIC_URL with a query or fragment (the issuer and script URLs are built by appending paths)', () => {
+    for (const v of ['https://cl.example.com/?x=1', 'https://cl.example.com/#top', 'https://cl.example.com/base?']) {
+      expect(() => loadConfig({ CLOUDLINK_PUBLIC_URL: v }), v).toThrow(/CLOUDLINK_PUBLIC_URL/);
+    }
+    expect(loadConfig({ CLOUDLINK_PUBLIC_URL: 'https://cl.example.com/base/' }).publicUrl).toBe('https://cl.example.com/base');
+  });
+
   it('refuses resolver entries that are not IP addresses', () => {
     for (const entry of ['300.1.1.1', '1.2.3.256:53', '[1:2]', '[::1::2]:53']) {
       expect(() => loadConfig({ CLOUDLINK_DNS_RESOLVERS: `127.0.0.1,${entry}` }), entry).toThrow(/CLOUDLINK_DNS_RESOLVERS/);
