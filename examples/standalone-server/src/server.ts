@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type express from 'express';
 import type { Logger as PinoLogger } from 'pino';
@@ -24,21 +24,34 @@ export interface RunningServer {
  * Compose the runtime (storage, migrations, engine, providers or sandbox), build the app and listen
  * on `HOST:PORT` (port 0 picks a free one; `url` says which).
  */
-export async function startServer(config: ServerConfig, logger: PinoLogger): Promise<RunningServer> {
+export async function startServer(
+  config: ServerConfig,
+  logger: PinoLogger,
+  /** Tests replace how the runtime is built (e.g. to hold start-up open). */
+  options: { readonly createRuntime?: typeof createRuntime } = {},
+): Promise<RunningServer> {
   // Bind first: with PORT=0 the default public URL (OIDC issuer, script URLs) needs the real port.
   const server = createServer();
+  // Until the engine is ready (migrations can take a while on Postgres), answer at once rather than
+  // leaving requests unanswered: probes see "not ready", clients a retryable 503.
+  const starting = (_req: IncomingMessage, res: ServerResponse) => {
+    res.writeHead(503, { 'content-type': 'application/json; charset=utf-8', 'retry-after': '1' });
+    res.end(JSON.stringify({ status: 'not ready', message: 'starting' }));
+  };
+  server.on('request', starting);
   server.listen(config.port, config.host);
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
   const effective: ServerConfig = config.publicUrlSet ? config : { ...config, publicUrl: `http://localhost:${port}` };
   let runtime: Runtime;
   try {
-    runtime = await createRuntime(effective, logger);
+    runtime = await (options.createRuntime ?? createRuntime)(effective, logger);
   } catch (e) {
     server.close();
     throw e;
   }
   const app = createApp({ engine: runtime.engine, auth: runtime.auth, logger });
+  server.off('request', starting);
   server.on('request', app);
   const { sandbox } = runtime;
   if (sandbox) {

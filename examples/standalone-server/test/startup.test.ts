@@ -1,5 +1,12 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.js';
+import { createRuntime } from '../src/runtime.js';
+import { startServer } from '../src/server.js';
 import { SERVER_DIR, testEnv } from './support/spawn-server.js';
 
 describe('server start-up', () => {
@@ -11,5 +18,43 @@ describe('server start-up', () => {
     const code = await new Promise<number | null>((r) => child.once('exit', r));
     expect(code).toBe(1);
     for (const name of ['PORT', 'CLOUDLINK_AWS_ACCOUNT_ID', 'CLOUDLINK_SANDBOX', 'DATABASE_URL']) expect(stderr).toContain(`- ${name} `);
+  });
+});
+
+describe('server start-up window', () => {
+  it('answers 503 "not ready" while the runtime is still being built, then serves the app', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'cloudlink-startup-'));
+    const config = loadConfig({ PORT: '0', CLOUDLINK_DATA_DIR: dataDir }, dataDir);
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let listening!: (url: string) => void;
+    const bound = new Promise<string>((r) => (listening = r));
+    const logger = pino({ level: 'silent' });
+    const started = startServer(config, logger, {
+      createRuntime: async (cfg, log) => {
+        listening(cfg.publicUrl.replace('localhost', '127.0.0.1'));
+        await gate;
+        return createRuntime(cfg, log);
+      },
+    });
+    try {
+      const url = await bound;
+      const early = await fetch(`${url}/readyz`);
+      expect(early.status).toBe(503);
+      expect(early.headers.get('retry-after')).toBe('1');
+      expect(await early.json()).toEqual({ status: 'not ready', message: 'starting' });
+      release();
+      const server = await started;
+      try {
+        const ready = await fetch(`${server.url}/readyz`);
+        expect(ready.status).toBe(200);
+        expect(await ready.json()).toEqual({ status: 'ready' });
+      } finally {
+        await server.close();
+      }
+    } finally {
+      release();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
