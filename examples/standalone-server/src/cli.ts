@@ -103,12 +103,13 @@ export async function runCli(argv: readonly string[], io: { out(s: string): void
   err: (s) => process.stderr.write(s),
 }): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+  if (name === '--help' || name === '-h' || name === 'help') {
     io.out(`${mainHelp()}\n`);
-    return name === undefined ? 1 : 0;
+    return 0;
   }
   let runtime: Runtime | undefined;
   try {
+    if (name === undefined) throw new UsageError(`No command given. Commands: ${Object.keys(COMMANDS).join(', ')}; run \`cloudlink --help\` for usage`);
     const command = COMMANDS[name];
     if (!command) throw new UsageError(`Unknown command "${name}". Commands: ${Object.keys(COMMANDS).join(', ')}`);
     const { values } = parseArgs({

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { EngineProviders, Logger } from '@cloudlink/engine';
 import {
@@ -75,7 +75,14 @@ export function createSandbox({ config, jwks, logger }: SandboxOptions): Sandbox
       if (text === lastWritten) return;
       mkdirSync(config.dataDir, { recursive: true });
       const tmp = `${file}.${process.pid}.tmp`;
-      writeFileSync(tmp, text, { mode: 0o600 });
+      // Flush before the rename, so a power loss leaves the old state or the new one, never an empty file.
+      const fd = openSync(tmp, 'w', 0o600);
+      try {
+        writeFileSync(fd, text);
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
       renameSync(tmp, file);
       lastWritten = text;
     },

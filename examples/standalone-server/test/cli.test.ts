@@ -88,6 +88,11 @@ describe('cloudlink CLI errors and help', { timeout: 120_000 }, () => {
     expect(unknown.stdout).toBe('');
     expect(JSON.parse(unknown.stderr)).toEqual({ error: 'User not found', message: 'No user with this email exists' });
 
+    const none = await inProcess([], env);
+    expect(none.code).toBe(1);
+    expect(none.stdout).toBe('');
+    expect(JSON.parse(none.stderr)).toMatchObject({ error: 'Invalid arguments', message: expect.stringContaining('No command given') });
+
     const missing = await inProcess(['seed', '--workspace', 'a'], env);
     expect(missing.code).toBe(1);
     expect(JSON.parse(missing.stderr)).toMatchObject({ error: 'Invalid arguments', message: expect.stringContaining('--project') });
