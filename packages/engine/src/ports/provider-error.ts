@@ -42,7 +42,8 @@ function summarizeCause(error: unknown, depth = 0): Error {
 
 /**
  * A failed provider call. `message` is always `<call> failed: <code>: <provider message>`
- * (provider text truncated to 500 characters, never containing secrets).
+ * (provider text truncated to 500 characters here, once; implementations redact secrets from it
+ * before, since cutting first could split a secret and leave part of it visible).
  */
 export class ProviderCallError extends Error {
   override readonly name = 'ProviderCallError';

@@ -3,7 +3,7 @@ import { createHttpHeaders, createPipelineRequest } from '@azure/core-rest-pipel
 import type { HttpClient } from '@azure/core-rest-pipeline';
 import { ProviderCallError } from '@cloudlink/engine';
 import type { AzureConnector, AzureCredentials } from '@cloudlink/engine';
-import { redactSecrets, resolveCallPolicy, retryStep, startDeadline, throwIfCallerAborted, transportFailure, truncateText } from '../shared/index.js';
+import { flattenText, redactSecrets, resolveCallPolicy, retryStep, startDeadline, throwIfCallerAborted, transportFailure } from '../shared/index.js';
 import type { CallPolicy, CallPolicyOptions } from '../shared/index.js';
 import { classifyAzureResponse } from './classify.js';
 import { createObservingHttpClient } from './http-client.js';
@@ -84,7 +84,7 @@ async function requestToken(ctx: StepContext, input: AzureCredentials): Promise<
       throw scrubbed(transport, secrets);
     }
     // A 2xx MSAL could not use, or a local failure: no verdict, and never MSAL's raw text (it can echo the request).
-    const message = redactSecrets(truncateText(e instanceof Error ? e.message : String(e)), secrets);
+    const message = redactSecrets(flattenText(e instanceof Error ? e.message : String(e)), secrets);
     throw new ProviderCallError({ ...site, code: 'UnexpectedResponse', message, kind: 'transient' });
   }
 }

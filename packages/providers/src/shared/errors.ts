@@ -1,6 +1,6 @@
 import { ProviderCallError, isProviderCallError } from '@cloudlink/engine';
 import type { ProviderFailureKind } from '@cloudlink/engine';
-import { truncateText } from './text.js';
+import { flattenText } from './text.js';
 
 /** Which provider and step a failure belongs to; `call` is the step name of the message. */
 export interface CallSite {
@@ -28,7 +28,7 @@ export function parseErrorBody(body: string): { code?: string; message?: string 
   try {
     parsed = JSON.parse(body);
   } catch {
-    const text = truncateText(body);
+    const text = flattenText(body);
     return text ? { message: text } : {};
   }
   if (typeof parsed !== 'object' || parsed === null) return {};

@@ -5,7 +5,7 @@
  */
 export { DEFAULT_TIMEOUT_MS, fetchWithDeadline, readBodyText, startDeadline } from './http.js';
 export type { CallDeadline, FetchWithDeadlineOptions } from './http.js';
-export { MAX_PROVIDER_TEXT, redactSecrets, truncateText } from './text.js';
+export { flattenText, redactSecrets } from './text.js';
 export { parseRetryAfter } from './retry-after.js';
 export { kindOfStatus, networkCode, parseErrorBody, redirectFailure, transportFailure, withApplyProgress } from './errors.js';
 export type { CallSite } from './errors.js';

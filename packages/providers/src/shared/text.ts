@@ -1,12 +1,12 @@
-/** Provider text handling: truncation and secret redaction for error messages (SPEC §4.1). */
+/**
+ * Provider text handling for error messages (SPEC §4.1). Cutting to 500 characters is done once,
+ * by the ProviderCallError constructor, after redaction: cutting first could split an echoed
+ * secret so that the redactor misses the half left visible.
+ */
 
-/** Provider text in messages is at most this long (SPEC §4.1). */
-export const MAX_PROVIDER_TEXT = 500;
-
-/** Collapse whitespace and cut to `max` characters, ending in `...` when cut. */
-export function truncateText(text: string, max = MAX_PROVIDER_TEXT): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max - 3)}...` : flat;
+/** Collapse whitespace (error pages are multi-line HTML or text) into one line. */
+export function flattenText(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
 }
 
 /**
