@@ -22,11 +22,14 @@ export function createProjectServices(ctx: EngineContext) {
       const { user, workspace } = await workspaceScope(ctx, actor, input?.workspaceSlug, 'canManageProjects');
       const body = parseInput(createProjectBodySchema, input);
       const limits = await ctx.limits.limitsFor(workspace.id);
+      // Refuse over-limit creates before any slug work; the transaction checks again under the lock.
+      assertWithinLimit(limits, 'max_projects', await ctx.storage.projects.countProjects(workspace.id));
       const project = await insertWithFreeSlug({
         name: body.name,
         reserved: RESERVED_PROJECT_SLUGS,
         constraint: 'projects.slug',
-        taken: (slug) => ctx.storage.projects.projectSlugTaken(slug),
+        random: ctx.random,
+        vacancy: (base) => ctx.storage.projects.slugVacancy(base),
         attempt: (slug) =>
           ctx.storage.transaction(async (tx) => {
             await tx.lockWorkspace(workspace.id);
@@ -65,10 +68,12 @@ export function createEnvironmentServices(ctx: EngineContext) {
       const { project, workspace } = await projectScope(ctx, actor, input?.projectSlug, 'canManageEnvironments');
       const body = parseInput(createEnvironmentBodySchema, input);
       const limits = await ctx.limits.limitsFor(workspace.id);
+      assertWithinLimit(limits, 'max_environments_per_project', await ctx.storage.environments.countEnvironments(project.id));
       const environment = await insertWithFreeSlug({
         name: body.name,
         constraint: 'environments.slug',
-        taken: (slug) => ctx.storage.environments.environmentSlugTaken(project.id, slug),
+        random: ctx.random,
+        vacancy: (base) => ctx.storage.environments.slugVacancy(project.id, base),
         attempt: (slug) =>
           ctx.storage.transaction(async (tx) => {
             await tx.lockWorkspace(workspace.id);

@@ -31,7 +31,8 @@ export function createWorkspaceServices(ctx: EngineContext) {
         name: body.name,
         reserved: RESERVED_WORKSPACE_SLUGS,
         constraint: 'workspaces.slug',
-        taken: async (slug) => (await ctx.storage.workspaces.getWorkspaceBySlug(slug)) !== null,
+        random: ctx.random,
+        vacancy: (base) => ctx.storage.workspaces.slugVacancy(base),
         attempt: (slug) =>
           ctx.storage.transaction(async (tx) => {
             const now = ctx.clock.now();

@@ -94,6 +94,15 @@ export const conflict = {
   connectionAlreadyCompleted: (id: number) =>
     new EngineError('CONFLICT', 'Connection already completed', `Cloud connection ${id} is already connected`),
   memberExists: () => new EngineError('CONFLICT', 'Member already exists', 'This user is already a member of the workspace'),
+  /** Every slug tried for a new workspace, project or environment was taken by concurrent inserts. */
+  slugUnavailable: () => new EngineError('CONFLICT', 'Slug unavailable', 'Could not find a free slug for this name; try again or choose another name'),
+  /** The per-workspace cap on connections that are not `connected` (pending + failed). */
+  tooManyPendingConnections: (count: number) =>
+    new EngineError(
+      'CONFLICT',
+      'Too many pending connections',
+      `This workspace already has ${count} cloud connections that are not connected; complete or delete one first`,
+    ),
 };
 
 /** Plan limit keys with the noun and tail of their message (SPEC §2.3). */

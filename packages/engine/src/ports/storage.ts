@@ -78,6 +78,23 @@ export interface PlanRepo {
   listRoles(): Promise<Role[]>;
 }
 
+/**
+ * Where the slug rule (`base`, `base-1`, `base-2`, …) can put a new row, found in one query however
+ * many numbered slugs exist. Every row counts, active or not, as the unique index does.
+ */
+export interface SlugVacancy {
+  /** Whether `base` itself is free. */
+  readonly baseFree: boolean;
+  /** The smallest N ≥ 1 with `base-N` free. */
+  readonly firstFreeSuffix: number;
+}
+
+/** One page of a list read by `id` (keyset pagination): rows with `id > after`, `id` ascending, at most `limit`. */
+export interface IdPage {
+  readonly after?: number;
+  readonly limit: number;
+}
+
 export interface WorkspaceRepo {
   /** Duplicate slug → StorageConflictError('workspaces.slug'). */
   createWorkspace(input: { name: string; slug: string; description: string | null; planId: number; now: Date }): Promise<Workspace>;
@@ -85,6 +102,7 @@ export interface WorkspaceRepo {
   getWorkspaceBySlug(slug: string): Promise<Workspace | null>;
   getWorkspaceById(id: number): Promise<Workspace | null>;
   setWorkspacePlan(input: { workspaceId: number; planId: number; now: Date }): Promise<void>;
+  slugVacancy(base: string): Promise<SlugVacancy>;
 }
 
 export interface MemberRepo {
@@ -112,6 +130,7 @@ export interface ProjectRepo {
   getProjectById(id: number): Promise<Project | null>;
   /** Whether any project (active or not) has this slug. */
   projectSlugTaken(slug: string): Promise<boolean>;
+  slugVacancy(base: string): Promise<SlugVacancy>;
   countProjects(workspaceId: number): Promise<number>;
   setProjectConnection(input: { projectId: number; connectionId: number | null; now: Date }): Promise<Project>;
   /** Unlink every project linked to the connection; returns how many. */
@@ -127,6 +146,8 @@ export interface EnvironmentRepo {
   getEnvironmentBySlug(projectId: number, slug: string): Promise<Environment | null>;
   /** Whether any environment of the project (active or not) has this slug. */
   environmentSlugTaken(projectId: number, slug: string): Promise<boolean>;
+  /** Within the project. */
+  slugVacancy(projectId: number, base: string): Promise<SlugVacancy>;
   /** Active, `id` ascending. */
   listEnvironments(projectId: number): Promise<Environment[]>;
   countEnvironments(projectId: number): Promise<number>;

@@ -4,8 +4,10 @@ import type { EnvironmentsTable } from '../schema.js';
 import { optDate } from './context.js';
 import type { RepoContext } from './context.js';
 import { decodeNumber } from '../dialect.js';
+import { slugVacancy } from './slug-vacancy.js';
 
-export function createEnvironmentRepo({ db, d }: RepoContext): EnvironmentRepo {
+export function createEnvironmentRepo(repo: RepoContext): EnvironmentRepo {
+  const { db, d } = repo;
   const active = d.encodeBool(true);
   const toEnvironment = (r: Selectable<EnvironmentsTable>): Environment => ({
     id: decodeNumber(r.id),
@@ -56,6 +58,7 @@ export function createEnvironmentRepo({ db, d }: RepoContext): EnvironmentRepo {
         .executeTakeFirst();
       return row !== undefined;
     },
+    slugVacancy: (projectId, base) => slugVacancy(repo, 'environments', base, projectId),
     async listEnvironments(projectId) {
       const rows = await db
         .selectFrom('environments')

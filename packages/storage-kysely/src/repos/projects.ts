@@ -4,8 +4,10 @@ import type { ProjectsTable } from '../schema.js';
 import { missingRow, optDate } from './context.js';
 import type { RepoContext } from './context.js';
 import { decodeNumber } from '../dialect.js';
+import { slugVacancy } from './slug-vacancy.js';
 
-export function createProjectRepo({ db, d }: RepoContext): ProjectRepo {
+export function createProjectRepo(repo: RepoContext): ProjectRepo {
+  const { db, d } = repo;
   const active = d.encodeBool(true);
   const toProject = (r: Selectable<ProjectsTable>): Project => ({
     id: decodeNumber(r.id),
@@ -53,6 +55,7 @@ export function createProjectRepo({ db, d }: RepoContext): ProjectRepo {
       const row = await db.selectFrom('projects').select('id').where('slug', '=', slug).executeTakeFirst();
       return row !== undefined;
     },
+    slugVacancy: (base) => slugVacancy(repo, 'projects', base),
     async countProjects(workspaceId) {
       const row = await db
         .selectFrom('projects')

@@ -4,8 +4,10 @@ import type { WorkspacesTable } from '../schema.js';
 import { optDate } from './context.js';
 import type { RepoContext } from './context.js';
 import { decodeNumber } from '../dialect.js';
+import { slugVacancy } from './slug-vacancy.js';
 
-export function createWorkspaceRepo({ db, d }: RepoContext): WorkspaceRepo {
+export function createWorkspaceRepo(repo: RepoContext): WorkspaceRepo {
+  const { db, d } = repo;
   const toWorkspace = (r: Selectable<WorkspacesTable>): Workspace => ({
     id: decodeNumber(r.id),
     name: r.name,
@@ -54,5 +56,6 @@ export function createWorkspaceRepo({ db, d }: RepoContext): WorkspaceRepo {
         .where('id', '=', workspaceId)
         .execute();
     },
+    slugVacancy: (base) => slugVacancy(repo, 'workspaces', base),
   };
 }

@@ -4,6 +4,7 @@ import { insertRow, updateRow } from './constraints.js';
 import { byCodeUnits, toEnvironment, toMember, toPlan, toProject, toRole, toUser, toWorkspace } from './map.js';
 import type { Db } from './rows.js';
 import type { Run } from './run.js';
+import { slugVacancyAmong } from './slug-vacancy.js';
 
 function roleId(code: string): number {
   const role = SYSTEM_ROLES.find((r) => r.code === code);
@@ -81,6 +82,7 @@ export function createWorkspaceRepo(run: Run): WorkspaceRepo {
       run((db) => {
         updateRow(db, 'workspaces', workspaceId, { plan_id: planId, updated_at: now });
       }),
+    slugVacancy: (base) => run((db) => slugVacancyAmong(db.tables.workspaces, base)),
   };
 }
 
@@ -176,6 +178,7 @@ export function createProjectRepo(run: Run): ProjectRepo {
         return row ? toProject(row) : null;
       }),
     projectSlugTaken: (slug) => run((db) => db.tables.projects.some((p) => p.slug === slug)),
+    slugVacancy: (base) => run((db) => slugVacancyAmong(db.tables.projects, base)),
     countProjects: (workspaceId) => run((db) => db.tables.projects.filter((p) => p.workspace_id === workspaceId && p.is_active).length),
     setProjectConnection: ({ projectId, connectionId, now }) =>
       run((db) => toProject(mustExist(updateRow(db, 'projects', projectId, { connected_cloud_id: connectionId, updated_at: now }), `project ${projectId}`))),
@@ -225,6 +228,7 @@ export function createEnvironmentRepo(run: Run): EnvironmentRepo {
         return row ? toEnvironment(row) : null;
       }),
     environmentSlugTaken: (projectId, slug) => run((db) => db.tables.environments.some((e) => e.project_id === projectId && e.slug === slug)),
+    slugVacancy: (projectId, base) => run((db) => slugVacancyAmong(db.tables.environments.filter((e) => e.project_id === projectId), base)),
     listEnvironments: (projectId) => run((db) => active(db, projectId).map(toEnvironment)),
     countEnvironments: (projectId) => run((db) => active(db, projectId).length),
     maxEnvironmentsPerProject: (workspaceId) =>
