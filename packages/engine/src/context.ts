@@ -22,6 +22,8 @@ export interface EngineConfig {
   readonly dns: { readonly zoneLockTimeoutMs: number };
   /** Plan of every new workspace (SPEC §2.1 "plan free (host-configurable default)"). */
   readonly defaultPlan: PlanSlug;
+  /** Cap on active connections that are not `connected` (pending + failed) per workspace; default 10. */
+  readonly maxPendingConnections: number;
 }
 
 /** Provider implementations; each is optional so a host wires only what it uses. */

@@ -28,7 +28,16 @@ export interface EngineOptions {
   readonly dns?: Partial<EngineConfig['dns']>;
   /** Plan given to new workspaces (`workspaces.create`, and `operator.seed` without `plan`). Default `free`. */
   readonly defaultPlan?: PlanSlug;
+  /**
+   * How many active cloud connections that are not `connected` (pending + failed) a workspace may
+   * hold; one more → 409 `Too many pending connections`. Default 10. Independent of the plan's
+   * `max_cloud_connections`, which counts connected ones.
+   */
+  readonly maxPendingConnections?: number;
 }
+
+/** Default of `maxPendingConnections`: enough for a team setting up several accounts at once. */
+export const DEFAULT_MAX_PENDING_CONNECTIONS = 10;
 
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 const ACCOUNT_ID = /^\d{12}$/;
@@ -49,6 +58,8 @@ function checkOptions(options: EngineOptions): void {
   if (options?.defaultPlan !== undefined && !(PLAN_SLUGS as readonly unknown[]).includes(options.defaultPlan)) {
     problems.push(`defaultPlan must be one of ${PLAN_SLUGS.join(', ')}`);
   }
+  const maxPending = options?.maxPendingConnections;
+  if (maxPending !== undefined && !(Number.isSafeInteger(maxPending) && maxPending >= 1)) problems.push('maxPendingConnections must be a positive integer');
   if (problems.length > 0) throw new TypeError(`createEngine: ${problems.join('; ')}`);
 }
 
@@ -66,6 +77,7 @@ export function createEngine(options: EngineOptions) {
     azure: { tokenTtlSeconds: 3600, callbackRetryMs: 60_000, callbackRetryIntervalMs: 5_000, ...options.azure },
     dns: { zoneLockTimeoutMs: 30_000, ...options.dns },
     defaultPlan: options.defaultPlan ?? 'free',
+    maxPendingConnections: options.maxPendingConnections ?? DEFAULT_MAX_PENDING_CONNECTIONS,
   };
   const base = {
     storage,

@@ -55,8 +55,18 @@ export function createConnectionManagement(ctx: EngineContext, platformAccountId
     return { ...scope, region: body.region };
   }
 
+  /**
+   * Insert the pending connection under the workspace lock, after counting the ones not yet
+   * connected: the cap holds when concurrent requests (on any app instance) race.
+   */
   async function create(workspaceId: number, provider: CloudProviderName, createdBy: number, region: string, extra: Record<string, unknown> = {}) {
-    return ctx.storage.connections.createConnection({ workspaceId, provider, createdBy, region, now: ctx.clock.now(), ...extra });
+    return ctx.storage.transaction(async (tx) => {
+      await tx.lockWorkspace(workspaceId);
+      const byStatus = await tx.connections.countConnectionsByStatus(workspaceId);
+      const notConnected = byStatus.pending + byStatus.failed;
+      if (notConnected >= ctx.config.maxPendingConnections) throw conflict.tooManyPendingConnections(notConnected);
+      return tx.connections.createConnection({ workspaceId, provider, createdBy, region, now: ctx.clock.now(), ...extra });
+    });
   }
 
   return {
