@@ -38,7 +38,7 @@ export function countingStorage(inner: Storage, override: Record<string, (...arg
         if (prop === 'transaction') {
           return <R>(fn: (inner: StorageTx) => Promise<R>) => {
             calls.push('transaction');
-            return target.transaction((t) => fn(wrapTx(t)));
+            return (target as unknown as Storage).transaction((t: StorageTx) => fn(wrapTx(t)));
           };
         }
         if (prop === 'lockWorkspace') {

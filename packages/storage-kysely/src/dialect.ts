@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, RawBuilder } from 'kysely';
 import type { UniqueConstraint } from '@cloudlink/engine';
 import type { Database } from './schema.js';
 
@@ -46,6 +46,12 @@ export interface SqlDialect {
   uniqueViolation(error: unknown): UniqueConstraint | null;
   /** Serialise writers of one workspace inside a transaction (Postgres row lock; SQLite no-op). */
   lockWorkspace(trx: Kysely<Database>, workspaceId: number): Promise<void>;
+  /**
+   * The value at top-level `key` of the JSON column `column` when it is a JSON string, else NULL
+   * (so a number 1 never equals the filter '1' on one dialect and not the other). `column` and
+   * `key` are identifiers from code, never from a request.
+   */
+  jsonStringField(column: string, key: string): RawBuilder<string | null>;
 }
 
 /** Shared decoders that both dialects use as-is. */

@@ -38,7 +38,7 @@ export async function exerciseAllRepositories(storage: Storage): Promise<void> {
   expect(await storage.members.countMembers(ws.id, { role: 'owner' })).toBe(1);
   expect(await storage.members.removeMember({ workspaceId: ws.id, userId: other.id, now })).toBe(true);
   expect(await storage.members.removeMember({ workspaceId: ws.id, userId: other.id, now })).toBe(false);
-  expect((await storage.members.listMembers(ws.id)).map((m) => m.userId)).toEqual([user.id]);
+  expect((await storage.members.listMembers(ws.id, { limit: 100 })).map((m) => m.userId)).toEqual([user.id]);
   const back = await storage.members.addMember({ workspaceId: ws.id, userId: other.id, role: 'admin', permissions: null, now: later });
   expect(back).toMatchObject({ role: 'admin', joinedAt: later, isActive: true });
 
@@ -55,7 +55,7 @@ export async function exerciseAllRepositories(storage: Storage): Promise<void> {
   expect(await storage.environments.environmentSlugTaken(web.id, 'staging')).toBe(true);
   expect(await storage.environments.countEnvironments(web.id)).toBe(2);
   expect(await storage.environments.maxEnvironmentsPerProject(ws.id)).toBe(2);
-  expect((await storage.environments.listEnvironments(web.id)).map((e) => e.slug)).toEqual(['master', 'staging']);
+  expect((await storage.environments.listEnvironments(web.id, { limit: 100 })).map((e) => e.slug)).toEqual(['master', 'staging']);
 
   const conn = await storage.connections.createConnection({ workspaceId: ws.id, provider: 'aws', createdBy: user.id, region: 'us-east-1', externalId: 'ext', stackName: 'stack', now });
   const updated = await storage.connections.updateConnection(
@@ -73,8 +73,8 @@ export async function exerciseAllRepositories(storage: Storage): Promise<void> {
   expect(await storage.connections.countConnected(ws.id)).toBe(1);
   expect(await storage.connections.countConnected(ws.id, { excludeId: conn.id })).toBe(0);
   expect(await storage.connections.countConnectionsByStatus(ws.id)).toEqual({ pending: 0, connected: 1, failed: 0, disconnected: 0 });
-  expect(await storage.connections.listConnections(ws.id, { provider: 'gcp' })).toEqual([]);
-  expect((await storage.connections.listConnections(ws.id, { providerId: 1, status: 'connected' })).map((c) => c.id)).toEqual([conn.id]);
+  expect(await storage.connections.listConnections(ws.id, { provider: 'gcp' }, { limit: 100 })).toEqual([]);
+  expect((await storage.connections.listConnections(ws.id, { providerId: 1, status: 'connected' }, { limit: 100 })).map((c) => c.id)).toEqual([conn.id]);
   expect(await storage.connections.listSealedSecrets()).toEqual([{ id: conn.id, secretData: 'v1:k:sealed' }]);
 
   await storage.projects.setProjectConnection({ projectId: web.id, connectionId: conn.id, now });
@@ -95,7 +95,7 @@ export async function exerciseAllRepositories(storage: Storage): Promise<void> {
   expect(await storage.resources.dnsDomainTaken(env.id, 'example.com')).toBe(true);
   expect(await storage.resources.getResource({ projectId: web.id, environmentId: env.id }, zone.id)).toEqual(zone);
   expect(await storage.resources.getResource({ projectId: api.id, environmentId: env.id }, zone.id)).toBeNull();
-  expect((await storage.resources.listResources(env.id, { type: 'dns', status: 'active' })).map((r) => r.id)).toEqual([zone.id]);
+  expect((await storage.resources.listResources(env.id, { type: 'dns', status: 'active' }, { limit: 100 })).map((r) => r.id)).toEqual([zone.id]);
   expect(await storage.resources.countResourcesByType(env.id)).toEqual({ dns: 1 });
   expect(await storage.resources.countResources({ workspaceId: ws.id })).toBe(1);
   expect(await storage.resources.countResources({ projectId: api.id })).toBe(0);
@@ -123,7 +123,7 @@ export async function exerciseAllRepositories(storage: Storage): Promise<void> {
   await storage.connections.softDeleteConnection(conn.id, later);
   expect(await storage.connections.getConnection(ws.id, conn.id)).toBeNull();
   expect(await storage.connections.getConnectionById(conn.id)).toMatchObject({ isActive: false, status: 'disconnected', deletedAt: later });
-  expect((await storage.connections.listConnections(ws.id, { includeInactive: true })).length).toBe(1);
+  expect((await storage.connections.listConnections(ws.id, { includeInactive: true }, { limit: 100 })).length).toBe(1);
 
   const key = await storage.oidcKeys.insertOidcKey({
     kid: 'k1', alg: 'RS256', publicJwk: { kty: 'RSA', n: 'x', e: 'AQAB' }, privateKey: 'sealed-pem',

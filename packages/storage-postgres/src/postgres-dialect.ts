@@ -39,4 +39,14 @@ export const postgresDialect: SqlDialect = {
     // Row lock held to the end of the transaction: concurrent check-then-insert of one workspace queue here.
     await sql`SELECT id FROM workspaces WHERE id = ${workspaceId} FOR UPDATE`.execute(trx);
   },
+  jsonStringField(column, key) {
+    const [col, k] = [sql.ref(identifier(column)), sql.lit(identifier(key))];
+    return sql<string | null>`(CASE WHEN jsonb_typeof(${col} -> ${k}) = 'string' THEN ${col} ->> ${k} END)`;
+  },
 };
+
+/** Column and key names are spliced into SQL: only plain identifiers from code pass. */
+function identifier(name: string): string {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new TypeError(`not an identifier: ${name}`);
+  return name;
+}

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { UniqueConstraint } from '@cloudlink/engine';
 import { constraintByColumns, constraintByIndex } from '@cloudlink/storage-kysely';
 import type { SqlDialect } from '@cloudlink/storage-kysely';
@@ -40,4 +41,14 @@ export const sqliteDialect: SqlDialect = {
   uniqueViolation,
   // Every SQLite transaction here is BEGIN IMMEDIATE on the only connection: already exclusive.
   lockWorkspace: async () => {},
+  jsonStringField(column, key) {
+    const [col, path] = [sql.ref(identifier(column)), sql.lit(`$.${identifier(key)}`)];
+    return sql<string | null>`(CASE WHEN json_type(${col}, ${path}) = 'text' THEN json_extract(${col}, ${path}) END)`;
+  },
 };
+
+/** Column and key names are spliced into SQL: only plain identifiers from code pass. */
+function identifier(name: string): string {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new TypeError(`not an identifier: ${name}`);
+  return name;
+}

@@ -18,7 +18,8 @@ export function createAdminServices(ctx: EngineContext) {
 export { createOperatorServices } from './operator.js';
 export type { SeedInput } from './operator.js';
 export type { CreateWorkspaceInput, WorkspaceSlugInput } from './workspaces.js';
-export type { CreateProjectInput, ProjectSlugInput, CreateEnvironmentInput } from './projects.js';
+export type { ListPageQuery } from './schemas.js';
+export type { CreateProjectInput, ProjectSlugInput, CreateEnvironmentInput, ListEnvironmentsInput } from './projects.js';
 export type { ListMembersInput, AddMemberInput, UpdateMemberRoleInput, RemoveMemberInput } from './members.js';
 export type { ConnectCloudInput, DisconnectCloudInput } from '../connections/project-link.js';
 export {

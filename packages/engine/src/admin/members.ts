@@ -8,13 +8,16 @@ import { parseInput, parsePathId } from '../validation/index.js';
 import { assertWithinLimit } from './limits.js';
 import { addMemberBodySchema, updateMemberRoleBodySchema, type AddMemberBody, type UpdateMemberRoleBody } from './schemas.js';
 import { serializeMember } from './serialize.js';
+import { listPageQuerySchema, openIdPage } from '../pagination/index.js';
+import type { ListPageQuery } from './schemas.js';
 
-export interface ListMembersInput {
+interface WorkspacePath {
   readonly workspaceSlug: string;
 }
-export type AddMemberInput = AddMemberBody & ListMembersInput;
-export type UpdateMemberRoleInput = UpdateMemberRoleBody & ListMembersInput & { readonly userId: string | number };
-export type RemoveMemberInput = ListMembersInput & { readonly userId: string | number };
+export type ListMembersInput = WorkspacePath & ListPageQuery;
+export type AddMemberInput = AddMemberBody & WorkspacePath;
+export type UpdateMemberRoleInput = UpdateMemberRoleBody & WorkspacePath & { readonly userId: string | number };
+export type RemoveMemberInput = WorkspacePath & { readonly userId: string | number };
 
 const parseUserId = (raw: unknown) => parsePathId(raw, () => invalidField('userId', 'must be a positive integer'));
 
@@ -29,10 +32,13 @@ async function assertAnotherOwner(tx: StorageTx, workspaceId: number): Promise<v
  */
 export function createMemberServices(ctx: EngineContext) {
   return {
+    /** Active members, `id` ascending, one page (`limit`, `cursor`). */
     async list(actor: Actor | null, input: ListMembersInput) {
       const { workspace } = await workspaceScope(ctx, actor, input?.workspaceSlug);
-      const data = (await ctx.storage.members.listMembers(workspace.id)).map(serializeMember);
-      return { message: 'Members retrieved successfully', count: data.length, data };
+      const page = openIdPage(parseInput(listPageQuerySchema, input), 'members', workspace.id);
+      const { items, nextCursor } = page.finish(await ctx.storage.members.listMembers(workspace.id, page.read));
+      const data = items.map(serializeMember);
+      return { message: 'Members retrieved successfully', count: data.length, data, nextCursor };
     },
 
     /** Direct add of an existing user; a removed member is reactivated (still 201). */

@@ -4,7 +4,8 @@ import { RESERVED_PROJECT_SLUGS } from '../domain/slug.js';
 import type { Actor } from '../ports/runtime.js';
 import { parseInput } from '../validation/index.js';
 import { assertWithinLimit } from './limits.js';
-import { createEnvironmentBodySchema, createProjectBodySchema, type CreateEnvironmentBody, type CreateProjectBody } from './schemas.js';
+import { createEnvironmentBodySchema, createProjectBodySchema, type CreateEnvironmentBody, type CreateProjectBody, type ListPageQuery } from './schemas.js';
+import { listPageQuerySchema, openIdPage } from '../pagination/index.js';
 import { projectObject, serializeEnvironment, serializeProject } from './serialize.js';
 import { insertWithFreeSlug } from './slug-insert.js';
 
@@ -13,6 +14,7 @@ export interface ProjectSlugInput {
   readonly projectSlug: string;
 }
 export type CreateEnvironmentInput = CreateEnvironmentBody & ProjectSlugInput;
+export type ListEnvironmentsInput = ProjectSlugInput & ListPageQuery;
 
 /** `projects.{create, get}` (SPEC §2.1, §2.4); link/unlink live with the connections. */
 export function createProjectServices(ctx: EngineContext) {
@@ -91,11 +93,13 @@ export function createEnvironmentServices(ctx: EngineContext) {
       return { message: 'Environment created successfully', data: serializeEnvironment(environment) };
     },
 
-    /** GET /api/projects/:projectSlug/environments — member; `id` ascending. */
-    async list(actor: Actor | null, input: ProjectSlugInput) {
+    /** GET /api/projects/:projectSlug/environments — member; `id` ascending, one page (`limit`, `cursor`). */
+    async list(actor: Actor | null, input: ListEnvironmentsInput) {
       const { project } = await projectScope(ctx, actor, input?.projectSlug);
-      const data = (await ctx.storage.environments.listEnvironments(project.id)).map(serializeEnvironment);
-      return { message: 'Environments retrieved successfully', count: data.length, data };
+      const page = openIdPage(parseInput(listPageQuerySchema, input), 'environments', project.id);
+      const { items, nextCursor } = page.finish(await ctx.storage.environments.listEnvironments(project.id, page.read));
+      const data = items.map(serializeEnvironment);
+      return { message: 'Environments retrieved successfully', count: data.length, data, nextCursor };
     },
   };
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ROLE_CODES } from '../domain/permissions.js';
 import { PLAN_SLUGS } from '../domain/plans.js';
+import type { listPageQuerySchema } from '../pagination/index.js';
 
 /**
  * Body schemas of the admin routes (SPEC §2), carrying the documented problems as their messages.
@@ -53,3 +54,5 @@ export type CreateEnvironmentBody = z.input<typeof createEnvironmentBodySchema>;
 export type AddMemberBody = z.input<typeof addMemberBodySchema>;
 export type UpdateMemberRoleBody = z.input<typeof updateMemberRoleBodySchema>;
 export type SeedInput = z.input<typeof seedInputSchema>;
+/** `limit` and `cursor` of a list without other query parameters. */
+export type ListPageQuery = z.input<typeof listPageQuerySchema>;

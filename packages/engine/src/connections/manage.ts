@@ -19,6 +19,7 @@ import {
 } from './schemas.js';
 import { serializeConnection } from './serialize.js';
 import { toIso } from '../admin/serialize.js';
+import { openIdPage } from '../pagination/index.js';
 
 export type ListConnectionsInput = ListConnectionsQuery & { readonly workspaceSlug: string };
 export type ConnectInput = ConnectBody & { readonly workspaceSlug: string };
@@ -35,8 +36,9 @@ export const hashSetupToken = (token: string) => createHash('sha256').update(tok
 /** 409 when another active connection of the workspace already has this name (the DB index decides races). */
 export async function assertNameFree(ctx: EngineContext, workspaceId: number, name: string | null, selfId: number): Promise<void> {
   if (name === null) return;
-  const all = await ctx.storage.connections.listConnections(workspaceId, {});
-  if (all.some((c) => c.id !== selfId && c.accountName === name)) throw conflict.duplicateAccountName(name);
+  // At most one other active connection can hold the name (unique index): two rows answer the question.
+  const holders = await ctx.storage.connections.listConnections(workspaceId, { accountName: name }, { limit: 2 });
+  if (holders.some((c) => c.id !== selfId)) throw conflict.duplicateAccountName(name);
 }
 
 /**
@@ -70,18 +72,27 @@ export function createConnectionManagement(ctx: EngineContext, platformAccountId
   }
 
   return {
-    /** GET /api/cloud-connections/:workspaceSlug — `canViewResources`; `summary` ignores every filter. */
+    /**
+     * GET /api/cloud-connections/:workspaceSlug — `canViewResources`; one page (`limit`, `cursor`),
+     * `id` ascending; `summary` ignores every filter and the page (one aggregate query).
+     */
     async list(actor: Actor | null, input: ListConnectionsInput) {
       const { workspace } = await workspaceScope(ctx, actor, input?.workspaceSlug, 'canViewResources');
       const query = parseInput(listConnectionsQuerySchema, input);
-      const rows = await ctx.storage.connections.listConnections(workspace.id, {
-        ...(query.status === 'all' ? {} : { status: query.status }),
-        ...(query.provider ? { provider: query.provider } : {}),
-        ...(query.provider_id !== undefined ? { providerId: query.provider_id } : {}),
-        includeInactive: query.include_inactive ?? false,
-      });
+      const page = openIdPage(query, 'connections', workspace.id);
+      const rows = await ctx.storage.connections.listConnections(
+        workspace.id,
+        {
+          ...(query.status === 'all' ? {} : { status: query.status }),
+          ...(query.provider ? { provider: query.provider } : {}),
+          ...(query.provider_id !== undefined ? { providerId: query.provider_id } : {}),
+          includeInactive: query.include_inactive ?? false,
+        },
+        page.read,
+      );
+      const { items, nextCursor } = page.finish(rows);
       const byStatus = await ctx.storage.connections.countConnectionsByStatus(workspace.id);
-      const data = rows.map(serializeConnection);
+      const data = items.map(serializeConnection);
       return {
         message: 'Cloud connections retrieved successfully',
         summary: {
@@ -90,6 +101,7 @@ export function createConnectionManagement(ctx: EngineContext, platformAccountId
         },
         count: data.length,
         data,
+        nextCursor,
       };
     },
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CONNECTION_STATUSES } from '../domain/records.js';
+import { LIST_PAGE_MAX, pageQueryFields } from '../pagination/page-query.js';
 
 /**
  * Body and query schemas of the cloud-connection routes (SPEC §3), with the documented problems
@@ -186,6 +187,7 @@ export const listConnectionsQuerySchema = z.object({
     .union([z.boolean(), z.enum(['true', 'false'])], { error: 'must be true or false' })
     .transform((v) => v === true || v === 'true')
     .optional(),
+  ...pageQueryFields(LIST_PAGE_MAX),
 });
 
 export type ConnectBody = z.input<typeof connectAwsBodySchema>;

@@ -11,6 +11,7 @@ import { setKey, TARGETED_READ_LIMIT, toStored } from './record-state.js';
 import { sameValues } from './records/record-set.js';
 import { listResourcesQuerySchema, type ListResourcesQuery } from './schemas.js';
 import { scopeRef, serializeResource } from './serialize.js';
+import { openIdPage } from '../pagination/index.js';
 import type { EnvironmentPath } from './zones.js';
 
 export type ListResourcesInput = EnvironmentPath & ListResourcesQuery;
@@ -80,16 +81,25 @@ export function createResourceServices(ctx: EngineContext) {
   }
 
   return {
-    /** GET …/resources — `canViewResources` (SPEC §5.4). */
+    /**
+     * GET …/resources — `canViewResources` (SPEC §5.4): one page (`limit`, `cursor`), `id`
+     * ascending, every filter applied by the database; `counts` cover the whole environment.
+     */
     async list(a: Actor | null, input: ListResourcesInput) {
       const scope = await environmentScope(ctx, a, input ?? {}, 'canViewResources');
       const q = parseInput(listResourcesQuerySchema, input);
-      const rows = await ctx.storage.resources.listResources(scope.environment.id, {
-        ...(q.type !== 'all' ? { type: q.type } : {}),
-        ...(q.region !== undefined ? { region: q.region } : {}),
-        ...(q.status !== undefined ? { status: q.status } : {}),
-      });
-      const filtered = q.state === undefined ? rows : rows.filter((r) => r.metadata.state === q.state);
+      const page = openIdPage(q, 'resources', scope.environment.id);
+      const rows = await ctx.storage.resources.listResources(
+        scope.environment.id,
+        {
+          ...(q.type !== 'all' ? { type: q.type } : {}),
+          ...(q.region !== undefined ? { region: q.region } : {}),
+          ...(q.status !== undefined ? { status: q.status } : {}),
+          ...(q.state !== undefined ? { state: q.state } : {}),
+        },
+        page.read,
+      );
+      const { items: filtered, nextCursor } = page.finish(rows);
       const byType = await ctx.storage.resources.countResourcesByType(scope.environment.id);
       const counts: Record<string, number> = {};
       for (const t of IMPLEMENTED_TYPES) counts[t] = byType[t] ?? 0;
@@ -102,6 +112,7 @@ export function createResourceServices(ctx: EngineContext) {
         counts,
         count: data.length,
         data,
+        nextCursor,
       };
     },
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { WRITABLE_RECORD_TYPES } from '../ports/dns.js';
 import { normalizeDomainName } from './records/names.js';
+import { LIST_PAGE_MAX, pageQueryFields } from '../pagination/page-query.js';
 
 /**
  * Body and query schemas of the DNS and resources routes (SPEC §5–6), with the documented problems
@@ -110,5 +111,6 @@ export const listResourcesQuerySchema = z.object({
   region: z.string({ error: 'must be a string' }).optional(),
   status: z.string({ error: 'must be a string' }).optional(),
   state: z.string({ error: 'must be a string' }).optional(),
+  ...pageQueryFields(LIST_PAGE_MAX),
 });
 export type ListResourcesQuery = z.input<typeof listResourcesQuerySchema>;

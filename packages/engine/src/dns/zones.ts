@@ -11,6 +11,8 @@ import { parseInput, parsePathId } from '../validation/index.js';
 import { DNS_OPERATION, isUsableAwsConnection, mapProviderError, requireDnsProvider, RESOURCE_SECRET_AAD } from './provider-access.js';
 import { createZoneBodySchema, type CreateZoneBody } from './schemas.js';
 import { scopeRef, serializeZone, type ZoneMetadata } from './serialize.js';
+import { listPageQuerySchema, openIdPage } from '../pagination/index.js';
+import type { ListPageQuery } from '../admin/schemas.js';
 
 /** Path params shared by every environment-scoped route. */
 export interface EnvironmentPath {
@@ -18,7 +20,7 @@ export interface EnvironmentPath {
   readonly environmentSlug: string;
 }
 export type CreateZoneInput = EnvironmentPath & CreateZoneBody;
-export type ListZonesInput = EnvironmentPath;
+export type ListZonesInput = EnvironmentPath & ListPageQuery;
 export interface GetZoneInput extends EnvironmentPath {
   readonly id: string | number;
 }
@@ -146,12 +148,13 @@ export function createZoneServices(ctx: EngineContext) {
       };
     },
 
-    /** GET …/dns — `canViewResources` (SPEC §5.3): active zones of the environment, `id` ascending. */
+    /** GET …/dns — `canViewResources` (SPEC §5.3): active zones of the environment, `id` ascending, one page (`limit`, `cursor`). */
     async listZones(actor: Actor | null, input: ListZonesInput) {
       const scope = await environmentScope(ctx, actor, input ?? {}, 'canViewResources');
-      const zones = await ctx.storage.resources.listResources(scope.environment.id, { type: 'dns' });
-      const data = zones.map(serializeZone);
-      return { message: 'DNS zones retrieved successfully', count: data.length, data };
+      const page = openIdPage(parseInput(listPageQuerySchema, input), 'zones', scope.environment.id);
+      const { items, nextCursor } = page.finish(await ctx.storage.resources.listResources(scope.environment.id, { type: 'dns' }, page.read));
+      const data = items.map(serializeZone);
+      return { message: 'DNS zones retrieved successfully', count: data.length, data, nextCursor };
     },
 
     /** GET …/dns/:id — `canViewResources` (SPEC §5.3). */

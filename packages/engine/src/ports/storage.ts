@@ -113,8 +113,8 @@ export interface MemberRepo {
   addMember(input: { workspaceId: number; userId: number; role: RoleCode; permissions: MemberPermissions | null; now: Date }): Promise<Member>;
   /** The active membership, or null. */
   getMember(workspaceId: number, userId: number): Promise<Member | null>;
-  /** Active members, `id` ascending. */
-  listMembers(workspaceId: number): Promise<Member[]>;
+  /** Active members, `id` ascending, one keyset page. */
+  listMembers(workspaceId: number, page: IdPage): Promise<Member[]>;
   /** Returns the updated active member, or null when there is none. */
   setMemberRole(input: { workspaceId: number; userId: number; role: RoleCode; now: Date }): Promise<Member | null>;
   /** Soft delete; returns false when there was no active member. */
@@ -148,8 +148,8 @@ export interface EnvironmentRepo {
   environmentSlugTaken(projectId: number, slug: string): Promise<boolean>;
   /** Within the project. */
   slugVacancy(projectId: number, base: string): Promise<SlugVacancy>;
-  /** Active, `id` ascending. */
-  listEnvironments(projectId: number): Promise<Environment[]>;
+  /** Active, `id` ascending, one keyset page. */
+  listEnvironments(projectId: number, page: IdPage): Promise<Environment[]>;
   countEnvironments(projectId: number): Promise<number>;
   /** The highest count of active environments of any one active project of the workspace (0 when none). */
   maxEnvironmentsPerProject(workspaceId: number): Promise<number>;
@@ -162,6 +162,8 @@ export interface ConnectionFilter {
   readonly providerId?: number;
   /** Default false: active only. */
   readonly includeInactive?: boolean;
+  /** Exactly this account name. */
+  readonly accountName?: string;
 }
 
 export type ConnectionPatch = Partial<
@@ -201,8 +203,8 @@ export interface ConnectionRepo {
   getConnection(workspaceId: number, id: number): Promise<CloudConnection | null>;
   /** Any connection by id (active or not); for internal use (credential caches, scripts). */
   getConnectionById(id: number): Promise<CloudConnection | null>;
-  /** `id` ascending. */
-  listConnections(workspaceId: number, filter: ConnectionFilter): Promise<CloudConnection[]>;
+  /** `id` ascending, one keyset page. */
+  listConnections(workspaceId: number, filter: ConnectionFilter, page: IdPage): Promise<CloudConnection[]>;
   /** Counts of active connections per status. */
   countConnectionsByStatus(workspaceId: number): Promise<Record<ConnectionStatus, number>>;
   /** Active connections with status `connected`, optionally excluding one id. */
@@ -229,6 +231,8 @@ export interface ResourceFilter {
   readonly type?: string;
   readonly region?: string;
   readonly status?: string;
+  /** `metadata.state`, matched only where it is a JSON string. */
+  readonly state?: string;
 }
 
 export type ResourcePatch = Partial<
@@ -257,8 +261,8 @@ export interface ResourceRepo {
   }): Promise<Resource>;
   /** Active resource `id` within the project and environment, or null. */
   getResource(scope: { projectId: number; environmentId: number }, id: number): Promise<Resource | null>;
-  /** Active resources of the environment, `id` ascending. */
-  listResources(environmentId: number, filter?: ResourceFilter): Promise<Resource[]>;
+  /** Active resources of the environment, `id` ascending, one keyset page. */
+  listResources(environmentId: number, filter: ResourceFilter, page: IdPage): Promise<Resource[]>;
   /** Active resources of the environment grouped by `resource_type`. */
   countResourcesByType(environmentId: number): Promise<Record<string, number>>;
   /** Active resources of a workspace or a project. */

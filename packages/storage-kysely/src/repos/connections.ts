@@ -94,14 +94,16 @@ export function createConnectionRepo({ db, d }: RepoContext): ConnectionRepo {
       return row ? toConnection(row) : null;
     },
     getConnectionById: byId,
-    async listConnections(workspaceId, filter) {
+    async listConnections(workspaceId, filter, page) {
       if (filter.providerId !== undefined && !idInRange(d, filter.providerId)) return [];
       let q = base().where('c.workspace_id', '=', workspaceId);
       if (!filter.includeInactive) q = q.where('c.is_active', '=', active);
       if (filter.status) q = q.where('c.connection_status', '=', filter.status);
       if (filter.provider) q = q.where('cp.name', '=', filter.provider);
       if (filter.providerId !== undefined) q = q.where('c.cloud_provider_id', '=', filter.providerId);
-      const rows = await q.orderBy('c.id').execute();
+      if (filter.accountName !== undefined) q = q.where('c.account_name', '=', filter.accountName);
+      if (page.after !== undefined) q = q.where('c.id', '>', Math.min(page.after, d.maxId));
+      const rows = await q.orderBy('c.id').limit(page.limit).execute();
       return rows.map(toConnection);
     },
     async countConnectionsByStatus(workspaceId) {

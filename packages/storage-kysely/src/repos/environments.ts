@@ -59,14 +59,10 @@ export function createEnvironmentRepo(repo: RepoContext): EnvironmentRepo {
       return row !== undefined;
     },
     slugVacancy: (projectId, base) => slugVacancy(repo, 'environments', base, projectId),
-    async listEnvironments(projectId) {
-      const rows = await db
-        .selectFrom('environments')
-        .selectAll()
-        .where('project_id', '=', projectId)
-        .where('is_active', '=', active)
-        .orderBy('id')
-        .execute();
+    async listEnvironments(projectId, page) {
+      let q = db.selectFrom('environments').selectAll().where('project_id', '=', projectId).where('is_active', '=', active);
+      if (page.after !== undefined) q = q.where('id', '>', Math.min(page.after, d.maxId));
+      const rows = await q.orderBy('id').limit(page.limit).execute();
       return rows.map(toEnvironment);
     },
     async countEnvironments(projectId) {

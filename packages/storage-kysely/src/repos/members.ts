@@ -93,8 +93,10 @@ export function createMemberRepo({ db, d }: RepoContext): MemberRepo {
       return member;
     },
     getMember,
-    async listMembers(workspaceId) {
-      const rows = await selectMembers(workspaceId).orderBy('m.id').execute();
+    async listMembers(workspaceId, page) {
+      let q = selectMembers(workspaceId);
+      if (page.after !== undefined) q = q.where('m.id', '>', Math.min(page.after, d.maxId));
+      const rows = await q.orderBy('m.id').limit(page.limit).execute();
       return rows.map(toMember);
     },
     async setMemberRole({ workspaceId, userId, role, now }) {

@@ -87,12 +87,14 @@ export function createResourceRepo({ db, d }: RepoContext): ResourceRepo {
         .executeTakeFirst();
       return row ? toResource(row) : null;
     },
-    async listResources(environmentId, filter) {
+    async listResources(environmentId, filter, page) {
       let q = db.selectFrom('resources').selectAll().where('environment_id', '=', environmentId).where('is_active', '=', active);
-      if (filter?.type !== undefined) q = q.where('resource_type', '=', filter.type);
-      if (filter?.region !== undefined) q = q.where('region', '=', filter.region);
-      if (filter?.status !== undefined) q = q.where('status', '=', filter.status);
-      const rows = await q.orderBy('id').execute();
+      if (filter.type !== undefined) q = q.where('resource_type', '=', filter.type);
+      if (filter.region !== undefined) q = q.where('region', '=', filter.region);
+      if (filter.status !== undefined) q = q.where('status', '=', filter.status);
+      if (filter.state !== undefined) q = q.where(d.jsonStringField('metadata', 'state'), '=', filter.state);
+      if (page.after !== undefined) q = q.where('id', '>', Math.min(page.after, d.maxId));
+      const rows = await q.orderBy('id').limit(page.limit).execute();
       return rows.map(toResource);
     },
     async countResourcesByType(environmentId) {

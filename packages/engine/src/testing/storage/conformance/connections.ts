@@ -104,7 +104,7 @@ export function describeConnections(ctx: StorageConformanceContext): void {
       await ctx.storage.connections.updateConnection(gcp.id, { status: 'connected' }, at(1));
       await ctx.storage.connections.softDeleteConnection(gone.id, at(1));
       const ids = async (filter: Parameters<typeof ctx.storage.connections.listConnections>[1]) =>
-        (await ctx.storage.connections.listConnections(workspace.id, filter)).map((c) => c.id);
+        (await ctx.storage.connections.listConnections(workspace.id, filter, { limit: 100 })).map((c) => c.id);
       expect(await ids({})).toEqual([aws.id, gcp.id, azure.id]);
       expect(await ids({ includeInactive: true })).toEqual([aws.id, gcp.id, azure.id, gone.id]);
       expect(await ids({ status: 'connected' })).toEqual([gcp.id]);
@@ -113,7 +113,7 @@ export function describeConnections(ctx: StorageConformanceContext): void {
       expect(await ids({ provider: 'aws' })).toEqual([aws.id]);
       expect(await ids({ provider: 'aws', includeInactive: true })).toEqual([aws.id, gone.id]);
       expect(await ids({ providerId: 3 })).toEqual([azure.id]);
-      expect(await ctx.storage.connections.listConnections(workspace.id + 1000, {})).toEqual([]);
+      expect(await ctx.storage.connections.listConnections(workspace.id + 1000, {}, { limit: 100 })).toEqual([]);
     });
   });
 

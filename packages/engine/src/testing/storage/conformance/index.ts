@@ -9,6 +9,7 @@ import { describeConnectionTokens } from './connection-tokens.js';
 import { describeResources } from './resources.js';
 import { describeDnsRecordsAndOidcKeys } from './dns-records-oidc.js';
 import { describeSlugVacancy } from './slug-vacancy.js';
+import { describeListPages } from './pages.js';
 
 export type { CreateStorage, StorageConformanceContext, StorageUnderTest } from './context.js';
 import { T0, at, expectConflict, raw } from './context.js';
@@ -42,6 +43,7 @@ export function describeStorageConformance(options: StorageConformanceOptions): 
     describeResources(ctx);
     describeDnsRecordsAndOidcKeys(ctx);
     describeSlugVacancy(ctx);
+    describeListPages(ctx);
     options.additionalTests?.(ctx);
   });
 }

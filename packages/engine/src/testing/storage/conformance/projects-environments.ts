@@ -179,8 +179,8 @@ export function describeProjectsAndEnvironments(ctx: StorageConformanceContext):
       const b = await f.environment(p, 'b');
       const a = await f.environment(p, 'a');
       await f.environment(q, 'c');
-      expect((await ctx.storage.environments.listEnvironments(p.id)).map((e) => e.id)).toEqual([b.id, a.id]);
-      expect(await ctx.storage.environments.listEnvironments(p.id + 1000)).toEqual([]);
+      expect((await ctx.storage.environments.listEnvironments(p.id, { limit: 100 })).map((e) => e.id)).toEqual([b.id, a.id]);
+      expect(await ctx.storage.environments.listEnvironments(p.id + 1000, { limit: 100 })).toEqual([]);
     });
   });
 

@@ -83,14 +83,14 @@ export function describeResources(ctx: StorageConformanceContext): void {
       const gone = await f.resource(s);
       await f.resource({ ...s, environment: otherEnv });
       await ctx.storage.resources.softDeleteResource(gone.id, at(1));
-      const ids = async (filter?: Parameters<typeof ctx.storage.resources.listResources>[1]) =>
-        (await ctx.storage.resources.listResources(s.environment.id, filter)).map((r) => r.id);
+      const ids = async (filter: Parameters<typeof ctx.storage.resources.listResources>[1] = {}) =>
+        (await ctx.storage.resources.listResources(s.environment.id, filter, { limit: 100 })).map((r) => r.id);
       expect(await ids()).toEqual([a.id, b.id, c.id]);
       expect(await ids({ type: 'dns' })).toEqual([a.id, c.id]);
       expect(await ids({ region: 'eu-west-1' })).toEqual([b.id, c.id]);
       expect(await ids({ status: 'failed' })).toEqual([c.id]);
       expect(await ids({ type: 'dns', region: 'eu-west-1', status: 'active' })).toEqual([]);
-      expect(await ctx.storage.resources.listResources(s.environment.id + 1000)).toEqual([]);
+      expect(await ctx.storage.resources.listResources(s.environment.id + 1000, {}, { limit: 100 })).toEqual([]);
     });
   });
 

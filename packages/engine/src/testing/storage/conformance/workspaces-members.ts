@@ -140,11 +140,11 @@ export function describeWorkspacesAndMembers(ctx: StorageConformanceContext): vo
       }
       await ctx.storage.members.addMember({ workspaceId: other.id, userId: users[0]!.id, role: 'owner', permissions: null, now: T0 });
       await ctx.storage.members.removeMember({ workspaceId: workspace.id, userId: users[0]!.id, now: at(1) });
-      const list = await ctx.storage.members.listMembers(workspace.id);
+      const list = await ctx.storage.members.listMembers(workspace.id, { limit: 100 });
       expect(list.map((m) => m.userId)).toEqual([users[2]!.id, users[1]!.id]);
       expect(list.map((m) => m.id)).toEqual([...list.map((m) => m.id)].sort((a, b) => a - b));
       expect(list[0]!.user.email).toBe(users[2]!.email);
-      expect(await ctx.storage.members.listMembers(workspace.id + 1000)).toEqual([]);
+      expect(await ctx.storage.members.listMembers(workspace.id + 1000, { limit: 100 })).toEqual([]);
     });
   });
 

@@ -5,6 +5,7 @@ import { byCodeUnits, toEnvironment, toMember, toPlan, toProject, toRole, toUser
 import type { Db } from './rows.js';
 import type { Run } from './run.js';
 import { slugVacancyAmong } from './slug-vacancy.js';
+import { pageById } from './id-page.js';
 
 function roleId(code: string): number {
   const role = SYSTEM_ROLES.find((r) => r.code === code);
@@ -122,8 +123,8 @@ export function createMemberRepo(run: Run): MemberRepo {
         const row = activeMember(db, workspaceId, userId);
         return row ? toMember(db, row) : null;
       }),
-    listMembers: (workspaceId) =>
-      run((db) => db.tables.workspace_members.filter((m) => m.workspace_id === workspaceId && m.is_active).map((m) => toMember(db, m))),
+    listMembers: (workspaceId, page) =>
+      run((db) => pageById(db.tables.workspace_members.filter((m) => m.workspace_id === workspaceId && m.is_active), page).map((m) => toMember(db, m))),
     setMemberRole: ({ workspaceId, userId, role, now }) =>
       run((db) => {
         const row = activeMember(db, workspaceId, userId);
@@ -229,7 +230,7 @@ export function createEnvironmentRepo(run: Run): EnvironmentRepo {
       }),
     environmentSlugTaken: (projectId, slug) => run((db) => db.tables.environments.some((e) => e.project_id === projectId && e.slug === slug)),
     slugVacancy: (projectId, base) => run((db) => slugVacancyAmong(db.tables.environments.filter((e) => e.project_id === projectId), base)),
-    listEnvironments: (projectId) => run((db) => active(db, projectId).map(toEnvironment)),
+    listEnvironments: (projectId, page) => run((db) => pageById(active(db, projectId), page).map(toEnvironment)),
     countEnvironments: (projectId) => run((db) => active(db, projectId).length),
     maxEnvironmentsPerProject: (workspaceId) =>
       run((db) =>

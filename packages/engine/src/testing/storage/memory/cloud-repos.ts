@@ -11,6 +11,7 @@ import { deleteRows, insertRow, updateRow } from './constraints.js';
 import { byCodeUnits, providerId, toConnection, toOidcKey, toRecordSet, toResource } from './map.js';
 import type { ConnectionRow, Db, DnsRecordRow, OidcKeyRow, ResourceRow } from './rows.js';
 import type { Run } from './run.js';
+import { pageById } from './id-page.js';
 
 const copyDate = (d: Date | null | undefined) => (d === null || d === undefined ? null : new Date(d.getTime()));
 
@@ -78,18 +79,20 @@ export function createConnectionRepo(run: Run): ConnectionRepo {
         const row = find(db, id);
         return row ? toConnection(row) : null;
       }),
-    listConnections: (workspaceId, filter) =>
+    listConnections: (workspaceId, filter, page) =>
       run((db) =>
-        db.tables.cloud_connections
-          .filter(
+        pageById(
+          db.tables.cloud_connections.filter(
             (c) =>
               c.workspace_id === workspaceId &&
               (filter.includeInactive === true || c.is_active) &&
               (filter.status === undefined || c.connection_status === filter.status) &&
               (filter.provider === undefined || c.cloud_provider_id === providerId(filter.provider)) &&
-              (filter.providerId === undefined || c.cloud_provider_id === filter.providerId),
-          )
-          .map(toConnection),
+              (filter.providerId === undefined || c.cloud_provider_id === filter.providerId) &&
+              (filter.accountName === undefined || c.account_name === filter.accountName),
+          ),
+          page,
+        ).map(toConnection),
       ),
     countConnectionsByStatus: (workspaceId) =>
       run((db) => {
@@ -192,18 +195,20 @@ export function createResourceRepo(run: Run): ResourceRepo {
         const row = db.tables.resources.find((r) => r.id === id && r.project_id === projectId && r.environment_id === environmentId && r.is_active);
         return row ? toResource(row) : null;
       }),
-    listResources: (environmentId, filter) =>
+    listResources: (environmentId, filter, page) =>
       run((db) =>
-        db.tables.resources
-          .filter(
+        pageById(
+          db.tables.resources.filter(
             (r) =>
               r.environment_id === environmentId &&
               r.is_active &&
-              (filter?.type === undefined || r.resource_type === filter.type) &&
-              (filter?.region === undefined || r.region === filter.region) &&
-              (filter?.status === undefined || r.status === filter.status),
-          )
-          .map(toResource),
+              (filter.type === undefined || r.resource_type === filter.type) &&
+              (filter.region === undefined || r.region === filter.region) &&
+              (filter.status === undefined || r.status === filter.status) &&
+              (filter.state === undefined || (r.metadata as Record<string, unknown> | null)?.state === filter.state),
+          ),
+          page,
+        ).map(toResource),
       ),
     countResourcesByType: (environmentId) =>
       run((db) => {
