@@ -55,6 +55,7 @@ describeBackends('DNS records', (backend) => {
         { name: 'api.myapp.com.', type: 'CNAME', ttl: 300, values: ['lb.example.net.'] },
         { name: 'www.myapp.com.', type: 'A', ttl: 300, values: ['192.0.2.1'] },
       ],
+      nextCursor: null,
     });
     expect(await w.server.trpcClient(w.token).dns.listRecords.query({ ...w.env, id: r53Id })).toEqual(rest.body);
   });

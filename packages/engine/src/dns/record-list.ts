@@ -1,12 +1,17 @@
+import { z } from 'zod';
 import { environmentScope } from '../access/index.js';
 import type { EngineContext } from '../context.js';
-import type { RecordSet } from '../ports/dns.js';
+import { invalidField } from '../errors/index.js';
+import { decodeCursor, encodeCursor, RECORD_PAGE_MAX, recordPageQuerySchema, type PageQuery } from '../pagination/index.js';
+import type { RecordSet, RecordSetKey } from '../ports/dns.js';
 import type { Actor } from '../ports/runtime.js';
-import { callProvider, DNS_OPERATION, openZone } from './provider-access.js';
+import { parseInput } from '../validation/index.js';
+import { callProvider, DNS_OPERATION, openZone, type OpenZone } from './provider-access.js';
 import { compareRecordSets } from './records/names.js';
+import { recordSetOrderKey, windowInOrder } from './records/record-window.js';
 import { findZone, type GetZoneInput } from './zones.js';
 
-export type ListRecordsInput = GetZoneInput;
+export type ListRecordsInput = GetZoneInput & PageQuery;
 
 /** One listed record set (SPEC §6.7); `alias`/`aliasTarget` only on Route 53 alias sets. */
 export function serializeListedRecord(rs: RecordSet) {
@@ -15,27 +20,85 @@ export function serializeListedRecord(rs: RecordSet) {
   }
   return { name: rs.name, type: rs.type, ttl: rs.ttl, values: [...rs.values] };
 }
+type ListedRecord = ReturnType<typeof serializeListedRecord>;
+interface RecordPage {
+  readonly data: ListedRecord[];
+  readonly last: RecordSetKey | null;
+}
+
+/** NS and SOA are the provider's own; the listing leaves them out (SPEC §6.7). */
+const HIDDEN_TYPES = ['NS', 'SOA'];
+
+/**
+ * The cursor's position: the last (name, type) a page returned. Re-checked on decode (it reaches
+ * the provider as StartRecordName/Type): printable ASCII within this zone (checked below) and a
+ * plain type mnemonic.
+ */
+const recordPosition = z.object({
+  n: z.string().regex(/^[!-~]{1,255}$/),
+  t: z.string().regex(/^[A-Z][A-Z0-9]{0,9}$/),
+});
 
 export function createRecordListServices(ctx: EngineContext) {
+  /** Listings in progress, per zone + cursor + limit: identical concurrent requests share one. */
+  const inFlight = new Map<string, Promise<RecordPage>>();
+
+  /** One page: the sets of `limit` keys after `after`, reading the provider only that far. */
+  async function readPage(zone: OpenZone, after: RecordSetKey | undefined, limit: number): Promise<RecordPage> {
+    return callProvider(DNS_OPERATION.listRecords, zone.meta.provider, async () => {
+      const window = { ...(after ? { startAfter: after } : {}), skipTypes: HIDDEN_TYPES, limit: limit + 1 };
+      const sets: RecordSet[] = [];
+      let keys = 0;
+      let lastKey: string | null = null;
+      let more = false;
+      // The window is applied again here so a provider that ignores it still yields a correct page.
+      for await (const rs of windowInOrder(zone.session.listRecordSets(zone.info, window), window)) {
+        const key = recordSetOrderKey(rs);
+        if (key !== lastKey) {
+          if (keys === limit) {
+            more = true;
+            break;
+          }
+          keys++;
+          lastKey = key;
+        }
+        sets.push(rs);
+      }
+      // Providers list in this order already; sorting again keeps the contract whatever the provider.
+      sets.sort(compareRecordSets);
+      const tail = sets[sets.length - 1];
+      return { data: sets.map(serializeListedRecord), last: more && tail ? { name: tail.name, type: tail.type } : null };
+    });
+  }
+
   return {
     /**
-     * GET …/dns/:id/records — `canViewResources`: live from the provider, paged through one page at
-     * a time; NS and SOA omitted; Route 53 order (reversed name, then type).
+     * GET …/dns/:id/records — `canViewResources`: live from the provider, one page (`limit`, default
+     * and maximum 10 000 record sets; `cursor`); NS and SOA omitted; Route 53 order (reversed name,
+     * then type). Route 53 variants of one name and type are never split across pages.
      */
     async listRecords(actor: Actor | null, input: ListRecordsInput) {
       const scope = await environmentScope(ctx, actor, input ?? {}, 'canViewResources');
       const zoneRow = await findZone(ctx, scope, input?.id);
+      const query = parseInput(recordPageQuerySchema, input);
+      const limit = query.limit ?? RECORD_PAGE_MAX;
+      const position = decodeCursor(query.cursor, 'records', zoneRow.id, recordPosition);
       const zone = await openZone(ctx, scope.project, zoneRow, DNS_OPERATION.listRecords);
-      const data = await callProvider(DNS_OPERATION.listRecords, zone.meta.provider, async () => {
-        const out: ReturnType<typeof serializeListedRecord>[] = [];
-        for await (const rs of zone.session.listRecordSets(zone.info)) {
-          if (rs.type === 'NS' || rs.type === 'SOA') continue;
-          out.push(serializeListedRecord(rs));
-        }
-        // Providers list in this order already; sorting again keeps the contract whatever the provider.
-        return out.sort(compareRecordSets);
-      });
-      return { message: 'DNS records retrieved successfully', count: data.length, data };
+      const domain = `${zone.meta.domainName}.`;
+      if (position && position.n !== domain && !position.n.endsWith(`.${domain}`)) throw invalidField('cursor', 'is not a cursor of this list');
+      const after = position ? { name: position.n, type: position.t } : undefined;
+
+      const key = `${zoneRow.id}\u0000${query.cursor ?? ''}\u0000${limit}`;
+      let pending = inFlight.get(key);
+      if (!pending) {
+        pending = readPage(zone, after, limit).finally(() => inFlight.delete(key));
+        inFlight.set(key, pending);
+      }
+      const page = await pending;
+      const nextCursor = page.last ? encodeCursor('records', zoneRow.id, { n: page.last.name, t: page.last.type }) : null;
+      // Each caller gets its own copy of the shared page.
+      const data = page.data.map((r) => structuredClone(r));
+      return { message: 'DNS records retrieved successfully', count: data.length, data, nextCursor };
     },
   };
 }

@@ -266,6 +266,7 @@ describe('dns.listRecords (SPEC §6.7)', () => {
           aliasTarget: { hostedZoneId: 'Z3AQBSTGFYJSTF', dnsName: 's3-website-us-east-1.amazonaws.com.', evaluateTargetHealth: false },
         },
       ],
+      nextCursor: null,
     });
   });
 

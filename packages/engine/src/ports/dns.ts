@@ -29,6 +29,25 @@ export interface RecordSet {
   readonly providerIds?: readonly string[];
 }
 
+/** The position of a record set in a listing: Route 53 order is by `name` (labels reversed), then `type`. */
+export interface RecordSetKey {
+  readonly name: string;
+  readonly type: string;
+}
+
+/** Which part of a zone a listing yields (see `DnsSession.listRecordSets`). */
+export interface RecordSetWindow {
+  /** Only sets strictly after this key. */
+  readonly startAfter?: RecordSetKey;
+  /** Sets of these types are left out and do not count toward `limit`. */
+  readonly skipTypes?: readonly string[];
+  /**
+   * The sets of at most this many distinct keys. Route 53 routing-policy variants share a key,
+   * count once and are never split.
+   */
+  readonly limit?: number;
+}
+
 /** One change of a batch. UPSERT replaces the whole record set; DELETE must match it exactly. */
 export interface RecordChange {
   readonly action: 'UPSERT' | 'DELETE';
@@ -87,10 +106,12 @@ export interface DnsSession {
   /** The zone as the provider holds it, or null when it is gone. */
   getZone(hostedZoneId: string, options?: { signal?: AbortSignal }): Promise<ZoneInfo | null>;
   /**
-   * Every record set of the zone (NS and SOA included), in Route 53 order: by name with labels
-   * reversed, then type. Streams page by page; holds at most one provider page.
+   * The record sets of the zone (NS and SOA included unless skipped), in Route 53 order: by name
+   * with labels reversed, then type. Streams page by page; holds at most one provider page, except
+   * where the provider cannot list in that order (Cloudflare): then it holds the `limit` smallest
+   * keys of the window, or the whole zone without `limit`. `pageSize` caps the provider page.
    */
-  listRecordSets(zone: ZoneInfo, options?: { signal?: AbortSignal; pageSize?: number }): AsyncIterable<RecordSet>;
+  listRecordSets(zone: ZoneInfo, options?: { signal?: AbortSignal; pageSize?: number } & RecordSetWindow): AsyncIterable<RecordSet>;
   /** The record set with exactly this name and type, or null (a targeted read). */
   getRecordSet(zone: ZoneInfo, name: string, type: string, options?: { signal?: AbortSignal }): Promise<RecordSet | null>;
   /**

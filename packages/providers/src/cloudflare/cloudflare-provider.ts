@@ -1,11 +1,11 @@
 import Cloudflare from 'cloudflare';
-import { DEFAULT_RETRY_POLICY, ProviderCallError, isProviderCallError, systemClock, systemRandom } from '@cloudlink/engine';
+import { DEFAULT_RETRY_POLICY, ProviderCallError, createWindowSelector, isProviderCallError, systemClock, systemRandom } from '@cloudlink/engine';
 import type { Clock, DnsAuth, DnsProvider, DnsSession, Random, RecordSet, RetryPolicy, ZoneInfo } from '@cloudlink/engine';
 import { applyCloudflareChanges } from './cloudflare-apply.js';
 import { cfCall, recordPages } from './cloudflare-call.js';
 import type { CloudflareCallContext } from './cloudflare-call.js';
 import { setKey } from './cloudflare-plan.js';
-import { CLOUDFLARE_FEATURES, relativeToRoot, route53OrderKey, toRecordSet } from './cloudflare-records.js';
+import { CLOUDFLARE_FEATURES, absoluteName, relativeToRoot, route53OrderKey, toRecordSet } from './cloudflare-records.js';
 import type { CloudflareRecord } from './cloudflare-records.js';
 
 /** The API version sent as `api-version`, pinned so Cloudflare's behaviour does not move under us (the SDK defaults to today). */
@@ -150,9 +150,19 @@ function createCloudflareSession(ctx: CloudflareCallContext): DnsSession {
      * (the apex sorts after `a.…`, `a-b` before `a.x`), and no filter yields that order. So pages are
      * read one at a time, each converted at once to compact canonical sets (the raw page is then
      * dropped), and the sets are sorted before the first is yielded: memory is O(record sets of the
-     * zone), bounded by Cloudflare's per-zone record quota, never O(raw pages).
+     * zone), bounded by Cloudflare's per-zone record quota, never O(raw pages). With a window
+     * (`startAfter`/`limit`), only the records of the `limit` smallest keys after the start are kept.
      */
     async *listRecordSets(zone: ZoneInfo, options) {
+      if (options?.limit !== undefined || options?.startAfter !== undefined || options?.skipTypes !== undefined) {
+        // A window: stream the zone and keep only the records of its `limit` smallest keys.
+        const selector = createWindowSelector<CloudflareRecord>(options);
+        for await (const page of recordPages(ctx, zone.hostedZoneId, {}, options?.signal)) {
+          for (const record of page) selector.offer({ name: absoluteName(record.name), type: record.type }, record);
+        }
+        for (const records of selector.take()) yield toRecordSet(records);
+        return;
+      }
       const groups = new Map<string, CloudflareRecord[]>();
       for await (const page of recordPages(ctx, zone.hostedZoneId, {}, options?.signal)) {
         for (const record of page) {

@@ -12,6 +12,7 @@ export {
   routeOrderKey,
 } from './names.js';
 export type { RecordNameResult } from './names.js';
+export { createWindowSelector, recordSetOrderKey, windowInOrder } from './record-window.js';
 export { normalizeRecordValue } from './values.js';
 export type { ValueResult } from './values.js';
 export { normalizeTxt, parseTxtStrings, txtText, txtWireForm, TXT_WIRE_LIMIT } from './txt.js';

@@ -1,4 +1,5 @@
 import { compareRecordSets } from '../../dns/records/names.js';
+import { createWindowSelector } from '../../dns/records/record-window.js';
 import type { ChangeOutcome, DnsProvider, DnsSession, RecordChange, RecordSet, ZoneInfo } from '../../ports/dns.js';
 import { WRITABLE_RECORD_TYPES } from '../../ports/dns.js';
 import { createFaults, standInError } from './faults.js';
@@ -112,10 +113,16 @@ export function createSandboxCloudflareProvider(options: SandboxCloudflareOption
         const perPage = opts?.pageSize ?? 100;
         const z = requireZone(call, zone.hostedZoneId);
         const sets = group(z.entries);
-        for (let i = 0; i === 0 || i < sets.length; i += perPage) {
-          await enter({ call, zoneId: z.id });
-          for (const s of sets.slice(i, i + perPage)) yield clone(s);
+        // Cloudflare cannot start at a key: every page is read, the window applied to the whole.
+        async function* pages() {
+          for (let i = 0; i === 0 || i < sets.length; i += perPage) {
+            await enter({ call, zoneId: z.id });
+            for (const s of sets.slice(i, i + perPage)) yield clone(s);
+          }
         }
+        const selector = createWindowSelector<RecordSet>(opts);
+        for await (const s of pages()) selector.offer(s, s);
+        for (const [s] of selector.take()) if (s) yield s;
       },
       async getRecordSet(zone, name, type) {
         const call = `GET /zones/${zone.hostedZoneId}/dns_records`;

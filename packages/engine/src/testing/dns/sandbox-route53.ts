@@ -1,4 +1,5 @@
 import { compareRecordSets } from '../../dns/records/names.js';
+import { recordSetOrderKey, windowInOrder } from '../../dns/records/record-window.js';
 import type { ChangeOutcome, DnsProvider, DnsSession, RecordChange, RecordSet, ZoneInfo } from '../../ports/dns.js';
 import { WRITABLE_RECORD_TYPES } from '../../ports/dns.js';
 import { createFaults, standInError } from './faults.js';
@@ -142,13 +143,18 @@ export function createSandboxRoute53Provider(): SandboxRoute53Provider {
       return z ? info(z) : null;
     },
     async *listRecordSets(zone, options) {
-      const pageSize = options?.pageSize ?? 300;
+      const pageSize = Math.min(options?.pageSize ?? 300, 300);
       const z = requireZone('ListResourceRecordSets', zone.hostedZoneId);
-      const sorted = [...z.recordSets].sort(compareRecordSets);
-      for (let i = 0; i === 0 || i < sorted.length; i += pageSize) {
-        await enter({ call: 'ListResourceRecordSets', zoneId: z.id });
-        for (const s of sorted.slice(i, i + pageSize)) yield clone(s);
+      // Like Route 53's StartRecordName: the listing begins at the window, then pages lazily.
+      const after = options?.startAfter ? recordSetOrderKey(options.startAfter) : '';
+      const sorted = [...z.recordSets].sort(compareRecordSets).filter((s) => recordSetOrderKey(s) > after);
+      async function* pages() {
+        for (let i = 0; i === 0 || i < sorted.length; i += pageSize) {
+          await enter({ call: 'ListResourceRecordSets', zoneId: z.id });
+          for (const s of sorted.slice(i, i + pageSize)) yield clone(s);
+        }
       }
+      yield* windowInOrder(pages(), options);
     },
     async getRecordSet(zone, name, type) {
       await enter({ call: 'ListResourceRecordSets', zoneId: zone.hostedZoneId });

@@ -13,7 +13,7 @@ import type {
   ListResourceRecordSetsCommandOutput,
   RRType,
 } from '@aws-sdk/client-route-53';
-import { DEFAULT_RETRY_POLICY, isProviderCallError, systemClock, systemRandom, withRetry } from '@cloudlink/engine';
+import { DEFAULT_RETRY_POLICY, isProviderCallError, systemClock, systemRandom, windowInOrder, withRetry } from '@cloudlink/engine';
 import type { AwsCredentials, Clock, DnsAuth, DnsProvider, DnsSession, Random, RecordSet, RetryPolicy, ZoneInfo } from '@cloudlink/engine';
 import { sendOnce, sendWithRetry } from './route53-call.js';
 import type { Route53CallContext } from './route53-call.js';
@@ -80,6 +80,9 @@ export function createRoute53Provider(options: Route53ProviderOptions = {}): Dns
   };
 }
 
+/** The types Route 53 accepts as StartRecordType; a cursor naming another starts at the name alone. */
+const ROUTE53_RECORD_TYPES: ReadonlySet<string> = new Set(['A', 'AAAA', 'CAA', 'CNAME', 'DS', 'HTTPS', 'MX', 'NAPTR', 'NS', 'PTR', 'SOA', 'SPF', 'SRV', 'SSHFP', 'SVCB', 'TLSA', 'TXT']);
+
 /** The ZoneInfo of a GetHostedZone or CreateHostedZone answer (both carry HostedZone + DelegationSet). */
 function zoneInfoOf(out: Pick<GetHostedZoneCommandOutput, 'HostedZone' | 'DelegationSet'>): ZoneInfo {
   return {
@@ -142,6 +145,27 @@ function createRoute53Session(ctx: Route53CallContext, defaultPageSize: number):
     return set.name === name.toLowerCase() && set.type === type ? set : null;
   };
 
+  /** ListResourceRecordSets page after page from `start`, one page in memory at a time. */
+  async function* pages(zone: ZoneInfo, maxItems: number, first: { StartRecordName?: string; StartRecordType?: RRType }, signal?: AbortSignal): AsyncGenerator<RecordSet> {
+    let start: { StartRecordName?: string; StartRecordType?: RRType; StartRecordIdentifier?: string } = first;
+    for (;;) {
+      const params = start;
+      const page = await sendWithRetry<ListResourceRecordSetsCommandOutput>(
+        ctx,
+        'ListResourceRecordSets',
+        () => new ListResourceRecordSetsCommand({ HostedZoneId: zone.hostedZoneId, MaxItems: maxItems, ...params }),
+        { safeToResend: true, signal },
+      );
+      for (const rrset of page.ResourceRecordSets ?? []) yield fromRoute53RecordSet(rrset);
+      if (!page.IsTruncated || !page.NextRecordName) return;
+      start = {
+        StartRecordName: page.NextRecordName,
+        ...(page.NextRecordType ? { StartRecordType: page.NextRecordType } : {}),
+        ...(page.NextRecordIdentifier ? { StartRecordIdentifier: page.NextRecordIdentifier } : {}),
+      };
+    }
+  }
+
   return {
     async createOrImportZone(input, options) {
       const signal = options?.signal;
@@ -173,25 +197,19 @@ function createRoute53Session(ctx: Route53CallContext, defaultPageSize: number):
       );
     },
     getZone: (hostedZoneId, options) => getZone(hostedZoneId, options?.signal),
-    async *listRecordSets(zone, options) {
-      const maxItems = options?.pageSize ?? defaultPageSize;
-      let start: { StartRecordName?: string; StartRecordType?: RRType; StartRecordIdentifier?: string } = {};
-      for (;;) {
-        const params = start;
-        const page = await sendWithRetry<ListResourceRecordSetsCommandOutput>(
-          ctx,
-          'ListResourceRecordSets',
-          () => new ListResourceRecordSetsCommand({ HostedZoneId: zone.hostedZoneId, MaxItems: maxItems, ...params }),
-          { safeToResend: true, signal: options?.signal },
-        );
-        for (const rrset of page.ResourceRecordSets ?? []) yield fromRoute53RecordSet(rrset);
-        if (!page.IsTruncated || !page.NextRecordName) return;
-        start = {
-          StartRecordName: page.NextRecordName,
-          ...(page.NextRecordType ? { StartRecordType: page.NextRecordType } : {}),
-          ...(page.NextRecordIdentifier ? { StartRecordIdentifier: page.NextRecordIdentifier } : {}),
-        };
-      }
+    /**
+     * Pages lazily from the window's start (StartRecordName/Type, which Route 53 treats as
+     * inclusive: the window skips the start key itself); a consumer that stops early, or a window
+     * `limit` reached, reads no further page. With a `limit`, pages are no larger than it needs.
+     */
+    listRecordSets(zone, options) {
+      const limitPage = options?.limit === undefined ? Infinity : options.limit + 1;
+      const maxItems = Math.max(1, Math.min(options?.pageSize ?? defaultPageSize, defaultPageSize, limitPage));
+      const from = options?.startAfter;
+      const first: { StartRecordName?: string; StartRecordType?: RRType } = from
+        ? { StartRecordName: from.name, ...(ROUTE53_RECORD_TYPES.has(from.type) ? { StartRecordType: from.type as RRType } : {}) }
+        : {};
+      return windowInOrder(pages(zone, maxItems, first, options?.signal), options);
     },
     getRecordSet: (zone, name, type, options) => readRecordSet(zone, name, type, options?.signal),
     applyChanges: (zone, changes, options) =>
