@@ -129,14 +129,16 @@ export function applyChangeBatch(zone: FakeZone, changes: readonly FakeChange[])
 /** One ListResourceRecordSets page starting at (name, type), in Route 53 order. */
 export function listPage(
   zone: FakeZone,
-  start: { name?: string | undefined; type?: string | undefined },
+  start: { name?: string | undefined; type?: string | undefined; identifier?: string | undefined },
   maxItems: number,
-): { sets: FakeRrset[]; next?: { name: string; type: string } } {
-  const from = start.name ? sortKey(start.name, start.type ?? '') : '';
+): { sets: FakeRrset[]; next?: { name: string; type: string; setIdentifier?: string } } {
+  // Routing-policy variants of one name and type continue by SetIdentifier, as on Route 53.
+  const from = start.name ? rrsetKey({ name: start.name, type: start.type ?? '', ...(start.identifier ? { setIdentifier: start.identifier } : {}) }) : '';
   const all = [...zone.rrsets.entries()].filter(([key]) => key >= from);
   const sets = all.slice(0, maxItems).map(([, r]) => r);
   const following = all[maxItems]?.[1];
-  return following ? { sets, next: { name: following.name, type: following.type } } : { sets };
+  if (!following) return { sets };
+  return { sets, next: { name: following.name, type: following.type, ...(following.setIdentifier ? { setIdentifier: following.setIdentifier } : {}) } };
 }
 
 /** Whether the zone holds anything but its apex NS and SOA (DeleteHostedZone refuses then). */

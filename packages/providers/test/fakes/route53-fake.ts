@@ -169,9 +169,10 @@ export async function startFakeRoute53(): Promise<FakeRoute53> {
           operation: 'ListResourceRecordSets',
           run: (res) => {
             const maxItems = Math.min(Number(q.get('maxitems') ?? 300), 300);
-            const page = listPage(zoneOr404(id), { name: q.get('name') ?? undefined, type: q.get('type') ?? undefined }, maxItems);
+            const page = listPage(zoneOr404(id), { name: q.get('name') ?? undefined, type: q.get('type') ?? undefined, identifier: q.get('identifier') ?? undefined }, maxItems);
+            const identifier = page.next?.setIdentifier ? `<NextRecordIdentifier>${esc(page.next.setIdentifier)}</NextRecordIdentifier>` : '';
             const next = page.next
-              ? `<IsTruncated>true</IsTruncated><NextRecordName>${esc(listedName(page.next.name))}</NextRecordName><NextRecordType>${page.next.type}</NextRecordType>`
+              ? `<IsTruncated>true</IsTruncated><NextRecordName>${esc(listedName(page.next.name))}</NextRecordName><NextRecordType>${page.next.type}</NextRecordType>${identifier}`
               : '<IsTruncated>false</IsTruncated>';
             xml(res, 200, 'ListResourceRecordSetsResponse', `<ResourceRecordSets>${page.sets.map(rrsetXml).join('')}</ResourceRecordSets>${next}<MaxItems>${maxItems}</MaxItems>`);
           },
