@@ -116,7 +116,8 @@ const DOC_DELETE = { message: 'Cloud connection deleted successfully' };
 
 // --- SPEC §3 additions to the documented shapes (dec) ---
 const withConnectionExtras = <T extends { data: object }>(doc: T) => ({ ...doc, data: { ...doc.data, failureReason: null, ...CONNECTION_TAIL } });
-const withListExtras = (doc: typeof DOC_LIST) => ({ ...doc, data: doc.data.map((c) => ({ ...c, failureReason: null })) });
+// `nextCursor` (list pagination): null when the page holds the rest of the list.
+const withListExtras = (doc: typeof DOC_LIST) => ({ ...doc, data: doc.data.map((c) => ({ ...c, failureReason: null })), nextCursor: null });
 
 function expectShape(res: RestResponse, status: number, documented: unknown): void {
   expect({ status: res.status, shape: shapeOf(res.body) }).toEqual({ status, shape: shapeOf(documented) });
