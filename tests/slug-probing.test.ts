@@ -2,7 +2,7 @@ import { createEngine, ERROR_CODE_TABLE, isEngineError, StorageConflictError, ty
 import { createFakeClock, createTestSecretBox } from '@cloudlink/engine/testing';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { countingStorage, type StorageCalls } from './counting-storage.js';
-import { createBackendStorage, describeBackends, type TestStorage } from './harness/index.js';
+import { createBackendStorage, describeBackends, startTestServer, type TestStorage } from './harness/index.js';
 
 /**
  * The slug rule finds its slug in one query however many `base-N` are taken, checks plan limits
@@ -122,5 +122,30 @@ describeBackends('slug probing', (backend) => {
     const refused = await statusOf(racing.engine.workspaces.create(actor, { name: 'Acme' }));
     expect(refused.status).toBe(409);
     expect((await backing.peek.rows('workspaces')).map((r) => r.slug).sort()).toEqual(['acme', 'acme-1', 'acme-2', 'acme-aaaaaaaa']);
+  });
+});
+
+describeBackends('slug probing over REST and tRPC', (backend) => {
+  it('the first free numbered slug, past a long taken run and a suffix that overflows nine digits', async () => {
+    const server = await startTestServer({ backend });
+    try {
+      const owner = await server.createUser('owner@example.com');
+      const now = new Date();
+      for (const slug of ['acme', ...Array.from({ length: 60 }, (_, i) => `acme-${i + 1}`), 'acme-99999999999999999999']) {
+        await server.storage.workspaces.createWorkspace({ name: 'Acme', slug, description: null, planId: 4, now });
+      }
+      const rest = await server.rest('POST', '/api/workspaces', { token: owner.token, body: { name: 'Acme' } });
+      expect(rest).toMatchObject({ status: 201, body: { data: { slug: 'acme-61' } } });
+      const trpc = await server.trpcClient(owner.token).workspaces.create.mutate({ name: 'ACME' });
+      expect(trpc.data.slug).toBe('acme-62');
+      const ws = (await server.storage.workspaces.getWorkspaceBySlug('acme-61'))!;
+      await server.storage.workspaces.setWorkspacePlan({ workspaceId: ws.id, planId: 4, now });
+      for (const name of ['Shop', 'Shop', 'shop 2']) expect((await server.rest('POST', '/api/workspaces/acme-61/projects', { token: owner.token, body: { name } })).status).toBe(201);
+      expect((await server.peek.rows('projects')).map((r) => r.slug)).toEqual(['shop', 'shop-1', 'shop-2']);
+      const env = await server.trpcClient(owner.token).environments.create.mutate({ projectSlug: 'shop', name: 'master' });
+      expect(env.data.slug).toBe('master-1');
+    } finally {
+      await server.close();
+    }
   });
 });
