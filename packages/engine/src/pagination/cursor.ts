@@ -4,7 +4,7 @@ import { invalidField } from '../errors/index.js';
 /** The lists that issue cursors; a cursor of one is refused by every other. */
 export type CursorList = 'connections' | 'environments' | 'members' | 'resources' | 'zones' | 'records';
 
-const BASE64URL = /^[A-Za-z0-9_-]+$/;
+const BASE64URL = /^[\w-]+$/;
 const refused = () => invalidField('cursor', 'is not a cursor of this list');
 
 /**

@@ -17,7 +17,7 @@ export function pageQueryFields(max: number) {
     limit: z
       .union([z.number(), z.string()], { error: problem })
       .transform((v) => String(v))
-      .pipe(z.string().regex(/^[1-9][0-9]{0,9}$/, problem))
+      .pipe(z.string().regex(/^[1-9]\d{0,9}$/, problem))
       .transform(Number)
       .refine((n) => n <= max, problem)
       .optional(),

@@ -14,7 +14,7 @@ function withoutDigits(expr: RawBuilder<unknown>): RawBuilder<unknown> {
 }
 
 /**
- * Where the slug rule can put a new row, in ONE query whatever how many `base-N` exist: whether
+ * Where the slug rule can put a new row, in ONE query however many `base-N` exist: whether
  * `base` is free, and the smallest N ≥ 1 with `base-N` free. Every row counts, active or not, as
  * the unique index does. Candidates are `0` and each taken N of 1–9 digits (no leading zero); the
  * first candidate whose successor is free wins, each probe being a lookup on the unique slug index.
