@@ -59,7 +59,7 @@ export const CONFIG_VARIABLES = [
 type Env = Readonly<Record<string, string | undefined>>;
 
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
-const HOSTNAME = /^[A-Za-z0-9.:[\]-]+$/;
+const HOSTNAME = /^[A-Z0-9.:[\]-]+$/i;
 
 /** Read and validate every variable of SPEC §8 from `env` (default `process.env`). */
 export function loadConfig(env: Env = process.env, cwd = process.cwd()): ServerConfig {
@@ -193,7 +193,7 @@ function parseResolvers(raw: string | undefined, problems: string[]): { host: st
   const out: { host: string; port: number }[] = [];
   for (const entry of raw.split(',').map((s) => s.trim())) {
     // ip, ip:port, [ipv6] or [ipv6]:port
-    const m = /^(?:\[([0-9a-fA-F:.]+)\]|(\d{1,3}(?:\.\d{1,3}){3}))(?::(\d{1,5}))?$/.exec(entry);
+    const m = /^(?:\[([0-9a-f:.]+)\]|(\d{1,3}(?:\.\d{1,3}){3}))(?::(\d{1,5}))?$/i.exec(entry);
     const port = m?.[3] === undefined ? 53 : Number(m[3]);
     const host = m?.[1] ?? m?.[2];
     // The shape above is loose (999.1.1.1, [1:2]); Node's setServers would only refuse it at the first lookup.

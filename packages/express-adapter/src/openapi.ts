@@ -77,7 +77,7 @@ const ERROR_BODY: JsonObject = {
 /** `/dns/:id/records` → `/dns/{id}/records`, and the parameter names in order. */
 function toOpenApiPath(path: string): { path: string; params: string[] } {
   const params: string[] = [];
-  const converted = path.replace(/:([A-Za-z_][A-Za-z0-9_]*)/g, (_m, name: string) => {
+  const converted = path.replace(/:([A-Z_]\w*)/gi, (_m, name: string) => {
     params.push(name);
     return `{${name}}`;
   });

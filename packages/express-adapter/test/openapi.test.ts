@@ -20,7 +20,7 @@ describe('OpenAPI document', () => {
 
   it('describes every route of the table, with its method, once', () => {
     for (const route of REST_ROUTES) {
-      const path = route.path.replace(/:([A-Za-z]+)/g, '{$1}');
+      const path = route.path.replace(/:([A-Z]+)/gi, '{$1}');
       const op = doc.paths[path]?.[route.method.toLowerCase()];
       expect(op, `${route.method} ${route.path}`).toBeDefined();
       expect(op!.security === undefined, `${route.path} security`).toBe(!route.public);
@@ -45,7 +45,7 @@ describe('OpenAPI document', () => {
     for (const route of REST_ROUTES) {
       const names = OPERATION_SCHEMAS[route.operation]?.body ?? [];
       const exported = names.map((n) => (engineExports as Record<string, unknown>)[n]).filter((s): s is z.ZodType => s instanceof z.ZodType);
-      const op = doc.paths[route.path.replace(/:([A-Za-z]+)/g, '{$1}')]![route.method.toLowerCase()]!;
+      const op = doc.paths[route.path.replace(/:([A-Z]+)/gi, '{$1}')]![route.method.toLowerCase()]!;
       const schema = op.requestBody?.content['application/json']?.schema;
       if (exported.length === 0) {
         expect(schema, route.operation).toEqual(names.length > 0 ? { type: 'object' } : undefined);

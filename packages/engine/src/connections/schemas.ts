@@ -41,7 +41,7 @@ export function decodeJsonObject(value: unknown): Record<string, unknown> | null
   } catch {
     // not JSON: maybe Base64
   }
-  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(text)) return null;
+  if (!/^[\w+/-]+={0,2}$/.test(text)) return null;
   try {
     const parsed: unknown = JSON.parse(Buffer.from(text.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8'));
     return isObject(parsed) ? parsed : null;
@@ -75,7 +75,7 @@ export const wifConfigSchema = z.object({
   projectNumber: z
     .union([z.string(), z.number()], { error: (i) => (i.input === undefined ? 'required' : 'must be a string of digits') })
     .transform((v) => String(v))
-    .pipe(z.string().regex(/^[0-9]{1,20}$/, 'must be a string of digits')),
+    .pipe(z.string().regex(/^\d{1,20}$/, 'must be a string of digits')),
   poolId: stringField().regex(WIF_ID, 'must be 4-32 characters of a-z, 0-9 and -'),
   providerId: stringField().regex(WIF_ID, 'must be 4-32 characters of a-z, 0-9 and -'),
   serviceAccountEmail: stringField().regex(
@@ -106,7 +106,7 @@ export const completeGcpBodySchema = z
     return { accountName: body.accountName, projectId, wifConfig: { ...body.wifConfig, projectId } };
   });
 
-const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** The `domainName` rule of SPEC §5.2 (already lower-case, no trailing dot). */
 function isDomainName(v: string): boolean {
   if (v.length > 253) return false;
@@ -179,7 +179,7 @@ export const listConnectionsQuerySchema = z.object({
   provider_id: z
     .union([z.string(), z.number()], { error: 'must be a positive integer' })
     .transform((v) => String(v))
-    .pipe(z.string().regex(/^[1-9][0-9]{0,14}$/, 'must be a positive integer'))
+    .pipe(z.string().regex(/^[1-9]\d{0,14}$/, 'must be a positive integer'))
     .transform(Number)
     .optional(),
   include_inactive: z

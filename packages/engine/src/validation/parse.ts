@@ -26,7 +26,7 @@ export function parseInput<S extends z.ZodType>(schema: S, raw: unknown, prefix:
   return result.data;
 }
 
-const PATH_ID = /^[1-9][0-9]{0,14}$/;
+const PATH_ID = /^[1-9]\d{0,14}$/;
 
 /**
  * A path id (SPEC §1.4): a positive integer given as a number or a string of digits without a

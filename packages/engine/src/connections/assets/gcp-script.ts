@@ -31,7 +31,7 @@ export const GCP_APIS = [
   'redis.googleapis.com',
 ] as const;
 
-const SUBJECT = /^workspace:([0-9]+):connection:[0-9]+$/;
+const SUBJECT = /^workspace:(\d+):connection:\d+$/;
 
 /**
  * The bash setup script of SPEC §4.3 for one GCP connection: enables APIs, creates or reuses the
