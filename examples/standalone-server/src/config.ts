@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import path from 'node:path';
-import { parseEncryptionKeys } from '@cloudlink/engine';
+import { parseEncryptionKeys, trimTrailingSlashes } from '@cloudlink/engine';
 
 /**
  * The server's settings, read from the environment (SPEC §8). Every variable that is set is checked
@@ -83,7 +83,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): ServerC
     try {
       const u = new URL(raw);
       if (!protocols.includes(u.protocol)) throw new Error('protocol');
-      return raw.replace(/\/+$/, '');
+      return trimTrailingSlashes(raw);
     } catch {
       problems.push(`${name} must be an absolute ${protocols.map((p) => p.replace(':', '')).join(' or ')} URL (got "${withoutUserinfo(raw)}")`);
       return fallback;
@@ -132,7 +132,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): ServerC
     host,
     ...(databaseUrl !== undefined && { databaseUrl }),
     dataDir,
-    publicUrl: publicUrl.replace(/\/+$/, ''),
+    publicUrl: trimTrailingSlashes(publicUrl),
     publicUrlSet: get('CLOUDLINK_PUBLIC_URL') !== undefined,
     ...(encryptionKeys !== undefined && { encryptionKeys }),
     ...(jwtSecret !== undefined && { jwtSecret }),
@@ -170,7 +170,11 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): ServerC
  * the last `@`, because a malformed value cannot be trusted to have its userinfo encoded.
  */
 function withoutUserinfo(raw: string): string {
-  return raw.replace(/^([a-z][a-z0-9+.-]*:)?(\/\/)?[\s\S]*@/i, '$1$2[credentials]@');
+  const at = raw.lastIndexOf('@');
+  if (at === -1) return raw;
+  // Scheme and `//` kept; neither can contain `@`, so the prefix always ends before `at`.
+  const prefix = /^(?:[a-z][a-z0-9+.-]*:)?(?:\/\/)?/i.exec(raw)?.[0] ?? '';
+  return `${prefix}[credentials]${raw.slice(at)}`;
 }
 
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {

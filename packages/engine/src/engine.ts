@@ -9,6 +9,7 @@ import type { Clock, Logger, Random } from './ports/runtime.js';
 import type { SecretBox } from './ports/secret-box.js';
 import type { Storage } from './ports/storage.js';
 import { silentLogger, systemClock, systemRandom } from './runtime/index.js';
+import { trimTrailingSlashes } from './validation/text.js';
 
 export interface EngineOptions {
   readonly storage: Storage;
@@ -61,7 +62,7 @@ export function createEngine(options: EngineOptions) {
   checkOptions(options);
   const { storage } = options;
   const config: EngineConfig = {
-    publicUrl: options.publicUrl.replace(/\/+$/, ''),
+    publicUrl: trimTrailingSlashes(options.publicUrl),
     aws: { roleName: 'GatewaysAppDeployRole', ...options.aws },
     azure: { tokenTtlSeconds: 3600, callbackRetryMs: 60_000, callbackRetryIntervalMs: 5_000, ...options.azure },
     dns: { zoneLockTimeoutMs: 30_000, ...options.dns },

@@ -6,7 +6,7 @@ import { invalidField, payloadTooLarge } from '@cloudlink/engine';
 /** SPEC §1.3: request bodies are at most 5 MB. */
 export const MAX_BODY_BYTES = 5 * 1024 * 1024;
 
-const JSON_TYPE = /^application\/json\s*(;|$)/i;
+const JSON_TYPE = /^application\/json\s*(?:;|$)/i;
 
 /** Whether the request declares a JSON body: `application/json`, with any parameters. */
 export function isJsonRequest(req: Pick<IncomingMessage, 'headers'>): boolean {

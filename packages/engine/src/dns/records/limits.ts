@@ -1,4 +1,5 @@
 import type { WritableRecordType } from '../../ports/dns.js';
+import { mustBeAtMost } from '../../validation/caps.js';
 import { TXT_WIRE_LIMIT } from './txt.js';
 
 /**
@@ -31,6 +32,4 @@ export function dnsNameLength(input: string): number {
 }
 
 /** The documented problem of an over-long input. */
-export function tooLong(max: number): string {
-  return `must be at most ${max} characters`;
-}
+export const tooLong = mustBeAtMost;
