@@ -13,6 +13,7 @@ export {
 } from './names.js';
 export type { RecordNameResult } from './names.js';
 export { normalizeRecordValue } from './values.js';
+export { MAX_NAME_LENGTH, MAX_TXT_VALUE_LENGTH, MAX_VALUE_LENGTH, maxValueLength } from './limits.js';
 export type { ValueResult } from './values.js';
 export { normalizeTxt, parseTxtStrings, txtText, txtWireForm, TXT_WIRE_LIMIT } from './txt.js';
 export type { TxtResult } from './txt.js';
