@@ -186,4 +186,16 @@ describe('cloudflare provider against the fake Cloudflare API', () => {
     expect(batchPosts(fake)).toHaveLength(3); // nothing applied → resent once
     expect(fake.records(zoneId)).toHaveLength(2);
   });
+
+  it('waits the backoff before reading back a batch the provider is still applying, and does not post twice', async () => {
+    // Time passes only in the clock's sleep: that is when the late batch lands.
+    const settling = { ...clock, sleep: async (ms: number) => (await clock.sleep(ms), fake.settleLateBatches()) };
+    const session = open('good', { clock: settling });
+    const zone = (await session.getZone(zoneId)) as ZoneInfo;
+    fake.applyNextBatchLate();
+    const [outcome] = await session.applyChanges(zone, [upsert(aSet(9))]);
+    expect(batchPosts(fake)).toHaveLength(1);
+    expect(fake.records(zoneId).map((r) => r.content)).toEqual(['10.0.0.9']);
+    expect(outcome?.recordSet?.providerIds).toEqual([fake.records(zoneId)[0]?.id]);
+  });
 });
