@@ -29,9 +29,9 @@ export interface RetryOptions<T = unknown> {
    */
   readonly safeToResend: boolean;
   /**
-   * For a write that is unsafe to resend (SPEC §4.1): after a transient failure, read the
-   * provider's state back. `applied` ends with `value` as the call's result (the write went
-   * through, only its answer was lost); `not applied` resends after the usual backoff. A read-back
+   * For a write that is unsafe to resend (SPEC §4.1): after a transient failure, wait the backoff,
+   * then read the provider's state back. `applied` ends with `value` as the call's result (the write
+   * went through, only its answer was lost); `not applied` resends at once. A read-back
    * that throws or returns undefined cannot tell, so the original failure is rethrown.
    */
   readonly readBack?: (error: ProviderCallError) => Promise<ReadBackVerdict<T> | undefined>;
