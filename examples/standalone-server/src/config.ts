@@ -1,7 +1,7 @@
+import { isSafeBaseUrl, SAFE_BASE_URL_RULE } from '@cloudlink/engine';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { parseEncryptionKeys } from '@cloudlink/engine';
-import { isSafeBaseUrl, SAFE_BASE_URL_RULE } from '@cloudlink/engine';
 
 /**
  * The server's settings, read from the environment (SPEC §8). Every variable that is set is checked
