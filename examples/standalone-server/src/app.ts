@@ -26,7 +26,7 @@ export function createApp({ engine, auth, logger }: AppOptions): express.Express
   const app = express();
   app.disable('x-powered-by');
   app.use(requestLogging(logger));
-  app.use(healthRoutes(engine));
+  app.use(healthRoutes(engine, logger));
   app.get('/docs', docsPage('/api/openapi.json'));
   app.use(
     '/trpc',

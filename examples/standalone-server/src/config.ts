@@ -1,3 +1,4 @@
+import { isSafeBaseUrl, SAFE_BASE_URL_RULE } from '@cloudlink/engine';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { parseEncryptionKeys, trimTrailingSlashes } from '@cloudlink/engine';
@@ -97,9 +98,11 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): ServerC
   const databaseUrl = url('DATABASE_URL', undefined, ['postgres:', 'postgresql:']);
   const dataDir = path.resolve(cwd, get('CLOUDLINK_DATA_DIR') ?? './data');
   let publicUrl = url('CLOUDLINK_PUBLIC_URL', `http://localhost:${port}`) ?? `http://localhost:${port}`;
-  // A base URL: the issuer (`…/api`) and every script URL are built by appending a path to it.
-  if (/[?#]/.test(publicUrl)) {
-    problems.push('CLOUDLINK_PUBLIC_URL must be a base URL without a query or fragment');
+  // A base URL: the issuer (`…/api`) and every script URL are built by appending a path to it, and
+  // it is pasted into setup scripts and Cloud Shell commands, so the engine's rule is checked here
+  // too, to stop at start with the variable named.
+  if (!isSafeBaseUrl(publicUrl)) {
+    problems.push(`CLOUDLINK_PUBLIC_URL must be ${SAFE_BASE_URL_RULE} (got "${withoutUserinfo(publicUrl)}")`);
     publicUrl = `http://localhost:${port}`;
   }
 

@@ -4,6 +4,8 @@
  */
 export { createEngine } from './engine.js';
 export type { Engine, EngineOptions } from './engine.js';
+/** The rule `createEngine` applies to `publicUrl`, for hosts that validate their configuration first. */
+export { isSafeBaseUrl, SAFE_BASE_URL_RULE } from './connections/index.js';
 export type { EngineConfig, EngineContext, EngineProviders, AwsSessionCache } from './context.js';
 export * from './errors/index.js';
 export * from './domain/index.js';
