@@ -1,0 +1,99 @@
+import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { describeBackends, startTestServer, type TestServer } from './harness/index.js';
+
+/**
+ * Requests a cross-site page can make a browser send without a CORS preflight: an HTML form (GET or
+ * POST, bodies `application/x-www-form-urlencoded`, `multipart/form-data` or `text/plain`) or a
+ * "simple" fetch. On a host that authenticates with a cookie the browser attaches it; the harness
+ * authenticates with a Bearer token, which stands in for that cookie here. None of these requests
+ * may change a row.
+ */
+const UNSUPPORTED = { error: 'Unsupported media type', message: 'Request body must be JSON (Content-Type: application/json)' };
+
+describeBackends('forged requests over REST', (backend) => {
+  let server: TestServer;
+  let owner: { id: number; token: string };
+  let mallory: { email: string };
+  let snapshot: () => Promise<string>;
+
+  beforeAll(async () => {
+    server = await startTestServer({ backend });
+    owner = await server.createUser('owner@example.com', 'Owner');
+    mallory = await server.createUser('mallory@example.com', 'Mallory');
+    expect((await server.rest('POST', '/api/workspaces', { token: owner.token, body: { name: 'Acme' } })).status).toBe(201);
+    // The top plan, so that no plan limit hides a forged write that would otherwise go through.
+    const workspace = await server.storage.workspaces.getWorkspaceBySlug('acme');
+    const plan = await server.storage.plans.getPlanBySlug('ultimate');
+    await server.storage.workspaces.setWorkspacePlan({ workspaceId: workspace!.id, planId: plan!.id, now: new Date() });
+    expect((await server.rest('POST', '/api/workspaces/acme/projects', { token: owner.token, body: { name: 'Shop' } })).status).toBe(201);
+    const tables = ['workspaces', 'workspace_members', 'projects', 'environments', 'cloud_connections'];
+    snapshot = async () => JSON.stringify(await Promise.all(tables.map((t) => server.peek.rows(t))));
+  });
+  afterAll(() => server.close());
+
+  let before: string;
+  beforeEach(async () => {
+    before = await snapshot();
+  });
+
+  it('a form POST with the member in the query string adds nobody (415)', async () => {
+    const res = await server.rest('POST', `/api/workspaces/acme/members?email=${encodeURIComponent(mallory.email)}&role=admin`, {
+      token: owner.token,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'x=1',
+    });
+    expect(res).toMatchObject({ status: 415, body: UNSUPPORTED });
+    expect(await snapshot()).toBe(before);
+  });
+
+  it('a body-less POST with the member in the query string adds nobody (the query is not input)', async () => {
+    const res = await server.rest('POST', `/api/workspaces/acme/members?email=${encodeURIComponent(mallory.email)}&role=admin`, { token: owner.token });
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ error: 'Validation failed', details: [{ path: 'email', message: 'required' }] });
+    expect(await snapshot()).toBe(before);
+  });
+
+  it('a text/plain form carrying JSON text is refused, not read as JSON nor as {}', async () => {
+    const res = await server.rest('POST', '/api/workspaces/acme/members', {
+      token: owner.token,
+      headers: { 'content-type': 'text/plain' },
+      body: JSON.stringify({ email: mallory.email, role: 'admin' }),
+    });
+    expect(res).toMatchObject({ status: 415, body: UNSUPPORTED });
+    expect(await snapshot()).toBe(before);
+  });
+
+  it('a multipart form is refused', async () => {
+    const form = new FormData();
+    form.set('email', mallory.email);
+    form.set('role', 'admin');
+    const res = await fetch(`${server.baseUrl}/api/workspaces/acme/members?email=${encodeURIComponent(mallory.email)}&role=admin`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${owner.token}` },
+      body: form,
+    });
+    expect(res.status).toBe(415);
+    expect(await res.json()).toEqual(UNSUPPORTED);
+    expect(await snapshot()).toBe(before);
+  });
+
+  it('creates nothing from a query string: workspace, project, environment, cloud connection', async () => {
+    const forged = ['/api/workspaces?name=Forged', '/api/workspaces/acme/projects?name=Forged', '/api/projects/shop/environments?name=forged'];
+    for (const path of forged) {
+      const res = await server.rest('POST', path, { token: owner.token });
+      expect(res.status, path).toBe(400);
+      expect(res.body.details[0], path).toEqual({ path: 'name', message: 'required' });
+    }
+    const gcp = await server.rest('POST', '/api/cloud-connections/acme/connect-gcp?accountName=forged&projectId=forged-project', { token: owner.token });
+    expect(gcp.status).toBeGreaterThanOrEqual(400);
+    expect(await snapshot()).toBe(before);
+  });
+
+  it('still reads a declared query parameter (list filter) and ignores an undeclared one', async () => {
+    const res = await server.rest('GET', '/api/cloud-connections/acme?include_inactive=maybe', { token: owner.token });
+    expect(res.status).toBe(400);
+    expect(res.body.details[0].path).toBe('include_inactive');
+    const ignored = await server.rest('GET', '/api/workspaces/acme?workspaceSlug=other&anything=1', { token: owner.token });
+    expect(ignored).toMatchObject({ status: 200, body: { data: { slug: 'acme' } } });
+  });
+});
