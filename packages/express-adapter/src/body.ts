@@ -32,16 +32,18 @@ const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /**
  * The request body as the engine's input object: parsed only when the Content-Type is
- * `application/json` (any parameters); no body at all, or an empty JSON body → `{}`. A write
- * (POST/PUT/PATCH/DELETE) with a body of any other type → 415 `Unsupported media type`: those are
- * the bodies a cross-site HTML form can send without a CORS preflight, so they are refused rather
- * than read as `{}`. A read's non-JSON body is ignored. Throws the documented 413 (over 5 MB) and
+ * `application/json` (any parameters); no body and no Content-Type, or an empty JSON body → `{}`.
+ * A write (POST/PUT/PATCH/DELETE) with a body or a Content-Type of any other type → 415
+ * `Unsupported media type`: those are what a cross-site HTML form sends without a CORS preflight,
+ * so they are refused rather than read as `{}`. A read's non-JSON body is ignored. Throws the documented 413 (over 5 MB) and
  * 400 `Validation failed` (`body: malformed JSON`, or `body: must be a JSON object` for arrays and
  * scalars, which cannot be merged with path and query parameters).
  */
 export async function readJsonBody(req: Request, res: Response): Promise<Record<string, unknown>> {
   if (!isJsonRequest(req)) {
-    if (WRITE_METHODS.has(req.method) && hasBody(req)) throw unsupportedMediaType();
+    // A Content-Type is refused even on an empty body: an HTML form always sends one (an empty
+    // form too), while clients sending no body at all (DELETE, body-less POSTs) send none.
+    if (WRITE_METHODS.has(req.method) && (hasBody(req) || req.headers['content-type'] !== undefined)) throw unsupportedMediaType();
     return {};
   }
   // A host app may already have parsed the body (e.g. a global `express.json()`): take its object.

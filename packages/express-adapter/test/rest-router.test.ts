@@ -104,10 +104,31 @@ describe('REST router over a real engine (memory storage)', () => {
       expect(res.json.data.name).toBe('Charset Co');
     });
 
-    it('treats a body of another Content-Type as {}', async () => {
-      const res = await app.request('POST', '/api/workspaces', { headers: { ...auth, 'content-type': 'text/plain' }, body: JSON.stringify({ name: 'Plain' }) });
+    it('answers 415 to a write whose body is of another Content-Type, or has none', async () => {
+      const unsupported = { error: 'Unsupported media type', message: 'Request body must be JSON (Content-Type: application/json)' };
+      for (const headers of [{ 'content-type': 'text/plain' }, { 'content-type': 'application/x-www-form-urlencoded' }, {}]) {
+        const res = await app.request('POST', '/api/workspaces', { headers: { ...auth, ...headers }, body: JSON.stringify({ name: 'Plain' }) });
+        expect(res.status, JSON.stringify(headers)).toBe(415);
+        expect(res.json).toEqual(unsupported);
+      }
+      const patch = await app.request('PATCH', '/api/workspaces/acme/members/1', { headers: { ...auth, 'content-type': 'text/plain' }, body: '' });
+      expect(patch.status).toBe(415);
+    });
+
+    it('reads a write with no body and no Content-Type as {}', async () => {
+      const res = await app.request('POST', '/api/workspaces', { headers: auth });
       expect(res.status).toBe(400);
-      expect(res.json.error).toBe('Validation failed');
+      expect(res.json.details[0]).toEqual({ path: 'name', message: 'required' });
+    });
+
+    it('ignores the non-JSON body of a read', async () => {
+      const res = await fetch(`${app.url}/api/workspaces/acme`, { method: 'GET', headers: { ...auth, 'content-type': 'text/plain', 'content-length': '0' } });
+      expect(res.status).toBe(200);
+    });
+
+    it('takes no input from an undeclared query parameter', async () => {
+      const res = await app.request('POST', '/api/workspaces?name=FromQuery', { headers: { ...auth, ...JSON_HEADERS }, body: '{}' });
+      expect(res.status).toBe(400);
       expect(res.json.details[0]).toEqual({ path: 'name', message: 'required' });
     });
 
