@@ -10,3 +10,5 @@ export { REST_ROUTES } from './routes.js';
 export type { RestRoute, RestOperation, HttpMethod } from './routes.js';
 export { createErrorHandler } from './error-handler.js';
 export { MAX_BODY_BYTES } from './body.js';
+export { requireSameOrigin } from './same-origin.js';
+export type { SameOriginOptions } from './same-origin.js';

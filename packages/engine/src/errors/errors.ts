@@ -142,6 +142,13 @@ export const urlTooLong = () => new EngineError('PAYLOAD_TOO_LARGE', 'Payload to
 export const unsupportedMediaType = () =>
   new EngineError('UNSUPPORTED_MEDIA_TYPE', 'Unsupported media type', 'Request body must be JSON (Content-Type: application/json)');
 
+/**
+ * 403 for a write a browser sent from another site (its `Origin` / `Sec-Fetch-Site`): what a host
+ * authenticating with cookies answers instead of acting on the victim's session.
+ */
+export const crossSiteRequest = () =>
+  new EngineError('FORBIDDEN', 'Forbidden', 'Cross-site request refused: the Origin of this request is not allowed');
+
 /** 400: a tRPC batch carrying more calls than the transport allows. */
 export const batchTooLarge = (max: number) =>
   new EngineError('VALIDATION', 'Batch too large', `A batch may carry at most ${max} calls`);
