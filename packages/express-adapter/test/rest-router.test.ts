@@ -106,7 +106,8 @@ describe('REST router over a real engine (memory storage)', () => {
 
     it('answers 415 to a write whose body is of another Content-Type, or has none', async () => {
       const unsupported = { error: 'Unsupported media type', message: 'Request body must be JSON (Content-Type: application/json)' };
-      for (const headers of [{ 'content-type': 'text/plain' }, { 'content-type': 'application/x-www-form-urlencoded' }, {}]) {
+      const variants: Record<string, string>[] = [{ 'content-type': 'text/plain' }, { 'content-type': 'application/x-www-form-urlencoded' }, {}];
+      for (const headers of variants) {
         const res = await app.request('POST', '/api/workspaces', { headers: { ...auth, ...headers }, body: JSON.stringify({ name: 'Plain' }) });
         expect(res.status, JSON.stringify(headers)).toBe(415);
         expect(res.json).toEqual(unsupported);
