@@ -104,3 +104,45 @@ describeBackends('forged requests over REST', (backend) => {
     expect(ignored).toMatchObject({ status: 200, body: { data: { slug: 'acme' } } });
   });
 });
+
+describeBackends('forged requests over tRPC', (backend) => {
+  let server: TestServer;
+  let owner: { id: number; token: string };
+  let snapshot: () => Promise<string>;
+
+  beforeAll(async () => {
+    server = await startTestServer({ backend });
+    owner = await server.createUser('owner@example.com', 'Owner');
+    await server.createUser('mallory@example.com', 'Mallory');
+    expect((await server.rest('POST', '/api/workspaces', { token: owner.token, body: { name: 'Acme' } })).status).toBe(201);
+    snapshot = async () => JSON.stringify(await server.peek.rows('workspace_members'));
+  });
+  afterAll(() => server.close());
+
+  const input = { workspaceSlug: 'acme', email: 'mallory@example.com', role: 'admin' };
+
+  it('a form posted to a mutation (multipart, urlencoded, text/plain) is 415 and adds nobody', async () => {
+    const before = await snapshot();
+    const form = new FormData();
+    for (const [k, v] of Object.entries(input)) form.set(k, v);
+    const bodies: [string, RequestInit][] = [
+      ['multipart', { body: form }],
+      ['urlencoded', { body: new URLSearchParams(input).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } }],
+      ['text/plain', { body: JSON.stringify(input), headers: { 'content-type': 'text/plain' } }],
+    ];
+    for (const [label, init] of bodies) {
+      const res = await fetch(`${server.baseUrl}/trpc/members.add`, { ...init, method: 'POST', headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${owner.token}` } });
+      const json = (await res.json()) as { error: { data: { cloudlink: unknown } } };
+      expect(res.status, label).toBe(415);
+      expect(json.error.data.cloudlink, label).toEqual(UNSUPPORTED);
+    }
+    expect(await snapshot()).toBe(before);
+  });
+
+  it('a GET (link, image, form method=get) cannot call a mutation', async () => {
+    const before = await snapshot();
+    const res = await fetch(`${server.baseUrl}/trpc/members.add?input=${encodeURIComponent(JSON.stringify(input))}`, { headers: { authorization: `Bearer ${owner.token}` } });
+    expect(res.status).toBe(405);
+    expect(await snapshot()).toBe(before);
+  });
+});
