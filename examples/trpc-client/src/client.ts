@@ -8,7 +8,8 @@ import { createTRPCClient, httpBatchLink } from '@trpc/client';
  */
 export function createCloudlinkClient(options: { url: string; token: string }) {
   return createTRPCClient<CloudlinkRouter>({
-    links: [httpBatchLink({ url: `${options.url.replace(/\/+$/, '')}/trpc`, headers: { authorization: `Bearer ${options.token}` } })],
+    // maxItems: the server answers 400 to a batch of more than 10 calls (the trpc-router's default).
+    links: [httpBatchLink({ url: `${options.url.replace(/\/+$/, '')}/trpc`, maxItems: 10, headers: { authorization: `Bearer ${options.token}` } })],
   });
 }
 

@@ -7,7 +7,7 @@ export type { Authenticate, CloudlinkRestRouterOptions } from './rest-router.js'
 export { createOpenApiDocument, OPERATION_SCHEMAS } from './openapi.js';
 export type { OpenApiOptions, OperationSchemas } from './openapi.js';
 export { REST_ROUTES } from './routes.js';
-export type { RestRoute, RestOperation, HttpMethod } from './routes.js';
+export type { RestRoute, RestOperation, HttpMethod, QueryParam } from './routes.js';
 export { createErrorHandler } from './error-handler.js';
 export { MAX_BODY_BYTES } from './body.js';
 export { requireSameOrigin } from './same-origin.js';

@@ -182,6 +182,7 @@ describe('cloudlinkTrpcLimits spread into another tRPC adapter', () => {
       const paths = Array.from({ length: 11 }, () => 'workspaces.get').join(',');
       const res = await call(`${url}/${paths}?batch=1&input=%7B%7D`);
       expect(res.status).toBe(400);
+      expect(res.cloudlink).toEqual({ error: 'Bad request', message: 'Batch call exceeds maximum size' });
     } finally {
       await close(server);
       await engine.close();
