@@ -127,6 +127,11 @@ describe('REST router over a real engine (memory storage)', () => {
       expect(res.status).toBe(200);
     });
 
+    it("is bounded in URL length by Node's 16 KB header limit (431 before the router runs)", async () => {
+      const res = await app.request('GET', `/api/cloud-connections/acme?status=${'a'.repeat(17 * 1024)}`, { headers: auth });
+      expect(res.status).toBe(431);
+    });
+
     it('takes no input from an undeclared query parameter', async () => {
       const res = await app.request('POST', '/api/workspaces?name=FromQuery', { headers: { ...auth, ...JSON_HEADERS }, body: '{}' });
       expect(res.status).toBe(400);
