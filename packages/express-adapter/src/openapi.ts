@@ -115,6 +115,7 @@ function operationOf(route: RestRoute): JsonObject {
       : { description: route.status === 201 ? 'Created' : 'OK', content: { 'application/json': { schema: { type: 'object' } } } };
   const responses: JsonObject = { [String(route.status)]: success };
   if (!route.public) responses['401'] = { $ref: '#/components/responses/Unauthorized' };
+  if (route.method !== 'GET') responses['415'] = { $ref: '#/components/responses/UnsupportedMediaType' };
   responses.default = { $ref: '#/components/responses/Error' };
   const op: JsonObject = {
     operationId: operationId(route),
@@ -165,6 +166,10 @@ export function createOpenApiDocument(options: OpenApiOptions = {}): JsonObject 
       schemas: { Error: ERROR_BODY },
       responses: {
         Unauthorized: { description: 'Missing or invalid authentication token', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+        UnsupportedMediaType: {
+          description: 'A body (or Content-Type) other than application/json on a write: `Unsupported media type`',
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+        },
         Error: { description: 'Error (SPEC §1.5)', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
       },
     },

@@ -37,7 +37,7 @@ async function actorOf(authenticate: Authenticate, req: Request): Promise<Actor>
  * unknown body field, so a URL (e.g. a cross-site form's `action`) can never supply a write's input.
  */
 function declaredQuery(route: RestRoute, req: Request): Record<string, unknown> {
-  const query = req.query as Record<string, unknown>;
+  const query = (req.query ?? {}) as Record<string, unknown>;
   const picked: Record<string, unknown> = {};
   for (const { name } of route.query) if (Object.hasOwn(query, name)) picked[name] = query[name];
   return picked;

@@ -48,6 +48,14 @@ describe('OpenAPI document', () => {
     expect(writes.map((r) => `${r.operation}:${r.query.map((q) => q.name).join(',')}`)).toEqual(['resources.delete:deleteFromCloud']);
   });
 
+  it('documents the 415 of every write', () => {
+    const untyped = doc as unknown as { paths: Record<string, Record<string, { responses: Record<string, unknown> }>> };
+    for (const route of REST_ROUTES) {
+      const op = untyped.paths[route.path.replace(/:([A-Za-z]+)/g, '{$1}')]![route.method.toLowerCase()]!;
+      expect('415' in op.responses, route.operation).toBe(route.method !== 'GET');
+    }
+  });
+
   it('describes a declared filter by the engine query schema', () => {
     const list = doc.paths['/cloud-connections/{workspaceSlug}']!.get! as unknown as { parameters: { name: string; in: string; schema: { enum?: string[] } }[] };
     expect(list.parameters.find((p) => p.name === 'provider')!.schema.enum).toEqual(['aws', 'gcp', 'azure']);
