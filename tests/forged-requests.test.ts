@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { CF_TOKEN, startDnsWorld, type DnsWorld } from './dns-fixture.js';
 import { describeBackends, startTestServer, type TestServer } from './harness/index.js';
 
 /**
@@ -144,5 +145,24 @@ describeBackends('forged requests over tRPC', (backend) => {
     const res = await fetch(`${server.baseUrl}/trpc/members.add?input=${encodeURIComponent(JSON.stringify(input))}`, { headers: { authorization: `Bearer ${owner.token}` } });
     expect(res.status).toBe(405);
     expect(await snapshot()).toBe(before);
+  });
+});
+
+describeBackends('forged DNS writes over REST', (backend) => {
+  let w: DnsWorld;
+  beforeAll(async () => {
+    w = await startDnsWorld(backend);
+  });
+  afterAll(() => w.close());
+
+  it('a form POST cannot import an attacker-chosen Cloudflare zone from the query string', async () => {
+    w.cf.addZone('forged.example', [CF_TOKEN]);
+    const before = JSON.stringify(await Promise.all(['resources', 'dns_records'].map((t) => w.server.peek.rows(t))));
+    const query = `name=forged&domainName=forged.example&cloudflareApiToken=${CF_TOKEN}`;
+    const form = await w.server.rest('POST', `${w.base}/dns?${query}`, { token: w.token, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: query });
+    expect(form).toMatchObject({ status: 415, body: UNSUPPORTED });
+    const bare = await w.server.rest('POST', `${w.base}/dns?${query}`, { token: w.token });
+    expect(bare.status).toBe(400);
+    expect(JSON.stringify(await Promise.all(['resources', 'dns_records'].map((t) => w.server.peek.rows(t))))).toBe(before);
   });
 });
