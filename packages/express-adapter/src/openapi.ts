@@ -100,7 +100,7 @@ function operationOf(route: RestRoute): JsonObject {
   const query = schemas?.query ? exportedSchema(schemas.query) : undefined;
   const engineProperties = (query ? (jsonSchemaOf(query).properties ?? {}) : {}) as Record<string, JsonObject>;
   for (const param of route.query) {
-    const schema = param.schema ?? engineProperties[param.name] ?? { type: 'string' };
+    const schema = engineProperties[param.name] ?? param.schema ?? { type: 'string' };
     parameters.push({
       name: param.name,
       in: 'query',

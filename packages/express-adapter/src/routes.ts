@@ -64,7 +64,7 @@ export type ResponseKind =
 export interface QueryParam {
   readonly name: string;
   readonly required?: boolean;
-  /** For the document; default: the property of the operation's engine query schema, else a string. */
+  /** For the document when the operation's engine query schema does not describe it; default a string. */
   readonly schema?: Readonly<Record<string, unknown>>;
   readonly description?: string;
 }
@@ -91,8 +91,8 @@ const SHELL: ResponseKind = { kind: 'text', contentType: 'text/x-shellscript; ch
 
 /** Cursor pagination of every list: `nextCursor` of one page is the `cursor` of the next. */
 const PAGE: readonly QueryParam[] = [
-  { name: 'limit', schema: { type: 'string', pattern: '^[1-9][0-9]{0,5}$' }, description: 'Page size (bounded by the engine)' },
-  { name: 'cursor', schema: { type: 'string', maxLength: 512 }, description: '`nextCursor` of the previous page' },
+  { name: 'limit', schema: { type: 'string', pattern: '^[1-9][0-9]*$' }, description: 'Page size (bounded by the engine)' },
+  { name: 'cursor', schema: { type: 'string' }, description: '`nextCursor` of the previous page' },
 ];
 const CONNECTION_FILTERS: readonly QueryParam[] = ['status', 'provider', 'provider_id', 'include_inactive'].map((name) => ({ name }));
 const RESOURCE_FILTERS: readonly QueryParam[] = ['type', 'region', 'status', 'state'].map((name) => ({ name }));

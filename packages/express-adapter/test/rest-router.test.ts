@@ -71,6 +71,15 @@ describe('REST router over a real engine (memory storage)', () => {
       expect(res.json).toEqual({ error: 'Not found', message: 'Route PUT /api/workspaces/acme not found' });
     });
 
+    it('answers 400 Validation failed at path for a malformed percent-escape in a path parameter', async () => {
+      for (const bad of ['%', '%ZZ', '%E0%A4%A']) {
+        const res = await app.request('GET', `/api/workspaces/${bad}`, { headers: auth });
+        expect(res.status, bad).toBe(400);
+        expect(res.json, bad).toEqual({ error: 'Validation failed', message: 'path: malformed percent-encoding', details: [{ path: 'path', message: 'malformed percent-encoding' }] });
+      }
+      expect(app.logged).toEqual([]);
+    });
+
     it('does not read a reserved first segment as a project slug', async () => {
       const res = await app.request('GET', '/api/workspaces/acme/dns', { headers: auth });
       expect(res.status).toBe(404);

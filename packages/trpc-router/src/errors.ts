@@ -1,6 +1,6 @@
 import { TRPCError } from '@trpc/server';
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server';
-import { ERROR_CODE_TABLE, internalError, isEngineError, payloadTooLarge, unsupportedMediaType } from '@cloudlink/engine';
+import { ERROR_CODE_TABLE, internalError, invalidField, isEngineError, payloadTooLarge, unsupportedMediaType } from '@cloudlink/engine';
 import type { ErrorBody, TrpcErrorCodeKey } from '@cloudlink/engine';
 
 // The engine types its tRPC codes locally (no @trpc/server import there); check them here.
@@ -54,6 +54,8 @@ export function cloudlinkBodyOf(error: TRPCError): ErrorBody {
   if (error.code === 'INTERNAL_SERVER_ERROR') return internalError().toBody();
   const transport = TRANSPORT_BODIES[error.code];
   if (transport) return transport();
+  // tRPC's JSON.parse of the body or `?input=` failed: REST's 400 for malformed JSON, not the parser's text.
+  if (error.code === 'BAD_REQUEST' && error.cause instanceof SyntaxError) return invalidField('input', 'malformed JSON').toBody();
   return { error: TITLES[error.code] ?? error.code, message: error.message };
 }
 

@@ -110,6 +110,15 @@ describe('createCloudlinkTrpcHandler (the safe mount), over HTTP', () => {
     expect((await storage.workspaces.getWorkspaceBySlug('forged')) ?? null).toBeNull();
   });
 
+  it('answers malformed JSON (body or ?input=) with the REST validation body, not the parser text', async () => {
+    const malformed = { error: 'Validation failed', message: 'input: malformed JSON', details: [{ path: 'input', message: 'malformed JSON' }] };
+    const body = await post('workspaces.create', '{"name":');
+    expect([body.status, body.cloudlink]).toEqual([400, malformed]);
+    const query = await call(`${base}/trpc/workspaces.get?input=%7Bbad`);
+    expect([query.status, query.cloudlink]).toEqual([400, malformed]);
+    expect(query.json?.error).toMatchObject({ message: 'input: malformed JSON' });
+  });
+
   it('serves a batch of 10 calls and refuses 11 with 400 Batch too large', async () => {
     const paths = (n: number) => Array.from({ length: n }, () => 'workspaces.usage').join(',');
     const input = (n: number) => encodeURIComponent(JSON.stringify(Object.fromEntries(Array.from({ length: n }, (_, i) => [i, { workspaceSlug: 'acme' }]))));
