@@ -95,7 +95,7 @@ export function createRecordWriteServices(ctx: EngineContext) {
     const zone = await openZone(ctx, scope.project, zoneRow, operation);
     const pid = zone.meta.provider;
 
-    const planned = await withZoneLock(ctx, zoneRow.id, operation, async () => {
+    const planned = await withZoneLock(ctx, zoneRow, operation, async () => {
       const cnameNames = new Set(mode === 'upsert' ? request.sets.filter((s) => s.type === 'CNAME').map((s) => s.name) : []);
       const view = await callProvider(operation, pid, () => readZoneView(zone, request.sets, cnameNames));
       const issues = ruleIssues(zone, request.sets, view, mode, request.batch);

@@ -117,7 +117,7 @@ export function createResourceServices(ctx: EngineContext) {
       if (resource.resourceType !== 'dns') throw precondition.syncNotSupported(resource.resourceType);
       const op = DNS_OPERATION.sync;
       const zone = await openZone(ctx, scope.project, resource, op);
-      const refreshed = await withZoneLock(ctx, resource.id, op, () =>
+      const refreshed = await withZoneLock(ctx, resource, op, () =>
         callProvider(op, zone.meta.provider, async () => {
           const info = await zone.session.getZone(zone.info.hostedZoneId).catch((e: unknown) => {
             if (isProviderCallError(e) && e.kind === 'not-found') return null;
@@ -163,7 +163,7 @@ export function createResourceServices(ctx: EngineContext) {
       if (resource.resourceType === 'dns') {
         const op = DNS_OPERATION.deleteZone;
         const zone = fromCloud ? await openZone(ctx, scope.project, resource, op) : null;
-        await withZoneLock(ctx, resource.id, op, async () => {
+        await withZoneLock(ctx, resource, op, async () => {
           if (zone) {
             await callProvider(op, zone.meta.provider, () =>
               zone.meta.provider === 'route53' ? emptyRoute53Zone(zone) : removeManagedCloudflareSets(zone, resource.id),
