@@ -120,9 +120,12 @@ export async function withZoneLock<T>(ctx: EngineContext, zone: Resource, operat
       { timeoutMs: ctx.config.dns.zoneLockTimeoutMs },
     );
   } catch (e) {
-    if (isZoneLockTimeout(e)) {
-      throw providerError(operation, 'Another change to this DNS zone is in progress; try again shortly', { throttled: true, retryAfter: 5 });
-    }
+    if (isZoneLockTimeout(e)) throw zoneBusy(operation);
     throw e;
   }
+}
+
+/** 503 with `retryAfter: 5`: another change holds the zone (or, for a create, its domain) right now. */
+export function zoneBusy(operation: DnsOperation): EngineError {
+  return providerError(operation, 'Another change to this DNS zone is in progress; try again shortly', { throttled: true, retryAfter: 5 });
 }

@@ -11,6 +11,7 @@ import { createIntents, isOurs, setKey, TARGETED_READ_LIMIT, toStored } from './
 import { sameValues } from './records/record-set.js';
 import { listResourcesQuerySchema, type ListResourcesQuery } from './schemas.js';
 import { scopeRef, serializeResource } from './serialize.js';
+import { reconcileStaleZoneNotes } from './zone-intents.js';
 import type { EnvironmentPath } from './zones.js';
 
 export type ListResourcesInput = EnvironmentPath & ListResourcesQuery;
@@ -160,6 +161,10 @@ export function createResourceServices(ctx: EngineContext) {
           status: 'deleted',
           synced: true,
         });
+      }
+      // Interrupted zone creates through this link left zones nothing records: a sync is where they are found.
+      if (zone.meta.provider === 'route53' && scope.project.connectedCloudId !== null) {
+        await reconcileStaleZoneNotes(ctx, zone.session, scope.project.connectedCloudId);
       }
       const domainChecked = zone.meta.domainName;
       const dnsActive = await verificationPresent(ctx, `_gateways_app.${domainChecked}`);

@@ -60,3 +60,39 @@ export async function createNotedRoute53Zone(ctx: EngineContext, session: DnsSes
     }
   }
 }
+
+/** How long a note may still belong to a create in flight: far longer than any provider call and its retries. */
+export const ZONE_NOTE_STALE_MS = 15 * 60_000;
+
+/**
+ * Reconcile the notes of creates through `connectionId` that never finished (see
+ * docs/dns-crash-safety.md): the zone such a create made is in the customer's account and recorded
+ * nowhere. Found by its caller reference and still empty (only the apex NS and SOA) → deleted; in
+ * use → left alone and logged. Settling the note first makes this the only owner of the outcome: a
+ * retry of the same create that reused the note can then no longer record the zone. Best effort:
+ * a failure is logged and the note stays for the next sync.
+ */
+export async function reconcileStaleZoneNotes(ctx: EngineContext, session: DnsSession, connectionId: number): Promise<void> {
+  if (!session.findCreatedZone) return;
+  const before = new Date(ctx.clock.now().getTime() - ZONE_NOTE_STALE_MS);
+  for (const note of await ctx.storage.resources.listStaleZoneIntents(connectionId, before)) {
+    try {
+      const orphan = await session.findCreatedZone({ domainName: note.domainName, callerReference: note.callerReference });
+      if (!(await ctx.storage.resources.settleZoneIntent(note.id)) || !orphan) continue;
+      const apex = `${orphan.domainName}.`;
+      let inUse = false;
+      for await (const rs of session.listRecordSets(orphan)) {
+        if (!(rs.name === apex && (rs.type === 'NS' || rs.type === 'SOA'))) inUse = true;
+        if (inUse) break;
+      }
+      if (inUse) {
+        ctx.logger.warn({ hostedZoneId: orphan.hostedZoneId, domainName: note.domainName }, 'an unrecorded Route 53 zone from an interrupted create holds records; left in place');
+        continue;
+      }
+      await session.deleteZone(orphan);
+      ctx.logger.info({ hostedZoneId: orphan.hostedZoneId, domainName: note.domainName }, 'deleted an empty Route 53 zone left by an interrupted create');
+    } catch (e) {
+      ctx.logger.warn({ domainName: note.domainName, err: isProviderCallError(e) ? e.message : String(e) }, 'could not reconcile an interrupted zone create');
+    }
+  }
+}

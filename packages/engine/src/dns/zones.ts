@@ -8,7 +8,7 @@ import { isProviderCallError } from '../ports/provider-error.js';
 import type { Actor } from '../ports/runtime.js';
 import { isStorageConflict, type ZoneIntent } from '../ports/storage.js';
 import { parseInput, parsePathId } from '../validation/index.js';
-import { DNS_OPERATION, isUsableAwsConnection, mapProviderError, requireDnsProvider, RESOURCE_SECRET_AAD } from './provider-access.js';
+import { DNS_OPERATION, isUsableAwsConnection, mapProviderError, requireDnsProvider, RESOURCE_SECRET_AAD, zoneBusy } from './provider-access.js';
 import { createZoneBodySchema, type CreateZoneBody } from './schemas.js';
 import { createNotedRoute53Zone } from './zone-intents.js';
 import { scopeRef, serializeZone, type ZoneMetadata } from './serialize.js';
@@ -117,7 +117,12 @@ export function createZoneServices(ctx: EngineContext) {
             const connection = await tx.connections.getConnectionById(current.connectedCloudId);
             if (current.connectedCloudId !== target.connection.id || !isUsableAwsConnection(connection, workspace.id)) throw precondition.connectionNotActive();
           }
-          if (note) await tx.resources.settleZoneIntent(note.id);
+          // The note gone means another request owns this zone's outcome: a concurrent create of the
+          // domain recorded it, or a sync is removing it as abandoned. Either way it is not ours to record.
+          if (note && !(await tx.resources.settleZoneIntent(note.id))) {
+            if (await tx.resources.dnsDomainTaken(environment.id, body.domainName)) throw conflict.dnsZoneExists(body.domainName);
+            throw zoneBusy(DNS_OPERATION.createZone);
+          }
           return tx.resources.createResource({
             workspaceId: workspace.id,
             projectId: project.id,

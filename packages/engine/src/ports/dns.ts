@@ -85,6 +85,12 @@ export interface DnsSession {
    * by exact name (`not-found` when none) — import only, never creates.
    */
   createOrImportZone(input: { domainName: string; callerReference: string; comment?: string }, options?: { signal?: AbortSignal }): Promise<ZoneInfo>;
+  /**
+   * Route 53 only (absent where the provider never creates zones): the zone a CreateHostedZone with
+   * this caller reference made, while it still exists; null when that call never created one or
+   * its zone is gone. A lookup: it never creates anything.
+   */
+  findCreatedZone?(input: { domainName: string; callerReference: string }, options?: { signal?: AbortSignal }): Promise<ZoneInfo | null>;
   /** The zone as the provider holds it, or null when it is gone. */
   getZone(hostedZoneId: string, options?: { signal?: AbortSignal }): Promise<ZoneInfo | null>;
   /**

@@ -238,11 +238,11 @@ export async function startFakeRoute53(): Promise<FakeRoute53> {
     counts[handler.operation]++;
     const hold = holds.findIndex((h) => h.operation === handler.operation);
     if (hold >= 0) {
-      const [{ performed }] = holds.splice(hold, 1) as [{ performed: () => void }];
+      const performed = holds.splice(hold, 1)[0]?.performed;
       try {
         handler.run({ writeHead: () => undefined, end: () => undefined } as unknown as ServerResponse);
       } finally {
-        performed();
+        performed?.();
       }
       return; // the answer never comes; close() drops the connection
     }

@@ -174,6 +174,7 @@ function createRoute53Session(ctx: Route53CallContext, defaultPageSize: number):
         { clock: ctx.clock, random: ctx.random, policy: ctx.policy, safeToResend: true, ...(signal ? { signal } : {}) },
       );
     },
+    findCreatedZone: (input, options) => findCreatedZone(input.domainName, input.callerReference, options?.signal),
     getZone: (hostedZoneId, options) => getZone(hostedZoneId, options?.signal),
     async *listRecordSets(zone, options) {
       const maxItems = options?.pageSize ?? defaultPageSize;
