@@ -39,7 +39,7 @@ describeBackends('DNS operations queued behind a zone delete', (backend) => {
     expect((await w.server.rest('POST', `${w.base}/dns/${id}/records`, { token: w.token, body: record })).status).toBe(200);
 
     // The delete's batch call is held at the provider, so the delete keeps the lock while the others queue.
-    w.cf.fault({ match: (r) => r.method === 'POST' && r.url.endsWith('/dns_records/batch'), delayMs: 500 });
+    w.cf.fault({ match: (r) => r.method === 'POST' && r.url.endsWith('/dns_records/batch'), delayMs: 1500 });
     const before = { ...w.cf.counts };
     const isBatch = (r: { method: string; url: string }) => r.method === 'POST' && r.url.endsWith('/dns_records/batch');
     const batchesSent = w.cf.requests.filter(isBatch).length;
