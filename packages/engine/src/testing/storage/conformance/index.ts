@@ -8,6 +8,7 @@ import { describeConnections } from './connections.js';
 import { describeConnectionTokens } from './connection-tokens.js';
 import { describeResources } from './resources.js';
 import { describeDnsRecordsAndOidcKeys } from './dns-records-oidc.js';
+import { describeDnsWriteIntents } from './dns-write-intents.js';
 
 export type { CreateStorage, StorageConformanceContext, StorageUnderTest } from './context.js';
 import { T0, at, expectConflict, raw } from './context.js';
@@ -40,6 +41,7 @@ export function describeStorageConformance(options: StorageConformanceOptions): 
     describeConnectionTokens(ctx);
     describeResources(ctx);
     describeDnsRecordsAndOidcKeys(ctx);
+    describeDnsWriteIntents(ctx);
     options.additionalTests?.(ctx);
   });
 }
