@@ -57,7 +57,7 @@ describeBackends('requireSameOrigin on a cookie-authenticated host', (backend) =
   });
 
   function sessionUser(header: string | undefined) {
-    const match = /(?:^|;\s*)session=([1-9][0-9]*)/.exec(header ?? '');
+    const match = /(?:^|;\s*)session=([1-9]\d*)/.exec(header ?? '');
     return match ? { userId: Number(match[1]) } : null;
   }
 

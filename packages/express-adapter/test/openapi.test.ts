@@ -37,7 +37,7 @@ describe('OpenAPI document', () => {
 
   it('lists exactly the query parameters each route declares (the ones the router reads)', () => {
     for (const route of REST_ROUTES) {
-      const op = doc.paths[route.path.replace(/:([A-Za-z]+)/g, '{$1}')]![route.method.toLowerCase()]!;
+      const op = doc.paths[route.path.replace(/:([A-Z]+)/gi, '{$1}')]![route.method.toLowerCase()]!;
       const listed = (op.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name);
       expect(listed, route.operation).toEqual(route.query.map((q) => q.name));
     }
@@ -51,7 +51,7 @@ describe('OpenAPI document', () => {
   it('documents the 415 of every write', () => {
     const untyped = doc as unknown as { paths: Record<string, Record<string, { responses: Record<string, unknown> }>> };
     for (const route of REST_ROUTES) {
-      const op = untyped.paths[route.path.replace(/:([A-Za-z]+)/g, '{$1}')]![route.method.toLowerCase()]!;
+      const op = untyped.paths[route.path.replace(/:([A-Z]+)/gi, '{$1}')]![route.method.toLowerCase()]!;
       expect('415' in op.responses, route.operation).toBe(route.method !== 'GET');
     }
   });
