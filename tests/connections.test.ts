@@ -73,7 +73,7 @@ describeBackends('cloud connections over REST and tRPC', (backend) => {
     const started = await server.rest('POST', '/api/cloud-connections/acme/connect-gcp', { token: owner.token, body: {} });
     expect(started.status).toBe(201);
     const id = started.body.data.connectionId as number;
-    expect(started.body.data.setupCommand).toBe(`curl -sSL "${server.baseUrl}/api/cloud-connections/scripts/gcp-wif.sh?connection=${id}" | bash`);
+    expect(started.body.data.setupCommand).toBe(`curl -sSL '${server.baseUrl}/api/cloud-connections/scripts/gcp-wif.sh?connection=${id}' | bash`);
     const script = await server.rest('GET', `/api/cloud-connections/scripts/gcp-wif.sh?connection=${id}`);
     expect(script.status).toBe(200);
     expect(script.body).toContain(`ISSUER_URI='${server.baseUrl}/api'`);

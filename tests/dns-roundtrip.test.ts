@@ -11,8 +11,10 @@ import { toCloudflareRecord, toRecordSet } from '@cloudlink/providers/cloudflare
  */
 
 const ZONE = 'example.com';
-const label = fc.stringMatching(/^[a-zA-Z0-9_]([a-zA-Z0-9_-]{0,10}[a-zA-Z0-9_])?$/);
+const label = fc.stringMatching(/^\w([\w-]{0,10}\w)?$/);
 const host = fc
+  // Mixed case on purpose (the normaliser lower-cases); fast-check's stringMatching refuses the `i` flag.
+  // eslint-disable-next-line regexp/use-ignore-case
   .tuple(fc.array(fc.stringMatching(/^[a-zA-Z][a-zA-Z0-9-]{0,8}[a-zA-Z0-9]$/), { minLength: 1, maxLength: 3 }), fc.constantFrom('NET', 'org', 'Com'), fc.boolean())
   .map(([ls, tld, dot]) => `${ls.join('.')}.${tld}${dot ? '.' : ''}`);
 const u16 = fc.integer({ min: 0, max: 65535 });

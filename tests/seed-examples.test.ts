@@ -177,7 +177,7 @@ describeBackends('seeds/000 curl examples, as documented', (backend) => {
     // curl -X POST …/connect-azure -d '{"region": "eastus"}'
     const azure = await rest('POST', `${W}/connect-azure`, { region: 'eastus' });
     expectShape(azure, 201, { ...DOC_CONNECT_AZURE, data: { ...DOC_CONNECT_AZURE.data, setupTokenExpiresAt: 'x' } });
-    expect(azure.body.data.setupCommand).toMatch(/^\$env:T="[0-9a-f]{24}"; curl -sSL \S+\/api\/cloud-connections\/scripts\/azure\.sh \| sh$/);
+    expect(azure.body.data.setupCommand).toMatch(/^\$env:T="[0-9a-f]{24}"; curl -sSL '[^'\s]+\/api\/cloud-connections\/scripts\/azure\.sh' \| sh$/);
 
     // The four list examples: default, ?provider=aws, ?status=failed, ?include_inactive=true&status=all
     const list = await rest('GET', W);

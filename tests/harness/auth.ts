@@ -23,7 +23,7 @@ export async function authenticateBearer(header: string | undefined): Promise<Ac
   if (!match?.[1]) return null;
   try {
     const { payload } = await jwtVerify(match[1], TEST_JWT_SECRET, { algorithms: ['HS256'], requiredClaims: ['exp', 'sub'] });
-    if (!/^[1-9][0-9]{0,14}$/.test(payload.sub ?? '')) return null;
+    if (!/^[1-9]\d{0,14}$/.test(payload.sub ?? '')) return null;
     const email = typeof payload.email === 'string' ? payload.email : undefined;
     return email === undefined ? { userId: Number(payload.sub) } : { userId: Number(payload.sub), email };
   } catch {

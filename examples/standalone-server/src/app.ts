@@ -1,7 +1,6 @@
 import type { Engine } from '@cloudlink/engine';
 import { createCloudlinkRestRouter } from '@cloudlink/express-adapter';
-import { cloudlinkResponseMeta, createCloudlinkRouter } from '@cloudlink/trpc-router';
-import { createExpressMiddleware } from '@trpc/server/adapters/express';
+import { createCloudlinkTrpcHandler } from '@cloudlink/trpc-router';
 import express from 'express';
 import type { Logger as PinoLogger } from 'pino';
 import type { JwtAuth } from './auth.js';
@@ -26,14 +25,15 @@ export function createApp({ engine, auth, logger }: AppOptions): express.Express
   const app = express();
   app.disable('x-powered-by');
   app.use(requestLogging(logger));
-  app.use(healthRoutes(engine));
+  app.use(healthRoutes(engine, logger));
   app.get('/docs', docsPage('/api/openapi.json'));
+  // The safe mount: 5 MB bodies, 16 KB URLs, 10 calls per batch, JSON-only mutations (see the
+  // trpc-router README for what a host mounting the bare router must set itself).
   app.use(
     '/trpc',
-    createExpressMiddleware({
-      router: createCloudlinkRouter({ engine }),
+    createCloudlinkTrpcHandler({
+      engine,
       createContext: async ({ req }) => ({ actor: await auth.authenticate(req).catch(() => null) }),
-      responseMeta: cloudlinkResponseMeta,
       onError: ({ error, path }) => {
         if (error.code === 'INTERNAL_SERVER_ERROR') logger.error({ err: error.cause ?? error, procedure: path }, 'tRPC procedure failed');
       },

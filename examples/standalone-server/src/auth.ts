@@ -48,7 +48,7 @@ export function createJwtAuth(options: { readonly secret: string }): JwtAuth {
     async authenticate(req) {
       const header = req.headers.authorization;
       const value = Array.isArray(header) ? header[0] : header;
-      const m = value ? /^Bearer\s+([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)\s*$/i.exec(value) : null;
+      const m = value ? /^Bearer\s+([\w-]+\.[\w-]*\.[\w-]*)\s*$/i.exec(value) : null;
       return m?.[1] ? verify(m[1]) : null;
     },
     async issue(user, ttlSeconds = TOKEN_TTL_SECONDS) {

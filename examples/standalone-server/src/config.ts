@@ -1,6 +1,7 @@
+import { isSafeBaseUrl, SAFE_BASE_URL_RULE } from '@cloudlink/engine';
 import { isIP } from 'node:net';
 import path from 'node:path';
-import { parseEncryptionKeys } from '@cloudlink/engine';
+import { parseEncryptionKeys, trimTrailingSlashes } from '@cloudlink/engine';
 
 /**
  * The server's settings, read from the environment (SPEC §8). Every variable that is set is checked
@@ -59,7 +60,7 @@ export const CONFIG_VARIABLES = [
 type Env = Readonly<Record<string, string | undefined>>;
 
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
-const HOSTNAME = /^[A-Za-z0-9.:[\]-]+$/;
+const HOSTNAME = /^[A-Z0-9.:[\]-]+$/i;
 
 /** Read and validate every variable of SPEC §8 from `env` (default `process.env`). */
 export function loadConfig(env: Env = process.env, cwd = process.cwd()): ServerConfig {
@@ -83,7 +84,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): ServerC
     try {
       const u = new URL(raw);
       if (!protocols.includes(u.protocol)) throw new Error('protocol');
-      return raw.replace(/\/+$/, '');
+      return trimTrailingSlashes(raw);
     } catch {
       problems.push(`${name} must be an absolute ${protocols.map((p) => p.replace(':', '')).join(' or ')} URL (got "${withoutUserinfo(raw)}")`);
       return fallback;
@@ -97,9 +98,11 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): ServerC
   const databaseUrl = url('DATABASE_URL', undefined, ['postgres:', 'postgresql:']);
   const dataDir = path.resolve(cwd, get('CLOUDLINK_DATA_DIR') ?? './data');
   let publicUrl = url('CLOUDLINK_PUBLIC_URL', `http://localhost:${port}`) ?? `http://localhost:${port}`;
-  // A base URL: the issuer (`…/api`) and every script URL are built by appending a path to it.
-  if (/[?#]/.test(publicUrl)) {
-    problems.push('CLOUDLINK_PUBLIC_URL must be a base URL without a query or fragment');
+  // A base URL: the issuer (`…/api`) and every script URL are built by appending a path to it, and
+  // it is pasted into setup scripts and Cloud Shell commands, so the engine's rule is checked here
+  // too, to stop at start with the variable named.
+  if (!isSafeBaseUrl(publicUrl)) {
+    problems.push(`CLOUDLINK_PUBLIC_URL must be ${SAFE_BASE_URL_RULE} (got "${withoutUserinfo(publicUrl)}")`);
     publicUrl = `http://localhost:${port}`;
   }
 
@@ -132,7 +135,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): ServerC
     host,
     ...(databaseUrl !== undefined && { databaseUrl }),
     dataDir,
-    publicUrl: publicUrl.replace(/\/+$/, ''),
+    publicUrl: trimTrailingSlashes(publicUrl),
     publicUrlSet: get('CLOUDLINK_PUBLIC_URL') !== undefined,
     ...(encryptionKeys !== undefined && { encryptionKeys }),
     ...(jwtSecret !== undefined && { jwtSecret }),
@@ -170,7 +173,11 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): ServerC
  * the last `@`, because a malformed value cannot be trusted to have its userinfo encoded.
  */
 function withoutUserinfo(raw: string): string {
-  return raw.replace(/^([a-z][a-z0-9+.-]*:)?(\/\/)?[\s\S]*@/i, '$1$2[credentials]@');
+  const at = raw.lastIndexOf('@');
+  if (at === -1) return raw;
+  // Scheme and `//` kept; neither can contain `@`, so the prefix always ends before `at`.
+  const prefix = /^(?:[a-z][a-z0-9+.-]*:)?(?:\/\/)?/i.exec(raw)?.[0] ?? '';
+  return `${prefix}[credentials]${raw.slice(at)}`;
 }
 
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
@@ -193,7 +200,7 @@ function parseResolvers(raw: string | undefined, problems: string[]): { host: st
   const out: { host: string; port: number }[] = [];
   for (const entry of raw.split(',').map((s) => s.trim())) {
     // ip, ip:port, [ipv6] or [ipv6]:port
-    const m = /^(?:\[([0-9a-fA-F:.]+)\]|(\d{1,3}(?:\.\d{1,3}){3}))(?::(\d{1,5}))?$/.exec(entry);
+    const m = /^(?:\[([0-9a-f:.]+)\]|(\d{1,3}(?:\.\d{1,3}){3}))(?::(\d{1,5}))?$/i.exec(entry);
     const port = m?.[3] === undefined ? 53 : Number(m[3]);
     const host = m?.[1] ?? m?.[2];
     // The shape above is loose (999.1.1.1, [1:2]); Node's setServers would only refuse it at the first lookup.

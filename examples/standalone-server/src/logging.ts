@@ -12,7 +12,7 @@ const requestContext = new AsyncLocalStorage<{ reqId: string }>();
  * the engine and the providers log objects whose shape this server does not know.
  */
 const SECRET_KEY =
-  /^(authorization|cookie|set-cookie|x-api-key|password|secret|token|.*(token|secret|password|privatekey|private_key|apikey|api_key|accesskey|sessiontoken|credentials|encryptionkeys|signature))$/i;
+  /^(?:authorization|cookie|set-cookie|x-api-key|.*(?:token|secret|password|privatekey|private_key|apikey|api_key|accesskey|sessiontoken|credentials|encryptionkeys|signature))$/i;
 
 const REDACTED = '[Redacted]';
 

@@ -97,6 +97,20 @@ describe('loadConfig', () => {
     expect(loadConfig({ CLOUDLINK_PUBLIC_URL: 'https://cl.example.com/base/' }).publicUrl).toBe('https://cl.example.com/base');
   });
 
+  it('refuses a CLOUDLINK_PUBLIC_URL with shell metacharacters (it is pasted into setup scripts and Cloud Shell commands)', () => {
+    for (const v of ['https://x.example/$(id)', 'https://x.example/`id`', 'https://x.example/a;b', 'https://x.example/a|b', "https://x.example/it's", 'https://ops@x.example']) {
+      let error: unknown;
+      try {
+        loadConfig({ CLOUDLINK_PUBLIC_URL: v });
+      } catch (e) {
+        error = e;
+      }
+      expect(error, v).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).problems, v).toEqual([expect.stringMatching(/^CLOUDLINK_PUBLIC_URL must be an absolute http\(s\) base URL of letters, digits and - \. _ ~ : \/ % \[ \] only/)]);
+    }
+    expect(loadConfig({ CLOUDLINK_PUBLIC_URL: 'http://[::1]:8080/cl_ink' }).publicUrl).toBe('http://[::1]:8080/cl_ink');
+  });
+
   it('refuses resolver entries that are not IP addresses', () => {
     for (const entry of ['300.1.1.1', '1.2.3.256:53', '[1:2]', '[::1::2]:53']) {
       expect(() => loadConfig({ CLOUDLINK_DNS_RESOLVERS: `127.0.0.1,${entry}` }), entry).toThrow(/CLOUDLINK_DNS_RESOLVERS/);

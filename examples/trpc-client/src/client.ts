@@ -1,6 +1,13 @@
 import type { CloudlinkRouter } from '@cloudlink/trpc-router';
 import { createTRPCClient, httpBatchLink } from '@trpc/client';
 
+/** A loop, not `/\/+$/`: a search for that pattern rescans a run of slashes from each of them. */
+function trimTrailingSlashes(url: string): string {
+  let end = url.length;
+  while (end > 0 && url[end - 1] === '/') end--;
+  return url.slice(0, end);
+}
+
 /**
  * A `@trpc/client` for a cloudlink server's `/trpc` endpoint. Every procedure's input and output
  * type comes from `CloudlinkRouter`, i.e. from the engine itself: a misspelled field or a wrong
@@ -8,7 +15,8 @@ import { createTRPCClient, httpBatchLink } from '@trpc/client';
  */
 export function createCloudlinkClient(options: { url: string; token: string }) {
   return createTRPCClient<CloudlinkRouter>({
-    links: [httpBatchLink({ url: `${options.url.replace(/\/+$/, '')}/trpc`, headers: { authorization: `Bearer ${options.token}` } })],
+    // maxItems: the server answers 400 to a batch of more than 10 calls (the trpc-router's default).
+    links: [httpBatchLink({ url: `${trimTrailingSlashes(options.url)}/trpc`, maxItems: 10, headers: { authorization: `Bearer ${options.token}` } })],
   });
 }
 

@@ -1,6 +1,6 @@
 import { createMembersAccessControl, createPlanTableLimits } from './access/index.js';
 import { createAdminServices, createOperatorServices } from './admin/index.js';
-import { createAwsSessionCache, createConnectionServices } from './connections/index.js';
+import { createAwsSessionCache, createConnectionServices, isSafeBaseUrl, SAFE_BASE_URL_RULE } from './connections/index.js';
 import type { EngineConfig, EngineContext, EngineProviders } from './context.js';
 import { createDnsServices } from './dns/index.js';
 import { PLAN_SLUGS, type PlanSlug } from './domain/plans.js';
@@ -9,6 +9,7 @@ import type { Clock, Logger, Random } from './ports/runtime.js';
 import type { SecretBox } from './ports/secret-box.js';
 import type { Storage } from './ports/storage.js';
 import { silentLogger, systemClock, systemRandom } from './runtime/index.js';
+import { trimTrailingSlashes } from './validation/text.js';
 
 export interface EngineOptions {
   readonly storage: Storage;
@@ -47,12 +48,8 @@ function checkOptions(options: EngineOptions): void {
   const problems: string[] = [];
   if (!options?.storage) problems.push('storage is required');
   if (!options?.secrets) problems.push('secrets (a SecretBox) is required');
-  try {
-    const url = new URL(options?.publicUrl ?? '');
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') problems.push('publicUrl must be an http(s) URL');
-  } catch {
-    problems.push('publicUrl must be an absolute http(s) URL');
-  }
+  // The public URL is pasted into setup scripts and into the commands users run in Cloud Shell.
+  if (typeof options?.publicUrl !== 'string' || !isSafeBaseUrl(options.publicUrl)) problems.push(`publicUrl must be ${SAFE_BASE_URL_RULE}`);
   if (options?.aws?.roleName !== undefined && !ROLE_NAME.test(options.aws.roleName)) problems.push('aws.roleName must match ^[\\w+=,.@-]{1,64}$');
   if (options?.aws?.accountId !== undefined && !ACCOUNT_ID.test(options.aws.accountId)) problems.push('aws.accountId must be 12 digits');
   if (options?.defaultPlan !== undefined && !(PLAN_SLUGS as readonly unknown[]).includes(options.defaultPlan)) {
@@ -72,7 +69,7 @@ export function createEngine(options: EngineOptions) {
   checkOptions(options);
   const { storage } = options;
   const config: EngineConfig = {
-    publicUrl: options.publicUrl.replace(/\/+$/, ''),
+    publicUrl: trimTrailingSlashes(options.publicUrl),
     aws: { roleName: 'GatewaysAppDeployRole', ...options.aws },
     azure: { tokenTtlSeconds: 3600, callbackRetryMs: 60_000, callbackRetryIntervalMs: 5_000, ...options.azure },
     dns: { zoneLockTimeoutMs: 30_000, ...options.dns },

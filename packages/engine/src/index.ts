@@ -6,6 +6,8 @@ export { createEngine, DEFAULT_MAX_PENDING_CONNECTIONS } from './engine.js';
 export { LIST_PAGE_MAX, RECORD_PAGE_MAX, listPageQuerySchema, recordPageQuerySchema } from './pagination/index.js';
 export type { PageQuery } from './pagination/index.js';
 export type { Engine, EngineOptions } from './engine.js';
+/** The rule `createEngine` applies to `publicUrl`, for hosts that validate their configuration first. */
+export { isSafeBaseUrl, SAFE_BASE_URL_RULE } from './connections/index.js';
 export type { EngineConfig, EngineContext, EngineProviders, AwsSessionCache } from './context.js';
 export * from './errors/index.js';
 export * from './domain/index.js';

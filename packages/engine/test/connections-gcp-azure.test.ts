@@ -22,9 +22,9 @@ describe('GCP', () => {
       data: {
         connectionId: 1,
         connectionUrl: 'https://shell.cloud.google.com/cloudshell/editor?show=terminal',
-        setupCommand: `curl -sSL "${url}" | bash`,
+        setupCommand: `curl -sSL '${url}' | bash`,
         setupScriptUrl: url,
-        wifCommand: `curl -sSL "${url}" | bash`,
+        wifCommand: `curl -sSL '${url}' | bash`,
         wifScriptUrl: url,
         region: 'us-central1',
         status: 'pending',
@@ -144,7 +144,7 @@ describe('Azure', () => {
       data: {
         connectionId: 1,
         connectionUrl: 'https://shell.azure.com',
-        setupCommand: `$env:T="${token}"; curl -sSL ${PUBLIC_URL}/api/cloud-connections/scripts/azure.sh | sh`,
+        setupCommand: `$env:T="${token}"; curl -sSL '${PUBLIC_URL}/api/cloud-connections/scripts/azure.sh' | sh`,
         setupScriptUrl: `${PUBLIC_URL}/api/cloud-connections/scripts/azure.sh`,
         region: 'eastus',
         status: 'pending',

@@ -1,12 +1,11 @@
 import type { IncomingMessage } from 'node:http';
 import express from 'express';
 import type { Request, Response } from 'express';
-import { invalidField, payloadTooLarge } from '@cloudlink/engine';
+import { invalidField, MAX_BODY_BYTES, payloadTooLarge, unsupportedMediaType } from '@cloudlink/engine';
 
-/** SPEC §1.3: request bodies are at most 5 MB. */
-export const MAX_BODY_BYTES = 5 * 1024 * 1024;
+export { MAX_BODY_BYTES };
 
-const JSON_TYPE = /^application\/json\s*(;|$)/i;
+const JSON_TYPE = /^application\/json\s*(?:;|$)/i;
 
 /** Whether the request declares a JSON body: `application/json`, with any parameters. */
 export function isJsonRequest(req: Pick<IncomingMessage, 'headers'>): boolean {
@@ -22,16 +21,33 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !Buffer.isBuffer(value);
 }
 
+/** Whether the request carries a body at all (RFC 9112 §6.3: Transfer-Encoding, or Content-Length > 0). */
+export function hasBody(req: Pick<IncomingMessage, 'headers'>): boolean {
+  if (req.headers['transfer-encoding'] !== undefined) return true;
+  // Node's parser has already refused a malformed Content-Length.
+  return Number(req.headers['content-length'] ?? 0) > 0;
+}
+
+const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
 /**
- * The request body as the engine's input object (SPEC §1.3): parsed only when the Content-Type is
- * `application/json`; empty or of another type → `{}`. Throws the documented 413 (over 5 MB) and
+ * The request body as the engine's input object: parsed only when the Content-Type is
+ * `application/json` (any parameters); no body and no Content-Type, or an empty JSON body → `{}`.
+ * A write (POST/PUT/PATCH/DELETE) with a body or a Content-Type of any other type → 415
+ * `Unsupported media type`: those are what a cross-site HTML form sends without a CORS preflight,
+ * so they are refused rather than read as `{}`. A read's non-JSON body is ignored. Throws the documented 413 (over 5 MB) and
  * 400 `Validation failed` (`body: malformed JSON`, or `body: must be a JSON object` for arrays and
  * scalars, which cannot be merged with path and query parameters).
  */
 export async function readJsonBody(req: Request, res: Response): Promise<Record<string, unknown>> {
+  if (!isJsonRequest(req)) {
+    // A Content-Type is refused even on an empty body: an HTML form always sends one (an empty
+    // form too), while clients sending no body at all (DELETE, body-less POSTs) send none.
+    if (WRITE_METHODS.has(req.method) && (hasBody(req) || req.headers['content-type'] !== undefined)) throw unsupportedMediaType();
+    return {};
+  }
   // A host app may already have parsed the body (e.g. a global `express.json()`): take its object.
-  if (isPlainObject(req.body)) return isJsonRequest(req) ? req.body : {};
-  if (!isJsonRequest(req)) return {};
+  if (isPlainObject(req.body)) return req.body;
   await new Promise<void>((resolve, reject) => {
     readRaw(req, res, (err?: unknown) => (err ? reject(err) : resolve()));
   }).catch((err: unknown) => {

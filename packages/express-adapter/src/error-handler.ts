@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler } from 'express';
-import { ERROR_CODE_TABLE, internalError, isEngineError } from '@cloudlink/engine';
+import { ERROR_CODE_TABLE, internalError, invalidField, isEngineError } from '@cloudlink/engine';
 import type { Logger } from '@cloudlink/engine';
 
 /**
@@ -15,6 +15,9 @@ export function createErrorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     let error = isEngineError(err) ? err : null;
+    // Express's router decodes path parameters before any handler runs and throws a URIError
+    // (status 400) for a malformed escape such as `%ZZ`: the client's mistake, not a 500.
+    if (!error && err instanceof URIError) error = invalidField('path', 'malformed percent-encoding');
     if (!error) {
       logger.error({ err, method: req.method, path: req.originalUrl.split('?')[0] }, 'cloudlink: unexpected error');
       error = internalError(err);

@@ -7,6 +7,8 @@ export type { Authenticate, CloudlinkRestRouterOptions } from './rest-router.js'
 export { createOpenApiDocument, OPERATION_SCHEMAS } from './openapi.js';
 export type { OpenApiOptions, OperationSchemas } from './openapi.js';
 export { REST_ROUTES } from './routes.js';
-export type { RestRoute, RestOperation, HttpMethod } from './routes.js';
+export type { RestRoute, RestOperation, HttpMethod, QueryParam } from './routes.js';
 export { createErrorHandler } from './error-handler.js';
 export { MAX_BODY_BYTES } from './body.js';
+export { requireSameOrigin } from './same-origin.js';
+export type { SameOriginOptions } from './same-origin.js';

@@ -6,10 +6,11 @@ import { REST_ROUTES, OPENAPI_PATH, type RestOperation, type RestRoute } from '.
 export interface OperationSchemas {
   /** Engine export names of the body schema (several: `oneOf`). Listed ⇒ the route takes a JSON body. */
   readonly body?: readonly string[];
-  /** Engine export name of the query schema (its top-level keys become query parameters). */
+  /**
+   * Engine export name of the query schema: it describes the route's declared query parameters
+   * (`RestRoute.query`, the one list of what the router reads); its other keys are not listed.
+   */
   readonly query?: string;
-  /** Query parameters without an engine schema, written here. */
-  readonly queryParams?: readonly { readonly name: string; readonly required?: boolean; readonly schema: Readonly<Record<string, unknown>> }[];
 }
 
 /**
@@ -34,8 +35,6 @@ export const OPERATION_SCHEMAS: Partial<Record<RestOperation, OperationSchemas>>
   'dns.upsertRecords': { body: ['recordsBodySchema'] },
   'dns.deleteRecords': { body: ['recordsBodySchema'] },
   'resources.list': { query: 'listResourcesQuerySchema' },
-  'resources.delete': { queryParams: [{ name: 'deleteFromCloud', schema: { type: 'string', enum: ['true', 'false'], default: 'true' } }] },
-  'publicAssets.gcpSetupScript': { queryParams: [{ name: 'connection', required: true, schema: { type: 'string', pattern: '^[1-9][0-9]{0,14}$' } }] },
 };
 
 function exportedSchema(name: string): z.ZodType | undefined {
@@ -77,7 +76,7 @@ const ERROR_BODY: JsonObject = {
 /** `/dns/:id/records` → `/dns/{id}/records`, and the parameter names in order. */
 function toOpenApiPath(path: string): { path: string; params: string[] } {
   const params: string[] = [];
-  const converted = path.replace(/:([A-Za-z_][A-Za-z0-9_]*)/g, (_m, name: string) => {
+  const converted = path.replace(/:([A-Z_]\w*)/gi, (_m, name: string) => {
     params.push(name);
     return `{${name}}`;
   });
@@ -99,18 +98,24 @@ function operationOf(route: RestRoute): JsonObject {
   }));
   const schemas = OPERATION_SCHEMAS[route.operation];
   const query = schemas?.query ? exportedSchema(schemas.query) : undefined;
-  if (query) {
-    const json = jsonSchemaOf(query);
-    const properties = (json.properties ?? {}) as Record<string, JsonObject>;
-    for (const [name, schema] of Object.entries(properties)) parameters.push({ name, in: 'query', required: false, schema });
+  const engineProperties = (query ? (jsonSchemaOf(query).properties ?? {}) : {}) as Record<string, JsonObject>;
+  for (const param of route.query) {
+    const schema = engineProperties[param.name] ?? param.schema ?? { type: 'string' };
+    parameters.push({
+      name: param.name,
+      in: 'query',
+      required: param.required ?? false,
+      schema,
+      ...(param.description === undefined ? {} : { description: param.description }),
+    });
   }
-  for (const param of schemas?.queryParams ?? []) parameters.push({ name: param.name, in: 'query', required: param.required ?? false, schema: param.schema });
   const success =
     route.response.kind === 'text'
       ? { description: 'OK', content: { [route.response.contentType.split(';')[0]!]: { schema: { type: 'string' } } } }
       : { description: route.status === 201 ? 'Created' : 'OK', content: { 'application/json': { schema: { type: 'object' } } } };
   const responses: JsonObject = { [String(route.status)]: success };
   if (!route.public) responses['401'] = { $ref: '#/components/responses/Unauthorized' };
+  if (route.method !== 'GET') responses['415'] = { $ref: '#/components/responses/UnsupportedMediaType' };
   responses.default = { $ref: '#/components/responses/Error' };
   const op: JsonObject = {
     operationId: operationId(route),
@@ -161,6 +166,10 @@ export function createOpenApiDocument(options: OpenApiOptions = {}): JsonObject 
       schemas: { Error: ERROR_BODY },
       responses: {
         Unauthorized: { description: 'Missing or invalid authentication token', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+        UnsupportedMediaType: {
+          description: 'A body (or Content-Type) other than application/json on a write: `Unsupported media type`',
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+        },
         Error: { description: 'Error (SPEC §1.5)', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
       },
     },

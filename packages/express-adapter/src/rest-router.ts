@@ -32,6 +32,17 @@ async function actorOf(authenticate: Authenticate, req: Request): Promise<Actor>
   return actor;
 }
 
+/**
+ * The query parameters `route` declares, and nothing else: an undeclared one is ignored like an
+ * unknown body field, so a URL (e.g. a cross-site form's `action`) can never supply a write's input.
+ */
+function declaredQuery(route: RestRoute, req: Request): Record<string, unknown> {
+  const query = (req.query ?? {}) as Record<string, unknown>;
+  const picked: Record<string, unknown> = {};
+  for (const { name } of route.query) if (Object.hasOwn(query, name)) picked[name] = query[name];
+  return picked;
+}
+
 function handlerFor(route: RestRoute, options: CloudlinkRestRouterOptions): RequestHandler {
   const scoped = route.path.startsWith('/:projectSlug/');
   return async (req: Request, res: Response, next: NextFunction) => {
@@ -43,7 +54,7 @@ function handlerFor(route: RestRoute, options: CloudlinkRestRouterOptions): Requ
     const actor = route.public ? null : await actorOf(options.authenticate, req);
     const body = await readJsonBody(req, res);
     // Path params win over query, query over body: a body can never retarget the route's scope.
-    const input: Record<string, unknown> = { ...body, ...(req.query as Record<string, unknown>), ...req.params };
+    const input: Record<string, unknown> = { ...body, ...declaredQuery(route, req), ...req.params };
     const result = await callEngine(options.engine, route, actor, input);
     if (route.response.cacheControl) res.setHeader('Cache-Control', route.response.cacheControl);
     if (route.response.kind === 'text') {
@@ -57,7 +68,7 @@ function handlerFor(route: RestRoute, options: CloudlinkRestRouterOptions): Requ
 /**
  * An Express router serving the documented REST API; mount it at `/api`
  * (`app.use('/api', createCloudlinkRestRouter({ engine, authenticate }))`). Every route of
- * `REST_ROUTES` calls one engine method with path params + query + body merged; unknown routes and
+ * `REST_ROUTES` calls one engine method with path params + its declared query parameters + body merged; unknown routes and
  * methods answer 404 `Not found`; errors are mapped by one middleware (`ERROR_CODE_TABLE`).
  */
 export function createCloudlinkRestRouter(options: CloudlinkRestRouterOptions): Router {

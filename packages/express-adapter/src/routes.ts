@@ -56,6 +56,19 @@ export type ResponseKind =
   | { readonly kind: 'json'; readonly cacheControl?: string }
   | { readonly kind: 'text'; readonly contentType: string; readonly cacheControl?: string };
 
+/**
+ * A query parameter a route reads. Only declared names reach the engine: the query string is the
+ * one part of a request a cross-site page controls freely (an HTML form's `action` URL), so a write
+ * must never take its input from it. The OpenAPI document lists exactly these.
+ */
+export interface QueryParam {
+  readonly name: string;
+  readonly required?: boolean;
+  /** For the document when the operation's engine query schema does not describe it; default a string. */
+  readonly schema?: Readonly<Record<string, unknown>>;
+  readonly description?: string;
+}
+
 export interface RestRoute {
   readonly method: HttpMethod;
   /** Express path relative to the mount point (`/api`). */
@@ -67,6 +80,8 @@ export interface RestRoute {
   readonly public: boolean;
   readonly call: CallStyle;
   readonly response: ResponseKind;
+  /** The query parameters it reads; every other one is ignored (like unknown body fields). */
+  readonly query: readonly QueryParam[];
   /** One line for the OpenAPI document. */
   readonly summary: string;
 }
@@ -74,8 +89,27 @@ export interface RestRoute {
 const JSON_BODY: ResponseKind = { kind: 'json' };
 const SHELL: ResponseKind = { kind: 'text', contentType: 'text/x-shellscript; charset=utf-8' };
 
-function route(method: HttpMethod, path: string, operation: RestOperation, summary: string, status: 200 | 201 = 200): RestRoute {
-  return { method, path, operation, status, public: false, call: 'actor', response: JSON_BODY, summary };
+/** Cursor pagination of every list: `nextCursor` of one page is the `cursor` of the next. */
+const PAGE: readonly QueryParam[] = [
+  { name: 'limit', schema: { type: 'string', pattern: '^[1-9][0-9]*$' }, description: 'Page size (bounded by the engine)' },
+  { name: 'cursor', schema: { type: 'string' }, description: '`nextCursor` of the previous page' },
+];
+const CONNECTION_FILTERS: readonly QueryParam[] = ['status', 'provider', 'provider_id', 'include_inactive'].map((name) => ({ name }));
+const RESOURCE_FILTERS: readonly QueryParam[] = ['type', 'region', 'status', 'state'].map((name) => ({ name }));
+const DELETE_FROM_CLOUD: QueryParam = {
+  name: 'deleteFromCloud',
+  schema: { type: 'string', enum: ['true', 'false'], default: 'true' },
+  description: 'Also delete the zone at the provider',
+};
+const CONNECTION_PARAM: QueryParam = { name: 'connection', required: true, schema: { type: 'string', pattern: '^[1-9][0-9]{0,14}$' } };
+
+function route(method: HttpMethod, path: string, operation: RestOperation, summary: string, status: 200 | 201 = 200, query: readonly QueryParam[] = []): RestRoute {
+  return { method, path, operation, status, public: false, call: 'actor', response: JSON_BODY, query, summary };
+}
+
+/** A list: reads its filters and the two pagination parameters. */
+function list(path: string, operation: RestOperation, summary: string, filters: readonly QueryParam[] = []): RestRoute {
+  return route('GET', path, operation, summary, 200, [...filters, ...PAGE]);
 }
 
 function publicRoute(
@@ -85,8 +119,9 @@ function publicRoute(
   summary: string,
   call: CallStyle,
   response: ResponseKind = JSON_BODY,
+  query: readonly QueryParam[] = [],
 ): RestRoute {
-  return { method, path, operation, status: 200, public: true, call, response, summary };
+  return { method, path, operation, status: 200, public: true, call, response, query, summary };
 }
 
 const WS = '/workspaces/:workspaceSlug';
@@ -102,7 +137,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
   publicRoute('GET', '//.well-known/openid-configuration', 'publicAssets.openidConfiguration', 'OIDC discovery document (double-slash form some STS clients request)', 'none'),
   publicRoute('GET', '/.well-known/jwks.json', 'publicAssets.jwks', 'JSON Web Key Set of the issuer', 'none', { kind: 'json', cacheControl: 'public, max-age=300' }),
   publicRoute('GET', '/cloud-connections/templates/aws.yaml', 'publicAssets.awsTemplate', 'CloudFormation template creating the cross-account role', 'none', { kind: 'text', contentType: 'text/yaml; charset=utf-8' }),
-  publicRoute('GET', '/cloud-connections/scripts/gcp-wif.sh', 'publicAssets.gcpSetupScript', 'GCP Workload Identity Federation setup script (?connection=<id>)', 'input', SHELL),
+  publicRoute('GET', '/cloud-connections/scripts/gcp-wif.sh', 'publicAssets.gcpSetupScript', 'GCP Workload Identity Federation setup script (?connection=<id>)', 'input', SHELL, [CONNECTION_PARAM]),
   publicRoute('GET', '/cloud-connections/scripts/azure.sh', 'publicAssets.azureSetupScript', 'Azure service principal setup script', 'none', SHELL),
 
   // Workspaces, members, projects, environments (SPEC §2.1, §3.9).
@@ -110,18 +145,18 @@ export const REST_ROUTES: readonly RestRoute[] = [
   route('GET', WS, 'workspaces.get', 'Get a workspace'),
   route('GET', `${WS}/usage`, 'workspaces.usage', 'Plan usage of a workspace'),
   route('POST', `${WS}/projects`, 'projects.create', 'Create a project (with environment master)', 201),
-  route('GET', `${WS}/members`, 'members.list', 'List members'),
+  list(`${WS}/members`, 'members.list', 'List members'),
   route('POST', `${WS}/members`, 'members.add', 'Add an existing user as a member', 201),
   route('PATCH', `${WS}/members/:userId`, 'members.updateRole', 'Change a member role'),
   route('DELETE', `${WS}/members/:userId`, 'members.remove', 'Remove a member'),
   route('GET', PR, 'projects.get', 'Get a project'),
   route('POST', `${PR}/environments`, 'environments.create', 'Create an environment', 201),
-  route('GET', `${PR}/environments`, 'environments.list', 'List environments'),
+  list(`${PR}/environments`, 'environments.list', 'List environments'),
   route('PATCH', `${PR}/connect-cloud/:connectionId`, 'projects.connectCloud', 'Link the project to a cloud connection'),
   route('PATCH', `${PR}/disconnect-cloud`, 'projects.disconnectCloud', 'Unlink the project from its cloud connection'),
 
   // Cloud connections (SPEC §3).
-  route('GET', CC, 'cloudConnections.list', 'List cloud connections'),
+  list(CC, 'cloudConnections.list', 'List cloud connections', CONNECTION_FILTERS),
   route('POST', `${CC}/connect-aws`, 'cloudConnections.connectAws', 'Start an AWS connection', 201),
   route('POST', `${CC}/connect-gcp`, 'cloudConnections.connectGcp', 'Start a GCP connection', 201),
   route('POST', `${CC}/connect-azure`, 'cloudConnections.connectAzure', 'Start an Azure connection', 201),
@@ -131,15 +166,15 @@ export const REST_ROUTES: readonly RestRoute[] = [
 
   // Project/environment scoped: DNS zones, records, resources (SPEC §5, §6) — the catch-all, last.
   route('POST', `${ENV}/dns`, 'dns.createZone', 'Create (Route 53) or import (Cloudflare) a DNS zone', 201),
-  route('GET', `${ENV}/dns`, 'dns.listZones', 'List DNS zones'),
+  list(`${ENV}/dns`, 'dns.listZones', 'List DNS zones'),
   route('GET', `${ENV}/dns/:id`, 'dns.getZone', 'Get a DNS zone'),
-  route('GET', `${ENV}/dns/:id/records`, 'dns.listRecords', 'List DNS records (live from the provider)'),
+  list(`${ENV}/dns/:id/records`, 'dns.listRecords', 'List DNS records (live from the provider)'),
   route('POST', `${ENV}/dns/:id/records`, 'dns.upsertRecords', 'Create or update DNS records (UPSERT)'),
   route('DELETE', `${ENV}/dns/:id/records`, 'dns.deleteRecords', 'Delete DNS records'),
-  route('GET', `${ENV}/resources`, 'resources.list', 'List resources of the environment'),
+  list(`${ENV}/resources`, 'resources.list', 'List resources of the environment', RESOURCE_FILTERS),
   route('GET', `${ENV}/resources/:resourceId`, 'resources.get', 'Get a resource'),
   route('PUT', `${ENV}/resources/:resourceId/sync`, 'resources.sync', 'Sync a resource (DNS verification)'),
-  route('DELETE', `${ENV}/resources/:resourceId`, 'resources.delete', 'Delete a resource (?deleteFromCloud=true|false)'),
+  route('DELETE', `${ENV}/resources/:resourceId`, 'resources.delete', 'Delete a resource (?deleteFromCloud=true|false)', 200, [DELETE_FROM_CLOUD]),
 ];
 
 /** Path of the OpenAPI document, served by the router itself (public). */

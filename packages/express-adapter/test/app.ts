@@ -9,7 +9,7 @@ import { createCloudlinkRestRouter, type Authenticate } from '../src/index.js';
 export const testAuthenticate: Authenticate = (req) => {
   const header = req.headers.authorization ?? '';
   if (header === 'Bearer throw') throw new Error('token store unavailable');
-  const match = /^Bearer ([1-9][0-9]*)$/.exec(header);
+  const match = /^Bearer ([1-9]\d*)$/.exec(header);
   return match ? { userId: Number(match[1]) } : null;
 };
 

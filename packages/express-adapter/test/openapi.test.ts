@@ -20,7 +20,7 @@ describe('OpenAPI document', () => {
 
   it('describes every route of the table, with its method, once', () => {
     for (const route of REST_ROUTES) {
-      const path = route.path.replace(/:([A-Za-z]+)/g, '{$1}');
+      const path = route.path.replace(/:([A-Z]+)/gi, '{$1}');
       const op = doc.paths[path]?.[route.method.toLowerCase()];
       expect(op, `${route.method} ${route.path}`).toBeDefined();
       expect(op!.security === undefined, `${route.path} security`).toBe(!route.public);
@@ -35,6 +35,32 @@ describe('OpenAPI document', () => {
     expect(del.requestBody).toBeUndefined();
   });
 
+  it('lists exactly the query parameters each route declares (the ones the router reads)', () => {
+    for (const route of REST_ROUTES) {
+      const op = doc.paths[route.path.replace(/:([A-Z]+)/gi, '{$1}')]![route.method.toLowerCase()]!;
+      const listed = (op.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name);
+      expect(listed, route.operation).toEqual(route.query.map((q) => q.name));
+    }
+    const lists = REST_ROUTES.filter((r) => r.operation.endsWith('.list') || r.operation.startsWith('dns.list'));
+    expect(lists.map((r) => r.operation).sort()).toEqual(['cloudConnections.list', 'dns.listRecords', 'dns.listZones', 'environments.list', 'members.list', 'resources.list']);
+    for (const route of lists) expect(route.query.map((q) => q.name).slice(-2), route.operation).toEqual(['limit', 'cursor']);
+    const writes = REST_ROUTES.filter((r) => r.method !== 'GET' && r.query.length > 0);
+    expect(writes.map((r) => `${r.operation}:${r.query.map((q) => q.name).join(',')}`)).toEqual(['resources.delete:deleteFromCloud']);
+  });
+
+  it('documents the 415 of every write', () => {
+    const untyped = doc as unknown as { paths: Record<string, Record<string, { responses: Record<string, unknown> }>> };
+    for (const route of REST_ROUTES) {
+      const op = untyped.paths[route.path.replace(/:([A-Z]+)/gi, '{$1}')]![route.method.toLowerCase()]!;
+      expect('415' in op.responses, route.operation).toBe(route.method !== 'GET');
+    }
+  });
+
+  it('describes a declared filter by the engine query schema', () => {
+    const list = doc.paths['/cloud-connections/{workspaceSlug}']!.get! as unknown as { parameters: { name: string; in: string; schema: { enum?: string[] } }[] };
+    expect(list.parameters.find((p) => p.name === 'provider')!.schema.enum).toEqual(['aws', 'gcp', 'azure']);
+  });
+
   it('declares the path parameters of each route', () => {
     const op = doc.paths['/{projectSlug}/{environmentSlug}/dns/{id}/records']!.post!;
     expect(op.parameters!.map((p) => `${p.in}:${p.name}`)).toEqual(['path:projectSlug', 'path:environmentSlug', 'path:id']);
@@ -45,7 +71,7 @@ describe('OpenAPI document', () => {
     for (const route of REST_ROUTES) {
       const names = OPERATION_SCHEMAS[route.operation]?.body ?? [];
       const exported = names.map((n) => (engineExports as Record<string, unknown>)[n]).filter((s): s is z.ZodType => s instanceof z.ZodType);
-      const op = doc.paths[route.path.replace(/:([A-Za-z]+)/g, '{$1}')]![route.method.toLowerCase()]!;
+      const op = doc.paths[route.path.replace(/:([A-Z]+)/gi, '{$1}')]![route.method.toLowerCase()]!;
       const schema = op.requestBody?.content['application/json']?.schema;
       if (exported.length === 0) {
         expect(schema, route.operation).toEqual(names.length > 0 ? { type: 'object' } : undefined);

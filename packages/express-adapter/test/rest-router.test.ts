@@ -71,6 +71,15 @@ describe('REST router over a real engine (memory storage)', () => {
       expect(res.json).toEqual({ error: 'Not found', message: 'Route PUT /api/workspaces/acme not found' });
     });
 
+    it('answers 400 Validation failed at path for a malformed percent-escape in a path parameter', async () => {
+      for (const bad of ['%', '%ZZ', '%E0%A4%A']) {
+        const res = await app.request('GET', `/api/workspaces/${bad}`, { headers: auth });
+        expect(res.status, bad).toBe(400);
+        expect(res.json, bad).toEqual({ error: 'Validation failed', message: 'path: malformed percent-encoding', details: [{ path: 'path', message: 'malformed percent-encoding' }] });
+      }
+      expect(app.logged).toEqual([]);
+    });
+
     it('does not read a reserved first segment as a project slug', async () => {
       const res = await app.request('GET', '/api/workspaces/acme/dns', { headers: auth });
       expect(res.status).toBe(404);
@@ -104,10 +113,37 @@ describe('REST router over a real engine (memory storage)', () => {
       expect(res.json.data.name).toBe('Charset Co');
     });
 
-    it('treats a body of another Content-Type as {}', async () => {
-      const res = await app.request('POST', '/api/workspaces', { headers: { ...auth, 'content-type': 'text/plain' }, body: JSON.stringify({ name: 'Plain' }) });
+    it('answers 415 to a write whose body is of another Content-Type, or has none', async () => {
+      const unsupported = { error: 'Unsupported media type', message: 'Request body must be JSON (Content-Type: application/json)' };
+      const variants: Record<string, string>[] = [{ 'content-type': 'text/plain' }, { 'content-type': 'application/x-www-form-urlencoded' }, {}];
+      for (const headers of variants) {
+        const res = await app.request('POST', '/api/workspaces', { headers: { ...auth, ...headers }, body: JSON.stringify({ name: 'Plain' }) });
+        expect(res.status, JSON.stringify(headers)).toBe(415);
+        expect(res.json).toEqual(unsupported);
+      }
+      const patch = await app.request('PATCH', '/api/workspaces/acme/members/1', { headers: { ...auth, 'content-type': 'text/plain' }, body: '' });
+      expect(patch.status).toBe(415);
+    });
+
+    it('reads a write with no body and no Content-Type as {}', async () => {
+      const res = await app.request('POST', '/api/workspaces', { headers: auth });
       expect(res.status).toBe(400);
-      expect(res.json.error).toBe('Validation failed');
+      expect(res.json.details[0]).toEqual({ path: 'name', message: 'required' });
+    });
+
+    it('ignores the non-JSON body of a read', async () => {
+      const res = await fetch(`${app.url}/api/workspaces/acme`, { method: 'GET', headers: { ...auth, 'content-type': 'text/plain', 'content-length': '0' } });
+      expect(res.status).toBe(200);
+    });
+
+    it("is bounded in URL length by Node's 16 KB header limit (431 before the router runs)", async () => {
+      const res = await app.request('GET', `/api/cloud-connections/acme?status=${'a'.repeat(17 * 1024)}`, { headers: auth });
+      expect(res.status).toBe(431);
+    });
+
+    it('takes no input from an undeclared query parameter', async () => {
+      const res = await app.request('POST', '/api/workspaces?name=FromQuery', { headers: { ...auth, ...JSON_HEADERS }, body: '{}' });
+      expect(res.status).toBe(400);
       expect(res.json.details[0]).toEqual({ path: 'name', message: 'required' });
     });
 

@@ -146,6 +146,29 @@ describe('cloudflare provider against the fake Cloudflare API', () => {
     expect(fake.records(zoneId)).toHaveLength(650);
   });
 
+  it.each([
+    [1, 0], // the change before the split one, alone in its call
+    [2, 1], // the split change's first call: the change before it went out
+    [3, 1], // the split change is partly applied: it does not count
+    [4, 1],
+    [5, 2], // the split change's last call went out: it counts whole
+  ])('reports exact progress when a change split over several calls fails in call %i of 5', async (failingCall, appliedChanges) => {
+    const session = open('good', { batchSize: 3 });
+    const zone = (await session.getZone(zoneId)) as ZoneInfo;
+    const big = { name: 'big.myapp.com.', type: 'A', ttl: 300, values: ['10.9.0.1', '10.9.0.2', '10.9.0.3'] };
+    await session.applyChanges(zone, [upsert(big)]);
+    const before = batchPosts(fake).length;
+    // Replacing 3 values by 4 others = 3 deletes + 4 posts: 7 operations in 3 calls of at most 3,
+    // between a call with the change before it and one with the two after it.
+    const replaced = { ...big, values: ['10.9.1.1', '10.9.1.2', '10.9.1.3', '10.9.1.4'] };
+    const changes = [upsert(aSet(1)), upsert(replaced), upsert(aSet(2)), upsert(aSet(3))];
+    let calls = 0;
+    fake.fault({ match: (r) => r.url.endsWith('/batch') && ++calls === failingCall, status: 400, body: '{"success":false,"errors":[{"code":9000,"message":"refused"}]}' });
+    const e = await failure(session.applyChanges(zone, changes));
+    expect(e.progress).toEqual({ appliedChanges, totalChanges: 4 });
+    expect(batchPosts(fake).length - before).toBe(failingCall);
+  });
+
   it('waits out 429s with Retry-After, gives up on a long Retry-After and after 5 attempts', async () => {
     const session = open();
     const zone = (await session.getZone(zoneId)) as ZoneInfo;
@@ -185,5 +208,17 @@ describe('cloudflare provider against the fake Cloudflare API', () => {
     await session.applyChanges(zone, [upsert(aSet(8))]);
     expect(batchPosts(fake)).toHaveLength(3); // nothing applied → resent once
     expect(fake.records(zoneId)).toHaveLength(2);
+  });
+
+  it('waits the backoff before reading back a batch the provider is still applying, and does not post twice', async () => {
+    // Time passes only in the clock's sleep: that is when the late batch lands.
+    const settling = { ...clock, sleep: async (ms: number) => (await clock.sleep(ms), fake.settleLateBatches()) };
+    const session = open('good', { clock: settling });
+    const zone = (await session.getZone(zoneId)) as ZoneInfo;
+    fake.applyNextBatchLate();
+    const [outcome] = await session.applyChanges(zone, [upsert(aSet(9))]);
+    expect(batchPosts(fake)).toHaveLength(1);
+    expect(fake.records(zoneId).map((r) => r.content)).toEqual(['10.0.0.9']);
+    expect(outcome?.recordSet?.providerIds).toEqual([fake.records(zoneId)[0]?.id]);
   });
 });

@@ -93,8 +93,13 @@ describe('route53 provider against the fake Route 53', () => {
     expect(zone).toEqual({ hostedZoneId: [...fake.zones.keys()][0], domainName: 'lost.com', nameServers: fake.zones.get(zone.hostedZoneId)?.nameServers });
   });
 
-  it('reports a reused CallerReference on a first attempt as a conflict', async () => {
-    await session.createOrImportZone({ domainName: 'a.com', callerReference: 'same' });
+  it('adopts the zone of a reused CallerReference (a call whose process died), and reports it as a conflict once that zone is gone', async () => {
+    const first = await session.createOrImportZone({ domainName: 'a.com', callerReference: 'same' });
+    expect(await session.createOrImportZone({ domainName: 'a.com', callerReference: 'same' })).toEqual(first);
+    expect(fake.counts.CreateHostedZone).toBe(2);
+    expect([...fake.zones.values()].filter((z) => z.name === 'a.com.')).toHaveLength(1);
+    await session.deleteZone(first);
+    // Route 53 never accepts a caller reference twice, even after its zone was deleted.
     const e = await failure(session.createOrImportZone({ domainName: 'a.com', callerReference: 'same' }));
     expect(e.kind).toBe('conflict');
     expect(e.providerCode).toBe('HostedZoneAlreadyExists');

@@ -1,9 +1,9 @@
 import type { ColumnType, Generated } from 'kysely';
 
 /**
- * Kysely table types for every table of SPEC §7. Column types are unions because the two dialects
- * store them differently (see `SqlDialect`): repositories always encode/decode through the dialect,
- * never rely on one representation.
+ * Kysely table types for every table of SPEC §7 (and the creation notes of migration 0002). Column
+ * types are unions because the two dialects store them differently (see `SqlDialect`): repositories
+ * always encode/decode through the dialect, never rely on one representation.
  */
 
 /** SQLite: ISO 8601 text with milliseconds; Postgres: `timestamptz` (a `Date` from pg). */
@@ -173,6 +173,29 @@ export interface DnsRecordsTable {
   updated_at: Timestamp;
 }
 
+/** A record set a write is about to create (see migration 0002). */
+export interface DnsRecordIntentsTable {
+  id: Generated<number>;
+  zone_resource_id: number;
+  name: string;
+  type: string;
+  values: Json;
+  created_at: Timestamp;
+}
+
+/** A zone create in progress or interrupted (see migration 0002). */
+export interface DnsZoneIntentsTable {
+  id: Generated<number>;
+  workspace_id: number;
+  project_id: number;
+  environment_id: number;
+  cloud_connection_id: number | null;
+  provider: string;
+  domain_name: string;
+  caller_reference: string;
+  created_at: Timestamp;
+}
+
 export interface OidcSigningKeysTable {
   id: Generated<number>;
   kid: string;
@@ -199,6 +222,8 @@ export interface Database {
   cloud_connections: CloudConnectionsTable;
   resources: ResourcesTable;
   dns_records: DnsRecordsTable;
+  dns_record_intents: DnsRecordIntentsTable;
+  dns_zone_intents: DnsZoneIntentsTable;
   oidc_signing_keys: OidcSigningKeysTable;
 }
 
@@ -215,5 +240,7 @@ export const TABLES = [
   'cloud_connections',
   'resources',
   'dns_records',
+  'dns_record_intents',
+  'dns_zone_intents',
   'oidc_signing_keys',
 ] as const satisfies readonly (keyof Database)[];

@@ -6,6 +6,7 @@ import type { Storage, StorageTx } from '@cloudlink/engine';
 import type { SqlDialect } from './dialect.js';
 import { pendingMigrations, runMigrations } from './migrator.js';
 import type { Database } from './schema.js';
+import type { RepoContext } from './repos/context.js';
 import { createUserRepo } from './repos/users.js';
 import { createPlanRepo } from './repos/plans.js';
 import { createWorkspaceRepo } from './repos/workspaces.js';
@@ -53,8 +54,8 @@ function guard<T extends object>(repo: T, check: () => void, d: SqlDialect): T {
   return out as T;
 }
 
-function createRepos(db: Kysely<Database>, d: SqlDialect, check: () => void): StorageTx {
-  const ctx = { db, d };
+function createRepos(db: Kysely<Database>, d: SqlDialect, check: () => void, atomic: RepoContext['atomic']): StorageTx {
+  const ctx: RepoContext = { db, d, atomic };
   return {
     users: guard(createUserRepo(ctx), check, d),
     plans: guard(createPlanRepo(ctx), check, d),
@@ -93,7 +94,7 @@ export function createKyselyStorage(options: KyselyStorageOptions): Storage {
       throw new Error('cloudlink storage: the root storage was used inside transaction(); use its tx instead');
     }
   };
-  const root = createRepos(db, d, checkRoot);
+  const root = createRepos(db, d, checkRoot, (fn) => options.runTransaction(db, fn));
   return {
     ...root,
     // Outside a transaction a row lock would be released at once: nothing to serialise.
@@ -101,7 +102,7 @@ export function createKyselyStorage(options: KyselyStorageOptions): Storage {
     async transaction(fn) {
       checkRoot();
       try {
-        return await options.runTransaction(db, (trx) => inTransaction.run(true, () => fn(createRepos(trx, d, check))));
+        return await options.runTransaction(db, (trx) => inTransaction.run(true, () => fn(createRepos(trx, d, check, (inner) => inner(trx)))));
       } catch (e) {
         throw mapError(e, d);
       }

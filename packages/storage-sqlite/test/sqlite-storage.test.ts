@@ -52,14 +52,14 @@ async function seed(storage: SqliteStorage, planId = 1) {
 }
 
 describe('createSqliteStorage', () => {
-  it('migrate() applies 0001_initial once and is idempotent', async () => {
+  it('migrate() applies every migration once and is idempotent', async () => {
     const storage = createSqliteStorage({ filename: ':memory:' });
     cleanups.push(() => storage.close());
-    expect(await storage.health()).toEqual({ ok: false, reason: 'pending migrations: 0001_initial' });
-    expect(await storage.migrate()).toEqual({ applied: ['0001_initial'] });
+    expect(await storage.health()).toEqual({ ok: false, reason: 'pending migrations: 0001_initial, 0002_write_intents' });
+    expect(await storage.migrate()).toEqual({ applied: ['0001_initial', '0002_write_intents'] });
     expect(await storage.migrate()).toEqual({ applied: [] });
     expect(await storage.health()).toEqual({ ok: true });
-    expect((await storage.peek.rows('cloudlink_migrations')).map((r) => r.name)).toEqual(['0001_initial']);
+    expect((await storage.peek.rows('cloudlink_migrations')).map((r) => r.name)).toEqual(['0001_initial', '0002_write_intents']);
   });
 
   it('seeds plans, roles and cloud providers with their fixed ids', async () => {

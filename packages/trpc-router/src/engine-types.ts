@@ -1,3 +1,4 @@
+import { unsupportedMediaType } from '@cloudlink/engine';
 import type { Actor, Engine } from '@cloudlink/engine';
 
 /** What an engine operation looks like before its service is typed: any object in, any body out. */
@@ -19,12 +20,24 @@ export type OperationInput<G extends string, M extends string> = Parameters<Engi
 /** The operation's result: exactly the documented REST success body. */
 export type OperationOutput<G extends string, M extends string> = Awaited<ReturnType<EngineOperation<G, M>>>;
 
+/** Whether `value` came from JSON: anything but an object built by a class (FormData, a stream, …). */
+function isJsonValue(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return true;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
 /**
  * An input "parser" that only types the input: the engine validates everything itself, in the
  * pipeline order of SPEC §1.6, so tRPC must not reject or reorder checks. A missing input is `{}`.
+ * The one thing refused here is an input tRPC decoded from a non-JSON body (it reads
+ * multipart/form-data as `FormData` and octet-stream as a stream): 415, whatever the mount.
  */
 export function typedInput<T>(): (raw: unknown) => T {
-  return (raw) => (raw ?? {}) as T;
+  return (raw) => {
+    if (!isJsonValue(raw)) throw unsupportedMediaType();
+    return (raw ?? {}) as T;
+  };
 }
 
 /** Look up `engine[group][method]` bound to its group; a missing method is a host wiring bug. */

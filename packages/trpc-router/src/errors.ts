@@ -1,6 +1,6 @@
 import { TRPCError } from '@trpc/server';
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server';
-import { ERROR_CODE_TABLE, internalError, isEngineError } from '@cloudlink/engine';
+import { ERROR_CODE_TABLE, internalError, invalidField, isEngineError, payloadTooLarge, unsupportedMediaType } from '@cloudlink/engine';
 import type { ErrorBody, TrpcErrorCodeKey } from '@cloudlink/engine';
 
 // The engine types its tRPC codes locally (no @trpc/server import there); check them here.
@@ -33,14 +33,29 @@ const TITLES: Partial<Record<TRPC_ERROR_CODE_KEY, string>> = {
 };
 
 /**
+ * tRPC's own transport errors that REST answers with a documented body: the same body here, so a
+ * host mounting the router with only `maxBodySize` still gets the documented 413 (tRPC's message
+ * is just the code) and 415 (tRPC's names the Content-Type it refused).
+ */
+const TRANSPORT_BODIES: Partial<Record<TRPC_ERROR_CODE_KEY, () => ErrorBody>> = {
+  PAYLOAD_TOO_LARGE: () => payloadTooLarge().toBody(),
+  UNSUPPORTED_MEDIA_TYPE: () => unsupportedMediaType().toBody(),
+};
+
+/**
  * The REST error body of a tRPC error (carried as `data.cloudlink`, SPEC §1.7): the engine's own
- * body when it came from the engine; the generic 500 body for anything unexpected; otherwise (tRPC's
- * own errors, e.g. an unknown procedure) `{ error: <title>, message }`.
+ * body when it came from the engine; the generic 500 body for anything unexpected; the documented
+ * body of a 413/415 tRPC raised itself; otherwise (tRPC's own errors, e.g. an unknown procedure)
+ * `{ error: <title>, message }`.
  */
 export function cloudlinkBodyOf(error: TRPCError): ErrorBody {
   const cause = error.cause;
   if (isEngineError(cause)) return cause.toBody();
   if (error.code === 'INTERNAL_SERVER_ERROR') return internalError().toBody();
+  const transport = TRANSPORT_BODIES[error.code];
+  if (transport) return transport();
+  // tRPC's JSON.parse of the body or `?input=` failed: REST's 400 for malformed JSON, not the parser's text.
+  if (error.code === 'BAD_REQUEST' && error.cause instanceof SyntaxError) return invalidField('input', 'malformed JSON').toBody();
   return { error: TITLES[error.code] ?? error.code, message: error.message };
 }
 

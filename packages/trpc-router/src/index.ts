@@ -7,3 +7,5 @@ export type { CloudlinkRouter, CloudlinkRouterOptions, CloudlinkErrorShape, Clou
 export type { CloudlinkContext } from './context.js';
 export type { OperationInput, OperationOutput } from './engine-types.js';
 export { toTrpcError, cloudlinkBodyOf, cloudlinkResponseMeta } from './errors.js';
+export { createCloudlinkTrpcHandler, cloudlinkTrpcLimits, DEFAULT_MAX_BATCH_SIZE } from './mount.js';
+export type { CloudlinkTrpcHandler, CloudlinkTrpcHandlerOptions } from './mount.js';

@@ -17,6 +17,15 @@ export async function requireUser(ctx: EngineContext, actor: Actor | null | unde
   return user;
 }
 
+/**
+ * A slug from a path, or null when it cannot name anything: slugs come from names of at most 100
+ * characters plus a numeric suffix, so a longer one is answered as unknown without a lookup.
+ */
+const MAX_SLUG_LOOKUP = 128;
+function slugOf(raw: unknown): string | null {
+  return typeof raw === 'string' && raw.length <= MAX_SLUG_LOOKUP ? raw : null;
+}
+
 export interface WorkspaceScope {
   readonly user: User;
   readonly workspace: Workspace;
@@ -31,7 +40,8 @@ export async function workspaceScope(
   permission?: Permission,
 ): Promise<WorkspaceScope> {
   const user = await requireUser(ctx, actor);
-  const workspace = typeof workspaceSlug === 'string' ? await ctx.storage.workspaces.getWorkspaceBySlug(workspaceSlug) : null;
+  const slug = slugOf(workspaceSlug);
+  const workspace = slug === null ? null : await ctx.storage.workspaces.getWorkspaceBySlug(slug);
   if (!workspace) throw notFound.workspace();
   const member = await ctx.access.membership({ userId: user.id }, workspace.id);
   if (!member) throw forbidden.workspace();
@@ -61,7 +71,8 @@ export async function projectScope(
   permission?: Permission,
 ): Promise<ProjectScope> {
   const user = await requireUser(ctx, actor);
-  const project = typeof projectSlug === 'string' ? await ctx.storage.projects.getProjectBySlug(projectSlug) : null;
+  const slug = slugOf(projectSlug);
+  const project = slug === null ? null : await ctx.storage.projects.getProjectBySlug(slug);
   if (!project) throw notFound.project();
   const workspace = await ctx.storage.workspaces.getWorkspaceById(project.workspaceId);
   if (!workspace || !workspace.isActive) throw notFound.project();
@@ -83,13 +94,14 @@ export async function environmentScope(
   permission: Permission,
 ): Promise<EnvironmentScope> {
   const user = await requireUser(ctx, actor);
-  const project = typeof input.projectSlug === 'string' ? await ctx.storage.projects.getProjectBySlug(input.projectSlug) : null;
+  const projectSlug = slugOf(input.projectSlug);
+  const project = projectSlug === null ? null : await ctx.storage.projects.getProjectBySlug(projectSlug);
   if (!project) throw notFound.project();
   const workspace = await ctx.storage.workspaces.getWorkspaceById(project.workspaceId);
   if (!workspace || !workspace.isActive) throw notFound.project();
   const member = await ctx.access.membership({ userId: user.id }, workspace.id);
   if (!member) throw forbidden.project();
-  const envSlug = typeof input.environmentSlug === 'string' ? input.environmentSlug : '';
+  const envSlug = slugOf(input.environmentSlug) ?? '';
   if (!coversScope(member, project.slug, envSlug)) throw forbidden.environment();
   const environment = envSlug === '' ? null : await ctx.storage.environments.getEnvironmentBySlug(project.id, envSlug);
   if (!environment) throw notFound.environment();

@@ -1,6 +1,7 @@
 import { workspaceScope } from '../access/index.js';
 import type { EngineContext } from '../context.js';
 import type { RoleCode } from '../domain/permissions.js';
+import type { Member } from '../domain/records.js';
 import { conflict, forbidden, invalidField, notFound, precondition } from '../errors/index.js';
 import type { Actor } from '../ports/runtime.js';
 import { isStorageConflict, type StorageTx } from '../ports/storage.js';
@@ -27,8 +28,21 @@ async function assertAnotherOwner(tx: StorageTx, workspaceId: number): Promise<v
 }
 
 /**
+ * Inside the transaction, after `tx.lockWorkspace`: the caller's membership as it stands now. The
+ * check before the transaction may be stale by the time the lock is held (a concurrent demotion or
+ * removal commits in between), and what the caller may grant depends on that role.
+ */
+async function callerUnderLock(ctx: EngineContext, tx: StorageTx, workspaceId: number, caller: Member): Promise<Member> {
+  const current = await tx.members.getMember(workspaceId, caller.userId);
+  if (!current) throw forbidden.workspace();
+  if (!(await ctx.access.can(current, 'canManageMembers'))) throw forbidden.permission('canManageMembers');
+  return current;
+}
+
+/**
  * `members.{list, add, updateRole, remove}` (SPEC §2.1). Only an owner grants, changes or removes
- * the owner role; the last owner can be neither demoted nor removed (checked under the workspace lock).
+ * the owner role; the last owner can be neither demoted nor removed. The caller's role, the target's
+ * role and the owner count are all re-read under the workspace lock, which every role change takes.
  */
 export function createMemberServices(ctx: EngineContext) {
   return {
@@ -53,6 +67,8 @@ export function createMemberServices(ctx: EngineContext) {
       try {
         const member = await ctx.storage.transaction(async (tx) => {
           await tx.lockWorkspace(workspace.id);
+          const callerNow = await callerUnderLock(ctx, tx, workspace.id, caller);
+          if (body.role === 'owner' && callerNow.role !== 'owner') throw forbidden.ownerRole();
           if (await tx.members.getMember(workspace.id, user.id)) throw conflict.memberExists();
           assertWithinLimit(limits, 'max_workspace_members', await tx.members.countMembers(workspace.id));
           return tx.members.addMember({ workspaceId: workspace.id, userId: user.id, role: body.role, permissions: { projectPermissions: '*' }, now: ctx.clock.now() });
@@ -73,10 +89,11 @@ export function createMemberServices(ctx: EngineContext) {
       if ((body.role === 'owner' || target.role === 'owner') && caller.role !== 'owner') throw forbidden.ownerRole();
       const updated = await ctx.storage.transaction(async (tx) => {
         await tx.lockWorkspace(workspace.id);
+        const callerNow = await callerUnderLock(ctx, tx, workspace.id, caller);
         const current = await tx.members.getMember(workspace.id, userId);
         if (!current) throw notFound.member();
-        // The target may have become an owner since the pre-check: the owner rule holds under the lock too.
-        if (current.role === 'owner' && caller.role !== 'owner') throw forbidden.ownerRole();
+        // Caller and target may both have changed since the pre-check: the owner rule holds under the lock too.
+        if ((body.role === 'owner' || current.role === 'owner') && callerNow.role !== 'owner') throw forbidden.ownerRole();
         if (current.role === 'owner' && body.role !== 'owner') await assertAnotherOwner(tx, workspace.id);
         return tx.members.setMemberRole({ workspaceId: workspace.id, userId, role: body.role as RoleCode, now: ctx.clock.now() });
       });
@@ -92,9 +109,10 @@ export function createMemberServices(ctx: EngineContext) {
       if (target.role === 'owner' && caller.role !== 'owner') throw forbidden.ownerRole();
       await ctx.storage.transaction(async (tx) => {
         await tx.lockWorkspace(workspace.id);
+        const callerNow = await callerUnderLock(ctx, tx, workspace.id, caller);
         const current = await tx.members.getMember(workspace.id, userId);
         if (!current) throw notFound.member();
-        if (current.role === 'owner' && caller.role !== 'owner') throw forbidden.ownerRole();
+        if (current.role === 'owner' && callerNow.role !== 'owner') throw forbidden.ownerRole();
         if (current.role === 'owner') await assertAnotherOwner(tx, workspace.id);
         await tx.members.removeMember({ workspaceId: workspace.id, userId, now: ctx.clock.now() });
       });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ROLE_CODES } from '../domain/permissions.js';
 import { PLAN_SLUGS } from '../domain/plans.js';
 import type { listPageQuerySchema } from '../pagination/index.js';
+import { FIELD_CAPS, lengthCap } from '../validation/caps.js';
 
 /**
  * Body schemas of the admin routes (SPEC §2), carrying the documented problems as their messages.
@@ -27,8 +28,11 @@ export const createWorkspaceBodySchema = z.object({ name: nameSchema, descriptio
 export const createProjectBodySchema = z.object({ name: nameSchema, description: descriptionSchema });
 export const createEnvironmentBodySchema = z.object({ name: nameSchema, description: descriptionSchema });
 
+/** Capped before the email pattern runs (a pipe only runs when the length check passed). */
+const emailSchema = requiredString().trim().toLowerCase().max(...lengthCap(FIELD_CAPS.email)).pipe(z.email({ error: 'must be an email address' }));
+
 export const addMemberBodySchema = z.object({
-  email: requiredString().trim().toLowerCase().pipe(z.email({ error: 'must be an email address' })),
+  email: emailSchema,
   role: roleSchema.optional().default('member'),
 });
 export const updateMemberRoleBodySchema = z.object({
@@ -36,14 +40,14 @@ export const updateMemberRoleBodySchema = z.object({
 });
 
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
-const slugField = requiredString().regex(SLUG, 'must be a slug (lower-case letters, digits and single hyphens)').max(100, 'must be at most 100 characters');
+const slugField = requiredString().max(...lengthCap(FIELD_CAPS.slug)).regex(SLUG, 'must be a slug (lower-case letters, digits and single hyphens)');
 
 /** `cloudlink seed` options (SPEC §8). */
 export const seedInputSchema = z.object({
   workspace: slugField,
   project: slugField,
   environment: slugField,
-  email: requiredString().trim().toLowerCase().pipe(z.email({ error: 'must be an email address' })),
+  email: emailSchema,
   role: z.enum(ROLE_CODES, { error: `must be one of ${ROLE_CODES.join(', ')}` }),
   plan: z.enum(PLAN_SLUGS, { error: `must be one of ${PLAN_SLUGS.join(', ')}` }).optional(),
 });

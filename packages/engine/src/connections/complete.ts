@@ -141,7 +141,7 @@ export function createCompletion(ctx: EngineContext, oidc: OidcIssuer) {
      */
     async azureSetupCallback(_actor: Actor | null, input: AzureSetupCallbackInput) {
       const body = parseInput(azureCallbackBodySchema, input);
-      if (!/^[0-9a-f]{24}$/.test(body.token)) throw invalidSetupToken();
+      if (body.token.length !== 24 || !/^[0-9a-f]{24}$/.test(body.token)) throw invalidSetupToken();
       const found = await ctx.storage.connections.getConnectionBySetupTokenHash(hashSetupToken(body.token));
       const now = ctx.clock.now();
       if (

@@ -18,6 +18,7 @@ import {
   type UpdateConnectionBody,
 } from './schemas.js';
 import { serializeConnection } from './serialize.js';
+import { azureSetupCommand, gcpSetupCommand } from './assets/index.js';
 import { toIso } from '../admin/serialize.js';
 import { openIdPage } from '../pagination/index.js';
 
@@ -127,7 +128,7 @@ export function createConnectionManagement(ctx: EngineContext, platformAccountId
       const { user, workspace, region } = await begin(actor, input, connectGcpBodySchema);
       const connection = await create(workspace.id, 'gcp', user.id, region);
       const scriptUrl = `${api}/cloud-connections/scripts/gcp-wif.sh?connection=${connection.id}`;
-      const command = `curl -sSL "${scriptUrl}" | bash`;
+      const command = gcpSetupCommand(scriptUrl);
       return {
         message: 'GCP connection initiated',
         data: {
@@ -155,7 +156,7 @@ export function createConnectionManagement(ctx: EngineContext, platformAccountId
         data: {
           connectionId: connection.id,
           connectionUrl: 'https://shell.azure.com',
-          setupCommand: `$env:T="${token}"; curl -sSL ${scriptUrl} | sh`,
+          setupCommand: azureSetupCommand(token, scriptUrl),
           setupScriptUrl: scriptUrl,
           region,
           status: 'pending' as const,

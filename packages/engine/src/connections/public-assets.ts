@@ -27,7 +27,7 @@ export function createPublicAssets(ctx: EngineContext, oidc: OidcIssuer, platfor
     async gcpSetupScript(input?: GcpSetupScriptInput): Promise<string> {
       const raw = input?.connection;
       const text = typeof raw === 'number' ? String(raw) : raw;
-      if (typeof text !== 'string' || !/^[1-9][0-9]{0,14}$/.test(text)) throw notFound.connection();
+      if (typeof text !== 'string' || text.length > 15 || !/^[1-9]\d{0,14}$/.test(text)) throw notFound.connection();
       const connection = await ctx.storage.connections.getConnectionById(Number(text));
       if (!connection || !connection.isActive || connection.provider !== 'gcp') throw notFound.connection();
       return renderGcpSetupScript({ issuer: oidc.issuer, subject: gcpSubject(connection) });

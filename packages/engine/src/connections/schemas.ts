@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CONNECTION_STATUSES } from '../domain/records.js';
 import { LIST_PAGE_MAX, pageQueryFields } from '../pagination/page-query.js';
+import { FIELD_CAPS, lengthCap, mustBeAtMost } from '../validation/caps.js';
 
 /**
  * Body and query schemas of the cloud-connection routes (SPEC §3), with the documented problems
@@ -8,6 +9,8 @@ import { LIST_PAGE_MAX, pageQueryFields } from '../pagination/page-query.js';
  */
 
 const stringField = () => z.string({ error: (issue) => (issue.input === undefined ? 'required' : 'must be a string') });
+/** A string field checked by a pattern: capped first, so the pattern never sees an over-long input. */
+const patternField = (cap: number = FIELD_CAPS.identifier) => stringField().max(...lengthCap(cap));
 
 /** `accountName` at complete: trimmed, 1–100 characters. */
 export const accountNameSchema = stringField().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters');
@@ -15,6 +18,7 @@ export const accountNameSchema = stringField().trim().min(1, 'must not be empty'
 const region = (pattern: RegExp, fallback: string, example: string) =>
   z
     .string({ error: 'must be a string' })
+    .max(...lengthCap(FIELD_CAPS.region))
     .regex(pattern, `must be ${example}`)
     .optional()
     .transform((v) => v ?? fallback);
@@ -24,7 +28,7 @@ export const connectGcpBodySchema = z.object({ region: region(/^[a-z]+-[a-z]+\d+
 export const connectAzureBodySchema = z.object({ region: region(/^[a-z][a-z0-9]*$/, 'eastus', 'an Azure region such as eastus') });
 
 export const completeAwsBodySchema = z.object({
-  accountId: stringField().regex(/^\d{12}$/, 'must be a 12-digit AWS account ID'),
+  accountId: patternField().regex(/^\d{12}$/, 'must be a 12-digit AWS account ID'),
   accountName: accountNameSchema,
 });
 
@@ -42,7 +46,7 @@ export function decodeJsonObject(value: unknown): Record<string, unknown> | null
   } catch {
     // not JSON: maybe Base64
   }
-  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(text)) return null;
+  if (!/^[\w+/-]+={0,2}$/.test(text)) return null;
   try {
     const parsed: unknown = JSON.parse(Buffer.from(text.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8'));
     return isObject(parsed) ? parsed : null;
@@ -58,6 +62,10 @@ const jsonish = <S extends z.ZodType<unknown, Record<string, unknown>>>(inner: S
     .transform((value, ctx) => {
       if (value === undefined) {
         ctx.addIssue({ code: 'custom', message: 'required' });
+        return z.NEVER;
+      }
+      if (typeof value === 'string' && value.length > FIELD_CAPS.encodedObject) {
+        ctx.addIssue({ code: 'custom', message: mustBeAtMost(FIELD_CAPS.encodedObject) });
         return z.NEVER;
       }
       const decoded = decodeJsonObject(value);
@@ -76,14 +84,14 @@ export const wifConfigSchema = z.object({
   projectNumber: z
     .union([z.string(), z.number()], { error: (i) => (i.input === undefined ? 'required' : 'must be a string of digits') })
     .transform((v) => String(v))
-    .pipe(z.string().regex(/^[0-9]{1,20}$/, 'must be a string of digits')),
-  poolId: stringField().regex(WIF_ID, 'must be 4-32 characters of a-z, 0-9 and -'),
-  providerId: stringField().regex(WIF_ID, 'must be 4-32 characters of a-z, 0-9 and -'),
-  serviceAccountEmail: stringField().regex(
+    .pipe(z.string().max(...lengthCap(20, 'must be a string of digits')).regex(/^\d{1,20}$/, 'must be a string of digits')),
+  poolId: patternField().regex(WIF_ID, 'must be 4-32 characters of a-z, 0-9 and -'),
+  providerId: patternField().regex(WIF_ID, 'must be 4-32 characters of a-z, 0-9 and -'),
+  serviceAccountEmail: patternField(FIELD_CAPS.email).regex(
     /^[a-z0-9][a-z0-9-]{0,62}@[a-z0-9.-]+\.gserviceaccount\.com$/,
     'must be a service account email such as name@project.iam.gserviceaccount.com',
   ),
-  projectId: z.string({ error: 'must be a string' }).regex(GCP_PROJECT_ID, 'must be a GCP project ID').optional(),
+  projectId: z.string({ error: 'must be a string' }).max(...lengthCap(FIELD_CAPS.identifier)).regex(GCP_PROJECT_ID, 'must be a GCP project ID').optional(),
 });
 export type WifConfig = z.output<typeof wifConfigSchema>;
 
@@ -91,7 +99,7 @@ export const completeGcpBodySchema = z
   .object({
     accountName: accountNameSchema,
     wifConfig: jsonish(wifConfigSchema),
-    projectId: z.string({ error: 'must be a string' }).regex(GCP_PROJECT_ID, 'must be a GCP project ID').optional(),
+    projectId: z.string({ error: 'must be a string' }).max(...lengthCap(FIELD_CAPS.identifier)).regex(GCP_PROJECT_ID, 'must be a GCP project ID').optional(),
   })
   .transform((body, ctx) => {
     const inner = body.wifConfig.projectId;
@@ -107,7 +115,7 @@ export const completeGcpBodySchema = z
     return { accountName: body.accountName, projectId, wifConfig: { ...body.wifConfig, projectId } };
   });
 
-const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** The `domainName` rule of SPEC §5.2 (already lower-case, no trailing dot). */
 function isDomainName(v: string): boolean {
   if (v.length > 253) return false;
@@ -116,9 +124,9 @@ function isDomainName(v: string): boolean {
 }
 
 export const azureCredentialsSchema = z.object({
-  tenantId: stringField().refine((v) => GUID.test(v) || isDomainName(v.toLowerCase().replace(/\.$/, '')), 'must be a GUID or a domain name'),
-  subscriptionId: stringField().regex(GUID, 'must be a GUID'),
-  clientId: stringField().regex(GUID, 'must be a GUID'),
+  tenantId: patternField(FIELD_CAPS.tenant).refine((v) => GUID.test(v) || isDomainName(v.toLowerCase().replace(/\.$/, '')), 'must be a GUID or a domain name'),
+  subscriptionId: patternField().regex(GUID, 'must be a GUID'),
+  clientId: patternField().regex(GUID, 'must be a GUID'),
   clientSecret: stringField().min(1, 'must be 1-1024 characters').max(1024, 'must be 1-1024 characters'),
 });
 export type AzureCredentialsInput = z.output<typeof azureCredentialsSchema>;
@@ -180,7 +188,7 @@ export const listConnectionsQuerySchema = z.object({
   provider_id: z
     .union([z.string(), z.number()], { error: 'must be a positive integer' })
     .transform((v) => String(v))
-    .pipe(z.string().regex(/^[1-9][0-9]{0,14}$/, 'must be a positive integer'))
+    .pipe(z.string().max(...lengthCap(15, 'must be a positive integer')).regex(/^[1-9]\d{0,14}$/, 'must be a positive integer'))
     .transform(Number)
     .optional(),
   include_inactive: z

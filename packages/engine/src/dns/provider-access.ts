@@ -1,6 +1,6 @@
 import type { EngineContext } from '../context.js';
 import type { CloudConnection, Project, Resource } from '../domain/records.js';
-import { EngineError, precondition, providerError, providerNotConfigured } from '../errors/index.js';
+import { EngineError, notFound, precondition, providerError, providerNotConfigured } from '../errors/index.js';
 import type { DnsProvider, DnsSession, ZoneInfo } from '../ports/dns.js';
 import { isProviderCallError } from '../ports/provider-error.js';
 import { isZoneLockTimeout } from '../ports/storage.js';
@@ -102,14 +102,30 @@ export async function openZone(ctx: EngineContext, project: Project, zone: Resou
 /**
  * Hold the zone's lock (SPEC §6.9) across `fn`; waiting longer than the configured timeout → 503
  * with `retryAfter: 5` and the operation's error string.
+ *
+ * The zone row the caller read before waiting may be stale by the time the lock is ours: a
+ * `deleteFromCloud` queued ahead of us may have emptied and forgotten the zone. So the zone is read
+ * again under the lock, in the caller's project and environment, and `fn` gets that fresh row; a
+ * zone gone meanwhile → 404 `DNS zone not found`, before anything reaches the provider.
  */
-export async function withZoneLock<T>(ctx: EngineContext, zoneResourceId: number, operation: DnsOperation, fn: () => Promise<T>): Promise<T> {
+export async function withZoneLock<T>(ctx: EngineContext, zone: Resource, operation: DnsOperation, fn: (current: Resource) => Promise<T>): Promise<T> {
   try {
-    return await ctx.storage.withZoneLock(zoneResourceId, fn, { timeoutMs: ctx.config.dns.zoneLockTimeoutMs });
+    return await ctx.storage.withZoneLock(
+      zone.id,
+      async () => {
+        const current = await ctx.storage.resources.getResource({ projectId: zone.projectId, environmentId: zone.environmentId }, zone.id);
+        if (!current || current.resourceType !== 'dns') throw notFound.dnsZone();
+        return fn(current);
+      },
+      { timeoutMs: ctx.config.dns.zoneLockTimeoutMs },
+    );
   } catch (e) {
-    if (isZoneLockTimeout(e)) {
-      throw providerError(operation, 'Another change to this DNS zone is in progress; try again shortly', { throttled: true, retryAfter: 5 });
-    }
+    if (isZoneLockTimeout(e)) throw zoneBusy(operation);
     throw e;
   }
+}
+
+/** 503 with `retryAfter: 5`: another change holds the zone (or, for a create, its domain) right now. */
+export function zoneBusy(operation: DnsOperation): EngineError {
+  return providerError(operation, 'Another change to this DNS zone is in progress; try again shortly', { throttled: true, retryAfter: 5 });
 }

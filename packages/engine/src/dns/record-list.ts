@@ -35,7 +35,7 @@ const HIDDEN_TYPES = ['NS', 'SOA'];
  * plain type mnemonic.
  */
 const recordPosition = z.object({
-  n: z.string().regex(/^[!-~]{1,255}$/),
+  n: z.string().regex(/^[\x21-\x7E]{1,255}$/),
   t: z.string().regex(/^[A-Z][A-Z0-9]{0,9}$/),
 });
 

@@ -1,7 +1,9 @@
 import type { EngineContext } from '../context.js';
 import type { StoredRecordSet } from '../domain/records.js';
 import { WRITABLE_RECORD_TYPES, type RecordSet } from '../ports/dns.js';
+import type { IntendedRecordSet } from '../ports/storage.js';
 import type { OpenZone } from './provider-access.js';
+import { sameValues } from './records/record-set.js';
 
 /**
  * What a write needs to know about the zone before it sends anything (SPEC §6.6, §6.9): the current
@@ -73,6 +75,22 @@ export async function storedManagedFlags(ctx: EngineContext, zoneResourceId: num
     if (wanted.has(k)) out.set(k, s);
   }
   return out;
+}
+
+/**
+ * The zone's creation notes by key. Under the zone lock every note left belongs to a write that
+ * ended without recording its outcome (a crash, a lost answer), so the provider's state decides.
+ */
+export async function createIntents(ctx: EngineContext, zoneResourceId: number): Promise<Map<string, IntendedRecordSet>> {
+  return new Map((await ctx.storage.dnsRecords.listCreateIntents(zoneResourceId)).map((i) => [setKey(i.name, i.type), i]));
+}
+
+/**
+ * Whether a live record set is ours: the stored copy says `managed`, or a write noted it would
+ * create exactly these values and then died before recording that it had.
+ */
+export function isOurs(live: RecordSet, stored: { managed: boolean } | undefined, intent: IntendedRecordSet | undefined): boolean {
+  return (stored?.managed ?? false) || (intent !== undefined && sameValues(intent.values, live.values));
 }
 
 /** The stored form of a provider record set. */

@@ -5,8 +5,9 @@ import { notFound, validationFailed, type ValidationIssue } from '../errors/inde
 import type { ChangeOutcome, RecordChange, RecordSet } from '../ports/dns.js';
 import { isProviderCallError } from '../ports/provider-error.js';
 import type { Actor } from '../ports/runtime.js';
+import type { IntendedRecordSet } from '../ports/storage.js';
 import { callProvider, DNS_OPERATION, mapProviderError, openZone, withZoneLock, type OpenZone } from './provider-access.js';
-import { readZoneView, setKey, storedManagedFlags, toStored, type ZoneView } from './record-state.js';
+import { createIntents, isOurs, readZoneView, setKey, storedManagedFlags, toStored, type ZoneView } from './record-state.js';
 import { parseRecordsRequest, sameValues } from './records/record-set.js';
 import type { RecordsBody } from './schemas.js';
 import { zoneMetadata } from './serialize.js';
@@ -68,22 +69,38 @@ function plan(zone: OpenZone, sets: readonly RecordSet[], view: ZoneView, mode: 
   });
 }
 
-/** Mirror applied changes into the stored copy (SPEC §5.5): new sets are `managed`, existing ones keep their flag. */
+/** The sets a plan will create: noted before the first provider call, so a crash cannot lose that they are ours. */
+const creations = (steps: readonly Planned[]) =>
+  steps.filter((p) => p.change?.action === 'UPSERT' && p.current === null).map((p) => ({ name: p.set.name, type: p.set.type, values: p.set.values }));
+
+/**
+ * Mirror applied changes into the stored copy (SPEC §5.5) and settle their creation notes, in one
+ * transaction: new sets are `managed`; existing ones keep their flag, or become ours when an
+ * earlier write noted it would create exactly what the provider holds and died before recording it.
+ */
 async function recordApplied(ctx: EngineContext, zoneId: number, applied: readonly { planned: Planned; outcome: ChangeOutcome | null }[]): Promise<void> {
   const upserts = applied.filter((a) => a.planned.change?.action === 'UPSERT' || (a.planned.change === null && a.planned.current));
   const deletes = applied.filter((a) => a.planned.change?.action === 'DELETE');
   const existing = upserts.filter((a) => a.planned.current !== null).map((a) => a.planned.set);
   const flags = await storedManagedFlags(ctx, zoneId, existing);
+  const intents = existing.length > 0 ? await createIntents(ctx, zoneId) : new Map<string, IntendedRecordSet>();
   const now = ctx.clock.now();
   const put: StoredRecordSet[] = upserts.map(({ planned, outcome }) => {
-    const managed = planned.current === null ? true : (flags.get(setKey(planned.set.name, planned.set.type))?.managed ?? false);
+    const key = setKey(planned.set.name, planned.set.type);
+    const managed = planned.current === null ? true : isOurs(planned.current, flags.get(key), intents.get(key));
     // Without an outcome (a batch applied before a later one failed) the set now holds what was sent;
     // only an UPSERT that sent nothing (identical on Cloudflare) still holds the current state.
     const held = outcome?.recordSet ?? (planned.change === null ? planned.current : null) ?? planned.set;
     return toStored(held, managed);
   });
-  if (put.length > 0) await ctx.storage.dnsRecords.putRecordSets(zoneId, put, now);
-  if (deletes.length > 0) await ctx.storage.dnsRecords.deleteRecordSets(zoneId, deletes.map((d) => ({ name: d.planned.set.name, type: d.planned.set.type })));
+  const removed = deletes.map((d) => ({ name: d.planned.set.name, type: d.planned.set.type }));
+  const settled = [...upserts.map((u) => ({ name: u.planned.set.name, type: u.planned.set.type })), ...removed];
+  if (settled.length === 0) return;
+  await ctx.storage.transaction(async (tx) => {
+    await tx.dnsRecords.putRecordSets(zoneId, put, now);
+    await tx.dnsRecords.deleteRecordSets(zoneId, removed);
+    await tx.dnsRecords.settleCreateIntents(zoneId, settled);
+  });
 }
 
 export function createRecordWriteServices(ctx: EngineContext) {
@@ -95,7 +112,7 @@ export function createRecordWriteServices(ctx: EngineContext) {
     const zone = await openZone(ctx, scope.project, zoneRow, operation);
     const pid = zone.meta.provider;
 
-    const planned = await withZoneLock(ctx, zoneRow.id, operation, async () => {
+    const planned = await withZoneLock(ctx, zoneRow, operation, async () => {
       const cnameNames = new Set(mode === 'upsert' ? request.sets.filter((s) => s.type === 'CNAME').map((s) => s.name) : []);
       const view = await callProvider(operation, pid, () => readZoneView(zone, request.sets, cnameNames));
       const issues = ruleIssues(zone, request.sets, view, mode, request.batch);
@@ -103,6 +120,9 @@ export function createRecordWriteServices(ctx: EngineContext) {
       const steps = plan(zone, request.sets, view, mode);
       const toSend = steps.filter((p) => p.change !== null);
       let outcomes: ChangeOutcome[] = [];
+      // A batch left unrecorded by a crash or a lost answer keeps its notes; the next operation under
+      // this lock (a retry, a sync, a delete) reconciles them with what the provider holds.
+      await ctx.storage.dnsRecords.noteCreateIntents(zoneRow.id, creations(toSend), ctx.clock.now());
       try {
         if (toSend.length > 0) outcomes = await zone.session.applyChanges(zone.info, toSend.map((p) => p.change as RecordChange));
       } catch (e) {

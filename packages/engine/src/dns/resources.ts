@@ -7,11 +7,12 @@ import { isProviderCallError } from '../ports/provider-error.js';
 import type { Actor } from '../ports/runtime.js';
 import { parseInput, parsePathId, parseQueryBoolean } from '../validation/index.js';
 import { callProvider, DNS_OPERATION, openZone, withZoneLock, type OpenZone } from './provider-access.js';
-import { setKey, TARGETED_READ_LIMIT, toStored } from './record-state.js';
+import { createIntents, isOurs, setKey, TARGETED_READ_LIMIT, toStored } from './record-state.js';
 import { sameValues } from './records/record-set.js';
 import { listResourcesQuerySchema, type ListResourcesQuery } from './schemas.js';
 import { scopeRef, serializeResource } from './serialize.js';
 import { openIdPage } from '../pagination/index.js';
+import { reconcileStaleZoneNotes } from './zone-intents.js';
 import type { EnvironmentPath } from './zones.js';
 
 export type ListResourcesInput = EnvironmentPath & ListResourcesQuery;
@@ -63,17 +64,26 @@ export function createResourceServices(ctx: EngineContext) {
     }
   }
 
-  /** Only the record sets we created, and only while their values still match what we wrote. */
+  /**
+   * Only the record sets we created, and only while their values still match what we wrote: the
+   * stored `managed` sets, and the sets a write noted it would create but died before recording.
+   */
   async function removeManagedCloudflareSets(zone: OpenZone, zoneId: number): Promise<void> {
-    const managed = new Map((await ctx.storage.dnsRecords.listRecordSets(zoneId)).filter((x) => x.managed).map((s) => [setKey(s.name, s.type), s]));
+    const ours = new Map<string, (readonly string[])[]>();
+    const claim = (name: string, type: string, values: readonly string[]) => ours.set(setKey(name, type), [...(ours.get(setKey(name, type)) ?? []), values]);
+    for (const s of await ctx.storage.dnsRecords.listRecordSets(zoneId)) if (s.managed) claim(s.name, s.type, s.values);
+    for (const i of (await createIntents(ctx, zoneId)).values()) claim(i.name, i.type, i.values);
     const changes: RecordChange[] = [];
     const consider = (live: RecordSet | null) => {
-      const ours = live ? managed.get(setKey(live.name, live.type)) : undefined;
-      if (live && ours && sameValues(live.values, ours.values)) changes.push({ action: 'DELETE', recordSet: live });
+      const candidates = live ? ours.get(setKey(live.name, live.type)) : undefined;
+      if (live && candidates?.some((values) => sameValues(live.values, values))) changes.push({ action: 'DELETE', recordSet: live });
     };
     // Few sets: targeted reads; many: one streamed listing (SPEC §6.9).
-    if (managed.size <= TARGETED_READ_LIMIT) {
-      for (const s of managed.values()) consider(await zone.session.getRecordSet(zone.info, s.name, s.type));
+    if (ours.size <= TARGETED_READ_LIMIT) {
+      for (const key of ours.keys()) {
+        const i = key.lastIndexOf(' ');
+        consider(await zone.session.getRecordSet(zone.info, key.slice(0, i), key.slice(i + 1)));
+      }
     } else {
       for await (const live of zone.session.listRecordSets(zone.info)) consider(live);
     }
@@ -128,7 +138,7 @@ export function createResourceServices(ctx: EngineContext) {
       if (resource.resourceType !== 'dns') throw precondition.syncNotSupported(resource.resourceType);
       const op = DNS_OPERATION.sync;
       const zone = await openZone(ctx, scope.project, resource, op);
-      const refreshed = await withZoneLock(ctx, resource.id, op, () =>
+      const refreshed = await withZoneLock(ctx, resource, op, () =>
         callProvider(op, zone.meta.provider, async () => {
           const info = await zone.session.getZone(zone.info.hostedZoneId).catch((e: unknown) => {
             if (isProviderCallError(e) && e.kind === 'not-found') return null;
@@ -139,13 +149,19 @@ export function createResourceServices(ctx: EngineContext) {
             await forget(resource.id);
             return null;
           }
-          const flags = new Map((await ctx.storage.dnsRecords.listRecordSets(resource.id)).map((s) => [setKey(s.name, s.type), s.managed]));
+          const stored = new Map((await ctx.storage.dnsRecords.listRecordSets(resource.id)).map((s) => [setKey(s.name, s.type), s]));
+          const intents = await createIntents(ctx, resource.id);
           const sets: StoredRecordSet[] = [];
           for await (const rs of zone.session.listRecordSets(info)) {
             if (rs.type === 'NS' || rs.type === 'SOA') continue;
-            sets.push(toStored(rs, flags.get(setKey(rs.name, rs.type)) ?? false));
+            const key = setKey(rs.name, rs.type);
+            sets.push(toStored(rs, isOurs(rs, stored.get(key), intents.get(key))));
           }
-          await ctx.storage.dnsRecords.replaceRecordSets(resource.id, sets, ctx.clock.now());
+          // The fresh copy settles every note: what the provider holds now says which were ours.
+          await ctx.storage.transaction(async (tx) => {
+            await tx.dnsRecords.replaceRecordSets(resource.id, sets, ctx.clock.now());
+            await tx.dnsRecords.settleCreateIntents(resource.id, [...intents.values()]);
+          });
           return info;
         }),
       );
@@ -156,6 +172,10 @@ export function createResourceServices(ctx: EngineContext) {
           status: 'deleted',
           synced: true,
         });
+      }
+      // Interrupted zone creates through this link left zones nothing records: a sync is where they are found.
+      if (zone.meta.provider === 'route53' && scope.project.connectedCloudId !== null) {
+        await reconcileStaleZoneNotes(ctx, zone.session, scope.project.connectedCloudId);
       }
       const domainChecked = zone.meta.domainName;
       const dnsActive = await verificationPresent(ctx, `_gateways_app.${domainChecked}`);
@@ -174,7 +194,7 @@ export function createResourceServices(ctx: EngineContext) {
       if (resource.resourceType === 'dns') {
         const op = DNS_OPERATION.deleteZone;
         const zone = fromCloud ? await openZone(ctx, scope.project, resource, op) : null;
-        await withZoneLock(ctx, resource.id, op, async () => {
+        await withZoneLock(ctx, resource, op, async () => {
           if (zone) {
             await callProvider(op, zone.meta.provider, () =>
               zone.meta.provider === 'route53' ? emptyRoute53Zone(zone) : removeManagedCloudflareSets(zone, resource.id),

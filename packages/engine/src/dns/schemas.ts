@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { WRITABLE_RECORD_TYPES } from '../ports/dns.js';
+import { FIELD_CAPS, lengthCap } from '../validation/caps.js';
+import { dnsNameLength, MAX_NAME_LENGTH, MAX_TXT_VALUE_LENGTH, MAX_VALUE_LENGTH, tooLong } from './records/limits.js';
 import { normalizeDomainName } from './records/names.js';
 import { LIST_PAGE_MAX, pageQueryFields } from '../pagination/page-query.js';
 
@@ -33,6 +35,10 @@ export const createZoneBodySchema = z
   .object({
     name: stringField().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters'),
     domainName: stringField().transform((v, ctx) => {
+      if (dnsNameLength(v.trim()) > MAX_NAME_LENGTH) {
+        ctx.addIssue({ code: 'custom', message: tooLong(MAX_NAME_LENGTH) });
+        return z.NEVER;
+      }
       const d = normalizeDomainName(v);
       if (d === null) {
         ctx.addIssue({ code: 'custom', message: 'must be a valid domain name' });
@@ -44,7 +50,7 @@ export const createZoneBodySchema = z
     comment: z.string({ error: 'must be a string' }).max(256, 'must be at most 256 characters').nullable().optional(),
     positionX: position,
     positionY: position,
-    cloudflareApiToken: z.string({ error: 'must be a string' }).min(1, 'must not be empty').optional(),
+    cloudflareApiToken: z.string({ error: 'must be a string' }).min(1, 'must not be empty').max(...lengthCap(FIELD_CAPS.apiToken)).optional(),
   })
   .superRefine((body, ctx) => {
     if ((body.positionX === undefined) !== (body.positionY === undefined)) {
@@ -59,9 +65,13 @@ export type CreateZoneBody = z.input<typeof createZoneBodySchema>;
 
 /** One record item (SPEC §6.1); semantic rules are applied by `parseRecordsRequest`. */
 export const recordItemSchema = z.object({
-  recordName: z.string().describe('Relative, absolute or "@"; normalised against the zone'),
+  recordName: z.string().describe(`Relative, absolute or "@"; normalised against the zone; at most ${MAX_NAME_LENGTH} characters`),
   recordType: z.string().describe(`One of ${WRITABLE_RECORD_TYPES.join(', ')} (case-insensitive)`),
-  values: z.array(z.string()).min(1).max(100),
+  values: z
+    .array(z.string().max(MAX_TXT_VALUE_LENGTH))
+    .min(1)
+    .max(100)
+    .describe(`Each at most ${MAX_TXT_VALUE_LENGTH} characters for TXT, ${MAX_VALUE_LENGTH} for the other types`),
   ttl: z.number().int().min(1).max(86400).optional().describe('Default 300; ignored by DELETE; on Cloudflare 1 = automatic'),
 });
 export type RecordItem = z.input<typeof recordItemSchema>;
@@ -108,9 +118,9 @@ export const listResourcesQuerySchema = z.object({
       }
       return singular;
     }),
-  region: z.string({ error: 'must be a string' }).optional(),
-  status: z.string({ error: 'must be a string' }).optional(),
-  state: z.string({ error: 'must be a string' }).optional(),
+  region: z.string({ error: 'must be a string' }).max(...lengthCap(FIELD_CAPS.filter)).optional(),
+  status: z.string({ error: 'must be a string' }).max(...lengthCap(FIELD_CAPS.filter)).optional(),
+  state: z.string({ error: 'must be a string' }).max(...lengthCap(FIELD_CAPS.filter)).optional(),
   ...pageQueryFields(LIST_PAGE_MAX),
 });
 export type ListResourcesQuery = z.input<typeof listResourcesQuerySchema>;

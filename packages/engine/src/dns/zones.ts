@@ -6,10 +6,11 @@ import { conflict, invalidId, notFound, precondition } from '../errors/index.js'
 import type { DnsSession, ZoneInfo } from '../ports/dns.js';
 import { isProviderCallError } from '../ports/provider-error.js';
 import type { Actor } from '../ports/runtime.js';
-import { isStorageConflict } from '../ports/storage.js';
+import { isStorageConflict, type ZoneIntent } from '../ports/storage.js';
 import { parseInput, parsePathId } from '../validation/index.js';
-import { DNS_OPERATION, isUsableAwsConnection, mapProviderError, requireDnsProvider, RESOURCE_SECRET_AAD } from './provider-access.js';
+import { DNS_OPERATION, isUsableAwsConnection, mapProviderError, requireDnsProvider, RESOURCE_SECRET_AAD, zoneBusy } from './provider-access.js';
 import { createZoneBodySchema, type CreateZoneBody } from './schemas.js';
+import { createNotedRoute53Zone } from './zone-intents.js';
 import { scopeRef, serializeZone, type ZoneMetadata } from './serialize.js';
 import { listPageQuerySchema, openIdPage } from '../pagination/index.js';
 import type { ListPageQuery } from '../admin/schemas.js';
@@ -78,16 +79,17 @@ export function createZoneServices(ctx: EngineContext) {
       const provider = requireDnsProvider(ctx, target.provider);
       let session: DnsSession;
       let zone: ZoneInfo;
+      /** Route 53 only: the note of the caller reference, settled when the zone is recorded. */
+      let note: ZoneIntent | null = null;
       try {
-        session =
-          target.provider === 'route53'
-            ? provider.session({ provider: 'route53', credentials: await ctx.awsSessions.credentialsFor(target.connection) })
-            : provider.session({ provider: 'cloudflare', apiToken: target.apiToken });
-        zone = await session.createOrImportZone({
-          domainName: body.domainName,
-          callerReference: `cloudlink-${ctx.random.uuid()}`,
-          ...(target.provider === 'route53' && body.comment ? { comment: body.comment } : {}),
-        });
+        if (target.provider === 'route53') {
+          session = provider.session({ provider: 'route53', credentials: await ctx.awsSessions.credentialsFor(target.connection) });
+          ({ zone, note } = await createNotedRoute53Zone(ctx, session, { scope, connectionId: target.connection.id, domainName: body.domainName, comment: body.comment }));
+        } else {
+          // Cloudflare only imports an existing zone: nothing to leave behind, nothing to note.
+          session = provider.session({ provider: 'cloudflare', apiToken: target.apiToken });
+          zone = await session.createOrImportZone({ domainName: body.domainName, callerReference: `cloudlink-${ctx.random.uuid()}` });
+        }
       } catch (e) {
         if (isProviderCallError(e) && target.provider === 'cloudflare') {
           if (e.kind === 'unauthorized' || e.kind === 'refused') throw precondition.invalidCloudflareToken(e.providerCode, e.providerMessage);
@@ -117,6 +119,12 @@ export function createZoneServices(ctx: EngineContext) {
             const connection = await tx.connections.getConnectionById(current.connectedCloudId);
             if (current.connectedCloudId !== target.connection.id || !isUsableAwsConnection(connection, workspace.id)) throw precondition.connectionNotActive();
           }
+          // The note gone means another request owns this zone's outcome: a concurrent create of the
+          // domain recorded it, or a sync is removing it as abandoned. Either way it is not ours to record.
+          if (note && !(await tx.resources.settleZoneIntent(note.id))) {
+            if (await tx.resources.dnsDomainTaken(environment.id, body.domainName)) throw conflict.dnsZoneExists(body.domainName);
+            throw zoneBusy(DNS_OPERATION.createZone);
+          }
           return tx.resources.createResource({
             workspaceId: workspace.id,
             projectId: project.id,
@@ -137,8 +145,10 @@ export function createZoneServices(ctx: EngineContext) {
           });
         });
       } catch (e) {
-        // Only a zone we created is ours to remove; an imported Cloudflare zone stays as it was.
-        if (target.provider === 'route53') await discardZone(session, zone);
+        // Only a zone we created is ours to remove (an imported Cloudflare zone stays as it was), and
+        // only while its note is still ours to settle: a concurrent create of the same domain shares
+        // the note's caller reference, so it may have recorded this very zone.
+        if (note && (await ctx.storage.resources.settleZoneIntent(note.id))) await discardZone(session, zone);
         if (isStorageConflict(e, 'resources.domain_name')) throw conflict.dnsZoneExists(body.domainName);
         throw e;
       }

@@ -17,7 +17,8 @@ export function slugify(name: string): string {
     .replace(/[\s_]+/g, '-')
     .replace(/[^a-z0-9-]/g, '')
     .replace(/-+/g, '-')
-    .replace(/^-+|-+$/g, '');
+    // Runs are single hyphens by now; `-+$` would rescan a run from each of its positions.
+    .replace(/^-|-$/g, '');
   return slug === '' ? 'untitled' : slug;
 }
 

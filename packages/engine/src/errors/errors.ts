@@ -126,7 +126,41 @@ export const planLimitExceeded = (key: PlanLimitKey, currentValue: number, limit
   );
 };
 
+/**
+ * The largest request body any transport accepts (5 MB): REST and tRPC both stop reading at this
+ * size, so a client cannot make the server buffer more than this per request.
+ */
+export const MAX_BODY_BYTES = 5 * 1024 * 1024;
+
 export const payloadTooLarge = () => new EngineError('PAYLOAD_TOO_LARGE', 'Payload too large', 'Request body exceeds 5 MB');
+
+/**
+ * The longest request URL (path + query) a transport accepts: 16 KB, Node's default header limit,
+ * which already counts the request line. Checked again by the transports so that a host raising
+ * `--max-http-header-size` does not also raise what a tRPC GET can carry in `?input=`.
+ */
+export const MAX_URL_BYTES = 16 * 1024;
+
+export const urlTooLong = () => new EngineError('PAYLOAD_TOO_LARGE', 'Payload too large', 'Request URL exceeds 16 KB');
+
+/**
+ * 415: a write whose body is not JSON. Writes only read `application/json` bodies; refusing the
+ * rest (rather than reading them as `{}`) means a cross-site HTML form, which cannot send JSON
+ * without a CORS preflight, never reaches an operation.
+ */
+export const unsupportedMediaType = () =>
+  new EngineError('UNSUPPORTED_MEDIA_TYPE', 'Unsupported media type', 'Request body must be JSON (Content-Type: application/json)');
+
+/**
+ * 403 for a write a browser sent from another site (its `Origin` / `Sec-Fetch-Site`): what a host
+ * authenticating with cookies answers instead of acting on the victim's session.
+ */
+export const crossSiteRequest = () =>
+  new EngineError('FORBIDDEN', 'Forbidden', 'Cross-site request refused: the Origin of this request is not allowed');
+
+/** 400: a tRPC batch carrying more calls than the transport allows. */
+export const batchTooLarge = (max: number) =>
+  new EngineError('VALIDATION', 'Batch too large', `A batch may carry at most ${max} calls`);
 
 export const internalError = (cause?: unknown) =>
   new EngineError('INTERNAL', 'Internal server error', 'An unexpected error occurred', { cause });

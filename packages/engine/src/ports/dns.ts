@@ -98,11 +98,18 @@ export interface DnsProvider {
 
 export interface DnsSession {
   /**
-   * Route 53: CreateHostedZone (idempotent by `callerReference`: a resend after a timeout finds the
-   * zone it created). Cloudflare: verify the token (`unauthorized` when refused), then find the zone
+   * Route 53: CreateHostedZone (idempotent by `callerReference`: a resend after a timeout, or a new
+   * call with the caller reference of a call that never returned, gets the zone that call created
+   * while it still exists). Cloudflare: verify the token (`unauthorized` when refused), then find the zone
    * by exact name (`not-found` when none) — import only, never creates.
    */
   createOrImportZone(input: { domainName: string; callerReference: string; comment?: string }, options?: { signal?: AbortSignal }): Promise<ZoneInfo>;
+  /**
+   * Route 53 only (absent where the provider never creates zones): the zone a CreateHostedZone with
+   * this caller reference made, while it still exists; null when that call never created one or
+   * its zone is gone. A lookup: it never creates anything.
+   */
+  findCreatedZone?(input: { domainName: string; callerReference: string }, options?: { signal?: AbortSignal }): Promise<ZoneInfo | null>;
   /** The zone as the provider holds it, or null when it is gone. */
   getZone(hostedZoneId: string, options?: { signal?: AbortSignal }): Promise<ZoneInfo | null>;
   /**

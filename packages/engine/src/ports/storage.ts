@@ -277,18 +277,67 @@ export interface ResourceRepo {
    * `cloudlink reencrypt` re-seals (then written back with `updateResource`).
    */
   listSealedSecrets(): Promise<{ id: number; secretData: string }[]>;
+  /**
+   * Note, before the provider is asked to create a zone, that this environment is creating
+   * `domainName` with `callerReference` (Route 53's idempotency key), so a crash between the
+   * provider call and `createResource` leaves a trace to reconcile by. When a note for the
+   * environment and domain already exists (a crashed or concurrent create), it is returned
+   * unchanged, so a retry reuses its caller reference. Notes never count as resources.
+   */
+  claimZoneIntent(input: ZoneIntentInput): Promise<ZoneIntent>;
+  /** Drop a note once its zone is recorded (same transaction) or given up; false when it was already gone. */
+  settleZoneIntent(id: number): Promise<boolean>;
+  /** Notes left by creates that never finished, for one connection, created before `before`; oldest first. */
+  listStaleZoneIntents(cloudConnectionId: number, before: Date): Promise<ZoneIntent[]>;
+}
+
+export interface ZoneIntentInput {
+  readonly workspaceId: number;
+  readonly projectId: number;
+  readonly environmentId: number;
+  /** The AWS connection of a Route 53 zone; null for Cloudflare. */
+  readonly cloudConnectionId: number | null;
+  readonly provider: 'route53' | 'cloudflare';
+  readonly domainName: string;
+  readonly callerReference: string;
+  readonly now: Date;
+}
+
+/** A zone create in progress (or interrupted): what `claimZoneIntent` recorded. */
+export interface ZoneIntent extends Omit<ZoneIntentInput, 'now'> {
+  readonly id: number;
+  readonly createdAt: Date;
+}
+
+/** A record set a write is about to create, as sent to the provider. */
+export interface IntendedRecordSet {
+  readonly name: string;
+  readonly type: string;
+  readonly values: readonly string[];
 }
 
 export interface DnsRecordRepo {
   /** The zone's stored record sets ordered by name, then type. */
   listRecordSets(zoneResourceId: number): Promise<StoredRecordSet[]>;
   getRecordSet(zoneResourceId: number, name: string, type: string): Promise<StoredRecordSet | null>;
-  /** Insert or replace the (zone, name, type) record set. */
+  /** Insert or replace each (zone, name, type) record set; all or nothing. */
   putRecordSets(zoneResourceId: number, sets: readonly StoredRecordSet[], now: Date): Promise<void>;
+  /** Delete the listed sets; all or nothing. */
   deleteRecordSets(zoneResourceId: number, keys: readonly { name: string; type: string }[]): Promise<void>;
-  /** Replace the whole stored copy (sync); `managed` flags are the caller's to carry over. */
+  /** Replace the whole stored copy (sync); `managed` flags are the caller's to carry over. All or nothing. */
   replaceRecordSets(zoneResourceId: number, sets: readonly StoredRecordSet[], now: Date): Promise<void>;
+  /** Forget the zone's stored copy and its creation notes (the zone is being forgotten). */
   deleteAllRecordSets(zoneResourceId: number): Promise<void>;
+  /**
+   * Note, before a write reaches the provider, the record sets it is about to create, so that a
+   * crash part-way through cannot lose the fact that they are ours. Replaces an earlier note for
+   * the same (name, type). All or nothing.
+   */
+  noteCreateIntents(zoneResourceId: number, sets: readonly IntendedRecordSet[], now: Date): Promise<void>;
+  /** The zone's notes, ordered by name, then type. */
+  listCreateIntents(zoneResourceId: number): Promise<IntendedRecordSet[]>;
+  /** Drop the notes of these sets (their outcome is now in the stored copy, or known not to be ours). */
+  settleCreateIntents(zoneResourceId: number, keys: readonly { name: string; type: string }[]): Promise<void>;
 }
 
 export interface OidcKeyRepo {

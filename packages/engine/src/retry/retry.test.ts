@@ -61,7 +61,28 @@ describe('withRetry', () => {
     it('resends after the backoff when the write did not happen', async () => {
       const h = harness([failure('transient'), 'resent']);
       expect(await withRetry(h.call, { ...h.options, safeToResend: false, readBack: async () => ({ applied: false }) })).toBe('resent');
-      expect(h.slept).toEqual([250]);
+      expect(h.slept).toEqual([375]);
+    });
+
+    it('waits the backoff before reading back, since the provider may still be applying the write', async () => {
+      const events: string[] = [];
+      const h = harness([failure('transient'), failure('transient'), 'resent']);
+      const clock = { sleep: async (ms: number) => void events.push(`sleep ${ms}`) };
+      const readBack = async () => {
+        events.push('readBack');
+        return { applied: false as const };
+      };
+      expect(await withRetry(h.call, { ...h.options, clock, safeToResend: false, readBack })).toBe('resent');
+      expect(events).toEqual(['sleep 375', 'readBack', 'sleep 750', 'readBack']);
+      expect(h.calls()).toBe(3);
+    });
+
+    it('never waits less than half the backoff ceiling before a read-back, whatever the jitter', async () => {
+      const slept: number[] = [];
+      const h = harness([failure('transient'), 'resent']);
+      const options = { clock: { sleep: async (ms: number) => void slept.push(ms) }, random: { fraction: () => 0 }, safeToResend: false };
+      await withRetry(h.call, { ...options, readBack: async () => ({ applied: true, value: 'applied' }) });
+      expect(slept).toEqual([250]);
     });
 
     it('rethrows the original failure when the read-back cannot tell', async () => {

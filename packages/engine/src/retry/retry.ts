@@ -29,9 +29,9 @@ export interface RetryOptions<T = unknown> {
    */
   readonly safeToResend: boolean;
   /**
-   * For a write that is unsafe to resend (SPEC §4.1): after a transient failure, read the
-   * provider's state back. `applied` ends with `value` as the call's result (the write went
-   * through, only its answer was lost); `not applied` resends after the usual backoff. A read-back
+   * For a write that is unsafe to resend (SPEC §4.1): after a transient failure, wait the backoff,
+   * then read the provider's state back. `applied` ends with `value` as the call's result (the write
+   * went through, only its answer was lost); `not applied` resends at once. A read-back
    * that throws or returns undefined cannot tell, so the original failure is rethrown.
    */
   readonly readBack?: (error: ProviderCallError) => Promise<ReadBackVerdict<T> | undefined>;
@@ -54,19 +54,27 @@ export async function withRetry<T>(call: (attempt: number) => Promise<T>, option
       const readBack = e.kind === 'transient' && !options.safeToResend ? options.readBack : undefined;
       const retryable = e.kind === 'throttled' || (e.kind === 'transient' && options.safeToResend) || readBack !== undefined;
       if (!retryable) throw e;
-      let delay: number;
-      if (e.retryAfter !== undefined) {
-        if (e.retryAfter > policy.maxRetryAfterSeconds) throw e;
-        delay = e.retryAfter * 1000;
-      } else {
-        delay = options.random.fraction() * Math.min(policy.capMs, policy.baseMs * 2 ** (attempt - 1));
-      }
+      if (e.retryAfter !== undefined && e.retryAfter > policy.maxRetryAfterSeconds) throw e;
+      await options.clock.sleep(backoff(policy, attempt, e.retryAfter, options.random, readBack !== undefined), options.signal);
       if (readBack) {
+        // Read back only after the wait: right after a timeout the provider may still be applying
+        // the write, and a read then would see "not applied" and resend a write that is landing.
         const verdict = await readBack(e).catch(() => undefined);
         if (verdict === undefined) throw e;
         if (verdict.applied) return verdict.value;
       }
-      await options.clock.sleep(delay, options.signal);
     }
   }
+}
+
+/**
+ * The wait before attempt `attempt + 1`: a provider Retry-After when given, else full jitter under
+ * min(capMs, baseMs·2^(attempt-1)). Before a read-back the jitter covers only the upper half of that
+ * range, because a full-jitter wait can be close to zero, too soon for a write still in flight.
+ */
+function backoff(policy: RetryPolicy, attempt: number, retryAfter: number | undefined, random: Pick<Random, 'fraction'>, beforeReadBack: boolean): number {
+  if (retryAfter !== undefined) return retryAfter * 1000;
+  const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** (attempt - 1));
+  const floor = beforeReadBack ? ceiling / 2 : 0;
+  return floor + random.fraction() * (ceiling - floor);
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { KEY_ID_PATTERN, SecretBoxError, type EncryptionKey } from './secret-box.js';
 
-const BASE64 = /^[A-Za-z0-9+/_-]+={0,2}$/;
+const BASE64 = /^[\w+/-]+={0,2}$/;
 const FORMAT = '"kid:base64key[,kid2:base64key…]"';
 
 /**

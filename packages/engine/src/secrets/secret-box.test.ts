@@ -30,7 +30,7 @@ describe('createSecretBox', () => {
 
   it('round-trips with the documented envelope', () => {
     const sealed = box.seal(PLAINTEXT, AAD);
-    expect(sealed).toMatch(/^v1:k1:[A-Za-z0-9_-]{16}:[A-Za-z0-9_-]{22}:[A-Za-z0-9_-]+$/);
+    expect(sealed).toMatch(/^v1:k1:[\w-]{16}:[\w-]{22}:[\w-]+$/);
     expect(sealed).not.toContain('s3cr3t');
     expect(box.open(sealed, AAD)).toBe(PLAINTEXT);
     expect(box.currentKeyId).toBe('k1');

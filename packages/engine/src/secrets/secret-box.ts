@@ -15,13 +15,13 @@ export interface SecretBoxOptions {
 }
 
 /** A key id as it may appear in an envelope and in `CLOUDLINK_ENCRYPTION_KEYS`. */
-export const KEY_ID_PATTERN = /^[A-Za-z0-9_-]{1,32}$/;
+export const KEY_ID_PATTERN = /^[\w-]{1,32}$/;
 
 const VERSION = 'v1';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 const KEY_BYTES = 32;
-const BASE64URL = /^[A-Za-z0-9_-]*$/;
+const BASE64URL = /^[\w-]*$/;
 
 /**
  * A sealed value could not be opened, or a keyring is unusable. Its message names the key id at

@@ -26,7 +26,8 @@ export function parseInput<S extends z.ZodType>(schema: S, raw: unknown, prefix:
   return result.data;
 }
 
-const PATH_ID = /^[1-9][0-9]{0,14}$/;
+const MAX_ID_DIGITS = 15;
+const PATH_ID = /^[1-9]\d{0,14}$/;
 
 /**
  * A path id (SPEC §1.4): a positive integer given as a number or a string of digits without a
@@ -34,7 +35,7 @@ const PATH_ID = /^[1-9][0-9]{0,14}$/;
  */
 export function parsePathId(raw: unknown, invalid: () => Error): number {
   const text = typeof raw === 'number' ? (Number.isSafeInteger(raw) ? String(raw) : '') : typeof raw === 'string' ? raw : '';
-  if (!PATH_ID.test(text)) throw invalid();
+  if (text.length > MAX_ID_DIGITS || !PATH_ID.test(text)) throw invalid();
   return Number(text);
 }
 

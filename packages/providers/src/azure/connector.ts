@@ -1,7 +1,7 @@
 import { ClientSecretCredential } from '@azure/identity';
 import { createHttpHeaders, createPipelineRequest } from '@azure/core-rest-pipeline';
 import type { HttpClient } from '@azure/core-rest-pipeline';
-import { ProviderCallError } from '@cloudlink/engine';
+import { ProviderCallError, trimTrailingSlashes } from '@cloudlink/engine';
 import type { AzureConnector, AzureCredentials } from '@cloudlink/engine';
 import { flattenText, redactSecrets, resolveCallPolicy, retryStep, startDeadline, throwIfCallerAborted, transportFailure } from '../shared/index.js';
 import type { CallPolicy, CallPolicyOptions } from '../shared/index.js';
@@ -36,8 +36,8 @@ const API_VERSION = '2022-12-01';
 export function createAzureConnector(options: AzureConnectorOptions = {}): AzureConnector {
   const policy = resolveCallPolicy(options);
   const env = options.env ?? process.env;
-  const authorityHost = trimSlash(options.authorityHost ?? env.AZURE_AUTHORITY_HOST ?? 'https://login.microsoftonline.com');
-  const armUrl = trimSlash(options.armUrl ?? env.CLOUDLINK_AZURE_ARM_URL ?? 'https://management.azure.com');
+  const authorityHost = trimTrailingSlashes(options.authorityHost ?? env.AZURE_AUTHORITY_HOST ?? 'https://login.microsoftonline.com');
+  const armUrl = trimTrailingSlashes(options.armUrl ?? env.CLOUDLINK_AZURE_ARM_URL ?? 'https://management.azure.com');
   if (!authorityHost.startsWith('https://')) throw new TypeError(`authorityHost must be an https URL, got ${authorityHost}`);
 
   return {
@@ -132,8 +132,4 @@ function scrubbed(e: ProviderCallError, secrets: readonly string[]): ProviderCal
     message: redactSecrets(e.providerMessage, secrets),
     kind: e.kind,
   });
-}
-
-function trimSlash(url: string): string {
-  return url.replace(/\/+$/, '');
 }

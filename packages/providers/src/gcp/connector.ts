@@ -1,5 +1,5 @@
 import { IdentityPoolClient } from 'google-auth-library';
-import { isProviderCallError, ProviderCallError } from '@cloudlink/engine';
+import { isProviderCallError, ProviderCallError, trimTrailingSlashes } from '@cloudlink/engine';
 import type { GcpConnector, ProviderFailureKind } from '@cloudlink/engine';
 import { readJson, resolveCallPolicy, retryStep, sendAttempt, throwIfCallerAborted } from '../shared/index.js';
 import type { CallPolicy, CallPolicyOptions, StatusClassifier } from '../shared/index.js';
@@ -42,8 +42,8 @@ export function createGcpConnector(options: GcpConnectorOptions = {}): GcpConnec
   const policy = resolveCallPolicy(options);
   const env = options.env ?? process.env;
   const stsUrl = options.stsUrl ?? env.CLOUDLINK_GCP_STS_URL ?? 'https://sts.googleapis.com/v1/token';
-  const iamUrl = trimSlash(options.iamCredentialsUrl ?? env.CLOUDLINK_GCP_IAM_CREDENTIALS_URL ?? 'https://iamcredentials.googleapis.com');
-  const rmUrl = trimSlash(options.resourceManagerUrl ?? env.CLOUDLINK_GCP_RESOURCE_MANAGER_URL ?? 'https://cloudresourcemanager.googleapis.com');
+  const iamUrl = trimTrailingSlashes(options.iamCredentialsUrl ?? env.CLOUDLINK_GCP_IAM_CREDENTIALS_URL ?? 'https://iamcredentials.googleapis.com');
+  const rmUrl = trimTrailingSlashes(options.resourceManagerUrl ?? env.CLOUDLINK_GCP_RESOURCE_MANAGER_URL ?? 'https://cloudresourcemanager.googleapis.com');
 
   return {
     async testWorkloadIdentity(input, callOptions) {
@@ -171,8 +171,4 @@ function findProviderError(e: unknown): ProviderCallError | undefined {
     cur = next.cause ?? next.error;
   }
   return undefined;
-}
-
-function trimSlash(url: string): string {
-  return url.replace(/\/+$/, '');
 }

@@ -44,6 +44,12 @@ export interface FakeCloudflare extends FakeServer {
   records(zoneId: string): FakeCfRecord[];
   /** Apply the next batch call, then answer 5xx (the answer was lost, the work was done). */
   loseNextBatchAnswer(): void;
+  /**
+   * Answer the next batch call 504 at once but apply it only at `settleLateBatches()`, like a
+   * provider that is still working when the client's timeout fires.
+   */
+  applyNextBatchLate(): void;
+  settleLateBatches(): void;
 }
 
 class CfError extends Error {
@@ -72,6 +78,8 @@ export async function startFakeCloudflare(options: { maxBatchOps?: number } = {}
   const counts: Record<CloudflareOperation, number> = { 'tokens.verify': 0, 'zones.list': 0, 'zones.get': 0, 'records.list': 0, 'records.batch': 0 };
   let serial = 0;
   let loseBatchAnswers = 0;
+  let lateBatches = 0;
+  const pendingBatches: (() => void)[] = [];
   const newId = (): string => (++serial).toString(16).padStart(32, '0');
 
   const tokenOf = (req: RecordedRequest): FakeCfToken => {
@@ -196,7 +204,13 @@ export async function startFakeCloudflare(options: { maxBatchOps?: number } = {}
     if (req.method === 'POST' && parts[0] === 'zones' && parts[2] === 'dns_records' && parts[3] === 'batch') {
       counts['records.batch']++;
       const zone = zoneFor(req, parts[1] ?? '');
-      const result = batch(zone, JSON.parse(req.body || '{}') as Record<string, Record<string, unknown>[] | undefined>);
+      const body = JSON.parse(req.body || '{}') as Record<string, Record<string, unknown>[] | undefined>;
+      if (lateBatches > 0) {
+        lateBatches--;
+        pendingBatches.push(() => void batch(zone, body));
+        throw new CfError(504, 504, 'Gateway timeout');
+      }
+      const result = batch(zone, body);
       if (loseBatchAnswers > 0) {
         loseBatchAnswers--;
         throw new CfError(502, 502, 'Bad gateway');
@@ -238,5 +252,9 @@ export async function startFakeCloudflare(options: { maxBatchOps?: number } = {}
     },
     records: (zoneId: string) => [...(zones.get(zoneId)?.records.values() ?? [])].sort(byNameThenId),
     loseNextBatchAnswer: () => void loseBatchAnswers++,
+    applyNextBatchLate: () => void lateBatches++,
+    settleLateBatches: () => {
+      for (const apply of pendingBatches.splice(0)) apply();
+    },
   });
 }

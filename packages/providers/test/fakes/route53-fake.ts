@@ -32,6 +32,11 @@ export interface FakeRoute53 extends FakeServer {
   readonly counts: Record<Route53Operation, number>;
   readonly zones: Map<string, FakeZone>;
   failNext(operation: Route53Operation, failure: Route53Failure): void;
+  /**
+   * Perform the next call of `operation`, then never answer it: the caller times out or dies (a
+   * process killed right after Route 53 did the work). Resolves when that call has been performed.
+   */
+  holdNextAnswer(operation: Route53Operation): Promise<void>;
   /** Add record sets directly (e.g. a 5 000-set zone, alias or weighted sets). */
   seed(zoneId: string, sets: readonly FakeRrset[]): void;
   /** The zone's record sets in Route 53 order. */
@@ -42,7 +47,7 @@ const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;'
 const unesc = (s: string): string =>
   s
     .replace(/&#x([0-9a-f]+);/gi, (_, h: string) => String.fromCodePoint(Number.parseInt(h, 16)))
-    .replace(/&#([0-9]+);/g, (_, d: string) => String.fromCodePoint(Number(d)))
+    .replace(/&#(\d+);/g, (_, d: string) => String.fromCodePoint(Number(d)))
     .replace(/&quot;/g, '"')
     .replace(/&apos;/g, "'")
     .replace(/&lt;/g, '<')
@@ -98,6 +103,7 @@ export async function startFakeRoute53(): Promise<FakeRoute53> {
     ['CreateHostedZone', 'GetHostedZone', 'DeleteHostedZone', 'ListHostedZonesByName', 'ListResourceRecordSets', 'ChangeResourceRecordSets', 'GetChange'].map((o) => [o, 0]),
   ) as Record<Route53Operation, number>;
   const failures: { operation: Route53Operation; failure: Route53Failure; left: number }[] = [];
+  const holds: { operation: Route53Operation; performed: () => void }[] = [];
   let serial = 0;
   const callerReferences = new Set<string>();
 
@@ -231,6 +237,16 @@ export async function startFakeRoute53(): Promise<FakeRoute53> {
     const handler = route(req);
     if (!handler) return errorXml(res, new Route53FakeError(404, 'UnknownOperation', `No route for ${req.method} ${req.url}`));
     counts[handler.operation]++;
+    const hold = holds.findIndex((h) => h.operation === handler.operation);
+    if (hold >= 0) {
+      const performed = holds.splice(hold, 1)[0]?.performed;
+      try {
+        handler.run({ writeHead: () => undefined, end: () => undefined } as unknown as ServerResponse);
+      } finally {
+        performed?.();
+      }
+      return; // the answer never comes; close() drops the connection
+    }
     const slot = failures.find((f) => f.operation === handler.operation && f.left > 0);
     if (slot) slot.left--;
     const failure = slot?.failure;
@@ -251,6 +267,7 @@ export async function startFakeRoute53(): Promise<FakeRoute53> {
     counts,
     zones,
     failNext: (operation: Route53Operation, failure: Route53Failure) => void failures.push({ operation, failure, left: failure.times ?? 1 }),
+    holdNextAnswer: (operation: Route53Operation) => new Promise<void>((performed) => void holds.push({ operation, performed })),
     seed: (zoneId: string, sets: readonly FakeRrset[]) => seedRrsets(zoneOr404(zoneId), sets),
     recordSets: (zoneId: string) => [...zoneOr404(zoneId).rrsets.values()],
   });

@@ -6,6 +6,11 @@ import type { Database } from '../schema.js';
 export interface RepoContext {
   readonly db: Kysely<Database>;
   readonly d: SqlDialect;
+  /**
+   * Run several statements as one unit: a new transaction on the root handle, or simply `fn(db)`
+   * inside a `transaction()` (whose commit or rollback then covers them).
+   */
+  atomic<T>(fn: (db: Kysely<Database>) => Promise<T>): Promise<T>;
 }
 
 /**

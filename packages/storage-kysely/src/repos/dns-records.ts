@@ -1,9 +1,36 @@
-import type { Selectable } from 'kysely';
-import type { DnsRecordRepo, StoredRecordSet } from '@cloudlink/engine';
-import type { DnsRecordsTable } from '../schema.js';
+import type { Kysely, Selectable } from 'kysely';
+import type { DnsRecordRepo, IntendedRecordSet, StoredRecordSet } from '@cloudlink/engine';
+import type { Database, DnsRecordsTable } from '../schema.js';
 import type { RepoContext } from './context.js';
 
-export function createDnsRecordRepo({ db, d }: RepoContext): DnsRecordRepo {
+/**
+ * Bound parameters per statement: SQLite's default limit (32 766 since 3.32), which is also below
+ * Postgres' 65 535. Multi-row statements are cut into chunks that stay under it.
+ */
+const MAX_BOUND_PARAMETERS = 32_766;
+/** Bound parameters per `dns_records` row written (its nine columns). */
+const RECORD_ROW_PARAMETERS = 9;
+/**
+ * Keys per multi-row DELETE: Postgres parses a long `(name, type) IN (…)` list recursively and
+ * runs out of stack depth well before the parameter limit (at about 10 000 pairs).
+ */
+const KEYS_PER_DELETE = 1000;
+
+function chunks<T>(items: readonly T[], perItem: number, maxItems = Number.POSITIVE_INFINITY): T[][] {
+  const size = Math.max(1, Math.min(maxItems, Math.floor(MAX_BOUND_PARAMETERS / perItem) - 1));
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** One entry per (name, type), the last one winning, as a run of single-row writes would leave it. */
+function lastPerKey<T extends { name: string; type: string }>(items: readonly T[]): T[] {
+  return [...new Map(items.map((s) => [`${s.name} ${s.type}`, s])).values()];
+}
+
+type Keys = readonly { name: string; type: string }[];
+
+export function createDnsRecordRepo({ db, d, atomic }: RepoContext): DnsRecordRepo {
   const toSet = (r: Selectable<DnsRecordsTable>): StoredRecordSet => ({
     name: r.name,
     type: r.type,
@@ -23,8 +50,33 @@ export function createDnsRecordRepo({ db, d }: RepoContext): DnsRecordRepo {
     created_at: at,
     updated_at: at,
   });
-  const deleteAll = async (zoneResourceId: number) => {
-    await db.deleteFrom('dns_records').where('zone_resource_id', '=', zoneResourceId).execute();
+  /** Delete the listed keys of one table, one multi-row statement per chunk. */
+  const deleteKeys = async (trx: Kysely<Database>, table: 'dns_records' | 'dns_record_intents', zoneResourceId: number, keys: Keys) => {
+    for (const part of chunks(keys, 2, KEYS_PER_DELETE)) {
+      await trx
+        .deleteFrom(table)
+        .where('zone_resource_id', '=', zoneResourceId)
+        .where((eb) => eb(eb.refTuple('name', 'type'), 'in', part.map((k) => eb.tuple(k.name, k.type))))
+        .execute();
+    }
+  };
+  /** Insert or replace, one multi-row statement per chunk (ON CONFLICT … DO UPDATE: SQLite ≥ 3.24 and Postgres). */
+  const upsert = async (trx: Kysely<Database>, zoneResourceId: number, sets: readonly StoredRecordSet[], at: Date | string) => {
+    for (const part of chunks(lastPerKey(sets), RECORD_ROW_PARAMETERS)) {
+      await trx
+        .insertInto('dns_records')
+        .values(part.map((s) => row(zoneResourceId, s, at)))
+        .onConflict((oc) =>
+          oc.columns(['zone_resource_id', 'name', 'type']).doUpdateSet((eb) => ({
+            ttl: eb.ref('excluded.ttl'),
+            values: eb.ref('excluded.values'),
+            managed: eb.ref('excluded.managed'),
+            provider_ids: eb.ref('excluded.provider_ids'),
+            updated_at: eb.ref('excluded.updated_at'),
+          })),
+        )
+        .execute();
+    }
   };
   return {
     async listRecordSets(zoneResourceId) {
@@ -48,45 +100,53 @@ export function createDnsRecordRepo({ db, d }: RepoContext): DnsRecordRepo {
       return r ? toSet(r) : null;
     },
     async putRecordSets(zoneResourceId, sets, now) {
-      const at = d.encodeDate(now);
-      for (const s of sets) {
-        // ON CONFLICT … DO UPDATE exists in both SQLite (≥ 3.24) and Postgres.
-        await db
-          .insertInto('dns_records')
-          .values(row(zoneResourceId, s, at))
-          .onConflict((oc) =>
-            oc.columns(['zone_resource_id', 'name', 'type']).doUpdateSet((eb) => ({
-              ttl: eb.ref('excluded.ttl'),
-              values: eb.ref('excluded.values'),
-              managed: eb.ref('excluded.managed'),
-              provider_ids: eb.ref('excluded.provider_ids'),
-              updated_at: eb.ref('excluded.updated_at'),
-            })),
-          )
-          .execute();
-      }
+      if (sets.length === 0) return;
+      await atomic((trx) => upsert(trx, zoneResourceId, sets, d.encodeDate(now)));
     },
     async deleteRecordSets(zoneResourceId, keys) {
-      for (const k of keys) {
-        await db
-          .deleteFrom('dns_records')
-          .where('zone_resource_id', '=', zoneResourceId)
-          .where('name', '=', k.name)
-          .where('type', '=', k.type)
-          .execute();
-      }
+      if (keys.length === 0) return;
+      await atomic((trx) => deleteKeys(trx, 'dns_records', zoneResourceId, keys));
     },
     async replaceRecordSets(zoneResourceId, sets, now) {
-      await deleteAll(zoneResourceId);
-      const at = d.encodeDate(now);
-      // Chunked so a large zone stays under SQLite's bound-parameter limit.
-      for (let i = 0; i < sets.length; i += 100) {
-        await db
-          .insertInto('dns_records')
-          .values(sets.slice(i, i + 100).map((s) => row(zoneResourceId, s, at)))
-          .execute();
-      }
+      await atomic(async (trx) => {
+        await trx.deleteFrom('dns_records').where('zone_resource_id', '=', zoneResourceId).execute();
+        await upsert(trx, zoneResourceId, sets, d.encodeDate(now));
+      });
     },
-    deleteAllRecordSets: deleteAll,
+    async deleteAllRecordSets(zoneResourceId) {
+      await atomic(async (trx) => {
+        await trx.deleteFrom('dns_records').where('zone_resource_id', '=', zoneResourceId).execute();
+        await trx.deleteFrom('dns_record_intents').where('zone_resource_id', '=', zoneResourceId).execute();
+      });
+    },
+    async noteCreateIntents(zoneResourceId, sets, now) {
+      if (sets.length === 0) return;
+      const at = d.encodeDate(now);
+      await atomic(async (trx) => {
+        for (const part of chunks(lastPerKey(sets), 5)) {
+          await trx
+            .insertInto('dns_record_intents')
+            .values(part.map((s) => ({ zone_resource_id: zoneResourceId, name: s.name, type: s.type, values: d.encodeJson(s.values), created_at: at })))
+            .onConflict((oc) =>
+              oc.columns(['zone_resource_id', 'name', 'type']).doUpdateSet((eb) => ({ values: eb.ref('excluded.values'), created_at: eb.ref('excluded.created_at') })),
+            )
+            .execute();
+        }
+      });
+    },
+    async listCreateIntents(zoneResourceId): Promise<IntendedRecordSet[]> {
+      const rows = await db
+        .selectFrom('dns_record_intents')
+        .select(['name', 'type', 'values'])
+        .where('zone_resource_id', '=', zoneResourceId)
+        .orderBy('name')
+        .orderBy('type')
+        .execute();
+      return rows.map((r) => ({ name: r.name, type: r.type, values: d.decodeJson(r.values) as string[] }));
+    },
+    async settleCreateIntents(zoneResourceId, keys) {
+      if (keys.length === 0) return;
+      await atomic((trx) => deleteKeys(trx, 'dns_record_intents', zoneResourceId, keys));
+    },
   };
 }

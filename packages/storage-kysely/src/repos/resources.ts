@@ -1,6 +1,6 @@
 import type { Selectable, Updateable } from 'kysely';
-import type { Resource, ResourcePatch, ResourceRepo } from '@cloudlink/engine';
-import type { ResourcesTable } from '../schema.js';
+import type { Resource, ResourcePatch, ResourceRepo, ZoneIntent } from '@cloudlink/engine';
+import type { DnsZoneIntentsTable, ResourcesTable } from '../schema.js';
 import { idInRange, missingRow, optDate } from './context.js';
 import type { RepoContext } from './context.js';
 import { decodeNumber } from '../dialect.js';
@@ -17,7 +17,7 @@ const PATCH_COLUMNS = {
   cloudConnectionId: 'cloud_connection_id',
 } as const satisfies Record<keyof ResourcePatch, keyof ResourcesTable>;
 
-export function createResourceRepo({ db, d }: RepoContext): ResourceRepo {
+export function createResourceRepo({ db, d, atomic }: RepoContext): ResourceRepo {
   const active = d.encodeBool(true);
   const optNumber = (v: unknown) => (v === null || v === undefined ? null : decodeNumber(v));
   const toResource = (r: Selectable<ResourcesTable>): Resource => ({
@@ -41,6 +41,17 @@ export function createResourceRepo({ db, d }: RepoContext): ResourceRepo {
     createdAt: d.decodeDate(r.created_at),
     updatedAt: d.decodeDate(r.updated_at),
     deletedAt: optDate(d, r.deleted_at),
+  });
+  const toZoneIntent = (r: Selectable<DnsZoneIntentsTable>): ZoneIntent => ({
+    id: decodeNumber(r.id),
+    workspaceId: decodeNumber(r.workspace_id),
+    projectId: decodeNumber(r.project_id),
+    environmentId: decodeNumber(r.environment_id),
+    cloudConnectionId: optNumber(r.cloud_connection_id),
+    provider: r.provider as ZoneIntent['provider'],
+    domainName: r.domain_name,
+    callerReference: r.caller_reference,
+    createdAt: d.decodeDate(r.created_at),
   });
   const byId = async (id: number) => {
     const row = await db.selectFrom('resources').selectAll().where('id', '=', id).executeTakeFirst();
@@ -141,6 +152,45 @@ export function createResourceRepo({ db, d }: RepoContext): ResourceRepo {
         .orderBy('id')
         .execute();
       return rows.map((r) => ({ id: decodeNumber(r.id), secretData: r.secret_data as string }));
+    },
+    async claimZoneIntent(input) {
+      return atomic(async (trx) => {
+        await trx
+          .insertInto('dns_zone_intents')
+          .values({
+            workspace_id: input.workspaceId,
+            project_id: input.projectId,
+            environment_id: input.environmentId,
+            cloud_connection_id: input.cloudConnectionId,
+            provider: input.provider,
+            domain_name: input.domainName,
+            caller_reference: input.callerReference,
+            created_at: d.encodeDate(input.now),
+          })
+          .onConflict((oc) => oc.columns(['environment_id', 'domain_name']).doNothing())
+          .execute();
+        const row = await trx
+          .selectFrom('dns_zone_intents')
+          .selectAll()
+          .where('environment_id', '=', input.environmentId)
+          .where('domain_name', '=', input.domainName)
+          .executeTakeFirstOrThrow();
+        return toZoneIntent(row);
+      });
+    },
+    async settleZoneIntent(id) {
+      const result = await db.deleteFrom('dns_zone_intents').where('id', '=', id).executeTakeFirst();
+      return Number(result.numDeletedRows) > 0;
+    },
+    async listStaleZoneIntents(cloudConnectionId, before) {
+      const rows = await db
+        .selectFrom('dns_zone_intents')
+        .selectAll()
+        .where('cloud_connection_id', '=', cloudConnectionId)
+        .where('created_at', '<', d.encodeDate(before))
+        .orderBy('id')
+        .execute();
+      return rows.map(toZoneIntent);
     },
     async softDeleteResource(id, now) {
       const at = d.encodeDate(now);

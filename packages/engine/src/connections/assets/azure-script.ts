@@ -1,4 +1,4 @@
-import { isSafeUrl, singleQuoted } from './shell.js';
+import { isSafeUrl, pipeToShell, singleQuoted } from './shell.js';
 
 /** Resource providers registered on the subscription (SPEC §4.4, documented list). */
 export const AZURE_RESOURCE_PROVIDERS = [
@@ -14,6 +14,16 @@ export const AZURE_RESOURCE_PROVIDERS = [
   'Microsoft.ManagedIdentity',
   'Microsoft.Authorization',
 ] as const;
+
+/**
+ * The command the user pastes into Azure Cloud Shell (PowerShell): the one-time token in `$env:T`,
+ * then the script downloaded and run by `sh`. The URL is a single-quoted literal, which PowerShell
+ * does not expand either (`$(…)` in a bare or double-quoted argument would run).
+ */
+export function azureSetupCommand(token: string, scriptUrl: string): string {
+  if (!/^[0-9a-f]{24}$/.test(token)) throw new Error('setup token must be 24 lowercase hex characters');
+  return `$env:T="${token}"; ${pipeToShell(scriptUrl, 'sh')}`;
+}
 
 /**
  * The POSIX `sh` setup script of SPEC §4.4: creates an app registration, its service principal and

@@ -1,4 +1,4 @@
-import { isSafeUrl, singleQuoted } from './shell.js';
+import { isSafeUrl, pipeToShell, singleQuoted } from './shell.js';
 
 /** Roles granted to the service account (SPEC §4.3, documented list). */
 export const GCP_SA_ROLES = [
@@ -31,7 +31,12 @@ export const GCP_APIS = [
   'redis.googleapis.com',
 ] as const;
 
-const SUBJECT = /^workspace:([0-9]+):connection:[0-9]+$/;
+const SUBJECT = /^workspace:(\d+):connection:\d+$/;
+
+/** The command the user pastes into Google Cloud Shell: the script downloaded and run by bash, the URL a literal. */
+export function gcpSetupCommand(scriptUrl: string): string {
+  return pipeToShell(scriptUrl, 'bash');
+}
 
 /**
  * The bash setup script of SPEC §4.3 for one GCP connection: enables APIs, creates or reuses the

@@ -14,6 +14,7 @@ export {
 export type { RecordNameResult } from './names.js';
 export { createWindowSelector, recordSetOrderKey, windowInOrder } from './record-window.js';
 export { normalizeRecordValue } from './values.js';
+export { MAX_NAME_LENGTH, MAX_TXT_VALUE_LENGTH, MAX_VALUE_LENGTH, maxValueLength } from './limits.js';
 export type { ValueResult } from './values.js';
 export { normalizeTxt, parseTxtStrings, txtText, txtWireForm, TXT_WIRE_LIMIT } from './txt.js';
 export type { TxtResult } from './txt.js';

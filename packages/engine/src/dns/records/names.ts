@@ -1,4 +1,5 @@
 import { domainToASCII } from 'node:url';
+import { dnsNameLength, MAX_NAME_LENGTH, tooLong } from './limits.js';
 
 /**
  * DNS names (SPEC §5.2 domainName, §6.3 record names, §6.4 hostnames inside values). Every
@@ -8,7 +9,6 @@ import { domainToASCII } from 'node:url';
 
 const LABEL = /^[a-z0-9_-]{1,63}$/;
 const DOMAIN_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
-const MAX_FQDN = 253;
 
 /** Lower-case and convert non-ASCII labels to punycode; null when a label cannot be converted. */
 export function toAsciiLabels(name: string): string | null {
@@ -36,9 +36,10 @@ export function toAsciiLabels(name: string): string | null {
  */
 export function normalizeDomainName(input: string): string | null {
   let name = input.trim();
+  if (dnsNameLength(name) > MAX_NAME_LENGTH) return null;
   if (name.endsWith('.')) name = name.slice(0, -1);
   const ascii = toAsciiLabels(name);
-  if (ascii === null || ascii.length === 0 || ascii.length > MAX_FQDN) return null;
+  if (ascii === null || ascii.length === 0 || ascii.length > MAX_NAME_LENGTH) return null;
   const labels = ascii.split('.');
   if (labels.length < 2 || !labels.every((l) => DOMAIN_LABEL.test(l))) return null;
   return ascii;
@@ -46,7 +47,7 @@ export function normalizeDomainName(input: string): string | null {
 
 /** Whether `fqdn` (no trailing dot) is a valid record name: labels of `[a-z0-9_-]`, `*` only leftmost. */
 function validRecordLabels(fqdn: string): boolean {
-  if (fqdn.length === 0 || fqdn.length > MAX_FQDN) return false;
+  if (fqdn.length === 0 || fqdn.length > MAX_NAME_LENGTH) return false;
   const labels = fqdn.split('.');
   return labels.every((label, i) => {
     if (label === '*') return i === 0;
@@ -62,6 +63,8 @@ export type RecordNameResult = { ok: true; fqdn: string } | { ok: false; problem
  * is relative to the zone. Result: lower-case FQDN with a trailing dot, or the documented problem.
  */
 export function normalizeRecordName(input: string, zoneDomain: string): RecordNameResult {
+  // Before anything parses it: a longer input cannot be a name, and the problem echoes the input.
+  if (dnsNameLength(input) > MAX_NAME_LENGTH) return { ok: false, problem: tooLong(MAX_NAME_LENGTH) };
   const invalid = { ok: false as const, problem: `"${input}" is not a valid DNS name` };
   if (input === '@') return { ok: true, fqdn: `${zoneDomain}.` };
   // Route 53 lists `*` as `\052`; accept it so listed names round-trip.
@@ -83,6 +86,7 @@ export function normalizeRecordName(input: string, zoneDomain: string): RecordNa
  * trailing dot, never relative to the zone; no `*`. Null when invalid.
  */
 export function normalizeHostname(input: string): string | null {
+  if (dnsNameLength(input) > MAX_NAME_LENGTH) return null;
   let name = input;
   if (name.endsWith('.')) name = name.slice(0, -1);
   const ascii = toAsciiLabels(name);

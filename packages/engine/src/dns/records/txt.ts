@@ -8,6 +8,8 @@
 export const TXT_WIRE_LIMIT = 4000;
 const CHUNK = 255;
 
+const WHITESPACE_RUN = /\s*/y;
+
 export type TxtResult = { ok: true; wire: string; text: string } | { ok: false; problem: string };
 
 /**
@@ -47,8 +49,9 @@ export function parseTxtStrings(input: string): string[] | null {
     }
     if (!closed) return null;
     strings.push(current);
-    const rest = /^\s*/.exec(input.slice(i));
-    const skipped = rest ? rest[0].length : 0;
+    // Sticky, from `i`: no copy of the rest per string, so many short strings stay linear.
+    WHITESPACE_RUN.lastIndex = i;
+    const skipped = WHITESPACE_RUN.exec(input)?.[0].length ?? 0;
     if (i + skipped < input.length && skipped === 0) return null;
     i += skipped;
   }

@@ -1,5 +1,6 @@
 import { isIPv4, isIPv6 } from 'node:net';
 import type { WritableRecordType } from '../../ports/dns.js';
+import { maxValueLength, tooLong } from './limits.js';
 import { normalizeHostname } from './names.js';
 import { normalizeTxt } from './txt.js';
 
@@ -66,15 +67,24 @@ function srv(v: string): ValueResult {
 
 const CAA_TAGS = ['issue', 'issuewild', 'iodef'];
 
+/** Flags and tag, each followed by whitespace; the rest is the property value. */
+const CAA_HEAD = /^\s*(\S+)\s+(\S+)\s+/;
+/** What `.` does not match: a CAA value is one line. */
+const LINE_BREAK = /[\n\r\u2028\u2029]/;
+
 function caa(v: string): ValueResult {
   const bad = fail('CAA value must be "<flags> <tag> <value>"');
-  const match = /^\s*(\S+)\s+(\S+)\s+(.*?)\s*$/.exec(v);
-  if (!match) return bad;
-  const flags = uint(match[1], 255);
+  // Head and value apart: a single `\s+(.*?)\s*$` lets the two whitespace runs trade characters,
+  // which costs quadratic time on a long run of spaces that does not end the value.
+  const head = CAA_HEAD.exec(v);
+  if (!head) return bad;
+  const rest = v.slice(head[0].length).trimEnd();
+  if (LINE_BREAK.test(rest)) return bad;
+  const flags = uint(head[1], 255);
   if (flags === null) return bad;
-  const tag = (match[2] as string).toLowerCase();
+  const tag = (head[2] as string).toLowerCase();
   if (!CAA_TAGS.includes(tag)) return fail('CAA tag must be issue, issuewild or iodef');
-  let value = match[3] as string;
+  let value = rest;
   if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
   if (value.includes('"') || !/^[\x20-\x7e]*$/.test(value)) return fail('CAA value must be printable ASCII without quotes');
   return ok(`${flags} ${tag} "${value}"`);
@@ -96,7 +106,12 @@ const NORMALIZERS: Record<WritableRecordType, (v: string) => ValueResult> = {
   CAA: caa,
 };
 
-/** Normalise one value of a writable type to its wire form. */
+/**
+ * Normalise one value of a writable type to its wire form. The length cap comes first, so no
+ * normaliser (and no pattern in one) ever sees an over-long value.
+ */
 export function normalizeRecordValue(type: WritableRecordType, value: string): ValueResult {
+  const max = maxValueLength(type);
+  if (value.length > max) return fail(tooLong(max));
   return NORMALIZERS[type](value);
 }

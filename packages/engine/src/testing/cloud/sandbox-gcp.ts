@@ -15,7 +15,7 @@ export interface SandboxGcpConnector extends GcpConnector {
   readonly control: FaultControl;
 }
 
-const AUDIENCE = /^\/\/iam\.googleapis\.com\/projects\/(\d+)\/locations\/global\/workloadIdentityPools\/([a-z0-9-]+)\/providers\/([a-z0-9-]+)$/;
+const AUDIENCE = /^\/\/iam\.googleapis\.com\/projects\/(\d+)\/locations\/global\/workloadIdentityPools\/([a-z0-9-]+)\/providers\/[a-z0-9-]+$/;
 const SUBJECT = /^workspace:\d+:connection:\d+$/;
 
 /**

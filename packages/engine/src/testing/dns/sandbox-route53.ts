@@ -137,6 +137,11 @@ export function createSandboxRoute53Provider(): SandboxRoute53Provider {
       zones.set(id, z);
       return info(z);
     },
+    async findCreatedZone(input) {
+      await enter({ call: 'ListHostedZonesByName' });
+      const z = [...zones.values()].find((x) => x.callerReference === input.callerReference && x.name === input.domainName);
+      return z ? info(z) : null;
+    },
     async getZone(id) {
       await enter({ call: 'GetHostedZone', zoneId: id });
       const z = zones.get(id);

@@ -2,13 +2,14 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { ZoneLockTimeoutError, type Storage, type StorageTx } from '../../ports/storage.js';
 import { createMutex, type Mutex } from './mutex.js';
 import { createMemberRepo, createEnvironmentRepo, createPlanRepo, createProjectRepo, createUserRepo, createWorkspaceRepo } from './memory/admin-repos.js';
-import { createConnectionRepo, createDnsRecordRepo, createOidcKeyRepo, createResourceRepo } from './memory/cloud-repos.js';
+import { createConnectionRepo, createOidcKeyRepo, createResourceRepo } from './memory/cloud-repos.js';
+import { createDnsRecordRepo } from './memory/dns-repos.js';
 import { emptyDb, type Db } from './memory/rows.js';
 import type { Run } from './memory/run.js';
 import { applySeeds } from './memory/seed.js';
 import type { StoragePeek } from './peek.js';
 
-const MIGRATIONS = ['0001_initial'] as const;
+const MIGRATIONS = ['0001_initial', '0002_write_intents'] as const;
 
 export interface MemoryStorageOptions {
   /** Apply the migration at creation, so `migrate()` then reports nothing to do. Default false, like the SQL storages. */

@@ -1,4 +1,4 @@
-/** The tables of SPEC §7 that a conformance run may read raw. */
+/** The tables of SPEC §7 (and the creation notes of migration 0002) that a conformance run may read raw. */
 export const PEEK_TABLES = [
   'users',
   'plans',
@@ -11,6 +11,8 @@ export const PEEK_TABLES = [
   'cloud_connections',
   'resources',
   'dns_records',
+  'dns_record_intents',
+  'dns_zone_intents',
   'oidc_signing_keys',
 ] as const;
 export type PeekTable = (typeof PEEK_TABLES)[number];

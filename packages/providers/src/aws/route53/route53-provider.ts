@@ -106,7 +106,7 @@ function createRoute53Session(ctx: Route53CallContext, defaultPageSize: number):
     }
   };
 
-  /** After a lost answer, the zone our first CreateHostedZone made: same name, same CallerReference. */
+  /** After a lost answer or a crash, the zone an earlier CreateHostedZone made: same name, same CallerReference. */
   const findCreatedZone = async (domainName: string, callerReference: string, signal?: AbortSignal): Promise<ZoneInfo | null> => {
     const dnsName = `${domainName}.`;
     let marker: { DNSName?: string; HostedZoneId?: string } = { DNSName: dnsName };
@@ -170,9 +170,11 @@ function createRoute53Session(ctx: Route53CallContext, defaultPageSize: number):
     async createOrImportZone(input, options) {
       const signal = options?.signal;
       // Resending is safe: Route 53 deduplicates by CallerReference, so a resend after a lost answer
-      // gets HostedZoneAlreadyExists, which then means our earlier attempt created the zone.
+      // gets HostedZoneAlreadyExists, which then means an earlier attempt created the zone. That
+      // earlier attempt may also be a call of a process that died before it recorded the zone: the
+      // caller reuses the caller reference it noted, so the first attempt adopts the zone as well.
       return withRetry(
-        async (attempt) => {
+        async () => {
           try {
             const out = await sendOnce<CreateHostedZoneCommandOutput>(
               ctx,
@@ -186,7 +188,7 @@ function createRoute53Session(ctx: Route53CallContext, defaultPageSize: number):
             );
             return zoneInfoOf(out);
           } catch (e) {
-            if (attempt > 1 && isProviderCallError(e) && e.providerCode === 'HostedZoneAlreadyExists') {
+            if (isProviderCallError(e) && e.providerCode === 'HostedZoneAlreadyExists') {
               const created = await findCreatedZone(input.domainName, input.callerReference, signal);
               if (created) return created;
             }
@@ -196,6 +198,7 @@ function createRoute53Session(ctx: Route53CallContext, defaultPageSize: number):
         { clock: ctx.clock, random: ctx.random, policy: ctx.policy, safeToResend: true, ...(signal ? { signal } : {}) },
       );
     },
+    findCreatedZone: (input, options) => findCreatedZone(input.domainName, input.callerReference, options?.signal),
     getZone: (hostedZoneId, options) => getZone(hostedZoneId, options?.signal),
     /**
      * Pages lazily from the window's start (StartRecordName/Type, which Route 53 treats as

@@ -10,6 +10,7 @@ import { describeResources } from './resources.js';
 import { describeDnsRecordsAndOidcKeys } from './dns-records-oidc.js';
 import { describeSlugVacancy } from './slug-vacancy.js';
 import { describeListPages } from './pages.js';
+import { describeDnsWriteIntents } from './dns-write-intents.js';
 
 export type { CreateStorage, StorageConformanceContext, StorageUnderTest } from './context.js';
 import { T0, at, expectConflict, raw } from './context.js';
@@ -44,6 +45,7 @@ export function describeStorageConformance(options: StorageConformanceOptions): 
     describeDnsRecordsAndOidcKeys(ctx);
     describeSlugVacancy(ctx);
     describeListPages(ctx);
+    describeDnsWriteIntents(ctx);
     options.additionalTests?.(ctx);
   });
 }

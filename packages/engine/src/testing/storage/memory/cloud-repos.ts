@@ -1,17 +1,17 @@
-import { CONNECTION_STATUSES, type ConnectionStatus, type StoredRecordSet } from '../../../domain/records.js';
+import { CONNECTION_STATUSES, type ConnectionStatus } from '../../../domain/records.js';
 import type {
   ConnectionPatch,
   ConnectionRepo,
-  DnsRecordRepo,
   OidcKeyRepo,
   ResourcePatch,
   ResourceRepo,
 } from '../../../ports/storage.js';
-import { deleteRows, insertRow, updateRow } from './constraints.js';
-import { byCodeUnits, providerId, toConnection, toOidcKey, toRecordSet, toResource } from './map.js';
-import type { ConnectionRow, Db, DnsRecordRow, OidcKeyRow, ResourceRow } from './rows.js';
+import { insertRow, updateRow } from './constraints.js';
+import { providerId, toConnection, toOidcKey, toResource } from './map.js';
+import type { ConnectionRow, Db, OidcKeyRow, ResourceRow } from './rows.js';
 import type { Run } from './run.js';
 import { pageById } from './id-page.js';
+import { zoneIntentMethods } from './dns-repos.js';
 
 const copyDate = (d: Date | null | undefined) => (d === null || d === undefined ? null : new Date(d.getTime()));
 
@@ -164,6 +164,7 @@ function resourceChanges(patch: ResourcePatch): Partial<ResourceRow> {
 
 export function createResourceRepo(run: Run): ResourceRepo {
   return {
+    ...zoneIntentMethods(run),
     createResource: (input) =>
       run((db) =>
         toResource(
@@ -233,51 +234,6 @@ export function createResourceRepo(run: Run): ResourceRepo {
     softDeleteResource: (id, now) =>
       run((db) => {
         updateRow(db, 'resources', id, { is_active: false, status: 'deleted', deleted_at: now, updated_at: now });
-      }),
-  };
-}
-
-export function createDnsRecordRepo(run: Run): DnsRecordRepo {
-  const ofZone = (db: Db, zone: number) =>
-    db.tables.dns_records.filter((r) => r.zone_resource_id === zone).sort((a, b) => byCodeUnits(a.name, b.name) || byCodeUnits(a.type, b.type));
-  const put = (db: Db, zone: number, set: StoredRecordSet, now: Date) => {
-    const existing = db.tables.dns_records.find((r) => r.zone_resource_id === zone && r.name === set.name && r.type === set.type);
-    const columns: Omit<DnsRecordRow, 'id' | 'created_at'> = {
-      zone_resource_id: zone,
-      name: set.name,
-      type: set.type,
-      ttl: set.ttl,
-      values: [...set.values],
-      managed: set.managed,
-      provider_ids: set.providerIds === null ? null : [...set.providerIds],
-      updated_at: now,
-    };
-    if (existing) updateRow(db, 'dns_records', existing.id, columns);
-    else insertRow(db, 'dns_records', { ...columns, created_at: now });
-  };
-  return {
-    listRecordSets: (zone) => run((db) => ofZone(db, zone).map(toRecordSet)),
-    getRecordSet: (zone, name, type) =>
-      run((db) => {
-        const row = db.tables.dns_records.find((r) => r.zone_resource_id === zone && r.name === name && r.type === type);
-        return row ? toRecordSet(row) : null;
-      }),
-    putRecordSets: (zone, sets, now) =>
-      run((db) => {
-        for (const set of sets) put(db, zone, set, now);
-      }),
-    deleteRecordSets: (zone, keys) =>
-      run((db) => {
-        deleteRows(db, 'dns_records', (r) => r.zone_resource_id === zone && keys.some((k) => k.name === r.name && k.type === r.type));
-      }),
-    replaceRecordSets: (zone, sets, now) =>
-      run((db) => {
-        deleteRows(db, 'dns_records', (r) => r.zone_resource_id === zone);
-        for (const set of sets) put(db, zone, set, now);
-      }),
-    deleteAllRecordSets: (zone) =>
-      run((db) => {
-        deleteRows(db, 'dns_records', (r) => r.zone_resource_id === zone);
       }),
   };
 }

@@ -31,6 +31,8 @@ const UNIQUE: { [T in TableName]: UniqueIndex<T>[] } = {
     },
   ],
   dns_records: [{ constraint: null, key: (r) => `${r.zone_resource_id}/${r.name}/${r.type}` }],
+  dns_record_intents: [{ constraint: null, key: (r) => `${r.zone_resource_id}/${r.name}/${r.type}` }],
+  dns_zone_intents: [{ constraint: null, key: (r) => `${r.environment_id}/${r.domain_name}` }],
   oidc_signing_keys: [{ constraint: 'oidc_signing_keys.kid', key: (r) => r.kid }],
 };
 
@@ -61,6 +63,20 @@ const FOREIGN: { [T in TableName]?: [keyof RowOf<T> & string, TableName][] } = {
     ['created_by', 'users'],
   ],
   dns_records: [['zone_resource_id', 'resources']],
+  dns_record_intents: [['zone_resource_id', 'resources']],
+  dns_zone_intents: [
+    ['workspace_id', 'workspaces'],
+    ['project_id', 'projects'],
+    ['environment_id', 'environments'],
+    ['cloud_connection_id', 'cloud_connections'],
+  ],
+};
+
+/** NOT NULL columns the engine could get wrong (a driver refuses such a row; so does the memory storage). */
+const NOT_NULL: { [T in TableName]?: (keyof RowOf<T> & string)[] } = {
+  dns_records: ['zone_resource_id', 'name', 'type', 'values'],
+  dns_record_intents: ['zone_resource_id', 'name', 'type', 'values'],
+  dns_zone_intents: ['workspace_id', 'project_id', 'environment_id', 'provider', 'domain_name', 'caller_reference'],
 };
 
 /** A constraint the engine has no name for (seeded tables, a broken foreign key): a plain error, as a driver would throw. */
@@ -70,6 +86,9 @@ class ConstraintError extends Error {
 
 /** Throw as the database would if `row` (new or changed) broke a unique index or a foreign key. */
 export function checkRow<T extends TableName>(db: Db, table: T, row: RowOf<T>): void {
+  for (const column of (NOT_NULL[table] ?? []) as (keyof RowOf<T> & string)[]) {
+    if (row[column] === null || row[column] === undefined) throw new ConstraintError(`NOT NULL constraint failed: ${table}.${column}`);
+  }
   const rows = db.tables[table] as RowOf<T>[];
   for (const index of UNIQUE[table] as UniqueIndex<T>[]) {
     const key = index.key(row);

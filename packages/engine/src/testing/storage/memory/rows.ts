@@ -163,6 +163,27 @@ export interface DnsRecordRow {
   updated_at: Date;
 }
 
+export interface DnsRecordIntentRow {
+  id: number;
+  zone_resource_id: number;
+  name: string;
+  type: string;
+  values: string[];
+  created_at: Date;
+}
+
+export interface DnsZoneIntentRow {
+  id: number;
+  workspace_id: number;
+  project_id: number;
+  environment_id: number;
+  cloud_connection_id: number | null;
+  provider: string;
+  domain_name: string;
+  caller_reference: string;
+  created_at: Date;
+}
+
 export interface OidcKeyRow {
   id: number;
   kid: string;
@@ -189,6 +210,8 @@ export interface Tables {
   cloud_connections: ConnectionRow[];
   resources: ResourceRow[];
   dns_records: DnsRecordRow[];
+  dns_record_intents: DnsRecordIntentRow[];
+  dns_zone_intents: DnsZoneIntentRow[];
   oidc_signing_keys: OidcKeyRow[];
 }
 

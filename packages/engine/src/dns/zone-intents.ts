@@ -1,0 +1,98 @@
+import type { EnvironmentScope } from '../access/index.js';
+import type { EngineContext } from '../context.js';
+import type { DnsSession, ZoneInfo } from '../ports/dns.js';
+import { isProviderCallError } from '../ports/provider-error.js';
+import type { ZoneIntent } from '../ports/storage.js';
+
+/**
+ * Route 53 zone creation that survives a crash. CreateHostedZone is idempotent by its caller
+ * reference, so the reference is noted (`dns_zone_intents`) before the call: a process killed
+ * between Route 53's answer and the row that records the zone leaves the note, and the retry of the
+ * same create reuses the reference and adopts the zone that call made instead of creating another.
+ * The note is settled in the transaction that records the zone.
+ */
+
+export interface NotedZoneInput {
+  readonly scope: EnvironmentScope;
+  readonly connectionId: number;
+  readonly domainName: string;
+  readonly comment?: string | null | undefined;
+}
+
+/** The environment's note for this domain through this connection: the one left by an earlier call, or a new one. */
+async function claimNote(ctx: EngineContext, input: NotedZoneInput): Promise<ZoneIntent> {
+  const claim = () =>
+    ctx.storage.resources.claimZoneIntent({
+      workspaceId: input.scope.workspace.id,
+      projectId: input.scope.project.id,
+      environmentId: input.scope.environment.id,
+      cloudConnectionId: input.connectionId,
+      provider: 'route53',
+      domainName: input.domainName,
+      callerReference: `cloudlink-${ctx.random.uuid()}`,
+      now: ctx.clock.now(),
+    });
+  const note = await claim();
+  if (note.provider === 'route53' && note.cloudConnectionId === input.connectionId) return note;
+  // Left by a create through another connection: its zone, if any, is out of this link's reach.
+  await ctx.storage.resources.settleZoneIntent(note.id);
+  return claim();
+}
+
+/** Create (or adopt) the hosted zone under a noted caller reference; the note is the caller's to settle. */
+export async function createNotedRoute53Zone(ctx: EngineContext, session: DnsSession, input: NotedZoneInput): Promise<{ zone: ZoneInfo; note: ZoneIntent }> {
+  for (let fresh = false; ; fresh = true) {
+    const note = await claimNote(ctx, input);
+    try {
+      const zone = await session.createOrImportZone({
+        domainName: input.domainName,
+        callerReference: note.callerReference,
+        ...(input.comment ? { comment: input.comment } : {}),
+      });
+      return { zone, note };
+    } catch (e) {
+      // The noted reference was spent on a zone deleted since (Route 53 never takes one twice): start afresh, once.
+      if (!fresh && isProviderCallError(e) && e.providerCode === 'HostedZoneAlreadyExists') {
+        await ctx.storage.resources.settleZoneIntent(note.id);
+        continue;
+      }
+      throw e;
+    }
+  }
+}
+
+/** How long a note may still belong to a create in flight: far longer than any provider call and its retries. */
+export const ZONE_NOTE_STALE_MS = 15 * 60_000;
+
+/**
+ * Reconcile the notes of creates through `connectionId` that never finished (see
+ * docs/dns-crash-safety.md): the zone such a create made is in the customer's account and recorded
+ * nowhere. Found by its caller reference and still empty (only the apex NS and SOA) → deleted; in
+ * use → left alone and logged. Settling the note first makes this the only owner of the outcome: a
+ * retry of the same create that reused the note can then no longer record the zone. Best effort:
+ * a failure is logged and the note stays for the next sync.
+ */
+export async function reconcileStaleZoneNotes(ctx: EngineContext, session: DnsSession, connectionId: number): Promise<void> {
+  if (!session.findCreatedZone) return;
+  const before = new Date(ctx.clock.now().getTime() - ZONE_NOTE_STALE_MS);
+  for (const note of await ctx.storage.resources.listStaleZoneIntents(connectionId, before)) {
+    try {
+      const orphan = await session.findCreatedZone({ domainName: note.domainName, callerReference: note.callerReference });
+      if (!(await ctx.storage.resources.settleZoneIntent(note.id)) || !orphan) continue;
+      const apex = `${orphan.domainName}.`;
+      let inUse = false;
+      for await (const rs of session.listRecordSets(orphan)) {
+        if (!(rs.name === apex && (rs.type === 'NS' || rs.type === 'SOA'))) inUse = true;
+        if (inUse) break;
+      }
+      if (inUse) {
+        ctx.logger.warn({ hostedZoneId: orphan.hostedZoneId, domainName: note.domainName }, 'an unrecorded Route 53 zone from an interrupted create holds records; left in place');
+        continue;
+      }
+      await session.deleteZone(orphan);
+      ctx.logger.info({ hostedZoneId: orphan.hostedZoneId, domainName: note.domainName }, 'deleted an empty Route 53 zone left by an interrupted create');
+    } catch (e) {
+      ctx.logger.warn({ domainName: note.domainName, err: isProviderCallError(e) ? e.message : String(e) }, 'could not reconcile an interrupted zone create');
+    }
+  }
+}

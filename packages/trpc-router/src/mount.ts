@@ -1,0 +1,91 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { internal_exceptionHandler, nodeHTTPRequestHandler } from '@trpc/server/adapters/node-http';
+import type { TRPCError } from '@trpc/server';
+import type { TRPCRequestInfo } from '@trpc/server/http';
+import { batchTooLarge, MAX_BODY_BYTES, MAX_URL_BYTES, unsupportedMediaType, urlTooLong } from '@cloudlink/engine';
+import type { Engine, EngineError } from '@cloudlink/engine';
+import type { CloudlinkContext } from './context.js';
+import { cloudlinkResponseMeta, toTrpcError } from './errors.js';
+import { createCloudlinkRouter, type CloudlinkRouter } from './router.js';
+
+/** Calls one batched request may carry by default: enough for a page's `httpBatchLink` burst. */
+export const DEFAULT_MAX_BATCH_SIZE = 10;
+
+/**
+ * The limits to give any tRPC adapter that serves the cloudlink router (spread them into
+ * `createExpressMiddleware`, `createHTTPHandler`, `fastifyTRPCPlugin`'s `trpcOptions`): the same 5 MB
+ * body cap as REST and at most 10 calls per batch. Without them tRPC reads bodies of any size and
+ * batches of any length.
+ */
+export const cloudlinkTrpcLimits = {
+  maxBodySize: MAX_BODY_BYTES,
+  maxBatchSize: DEFAULT_MAX_BATCH_SIZE,
+  allowBatching: true,
+} as const;
+
+export interface CloudlinkTrpcHandlerOptions<TRequest extends IncomingMessage> {
+  readonly engine: Engine;
+  /** The host's authentication: `{ actor }`, `actor: null` → `UNAUTHORIZED` on every procedure. */
+  readonly createContext: (opts: { req: TRequest; res: ServerResponse; info: TRPCRequestInfo }) => CloudlinkContext | Promise<CloudlinkContext>;
+  /** Calls per batch (default 10); `1` turns batching off (a batch then answers 400). */
+  readonly maxBatchSize?: number;
+  /** Called with every error (tRPC's `onError`); log `error.cause` of `INTERNAL_SERVER_ERROR`s. */
+  readonly onError?: (opts: { error: TRPCError; path: string | undefined; req: TRequest }) => void;
+}
+
+/** A Connect-style handler: `app.use('/trpc', handler)` in Express, or `http.createServer(handler)`. */
+export type CloudlinkTrpcHandler<TRequest extends IncomingMessage> = (req: TRequest, res: ServerResponse, next?: (err?: unknown) => void) => void;
+
+const JSON_TYPE = /^application\/json\s*(?:;|$)/i;
+
+/** The URL as the client sent it (Express strips its mount path from `req.url`). */
+function fullUrl(req: IncomingMessage): string {
+  return (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '/';
+}
+
+/** What to refuse before tRPC reads anything, or `undefined`. */
+function refusal(req: IncomingMessage, url: URL, procedures: string, maxBatchSize: number): EngineError | undefined {
+  // Node's default 16 KB header limit already counts the request line; this holds the same bound
+  // when a host raises --max-http-header-size, since a GET query carries its input in the URL.
+  if (Buffer.byteLength(fullUrl(req)) > MAX_URL_BYTES) return urlTooLong();
+  if (url.searchParams.get('batch') === '1' && procedures.split(',').length > maxBatchSize) return batchTooLarge(maxBatchSize);
+  // tRPC would also read multipart/form-data and octet-stream bodies, which an HTML form can send
+  // cross-site without a preflight; the cloudlink procedures only take JSON.
+  if (req.method === 'POST' && !JSON_TYPE.test(req.headers['content-type'] ?? '')) return unsupportedMediaType();
+  return undefined;
+}
+
+/**
+ * The cloudlink tRPC router behind a Node handler with safe limits: bodies over 5 MB → 413, URLs
+ * over 16 KB → 413, more than `maxBatchSize` calls in a batch → 400, a POST whose body is not JSON →
+ * 415 (each with its REST body in `data.cloudlink`), plus `Retry-After` like REST.
+ */
+export function createCloudlinkTrpcHandler<TRequest extends IncomingMessage = IncomingMessage>(
+  options: CloudlinkTrpcHandlerOptions<TRequest>,
+): CloudlinkTrpcHandler<TRequest> {
+  const router: CloudlinkRouter = createCloudlinkRouter({ engine: options.engine });
+  const maxBatchSize = options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE;
+  if (!Number.isInteger(maxBatchSize) || maxBatchSize < 1) throw new TypeError('createCloudlinkTrpcHandler: maxBatchSize must be a positive integer');
+  const shared = {
+    router,
+    createContext: ({ req, res, info }: { req: TRequest; res: ServerResponse; info: TRPCRequestInfo }) => options.createContext({ req, res, info }),
+    maxBodySize: cloudlinkTrpcLimits.maxBodySize,
+    maxBatchSize,
+    allowBatching: maxBatchSize > 1,
+    responseMeta: cloudlinkResponseMeta,
+    ...(options.onError ? { onError: options.onError } : {}),
+  };
+  return (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    // The procedure path is the last segment, as tRPC's own Express adapter takes it.
+    const path = url.pathname.slice(url.pathname.lastIndexOf('/') + 1);
+    const refused = refusal(req, url, path, maxBatchSize);
+    if (refused) {
+      res.setHeader('content-type', 'application/json');
+      // One error, formatted by the router (data.cloudlink), without reading the body.
+      internal_exceptionHandler({ ...shared, req, res, path })(toTrpcError(refused));
+      return;
+    }
+    void nodeHTTPRequestHandler({ ...shared, req, res, path });
+  };
+}
