@@ -9,6 +9,7 @@ import { parseInput } from '../validation/index.js';
 import { callProvider, DNS_OPERATION, openZone, type OpenZone } from './provider-access.js';
 import { compareRecordSets } from './records/names.js';
 import { recordSetOrderKey, windowInOrder } from './records/record-window.js';
+import { zoneMetadata } from './serialize.js';
 import { findZone, type GetZoneInput } from './zones.js';
 
 export type ListRecordsInput = GetZoneInput & PageQuery;
@@ -83,10 +84,10 @@ export function createRecordListServices(ctx: EngineContext) {
       const query = parseInput(recordPageQuerySchema, input);
       const limit = query.limit ?? RECORD_PAGE_MAX;
       const position = decodeCursor(query.cursor, 'records', zoneRow.id, recordPosition);
-      const zone = await openZone(ctx, scope.project, zoneRow, DNS_OPERATION.listRecords);
-      const domain = `${zone.meta.domainName}.`;
+      const domain = `${zoneMetadata(zoneRow).domainName}.`;
       if (position && position.n !== domain && !position.n.endsWith(`.${domain}`)) throw invalidField('cursor', 'is not a cursor of this list');
       const after = position ? { name: position.n, type: position.t } : undefined;
+      const zone = await openZone(ctx, scope.project, zoneRow, DNS_OPERATION.listRecords);
 
       const key = `${zoneRow.id}\u0000${query.cursor ?? ''}\u0000${limit}`;
       let pending = inFlight.get(key);
