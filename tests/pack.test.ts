@@ -68,7 +68,10 @@ beforeAll(() => {
   // better-sqlite3 compiles from source for about a minute when installed from the registry; the
   // workspace's already-built copy is the same version and stands in for that native build.
   const sqlite = realpathSync(path.join(ROOT, 'packages/storage-sqlite/node_modules/better-sqlite3'));
-  sh('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...tarballs, ...PEERS, sqlite], scratch, 280_000);
+  // --ignore-scripts: npm links a folder dependency and runs its install script IN that folder, which
+  // rebuilt the workspace's better-sqlite3 in place (a minute during which every other SQLite test
+  // running beside this one could not load the binding). Nothing else installed here needs a script.
+  sh('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error', ...tarballs, ...PEERS, sqlite], scratch, 280_000);
   for (const [key, title] of Object.entries(EXAMPLES)) writeFileSync(path.join(scratch, `${key}.ts`), readmeBlock(title));
 }, 300_000);
 

@@ -7,6 +7,14 @@ import { createApp } from './app.js';
 import type { ServerConfig } from './config.js';
 import { createRuntime, type Runtime } from './runtime.js';
 
+/**
+ * How long a client may take to send a request. Node's defaults (60 s for the headers, 5 min for
+ * the whole request) let a few slow clients hold sockets and half-read 5 MB bodies for minutes;
+ * a legitimate client sends 5 MB well within 30 s. The response has no such bound: provider calls
+ * and the zone lock have their own timeouts.
+ */
+export const RECEIVE_LIMITS = { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000 } as const;
+
 /** A listening server and how to stop it. */
 export interface RunningServer {
   readonly url: string;
@@ -27,11 +35,22 @@ export interface RunningServer {
 export async function startServer(
   config: ServerConfig,
   logger: PinoLogger,
-  /** Tests replace how the runtime is built (e.g. to hold start-up open). */
-  options: { readonly createRuntime?: typeof createRuntime } = {},
+  options: {
+    /** Tests replace how the runtime is built (e.g. to hold start-up open). */
+    readonly createRuntime?: typeof createRuntime;
+    /** Tests shorten the receive limits (default `RECEIVE_LIMITS`). */
+    readonly receiveLimits?: { readonly headersTimeoutMs: number; readonly requestTimeoutMs: number };
+  } = {},
 ): Promise<RunningServer> {
   // Bind first: with PORT=0 the default public URL (OIDC issuer, script URLs) needs the real port.
-  const server = createServer();
+  const limits = options.receiveLimits ?? RECEIVE_LIMITS;
+  const server = createServer({
+    headersTimeout: limits.headersTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    // Node enforces both timeouts on this sweep (default every 30 s); check often enough that a
+    // limit is honoured to within a quarter of its length.
+    connectionsCheckingInterval: Math.max(100, Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs) / 4),
+  });
   // Until the engine is ready (migrations can take a while on Postgres), answer at once rather than
   // leaving requests unanswered: probes see "not ready", clients a retryable 503.
   const starting = (_req: IncomingMessage, res: ServerResponse) => {

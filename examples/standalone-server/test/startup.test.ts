@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
@@ -54,6 +56,36 @@ describe('server start-up window', () => {
       }
     } finally {
       release();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('receive limits', () => {
+  it('answers 408 and closes the socket when a client trickles its body past the request timeout', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'cloudlink-slow-'));
+    const config = loadConfig({ PORT: '0', CLOUDLINK_DATA_DIR: dataDir, CLOUDLINK_SANDBOX: 'true' }, dataDir);
+    const server = await startServer(config, pino({ level: 'silent' }), { receiveLimits: { headersTimeoutMs: 500, requestTimeoutMs: 800 } });
+    const { port } = new URL(server.url);
+    const socket = net.connect(Number(port), '127.0.0.1');
+    try {
+      await once(socket, 'connect');
+      let answer = '';
+      socket.on('data', (c: Buffer) => (answer += c.toString('utf8')));
+      const closed = once(socket, 'close');
+      // A public route that reads its body before answering, so nothing is answered before the bound.
+      socket.write('POST /api/cloud-connections/azure-setup-callback HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{');
+      // One byte every 100 ms: the socket is never idle, so only the whole-request bound can end it.
+      const drip = setInterval(() => socket.writable && socket.write(' '), 100);
+      const started = Date.now();
+      await closed;
+      clearInterval(drip);
+      expect(answer).toMatch(/^HTTP\/1\.1 408/);
+      // Ended by the bound, not by the body finishing (1 000 bytes would take 100 s).
+      expect(Date.now() - started).toBeLessThan(10_000);
+    } finally {
+      socket.destroy();
+      await server.close();
       rmSync(dataDir, { recursive: true, force: true });
     }
   });
