@@ -22,8 +22,16 @@ interface TrpcItem {
 }
 
 function trpcItems(reply: Reply): TrpcItem[] | string {
-  if (reply.json === undefined) return `tRPC reply is not JSON (${reply.contentType}): ${reply.text.slice(0, 200)}`;
-  const items = Array.isArray(reply.json) ? reply.json : [reply.json];
+  let json = reply.json;
+  if (json === undefined) {
+    // tRPC answers its own 415 (content type it cannot read) with a JSON body labelled text/plain.
+    try {
+      json = JSON.parse(reply.text);
+    } catch {
+      return `tRPC reply is not JSON (${reply.contentType}): ${reply.text.slice(0, 200)}`;
+    }
+  }
+  const items = Array.isArray(json) ? json : [json];
   return items as TrpcItem[];
 }
 

@@ -166,10 +166,10 @@ function applyEdit(value: unknown, e: Edit): unknown {
   if (e.kind === 'add') {
     const objects = paths.filter((p) => {
       const node = p.reduce<unknown>((v, k) => (v as Record<string | number, unknown>)[k], value);
-      return node !== null && typeof node === 'object' && !Array.isArray(node);
+      return node !== null && typeof node === 'object' && !Array.isArray(node) && !(node instanceof Huge || node instanceof Deep || node instanceof RawJson);
     });
-    const target = objects[0] ?? [];
-    return setAt(value, [...target, e.key], e.value);
+    const target = objects[0];
+    return target ? setAt(value, [...target, e.key], e.value) : value;
   }
   const at = paths[e.at % paths.length] as Path;
   if (e.kind === 'set') return setAt(value, at, e.value);
