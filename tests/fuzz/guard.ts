@@ -121,7 +121,7 @@ export class Guard {
 
   constructor(private readonly world: World) {}
 
-  async exchange(x: Exchange, options: { transport: 'rest' | 'trpc'; write: boolean; mustFail?: string; label?: string }): Promise<Reply> {
+  async exchange(x: Exchange, options: { transport: 'rest' | 'trpc'; write: boolean; mustFail?: string; label?: string; strict?: boolean }): Promise<Reply> {
     const { server } = this.world;
     this.baseline ??= await snapshot(server);
     let reply: Reply;
@@ -148,7 +148,7 @@ export class Guard {
     } else {
       this.baseline = after;
     }
-    const known = verdict.problems.length ? knownDefectOf(x, reply) : undefined;
+    const known = verdict.problems.length && !options.strict ? knownDefectOf(x, reply) : undefined;
     if (known && problems.length === verdict.problems.length) {
       this.tolerated.set(known.id, (this.tolerated.get(known.id) ?? 0) + 1);
       return reply;
