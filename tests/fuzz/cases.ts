@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import type { RestRoute } from '@cloudlink/express-adapter';
-import { encoding, wireBody, type Encoding, type Exchange } from './http.js';
+import type { Exchange } from './guard.js';
+import { encoding, wireBody, type Encoding } from './http.js';
 import { SEEDS, targetId, type Seed } from './seeds.js';
 import { encodeJson, mutated, PROTO_KEYS } from './values.js';
 import type { World } from './world.js';

@@ -24,5 +24,5 @@ let announced = false;
 export function announceSeed(): void {
   if (announced) return;
   announced = true;
-  console.info(`fuzz: FUZZ_SEED=${FUZZ_SEED} FUZZ_RUNS=${FUZZ_RUNS} (set them to replay this run)`);
+  console.warn(`fuzz: FUZZ_SEED=${FUZZ_SEED} FUZZ_RUNS=${FUZZ_RUNS} (set them to replay this run)`);
 }

@@ -75,7 +75,7 @@ describeBackends('fuzz: in-flight hardening', (backend) => {
     for (const route of WRITES) {
       const seed = SEEDS[route.operation](w);
       const text = encodeJson(seed.body ?? { any: 'thing' });
-      for (const headers of [{ 'content-type': 'text/plain' }, { 'content-type': 'application/x-www-form-urlencoded' }, {}]) {
+      for (const headers of [{ 'content-type': 'text/plain' }, { 'content-type': 'application/x-www-form-urlencoded' }, {}] as Record<string, string>[]) {
         const x = { method: route.method, path: pathOf(w, route), headers: { ...(route.public ? {} : auth()), ...headers }, body: Buffer.from(text) };
         const f = await expectRefused(x, (s, b) => s === 415 && (b as { error?: unknown })?.error === 'Unsupported media type', `a ${headers['content-type'] ?? 'untyped'} body was accepted`);
         if (f) failures.push(f);

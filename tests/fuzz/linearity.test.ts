@@ -132,7 +132,7 @@ describeBackends('fuzz: work per request grows at most linearly', (backend) => {
       () => send(w.server.baseUrl, small.method, small.path, small.headers, small.body),
       () => send(w.server.baseUrl, large.method, large.path, large.headers, large.body),
     );
-    if (process.env.FUZZ_STATS) console.info(`${c.name} (4n → ${reply.status} ${reply.text.slice(0, 120)}): ${describeRatio(r)}`);
+    if (process.env.FUZZ_STATS) console.warn(`${c.name} (4n → ${reply.status} ${reply.text.slice(0, 120)}): ${describeRatio(r)}`);
     expect(r.ratio, `${c.name} (4n → ${reply.status}): ${describeRatio(r)}`).toBeLessThanOrEqual(MAX_RATIO);
   }
 

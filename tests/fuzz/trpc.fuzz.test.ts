@@ -41,7 +41,7 @@ describeBackends('fuzz: tRPC procedures', (backend) => {
   });
   afterAll(async () => {
     if (guard?.tolerated.size) console.warn(`fuzz [${backend}] reproduced known defects:`, Object.fromEntries(guard.tolerated));
-    if (process.env.FUZZ_STATS) console.info([...guard.stats].sort().map(([k, n]) => `${n}\t${k}`).join('\n'));
+    if (process.env.FUZZ_STATS) console.warn([...guard.stats].sort().map(([k, n]) => `${n}\t${k}`).join('\n'));
     await w?.close();
   });
 

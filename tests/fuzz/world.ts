@@ -94,21 +94,22 @@ export async function snapshot(server: TestServer): Promise<string> {
 }
 
 export async function startWorld(backend: Backend): Promise<World> {
-  let server: TestServer | undefined;
+  // The GCP stand-in needs the server's URL and keys, which exist only once it is started.
+  const started: { server?: TestServer } = {};
   const route53 = createSandboxRoute53Provider();
   const cloudflare = createSandboxCloudflareProvider();
-  server = await startTestServer({
+  const s = await startTestServer({
     backend,
     providers: {
       aws: createSandboxAwsConnector({ platformAccountId: PLATFORM_ACCOUNT }),
       // The GCP stand-in verifies subject tokens against our own JWKS, as GCP STS would.
       gcp: createSandboxGcpConnector({
         get issuer() {
-          return `${server!.baseUrl}/api`;
+          return `${started.server!.baseUrl}/api`;
         },
-        jwks: async () => (await server!.engine.publicAssets.jwks()) as never,
+        jwks: async () => (await started.server!.engine.publicAssets.jwks()) as never,
         // Tokens are minted on the engine's fake clock; check them on the same clock.
-        now: () => server!.clock.now(),
+        now: () => started.server?.clock?.now() ?? new Date(),
       }),
       azure: createSandboxAzureConnector(),
       dns: { route53, cloudflare },
@@ -116,12 +117,15 @@ export async function startWorld(backend: Backend): Promise<World> {
     },
     engineOptions: { aws: { accountId: PLATFORM_ACCOUNT } },
   });
-  const s = server;
+  started.server = s;
   const person = async (email: string): Promise<Person> => {
     const u = await s.createUser(email);
     return { id: u.id, email, token: u.token };
   };
-  const [owner, viewer, outsider, candidate] = [await person('owner@example.com'), await person('viewer@example.com'), await person('outsider@example.com'), await person('candidate@example.com')];
+  const owner = await person('owner@example.com');
+  const viewer = await person('viewer@example.com');
+  const outsider = await person('outsider@example.com');
+  const candidate = await person('candidate@example.com');
 
   const ok = async (method: string, path: string, token: string, body?: unknown) => {
     const res = await s.rest(method, path, { token, body });
