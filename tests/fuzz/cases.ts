@@ -127,7 +127,12 @@ export function queryString(pairs: QueryPairs): string {
   return pairs.length ? `?${pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&')}` : '';
 }
 
+/** Methods a route does not serve (404 `Not found`, or Express's own OPTIONS/HEAD answers). */
+const OTHER_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
+
 export interface RestCase {
+  /** Another method on the route's path, now and then. */
+  readonly method?: (typeof OTHER_METHODS)[number];
   readonly params: Record<string, ParamChoice>;
   readonly keepSeedQuery: boolean;
   readonly query: QueryPairs;
@@ -140,6 +145,7 @@ export function restCase(w: World, route: RestRoute): fc.Arbitrary<RestCase> {
   const names = paramNames(route.path);
   const body = fc.record({ value: mutated(seed.body ?? {}), encoding });
   return fc.record({
+    method: fc.oneof({ weight: 12, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constantFrom(...OTHER_METHODS) }),
     params: fc.record(Object.fromEntries(names.map((n) => [n, paramChoice]))) as fc.Arbitrary<Record<string, ParamChoice>>,
     keepSeedQuery: fc.boolean(),
     query: queryPairs(Object.keys(seed.body ?? {})),
@@ -162,7 +168,7 @@ export function restExchange(w: World, route: RestRoute, c: RestCase): { exchang
   pairs.push(...c.query);
   const wire = c.body ? wireBody(c.body.value, c.body.encoding) : undefined;
   return {
-    exchange: { method: route.method, path: `/api${path}${queryString(pairs)}`, headers: { ...authHeader(w, c.token), ...(wire?.headers ?? {}) }, body: wire?.bytes },
+    exchange: { method: c.method ?? route.method, path: `/api${path}${queryString(pairs)}`, headers: { ...authHeader(w, c.token), ...(wire?.headers ?? {}) }, body: wire?.bytes },
     foreign,
   };
 }

@@ -53,11 +53,12 @@ export interface Verdict {
 }
 
 /** REST: the status decides; an error must carry the documented body. */
-export function judgeRest(reply: Reply): Verdict {
+export function judgeRest(reply: Reply, method: string): Verdict {
   const problems: string[] = [];
   if (reply.status >= 500) problems.push(`server error ${reply.status}`);
-  // 431 is Node's own HTTP parser refusing an over-long head before any application code runs.
-  if (reply.status >= 400 && reply.status !== 431) {
+  // 431 is Node's own HTTP parser refusing an over-long head before any application code runs;
+  // a HEAD reply has no body by definition.
+  if (reply.status >= 400 && reply.status !== 431 && method !== 'HEAD') {
     const p = errorBodyProblem(reply.json);
     if (p) problems.push(p);
   }
@@ -130,7 +131,7 @@ export class Guard {
     } catch (e) {
       throw new Error(`request failed: ${(e as Error).message} ${String((e as { cause?: unknown }).cause ?? '')}\n${describeExchange(x.method, x.path, x.headers, x.body, undefined)}`);
     }
-    const verdict = options.transport === 'rest' ? judgeRest(reply) : judgeTrpc(reply);
+    const verdict = options.transport === 'rest' ? judgeRest(reply, x.method) : judgeTrpc(reply);
     const key = `${options.label ?? ''} ${reply.status} ${verdict.errors.join(',')}`;
     this.stats.set(key, (this.stats.get(key) ?? 0) + 1);
     const before = this.baseline;
@@ -148,7 +149,7 @@ export class Guard {
     } else {
       this.baseline = after;
     }
-    const known = verdict.problems.length && !options.strict ? knownDefectOf(x, reply) : undefined;
+    const known = verdict.problems.length && !options.strict ? knownDefectOf(this.world.backend, x, reply) : undefined;
     if (known && problems.length === verdict.problems.length) {
       this.tolerated.set(known.id, (this.tolerated.get(known.id) ?? 0) + 1);
       return reply;

@@ -1,3 +1,4 @@
+import type { Backend } from '../harness/index.js';
 import type { Exchange } from './guard.js';
 import type { Reply } from './http.js';
 
@@ -9,6 +10,8 @@ import type { Reply } from './http.js';
 export interface KnownDefect {
   readonly id: string;
   readonly description: string;
+  /** Where it happens (default: every backend). */
+  readonly backends?: readonly Backend[];
   /** Whether this reply to this request is the defect (and nothing else). */
   matches(x: Exchange, reply: Reply): boolean;
 }
@@ -40,6 +43,7 @@ export const KNOWN_DEFECTS: readonly KnownDefect[] = [
     description:
       'Postgres: a NUL character (U+0000) in a path parameter, query value or body string that reaches a SQL parameter answers 500: ' +
       'Postgres text cannot hold U+0000 ("invalid byte sequence for encoding UTF8: 0x00") and nothing rejects it first.',
+    backends: ['postgres'],
     matches: (x, reply) => reply.status >= 500 && carriesNul(x),
   },
 ];
@@ -52,6 +56,6 @@ function carriesNul(x: Exchange): boolean {
 }
 
 /** The known defect this exchange reproduces, if any. */
-export function knownDefectOf(x: Exchange, reply: Reply): KnownDefect | undefined {
-  return KNOWN_DEFECTS.find((d) => d.matches(x, reply));
+export function knownDefectOf(backend: Backend, x: Exchange, reply: Reply): KnownDefect | undefined {
+  return KNOWN_DEFECTS.find((d) => (d.backends ?? [backend]).includes(backend) && d.matches(x, reply));
 }

@@ -42,7 +42,7 @@ describeBackends('fuzz: REST routes', (backend) => {
           sent.set(name, (sent.get(name) ?? 0) + 1);
           await guard.exchange(exchange, {
             transport: 'rest',
-            write: route.method !== 'GET',
+            write: (c.method ?? route.method) !== 'GET',
             label: name,
             ...(foreign && c.token === 'owner' && !route.public ? { mustFail: "acme's owner reached an object of another workspace" } : {}),
           });

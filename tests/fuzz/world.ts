@@ -55,6 +55,7 @@ export interface Targets {
 }
 
 export interface World {
+  readonly backend: Backend;
   readonly server: TestServer;
   readonly owner: Person;
   readonly viewer: Person;
@@ -206,6 +207,7 @@ export async function startWorld(backend: Backend): Promise<World> {
   await repair();
 
   return {
+    backend,
     server: s,
     owner,
     viewer,
