@@ -50,9 +50,9 @@ describeBackends('fuzz: tRPC procedures', (backend) => {
     expect(PROCEDURES.filter((p) => !routeOf(p.name)).map((p) => p.name)).toEqual([]);
   });
 
-  PROCEDURES.forEach(({ name, kind }, index) => {
+  for (const { name, kind } of PROCEDURES) {
     const route = routeOf(name);
-    if (!route) return;
+    if (!route) continue;
     it(`${kind} ${name}`, async () => {
       await fc.assert(
         fc.asyncProperty(trpcCase(w, route), async (c) => {
@@ -65,10 +65,10 @@ describeBackends('fuzz: tRPC procedures', (backend) => {
             ...(foreign && c.token === 'owner' ? { mustFail: "acme's owner reached an object of another workspace" } : {}),
           });
         }),
-        fuzzParameters(1000 + index),
+        fuzzParameters(),
       );
     }, 180_000);
-  });
+  }
 
   it('sent generated requests to every procedure', () => {
     expect(PROCEDURES.map((p) => p.name).filter((n) => (sent.get(n) ?? 0) < FUZZ_RUNS)).toEqual([]);
