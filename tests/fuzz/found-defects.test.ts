@@ -43,6 +43,7 @@ describeBackends('fuzz: defects found by the fuzzer', (backend) => {
   it.each([
     { method: 'GET', path: '/api/workspaces/acme%00' },
     { method: 'GET', path: '/api/shop/master%00/dns' },
+    { method: 'GET', path: '/api/shop/master/resources?region=%00' },
     { method: 'POST', path: '/api/workspaces', body: '{"name":"a\\u0000b"}' },
     { method: 'POST', path: '/api/workspaces/acme/members', body: '{"email":"x\\u0000@example.com","role":"dev"}' },
   ])('nul-byte-on-postgres: $method $path $body is not a 5xx', async ({ method, path, body }) => {
