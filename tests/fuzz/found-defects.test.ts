@@ -5,9 +5,9 @@ import { KNOWN_DEFECTS } from './known-defects.js';
 import { startWorld, type World } from './world.js';
 
 /**
- * Minimal reproductions of the defects the fuzzer found (known-defects.ts), one test each. They
- * fail until the defect is fixed; the fuzz properties meanwhile tolerate exactly these signatures.
- * When one passes, delete its entry in known-defects.ts so the fuzzer enforces it again.
+ * Minimal reproductions of the defects the fuzzer found. Those still listed in known-defects.ts
+ * fail until fixed (the fuzz properties meanwhile tolerate exactly their signature); once one
+ * passes, delete its entry there so the fuzzer enforces it again. Fixed ones stay as regressions.
  */
 describeBackends('fuzz: defects found by the fuzzer', (backend) => {
   let w: World;
@@ -29,11 +29,11 @@ describeBackends('fuzz: defects found by the fuzzer', (backend) => {
   }
 
   it('lists one reproduction per known defect', () => {
-    expect(KNOWN_DEFECTS.map((d) => d.id).sort()).toEqual(['nul-byte-on-postgres', 'undecodable-path-param']);
+    expect(KNOWN_DEFECTS.map((d) => d.id).sort()).toEqual(['nul-byte-on-postgres']);
   });
 
   it.each(['/api/workspaces/%ZZ', '/api/workspaces/acme/members/%', '/api/projects/shop/connect-cloud/%E0%A4%A', '/api/%/master/dns'])(
-    'undecodable-path-param: %s answers 400, not 500',
+    'fixed: a malformed percent-escape in a path parameter (%s) answers 400, not 500',
     async (path) => {
       const method = path.includes('connect-cloud') ? 'PATCH' : 'GET';
       expect(await refusal({ method, path, headers: auth() })).toEqual({ status: 400, problem: null });

@@ -16,28 +16,7 @@ export interface KnownDefect {
   matches(x: Exchange, reply: Reply): boolean;
 }
 
-/** A `%` not followed by two hex digits somewhere in the path. */
-const MALFORMED_ESCAPE = /%(?![0-9a-f]{2})/i;
-
-function undecodable(path: string): boolean {
-  const p = path.split('?')[0] ?? '';
-  if (MALFORMED_ESCAPE.test(p)) return true;
-  try {
-    decodeURIComponent(p);
-    return false;
-  } catch {
-    return true;
-  }
-}
-
 export const KNOWN_DEFECTS: readonly KnownDefect[] = [
-  {
-    id: 'undecodable-path-param',
-    description:
-      'REST: a path parameter that is not valid percent-encoding (`%`, `%ZZ`, `%E0%A4%A`) answers 500 Internal server error: ' +
-      "Express's router throws a URIError with status 400 and the adapter's error handler maps every non-engine error to 500.",
-    matches: (x, reply) => x.path.startsWith('/api/') && reply.status === 500 && undecodable(x.path),
-  },
   {
     id: 'nul-byte-on-postgres',
     description:
