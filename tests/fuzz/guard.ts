@@ -1,5 +1,6 @@
 import { describeExchange, send, type Reply } from './http.js';
 import { knownDefectOf } from './known-defects.js';
+import { BODY_LIMIT } from './values.js';
 import { snapshot, TABLES, type World } from './world.js';
 
 /** Keys an error body may carry besides `error` and `message` (validation, plan limits, partial writes). */
@@ -86,6 +87,18 @@ export function judgeTrpc(reply: Reply): Verdict {
   return { rejected: items.every((i) => i.error !== undefined), errors, problems };
 }
 
+/** Node's default limit on the request head (request line + headers). */
+const MAX_HEAD_BYTES = 16 * 1024;
+
+function oversized(x: Exchange): boolean {
+  return Buffer.byteLength(x.path) > MAX_HEAD_BYTES || (x.body?.length ?? 0) > BODY_LIMIT;
+}
+
+function isReset(e: unknown): boolean {
+  const code = String((e as { cause?: { code?: unknown } }).cause?.code ?? '');
+  return ['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET'].includes(code);
+}
+
 export interface Exchange {
   readonly method: string;
   readonly path: string;
@@ -126,12 +139,19 @@ export class Guard {
     const { server } = this.world;
     this.baseline ??= await snapshot(server);
     let reply: Reply;
+    let cutOff = false;
     try {
       reply = await send(server.baseUrl, x.method, x.path, x.headers, x.body);
     } catch (e) {
-      throw new Error(`request failed: ${(e as Error).message} ${String((e as { cause?: unknown }).cause ?? '')}\n${describeExchange(x.method, x.path, x.headers, x.body, undefined)}`);
+      if (!oversized(x) || !isReset(e)) {
+        throw new Error(`request failed: ${(e as Error).message} ${String((e as { cause?: unknown }).cause ?? '')}\n${describeExchange(x.method, x.path, x.headers, x.body, undefined)}`);
+      }
+      // Node refuses an over-long head (431) or the app a body past the limit (413) and closes the
+      // socket while the client is still writing megabytes: the client sees a reset, not the reply.
+      cutOff = true;
+      reply = { status: 431, contentType: '', text: '(connection closed by the server while the request was being sent)', json: undefined };
     }
-    const verdict = options.transport === 'rest' ? judgeRest(reply, x.method) : judgeTrpc(reply);
+    const verdict = cutOff ? { rejected: true, errors: [], problems: [] } : options.transport === 'rest' ? judgeRest(reply, x.method) : judgeTrpc(reply);
     const key = `${options.label ?? ''} ${reply.status} ${verdict.errors.join(',')}`;
     this.stats.set(key, (this.stats.get(key) ?? 0) + 1);
     const before = this.baseline;
