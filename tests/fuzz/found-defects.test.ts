@@ -45,6 +45,7 @@ describeBackends('fuzz: defects found by the fuzzer', (backend) => {
     { method: 'GET', path: '/api/shop/master%00/dns' },
     { method: 'GET', path: '/api/shop/master/resources?region=%00' },
     { method: 'POST', path: '/api/workspaces', body: '{"name":"a\\u0000b"}' },
+    { method: 'POST', path: '/api/shop/master/dns', body: '{"name":"a\\u0000b","domainName":"nul.example"}' },
     { method: 'POST', path: '/api/workspaces/acme/members', body: '{"email":"x\\u0000@example.com","role":"dev"}' },
   ])('nul-byte-on-postgres: $method $path $body is not a 5xx', async ({ method, path, body }) => {
     const x: Exchange = { method, path, headers: { ...auth(), ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { body: Buffer.from(body) } : {}) };
