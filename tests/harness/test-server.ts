@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { createTRPCClient, httpLink, type TRPCClient } from '@trpc/client';
@@ -6,7 +6,7 @@ import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import { createEngine, type Engine, type EngineOptions, type EngineProviders, type Storage, type User } from '@cloudlink/engine';
 import { createFakeClock, createTestSecretBox, type FakeClock } from '@cloudlink/engine/testing';
 import { createCloudlinkRestRouter } from '@cloudlink/express-adapter';
-import { cloudlinkResponseMeta, createCloudlinkRouter, type CloudlinkRouter } from '@cloudlink/trpc-router';
+import { cloudlinkResponseMeta, createCloudlinkRouter, createCloudlinkTrpcHandler, type CloudlinkRouter } from '@cloudlink/trpc-router';
 import { authenticateBearer, signTestToken } from './auth.js';
 import { attachPostgresStorage, createBackendStorage, type Backend, type Peek } from './backends.js';
 
@@ -22,6 +22,12 @@ export interface TestServerOptions {
    * this instance: the database is dropped by `attachTo.close()`. Postgres only.
    */
   readonly attachTo?: TestServer;
+  /**
+   * How `/trpc` is mounted: `bare` (default) = the router in tRPC's Express adapter with no limits,
+   * as a host could mount it; `handler` = `createCloudlinkTrpcHandler`, the safe mount the
+   * standalone server uses (5 MB bodies, 16 KB URLs, 10 calls per batch, JSON-only POSTs).
+   */
+  readonly trpcMount?: 'bare' | 'handler';
 }
 
 export interface RestResponse {
@@ -92,13 +98,12 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
 
   const app = express();
   app.use('/api', createCloudlinkRestRouter({ engine, authenticate: (req) => authenticateBearer(req.headers.authorization) }));
+  const createContext = async ({ req }: { req: IncomingMessage }) => ({ actor: await authenticateBearer(req.headers.authorization) });
   app.use(
     '/trpc',
-    createExpressMiddleware({
-      router: createCloudlinkRouter({ engine }),
-      createContext: async ({ req }) => ({ actor: await authenticateBearer(req.headers.authorization) }),
-      responseMeta: cloudlinkResponseMeta,
-    }),
+    options.trpcMount === 'handler'
+      ? createCloudlinkTrpcHandler({ engine, createContext })
+      : createExpressMiddleware({ router: createCloudlinkRouter({ engine }), createContext, responseMeta: cloudlinkResponseMeta }),
   );
   server.on('request', app);
 

@@ -1,0 +1,225 @@
+import {
+  createSandboxAwsConnector,
+  createSandboxAzureConnector,
+  createSandboxCloudflareProvider,
+  createSandboxGcpConnector,
+  createSandboxResolver,
+  createSandboxRoute53Provider,
+} from '@cloudlink/engine/testing';
+import { startTestServer, type Backend, type TestServer } from '../harness/index.js';
+
+/**
+ * The fuzzed application: the harness's REST + tRPC server with every provider replaced by the
+ * engine's in-memory sandbox stand-ins (STS, GCP, Azure, Route 53, Cloudflare, resolver), so no
+ * request can reach a network and a generated input can only be rejected by cloudlink itself.
+ *
+ * Tenant `acme` (owner, a viewer member, a connected AWS connection linked to project `shop`,
+ * pending GCP and Azure connections, a Route 53 and a Cloudflare zone in `shop/master`) is the
+ * target; tenant `beta` (another user) holds the "foreign" objects whose ids a request of acme's
+ * owner must never reach. Successful writes may delete or change acme's objects: `repair()` puts
+ * them back so later runs still reach the deep paths.
+ */
+
+export const PLATFORM_ACCOUNT = '999999999999';
+const EXTERNAL_ID = 'e'.repeat(32);
+export const AZURE_CREDS = {
+  tenantId: '11111111-2222-3333-4444-555555555555',
+  subscriptionId: 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee',
+  clientId: '99999999-8888-7777-6666-555555555555',
+  clientSecret: 'Azure~Client.Secret_0123456789',
+};
+export const GCP_WIF = Buffer.from(
+  JSON.stringify({
+    projectId: 'my-gcp-project-12345',
+    projectNumber: '123456789012',
+    poolId: 'gateways-pool',
+    providerId: 'gateways-oidc',
+    serviceAccountEmail: 'gateways-cloud-connection@my-gcp-project-12345.iam.gserviceaccount.com',
+  }),
+).toString('base64');
+
+export interface Person {
+  readonly id: number;
+  readonly email: string;
+  readonly token: string;
+}
+
+/** Ids that change when `repair()` recreates an object. */
+export interface Targets {
+  awsId: number;
+  gcpId: number;
+  azureId: number;
+  azureToken: string;
+  r53Id: number;
+  cfId: number;
+}
+
+export interface World {
+  readonly backend: Backend;
+  readonly server: TestServer;
+  readonly owner: Person;
+  readonly viewer: Person;
+  /** Owner of tenant `beta`; not a member of acme. */
+  readonly outsider: Person;
+  /** A user nobody added yet (the target of `members.add`). */
+  readonly candidate: Person;
+  readonly acmeId: number;
+  readonly targets: Targets;
+  /** Ids in tenant `beta`. */
+  readonly foreign: { readonly connectionId: number; readonly zoneId: number };
+  /** Put acme's objects back after a successful write changed them. */
+  repair(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Every table of the schema, read raw to prove a rejected request wrote nothing. */
+export const TABLES = [
+  'users',
+  'plans',
+  'roles',
+  'cloud_providers',
+  'workspaces',
+  'workspace_members',
+  'projects',
+  'environments',
+  'cloud_connections',
+  'resources',
+  'dns_records',
+  'oidc_signing_keys',
+] as const;
+
+/** The whole database as one comparable string (rows ordered by id, driver values). */
+export async function snapshot(server: TestServer): Promise<string> {
+  const parts = await Promise.all(TABLES.map(async (t) => [t, await server.peek.rows(t)] as const));
+  return JSON.stringify(Object.fromEntries(parts), (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
+}
+
+export async function startWorld(backend: Backend): Promise<World> {
+  // The GCP stand-in needs the server's URL and keys, which exist only once it is started.
+  const started: { server?: TestServer } = {};
+  const route53 = createSandboxRoute53Provider();
+  const cloudflare = createSandboxCloudflareProvider();
+  const s = await startTestServer({
+    backend,
+    providers: {
+      aws: createSandboxAwsConnector({ platformAccountId: PLATFORM_ACCOUNT }),
+      // The GCP stand-in verifies subject tokens against our own JWKS, as GCP STS would.
+      gcp: createSandboxGcpConnector({
+        get issuer() {
+          return `${started.server!.baseUrl}/api`;
+        },
+        jwks: async () => (await started.server!.engine.publicAssets.jwks()) as never,
+        // Tokens are minted on the engine's fake clock; check them on the same clock.
+        now: () => started.server?.clock?.now() ?? new Date(),
+      }),
+      azure: createSandboxAzureConnector(),
+      dns: { route53, cloudflare },
+      resolver: createSandboxResolver({ zones: [route53, cloudflare] }),
+    },
+    engineOptions: { aws: { accountId: PLATFORM_ACCOUNT } },
+    // The mount cloudlink ships for tRPC (the standalone server's); the bare router has no limits
+    // by design, and its README says what a host mounting it must set.
+    trpcMount: 'handler',
+  });
+  started.server = s;
+  const person = async (email: string): Promise<Person> => {
+    const u = await s.createUser(email);
+    return { id: u.id, email, token: u.token };
+  };
+  const owner = await person('owner@example.com');
+  const viewer = await person('viewer@example.com');
+  const outsider = await person('outsider@example.com');
+  const candidate = await person('candidate@example.com');
+
+  const ok = async (method: string, path: string, token: string, body?: unknown) => {
+    const res = await s.rest(method, path, { token, body });
+    if (res.status >= 300) throw new Error(`world setup: ${method} ${path} → ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body as { data: Record<string, unknown> };
+  };
+  const ultimate = async (slug: string) => {
+    const ws = await s.storage.workspaces.getWorkspaceBySlug(slug);
+    const plan = await s.storage.plans.getPlanBySlug('ultimate');
+    if (!ws || !plan) throw new Error('world setup: plan');
+    await s.storage.workspaces.setWorkspacePlan({ workspaceId: ws.id, planId: plan.id, now: new Date() });
+    return ws.id;
+  };
+
+  // Tenant acme.
+  await ok('POST', '/api/workspaces', owner.token, { name: 'Acme' });
+  const acmeId = await ultimate('acme');
+  await ok('POST', '/api/workspaces/acme/projects', owner.token, { name: 'Shop' });
+  await ok('POST', '/api/workspaces/acme/members', owner.token, { email: viewer.email, role: 'viewer' });
+  // Tenant beta.
+  await ok('POST', '/api/workspaces', outsider.token, { name: 'Beta' });
+  await ultimate('beta');
+  await ok('POST', '/api/workspaces/beta/projects', outsider.token, { name: 'Other' });
+  const foreignConn = await ok('POST', '/api/cloud-connections/beta/connect-aws', outsider.token, {});
+  const foreignZone = await ok('POST', '/api/other/master/dns', outsider.token, { name: 'b', domainName: 'beta.example', cloudflareApiToken: 'cf-beta' });
+
+  const targets: Targets = { awsId: 0, gcpId: 0, azureId: 0, azureToken: '', r53Id: 0, cfId: 0 };
+  let zoneSerial = 0;
+
+  async function linkAws() {
+    const now = new Date();
+    const c = await s.storage.connections.createConnection({ workspaceId: acmeId, provider: 'aws', createdBy: owner.id, region: 'us-east-1', externalId: EXTERNAL_ID, now });
+    const roleArn = `arn:aws:iam::123456789012:role/GatewaysAppDeployRole`;
+    await s.storage.connections.updateConnection(c.id, { status: 'connected', accountId: '123456789012', accountName: `prod-${c.id}`, roleArn, connectedAt: now }, now);
+    targets.awsId = c.id;
+  }
+
+  async function repair() {
+    const now = new Date();
+    const ownerMember = await s.storage.members.getMember(acmeId, owner.id);
+    if (ownerMember?.role !== 'owner') await s.storage.members.setMemberRole({ workspaceId: acmeId, userId: owner.id, role: 'owner', now });
+    const viewerMember = await s.storage.members.getMember(acmeId, viewer.id);
+    if (!viewerMember?.isActive) await s.storage.members.addMember({ workspaceId: acmeId, userId: viewer.id, role: 'viewer', permissions: null, now });
+    else if (viewerMember.role !== 'viewer') await s.storage.members.setMemberRole({ workspaceId: acmeId, userId: viewer.id, role: 'viewer', now });
+
+    const aws = targets.awsId ? await s.storage.connections.getConnection(acmeId, targets.awsId) : null;
+    if (!aws?.isActive || aws.status !== 'connected') await linkAws();
+    const shop = await s.storage.projects.getProjectBySlug('shop');
+    if (!shop) throw new Error('world: project shop is gone');
+    if (shop.connectedCloudId !== targets.awsId) await s.storage.projects.setProjectConnection({ projectId: shop.id, connectionId: targets.awsId, now });
+
+    const gcp = targets.gcpId ? await s.storage.connections.getConnection(acmeId, targets.gcpId) : null;
+    if (!gcp?.isActive) targets.gcpId = (await ok('POST', '/api/cloud-connections/acme/connect-gcp', owner.token, {})).data.connectionId as number;
+    const azure = targets.azureId ? await s.storage.connections.getConnection(acmeId, targets.azureId) : null;
+    if (!azure?.isActive || azure.status === 'connected') {
+      const started = await ok('POST', '/api/cloud-connections/acme/connect-azure', owner.token, {});
+      targets.azureId = started.data.connectionId as number;
+      targets.azureToken = /T="([0-9a-f]+)"/.exec(String(started.data.setupCommand))?.[1] ?? '';
+      // The callback needs an account name first; with it, the seeded callback can succeed.
+      await ok('PATCH', `/api/cloud-connections/acme/${targets.azureId}`, owner.token, { accountName: `Azure ${targets.azureId}` });
+    }
+
+    const env = await s.storage.environments.getEnvironmentBySlug(shop.id, 'master');
+    if (!env) throw new Error('world: environment master is gone');
+    const scope = { projectId: shop.id, environmentId: env.id };
+    const r53 = targets.r53Id ? await s.storage.resources.getResource(scope, targets.r53Id) : null;
+    if (!r53?.isActive) {
+      const z = await ok('POST', '/api/shop/master/dns', owner.token, { name: 'r53', domainName: `r53-${++zoneSerial}.example` });
+      targets.r53Id = z.data.id as number;
+      await ok('POST', `/api/shop/master/dns/${targets.r53Id}/records`, owner.token, { recordName: 'www', recordType: 'A', values: ['192.0.2.1'] });
+    }
+    const cf = targets.cfId ? await s.storage.resources.getResource(scope, targets.cfId) : null;
+    if (!cf?.isActive) {
+      const z = await ok('POST', '/api/shop/master/dns', owner.token, { name: 'cf', domainName: `cf-${++zoneSerial}.example`, cloudflareApiToken: 'cf-token' });
+      targets.cfId = z.data.id as number;
+    }
+  }
+  await repair();
+
+  return {
+    backend,
+    server: s,
+    owner,
+    viewer,
+    outsider,
+    candidate,
+    acmeId,
+    targets,
+    foreign: { connectionId: foreignConn.data.connectionId as number, zoneId: foreignZone.data.id as number },
+    repair,
+    close: () => s.close(),
+  };
+}
