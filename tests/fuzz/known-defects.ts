@@ -16,23 +16,7 @@ export interface KnownDefect {
   matches(x: Exchange, reply: Reply): boolean;
 }
 
-export const KNOWN_DEFECTS: readonly KnownDefect[] = [
-  {
-    id: 'nul-byte-on-postgres',
-    description:
-      'Postgres: a NUL character (U+0000) in a path parameter, query value or body string that reaches a SQL parameter answers 500: ' +
-      'Postgres text cannot hold U+0000 ("invalid byte sequence for encoding UTF8: 0x00") and nothing rejects it first.',
-    backends: ['postgres'],
-    matches: (x, reply) => reply.status >= 500 && carriesNul(x),
-  },
-];
-
-function carriesNul(x: Exchange): boolean {
-  const path = x.path.toLowerCase();
-  if (path.includes('%00') || path.includes('%5cu0000')) return true;
-  const body = x.body?.toString('latin1') ?? '';
-  return body.includes('\\u0000') || body.includes('\u0000') || body.includes('%00');
-}
+export const KNOWN_DEFECTS: readonly KnownDefect[] = [];
 
 /** The known defect this exchange reproduces, if any. */
 export function knownDefectOf(backend: Backend, x: Exchange, reply: Reply): KnownDefect | undefined {

@@ -9,6 +9,7 @@ import type { Clock, Logger, Random } from './ports/runtime.js';
 import type { SecretBox } from './ports/secret-box.js';
 import type { Storage } from './ports/storage.js';
 import { silentLogger, systemClock, systemRandom } from './runtime/index.js';
+import { refuseNulCharacters } from './validation/nul.js';
 import { trimTrailingSlashes } from './validation/text.js';
 
 export interface EngineOptions {
@@ -92,12 +93,15 @@ export function createEngine(options: EngineOptions) {
   const dnsServices = createDnsServices(ctx);
   const admin = createAdminServices(ctx);
   let closed = false;
-  return {
+  const services = refuseNulCharacters({
     ...admin,
     ...connections,
     ...dnsServices,
     /** Operator commands (CLI): seed, re-encryption, OIDC key rotation. No access checks. */
     operator: createOperatorServices(ctx),
+  });
+  return {
+    ...services,
     /** Database reachable and migrated (for `/readyz`). */
     health: () => storage.health(),
     /** Close the storage. Idempotent. */
