@@ -88,13 +88,13 @@ describe('createAzureConnector against fake Entra ID and ARM over https', () => 
     expect(e2.providerCode).toBe('invalid_tenant');
   });
 
-  it('refuses a subscription without a role assignment (ARM 403) and a missing one (ARM 404)', async () => {
+  it('refuses a subscription without a role assignment (ARM 403); a missing one (ARM 404) is not-found', async () => {
     const { azure: c } = connector();
     const e403 = await failure(c.getSubscription(creds({ subscriptionId: OTHER_SUB })));
     expect(e403.kind).toBe('refused');
     expect(e403.message).toMatch(/^subscriptions\.get failed: AuthorizationFailed: The client '/);
     const e404 = await failure(c.getSubscription(creds({ subscriptionId: '77777777-7777-4777-8777-777777777777' })));
-    expect(e404.kind).toBe('refused');
+    expect(e404.kind).toBe('not-found');
     expect(e404.message).toBe("subscriptions.get failed: SubscriptionNotFound: The subscription '77777777-7777-4777-8777-777777777777' could not be found.");
   });
 

@@ -195,6 +195,28 @@ describe('cloudflare provider against the fake Cloudflare API', () => {
     expect(batchPosts(fake)).toHaveLength(9);
   });
 
+  it('reads a Retry-After HTTP-date against its clock, and a 403 as refused', async () => {
+    const session = open();
+    const zone = (await session.getZone(zoneId)) as ZoneInfo;
+    const at = new Date(clock.now().getTime() + 4_000).toUTCString();
+    fake.fault({
+      match: (r) => r.url.endsWith('/batch'),
+      status: 429,
+      headers: { 'content-type': 'application/json', 'retry-after': at },
+      body: JSON.stringify({ success: false, errors: [{ code: 971, message: 'Please wait' }], messages: [], result: null }),
+    });
+    await session.applyChanges(zone, [upsert(aSet(1))]);
+    expect(clock.sleeps).toEqual([4000]);
+
+    fake.fault({
+      match: (r) => r.url.endsWith('/batch'),
+      status: 403,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ success: false, errors: [{ code: 10000, message: 'Authentication error' }], messages: [], result: null }),
+    });
+    expect(await failure(session.applyChanges(zone, [upsert(aSet(2))]))).toMatchObject({ kind: 'refused', status: 403, providerCode: '10000' });
+  });
+
   it('reads back after a lost batch answer instead of posting twice', async () => {
     const session = open();
     const zone = (await session.getZone(zoneId)) as ZoneInfo;

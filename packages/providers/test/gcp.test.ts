@@ -110,10 +110,10 @@ describe('createGcpConnector against fake Google STS, IAM Credentials and Resour
     expect(e.message).toBe("generateAccessToken failed: PERMISSION_DENIED: Permission 'iam.serviceAccounts.getAccessToken' denied on resource (or it may not exist).");
   });
 
-  it('refuses an unknown service account (IAM 404)', async () => {
+  it('reports an unknown service account (IAM 404) as not-found', async () => {
     const { gcp: c } = connector();
     const e = await failure(c.testWorkloadIdentity(input({ serviceAccountEmail: 'nobody@proj-1.iam.gserviceaccount.com' })));
-    expect(e.kind).toBe('refused');
+    expect(e.kind).toBe('not-found');
     expect(e.status).toBe(404);
     expect(e.call).toBe('generateAccessToken');
   });

@@ -4,6 +4,7 @@ import { providerError, providerNotConfigured } from '../errors/index.js';
 import type { OidcIssuer } from '../oidc/index.js';
 import type { AzureCredentials } from '../ports/cloud.js';
 import { isProviderCallError, ProviderCallError } from '../ports/provider-error.js';
+import type { ProviderFailureKind } from '../ports/provider-error.js';
 import type { WifConfig } from './schemas.js';
 
 /**
@@ -22,14 +23,22 @@ export function noVerdict(e: ProviderCallError) {
 const refusal = (provider: string, call: string, code: string, message: string) =>
   new ProviderCallError({ provider, call, code, message, kind: 'refused' });
 
-/** Run a test body and sort its outcome into pass / refused / thrown no-verdict. */
+/**
+ * The failure kinds that are a verdict on the customer's setup: their credentials were not
+ * accepted, their setup refused the call, or the account, pool, service account or subscription
+ * they named does not exist. Everything else (throttling, outages, our own credentials, a request
+ * the provider could not parse) says nothing about their setup.
+ */
+const VERDICT_KINDS: ReadonlySet<ProviderFailureKind> = new Set(['refused', 'unauthorized', 'not-found']);
+
+/** Run a test body and sort its outcome into pass / verdict / thrown no-verdict. */
 export async function runTest(body: () => Promise<void>): Promise<TestVerdict> {
   try {
     await body();
     return { ok: true };
   } catch (e) {
     if (isProviderCallError(e)) {
-      if (e.kind === 'refused') return { ok: false, message: e.message, error: e };
+      if (VERDICT_KINDS.has(e.kind)) return { ok: false, message: e.message, error: e };
       throw noVerdict(e);
     }
     throw e;

@@ -39,7 +39,8 @@ export function mapProviderError(e: unknown, operation: DnsOperation, providerId
   if (e.kind === 'invalid-input') {
     return new EngineError('VALIDATION', 'Validation failed', e.message, { details: [{ path: 'body', message: e.message }], ...extras, cause: e });
   }
-  if (e.kind === 'unauthorized' && providerId === 'cloudflare') return precondition.invalidCloudflareToken(e.providerCode, e.providerMessage);
+  // A Cloudflare token that is not accepted, or may not touch the zone, is useless to us either way: the caller must supply another.
+  if ((e.kind === 'unauthorized' || e.kind === 'refused') && providerId === 'cloudflare') return precondition.invalidCloudflareToken(e.providerCode, e.providerMessage);
   if (e.kind === 'throttled') return providerError(operation, e.message, { throttled: true, retryAfter: e.retryAfter ?? 5, ...extras, cause: e });
   return providerError(operation, e.message, { ...extras, cause: e });
 }

@@ -91,10 +91,7 @@ export function createZoneServices(ctx: EngineContext) {
           zone = await session.createOrImportZone({ domainName: body.domainName, callerReference: `cloudlink-${ctx.random.uuid()}` });
         }
       } catch (e) {
-        if (isProviderCallError(e) && target.provider === 'cloudflare') {
-          if (e.kind === 'unauthorized' || e.kind === 'refused') throw precondition.invalidCloudflareToken(e.providerCode, e.providerMessage);
-          if (e.kind === 'not-found') throw notFound.cloudflareZone(body.domainName);
-        }
+        if (isProviderCallError(e) && target.provider === 'cloudflare' && e.kind === 'not-found') throw notFound.cloudflareZone(body.domainName);
         throw mapProviderError(e, DNS_OPERATION.createZone, target.provider);
       }
 

@@ -1,9 +1,10 @@
 /**
- * How a provider call failed, decided by the provider implementation (it alone knows the codes):
- * - `refused`: the customer's setup says no (AccessDenied, invalid_grant, invalid_client, ARM 403, …) → a test verdict `failed`;
- * - `invalid-input`: the provider rejected our request as bad input (Route 53 InvalidChangeBatch, Cloudflare 400) → 400;
- * - `unauthorized`: a stored/passed provider token is not accepted (Cloudflare 401/403);
- * - `not-found`: the addressed object does not exist (NoSuchHostedZone, Cloudflare 404);
+ * How a provider call failed, decided by the provider implementation (it alone knows the codes; an
+ * HTTP status with no more specific code is read by one table shared by every implementation):
+ * - `refused`: the credential was accepted but the customer's setup says no (AccessDenied, invalid_grant, invalid_client, HTTP 403, …);
+ * - `invalid-input`: the provider rejected our request as bad input (Route 53 InvalidChangeBatch, other HTTP 4xx) → 400;
+ * - `unauthorized`: the credential presented was not accepted (HTTP 401, expired assumed-role credentials);
+ * - `not-found`: the addressed object does not exist (NoSuchHostedZone, HTTP 404);
  * - `conflict`: the object already exists (HostedZoneAlreadyExists);
  * - `throttled`: rate limited (Throttling, PriorRequestNotComplete, 429) — retryable;
  * - `transient`: network, timeout, 5xx — retryable when the call is safe to resend;

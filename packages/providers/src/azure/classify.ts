@@ -14,8 +14,8 @@ export interface ObservedResponse {
 const ENTRA_REFUSALS = new Set(['invalid_client', 'unauthorized_client', 'invalid_request', 'invalid_tenant']);
 
 /**
- * A failed answer of Entra ID or ARM as a `ProviderCallError`. Entra: the OAuth refusals above →
- * refused; ARM: 401/403/404 → refused; both: 429 → throttled, else transient. Provider text
+ * A failed answer of Entra ID or ARM as a `ProviderCallError`. Entra's OAuth refusals above →
+ * refused, everything else as the shared status table says ({@link kindOfStatus}). Provider text
  * keeps its first line (AADSTS descriptions append trace ids) and is scrubbed of `secrets`.
  */
 export function classifyAzureResponse(
@@ -27,12 +27,7 @@ export function classifyAzureResponse(
   const { status } = response;
   if (status >= 300 && status < 400) return redirectFailure(site, status, response.headers.get('location') ?? null);
   const parsed = parseErrorBody(response.bodyAsText ?? '');
-  let kind: ProviderFailureKind | undefined;
-  if (status === 429) kind = 'throttled';
-  else if (status >= 500) kind = 'transient';
-  else if (site.call === 'subscriptions.get') kind = status === 401 || status === 403 || status === 404 ? 'refused' : undefined;
-  else kind = parsed.code && ENTRA_REFUSALS.has(parsed.code) ? 'refused' : undefined;
-  kind ??= kindOfStatus(status);
+  const kind: ProviderFailureKind = parsed.code && ENTRA_REFUSALS.has(parsed.code) ? 'refused' : kindOfStatus(status);
   const retryAfter = kind === 'throttled' ? parseRetryAfter(response.headers.get('retry-after'), now) : undefined;
   const firstLine = (parsed.message ?? `HTTP ${status}`).split(/\r?\n/)[0] ?? '';
   return new ProviderCallError({

@@ -1,17 +1,7 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'cloudflare';
 import { ProviderCallError, isProviderCallError } from '@cloudlink/engine';
 import type { ProviderFailureKind } from '@cloudlink/engine';
-import { parseRetryAfter, redactSecrets } from '../shared/index.js';
-
-/** HTTP status → failure kind for Cloudflare answers (SPEC §1.5, §4.1), as data; other 4xx are invalid input, 5xx transient. */
-export const CLOUDFLARE_STATUS_KINDS: Readonly<Record<number, ProviderFailureKind>> = {
-  400: 'invalid-input',
-  401: 'unauthorized',
-  403: 'unauthorized',
-  404: 'not-found',
-  409: 'conflict',
-  429: 'throttled',
-};
+import { kindOfStatus, parseRetryAfter, redactSecrets } from '../shared/index.js';
 
 /**
  * Turn anything a Cloudflare SDK call threw into a ProviderCallError naming the call: `code` is the
@@ -30,7 +20,7 @@ export function toCloudflareError(call: string, error: unknown, context: { apiTo
     const first = error.errors[0];
     const code = first?.code !== undefined ? String(first.code) : `HTTP ${status}`;
     const message = error.errors.map((e) => e.message).filter(Boolean).join('; ') || `HTTP ${status}`;
-    const kind = CLOUDFLARE_STATUS_KINDS[status] ?? (status >= 500 ? 'transient' : 'invalid-input');
+    const kind = kindOfStatus(status);
     const retryAfter = parseRetryAfter(error.headers?.get('retry-after'), context.now);
     return make(code, message, kind, { status, ...(retryAfter !== undefined ? { retryAfter } : {}) });
   }

@@ -1,6 +1,8 @@
 import Cloudflare from 'cloudflare';
-import { DEFAULT_RETRY_POLICY, ProviderCallError, createWindowSelector, isProviderCallError, systemClock, systemRandom } from '@cloudlink/engine';
-import type { Clock, DnsAuth, DnsProvider, DnsSession, Random, RecordSet, RetryPolicy, ZoneInfo } from '@cloudlink/engine';
+import { ProviderCallError, createWindowSelector, isProviderCallError } from '@cloudlink/engine';
+import type { DnsAuth, DnsProvider, DnsSession, RecordSet, ZoneInfo } from '@cloudlink/engine';
+import { resolveCallPolicy } from '../shared/index.js';
+import type { CallPolicyOptions } from '../shared/index.js';
 import { applyCloudflareChanges } from './cloudflare-apply.js';
 import { cfCall, recordPages } from './cloudflare-call.js';
 import type { CloudflareCallContext } from './cloudflare-call.js';
@@ -13,18 +15,13 @@ export const CLOUDFLARE_API_VERSION = '2025-01-01';
 export const DEFAULT_CLOUDFLARE_API_BASE_URL = 'https://api.cloudflare.com/client/v4';
 
 /** Options of {@link createCloudflareProvider}. */
-export interface CloudflareProviderOptions {
+export interface CloudflareProviderOptions extends CallPolicyOptions {
   /** API base including `/client/v4`; default `https://api.cloudflare.com/client/v4` (`CLOUDFLARE_API_BASE_URL`, SPEC §8). */
   readonly baseUrl?: string;
-  /** Per outbound call, default 10 000 ms. */
-  readonly timeoutMs?: number;
   /** Record operations per batch call, 1–200; default 200 (`CLOUDLINK_CLOUDFLARE_BATCH_SIZE`). */
   readonly batchSize?: number;
   /** Listing page size, 5–5000; default 100. */
   readonly perPage?: number;
-  readonly retryPolicy?: RetryPolicy;
-  readonly clock?: Pick<Clock, 'now' | 'sleep'>;
-  readonly random?: Pick<Random, 'fraction'>;
 }
 
 /** Above this many touched names a write reads the zone once instead of once per name (SPEC §6.9). */
@@ -44,6 +41,7 @@ export function cloudflareOptionsFromEnv(env: Readonly<Record<string, string | u
  * runs here, with read-back before resending a batch after a 5xx/timeout.
  */
 export function createCloudflareProvider(options: CloudflareProviderOptions = {}): DnsProvider {
+  const policy = resolveCallPolicy(options);
   const baseUrl = options.baseUrl ?? DEFAULT_CLOUDFLARE_API_BASE_URL;
   if (!/^https?:\/\//.test(baseUrl)) throw new TypeError('cloudflare: baseUrl must be an http(s) URL');
   const batchSize = options.batchSize ?? CLOUDFLARE_FEATURES.defaultBatchSize;
@@ -63,16 +61,16 @@ export function createCloudflareProvider(options: CloudflareProviderOptions = {}
         userServiceKey: null,
         baseURL: baseUrl,
         maxRetries: 0,
-        timeout: options.timeoutMs ?? 10_000,
+        timeout: policy.timeoutMs,
         apiVersion: CLOUDFLARE_API_VERSION,
         fetchOptions: { redirect: 'manual' },
       });
       return createCloudflareSession({
         client,
         apiToken: auth.apiToken,
-        clock: options.clock ?? systemClock,
-        random: options.random ?? systemRandom,
-        policy: options.retryPolicy ?? DEFAULT_RETRY_POLICY,
+        clock: policy.clock,
+        random: policy.random,
+        policy: policy.retryPolicy,
         perPage,
         batchSize,
       });

@@ -1,6 +1,6 @@
 import { IdentityPoolClient } from 'google-auth-library';
 import { isProviderCallError, ProviderCallError, trimTrailingSlashes } from '@cloudlink/engine';
-import type { GcpConnector, ProviderFailureKind } from '@cloudlink/engine';
+import type { GcpConnector } from '@cloudlink/engine';
 import { readJson, resolveCallPolicy, retryStep, sendAttempt, throwIfCallerAborted } from '../shared/index.js';
 import type { CallPolicy, CallPolicyOptions, StatusClassifier } from '../shared/index.js';
 
@@ -27,9 +27,7 @@ const RM_STEP = 'projects.get';
 /** STS OAuth errors that reflect the customer's pool/provider/condition (SPEC §4.1). */
 const STS_REFUSALS = new Set(['invalid_grant', 'invalid_request', 'unauthorized_client', 'invalid_target']);
 
-const classifySts: StatusClassifier = (status, error) =>
-  status === 429 ? 'throttled' : status >= 500 ? 'transient' : error.code && STS_REFUSALS.has(error.code) ? 'refused' : undefined;
-const refuse403or404: StatusClassifier = (status): ProviderFailureKind | undefined => (status === 403 || status === 404 ? 'refused' : undefined);
+const classifySts: StatusClassifier = (_status, error) => (error.code && STS_REFUSALS.has(error.code) ? 'refused' : undefined);
 
 /**
  * The GCP connector: google-auth-library's `IdentityPoolClient` with a subject-token supplier does
@@ -65,7 +63,6 @@ export function createGcpConnector(options: GcpConnectorOptions = {}): GcpConnec
           init: { method: 'GET', headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' } },
           timeoutMs: policy.timeoutMs,
           now: () => policy.clock.now(),
-          classify: refuse403or404,
           ...(signal ? { signal } : {}),
           ...(options.fetch ? { fetch: options.fetch } : {}),
         }),
@@ -105,7 +102,7 @@ async function impersonate(policy: CallPolicy, fetchImpl: typeof fetch | undefin
         init: { method: init?.method ?? 'GET', ...(init?.headers ? { headers: init.headers } : {}), ...(init?.body ? { body: init.body } : {}) },
         timeoutMs: policy.timeoutMs,
         now: () => policy.clock.now(),
-        classify: isSts ? classifySts : refuse403or404,
+        ...(isSts ? { classify: classifySts } : {}),
         ...(signal ? { signal } : {}),
         ...(fetchImpl ? { fetch: fetchImpl } : {}),
       }),

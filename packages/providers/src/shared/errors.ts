@@ -8,14 +8,31 @@ export interface CallSite {
   readonly call: string;
 }
 
+const STATUS_KINDS: Readonly<Record<number, ProviderFailureKind>> = {
+  401: 'unauthorized',
+  403: 'refused',
+  404: 'not-found',
+  408: 'transient',
+  409: 'conflict',
+  429: 'throttled',
+};
+
 /**
- * The failure kind an HTTP status means when nothing more specific applies: 429 → throttled,
- * anything else (5xx, a 3xx we do not follow, an unexpected 4xx) → transient, i.e. no verdict.
- * Providers decide their refusals (401/403/404, OAuth codes) before falling back to this.
+ * The one reading of an HTTP status, for every provider and connector once its own error codes
+ * (Route 53 `AccessDenied`, OAuth `invalid_grant`, …) said nothing more specific:
+ * - 401 → `unauthorized`: the credential we presented was not accepted;
+ * - 403 → `refused`: the credential was accepted, but the customer's setup does not allow the call;
+ * - 404 → `not-found`, 409 → `conflict`, 429 → `throttled`;
+ * - 408, 5xx, no status (the request never got an answer) and anything outside 4xx → `transient`;
+ * - any other 4xx → `invalid-input`: the provider rejected what we sent, and sending it again will not help.
+ * What each kind means to a caller (a connection-test verdict, `Invalid Cloudflare token`) is the
+ * engine's decision, not the provider's.
  */
-export function kindOfStatus(status: number): ProviderFailureKind {
-  if (status === 429) return 'throttled';
-  return 'transient';
+export function kindOfStatus(status: number | undefined): ProviderFailureKind {
+  if (status === undefined) return 'transient';
+  const kind = STATUS_KINDS[status];
+  if (kind) return kind;
+  return status >= 400 && status < 500 ? 'invalid-input' : 'transient';
 }
 
 /**

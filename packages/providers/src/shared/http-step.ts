@@ -7,7 +7,7 @@ import { parseRetryAfter } from './retry-after.js';
 import { redactSecrets } from './text.js';
 import { throwIfCallerAborted } from './options.js';
 
-/** Decides the kind of a non-2xx answer; return undefined to fall back to {@link kindOfStatus}. */
+/** Reads a provider's own error codes; return undefined to fall back to the status table {@link kindOfStatus}. */
 export type StatusClassifier = (status: number, error: { code?: string; message?: string }) => ProviderFailureKind | undefined;
 
 /** One HTTP attempt of a provider step. */
@@ -20,7 +20,8 @@ export interface HttpAttempt {
   readonly fetch?: typeof fetch;
   /** For Retry-After dates. */
   readonly now: () => Date;
-  readonly classify: StatusClassifier;
+  /** Provider error codes that decide the kind before the status does; default none. */
+  readonly classify?: StatusClassifier;
   /** Values to scrub from provider text (it can echo request data). */
   readonly secrets?: readonly (string | undefined)[];
 }
@@ -28,7 +29,7 @@ export interface HttpAttempt {
 /**
  * Send one attempt and return the 2xx response. Everything else becomes a `ProviderCallError`
  * for `site`: timeout/network → transient, 3xx → transient (not followed), other statuses as
- * `classify` says (default 429 → throttled, else transient), with the provider's error code and
+ * `classify` says, else as the status table {@link kindOfStatus} says, with the provider's error code and
  * message parsed from the body (`HTTP<status>` when it names none) and `Retry-After` when throttled.
  * A caller abort is rethrown as is.
  */
@@ -50,7 +51,7 @@ export async function sendAttempt(attempt: HttpAttempt): Promise<Response> {
     throw redirectFailure(attempt.site, response.status, response.headers.get('location'));
   }
   const parsed = parseErrorBody(await readBodyText(response));
-  const kind = attempt.classify(response.status, parsed) ?? kindOfStatus(response.status);
+  const kind = attempt.classify?.(response.status, parsed) ?? kindOfStatus(response.status);
   const retryAfter = kind === 'throttled' ? parseRetryAfter(response.headers.get('retry-after'), attempt.now()) : undefined;
   const scrub = (text: string): string => redactSecrets(text, attempt.secrets ?? []);
   return Promise.reject(

@@ -3,9 +3,6 @@
  * followed, provider text truncated, secrets redacted.
  */
 
-/** Default per-call timeout (SPEC §4.1). */
-export const DEFAULT_TIMEOUT_MS = 10_000;
-
 /** A deadline for one outbound call, combined with the caller's signal. */
 export interface CallDeadline {
   /** Aborts when the deadline passes or the caller's signal aborts. */

@@ -3,13 +3,13 @@
  * SPEC §4.1 (deadline, no redirects, retries, Retry-After, error text). Internal to
  * `@cloudlink/providers`; not a public subpath.
  */
-export { DEFAULT_TIMEOUT_MS, fetchWithDeadline, readBodyText, startDeadline } from './http.js';
+export { fetchWithDeadline, readBodyText, startDeadline } from './http.js';
 export type { CallDeadline, FetchWithDeadlineOptions } from './http.js';
 export { flattenText, redactSecrets } from './text.js';
 export { parseRetryAfter } from './retry-after.js';
 export { kindOfStatus, networkCode, parseErrorBody, redirectFailure, transportFailure, withApplyProgress } from './errors.js';
 export type { CallSite } from './errors.js';
-export { resolveCallPolicy, retryStep, throwIfCallerAborted } from './options.js';
+export { DEFAULT_TIMEOUT_MS, resolveCallPolicy, retryStep, throwIfCallerAborted } from './options.js';
 export type { CallPolicy, CallPolicyOptions } from './options.js';
 export { readJson, sendAttempt } from './http-step.js';
 export type { HttpAttempt, StatusClassifier } from './http-step.js';

@@ -1,8 +1,10 @@
 import { DEFAULT_RETRY_POLICY, systemClock, systemRandom, withRetry } from '@cloudlink/engine';
 import type { Clock, Random, RetryPolicy } from '@cloudlink/engine';
-import { DEFAULT_TIMEOUT_MS } from './http.js';
 
-/** Options every connector takes for timing and retries. */
+/** How long one outbound HTTP call may take when the host sets no `timeoutMs`: the one default for every provider and connector. */
+export const DEFAULT_TIMEOUT_MS = 10_000;
+
+/** Options every connector and DNS provider takes for timing and retries. */
 export interface CallPolicyOptions {
   /** Per outbound HTTP call; default 10 000 (SPEC §4.1). */
   readonly timeoutMs?: number;

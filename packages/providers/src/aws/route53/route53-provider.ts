@@ -13,24 +13,21 @@ import type {
   ListResourceRecordSetsCommandOutput,
   RRType,
 } from '@aws-sdk/client-route-53';
-import { DEFAULT_RETRY_POLICY, isProviderCallError, systemClock, systemRandom, windowInOrder, withRetry } from '@cloudlink/engine';
-import type { AwsCredentials, Clock, DnsAuth, DnsProvider, DnsSession, Random, RecordSet, RetryPolicy, ZoneInfo } from '@cloudlink/engine';
+import { isProviderCallError, windowInOrder, withRetry } from '@cloudlink/engine';
+import type { AwsCredentials, DnsAuth, DnsProvider, DnsSession, RecordSet, ZoneInfo } from '@cloudlink/engine';
+import { resolveCallPolicy } from '../../shared/index.js';
+import type { CallPolicyOptions } from '../../shared/index.js';
 import { sendOnce, sendWithRetry } from './route53-call.js';
 import type { Route53CallContext } from './route53-call.js';
 import { applyRoute53Changes } from './route53-changes.js';
 import { ROUTE53_FEATURES, bareId, decodeRoute53Name, fromRoute53RecordSet, zoneDomainName } from './route53-records.js';
 
 /** Options of {@link createRoute53Provider}. Every field has a production default. */
-export interface Route53ProviderOptions {
+export interface Route53ProviderOptions extends CallPolicyOptions {
   /** Route 53 endpoint; default the SDK's (which honours `AWS_ENDPOINT_URL_ROUTE_53`). */
   readonly endpoint?: string;
   /** Signing region; Route 53 is global and signs in `us-east-1`. */
   readonly region?: string;
-  /** Per outbound call, default 10 000 ms (SPEC §4.1). */
-  readonly timeoutMs?: number;
-  readonly retryPolicy?: RetryPolicy;
-  readonly clock?: Pick<Clock, 'sleep'>;
-  readonly random?: Pick<Random, 'fraction'>;
   /** ListResourceRecordSets page size, 1–300; default 300 (SPEC §6.7). */
   readonly pageSize?: number;
 }
@@ -45,7 +42,8 @@ export function createRoute53Provider(options: Route53ProviderOptions = {}): Dns
   if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > ROUTE53_FEATURES.maxPageSize) {
     throw new TypeError(`route53: pageSize must be an integer 1–${ROUTE53_FEATURES.maxPageSize}`);
   }
-  const timeoutMs = options.timeoutMs ?? 10_000;
+  const policy = resolveCallPolicy(options);
+  const { timeoutMs } = policy;
   // One SDK client per credentials object: the engine's credential cache hands out the same object until it refreshes.
   const clients = new WeakMap<AwsCredentials, Route53Client>();
   const clientFor = (credentials: AwsCredentials): Route53Client => {
@@ -70,9 +68,9 @@ export function createRoute53Provider(options: Route53ProviderOptions = {}): Dns
       return createRoute53Session(
         {
           client: clientFor(auth.credentials),
-          clock: options.clock ?? systemClock,
-          random: options.random ?? systemRandom,
-          policy: options.retryPolicy ?? DEFAULT_RETRY_POLICY,
+          clock: policy.clock,
+          random: policy.random,
+          policy: policy.retryPolicy,
         },
         pageSize,
       );

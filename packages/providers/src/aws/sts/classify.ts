@@ -1,6 +1,6 @@
 import { ProviderCallError } from '@cloudlink/engine';
 import type { ProviderFailureKind } from '@cloudlink/engine';
-import { parseRetryAfter, transportFailure } from '../../shared/index.js';
+import { kindOfStatus, parseRetryAfter, transportFailure } from '../../shared/index.js';
 
 /** STS error codes that reflect the customer's setup: a test verdict. */
 const REFUSED = new Set(['AccessDenied', 'AccessDeniedException', 'RegionDisabledException', 'ValidationError']);
@@ -19,6 +19,13 @@ const PLATFORM = new Set([
   'CredentialsProviderError',
 ]);
 
+function stsCodeKind(code: string): ProviderFailureKind | undefined {
+  if (REFUSED.has(code)) return 'refused';
+  if (THROTTLED.has(code)) return 'throttled';
+  if (PLATFORM.has(code)) return 'platform';
+  return undefined;
+}
+
 interface SdkErrorLike {
   name: string;
   message: string;
@@ -33,18 +40,15 @@ function isSdkServiceError(e: unknown): e is SdkErrorLike {
 
 /**
  * Turn whatever the STS client threw into a `ProviderCallError` for step `call`:
- * AccessDenied → refused; Throttling/429 → throttled (with Retry-After); rejected or missing
- * platform credentials → platform; 5xx, network, timeout and anything unknown → transient.
+ * AccessDenied → refused; Throttling → throttled (with Retry-After); rejected or missing
+ * platform credentials → platform; other codes as the shared status table says; network and timeout → transient.
  */
 export function classifyStsError(call: string, e: unknown, timedOut: boolean, timeoutMs: number, now: Date): ProviderCallError {
   const site = { provider: 'aws', call };
   if (isSdkServiceError(e)) {
     const status = e.$metadata?.httpStatusCode;
     const code = e.name && e.name !== 'Error' ? e.name : `HTTP${status ?? ''}`;
-    let kind: ProviderFailureKind = 'transient';
-    if (REFUSED.has(code)) kind = 'refused';
-    else if (THROTTLED.has(code) || status === 429) kind = 'throttled';
-    else if (PLATFORM.has(code)) kind = 'platform';
+    const kind = stsCodeKind(code) ?? kindOfStatus(status);
     const retryAfter = kind === 'throttled' ? parseRetryAfter(e.$response?.headers?.['retry-after'], now) : undefined;
     return new ProviderCallError({
       ...site,
