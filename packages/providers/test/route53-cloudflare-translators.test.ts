@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { txtWireForm } from '@cloudlink/engine';
 import type { RecordSet } from '@cloudlink/engine';
 import { fromRoute53RecordSet, toRoute53RecordSet } from '../src/aws/route53/index.js';
 import type { CLOUDFLARE_TYPES } from '../src/cloudflare/index.js';
-import { quoteTxt, toCloudflareRecord, toRecordSet } from '../src/cloudflare/index.js';
+import { toCloudflareRecord, toRecordSet } from '../src/cloudflare/index.js';
 
 /* Arbitraries of VALID canonical record sets (SPEC §6.3–6.5), every writable type. */
 const ZONE = 'example.com.';
@@ -42,7 +43,7 @@ const valueOf: Record<keyof typeof CLOUDFLARE_TYPES, fc.Arbitrary<string>> = {
   CNAME: host,
   MX: fc.tuple(u16, host).map(([p, h]) => `${p} ${h}`),
   // Up to 700 characters, so values over 255 are split into several quoted chunks.
-  TXT: printable(700).map(quoteTxt),
+  TXT: printable(700).map(txtWireForm),
   SRV: fc.tuple(u16, u16, u16, fc.oneof(host, fc.constant('.'))).map(([p, w, port, t]) => `${p} ${w} ${port} ${t}`),
   PTR: host,
   CAA: fc
@@ -86,7 +87,7 @@ describe('translators: canonical RecordSet ↔ provider shape', () => {
 
   it('splits TXT over 255 characters into quoted chunks that Cloudflare gets verbatim', () => {
     const text = 'v=DKIM1; k=rsa; p='.padEnd(300, 'A');
-    const set: RecordSet = { name: 'sel._domainkey.example.com.', type: 'TXT', ttl: 300, values: [quoteTxt(text)] };
+    const set: RecordSet = { name: 'sel._domainkey.example.com.', type: 'TXT', ttl: 300, values: [txtWireForm(text)] };
     expect(set.values[0]).toBe(`"${text.slice(0, 255)}" "${text.slice(255)}"`);
     expect(toCloudflareRecord(set, set.values[0] as string).content).toBe(set.values[0]);
   });

@@ -1,3 +1,4 @@
+import { toFqdn } from '@cloudlink/engine';
 import type { RecordChange, RecordSet } from '@cloudlink/engine';
 import { CLOUDFLARE_FEATURES, toCloudflareRecord, wireValueOf } from './cloudflare-records.js';
 import type { CloudflareRecord, CloudflareRecordInput } from './cloudflare-records.js';
@@ -25,8 +26,7 @@ export interface PlanUnit {
 
 /** `name type` key of a record set or record (name absolute, lower-case). */
 export function setKey(name: string, type: string): string {
-  const lower = name.toLowerCase();
-  return `${lower.endsWith('.') ? lower : `${lower}.`} ${type}`;
+  return `${toFqdn(name)} ${type}`;
 }
 
 /**

@@ -1,5 +1,5 @@
 import Cloudflare from 'cloudflare';
-import { ProviderCallError, createWindowSelector, isProviderCallError } from '@cloudlink/engine';
+import { ProviderCallError, createWindowSelector, isProviderCallError, recordSetOrderKey, toFqdn, withoutRootDot } from '@cloudlink/engine';
 import type { DnsAuth, DnsProvider, DnsSession, RecordSet, ZoneInfo } from '@cloudlink/engine';
 import { resolveCallPolicy } from '../shared/index.js';
 import type { CallPolicyOptions } from '../shared/index.js';
@@ -7,7 +7,7 @@ import { applyCloudflareChanges } from './cloudflare-apply.js';
 import { cfCall, recordPages } from './cloudflare-call.js';
 import type { CloudflareCallContext } from './cloudflare-call.js';
 import { setKey } from './cloudflare-plan.js';
-import { CLOUDFLARE_FEATURES, absoluteName, relativeToRoot, route53OrderKey, toRecordSet } from './cloudflare-records.js';
+import { CLOUDFLARE_FEATURES, toRecordSet } from './cloudflare-records.js';
 import type { CloudflareRecord } from './cloudflare-records.js';
 
 /** The API version sent as `api-version`, pinned so Cloudflare's behaviour does not move under us (the SDK defaults to today). */
@@ -81,7 +81,7 @@ export function createCloudflareProvider(options: CloudflareProviderOptions = {}
 function createCloudflareSession(ctx: CloudflareCallContext): DnsSession {
   const entriesOf = async (zoneId: string, name: string, type: string, signal?: AbortSignal): Promise<CloudflareRecord[]> => {
     const out: CloudflareRecord[] = [];
-    for await (const page of recordPages(ctx, zoneId, { type, nameExact: relativeToRoot(name.toLowerCase()) }, signal)) out.push(...page);
+    for await (const page of recordPages(ctx, zoneId, { type, nameExact: withoutRootDot(name.toLowerCase()) }, signal)) out.push(...page);
     return out;
   };
 
@@ -156,7 +156,7 @@ function createCloudflareSession(ctx: CloudflareCallContext): DnsSession {
         // A window: stream the zone and keep only the records of its `limit` smallest keys.
         const selector = createWindowSelector<CloudflareRecord>(options);
         for await (const page of recordPages(ctx, zone.hostedZoneId, {}, options?.signal)) {
-          for (const record of page) selector.offer({ name: absoluteName(record.name), type: record.type }, record);
+          for (const record of page) selector.offer({ name: toFqdn(record.name), type: record.type }, record);
         }
         for (const records of selector.take()) yield toRecordSet(records);
         return;
@@ -170,7 +170,7 @@ function createCloudflareSession(ctx: CloudflareCallContext): DnsSession {
       }
       const sets: RecordSet[] = [...groups.values()].map(toRecordSet);
       groups.clear();
-      sets.sort((a, b) => (route53OrderKey(a) < route53OrderKey(b) ? -1 : 1));
+      sets.sort((a, b) => (recordSetOrderKey(a) < recordSetOrderKey(b) ? -1 : 1));
       yield* sets;
     },
     async getRecordSet(zone, name, type, options) {

@@ -1,4 +1,4 @@
-import { WRITABLE_RECORD_TYPES } from '@cloudlink/engine';
+import { WRITABLE_RECORD_TYPES, toFqdn, txtWireForm, withoutRootDot } from '@cloudlink/engine';
 import type { RecordSet, WritableRecordType } from '@cloudlink/engine';
 
 /** The fields of a Cloudflare DNS record this package reads and writes (a structural subset of the SDK's record types). */
@@ -48,26 +48,6 @@ export const CLOUDFLARE_FEATURES = {
   defaultPerPage: 100,
 } as const;
 
-const TXT_CHUNK = 255;
-
-/** `Www.Example.com` → `www.example.com.`; `.` stays `.`. */
-export function absoluteName(host: string): string {
-  const lower = host.toLowerCase();
-  return lower.endsWith('.') ? lower : `${lower}.`;
-}
-
-/** `www.example.com.` → `www.example.com` (Cloudflare's form); `.` stays `.`. */
-export function relativeToRoot(host: string): string {
-  return host.length > 1 && host.endsWith('.') ? host.slice(0, -1) : host;
-}
-
-/** Quote text as TXT wire form: chunks of ≤ 255 characters, `"` and `\` escaped, joined by one space (SPEC §6.5). */
-export function quoteTxt(text: string): string {
-  const chunks: string[] = [];
-  for (let i = 0; i < text.length || chunks.length === 0; i += TXT_CHUNK) chunks.push(text.slice(i, i + TXT_CHUNK));
-  return chunks.map((c) => `"${c.replace(/[\\"]/g, (ch) => `\\${ch}`)}"`).join(' ');
-}
-
 // The engine's CAA wire form quotes the value verbatim (it refuses `"` inside), so no escaping here.
 function quoteCaaValue(value: string): string {
   return `"${value}"`;
@@ -96,38 +76,38 @@ export function toCloudflareRecord(set: RecordSet, value: string): CloudflareRec
   const type = set.type as WritableRecordType;
   const spec = CLOUDFLARE_TYPES[type];
   if (!spec) throw new TypeError(`cloudflare: record type ${set.type} cannot be written`);
-  const base = { name: relativeToRoot(set.name), type, ttl: set.ttl ?? CLOUDFLARE_FEATURES.automaticTtl, ...(spec.proxiable ? { proxied: false } : {}) };
+  const base = { name: withoutRootDot(set.name), type, ttl: set.ttl ?? CLOUDFLARE_FEATURES.automaticTtl, ...(spec.proxiable ? { proxied: false } : {}) };
   if (type === 'MX') {
     const [priority = '', host = ''] = fields(value, 2, type);
-    return { ...base, priority: Number(priority), content: relativeToRoot(host) };
+    return { ...base, priority: Number(priority), content: withoutRootDot(host) };
   }
   if (type === 'SRV') {
     const [priority = '', weight = '', port = '', target = ''] = fields(value, 4, type);
-    return { ...base, data: { priority: Number(priority), weight: Number(weight), port: Number(port), target: relativeToRoot(target) } };
+    return { ...base, data: { priority: Number(priority), weight: Number(weight), port: Number(port), target: withoutRootDot(target) } };
   }
   if (type === 'CAA') {
     const [flags = '', tag = '', caaValue = ''] = fields(value, 3, type);
     return { ...base, data: { flags: Number(flags), tag, value: unquoteCaaValue(caaValue) } };
   }
-  return { ...base, content: spec.hostname ? relativeToRoot(value) : value };
+  return { ...base, content: spec.hostname ? withoutRootDot(value) : value };
 }
 
 /** A listed Cloudflare record → its canonical wire value (SPEC §6.4: `data` when present, else content (+priority)). */
 export function wireValueOf(record: CloudflareRecord): string {
   const data = record.data;
-  if (record.type === 'SRV' && data) return `${String(data.priority)} ${String(data.weight)} ${String(data.port)} ${absoluteName(String(data.target))}`;
+  if (record.type === 'SRV' && data) return `${String(data.priority)} ${String(data.weight)} ${String(data.port)} ${toFqdn(String(data.target))}`;
   if (record.type === 'CAA' && data) return `${String(data.flags)} ${String(data.tag)} ${quoteCaaValue(String(data.value))}`;
   const content = record.content ?? '';
   switch (record.type) {
     case 'MX':
-      return `${record.priority ?? 0} ${absoluteName(content)}`;
+      return `${record.priority ?? 0} ${toFqdn(content)}`;
     case 'CNAME':
     case 'PTR':
     case 'NS':
-      return absoluteName(content);
+      return toFqdn(content);
     case 'TXT':
       // Records made outside this API may hold the text unquoted.
-      return content.startsWith('"') ? content : quoteTxt(content);
+      return content.startsWith('"') ? content : txtWireForm(content);
     case 'AAAA':
       return content.toLowerCase();
     default:
@@ -140,7 +120,7 @@ export function toRecordSet(records: readonly CloudflareRecord[]): RecordSet {
   const first = records[0];
   if (!first) throw new TypeError('cloudflare: a record set needs at least one record');
   return {
-    name: absoluteName(first.name),
+    name: toFqdn(first.name),
     type: first.type,
     ttl: first.ttl,
     values: records.map(wireValueOf),
@@ -148,7 +128,3 @@ export function toRecordSet(records: readonly CloudflareRecord[]): RecordSet {
   };
 }
 
-/** Route 53 listing order (SPEC §6.7): the name with labels reversed plus a trailing dot, then the type. */
-export function route53OrderKey(set: Pick<RecordSet, 'name' | 'type'>): string {
-  return `${set.name.slice(0, -1).split('.').reverse().join('.')}.\u0000${set.type}`;
-}

@@ -10,6 +10,8 @@ export {
   normalizeRecordName,
   relativeName,
   routeOrderKey,
+  toFqdn,
+  withoutRootDot,
 } from './names.js';
 export type { RecordNameResult } from './names.js';
 export { createWindowSelector, recordSetOrderKey, windowInOrder } from './record-window.js';

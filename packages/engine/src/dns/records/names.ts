@@ -94,9 +94,23 @@ export function normalizeHostname(input: string): string | null {
   return `${ascii}.`;
 }
 
+/**
+ * A name as a provider spells it (`Www.Example.com`, `www.example.com.`) → the engine's spelling:
+ * lower-case and absolute, with the root's trailing dot. `.` stays `.`.
+ */
+export function toFqdn(name: string): string {
+  const lower = name.toLowerCase();
+  return lower.endsWith('.') ? lower : `${lower}.`;
+}
+
+/** `www.example.com.` → `www.example.com`, the spelling of providers that leave the root implicit. `.` stays `.`. */
+export function withoutRootDot(name: string): string {
+  return name.length > 1 && name.endsWith('.') ? name.slice(0, -1) : name;
+}
+
 /** `www.example.com.` → `www` for zone `example.com`; the apex is `@`. */
 export function relativeName(fqdn: string, zoneDomain: string): string {
-  const name = fqdn.endsWith('.') ? fqdn.slice(0, -1) : fqdn;
+  const name = withoutRootDot(fqdn);
   if (name === zoneDomain) return '@';
   return name.endsWith(`.${zoneDomain}`) ? name.slice(0, -(zoneDomain.length + 1)) : name;
 }
@@ -108,7 +122,7 @@ export function absoluteName(relative: string, zoneDomain: string): string {
 
 /** Route 53 list order key: labels reversed plus a trailing dot (`www.myapp.com.` → `com.myapp.www.`). */
 export function routeOrderKey(fqdn: string): string {
-  const name = fqdn.endsWith('.') ? fqdn.slice(0, -1) : fqdn;
+  const name = withoutRootDot(fqdn);
   return `${name.split('.').reverse().join('.')}.`;
 }
 

@@ -1,5 +1,5 @@
 import type { ResourceRecordSet } from '@aws-sdk/client-route-53';
-import { WRITABLE_RECORD_TYPES } from '@cloudlink/engine';
+import { WRITABLE_RECORD_TYPES, withoutRootDot } from '@cloudlink/engine';
 import type { RecordSet, WritableRecordType } from '@cloudlink/engine';
 
 /**
@@ -106,5 +106,5 @@ export function bareId(id: string | undefined): string {
 
 /** `example.com.` → `example.com` (zone names are kept without the trailing dot). */
 export function zoneDomainName(name: string | undefined): string {
-  return decodeRoute53Name(name ?? '').replace(/\.$/, '');
+  return withoutRootDot(decodeRoute53Name(name ?? ''));
 }
