@@ -12,7 +12,5 @@ export { runMigrations, pendingMigrations, MIGRATION_TABLE, MIGRATION_LOCK_TABLE
 export { migrationsFor, MIGRATION_NAMES } from './migrations/index.js';
 export { createPeek } from './peek.js';
 export type { Peek } from './peek.js';
-export { createInProcessZoneLock } from './zone-lock.js';
-export type { InProcessZoneLock } from './zone-lock.js';
 export { TABLES } from './schema.js';
 export type * from './schema.js';

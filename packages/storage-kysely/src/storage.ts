@@ -1,7 +1,6 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
-import { StorageConflictError, isStorageConflict } from '@cloudlink/engine';
+import { StorageConflictError, createStorageGuard, isStorageConflict } from '@cloudlink/engine';
 import type { Storage, StorageTx } from '@cloudlink/engine';
 import type { SqlDialect } from './dialect.js';
 import { pendingMigrations, runMigrations } from './migrator.js';
@@ -81,19 +80,9 @@ function createRepos(db: Kysely<Database>, d: SqlDialect, check: () => void, ato
  */
 export function createKyselyStorage(options: KyselyStorageOptions): Storage {
   const { db, dialect: d } = options;
-  let closed = false;
-  const check = () => {
-    if (closed) throw new Error('cloudlink storage is closed');
-  };
-  // Marks the async context of a running transaction(), so misuse fails fast instead of hanging.
-  const inTransaction = new AsyncLocalStorage<true>();
-  const checkRoot = () => {
-    check();
-    if (inTransaction.getStore()) {
-      // On SQLite the transaction holds the only connection: this call would wait forever.
-      throw new Error('cloudlink storage: the root storage was used inside transaction(); use its tx instead');
-    }
-  };
+  const guard = createStorageGuard('cloudlink storage');
+  const check = () => guard.assertOpen();
+  const checkRoot = () => guard.assertRoot();
   const root = createRepos(db, d, checkRoot, (fn) => options.runTransaction(db, fn));
   return {
     ...root,
@@ -102,7 +91,7 @@ export function createKyselyStorage(options: KyselyStorageOptions): Storage {
     async transaction(fn) {
       checkRoot();
       try {
-        return await options.runTransaction(db, (trx) => inTransaction.run(true, () => fn(createRepos(trx, d, check, (inner) => inner(trx)))));
+        return await options.runTransaction(db, (trx) => guard.insideTransaction(() => fn(createRepos(trx, d, check, (inner) => inner(trx)))));
       } catch (e) {
         throw mapError(e, d);
       }
@@ -116,7 +105,7 @@ export function createKyselyStorage(options: KyselyStorageOptions): Storage {
       return runMigrations(db, d);
     },
     async health() {
-      if (closed) return { ok: false, reason: 'storage is closed' };
+      if (guard.closed) return { ok: false, reason: 'storage is closed' };
       try {
         await sql`SELECT 1`.execute(db);
         const pending = await pendingMigrations(db, d);
@@ -126,8 +115,7 @@ export function createKyselyStorage(options: KyselyStorageOptions): Storage {
       }
     },
     async close() {
-      if (closed) return;
-      closed = true;
+      if (!guard.close()) return;
       await db.destroy();
       await options.onClose?.();
     },

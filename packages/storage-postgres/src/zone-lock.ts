@@ -1,4 +1,4 @@
-import { ZoneLockTimeoutError } from '@cloudlink/engine';
+import { ZoneLockTimeoutError, createInProcessZoneLock } from '@cloudlink/engine';
 import type { PostgresPool, PostgresPoolClient } from 'kysely';
 
 /**
@@ -25,29 +25,24 @@ export async function withPostgresZoneLock<T>(
   // Waiters of this process queue in memory first, so at most one lock client per zone sits in
   // pg_advisory_lock instead of every waiter occupying one of the few lock clients.
   const deadline = Date.now() + timeoutMs;
-  const previous = localQueues.get(zoneResourceId) ?? Promise.resolve();
-  let leave!: () => void;
-  const mine = new Promise<void>((resolve) => (leave = resolve));
-  const tail = previous.then(() => mine);
-  localQueues.set(zoneResourceId, tail);
-  try {
-    if (!(await within(previous.then(() => true), timeoutMs))) throw new ZoneLockTimeoutError(zoneResourceId);
-    const connecting = lockPool.connect();
-    const client = await within(connecting, deadline - Date.now());
-    if (!client) {
-      // Given up on: hand the client back whenever the pool produces it.
-      connecting.then((late) => late.release(), () => {});
-      throw new ZoneLockTimeoutError(zoneResourceId);
-    }
-    return await lockAndRun(client, zoneResourceId, fn, deadline - Date.now());
-  } finally {
-    leave();
-    if (localQueues.get(zoneResourceId) === tail) localQueues.delete(zoneResourceId);
-  }
+  return localWaiters.withLock(
+    zoneResourceId,
+    async () => {
+      const connecting = lockPool.connect();
+      const client = await within(connecting, deadline - Date.now());
+      if (!client) {
+        // Given up on: hand the client back whenever the pool produces it.
+        connecting.then((late) => late.release(), () => {});
+        throw new ZoneLockTimeoutError(zoneResourceId);
+      }
+      return lockAndRun(client, zoneResourceId, fn, deadline - Date.now());
+    },
+    { timeoutMs },
+  );
 }
 
-/** Per-process queue of zone lock waiters (see above). */
-const localQueues = new Map<number, Promise<void>>();
+/** Per-process queue of zone lock waiters (see above): the same in-process lock SQLite uses. */
+const localWaiters = createInProcessZoneLock();
 
 /** `promise`'s value, or `false` when `ms` pass first. */
 async function within<T>(promise: Promise<T>, ms: number): Promise<T | false> {

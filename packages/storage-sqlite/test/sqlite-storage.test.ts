@@ -135,18 +135,6 @@ describe('createSqliteStorage', () => {
     expect(await storage.peek.rows('cloud_connections')).toEqual([]);
   });
 
-  it('refuses the root storage inside a transaction instead of deadlocking on the single connection', async () => {
-    const storage = await open();
-    await expect(storage.transaction(() => storage.plans.listPlans())).rejects.toThrow(/use its tx/);
-    await expect(storage.transaction(() => storage.transaction(async () => 1))).rejects.toThrow(/use its tx/);
-    // Outside, and concurrently from another request, the root storage still works.
-    const [inside, outside] = await Promise.all([
-      storage.transaction((tx) => tx.plans.listPlans()),
-      storage.plans.listPlans(),
-    ]);
-    expect(inside).toEqual(outside);
-  });
-
   it('serialises concurrent lock → count → insert transactions', async () => {
     const storage = await open();
     const { user, workspace } = await seed(storage);

@@ -1,5 +1,6 @@
 /** @module ports — the small interfaces the engine talks to; implementations live elsewhere. */
 export * from './storage.js';
+export * from './storage-guards.js';
 export * from './runtime.js';
 export * from './secret-box.js';
 export * from './access.js';

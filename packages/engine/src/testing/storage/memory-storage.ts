@@ -1,6 +1,5 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
-import { ZoneLockTimeoutError, type Storage, type StorageTx } from '../../ports/storage.js';
-import { createMutex, type Mutex } from './mutex.js';
+import type { Storage, StorageTx } from '../../ports/storage.js';
+import { createInProcessZoneLock, createMutex, createStorageGuard } from '../../ports/storage-guards.js';
 import { createMemberRepo, createEnvironmentRepo, createPlanRepo, createProjectRepo, createUserRepo, createWorkspaceRepo } from './memory/admin-repos.js';
 import { createConnectionRepo, createOidcKeyRepo, createResourceRepo } from './memory/cloud-repos.js';
 import { createDnsRecordRepo } from './memory/dns-repos.js';
@@ -35,10 +34,9 @@ export interface MemoryStorage extends Storage {
 export function createMemoryStorage(options: MemoryStorageOptions = {}): MemoryStorage {
   let db: Db = emptyDb();
   let migrated = false;
-  let closed = false;
+  const guard = createStorageGuard('memory storage');
   const gate = createMutex();
-  const zoneLocks = new Map<number, Mutex>();
-  const inTransaction = new AsyncLocalStorage<true>();
+  const zoneLock = createInProcessZoneLock();
 
   if (options.migrated) {
     applySeeds(db);
@@ -46,17 +44,13 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): MemoryS
   }
 
   function assertUsable(): void {
-    if (closed) throw new Error('memory storage: closed');
+    guard.assertOpen();
     if (!migrated) throw new Error('memory storage: not migrated; call migrate() first');
   }
 
   // Outside a transaction: wait for the connection like any other caller.
-  const runOutside: Run = (op) => {
-    if (inTransaction.getStore()) {
-      return Promise.reject(
-        new Error('memory storage: the storage was called inside transaction(); use the tx argument (on SQLite this deadlocks)'),
-      );
-    }
+  const runOutside: Run = async (op) => {
+    guard.assertRoot();
     return gate.run(async () => {
       assertUsable();
       return op(db);
@@ -85,7 +79,7 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): MemoryS
 
   const peek: StoragePeek = {
     rows: async (table) => {
-      if (closed) throw new Error('memory storage: closed');
+      guard.assertOpen();
       return structuredClone(db.tables[table]) as unknown as Record<string, unknown>[];
     },
   };
@@ -94,8 +88,8 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): MemoryS
     ...outside,
     peek,
 
-    transaction(fn) {
-      if (inTransaction.getStore()) return Promise.reject(new Error('memory storage: nested transaction() is not supported; pass tx down'));
+    async transaction(fn) {
+      guard.assertRoot();
       return gate.run(async () => {
         assertUsable();
         let open = true;
@@ -109,7 +103,7 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): MemoryS
         });
         const snapshot = structuredClone(db);
         try {
-          return await inTransaction.run(true, () => fn(tx));
+          return await guard.insideTransaction(() => fn(tx));
         } catch (error) {
           db = snapshot;
           throw error;
@@ -119,19 +113,14 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): MemoryS
       });
     },
 
-    async withZoneLock(zoneResourceId, fn, { timeoutMs }) {
+    async withZoneLock(zoneResourceId, fn, lockOptions) {
       assertUsable();
-      let lock = zoneLocks.get(zoneResourceId);
-      if (!lock) {
-        lock = createMutex();
-        zoneLocks.set(zoneResourceId, lock);
-      }
-      return lock.run(fn, { timeoutMs, onTimeout: () => new ZoneLockTimeoutError(zoneResourceId) });
+      return zoneLock.withLock(zoneResourceId, fn, lockOptions);
     },
 
     migrate() {
       return gate.run(async () => {
-        if (closed) throw new Error('memory storage: closed');
+        guard.assertOpen();
         if (migrated) return { applied: [] };
         applySeeds(db);
         migrated = true;
@@ -140,13 +129,13 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): MemoryS
     },
 
     async health() {
-      if (closed) return { ok: false, reason: 'storage is closed' };
+      if (guard.closed) return { ok: false, reason: 'storage is closed' };
       if (!migrated) return { ok: false, reason: `pending migrations: ${MIGRATIONS.join(', ')}` };
       return { ok: true };
     },
 
     async close() {
-      closed = true;
+      guard.close();
     },
   };
 }

@@ -5,6 +5,23 @@ import { fixtures } from './fixtures.js';
 
 /** migrate, health, close, transaction, lockWorkspace, withZoneLock. */
 export function describeLifecycle(ctx: StorageConformanceContext): void {
+  /** Hold a zone's lock until `release()`; `entered` resolves once the lock is held (no sleeping to guess when). */
+  const holdZone = (zoneResourceId: number) => {
+    let release!: () => void;
+    let entered!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const inside = new Promise<void>((r) => (entered = r));
+    const done = ctx.storage.withZoneLock(
+      zoneResourceId,
+      () => {
+        entered();
+        return held;
+      },
+      { timeoutMs: 5000 },
+    );
+    return { entered: inside, release, done };
+  };
+
   describe('migrate', () => {
     it('applies every migration on a fresh database, then nothing', async () => {
       expect(ctx.firstMigration).toEqual({ applied: ['0001_initial', '0002_write_intents'] });
@@ -36,9 +53,23 @@ export function describeLifecycle(ctx: StorageConformanceContext): void {
   });
 
   describe('close', () => {
-    it('makes later calls fail', async () => {
+    it('makes every later call fail the same way, and is idempotent', async () => {
       await ctx.storage.close();
-      await expect(ctx.storage.users.getUserById(1)).rejects.toThrow();
+      await expect(ctx.storage.users.getUserById(1)).rejects.toThrow(/ is closed$/);
+      await expect(ctx.storage.transaction(async () => 1)).rejects.toThrow(/ is closed$/);
+      await expect(ctx.storage.withZoneLock(1, async () => 1, { timeoutMs: 100 })).rejects.toThrow(/ is closed$/);
+      await expect(ctx.storage.migrate()).rejects.toThrow(/ is closed$/);
+      expect(await ctx.storage.health()).toEqual({ ok: false, reason: 'storage is closed' });
+      await ctx.storage.close();
+    });
+  });
+
+  describe('the root storage inside its own transaction', () => {
+    it('fails at once instead of waiting for the connection the transaction holds', async () => {
+      await expect(ctx.storage.transaction(() => ctx.storage.plans.listPlans())).rejects.toThrow(/use its tx instead$/);
+      await expect(ctx.storage.transaction(() => ctx.storage.transaction(async () => 1))).rejects.toThrow(/use its tx instead$/);
+      const [inside, outside] = await Promise.all([ctx.storage.transaction((tx) => tx.plans.listPlans()), ctx.storage.plans.listPlans()]);
+      expect(inside).toEqual(outside);
     });
   });
 
@@ -160,38 +191,37 @@ export function describeLifecycle(ctx: StorageConformanceContext): void {
       expect(await ctx.storage.withZoneLock(101, async () => 'again', { timeoutMs: 1000 })).toBe('again');
     });
 
-    it('serialises holders of the same zone', async () => {
+    it('serialises holders of the same zone, in arrival order', async () => {
       const events: string[] = [];
-      const hold = (name: string) =>
+      const first = holdZone(102);
+      await first.entered;
+      const others = ['b', 'c'].map((name) =>
         ctx.storage.withZoneLock(
           102,
           async () => {
-            events.push(`${name}:in`);
-            await new Promise((r) => setTimeout(r, 20));
-            events.push(`${name}:out`);
+            events.push(name);
           },
           { timeoutMs: 5000 },
-        );
-      await Promise.all([hold('a'), hold('b'), hold('c')]);
-      expect(events).toHaveLength(6);
-      for (let i = 0; i < 6; i += 2) expect(events[i + 1]).toBe(events[i]!.replace(':in', ':out'));
+        ),
+      );
+      expect(events).toEqual([]);
+      first.release();
+      await Promise.all([first.done, ...others]);
+      expect(events).toEqual(['b', 'c']);
     });
 
     it('lets different zones proceed at the same time', async () => {
-      let release!: () => void;
-      const held = new Promise<void>((r) => (release = r));
-      const first = ctx.storage.withZoneLock(103, () => held, { timeoutMs: 5000 });
-      await new Promise((r) => setTimeout(r, 20));
+      const first = holdZone(103);
+      await first.entered;
       expect(await ctx.storage.withZoneLock(104, async () => 'other zone', { timeoutMs: 500 })).toBe('other zone');
-      release();
-      await first;
+      first.release();
+      await first.done;
     });
 
     it('throws ZoneLockTimeoutError when the zone stays locked past timeoutMs', async () => {
-      let release!: () => void;
-      const held = new Promise<void>((r) => (release = r));
-      const first = ctx.storage.withZoneLock(105, () => held, { timeoutMs: 5000 });
-      await new Promise((r) => setTimeout(r, 20));
+      const first = holdZone(105);
+      await first.entered;
+      const release = first.release;
       let ran = false;
       const error = await ctx.storage
         .withZoneLock(
@@ -206,7 +236,7 @@ export function describeLifecycle(ctx: StorageConformanceContext): void {
       expect((error as { zoneResourceId: number }).zoneResourceId).toBe(105);
       expect(ran).toBe(false);
       release();
-      await first;
+      await first.done;
       expect(await ctx.storage.withZoneLock(105, async () => 'free again', { timeoutMs: 1000 })).toBe('free again');
     });
   });
