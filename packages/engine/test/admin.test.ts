@@ -310,4 +310,15 @@ describe('operator', () => {
       error: 'Validation failed',
     });
   });
+
+  it('seed keeps the owner rule: it will not demote a workspace’s last owner', async () => {
+    const t = await createTestEngine();
+    const seed = (email: string, role: 'owner' | 'admin') => t.engine.operator.seed({ workspace: 'acme', project: 'shop', environment: 'master', email, role });
+    await seed('ann@example.com', 'owner');
+    expect(await failure(seed('ann@example.com', 'admin'))).toMatchObject({ error: 'Cannot remove last owner', message: 'A workspace must keep at least one owner' });
+    await seed('bob@example.com', 'owner');
+    await seed('ann@example.com', 'admin');
+    const members = await t.engine.members.list({ userId: 2 }, { workspaceSlug: 'acme' });
+    expect(members.data.map((m) => m.role)).toEqual(['admin', 'owner']);
+  });
 });

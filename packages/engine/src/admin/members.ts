@@ -22,9 +22,27 @@ export type RemoveMemberInput = WorkspacePath & { readonly userId: string | numb
 
 const parseUserId = (raw: unknown) => parsePathId(raw, () => invalidField('userId', 'must be a positive integer'));
 
-/** Inside the transaction: refuse a change that would leave the workspace without an owner. */
-async function assertAnotherOwner(tx: StorageTx, workspaceId: number): Promise<void> {
-  if ((await tx.members.countMembers(workspaceId, { role: 'owner' })) <= 1) throw precondition.lastOwner();
+/**
+ * The owner rule of a membership change, written once. A change moves the target from role `from`
+ * to role `to` (`null`: not a member before / removed after). Only an owner may grant the owner
+ * role or change or remove an owner; and a change taking the role from an owner needs another
+ * owner left. `caller` is absent for the operator, who is bound by the second rule only.
+ * Checked before the transaction to fail fast, and again under the workspace lock, where the
+ * caller's and target's roles and the owner count are current.
+ */
+export async function assertOwnerRule(
+  tx: Pick<StorageTx, 'members'>,
+  workspaceId: number,
+  change: { readonly caller?: Pick<Member, 'role'>; readonly from: string | null; readonly to: string | null },
+): Promise<void> {
+  const { caller, from, to } = change;
+  if (caller) assertCallerMayChange(caller, from, to);
+  if (from === 'owner' && to !== 'owner' && (await tx.members.countMembers(workspaceId, { role: 'owner' })) <= 1) throw precondition.lastOwner();
+}
+
+/** The caller half of {@link assertOwnerRule}, for the pre-check outside the transaction. */
+function assertCallerMayChange(caller: Pick<Member, 'role'>, from: string | null, to: string | null): void {
+  if ((from === 'owner' || to === 'owner') && caller.role !== 'owner') throw forbidden.ownerRole();
 }
 
 /**
@@ -59,7 +77,7 @@ export function createMemberServices(ctx: EngineContext) {
     async add(actor: Actor | null, input: AddMemberInput) {
       const { workspace, member: caller } = await workspaceScope(ctx, actor, input?.workspaceSlug, 'canManageMembers');
       const body = parseInput(addMemberBodySchema, input);
-      if (body.role === 'owner' && caller.role !== 'owner') throw forbidden.ownerRole();
+      assertCallerMayChange(caller, null, body.role);
       const user = await ctx.storage.users.getUserByEmail(body.email);
       if (!user) throw notFound.user();
       if (await ctx.storage.members.getMember(workspace.id, user.id)) throw conflict.memberExists();
@@ -68,7 +86,7 @@ export function createMemberServices(ctx: EngineContext) {
         const member = await ctx.storage.transaction(async (tx) => {
           await tx.lockWorkspace(workspace.id);
           const callerNow = await callerUnderLock(ctx, tx, workspace.id, caller);
-          if (body.role === 'owner' && callerNow.role !== 'owner') throw forbidden.ownerRole();
+          await assertOwnerRule(tx, workspace.id, { caller: callerNow, from: null, to: body.role });
           if (await tx.members.getMember(workspace.id, user.id)) throw conflict.memberExists();
           assertWithinLimit(limits, 'max_workspace_members', await tx.members.countMembers(workspace.id));
           return tx.members.addMember({ workspaceId: workspace.id, userId: user.id, role: body.role, permissions: { projectPermissions: '*' }, now: ctx.clock.now() });
@@ -86,15 +104,14 @@ export function createMemberServices(ctx: EngineContext) {
       const target = await ctx.storage.members.getMember(workspace.id, userId);
       if (!target) throw notFound.member();
       const body = parseInput(updateMemberRoleBodySchema, input);
-      if ((body.role === 'owner' || target.role === 'owner') && caller.role !== 'owner') throw forbidden.ownerRole();
+      assertCallerMayChange(caller, target.role, body.role);
       const updated = await ctx.storage.transaction(async (tx) => {
         await tx.lockWorkspace(workspace.id);
         const callerNow = await callerUnderLock(ctx, tx, workspace.id, caller);
         const current = await tx.members.getMember(workspace.id, userId);
         if (!current) throw notFound.member();
         // Caller and target may both have changed since the pre-check: the owner rule holds under the lock too.
-        if ((body.role === 'owner' || current.role === 'owner') && callerNow.role !== 'owner') throw forbidden.ownerRole();
-        if (current.role === 'owner' && body.role !== 'owner') await assertAnotherOwner(tx, workspace.id);
+        await assertOwnerRule(tx, workspace.id, { caller: callerNow, from: current.role, to: body.role });
         return tx.members.setMemberRole({ workspaceId: workspace.id, userId, role: body.role as RoleCode, now: ctx.clock.now() });
       });
       if (!updated) throw notFound.member();
@@ -106,14 +123,13 @@ export function createMemberServices(ctx: EngineContext) {
       const userId = parseUserId(input?.userId);
       const target = await ctx.storage.members.getMember(workspace.id, userId);
       if (!target) throw notFound.member();
-      if (target.role === 'owner' && caller.role !== 'owner') throw forbidden.ownerRole();
+      assertCallerMayChange(caller, target.role, null);
       await ctx.storage.transaction(async (tx) => {
         await tx.lockWorkspace(workspace.id);
         const callerNow = await callerUnderLock(ctx, tx, workspace.id, caller);
         const current = await tx.members.getMember(workspace.id, userId);
         if (!current) throw notFound.member();
-        if (current.role === 'owner' && callerNow.role !== 'owner') throw forbidden.ownerRole();
-        if (current.role === 'owner') await assertAnotherOwner(tx, workspace.id);
+        await assertOwnerRule(tx, workspace.id, { caller: callerNow, from: current.role, to: null });
         await tx.members.removeMember({ workspaceId: workspace.id, userId, now: ctx.clock.now() });
       });
       return { message: 'Member removed successfully' };

@@ -4,6 +4,7 @@ import { RESOURCE_SECRET_AAD } from '../dns/provider-access.js';
 import { invalidField } from '../errors/index.js';
 import { createOidcIssuer, OIDC_PRIVATE_KEY_AAD } from '../oidc/index.js';
 import { parseInput } from '../validation/index.js';
+import { assertOwnerRule } from './members.js';
 import { seedInputSchema, type SeedInput } from './schemas.js';
 import { projectObject, serializeEnvironment, serializeUser, serializeWorkspace } from './serialize.js';
 
@@ -39,6 +40,8 @@ export function createOperatorServices(ctx: EngineContext) {
         if (!member) {
           await tx.members.addMember({ workspaceId: workspace.id, userId: user.id, role: opts.role, permissions: { projectPermissions: '*' }, now });
         } else if (member.role !== opts.role) {
+          // The operator may change any role, but a workspace keeps at least one owner all the same.
+          await assertOwnerRule(tx, workspace.id, { from: member.role, to: opts.role });
           await tx.members.setMemberRole({ workspaceId: workspace.id, userId: user.id, role: opts.role, now });
         }
         let project = await tx.projects.getProjectBySlug(opts.project);
