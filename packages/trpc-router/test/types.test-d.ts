@@ -5,14 +5,21 @@ import type { CloudlinkRouter } from '../src/index.js';
 type In = inferRouterInputs<CloudlinkRouter>;
 type Out = inferRouterOutputs<CloudlinkRouter>;
 
-// Compile-time checks (tsc): every group is typed from the engine, not the loose fallback, so a
-// typed client sees real inputs and the documented bodies. A loose procedure fails these lines.
+// Compile-time checks, run by `tsc` (`pnpm typecheck`; the `.test-d.ts` name keeps vitest from
+// reporting them as runtime tests that could never fail): every group is typed from the engine,
+// not the loose fallback, so a typed client sees real inputs and the documented bodies. A loose
+// (`any`) procedure fails the `not.toBeAny()` lines: `toHaveProperty` alone accepts `any`.
 describe('CloudlinkRouter types', () => {
   it('types inputs from the engine methods', () => {
-    expectTypeOf<In['workspaces']['create']>().toHaveProperty('name');
+    expectTypeOf<In['workspaces']['create']>().not.toBeAny();
+    expectTypeOf<In['workspaces']['create']>().toHaveProperty('name').not.toBeAny();
+    expectTypeOf<In['projects']['connectCloud']>().not.toBeAny();
     expectTypeOf<In['projects']['connectCloud']>().toHaveProperty('connectionId');
-    expectTypeOf<In['cloudConnections']['complete']>().toHaveProperty('workspaceSlug');
+    expectTypeOf<In['cloudConnections']['complete']>().not.toBeAny();
+    expectTypeOf<In['cloudConnections']['complete']>().toHaveProperty('workspaceSlug').toEqualTypeOf<string>();
+    expectTypeOf<In['dns']['createZone']>().not.toBeAny();
     expectTypeOf<In['dns']['createZone']>().toHaveProperty('domainName');
+    expectTypeOf<In['resources']['delete']>().not.toBeAny();
     expectTypeOf<In['resources']['delete']>().toHaveProperty('resourceId');
   });
 
