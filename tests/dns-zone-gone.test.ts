@@ -1,3 +1,4 @@
+import { waitFor } from '../test-support/wait.js';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createCloudflareProvider } from '@cloudlink/providers/cloudflare';
 import { CF_TOKEN, startDnsWorld, type DnsWorld } from './dns-fixture.js';
@@ -44,7 +45,7 @@ describeBackends('DNS operations queued behind a zone delete', (backend) => {
     const isBatch = (r: { method: string; url: string }) => r.method === 'POST' && r.url.endsWith('/dns_records/batch');
     const batchesSent = w.cf.requests.filter(isBatch).length;
     const deleting = w.server.rest('DELETE', `${w.base}/resources/${id}?deleteFromCloud=true`, { token: w.token });
-    await waitFor(() => w.cf.requests.filter(isBatch).length === batchesSent + 1);
+    await waitFor(() => w.cf.requests.filter(isBatch).length === batchesSent + 1, 'the held batch');
     const queued = await Promise.all([
       other.rest('POST', `${w.base}/dns/${id}/records`, { token, body: { recordName: 'late', recordType: 'A', values: ['192.0.2.9'] } }),
       other.rest('DELETE', `${w.base}/dns/${id}/records`, { token, body: record }),
@@ -62,11 +63,3 @@ describeBackends('DNS operations queued behind a zone delete', (backend) => {
     expect(w.cf.records(cfZone.id)).toEqual([]);
   });
 });
-
-async function waitFor(predicate: () => boolean, timeoutMs = 5000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}

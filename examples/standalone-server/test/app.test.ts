@@ -1,3 +1,4 @@
+import { waitFor } from '../../../test-support/wait.js';
 import { Writable } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import { createEngine, createSecretBox, parseEncryptionKeys } from '@cloudlink/engine';
@@ -82,7 +83,7 @@ describe('createApp', () => {
     expect(res.headers.get('x-request-id')).toBe('req-abc.1');
     expect(res.status).toBe(404);
     expect(await res.json()).toEqual({ error: 'Not found', message: 'Route GET /nowhere not found' });
-    await new Promise((r) => setTimeout(r, 20));
+    await waitFor(() => lines.some((l) => l.reqId === 'req-abc.1'), 'the access line of req-abc.1');
     expect(lines.find((l) => l.reqId === 'req-abc.1')).toMatchObject({ path: '/nowhere', status: 404 });
     const generated = (await fetch(`${base}/healthz`)).headers.get('x-request-id');
     expect(generated).toMatch(/^[0-9a-f-]{36}$/);

@@ -1,3 +1,4 @@
+import { waitFor } from '../../../test-support/wait.js';
 import path from 'node:path';
 import { createSqliteStorage } from '@cloudlink/storage-sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -36,14 +37,6 @@ async function call(method: string, url: string, body?: unknown) {
   });
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are checked by value
   return { status: res.status, body: (await res.json()) as Record<string, any> };
-}
-
-async function waitFor(predicate: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 /** SIGKILL the server (no shutdown hook runs), then start it again on the same data directory. */

@@ -1,3 +1,4 @@
+import { waitFor } from '../../../test-support/wait.js';
 import { existsSync } from 'node:fs';
 import { request } from 'node:http';
 import path from 'node:path';
@@ -88,7 +89,8 @@ describe('standalone server process (sandbox)', { timeout: 120_000 }, () => {
     secrets.push(forged);
     expect((await fetch(`${server.url}/api/workspaces/acme`, { headers: { authorization: `Bearer ${forged}` } })).status).toBe(401);
 
-    await new Promise((r) => setTimeout(r, 200));
+    // The forged-token request is the last one: once its access line is out, every line of the flow is.
+    await waitFor(() => server.lines.some((l) => l.includes('"status":401') && l.includes('/api/workspaces/acme')), 'the access line of the forged-token request');
     const log = server.lines.join('\n');
     expect(server.lines.length).toBeGreaterThan(15);
     for (const secret of secrets) expect(log.includes(secret), `a log line contains the secret ${secret.slice(0, 6)}…`).toBe(false);

@@ -1,3 +1,4 @@
+import { waitFor } from '../../../../test-support/wait.js';
 import { describe, expect, it } from 'vitest';
 import type { DnsSession, RecordSet } from '../ports/dns.js';
 import { createDnsTestbed, engineError, type DnsTestbed } from '../testing/dns/dns-testbed.js';
@@ -126,7 +127,8 @@ describe('dns.listRecords pages', () => {
     };
     const same = Array.from({ length: 5 }, () => t.engine.dns.listRecords(t.owner, { ...z.path, limit: 3 }));
     const other = t.engine.dns.listRecords(t.owner, { ...z.path, limit: 4 });
-    await new Promise((r) => setTimeout(r, 50));
+    // Both distinct requests have reached the provider (and the four identical ones joined the first) before it answers.
+    await waitFor(() => started >= 2, 'both listings at the provider');
     open();
     const pages = await Promise.all(same);
     expect(started).toBe(2);
