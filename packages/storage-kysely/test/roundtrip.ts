@@ -44,7 +44,7 @@ export async function exerciseAllRepositories(storage: Storage): Promise<void> {
 
   const web = await storage.projects.createProject({ workspaceId: ws.id, userId: user.id, name: 'Web', slug: 'web', description: null, isDefault: true, now });
   const api = await storage.projects.createProject({ workspaceId: ws.id, userId: user.id, name: 'Api', slug: 'api', description: null, isDefault: false, now });
-  expect(await storage.projects.projectSlugTaken('web')).toBe(true);
+  expect((await storage.projects.slugVacancy('web')).baseFree).toBe(false);
   expect(await storage.projects.countProjects(ws.id)).toBe(2);
   const env = await storage.environments.createEnvironment({ projectId: web.id, name: 'master', slug: 'master', description: null, isDefault: true, now });
   await storage.environments.createEnvironment({ projectId: web.id, name: 'Staging', slug: 'staging', description: null, isDefault: false, now });
@@ -52,7 +52,7 @@ export async function exerciseAllRepositories(storage: Storage): Promise<void> {
     storage.environments.createEnvironment({ projectId: web.id, name: 'm', slug: 'master', description: null, isDefault: false, now }),
   ).rejects.toSatisfy((e) => isStorageConflict(e, 'environments.slug'));
   expect(await storage.environments.getEnvironmentBySlug(web.id, 'master')).toEqual(env);
-  expect(await storage.environments.environmentSlugTaken(web.id, 'staging')).toBe(true);
+  expect((await storage.environments.slugVacancy(web.id, 'staging')).baseFree).toBe(false);
   expect(await storage.environments.countEnvironments(web.id)).toBe(2);
   expect(await storage.environments.maxEnvironmentsPerProject(ws.id)).toBe(2);
   expect((await storage.environments.listEnvironments(web.id, { limit: 100 })).map((e) => e.slug)).toEqual(['master', 'staging']);

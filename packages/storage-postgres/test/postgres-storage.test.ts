@@ -1,11 +1,15 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isStorageConflict, isZoneLockTimeout } from '@cloudlink/engine';
+import type { StorageTx } from '@cloudlink/engine';
 import { createTestDatabase } from '../../../test-support/postgres.js';
 import type { TestDatabase } from '../../../test-support/postgres.js';
 import { createPostgresStorage } from '../src/index.js';
 import type { PostgresStorage } from '../src/index.js';
 import { exerciseAllRepositories } from '../../storage-kysely/test/roundtrip.js';
+
+/** The four seeded plans, read through the storage: a query that needs no fixture. */
+const seededPlans = async (repos: Pick<StorageTx, 'plans'>) => (await Promise.all([1, 2, 3, 4].map((id) => repos.plans.getPlanById(id)))).filter((p) => p !== null);
 
 const now = new Date('2024-01-15T10:30:00.123Z');
 let database: TestDatabase;
@@ -42,7 +46,7 @@ describe('createPostgresStorage', () => {
     expect(await a.migrate()).toEqual({ applied: [] });
     expect(await b.health()).toEqual({ ok: true });
     expect((await a.peek.rows('cloudlink_migrations')).map((r) => r.name)).toEqual(['0001_initial', '0002_write_intents']);
-    expect((await a.plans.listPlans()).map((p) => [p.id, p.slug, p.price])).toEqual([
+    expect((await seededPlans(a)).map((p) => [p.id, p.slug, p.price])).toEqual([
       [1, 'free', 0],
       [2, 'starter', 9.99],
       [3, 'pro', 49.99],
@@ -131,10 +135,10 @@ describe('createPostgresStorage', () => {
       const allHeld = new Promise<void>((r) => (allIn = r));
       const holders = zones.map((zone) =>
         storage.withZoneLock(zone, async () => {
-          const plans = await storage.plans.listPlans();
+          const plans = await seededPlans(storage);
           if (++entered === zones.length) allIn();
           await allHeld;
-          const inTx = await storage.transaction(async (tx) => (await tx.plans.listPlans()).length);
+          const inTx = await storage.transaction(async (tx) => (await seededPlans(tx)).length);
           return [zone, plans.length, inTx];
         }, { timeoutMs: 5000 }),
       );
@@ -158,12 +162,12 @@ describe('createPostgresStorage', () => {
       const first = storage.withZoneLock(201, async () => {
         started();
         await held;
-        return storage.plans.listPlans();
+        return seededPlans(storage);
       }, { timeoutMs: 2000 });
       await isHeld;
       // Another zone, but the only lock client is taken: a timeout, not a hang.
       await expect(storage.withZoneLock(202, async () => 'never', { timeoutMs: 100 })).rejects.toSatisfy(isZoneLockTimeout);
-      const second = storage.withZoneLock(203, async () => (await storage.plans.listPlans()).length, { timeoutMs: 5000 });
+      const second = storage.withZoneLock(203, async () => (await seededPlans(storage)).length, { timeoutMs: 5000 });
       release();
       expect((await first).length).toBe(4);
       expect(await second).toBe(4);
@@ -207,7 +211,7 @@ describe('createPostgresStorage', () => {
     const storage = createPostgresStorage({ pool });
     expect(await storage.health()).toEqual({ ok: true });
     await storage.close();
-    await expect(storage.plans.listPlans()).rejects.toThrow(/closed/);
+    await expect(seededPlans(storage)).rejects.toThrow(/closed/);
     expect((await pool.query('SELECT count(*)::int AS n FROM plans')).rows[0]).toEqual({ n: 4 });
     await pool.end();
   });
@@ -219,7 +223,7 @@ describe('createPostgresStorage', () => {
     expect(() => createPostgresStorage({ pool: bare })).toThrow(/lockPool/);
     const storage = createPostgresStorage({ pool: bare, lockPool });
     // The single query client stays free for the holder while the lock sits on lockPool.
-    const n = await storage.withZoneLock(301, async () => (await storage.plans.listPlans()).length, { timeoutMs: 2000 });
+    const n = await storage.withZoneLock(301, async () => (await seededPlans(storage)).length, { timeoutMs: 2000 });
     expect(n).toBe(4);
     await storage.close();
     expect((await lockPool.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);

@@ -47,14 +47,14 @@ export function createOperatorServices(ctx: EngineContext) {
         let project = await tx.projects.getProjectBySlug(opts.project);
         if (project && project.workspaceId !== workspace.id) throw invalidField('project', 'belongs to another workspace');
         if (!project) {
-          if (await tx.projects.projectSlugTaken(opts.project)) throw invalidField('project', 'is taken by a deleted project');
+          if (!(await tx.projects.slugVacancy(opts.project)).baseFree) throw invalidField('project', 'is taken by a deleted project');
           const isDefault = (await tx.projects.countProjects(workspace.id)) === 0;
           project = await tx.projects.createProject({ workspaceId: workspace.id, userId: user.id, name: opts.project, slug: opts.project, description: null, isDefault, now });
           await tx.environments.createEnvironment({ projectId: project.id, name: 'master', slug: 'master', description: null, isDefault: true, now });
         }
         let environment = await tx.environments.getEnvironmentBySlug(project.id, opts.environment);
         if (!environment) {
-          if (await tx.environments.environmentSlugTaken(project.id, opts.environment)) throw invalidField('environment', 'is taken by a deleted environment');
+          if (!(await tx.environments.slugVacancy(project.id, opts.environment)).baseFree) throw invalidField('environment', 'is taken by a deleted environment');
           environment = await tx.environments.createEnvironment({ projectId: project.id, name: opts.environment, slug: opts.environment, description: null, isDefault: false, now });
         }
         return {

@@ -8,7 +8,6 @@ import type {
   Plan,
   Project,
   Resource,
-  Role,
   StoredRecordSet,
   User,
   Workspace,
@@ -73,9 +72,6 @@ export interface UserRepo {
 export interface PlanRepo {
   getPlanById(id: number): Promise<Plan | null>;
   getPlanBySlug(slug: string): Promise<Plan | null>;
-  /** `id` ascending. */
-  listPlans(): Promise<Plan[]>;
-  listRoles(): Promise<Role[]>;
 }
 
 /**
@@ -128,8 +124,6 @@ export interface ProjectRepo {
   /** Active only. */
   getProjectBySlug(slug: string): Promise<Project | null>;
   getProjectById(id: number): Promise<Project | null>;
-  /** Whether any project (active or not) has this slug. */
-  projectSlugTaken(slug: string): Promise<boolean>;
   slugVacancy(base: string): Promise<SlugVacancy>;
   countProjects(workspaceId: number): Promise<number>;
   setProjectConnection(input: { projectId: number; connectionId: number | null; now: Date }): Promise<Project>;
@@ -144,8 +138,6 @@ export interface EnvironmentRepo {
   createEnvironment(input: { projectId: number; name: string; slug: string; description: string | null; isDefault: boolean; now: Date }): Promise<Environment>;
   /** Active only, within the project. */
   getEnvironmentBySlug(projectId: number, slug: string): Promise<Environment | null>;
-  /** Whether any environment of the project (active or not) has this slug. */
-  environmentSlugTaken(projectId: number, slug: string): Promise<boolean>;
   /** Within the project. */
   slugVacancy(projectId: number, base: string): Promise<SlugVacancy>;
   /** Active, `id` ascending, one keyset page. */

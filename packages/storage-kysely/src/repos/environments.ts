@@ -49,15 +49,6 @@ export function createEnvironmentRepo(repo: RepoContext): EnvironmentRepo {
         .executeTakeFirst();
       return row ? toEnvironment(row) : null;
     },
-    async environmentSlugTaken(projectId, slug) {
-      const row = await db
-        .selectFrom('environments')
-        .select('id')
-        .where('project_id', '=', projectId)
-        .where('slug', '=', slug)
-        .executeTakeFirst();
-      return row !== undefined;
-    },
     slugVacancy: (projectId, base) => slugVacancy(repo, 'environments', base, projectId),
     async listEnvironments(projectId, page) {
       let q = db.selectFrom('environments').selectAll().where('project_id', '=', projectId).where('is_active', '=', active);

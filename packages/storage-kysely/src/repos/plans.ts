@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely';
-import type { PermissionSet, Plan, PlanRepo, PlanRestrictions, Role, RoleCode } from '@cloudlink/engine';
-import type { PlansTable, RolesTable } from '../schema.js';
+import type { Plan, PlanRepo, PlanRestrictions } from '@cloudlink/engine';
+import type { PlansTable } from '../schema.js';
 import type { RepoContext } from './context.js';
 import { decodeNumber } from '../dialect.js';
 
@@ -15,16 +15,6 @@ export function createPlanRepo({ db, d }: RepoContext): PlanRepo {
     restrictions: d.decodeJson(r.restrictions) as PlanRestrictions,
     isActive: d.decodeBool(r.is_active),
   });
-  const toRole = (r: Selectable<RolesTable>): Role => ({
-    id: decodeNumber(r.id),
-    code: r.code as RoleCode,
-    name: r.name,
-    description: r.description,
-    permissions: d.decodeJson(r.permissions) as PermissionSet,
-    isSystemRole: d.decodeBool(r.is_system_role),
-    isActive: d.decodeBool(r.is_active),
-    displayOrder: decodeNumber(r.display_order),
-  });
   return {
     async getPlanById(id) {
       const row = await db.selectFrom('plans').selectAll().where('id', '=', id).executeTakeFirst();
@@ -33,14 +23,6 @@ export function createPlanRepo({ db, d }: RepoContext): PlanRepo {
     async getPlanBySlug(slug) {
       const row = await db.selectFrom('plans').selectAll().where('slug', '=', slug).executeTakeFirst();
       return row ? toPlan(row) : null;
-    },
-    async listPlans() {
-      const rows = await db.selectFrom('plans').selectAll().orderBy('id').execute();
-      return rows.map(toPlan);
-    },
-    async listRoles() {
-      const rows = await db.selectFrom('roles').selectAll().orderBy('display_order').orderBy('id').execute();
-      return rows.map(toRole);
     },
   };
 }

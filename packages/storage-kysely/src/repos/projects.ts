@@ -51,10 +51,6 @@ export function createProjectRepo(repo: RepoContext): ProjectRepo {
       const row = await db.selectFrom('projects').selectAll().where('id', '=', id).executeTakeFirst();
       return row ? toProject(row) : null;
     },
-    async projectSlugTaken(slug) {
-      const row = await db.selectFrom('projects').select('id').where('slug', '=', slug).executeTakeFirst();
-      return row !== undefined;
-    },
     slugVacancy: (base) => slugVacancy(repo, 'projects', base),
     async countProjects(workspaceId) {
       const row = await db

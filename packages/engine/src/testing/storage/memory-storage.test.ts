@@ -8,17 +8,17 @@ const now = new Date('2024-01-15T10:30:00.000Z');
 describe('createMemoryStorage', () => {
   it('refuses calls before migrate() and reports the pending migration', async () => {
     const storage = createMemoryStorage();
-    await expect(storage.plans.listPlans()).rejects.toThrow('memory storage: not migrated; call migrate() first');
+    await expect(storage.plans.getPlanById(1)).rejects.toThrow('memory storage: not migrated; call migrate() first');
     expect(await storage.health()).toEqual({ ok: false, reason: 'pending migrations: 0001_initial, 0002_write_intents' });
     await storage.migrate();
-    expect(await storage.plans.listPlans()).toHaveLength(4);
+    expect((await storage.plans.getPlanById(4))?.slug).toBe('ultimate');
   });
 
   it('can start migrated', async () => {
     const storage = createMemoryStorage({ migrated: true });
     expect(await storage.health()).toEqual({ ok: true });
     expect(await storage.migrate()).toEqual({ applied: [] });
-    expect(await storage.plans.listRoles()).toHaveLength(6);
+    expect(await storage.peek.rows('roles')).toHaveLength(6);
   });
 
   it('rejects lockWorkspace outside a transaction and tx after its transaction', async () => {

@@ -48,15 +48,6 @@ export function describeProjectsAndEnvironments(ctx: StorageConformanceContext):
     });
   });
 
-  describe('projects.projectSlugTaken', () => {
-    it('is true for any existing slug', async () => {
-      const { f, user, workspace } = await base();
-      await f.project(workspace, user, 'taken-slug');
-      expect(await ctx.storage.projects.projectSlugTaken('taken-slug')).toBe(true);
-      expect(await ctx.storage.projects.projectSlugTaken('free-slug')).toBe(false);
-    });
-  });
-
   describe('projects.countProjects', () => {
     it('counts the active projects of one workspace', async () => {
       const { f, user, workspace } = await base();
@@ -157,17 +148,6 @@ export function describeProjectsAndEnvironments(ctx: StorageConformanceContext):
       expect(await ctx.storage.environments.getEnvironmentBySlug(p.id, 'staging')).toEqual(e);
       expect(await ctx.storage.environments.getEnvironmentBySlug(q.id, 'staging')).toBeNull();
       expect(await ctx.storage.environments.getEnvironmentBySlug(p.id, 'nope')).toBeNull();
-    });
-  });
-
-  describe('environments.environmentSlugTaken', () => {
-    it('is scoped to the project', async () => {
-      const { f, user, workspace } = await base();
-      const p = await f.project(workspace, user);
-      const q = await f.project(workspace, user);
-      await f.environment(p, 'dev');
-      expect(await ctx.storage.environments.environmentSlugTaken(p.id, 'dev')).toBe(true);
-      expect(await ctx.storage.environments.environmentSlugTaken(q.id, 'dev')).toBe(false);
     });
   });
 

@@ -1,7 +1,7 @@
 import { SYSTEM_ROLES } from '../../../domain/permissions.js';
 import type { EnvironmentRepo, MemberRepo, PlanRepo, ProjectRepo, UserRepo, WorkspaceRepo } from '../../../ports/storage.js';
 import { insertRow, updateRow } from './constraints.js';
-import { byCodeUnits, toEnvironment, toMember, toPlan, toProject, toRole, toUser, toWorkspace } from './map.js';
+import { byCodeUnits, toEnvironment, toMember, toPlan, toProject, toUser, toWorkspace } from './map.js';
 import type { Db } from './rows.js';
 import type { Run } from './run.js';
 import { slugVacancyAmong } from './slug-vacancy.js';
@@ -47,8 +47,6 @@ export function createPlanRepo(run: Run): PlanRepo {
         const row = db.tables.plans.find((p) => p.slug === slug);
         return row ? toPlan(row) : null;
       }),
-    listPlans: () => run((db) => db.tables.plans.map(toPlan)),
-    listRoles: () => run((db) => db.tables.roles.map(toRole)),
   };
 }
 
@@ -178,7 +176,6 @@ export function createProjectRepo(run: Run): ProjectRepo {
         const row = db.tables.projects.find((p) => p.id === id);
         return row ? toProject(row) : null;
       }),
-    projectSlugTaken: (slug) => run((db) => db.tables.projects.some((p) => p.slug === slug)),
     slugVacancy: (base) => run((db) => slugVacancyAmong(db.tables.projects, base)),
     countProjects: (workspaceId) => run((db) => db.tables.projects.filter((p) => p.workspace_id === workspaceId && p.is_active).length),
     setProjectConnection: ({ projectId, connectionId, now }) =>
@@ -228,7 +225,6 @@ export function createEnvironmentRepo(run: Run): EnvironmentRepo {
         const row = active(db, projectId).find((e) => e.slug === slug);
         return row ? toEnvironment(row) : null;
       }),
-    environmentSlugTaken: (projectId, slug) => run((db) => db.tables.environments.some((e) => e.project_id === projectId && e.slug === slug)),
     slugVacancy: (projectId, base) => run((db) => slugVacancyAmong(db.tables.environments.filter((e) => e.project_id === projectId), base)),
     listEnvironments: (projectId, page) => run((db) => pageById(active(db, projectId), page).map(toEnvironment)),
     countEnvironments: (projectId) => run((db) => active(db, projectId).length),

@@ -9,7 +9,6 @@ import type {
   Plan,
   Project,
   Resource,
-  Role,
   StoredRecordSet,
   User,
   Workspace,
@@ -24,7 +23,6 @@ import type {
   PlanRow,
   ProjectRow,
   ResourceRow,
-  RoleRow,
   UserRow,
   WorkspaceRow,
 } from './rows.js';
@@ -49,19 +47,6 @@ export function toPlan(r: PlanRow): Plan {
     pricePeriod: r.price_period,
     restrictions: json(r.restrictions),
     isActive: r.is_active,
-  };
-}
-
-export function toRole(r: RoleRow): Role {
-  return {
-    id: r.id,
-    code: r.code as RoleCode,
-    name: r.name,
-    description: r.description,
-    permissions: json(r.permissions),
-    isSystemRole: r.is_system_role,
-    isActive: r.is_active,
-    displayOrder: r.display_order,
   };
 }
 
