@@ -64,13 +64,16 @@ export interface Storage extends StorageTx {
 export interface UserRepo {
   /** Insert; `email` is stored lower-case. Duplicate email → StorageConflictError('users.email'). */
   createUser(input: { email: string; name: string | null; now: Date }): Promise<User>;
+  /** The user with this id, or null (also for an id outside the database's integer range). */
   getUserById(id: number): Promise<User | null>;
   /** Case-insensitive. */
   getUserByEmail(email: string): Promise<User | null>;
 }
 
 export interface PlanRepo {
+  /** The plan with this id, or null. */
   getPlanById(id: number): Promise<Plan | null>;
+  /** The plan with this slug (`free`, `starter`, `pro`, `ultimate` are seeded), or null. */
   getPlanBySlug(slug: string): Promise<Plan | null>;
 }
 
@@ -96,8 +99,11 @@ export interface WorkspaceRepo {
   createWorkspace(input: { name: string; slug: string; description: string | null; planId: number; now: Date }): Promise<Workspace>;
   /** Active workspaces only. */
   getWorkspaceBySlug(slug: string): Promise<Workspace | null>;
+  /** The workspace with this id, active or not (callers check `isActive`), or null. */
   getWorkspaceById(id: number): Promise<Workspace | null>;
+  /** Move the workspace to another plan; `updatedAt = now`. A missing workspace is a no-op. */
   setWorkspacePlan(input: { workspaceId: number; planId: number; now: Date }): Promise<void>;
+  /** Where the slug rule can put a new row: whether `base` is free and the first free `base-N`; every row counts, active or not. */
   slugVacancy(base: string): Promise<SlugVacancy>;
 }
 
@@ -115,6 +121,7 @@ export interface MemberRepo {
   setMemberRole(input: { workspaceId: number; userId: number; role: RoleCode; now: Date }): Promise<Member | null>;
   /** Soft delete; returns false when there was no active member. */
   removeMember(input: { workspaceId: number; userId: number; now: Date }): Promise<boolean>;
+  /** Active members of the workspace, only those with `role` when given (the last-owner rule counts owners). */
   countMembers(workspaceId: number, options?: { role?: RoleCode }): Promise<number>;
 }
 
@@ -123,9 +130,13 @@ export interface ProjectRepo {
   createProject(input: { workspaceId: number; userId: number; name: string; slug: string; description: string | null; isDefault: boolean; now: Date }): Promise<Project>;
   /** Active only. */
   getProjectBySlug(slug: string): Promise<Project | null>;
+  /** The project with this id, active or not (callers check `isActive`), or null. */
   getProjectById(id: number): Promise<Project | null>;
+  /** Where the slug rule can put a new row: whether `base` is free and the first free `base-N`; every row counts, active or not. */
   slugVacancy(base: string): Promise<SlugVacancy>;
+  /** Active projects of the workspace (plan limits, the default-project rule). */
   countProjects(workspaceId: number): Promise<number>;
+  /** Link the project to a connection (`null` unlinks); `updatedAt = now`; returns the row. A missing project throws. */
   setProjectConnection(input: { projectId: number; connectionId: number | null; now: Date }): Promise<Project>;
   /** Unlink every project linked to the connection; returns how many. */
   unlinkConnection(input: { connectionId: number; now: Date }): Promise<number>;
@@ -142,6 +153,7 @@ export interface EnvironmentRepo {
   slugVacancy(projectId: number, base: string): Promise<SlugVacancy>;
   /** Active, `id` ascending, one keyset page. */
   listEnvironments(projectId: number, page: IdPage): Promise<Environment[]>;
+  /** Active environments of the project (plan limits). */
   countEnvironments(projectId: number): Promise<number>;
   /** The highest count of active environments of any one active project of the workspace (0 when none). */
   maxEnvironmentsPerProject(workspaceId: number): Promise<number>;
@@ -261,6 +273,7 @@ export interface ResourceRepo {
   countResources(scope: { workspaceId: number } | { projectId: number }): Promise<number>;
   /** Whether an active dns resource of the environment has this domain. */
   dnsDomainTaken(environmentId: number, domainName: string): Promise<boolean>;
+  /** Apply the fields present in `patch`; `updatedAt = now`; returns the row. A missing resource throws. */
   updateResource(id: number, patch: ResourcePatch, now: Date): Promise<Resource>;
   /** `is_active=false`, `status='deleted'`, `deleted_at=now`. */
   softDeleteResource(id: number, now: Date): Promise<void>;
@@ -311,6 +324,7 @@ export interface IntendedRecordSet {
 export interface DnsRecordRepo {
   /** The zone's stored record sets ordered by name, then type. */
   listRecordSets(zoneResourceId: number): Promise<StoredRecordSet[]>;
+  /** The stored set of one (name, type) in the zone (name absolute, lower-case), or null. */
   getRecordSet(zoneResourceId: number, name: string, type: string): Promise<StoredRecordSet | null>;
   /** Insert or replace each (zone, name, type) record set; all or nothing. */
   putRecordSets(zoneResourceId: number, sets: readonly StoredRecordSet[], now: Date): Promise<void>;
@@ -333,9 +347,11 @@ export interface DnsRecordRepo {
 }
 
 export interface OidcKeyRepo {
+  /** Store a new signing key (`createdAt = now`); returns the row. */
   insertOidcKey(input: Omit<OidcSigningKey, 'id' | 'createdAt'> & { now: Date }): Promise<OidcSigningKey>;
   /** Every key, `id` ascending. */
   listOidcKeys(): Promise<OidcSigningKey[]>;
+  /** Change the fields present in `patch` (an empty patch writes nothing); a missing key is a no-op. */
   updateOidcKey(id: number, patch: Partial<Pick<OidcSigningKey, 'signingUntil' | 'publishedUntil' | 'privateKey'>>): Promise<void>;
 }
 
