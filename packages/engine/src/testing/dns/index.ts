@@ -3,6 +3,8 @@
  * Route 53, Cloudflare and the TXT resolver, each with JSON `snapshot()`/`restore(state)`,
  * a call log and failure injection.
  */
+export { MEMORY_DNS_LIMITS, createMemoryDnsProvider, splitBatches } from './memory-dns-provider.js';
+export type { DnsBatchLimits, MemoryDnsOptions, MemoryDnsProvider } from './memory-dns-provider.js';
 export type { SandboxDnsProvider } from './sandbox-provider.js';
 export { createSandboxRoute53Provider } from './sandbox-route53.js';
 export type { SandboxRoute53Provider, SandboxRoute53State } from './sandbox-route53.js';
