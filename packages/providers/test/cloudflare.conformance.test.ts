@@ -19,6 +19,8 @@ describeDnsProviderConformance({
     const auth: DnsAuth = { provider: 'cloudflare', apiToken: 'conformance' };
     fake.addZone('conformance.test', ['conformance']);
     const zone = await provider.session(auth).createOrImportZone({ domainName: 'conformance.test', callerReference: 'unused' });
+    const retryAfter = (seconds: number, form: 'seconds' | 'http-date') =>
+      form === 'seconds' ? String(seconds) : new Date(clock.now().getTime() + seconds * 1000).toUTCString();
     const answer = (status: number, code: number, message: string, times = 1, headers: Record<string, string> = {}) =>
       fake.fault({ times, status, headers: { 'content-type': 'application/json', ...headers }, body: errorBody(code, message) });
     return {
@@ -31,7 +33,7 @@ describeDnsProviderConformance({
       sleeps: clock.sleeps,
       maxRetryAfterSeconds: DEFAULT_RETRY_POLICY.maxRetryAfterSeconds,
       faults: {
-        throttleNext: (seconds, times = 1) => answer(429, 971, 'Please wait and consider throttling your request speed', times, { 'retry-after': String(seconds) }),
+        throttleNext: (seconds, times = 1, form = 'seconds') => answer(429, 971, 'Please wait and consider throttling your request speed', times, { 'retry-after': retryAfter(seconds, form) }),
         failBatch: (k) => {
           let seen = 0;
           fake.fault({ match: (r) => isBatch(r) && ++seen === k, status: 400, headers: { 'content-type': 'application/json' }, body: errorBody(9000, 'refused by the test') });

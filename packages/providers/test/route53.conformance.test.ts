@@ -18,6 +18,8 @@ describeDnsProviderConformance({
     const provider = createRoute53Provider({ endpoint: fake.url, clock, random: halfRandom, timeoutMs: 5_000 });
     const auth: DnsAuth = { provider: 'route53', credentials: { accessKeyId: 'AKIACONFORMANCE', secretAccessKey: 'secret', sessionToken: 'session' } };
     const zone = await provider.session(auth).createOrImportZone({ domainName: 'conformance.test', callerReference: 'conformance' });
+    const retryAfter = (seconds: number, form: 'seconds' | 'http-date') =>
+      form === 'seconds' ? String(seconds) : new Date(clock.now().getTime() + seconds * 1000).toUTCString();
     const answer = (status: number, code: string, message: string, times = 1, headers: Record<string, string> = {}) =>
       fake.fault({ times, status, headers: { 'content-type': 'text/xml', ...headers }, body: errorBody(code, message) });
     return {
@@ -33,7 +35,7 @@ describeDnsProviderConformance({
       sleeps: clock.sleeps,
       maxRetryAfterSeconds: DEFAULT_RETRY_POLICY.maxRetryAfterSeconds,
       faults: {
-        throttleNext: (seconds, times = 1) => answer(400, 'Throttling', 'Rate exceeded', times, { 'retry-after': String(seconds) }),
+        throttleNext: (seconds, times = 1, form = 'seconds') => answer(400, 'Throttling', 'Rate exceeded', times, { 'retry-after': retryAfter(seconds, form) }),
         failBatch: (k) => {
           let seen = 0;
           fake.fault({ match: (r) => isBatch(r) && ++seen === k, status: 400, headers: { 'content-type': 'text/xml' }, body: errorBody('InvalidChangeBatch', '[refused by the test]') });

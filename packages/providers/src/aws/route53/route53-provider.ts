@@ -29,7 +29,8 @@ export interface Route53ProviderOptions {
   /** Per outbound call, default 10 000 ms (SPEC §4.1). */
   readonly timeoutMs?: number;
   readonly retryPolicy?: RetryPolicy;
-  readonly clock?: Pick<Clock, 'sleep'>;
+  /** Retry waits, and the now a Retry-After HTTP-date is read against. */
+  readonly clock?: Pick<Clock, 'now' | 'sleep'>;
   readonly random?: Pick<Random, 'fraction'>;
   /** ListResourceRecordSets page size, 1–300; default 300 (SPEC §6.7). */
   readonly pageSize?: number;

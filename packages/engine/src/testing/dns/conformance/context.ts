@@ -9,8 +9,11 @@ import type { DnsBatchLimits } from '../memory-dns-provider.js';
  * every failure path of the port.
  */
 export interface DnsFaults {
-  /** The next `times` provider calls (default 1) are throttled, answering with this Retry-After in seconds. */
-  throttleNext(retryAfterSeconds: number, times?: number): void;
+  /**
+   * The next `times` provider calls (default 1) are throttled, with a Retry-After of this many
+   * seconds from the provider clock's now: as delta-seconds, or as an HTTP-date where the wire has one.
+   */
+  throttleNext(retryAfterSeconds: number, times?: number, form?: 'seconds' | 'http-date'): void;
   /** The `k`-th change-batch call from now (1-based) is refused whole by the provider as invalid input. */
   failBatch(k: number): void;
   /** The credentials the session was opened with stop being accepted. */

@@ -12,6 +12,13 @@ export function describeFailures(ctx: DnsConformanceContext): void {
       expect(ctx.under.sleeps.slice(waited)).toEqual([2000]);
     });
 
+    it('reads a Retry-After given as an HTTP-date', async () => {
+      const waited = ctx.under.sleeps.length;
+      ctx.under.faults.throttleNext(3, 1, 'http-date');
+      expect(await ctx.session.getRecordSet(ctx.zone, ctx.name('www'), 'A')).toBeNull();
+      expect(ctx.under.sleeps.slice(waited)).toEqual([3000]);
+    });
+
     it('retries a throttled write and applies it once', async () => {
       const waited = ctx.under.sleeps.length;
       ctx.under.faults.throttleNext(1, 2);
