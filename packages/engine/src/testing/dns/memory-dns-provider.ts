@@ -39,6 +39,8 @@ export interface MemoryDnsProvider extends DnsProvider, FaultControl {
   /** Add a zone as if made outside the product (what an import finds). */
   addZone(domainName: string): ZoneInfo;
   zoneByDomain(domainName: string): ZoneInfo | null;
+  /** Every zone it holds. */
+  zones(): ZoneInfo[];
   /** Every record set of a zone, in list order. */
   recordSets(zoneId: string): RecordSet[];
   /** Write a record set directly, as a change made outside the product. */
@@ -56,7 +58,8 @@ interface Zone {
   sets: Map<string, RecordSet>;
 }
 
-const copy = (s: RecordSet): RecordSet => ({ name: s.name, type: s.type, ttl: s.ttl, values: [...s.values] });
+// Alias and routing-policy fields ride along: tests seed such sets as Route 53 lists them.
+const copy = (s: RecordSet): RecordSet => ({ ...s, values: [...s.values] });
 const credentialOf = (auth: DnsAuth): string => (auth.provider === 'route53' ? `aws:${auth.credentials.accessKeyId}` : `cf:${auth.apiToken}`);
 const sameValues = (a: RecordSet, b: RecordSet): boolean => a.ttl === b.ttl && a.values.length === b.values.length && a.values.every((v) => b.values.includes(v));
 
@@ -194,8 +197,9 @@ export function createMemoryDnsProvider(options: MemoryDnsOptions = {}): MemoryD
             } catch (e) {
               throw typeof e === 'object' && e !== null && !('progress' in e && e.progress) ? Object.assign(e, { progress }) : e;
             }
-            const changeId = `C${++serial}`;
-            for (const c of batch) outcomes.push({ changeId, status: 'PENDING', recordSet: c.action === 'DELETE' ? null : copy(c.recordSet) });
+            // As the port documents: Route 53 names each change and reports it PENDING; Cloudflare applies at once.
+            const [changeId, status] = id === 'route53' ? [`C${++serial}`, 'PENDING'] : [null, 'INSYNC'];
+            for (const c of batch) outcomes.push({ changeId, status, recordSet: c.action === 'DELETE' ? null : copy(c.recordSet) });
           }
           return outcomes;
         }),
@@ -218,6 +222,7 @@ export function createMemoryDnsProvider(options: MemoryDnsOptions = {}): MemoryD
     session,
     addZone: (domainName: string) => (find(domainName) ?? newZone(domainName, null)).info,
     zoneByDomain: (domainName: string) => find(domainName)?.info ?? null,
+    zones: () => [...zones.values()].map((z) => z.info),
     recordSets: (zoneId: string) => (zones.has(zoneId) ? sorted(zones.get(zoneId) as Zone) : []),
     putRecordSet: (zoneId: string, set: RecordSet) => void zoneOf('putRecordSet', zoneId).sets.set(`${set.name} ${set.type}`, copy(set)),
     dropZone: (zoneId: string) => void zones.delete(zoneId),
