@@ -19,3 +19,12 @@ export type {
   DnsProviderConformanceOptions,
   DnsProviderUnderTest,
 } from '../testing/dns/conformance/index.js';
+export { describeAwsConnectorConformance, describeAzureConnectorConformance, describeGcpConnectorConformance } from '../testing/cloud/conformance/index.js';
+export type {
+  AwsConnectorWorld,
+  AzureConnectorWorld,
+  ConnectorFaults,
+  ConnectorUnderTest,
+  CreateConnector,
+  GcpConnectorWorld,
+} from '../testing/cloud/conformance/index.js';
