@@ -1,4 +1,4 @@
-/** @module admin — workspaces, projects, environments, members, usage (SPEC §2); operator commands (SPEC §8). */
+/** @module admin — workspaces, projects, environments, members, usage; operator commands. */
 import type { EngineContext } from '../context.js';
 import { createProjectLinkServices } from '../connections/project-link.js';
 import { createMemberServices } from './members.js';

@@ -10,7 +10,7 @@ export interface GcpSetupScriptInput {
 }
 
 /**
- * `publicAssets` — the public, unauthenticated documents: OIDC discovery and JWKS (SPEC §4.3), the
+ * `publicAssets` — the public, unauthenticated documents: OIDC discovery and JWKS, the
  * CloudFormation template (§4.2) and the setup scripts (§4.3, §4.4).
  */
 export function createPublicAssets(ctx: EngineContext, oidc: OidcIssuer, platformAccountId: () => Promise<string>) {
