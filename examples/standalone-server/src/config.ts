@@ -4,7 +4,7 @@ import path from 'node:path';
 import { parseEncryptionKeys, trimTrailingSlashes } from '@cloudlink/engine';
 
 /**
- * The server's settings, read from the environment (SPEC §8). Every variable that is set is checked
+ * The server's settings, read from the environment. Every variable that is set is checked
  * for form; `loadConfig` collects every problem and throws one `ConfigError` naming each variable,
  * so a misconfigured server stops at start instead of failing on the first request that needs it.
  * Reading is pure: generated dev keys are handled by `resolveSecrets` (secrets.ts).
@@ -62,7 +62,7 @@ type Env = Readonly<Record<string, string | undefined>>;
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 const HOSTNAME = /^[A-Z0-9.:[\]-]+$/i;
 
-/** Read and validate every variable of SPEC §8 from `env` (default `process.env`). */
+/** Read and validate every variable of the root README's Configuration table from `env` (default `process.env`). */
 export function loadConfig(env: Env = process.env, cwd = process.cwd()): ServerConfig {
   const problems: string[] = [];
   const get = (name: string): string | undefined => {
