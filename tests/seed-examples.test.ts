@@ -114,7 +114,7 @@ const DOC_DELETE_409 = {
 };
 const DOC_DELETE = { message: 'Cloud connection deleted successfully' };
 
-// --- this project's additions to the documented shapes (dec) ---
+// --- this project's additions to the documented shapes ---
 const withConnectionExtras = <T extends { data: object }>(doc: T) => ({ ...doc, data: { ...doc.data, failureReason: null, ...CONNECTION_TAIL } });
 // `nextCursor` (list pagination): null when the page holds the rest of the list.
 const withListExtras = (doc: typeof DOC_LIST) => ({ ...doc, data: doc.data.map((c) => ({ ...c, failureReason: null })), nextCursor: null });

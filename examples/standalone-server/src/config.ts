@@ -156,7 +156,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): ServerC
       resourceManagerUrl: url('CLOUDLINK_GCP_RESOURCE_MANAGER_URL', 'https://cloudresourcemanager.googleapis.com')!,
     },
     azure: {
-      // @azure/identity refuses a non-https authority host in its constructor (STACK.md §3e).
+      // @azure/identity refuses a non-https authority host in its constructor; checking here names the variable instead of failing later.
       authorityHost: url('AZURE_AUTHORITY_HOST', 'https://login.microsoftonline.com', ['https:'])!,
       armUrl: url('CLOUDLINK_AZURE_ARM_URL', 'https://management.azure.com')!,
       tokenTtlSeconds: int('CLOUDLINK_AZURE_TOKEN_TTL_SECONDS', 3600, 60, 7 * 24 * 3600),

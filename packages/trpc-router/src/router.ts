@@ -120,7 +120,7 @@ type Mutation<G extends string, M extends string> = TRPCMutationProcedure<{ inpu
 
 /**
  * The router's type, for `createTRPCClient<CloudlinkRouter>()`. Written out rather than inferred so
- * declaration files name only exported types (STACK §4, TS2742) and the procedure list reads here.
+ * declaration files name only exported types (an inferred type would name internal ones: TS2742) and the procedure list reads here.
  */
 export type CloudlinkRouter = TRPCBuiltRouter<
   { ctx: CloudlinkContext; meta: object; errorShape: CloudlinkErrorShape; transformer: false },
