@@ -86,7 +86,7 @@ describe('links to the project docs', () => {
   });
 
   it('nothing cites notes that are not in the repository', () => {
-    const outside = /\bSPEC\b|\b(?:DESIGN|STYLE|STACK)(?:\.md)?\s*§|\b(?:DESIGN|STYLE|STACK)\.md\b|\/work\/shared/;
+    const outside = /\bSPEC\b|(?<!RFC \d{3,5} )§ ?\d|\b(?:DESIGN|STYLE|STACK)(?:\.md)?\s*§|\b(?:DESIGN|STYLE|STACK)\.md\b|\/work\/shared/;
     const offenders = [...codeFiles, ...markdownFiles].filter((f) => f !== fileURLToPath(import.meta.url) && outside.test(readFileSync(f, 'utf8')));
     expect(offenders.map((f) => relative(ROOT, f))).toEqual([]);
   });

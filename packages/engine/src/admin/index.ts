@@ -5,7 +5,7 @@ import { createMemberServices } from './members.js';
 import { createEnvironmentServices, createProjectServices } from './projects.js';
 import { createWorkspaceServices } from './workspaces.js';
 
-/** The admin groups: `workspaces`, `projects` (with link/unlink of §3.9), `environments`, `members`. */
+/** The admin groups: `workspaces`, `projects` (with link/unlink of a cloud connection), `environments`, `members`. */
 export function createAdminServices(ctx: EngineContext) {
   return {
     workspaces: createWorkspaceServices(ctx),

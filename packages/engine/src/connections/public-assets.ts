@@ -11,7 +11,7 @@ export interface GcpSetupScriptInput {
 
 /**
  * `publicAssets` — the public, unauthenticated documents: OIDC discovery and JWKS, the
- * CloudFormation template (§4.2) and the setup scripts (§4.3, §4.4).
+ * CloudFormation template of the AWS flow and the GCP and Azure setup scripts.
  */
 export function createPublicAssets(ctx: EngineContext, oidc: OidcIssuer, platformAccountId: () => Promise<string>) {
   return {
