@@ -119,7 +119,7 @@ export function createCompletion(ctx: EngineContext, oidc: OidcIssuer) {
 
   return {
     /**
-     * POST …/:connectionId/complete: pipeline (body included) → 409 when connected →
+     * POST …/:connectionId/complete (docs/connections.md): pipeline (body included) → 409 when connected →
      * plan limit excluding itself → duplicate name → provider test → one settling transaction.
      */
     async complete(actor: Actor | null, input: CompleteConnectionInput) {

@@ -7,7 +7,7 @@ import { isProviderCallError, ProviderCallError } from '../ports/provider-error.
 import type { WifConfig } from './schemas.js';
 
 /**
- * Connection tests. A test either passes, or ends in a verdict `refused` (the
+ * Connection tests (docs/connections.md). A test either passes, or ends in a verdict `refused` (the
  * customer's setup says no → connection `failed`, 400), or throws 502/503 `Provider unavailable`
  * (no verdict: throttling, outages, our own platform credentials).
  */
