@@ -16,7 +16,7 @@ const changeCalls = (t: DnsTestbed) => t.route53.calls.filter((c) => c.call === 
 /** Single-value UPSERTs per change batch under the provider's declared limits. */
 const upsertsPerBatch = (t: DnsTestbed) => t.route53.batchLimits.valuesPerBatch / t.route53.batchLimits.upsertWeight;
 
-describe('dns.upsertRecords (SPEC §6.1–6.2)', () => {
+describe('dns.upsertRecords (see docs/records.md)', () => {
   it('single form on Route 53: normalised, PENDING change id, stored copy managed', async () => {
     const t = await createDnsTestbed();
     const z = await route53Zone(t);
@@ -122,7 +122,7 @@ describe('dns.upsertRecords (SPEC §6.1–6.2)', () => {
     expect((await t.storage.dnsRecords.listRecordSets(z.id)).length).toBe(2 * upsertsPerBatch(t));
   });
 
-  it('a part-applied batch over existing sets stores the values that were applied, not the old ones (SPEC §6.8)', async () => {
+  it('a part-applied batch over existing sets stores the values that were applied, not the old ones (see docs/batching.md)', async () => {
     const t = await createDnsTestbed();
     const z = await route53Zone(t);
     const records = (value: string) => Array.from({ length: 2500 }, (_, i) => ({ recordName: `r${i}`, recordType: 'A', values: [value] }));
@@ -214,7 +214,7 @@ describe('dns.upsertRecords (SPEC §6.1–6.2)', () => {
   });
 });
 
-describe('dns.deleteRecords (SPEC §6.6)', () => {
+describe('dns.deleteRecords (see docs/records.md)', () => {
   it('exact match: 404 before any change call, else DELETE with the current TTL', async () => {
     const t = await createDnsTestbed();
     const z = await route53Zone(t);
@@ -242,7 +242,7 @@ describe('dns.deleteRecords (SPEC §6.6)', () => {
   });
 });
 
-describe('dns.listRecords (SPEC §6.7)', () => {
+describe('dns.listRecords (see docs/records.md)', () => {
   it('lists live, omits NS/SOA, Route 53 order, alias fields', async () => {
     const t = await createDnsTestbed();
     const z = await route53Zone(t);
