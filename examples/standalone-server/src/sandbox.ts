@@ -11,7 +11,7 @@ import {
 } from '@cloudlink/engine/testing';
 import type { ServerConfig } from './config.js';
 
-/** The platform account of sandbox mode unless `CLOUDLINK_AWS_ACCOUNT_ID` says otherwise (SPEC §8). */
+/** The platform account of sandbox mode unless `CLOUDLINK_AWS_ACCOUNT_ID` says otherwise. */
 export const SANDBOX_AWS_ACCOUNT_ID = '999999999999';
 
 /** Sandbox mode: in-memory provider stand-ins whose state survives restarts in `<dataDir>/sandbox.json`. */

@@ -7,27 +7,41 @@ import { formatPath } from './parse.js';
  * once, so the cost is linear in the input.
  */
 export function findNulCharacter(value: unknown): string | null {
-  // Each node points at its parent instead of carrying a copy of its path, so a deep input costs
-  // one node per value (a copied path would make a 100 000-level nesting quadratic).
-  interface Node { readonly value: unknown; readonly key?: PropertyKey; readonly parent?: Node }
-  const stack: Node[] = [{ value }];
-  while (stack.length > 0) {
-    const node = stack.pop()!;
-    const current = node.value;
+  // Node i of the walk has key keys[i] inside parent parents[i]; the path is rebuilt from these only
+  // on a hit. Flat arrays instead of a path per value (quadratic on deep input) or an object per
+  // value (allocation-bound): the walk costs about as much as the JSON.parse that made the input.
+  const keys: PropertyKey[] = [''];
+  const parents: number[] = [-1];
+  const pending: unknown[] = [value];
+  const pendingIds: number[] = [0];
+  while (pending.length > 0) {
+    const current = pending.pop();
+    const id = pendingIds.pop()!;
     if (typeof current === 'string') {
-      if (!current.includes('\u0000')) continue;
-      const path: PropertyKey[] = [];
-      for (let n: Node | undefined = node; n?.parent; n = n.parent) path.unshift(n.key!);
-      return formatPath(path);
-    }
-    if (Array.isArray(current)) {
-      for (let i = current.length - 1; i >= 0; i--) stack.push({ value: current[i], key: i, parent: node });
+      if (current.includes('\u0000')) return formatPath(pathOf(id, keys, parents));
+    } else if (Array.isArray(current)) {
+      for (let i = current.length - 1; i >= 0; i--) push(current[i], i, id);
     } else if (current !== null && typeof current === 'object' && !ArrayBuffer.isView(current)) {
-      const entries = Object.entries(current);
-      for (let i = entries.length - 1; i >= 0; i--) stack.push({ value: entries[i]![1], key: entries[i]![0], parent: node });
+      const names = Object.keys(current);
+      for (let i = names.length - 1; i >= 0; i--) push((current as Record<string, unknown>)[names[i]!], names[i]!, id);
     }
   }
   return null;
+
+  function push(child: unknown, key: PropertyKey, parent: number): void {
+    // Only containers and strings can hold a NUL; numbers, booleans and null need no node.
+    if (child === null || (typeof child !== 'string' && typeof child !== 'object')) return;
+    pendingIds.push(keys.length);
+    keys.push(key);
+    parents.push(parent);
+    pending.push(child);
+  }
+}
+
+function pathOf(id: number, keys: readonly PropertyKey[], parents: readonly number[]): PropertyKey[] {
+  const path: PropertyKey[] = [];
+  for (let n = id; n > 0; n = parents[n]!) path.push(keys[n]!);
+  return path.reverse();
 }
 
 type ServiceGroup = Record<string, unknown>;

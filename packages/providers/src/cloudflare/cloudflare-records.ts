@@ -17,11 +17,11 @@ export interface CloudflareRecord {
 export type CloudflareRecordInput = Omit<CloudflareRecord, 'id'>;
 
 /**
- * How each writable type maps onto Cloudflare's fields (SPEC §6.4), as data:
+ * How each writable type maps onto Cloudflare's fields (see docs/records.md), as data:
  * - `content`: the wire value as `content`; `hostname` types drop the trailing dot on write and get it back on read;
  * - `priority+content`: MX, `10 mail.example.com.` ↔ `priority:10, content:"mail.example.com"`;
  * - `data`: SRV `{priority,weight,port,target}` and CAA `{flags,tag,value}`;
- * `proxiable` types are written DNS-only (`proxied:false`, SPEC §6.6).
+ * `proxiable` types are written DNS-only (`proxied:false`, see docs/records.md).
  */
 export const CLOUDFLARE_TYPES: Readonly<Record<WritableRecordType, { fields: 'content' | 'priority+content' | 'data'; hostname: boolean; proxiable: boolean }>> = {
   A: { fields: 'content', hostname: false, proxiable: true },
@@ -43,7 +43,7 @@ export const CLOUDFLARE_FEATURES = {
   createsZones: false,
   /** TTL 1 means "automatic". */
   automaticTtl: 1,
-  /** Record operations per `POST /zones/:id/dns_records/batch`, and the listing page size (SPEC §6.7–6.8). */
+  /** Record operations per `POST /zones/:id/dns_records/batch`, and the listing page size (see docs/records.md, docs/batching.md). */
   defaultBatchSize: 200,
   defaultPerPage: 100,
 } as const;
@@ -92,7 +92,7 @@ export function toCloudflareRecord(set: RecordSet, value: string): CloudflareRec
   return { ...base, content: spec.hostname ? withoutRootDot(value) : value };
 }
 
-/** A listed Cloudflare record → its canonical wire value (SPEC §6.4: `data` when present, else content (+priority)). */
+/** A listed Cloudflare record → its canonical wire value (`data` when present, else content (+priority); see docs/records.md). */
 export function wireValueOf(record: CloudflareRecord): string {
   const data = record.data;
   if (record.type === 'SRV' && data) return `${String(data.priority)} ${String(data.weight)} ${String(data.port)} ${toFqdn(String(data.target))}`;

@@ -1,5 +1,5 @@
 /**
- * Outbound HTTP rules shared by every provider (SPEC §4.1): one deadline per call, no redirects
+ * Outbound HTTP rules shared by every provider (see docs/provider-calls.md): one deadline per call, no redirects
  * followed, provider text truncated, secrets redacted.
  */
 

@@ -69,7 +69,7 @@ const byNameThenId = (a: FakeCfRecord, b: FakeCfRecord): number => (a.name < b.n
 /**
  * A fake Cloudflare v4 API on 127.0.0.1: the envelope, `result_info` paging (with `[]` past the end),
  * token verification, per-token zone visibility, and the batch endpoint applying deletes, patches,
- * puts and posts in that order in one transaction (SPEC §6.8), refusing the whole call on any error.
+ * puts and posts in that order in one transaction (see docs/batching.md), refusing the whole call on any error.
  */
 export async function startFakeCloudflare(options: { maxBatchOps?: number } = {}): Promise<FakeCloudflare> {
   const maxBatchOps = options.maxBatchOps ?? 200;

@@ -1,8 +1,10 @@
 /**
- * @module testing/dns — in-memory DNS stand-ins for engine tests and sandbox mode (SPEC §8):
- * Route 53, Cloudflare and the TXT resolver, each with JSON `snapshot()`/`restore(state)`,
- * a call log and failure injection.
+ * @module testing/dns — the memory DNS provider (the port's reference implementation, for engine
+ * tests; it passes the DNS provider conformance suite), the TXT resolver, and the older sandbox
+ * stand-ins for Route 53 and Cloudflare.
  */
+export { MEMORY_DNS_LIMITS, createMemoryDnsProvider, splitBatches } from './memory-dns-provider.js';
+export type { DnsBatchLimits, MemoryDnsOptions, MemoryDnsProvider } from './memory-dns-provider.js';
 export type { SandboxDnsProvider } from './sandbox-provider.js';
 export { createSandboxRoute53Provider } from './sandbox-route53.js';
 export type { SandboxRoute53Provider, SandboxRoute53State } from './sandbox-route53.js';

@@ -2,7 +2,7 @@ import { ProviderCallError, isProviderCallError } from '@cloudlink/engine';
 import type { ProviderFailureKind } from '@cloudlink/engine';
 import { kindOfStatus, parseRetryAfter } from '../../shared/index.js';
 
-/** Route 53 error codes → failure kinds, as data (SPEC §1.5, §4.1). Anything else is decided by HTTP status. */
+/** Route 53 error codes → failure kinds, as data (see docs/errors.md, docs/batching.md). Anything else is decided by HTTP status. */
 export const ROUTE53_ERROR_KINDS: Readonly<Record<string, ProviderFailureKind>> = {
   InvalidChangeBatch: 'invalid-input',
   InvalidInput: 'invalid-input',
@@ -36,6 +36,7 @@ interface SdkErrorShape {
 /**
  * Turn anything an SDK call threw into a ProviderCallError naming the call. An abort by the
  * caller's own signal is rethrown unchanged, so retries stop and the caller sees its reason.
+ * `now` (the provider's clock) turns a Retry-After given as an HTTP-date into seconds.
  */
 export function toRoute53Error(call: string, error: unknown, now: Date, signal?: AbortSignal): unknown {
   if (isProviderCallError(error)) return error;
