@@ -1,3 +1,4 @@
+import { waitFor } from '../../../../test-support/wait.js';
 import { describe, expect, it } from 'vitest';
 import type { EngineError } from '../errors/index.js';
 import { SEEDED_PLANS } from '../domain/plans.js';
@@ -160,7 +161,8 @@ describe('dns.createZone', () => {
     await t.linkAws();
     t.route53.latencyMs = 20;
     const pending = t.engine.dns.createZone(t.owner, { ...t.env, name: 'z', domainName: 'moved.com' });
-    await new Promise((r) => setTimeout(r, 5));
+    // Unlink once the zone create is at the provider (it stays there for the 20 ms of latency).
+    await waitFor(() => t.route53.calls.some((c) => c.call === 'createOrImportZone'), 'the zone create at the provider');
     await t.storage.projects.setProjectConnection({ projectId: t.project.id, connectionId: null, now: t.clock.now() });
     expect((await engineError(pending)).error).toBe('No cloud connection');
     expect(t.route53.zoneByDomain('moved.com')).toBeNull();
