@@ -22,7 +22,11 @@ export type { FakeGcp, FakeGcpOptions, FakeGcpWorld, GcpPrincipal } from './fake
 export { armError, azureRoute, createFakeAzure, entraError, fixedAzureWorld, AZURE_HOSTS } from './fakes/azure.js';
 export type { FakeApp, FakeAzure, FakeAzureOptions, FakeAzureWorld, FakeSubscription } from './fakes/azure.js';
 export { startFakeAzure, startFakeCloudflare, startFakeGcp, startFakeRoute53, startFakeSts } from './fakes/start.js';
-export type { Listening, ListeningAzure, ListeningGcp } from './fakes/start.js';
+export type { Listening, ListeningAzure, ListeningCloudflare, ListeningGcp, ListeningRoute53, ListeningSts } from './fakes/start.js';
+export { createInstantClock, halfRandom } from './testing/clock.js';
+export type { InstantClock } from './testing/clock.js';
+export { createTestCertificates } from './testing/certificates.js';
+export type { TestCertificates } from './testing/certificates.js';
 
 export { createSandboxProviders, SANDBOX_PLATFORM_ACCOUNT } from './sandbox/providers.js';
 export type { SandboxFakes, SandboxProviders, SandboxProvidersOptions, SandboxState } from './sandbox/providers.js';

@@ -24,16 +24,20 @@ async function serve<T extends FakeService>(fake: T, tls?: { key: string; cert: 
   return Object.assign(fake, server);
 }
 
-export function startFakeSts(options: FakeStsOptions): Promise<Listening<FakeSts>> {
+export type ListeningSts = Listening<FakeSts>;
+export type ListeningRoute53 = Listening<FakeRoute53>;
+export type ListeningCloudflare = Listening<FakeCloudflare> & { readonly baseUrl: string };
+
+export function startFakeSts(options: FakeStsOptions): Promise<ListeningSts> {
   return serve(createFakeSts(options));
 }
 
-export function startFakeRoute53(): Promise<Listening<FakeRoute53>> {
+export function startFakeRoute53(): Promise<ListeningRoute53> {
   return serve(createFakeRoute53());
 }
 
 /** Cloudflare on a port; `baseUrl` includes `/client/v4`, as the provider expects. */
-export async function startFakeCloudflare(options: FakeCloudflareOptions = {}): Promise<Listening<FakeCloudflare> & { readonly baseUrl: string }> {
+export async function startFakeCloudflare(options: FakeCloudflareOptions = {}): Promise<ListeningCloudflare> {
   const fake = await serve(createFakeCloudflare(options));
   return Object.assign(fake, { baseUrl: `${fake.url}/client/v4` });
 }
