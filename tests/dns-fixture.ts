@@ -1,12 +1,11 @@
-import { createSandboxResolver, type SandboxResolver } from '@cloudlink/engine/testing';
 import { createAwsConnector, createRoute53Provider } from '@cloudlink/providers/aws';
 import { createCloudflareProvider } from '@cloudlink/providers/cloudflare';
 import { startTestServer, type Backend, type TestServer } from './harness/index.js';
-import { startFakeCloudflare, startFakeRoute53, startFakeSts, type ListeningCloudflare, type ListeningRoute53, type ListeningSts } from '@cloudlink/sandbox';
+import { createSandboxResolver, startFakeCloudflare, startFakeRoute53, startFakeSts, type ListeningCloudflare, type ListeningRoute53, type ListeningSts, type SandboxResolver } from '@cloudlink/sandbox';
 
 /**
  * Cross-package DNS setup: the REAL providers of `@cloudlink/providers` (AWS SDK STS + Route 53,
- * Cloudflare SDK) against the fake APIs of `packages/providers/test/fakes`, behind the harness's
+ * Cloudflare SDK) against the fake APIs of `@cloudlink/sandbox` on ports of their own, behind the harness's
  * REST + tRPC server; one user owning workspace `acme`, project `shop`, environment `master`.
  */
 export const PLATFORM_ACCOUNT = '999999999999';

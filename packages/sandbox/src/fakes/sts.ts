@@ -25,6 +25,8 @@ export interface FakeStsOptions {
   readonly roles?: readonly FakeRole[];
   /** Roles not added up front: the role an ARN names, or undefined when it does not exist. */
   readonly resolveRole?: (roleArn: string) => FakeRole | undefined;
+  /** The time issued credentials expire from; default the system clock. */
+  readonly now?: () => Date;
 }
 
 export interface FakeSts extends FakeService {
@@ -73,7 +75,7 @@ export function createFakeSts(options: FakeStsOptions): FakeSts {
         const accessKeyId = `ASIA${randomBytes(8).toString('hex').toUpperCase()}`;
         const account = role.reportedAccount ?? role.accountId;
         principals.set(accessKeyId, { account, arn: `arn:aws:sts::${account}:assumed-role/${role.roleName}/${session}` });
-        const expiration = new Date(Date.now() + duration * 1000).toISOString();
+        const expiration = new Date((options.now?.() ?? new Date()).getTime() + duration * 1000).toISOString();
         return xml(200, `<AssumeRoleResponse xmlns="${NS}"><AssumeRoleResult><Credentials><AccessKeyId>${accessKeyId}</AccessKeyId><SecretAccessKey>${randomBytes(20).toString('base64')}</SecretAccessKey><SessionToken>${randomBytes(32).toString('base64')}</SessionToken><Expiration>${expiration}</Expiration></Credentials><AssumedRoleUser><AssumedRoleId>AROAFAKE:${session}</AssumedRoleId><Arn>arn:aws:sts::${role.accountId}:assumed-role/${role.roleName}/${session}</Arn></AssumedRoleUser></AssumeRoleResult><ResponseMetadata><RequestId>${rid()}</RequestId></ResponseMetadata></AssumeRoleResponse>`);
       }
       default:

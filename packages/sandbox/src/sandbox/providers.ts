@@ -1,4 +1,4 @@
-import type { Clock, EngineProviders, Random, RetryPolicy } from '@cloudlink/engine';
+import type { Clock, DnsProvider, EngineProviders, Random, RetryPolicy } from '@cloudlink/engine';
 import { createAwsConnector, createRoute53Provider } from '@cloudlink/providers/aws';
 import { createAzureConnector } from '@cloudlink/providers/azure';
 import { createCloudflareProvider } from '@cloudlink/providers/cloudflare';
@@ -37,6 +37,8 @@ export interface SandboxProvidersOptions {
   readonly platformAccountId?: string;
   /** Our OIDC issuer and keys, which the fake GCP STS verifies subject tokens against. */
   readonly oidc?: SandboxOidc;
+  /** The time of the clouds (credential expiry, token checks); default the system clock. Pass the engine's clock. */
+  readonly now?: () => Date;
   /** Record operations per Cloudflare batch call (the provider's option). */
   readonly cloudflareBatchSize?: number;
   /** Call policy of every provider (tests pass an instant clock and a short policy). */
@@ -56,7 +58,7 @@ export interface SandboxFakes {
 
 export interface SandboxProviders {
   /** The real connectors and DNS providers of @cloudlink/providers, answered in-process by the fakes. */
-  readonly providers: EngineProviders & Required<Pick<EngineProviders, 'aws' | 'gcp' | 'azure' | 'resolver'>>;
+  readonly providers: Required<Pick<EngineProviders, 'aws' | 'gcp' | 'azure' | 'resolver'>> & { readonly dns: { readonly route53: DnsProvider; readonly cloudflare: DnsProvider } };
   readonly fakes: SandboxFakes;
   readonly resolver: SandboxResolver;
   snapshot(): SandboxState;
@@ -72,10 +74,15 @@ export interface SandboxProviders {
 export function createSandboxProviders(options: SandboxProvidersOptions = {}): SandboxProviders {
   const platformAccount = options.platformAccountId ?? SANDBOX_PLATFORM_ACCOUNT;
   const fakes: SandboxFakes = {
-    sts: createFakeSts({ platformAccount, platformAccessKeyId: PLATFORM_CREDENTIALS.accessKeyId, resolveRole: sandboxAwsRoles(platformAccount) }),
+    sts: createFakeSts({
+      platformAccount,
+      platformAccessKeyId: PLATFORM_CREDENTIALS.accessKeyId,
+      resolveRole: sandboxAwsRoles(platformAccount),
+      ...(options.now ? { now: options.now } : {}),
+    }),
     route53: createFakeRoute53(),
     cloudflare: createFakeCloudflare({ openWorld: true }),
-    gcp: createFakeGcp(sandboxGcpWorld(options.oidc)),
+    gcp: createFakeGcp(sandboxGcpWorld(options.oidc && options.now && !options.oidc.now ? { ...options.oidc, now: options.now } : options.oidc)),
     azure: createFakeAzure(sandboxAzureWorld),
   };
   const policy = {

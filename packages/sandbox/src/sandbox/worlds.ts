@@ -31,8 +31,8 @@ export function sandboxAwsRoles(platformAccount: string): (roleArn: string) => F
 }
 
 export interface SandboxOidc {
-  /** Our OIDC issuer (`${publicUrl}/api`); tokens must carry it as `iss`. */
-  readonly issuer: string;
+  /** Our OIDC issuer (`${publicUrl}/api`); tokens must carry it as `iss`. A function when it is known only later (a test server's port). */
+  readonly issuer: string | (() => string);
   /** Our published keys, read on every exchange. */
   readonly jwks: () => Promise<JSONWebKeySet> | JSONWebKeySet;
   /** The time tokens are checked at; default the system clock. */
@@ -56,7 +56,7 @@ export function sandboxGcpWorld(oidc: SandboxOidc | undefined): FakeGcpWorld {
       if (!oidc) return { error: 'invalid_grant', description: 'The sandbox has no OIDC issuer configured.' };
       try {
         const { payload } = await jwtVerify(token, createLocalJWKSet(await oidc.jwks()), {
-          issuer: oidc.issuer,
+          issuer: typeof oidc.issuer === 'function' ? oidc.issuer() : oidc.issuer,
           audience,
           algorithms: ['RS256'],
           ...(oidc.now ? { currentDate: oidc.now() } : {}),
