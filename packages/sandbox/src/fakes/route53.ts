@@ -47,6 +47,8 @@ export interface FakeRoute53 extends FakeService {
   seed(zoneId: string, sets: readonly FakeRrset[]): void;
   /** The zone's record sets in Route 53 order. */
   recordSets(zoneId: string): FakeRrset[];
+  /** Highest number of ChangeResourceRecordSets calls seen in flight at once on one zone (latency included). */
+  readonly maxConcurrentWrites: number;
   /** Every non-alias set named `name` (absolute or not) of type `type`, across zones. */
   lookup(name: string, type: string): FakeRrset[];
   snapshot(): FakeRoute53State;
@@ -272,7 +274,25 @@ export function createFakeRoute53(): FakeRoute53 {
     }
   });
 
-  return Object.assign(service, {
+  // Count writes in flight per zone around the whole answer, latency included: proves a zone lock serialises them.
+  const inFlight = new Map<string, number>();
+  let maxConcurrentWrites = 0;
+  const handle = service.handle.bind(service);
+  service.handle = async (req, signal) => {
+    const zone = req.method === 'POST' ? /^\/[^/]+\/hostedzone\/([^/]+)\/rrset/.exec(req.url)?.[1] : undefined;
+    if (zone === undefined) return handle(req, signal);
+    const n = (inFlight.get(zone) ?? 0) + 1;
+    inFlight.set(zone, n);
+    maxConcurrentWrites = Math.max(maxConcurrentWrites, n);
+    try {
+      return await handle(req, signal);
+    } finally {
+      inFlight.set(zone, (inFlight.get(zone) ?? 1) - 1);
+    }
+  };
+
+  const fake = Object.assign(service, {
+    maxConcurrentWrites: 0,
     counts,
     zones,
     failNext: (operation: Route53Operation, failure: Route53Failure) => void failures.push({ operation, failure, left: failure.times ?? 1 }),
@@ -296,4 +316,7 @@ export function createFakeRoute53(): FakeRoute53 {
       }
     },
   });
+  // A live getter: Object.assign would copy the value once.
+  Object.defineProperty(fake, 'maxConcurrentWrites', { get: () => maxConcurrentWrites, enumerable: true });
+  return fake;
 }

@@ -48,6 +48,8 @@ export interface FakeService {
   readonly requests: RecordedRequest[];
   /** Queue a fault (timeouts, 5xx, throttling) ahead of the normal behaviour. */
   fault(fault: Fault): void;
+  /** Delay before every answer, in ms (default 0): lets tests overlap requests at the fake. */
+  latencyMs: number;
   /** Answer one request; `signal` ends a wait early (the caller gave up). */
   handle(req: RecordedRequest, signal?: AbortSignal): Promise<HandlerResult>;
 }
@@ -56,11 +58,13 @@ export interface FakeService {
 export function createFakeService(handler: Handler): FakeService {
   const requests: RecordedRequest[] = [];
   const faults: { fault: Fault; left: number }[] = [];
-  return {
+  const service: FakeService = {
     requests,
+    latencyMs: 0,
     fault: (fault) => void faults.push({ fault, left: fault.times ?? 1 }),
     async handle(req, signal) {
       requests.push(req);
+      if (service.latencyMs > 0) await wait(service.latencyMs, signal);
       const slot = faults.find((f) => f.left > 0 && (f.fault.match?.(req) ?? true));
       if (slot) {
         slot.left--;
@@ -75,6 +79,7 @@ export function createFakeService(handler: Handler): FakeService {
       }
     },
   };
+  return service;
 }
 
 /** A JSON answer. */
