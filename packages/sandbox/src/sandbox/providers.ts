@@ -1,5 +1,6 @@
-import type { Clock, DnsProvider, EngineProviders, Random, RetryPolicy } from '@cloudlink/engine';
+import type { DnsProvider, EngineProviders } from '@cloudlink/engine';
 import { createAwsConnector, createRoute53Provider } from '@cloudlink/providers/aws';
+import type { AwsConnectorOptions } from '@cloudlink/providers/aws';
 import { createAzureConnector } from '@cloudlink/providers/azure';
 import { createCloudflareProvider } from '@cloudlink/providers/cloudflare';
 import { createGcpConnector } from '@cloudlink/providers/gcp';
@@ -32,7 +33,10 @@ export interface SandboxState {
   readonly resolver: SandboxResolverState;
 }
 
-export interface SandboxProvidersOptions {
+/** Call policy of every provider (tests pass an instant clock and a short policy); the connectors' own option type. */
+type CallPolicy = Pick<AwsConnectorOptions, 'timeoutMs' | 'retryPolicy' | 'clock' | 'random'>;
+
+export interface SandboxProvidersOptions extends CallPolicy {
   /** The platform account the fake STS gives the platform credentials; default `999999999999`. */
   readonly platformAccountId?: string;
   /** Our OIDC issuer and keys, which the fake GCP STS verifies subject tokens against. */
@@ -41,11 +45,6 @@ export interface SandboxProvidersOptions {
   readonly now?: () => Date;
   /** Record operations per Cloudflare batch call (the provider's option). */
   readonly cloudflareBatchSize?: number;
-  /** Call policy of every provider (tests pass an instant clock and a short policy). */
-  readonly timeoutMs?: number;
-  readonly retryPolicy?: RetryPolicy;
-  readonly clock?: Pick<Clock, 'now' | 'sleep'>;
-  readonly random?: Pick<Random, 'fraction'>;
 }
 
 export interface SandboxFakes {
@@ -85,12 +84,8 @@ export function createSandboxProviders(options: SandboxProvidersOptions = {}): S
     gcp: createFakeGcp(sandboxGcpWorld(options.oidc && options.now && !options.oidc.now ? { ...options.oidc, now: options.now } : options.oidc)),
     azure: createFakeAzure(sandboxAzureWorld),
   };
-  const policy = {
-    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
-    ...(options.retryPolicy ? { retryPolicy: options.retryPolicy } : {}),
-    ...(options.clock ? { clock: options.clock } : {}),
-    ...(options.random ? { random: options.random } : {}),
-  };
+  const { timeoutMs, retryPolicy, clock, random } = options;
+  const policy: CallPolicy = { ...(timeoutMs !== undefined && { timeoutMs }), ...(retryPolicy && { retryPolicy }), ...(clock && { clock }), ...(random && { random }) };
   const resolver = createSandboxResolver([
     { txtValues: (fqdn) => fakes.route53.lookup(fqdn, 'TXT').flatMap((s) => s.values) },
     { txtValues: (fqdn) => fakes.cloudflare.lookup(fqdn, 'TXT').flatMap((r) => (r.content !== undefined ? [r.content] : [])) },
