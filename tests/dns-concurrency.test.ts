@@ -6,8 +6,7 @@ import { createPostgresStorage, type PostgresStorage } from '@cloudlink/storage-
 import { createTestDatabase, type TestDatabase } from '../test-support/postgres.js';
 
 /**
- * Two app instances (two engines, two connection pools) on one Postgres database (SPEC §6.9,
- * §5.2): writes to one zone are serialised by the advisory zone lock across instances, and two
+ * Two app instances (two engines, two connection pools) on one Postgres database (docs/dns-crash-safety.md): writes to one zone are serialised by the advisory zone lock across instances, and two
  * instances creating the same zone at once leave exactly one zone behind.
  */
 describe('DNS across two instances on Postgres', () => {

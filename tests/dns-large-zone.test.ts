@@ -5,7 +5,7 @@ import { CF_TOKEN, startDnsWorld, type DnsWorld } from './dns-fixture.js';
 import { describeBackends } from './harness/index.js';
 
 /**
- * A zone of 5 000 record sets imports, lists and syncs (SPEC §6.9): listings are streamed page by
+ * A zone of 5 000 record sets imports, lists and syncs (see docs/batching.md): listings are streamed page by
  * page and the stored copy lives in the database, so the process keeps nothing of the zone once a
  * request is done. Heap is measured after a forced GC; the bound is generous (the records
  * themselves are well under 5 MB) but far below what a leak of the zone per request would cost

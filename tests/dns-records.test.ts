@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { CF_TOKEN, createZonePair, startDnsWorld, type DnsWorld } from './dns-fixture.js';
 import { describeBackends } from './harness/index.js';
 
-/** SPEC §6 over real HTTP (REST) and tRPC, real providers against the provider fakes. */
+/** DNS record writes and listings (docs/records.md) over real HTTP (REST) and tRPC, real providers against the provider fakes. */
 
 describeBackends('DNS records', (backend) => {
   let w: DnsWorld;

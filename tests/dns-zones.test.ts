@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { CF_TOKEN, startDnsWorld, type DnsWorld } from './dns-fixture.js';
 import { describeBackends, trpcFailure } from './harness/index.js';
 
-/** SPEC §5.2–5.3 over real HTTP (REST) and tRPC, real providers against the provider fakes. */
+/** Zone create, list and get over real HTTP (REST) and tRPC, real providers against the provider fakes. */
 
 describeBackends('DNS zones', (backend) => {
   let w: DnsWorld;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeBackends, startTestServer, type TestServer } from './harness/index.js';
 
 /**
- * Path ids may have up to 15 digits (SPEC §1.4), more than a Postgres `integer` column holds. An id
+ * Path ids may have up to 15 digits, more than a Postgres `integer` column holds. An id
  * that cannot exist is a missing row (404, or an empty list), never a database error (500).
  */
 const HUGE = '999999999999999';

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  */
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const PACKAGES = ['engine', 'storage-kysely', 'storage-sqlite', 'storage-postgres', 'providers', 'sandbox', 'trpc-router', 'express-adapter'];
-// Third-party peers and the example's own dependencies, pinned like the workspace (STACK.md).
+// Third-party peers and the example's own dependencies, pinned to the versions the workspace uses.
 const PEERS = ['express@5.3.0', '@trpc/server@11.25.2', 'zod@4.6.7', 'jose@6.2.17', 'pg@8.23.1', 'tsx@4.23.15', 'typescript@5.9.3', '@types/express@5.0.6', '@types/node@20.19.43'];
 const EXAMPLES = {
   engine: 'Call the engine directly, with your own storage or access control',

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { CF_TOKEN, createZonePair, startDnsWorld, type DnsWorld } from './dns-fixture.js';
 import { describeBackends } from './harness/index.js';
 
-/** SPEC §5.4–5.7 over real HTTP (REST) and tRPC, real providers against the provider fakes. */
+/** Resource list, get, sync and delete over real HTTP (REST) and tRPC, real providers against the provider fakes. */
 
 describeBackends('resources', (backend) => {
   let w: DnsWorld;
@@ -77,7 +77,7 @@ describeBackends('resources', (backend) => {
     w.r53.failNext('DeleteHostedZone', { status: 500, code: 'InternalFailure', message: 'boom', times: 5 });
     const outage = await w.server.rest('DELETE', `${w.base}/resources/${r53Id}`, { token: w.token });
     expect([outage.status, outage.body.error]).toEqual([502, 'Failed to delete hosted zone']);
-    // The provider retried the transient failure up to the budget (SPEC §4.1), then gave up.
+    // The provider retried the transient failure up to the budget (see docs/batching.md), then gave up.
     expect(w.r53.counts.DeleteHostedZone - before).toBe(5);
     expect((await w.server.rest('GET', `${w.base}/resources/${r53Id}`, { token: w.token })).status).toBe(200);
     const res = await w.server.trpcClient(w.token).resources.delete.mutate({ ...w.env, resourceId: r53Id });

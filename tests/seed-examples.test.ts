@@ -3,9 +3,9 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeBackends, startTestServer, type RestResponse, type TestServer } from './harness/index.js';
 
 /**
- * Every curl example of the cloud-connections document (seeds/000), run as written (host, slug and
+ * Every curl example of the original product's cloud-connections documentation, run as written (host, slug and
  * ids adapted) against REST, with the response compared field by field — name and JSON type — to
- * the documented response. The documented examples are copied verbatim; the SPEC's additions to
+ * the documented response. The documented examples are copied verbatim; this project's additions to
  * them (`failureReason`, `externalId`, `setupTokenExpiresAt`, `isActive`/`createdAt`/`updatedAt` on
  * the complete response) are listed beside each, so a renamed, dropped or retyped field fails here.
  */
@@ -22,7 +22,7 @@ function shapeOf(value: unknown): Shape {
 
 const CONNECTION_TAIL = { isActive: true, createdAt: '2024-01-15T10:25:00.000Z', updatedAt: '2024-01-15T10:30:00.000Z' };
 
-// --- The documented responses, verbatim from seeds/000 ---
+// --- The documented responses, verbatim from that documentation ---
 const DOC_LIST = {
   message: 'Cloud connections retrieved successfully',
   summary: { total: 3, byStatus: { connected: 2, pending: 1, failed: 0, disconnected: 0 } },
@@ -109,7 +109,7 @@ const DOC_DELETE_409 = {
 };
 const DOC_DELETE = { message: 'Cloud connection deleted successfully' };
 
-// --- SPEC §3 additions to the documented shapes (dec) ---
+// --- this project's additions to the documented shapes ---
 const withConnectionExtras = <T extends { data: object }>(doc: T) => ({ ...doc, data: { ...doc.data, failureReason: null, ...CONNECTION_TAIL } });
 // `nextCursor` (list pagination): null when the page holds the rest of the list.
 const withListExtras = (doc: typeof DOC_LIST) => ({ ...doc, data: doc.data.map((c) => ({ ...c, failureReason: null })), nextCursor: null });
@@ -119,7 +119,7 @@ function expectShape(res: RestResponse, status: number, documented: unknown): vo
   expect((res.body as { message: string }).message).toBe((documented as { message: string }).message);
 }
 
-describeBackends('seeds/000 curl examples, as documented', (backend) => {
+describeBackends('cloud-connections curl examples, as documented', (backend) => {
   let server: TestServer;
   let token: string;
   const now = () => (server.clock as { now(): Date }).now();

@@ -1,7 +1,10 @@
+import { afterAll, beforeAll } from 'vitest';
+import type { Backend } from '../harness/index.js';
+import { announceSeed } from './config.js';
 import { describeExchange, send, type Reply } from './http.js';
 import { knownDefectOf } from './known-defects.js';
 import { BODY_LIMIT } from './values.js';
-import { snapshot, TABLES, type World } from './world.js';
+import { snapshot, startWorld, TABLES, type World } from './world.js';
 
 /** Keys an error body may carry besides `error` and `message` (validation, plan limits, partial writes). */
 const ERROR_EXTRAS = new Set(['details', 'data', 'currentValue', 'limit', 'upgradeRequired']);
@@ -177,4 +180,24 @@ export class Guard {
     if (problems.length) throw new Error(`${problems.join('; ')}\n${describeExchange(x.method, x.path, x.headers, x.body, reply)}`);
     return reply;
   }
+}
+
+/**
+ * The world and guard of one fuzz suite on `backend`, started before its tests and closed after,
+ * reporting tolerated known defects (and, with FUZZ_STATS, status counts) at the end.
+ */
+export function useFuzzWorld(backend: Backend): { readonly world: () => World; readonly guard: () => Guard } {
+  let w: World | undefined;
+  let guard: Guard | undefined;
+  beforeAll(async () => {
+    announceSeed();
+    w = await startWorld(backend);
+    guard = new Guard(w);
+  });
+  afterAll(async () => {
+    if (guard?.tolerated.size) console.warn(`fuzz [${backend}] reproduced known defects:`, Object.fromEntries(guard.tolerated));
+    if (guard && process.env.FUZZ_STATS) console.warn([...guard.stats].sort().map(([k, n]) => `${n}\t${k}`).join('\n'));
+    await w?.close();
+  });
+  return { world: () => w!, guard: () => guard! };
 }

@@ -1,12 +1,11 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { REST_ROUTES, type RestRoute } from '@cloudlink/express-adapter';
 import { createCloudlinkRouter } from '@cloudlink/trpc-router';
 import { describeBackends } from '../harness/index.js';
 import { trpcCase, trpcExchange } from './cases.js';
-import { announceSeed, FUZZ_RUNS, fuzzParameters } from './config.js';
-import { Guard } from './guard.js';
-import { startWorld, type World } from './world.js';
+import { FUZZ_RUNS, fuzzParameters } from './config.js';
+import { useFuzzWorld } from './guard.js';
 
 /**
  * Every procedure of the tRPC router, read from the router itself (`_def.procedures`), so a new
@@ -31,19 +30,8 @@ const PROCEDURES = procedures();
 const routeOf = (name: string): RestRoute | undefined => REST_ROUTES.find((r) => r.operation === name);
 
 describeBackends('fuzz: tRPC procedures', (backend) => {
-  let w: World;
-  let guard: Guard;
+  const fuzz = useFuzzWorld(backend);
   const sent = new Map<string, number>();
-  beforeAll(async () => {
-    announceSeed();
-    w = await startWorld(backend);
-    guard = new Guard(w);
-  });
-  afterAll(async () => {
-    if (guard?.tolerated.size) console.warn(`fuzz [${backend}] reproduced known defects:`, Object.fromEntries(guard.tolerated));
-    if (process.env.FUZZ_STATS) console.warn([...guard.stats].sort().map(([k, n]) => `${n}\t${k}`).join('\n'));
-    await w?.close();
-  });
 
   it('lists the procedures of the router, each with a REST route to seed it', () => {
     expect(PROCEDURES.length).toBeGreaterThan(25);
@@ -55,10 +43,10 @@ describeBackends('fuzz: tRPC procedures', (backend) => {
     if (!route) continue;
     it(`${kind} ${name}`, async () => {
       await fc.assert(
-        fc.asyncProperty(trpcCase(w, route), async (c) => {
-          const { exchange, foreign } = trpcExchange(w, route, name, kind, c);
+        fc.asyncProperty(trpcCase(fuzz.world(), route), async (c) => {
+          const { exchange, foreign } = trpcExchange(fuzz.world(), route, name, kind, c);
           sent.set(name, (sent.get(name) ?? 0) + 1);
-          await guard.exchange(exchange, {
+          await fuzz.guard().exchange(exchange, {
             transport: 'trpc',
             write: kind === 'mutation',
             label: name,

@@ -1,3 +1,4 @@
+import { PEEK_TABLES } from '@cloudlink/engine/testing';
 import { createSandboxProviders } from '@cloudlink/sandbox';
 import { startTestServer, type Backend, type TestServer } from '../harness/index.js';
 
@@ -65,21 +66,8 @@ export interface World {
   close(): Promise<void>;
 }
 
-/** Every table of the schema, read raw to prove a rejected request wrote nothing. */
-export const TABLES = [
-  'users',
-  'plans',
-  'roles',
-  'cloud_providers',
-  'workspaces',
-  'workspace_members',
-  'projects',
-  'environments',
-  'cloud_connections',
-  'resources',
-  'dns_records',
-  'oidc_signing_keys',
-] as const;
+/** Every table of the schema (the storage suite's list), read raw to prove a rejected request wrote nothing. */
+export const TABLES = PEEK_TABLES;
 
 /** The whole database as one comparable string (rows ordered by id, driver values). */
 export async function snapshot(server: TestServer): Promise<string> {

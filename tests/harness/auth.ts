@@ -1,7 +1,7 @@
 import { SignJWT, jwtVerify } from 'jose';
 import type { Actor } from '@cloudlink/engine';
 
-/** The HS256 secret of every test server (SPEC §1.2: the standalone server's Bearer scheme). */
+/** The HS256 secret of every test server (the standalone server's Bearer scheme). */
 export const TEST_JWT_SECRET = new TextEncoder().encode('cloudlink-test-jwt-secret-0123456789abcdef');
 
 /** A Bearer token for `userId` (claims `sub`, `email?`, `iat`, `exp` = now + `ttlSeconds`). */

@@ -9,7 +9,7 @@ export type Backend = (typeof BACKENDS)[number];
 
 /** Raw reader of the test database (the Auth.js "backdoor"): rows as the driver returns them, snake_case. */
 export interface Peek {
-  /** Every row of `table` (a SPEC §7 table name), ordered by id. */
+  /** Every row of `table` (a table of the migrations), ordered by id. */
   rows(table: string): Promise<Record<string, unknown>[]>;
 }
 

@@ -4,7 +4,7 @@ import { BACKENDS, type Backend } from './backends.js';
 /**
  * Run the same test body once per backend (Kysely's DIALECTS loop): `describe('<name> [sqlite]')`
  * and `describe('<name> [postgres]')` (or `[sqlite]`/`[postgres]` without a name). Postgres always
- * runs (STYLE B5): an unreachable server fails the run.
+ * runs: an unreachable server fails the run, so a Postgres-only bug is never skipped silently.
  */
 export function describeBackends(fn: (backend: Backend) => void): void;
 export function describeBackends(name: string, fn: (backend: Backend) => void): void;

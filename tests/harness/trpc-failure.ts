@@ -1,6 +1,6 @@
 import { TRPCClientError } from '@trpc/client';
 
-/** The documented error body (SPEC §1.5) a tRPC failure carries in `data.cloudlink`; any other outcome fails the test. */
+/** The documented error body (see docs/errors.md) a tRPC failure carries in `data.cloudlink`; any other outcome fails the test. */
 export async function trpcFailure(promise: Promise<unknown>): Promise<Record<string, unknown>> {
   try {
     await promise;

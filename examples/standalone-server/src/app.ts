@@ -40,7 +40,7 @@ export function createApp({ engine, auth, logger }: AppOptions): express.Express
     }),
   );
   app.use('/api', createCloudlinkRestRouter({ engine, authenticate: (req) => auth.authenticate(req), logger }));
-  // Outside /api and /trpc: the same JSON 404 shape as the REST API (SPEC §1.5 "Not found").
+  // Outside /api and /trpc: the same JSON 404 shape as the REST API (`Not found`, docs/errors.md).
   app.use((req, res) => {
     res.status(404).json({ error: 'Not found', message: `Route ${req.method} ${req.path} not found` });
   });

@@ -1,10 +1,10 @@
 import type { Actor } from '@cloudlink/engine';
 import { SignJWT, jwtVerify } from 'jose';
 
-/** Token lifetime of `cloudlink seed` / `cloudlink token` (SPEC §8). */
+/** Token lifetime of `cloudlink seed` / `cloudlink token`. */
 export const TOKEN_TTL_SECONDS = 7 * 24 * 3600;
 
-/** The example server's Bearer-token auth: HS256 JWTs with `sub` = user id (SPEC §1.2). */
+/** The example server's Bearer-token auth: HS256 JWTs with `sub` = user id. */
 export interface JwtAuth {
   /** The adapters' hook: the actor of a valid `Authorization: Bearer <jwt>`, else null (→ 401). */
   authenticate(req: { headers: Record<string, string | string[] | undefined> }): Promise<Actor | null>;

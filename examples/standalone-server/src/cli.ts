@@ -8,7 +8,7 @@ import { redactSecrets } from './logging.js';
 import { createRuntime, type Runtime } from './runtime.js';
 
 /**
- * `cloudlink` — operator commands over the same environment as the server (SPEC §8), so a token it
+ * `cloudlink` — operator commands over the same environment as the server, so a token it
  * prints is valid there. JSON on stdout; on failure a JSON error body on stderr and exit code 1.
  */
 interface Command {

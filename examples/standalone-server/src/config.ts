@@ -4,7 +4,7 @@ import path from 'node:path';
 import { parseEncryptionKeys, trimTrailingSlashes } from '@cloudlink/engine';
 
 /**
- * The server's settings, read from the environment (SPEC §8). Every variable that is set is checked
+ * The server's settings, read from the environment. Every variable that is set is checked
  * for form; `loadConfig` collects every problem and throws one `ConfigError` naming each variable,
  * so a misconfigured server stops at start instead of failing on the first request that needs it.
  * Reading is pure: generated dev keys are handled by `resolveSecrets` (secrets.ts).
@@ -62,7 +62,7 @@ type Env = Readonly<Record<string, string | undefined>>;
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 const HOSTNAME = /^[A-Z0-9.:[\]-]+$/i;
 
-/** Read and validate every variable of SPEC §8 from `env` (default `process.env`). */
+/** Read and validate every variable of the root README's Configuration table from `env` (default `process.env`). */
 export function loadConfig(env: Env = process.env, cwd = process.cwd()): ServerConfig {
   const problems: string[] = [];
   const get = (name: string): string | undefined => {
@@ -156,7 +156,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): ServerC
       resourceManagerUrl: url('CLOUDLINK_GCP_RESOURCE_MANAGER_URL', 'https://cloudresourcemanager.googleapis.com')!,
     },
     azure: {
-      // @azure/identity refuses a non-https authority host in its constructor (STACK.md §3e).
+      // @azure/identity refuses a non-https authority host in its constructor; checking here names the variable instead of failing later.
       authorityHost: url('AZURE_AUTHORITY_HOST', 'https://login.microsoftonline.com', ['https:'])!,
       armUrl: url('CLOUDLINK_AZURE_ARM_URL', 'https://management.azure.com')!,
       tokenTtlSeconds: int('CLOUDLINK_AZURE_TOKEN_TTL_SECONDS', 3600, 60, 7 * 24 * 3600),

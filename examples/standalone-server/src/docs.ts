@@ -6,7 +6,7 @@ import type { Request, Response } from 'express';
  * inline script: no CDN and no bundle, because servers running this often have no internet access.
  */
 export function docsPage(openApiPath = '/api/openapi.json') {
-  const html = PAGE.replace('__SPEC_URL__', JSON.stringify(openApiPath));
+  const html = PAGE.replace('__OPENAPI_URL__', JSON.stringify(openApiPath));
   return (_req: Request, res: Response): void => {
     res
       .status(200)
@@ -49,7 +49,7 @@ const PAGE = `<!doctype html>
 </main>
 <script>
 (function () {
-  var specUrl = __SPEC_URL__;
+  var specUrl = __OPENAPI_URL__;
   var METHODS = ['get', 'post', 'put', 'patch', 'delete'];
   function el(tag, attrs, children) {
     var e = document.createElement(tag);

@@ -3,7 +3,7 @@ import { createLogger } from './logging.js';
 import { startServer } from './server.js';
 
 /**
- * `pnpm start`: read the environment (SPEC §8), start the server, and stop gracefully on SIGTERM or
+ * `pnpm start`: read the environment, start the server, and stop gracefully on SIGTERM or
  * SIGINT (finish in-flight requests, persist sandbox state, close the database). A malformed
  * variable stops the process before anything starts, with one message listing every problem.
  */

@@ -6,7 +6,7 @@ import { createGcpConnector } from '@cloudlink/providers/gcp';
 import type { ServerConfig } from './config.js';
 
 /**
- * The real provider implementations, configured from the environment (SPEC §8). Constructing them
+ * The real provider implementations, configured from the environment. Constructing them
  * makes no network call; platform AWS credentials come from the SDK's default chain when first used.
  */
 export function createRealProviders(config: ServerConfig): EngineProviders {

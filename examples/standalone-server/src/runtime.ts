@@ -27,7 +27,7 @@ export interface RuntimeOptions {
 }
 
 /**
- * Compose the engine from the configuration (SPEC §8): SQLite `<dataDir>/cloudlink.db` unless
+ * Compose the engine from the configuration: SQLite `<dataDir>/cloudlink.db` unless
  * `DATABASE_URL`; secrets from the environment or the data dir; real providers, or the sandbox
  * stand-ins. Nothing here calls out: providers are reached when a flow first needs them.
  */

@@ -6,7 +6,7 @@ import { runCli, spawnServer, testEnv, type SpawnedServer } from './support/spaw
 
 /**
  * The server with the REAL providers, every provider endpoint pointed at local recorders: starting,
- * answering /readyz and creating pending connections reach none of them (SPEC §8: no outbound call
+ * answering /readyz and creating pending connections reach none of them (no outbound call
  * at start; providers are used when a flow first needs them). A GCP complete then does reach the
  * recorder, which proves the recorders see what the server sends.
  */

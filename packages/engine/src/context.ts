@@ -7,7 +7,7 @@ import type { Storage } from './ports/storage.js';
 import type { CloudConnection } from './domain/records.js';
 import type { PlanSlug } from './domain/plans.js';
 
-/** Engine settings with their documented defaults applied (SPEC §8). */
+/** Engine settings with their documented defaults applied. */
 export interface EngineConfig {
   /** Public base URL without trailing slash; the OIDC issuer is `${publicUrl}/api`. */
   readonly publicUrl: string;
@@ -18,9 +18,9 @@ export interface EngineConfig {
     /** Where the CloudFormation template is hosted; default `${publicUrl}/api/cloud-connections/templates/aws.yaml`. */
     readonly templateUrl?: string;
   };
-  readonly azure: { readonly tokenTtlSeconds: number; /** Callback retry window for replication (SPEC §4.4). */ readonly callbackRetryMs: number; readonly callbackRetryIntervalMs: number };
+  readonly azure: { readonly tokenTtlSeconds: number; /** Callback retry window for replication. */ readonly callbackRetryMs: number; readonly callbackRetryIntervalMs: number };
   readonly dns: { readonly zoneLockTimeoutMs: number };
-  /** Plan of every new workspace (SPEC §2.1 "plan free (host-configurable default)"). */
+  /** Plan of every new workspace (`free` unless the host configures another). */
   readonly defaultPlan: PlanSlug;
   /** Cap on active connections that are not `connected` (pending + failed) per workspace; default 10. */
   readonly maxPendingConnections: number;
@@ -37,7 +37,7 @@ export interface EngineProviders {
 
 /**
  * Assumed-role credentials per AWS connection, cached in process until 5 minutes before expiry,
- * refreshed single-flight, dropped on complete, delete and unlink (SPEC §4.1).
+ * refreshed single-flight, dropped on complete, delete and unlink (see docs/provider-calls.md).
  */
 export interface AwsSessionCache {
   credentialsFor(connection: CloudConnection, options?: { signal?: AbortSignal }): Promise<AwsCredentials>;

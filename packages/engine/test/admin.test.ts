@@ -238,7 +238,7 @@ describe('members: the owner-role rule under concurrency', () => {
     return { t, bob, carl, workspaceSlug, workspaceId };
   }
 
-  it('updateRole follows the workspace pipeline: userId format → member 404 → body 400 (SPEC §1.6)', async () => {
+  it('updateRole follows the workspace pipeline: userId format → member 404 → body 400 (see docs/access.md)', async () => {
     const t = await createTestEngine();
     const { actor: ann, workspaceSlug } = await t.workspace('ann@example.com', 'Acme');
     const stranger = await t.user('stranger@example.com');

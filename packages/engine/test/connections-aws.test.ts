@@ -155,7 +155,7 @@ describe('complete (AWS)', () => {
     const { t, actor, workspaceSlug } = await awsSetup();
     const { data } = await t.engine.cloudConnections.connectAws(actor, { workspaceSlug });
     const input = { workspaceSlug, connectionId: data.connectionId, accountId: '123456789012', accountName: 'Prod' };
-    // Connectors retry inside (SPEC §4.1; tested in @cloudlink/providers): what reaches the engine
+    // Connectors retry inside (docs/batching.md; tested in @cloudlink/providers): what reaches the engine
     // is the final answer, which it maps without retrying again.
     t.aws.control.resetCalls();
     t.aws.control.failNext('AssumeRole', { code: 'Throttling', message: 'Rate exceeded', kind: 'throttled', retryAfter: 7 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createEngine, type EngineOptions } from '../src/index.js';
 import { createFakeClock, createMemoryStorage, createSeededRandom, createTestSecretBox } from '../src/testing/index.js';
 
-/** SPEC §2.1: new workspaces get plan `free` unless the host configures another default. */
+/** New workspaces get plan `free` unless the host configures another default. */
 function build(extra: Partial<EngineOptions> = {}) {
   const storage = createMemoryStorage({ migrated: true });
   const engine = createEngine({

@@ -3,7 +3,7 @@ import { ERROR_CODE_TABLE, internalError, invalidField, isEngineError } from '@c
 import type { Logger } from '@cloudlink/engine';
 
 /**
- * The adapter's one error middleware (STYLE B4): an `EngineError` becomes its documented body with
+ * The adapter's one error middleware (so every route answers errors alike; docs/errors.md): an `EngineError` becomes its documented body with
  * the status from `ERROR_CODE_TABLE` (+ `Retry-After` when the engine set `retryAfter`); anything
  * else becomes the generic 500 body, and only the log sees the cause.
  */

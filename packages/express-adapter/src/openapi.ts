@@ -170,7 +170,7 @@ export function createOpenApiDocument(options: OpenApiOptions = {}): JsonObject 
           description: 'A body (or Content-Type) other than application/json on a write: `Unsupported media type`',
           content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
         },
-        Error: { description: 'Error (SPEC §1.5)', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+        Error: { description: 'Error: { error, message } plus the extra keys of its kind (docs/errors.md of cloudlink)', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
       },
     },
   };

@@ -8,7 +8,7 @@ import { createErrorHandler, stderrLogger } from './error-handler.js';
 import { createOpenApiDocument, type OpenApiOptions } from './openapi.js';
 import { OPENAPI_PATH, REST_ROUTES, type RestRoute } from './routes.js';
 
-/** The host's authentication hook (SPEC §1.2): the actor, or `null` for 401. A throw is also 401. */
+/** The host's authentication hook: the actor, or `null` for 401. A throw is also 401. */
 export type Authenticate = (req: Request) => Actor | null | undefined | Promise<Actor | null | undefined>;
 
 export interface CloudlinkRestRouterOptions {
@@ -25,7 +25,7 @@ async function actorOf(authenticate: Authenticate, req: Request): Promise<Actor>
   try {
     actor = await authenticate(req);
   } catch {
-    // A throwing hook is a failed authentication, never a 500 (SPEC §1.2).
+    // A throwing hook is a failed authentication, never a 500.
     actor = null;
   }
   if (!actor) throw unauthenticated();

@@ -1,5 +1,5 @@
 /**
- * The REST route table (SPEC §1.1, §2.1, §3, §5, §6): one row per documented route, read by the
+ * The REST route table: one row per documented route, read by the
  * router, by the OpenAPI document and by the tests. Paths are relative to the `/api` mount point.
  * Order matters: fixed prefixes come before the catch-all `/:projectSlug/:environmentSlug/…`.
  */
@@ -74,9 +74,9 @@ export interface RestRoute {
   /** Express path relative to the mount point (`/api`). */
   readonly path: string;
   readonly operation: RestOperation;
-  /** Success status (SPEC §1.3): 201 for creates that insert a row, else 200. */
+  /** Success status (see docs/errors.md): 201 for creates that insert a row, else 200. */
   readonly status: 200 | 201;
-  /** Public routes skip `authenticate` (SPEC §1.1). */
+  /** Public routes skip `authenticate`. */
   readonly public: boolean;
   readonly call: CallStyle;
   readonly response: ResponseKind;
@@ -131,7 +131,7 @@ const ENV = '/:projectSlug/:environmentSlug';
 
 /** Every route, in registration order. */
 export const REST_ROUTES: readonly RestRoute[] = [
-  // Public (SPEC §1.1) — registered first so `/cloud-connections/:workspaceSlug/…` never shadows them.
+  // Public — registered first so `/cloud-connections/:workspaceSlug/…` never shadows them.
   publicRoute('POST', '/cloud-connections/azure-setup-callback', 'cloudConnections.azureSetupCallback', 'Azure setup script callback (authenticated by the one-time token)', 'actor'),
   publicRoute('GET', '/.well-known/openid-configuration', 'publicAssets.openidConfiguration', 'OIDC discovery document of the issuer', 'none'),
   publicRoute('GET', '//.well-known/openid-configuration', 'publicAssets.openidConfiguration', 'OIDC discovery document (double-slash form some STS clients request)', 'none'),
@@ -140,7 +140,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
   publicRoute('GET', '/cloud-connections/scripts/gcp-wif.sh', 'publicAssets.gcpSetupScript', 'GCP Workload Identity Federation setup script (?connection=<id>)', 'input', SHELL, [CONNECTION_PARAM]),
   publicRoute('GET', '/cloud-connections/scripts/azure.sh', 'publicAssets.azureSetupScript', 'Azure service principal setup script', 'none', SHELL),
 
-  // Workspaces, members, projects, environments (SPEC §2.1, §3.9).
+  // Workspaces, members, projects, environments.
   route('POST', '/workspaces', 'workspaces.create', 'Create a workspace (the caller becomes owner)', 201),
   route('GET', WS, 'workspaces.get', 'Get a workspace'),
   route('GET', `${WS}/usage`, 'workspaces.usage', 'Plan usage of a workspace'),
@@ -155,7 +155,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
   route('PATCH', `${PR}/connect-cloud/:connectionId`, 'projects.connectCloud', 'Link the project to a cloud connection'),
   route('PATCH', `${PR}/disconnect-cloud`, 'projects.disconnectCloud', 'Unlink the project from its cloud connection'),
 
-  // Cloud connections (SPEC §3).
+  // Cloud connections.
   list(CC, 'cloudConnections.list', 'List cloud connections', CONNECTION_FILTERS),
   route('POST', `${CC}/connect-aws`, 'cloudConnections.connectAws', 'Start an AWS connection', 201),
   route('POST', `${CC}/connect-gcp`, 'cloudConnections.connectGcp', 'Start a GCP connection', 201),
@@ -164,7 +164,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
   route('PATCH', `${CC}/:connectionId`, 'cloudConnections.update', 'Rename a connection'),
   route('DELETE', `${CC}/:connectionId`, 'cloudConnections.delete', 'Delete a connection'),
 
-  // Project/environment scoped: DNS zones, records, resources (SPEC §5, §6) — the catch-all, last.
+  // Project/environment scoped: DNS zones, records, resources — the catch-all, last.
   route('POST', `${ENV}/dns`, 'dns.createZone', 'Create (Route 53) or import (Cloudflare) a DNS zone', 201),
   list(`${ENV}/dns`, 'dns.listZones', 'List DNS zones'),
   route('GET', `${ENV}/dns/:id`, 'dns.getZone', 'Get a DNS zone'),

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINE_ERROR_CODES, ERROR_CODE_TABLE, EngineError, planLimitExceeded, providerError, type Engine, type EngineErrorCode } from '@cloudlink/engine';
 import { startApp, type TestApp } from './app.js';
 
-/** SPEC §1.7, written out independently of ERROR_CODE_TABLE so a wrong row fails here. */
+/** The status column of docs/errors.md, written out independently of ERROR_CODE_TABLE so a wrong row fails here. */
 const DOCUMENTED_STATUS: Record<EngineErrorCode, number> = {
   VALIDATION: 400,
   PRECONDITION: 400,
@@ -36,7 +36,7 @@ function throwingEngine(): { engine: Engine; next: { error: unknown } } {
   return { engine, next };
 }
 
-describe('error middleware (one mapping table, SPEC §1.7)', () => {
+describe('error middleware (one mapping table, see docs/errors.md)', () => {
   let app: TestApp;
   let next: { error: unknown };
   const auth = { authorization: 'Bearer 1' };

@@ -25,7 +25,7 @@ describe('REST router over a real engine (memory storage)', () => {
     await engine.close();
   });
 
-  describe('authentication (SPEC §1.2)', () => {
+  describe('authentication', () => {
     it('answers 401 with the documented body without a token', async () => {
       const res = await app.request('GET', '/api/workspaces/acme');
       expect(res.status).toBe(401);
@@ -103,7 +103,7 @@ describe('REST router over a real engine (memory storage)', () => {
     });
   });
 
-  describe('body parsing (SPEC §1.3)', () => {
+  describe('body parsing (see docs/errors.md)', () => {
     it('parses JSON with any Content-Type parameters', async () => {
       const res = await app.request('POST', '/api/workspaces', {
         headers: { ...auth, 'content-type': 'application/json; charset=utf-8' },
@@ -184,7 +184,7 @@ describe('REST router over a real engine (memory storage)', () => {
     });
   });
 
-  describe('public routes (SPEC §1.1)', () => {
+  describe('public routes', () => {
     it('serves the OIDC discovery document without a token, also at //.well-known', async () => {
       const one = await app.request('GET', '/api/.well-known/openid-configuration');
       expect(one.status).toBe(200);

@@ -5,7 +5,7 @@ import { fromRoute53RecordSet, toRoute53RecordSet } from '../src/aws/route53/ind
 import type { CLOUDFLARE_TYPES } from '../src/cloudflare/index.js';
 import { quoteTxt, toCloudflareRecord, toRecordSet } from '../src/cloudflare/index.js';
 
-/* Arbitraries of VALID canonical record sets (SPEC §6.3–6.5), every writable type. */
+/* Arbitraries of VALID canonical record sets (see docs/records.md), every writable type. */
 const ZONE = 'example.com.';
 const letters = 'abcdefghijklmnopqrstuvwxyz0123456789';
 const label = fc

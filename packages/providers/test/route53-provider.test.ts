@@ -135,7 +135,7 @@ describe('route53 provider against the fake Route 53', () => {
     expect(fake.counts.ChangeResourceRecordSets).toBe(8);
   });
 
-  it('deletes alias and routing-policy sets exactly as listed, so a zone holding them can be emptied (SPEC §5.7)', async () => {
+  it('deletes alias and routing-policy sets exactly as listed, so a zone holding them can be emptied', async () => {
     const zone = await session.createOrImportZone({ domainName: 'myapp.com', callerReference: 'r-alias' });
     fake.seed(zone.hostedZoneId, [
       { name: 'static.myapp.com.', type: 'A', values: [], aliasTarget: { hostedZoneId: 'Z3AQBSTGFYJSTF', dnsName: 's3-website-us-east-1.amazonaws.com.', evaluateTargetHealth: false } },

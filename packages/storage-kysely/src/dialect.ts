@@ -29,7 +29,7 @@ export interface SqlDialect {
   readonly ddl: DdlTypes;
   /**
    * The largest value an id column holds (Postgres `integer`: 2^31 − 1). Path ids may be larger
-   * (SPEC §1.4); a lookup beyond this range finds nothing instead of failing in the database.
+   * (up to 15 digits); a lookup beyond this range finds nothing instead of failing in the database.
    */
   readonly maxId: number;
   encodeDate(value: Date): Date | string;

@@ -4,7 +4,7 @@ import type { SqlDialect } from './dialect.js';
 import { migrationsFor } from './migrations/index.js';
 import type { Database } from './schema.js';
 
-/** Where Kysely's migrator records what ran (SPEC §7). */
+/** Where Kysely's migrator records what ran. */
 export const MIGRATION_TABLE = 'cloudlink_migrations';
 export const MIGRATION_LOCK_TABLE = 'cloudlink_migrations_lock';
 

@@ -1,7 +1,7 @@
 import type { ColumnType, Generated } from 'kysely';
 
 /**
- * Kysely table types for every table of SPEC §7 (and the creation notes of migration 0002). Column
+ * Kysely table types for every table of the migrations (and the creation notes of migration 0002). Column
  * types are unions because the two dialects store them differently (see `SqlDialect`): repositories
  * always encode/decode through the dialect, never rely on one representation.
  */

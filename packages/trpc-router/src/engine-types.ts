@@ -29,7 +29,7 @@ function isJsonValue(value: unknown): boolean {
 
 /**
  * An input "parser" that only types the input: the engine validates everything itself, in the
- * pipeline order of SPEC §1.6, so tRPC must not reject or reorder checks. A missing input is `{}`.
+ * pipeline order of docs/access.md, so tRPC must not reject or reorder checks. A missing input is `{}`.
  * The one thing refused here is an input tRPC decoded from a non-JSON body (it reads
  * multipart/form-data as `FormData` and octet-stream as a stream): 415, whatever the mount.
  */

@@ -43,7 +43,7 @@ const TRANSPORT_BODIES: Partial<Record<TRPC_ERROR_CODE_KEY, () => ErrorBody>> = 
 };
 
 /**
- * The REST error body of a tRPC error (carried as `data.cloudlink`, SPEC §1.7): the engine's own
+ * The REST error body of a tRPC error (carried as `data.cloudlink`, see docs/errors.md): the engine's own
  * body when it came from the engine; the generic 500 body for anything unexpected; the documented
  * body of a 413/415 tRPC raised itself; otherwise (tRPC's own errors, e.g. an unknown procedure)
  * `{ error: <title>, message }`.

@@ -13,7 +13,7 @@ import { cloudlinkBodyOf, retryAfterOf, toTrpcError } from './errors.js';
 
 /** `data` of every error: tRPC's default fields (never `stack`) plus the REST error body. */
 export interface CloudlinkErrorData extends Omit<TRPCDefaultErrorData, 'stack'> {
-  /** The REST error body of the same failure (SPEC §1.7): same keys as REST. */
+  /** The REST error body of the same failure (see docs/errors.md): same keys as REST. */
   readonly cloudlink: ErrorBody;
   /** Seconds, when the engine asked the caller to wait (REST: `Retry-After`). */
   readonly retryAfter?: number;
@@ -41,7 +41,7 @@ const t = initTRPC.context<CloudlinkContext>().create({
   },
 });
 
-/** The one place errors are mapped (STYLE B4): EngineError → TRPCError with the table's code. */
+/** The one place errors are mapped (docs/errors.md): EngineError → TRPCError with the table's code. */
 const mapEngineErrors = t.middleware(async ({ next }) => {
   const result = await next();
   if (!result.ok) throw toTrpcError(result.error);
@@ -88,7 +88,7 @@ function build(engine: Engine) {
       create: mutation('environments', 'create'),
       list: query('environments', 'list'),
     }),
-    // azureSetupCallback is REST-only (public, authenticated by its token): SPEC §1.8.
+    // azureSetupCallback is REST-only (public, authenticated by its token, not by an actor).
     cloudConnections: t.router({
       list: query('cloudConnections', 'list'),
       connectAws: mutation('cloudConnections', 'connectAws'),
@@ -120,7 +120,7 @@ type Mutation<G extends string, M extends string> = TRPCMutationProcedure<{ inpu
 
 /**
  * The router's type, for `createTRPCClient<CloudlinkRouter>()`. Written out rather than inferred so
- * declaration files name only exported types (STACK §4, TS2742) and the procedure list reads here.
+ * declaration files name only exported types (an inferred type would name internal ones: TS2742) and the procedure list reads here.
  */
 export type CloudlinkRouter = TRPCBuiltRouter<
   { ctx: CloudlinkContext; meta: object; errorShape: CloudlinkErrorShape; transformer: false },
@@ -166,7 +166,7 @@ export type CloudlinkRouter = TRPCBuiltRouter<
 >;
 
 /**
- * A tRPC v11 router with the procedures of SPEC §1.8 over `engine`. Each procedure passes
+ * A tRPC v11 router with one procedure per REST operation over `engine`. Each procedure passes
  * `ctx.actor` and its input (REST path params + query + body merged) to one engine method and
  * returns the documented REST success body. Errors carry the REST error body in `data.cloudlink`.
  */

@@ -15,7 +15,7 @@ import {
 import { createFakeClock, createMemoryStorage, createTestSecretBox } from '@cloudlink/engine/testing';
 import { cloudlinkResponseMeta, createCloudlinkRouter, type CloudlinkRouter } from '../src/index.js';
 
-/** SPEC §1.7 tRPC column, written out independently of ERROR_CODE_TABLE. */
+/** The tRPC column of docs/errors.md, written out independently of ERROR_CODE_TABLE. */
 const DOCUMENTED_TRPC: Record<EngineErrorCode, string> = {
   VALIDATION: 'BAD_REQUEST',
   PRECONDITION: 'BAD_REQUEST',
@@ -118,7 +118,7 @@ describe('tRPC router over a real engine (memory storage)', () => {
   });
 });
 
-describe('tRPC error mapping (SPEC §1.7)', () => {
+describe('tRPC error mapping (see docs/errors.md)', () => {
   const next: { error: unknown } = { error: undefined };
   const stub = { workspaces: { get: async () => Promise.reject(next.error) } } as unknown as Engine;
   const actor = { userId: 1 };

@@ -2,7 +2,7 @@ import type { Storage } from '../ports/storage.js';
 import type { AccessControl, PlanLimits } from '../ports/access.js';
 import { hasPermission, permissionsOf } from '../domain/permissions.js';
 
-/** Default AccessControl: the members table and the six system roles (SPEC §2.2). */
+/** Default AccessControl: the members table and the six system roles (see docs/access.md). */
 export function createMembersAccessControl(storage: Pick<Storage, 'members'>): AccessControl {
   return {
     membership: (actor, workspaceId) => storage.members.getMember(workspaceId, actor.userId),

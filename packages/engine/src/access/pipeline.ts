@@ -5,7 +5,7 @@ import { forbidden, notFound, unauthenticated } from '../errors/index.js';
 import type { Actor } from '../ports/runtime.js';
 
 /**
- * The access pipelines of SPEC §1.6, written once. Every service starts with one of these; the
+ * The access pipelines of docs/access.md, written once. Every service starts with one of these; the
  * order of checks (and so which error wins) is fixed here and nowhere else.
  */
 

@@ -1,11 +1,11 @@
-/** @module admin — workspaces, projects, environments, members, usage (SPEC §2); operator commands (SPEC §8). */
+/** @module admin — workspaces, projects, environments, members, usage; operator commands. */
 import type { EngineContext } from '../context.js';
 import { createProjectLinkServices } from '../connections/project-link.js';
 import { createMemberServices } from './members.js';
 import { createEnvironmentServices, createProjectServices } from './projects.js';
 import { createWorkspaceServices } from './workspaces.js';
 
-/** The admin groups: `workspaces`, `projects` (with link/unlink of §3.9), `environments`, `members`. */
+/** The admin groups: `workspaces`, `projects` (with link/unlink of a cloud connection), `environments`, `members`. */
 export function createAdminServices(ctx: EngineContext) {
   return {
     workspaces: createWorkspaceServices(ctx),

@@ -40,7 +40,7 @@ async function callerUnderLock(ctx: EngineContext, tx: StorageTx, workspaceId: n
 }
 
 /**
- * `members.{list, add, updateRole, remove}` (SPEC §2.1). Only an owner grants, changes or removes
+ * `members.{list, add, updateRole, remove}`. Only an owner grants, changes or removes
  * the owner role; the last owner can be neither demoted nor removed. The caller's role, the target's
  * role and the owner count are all re-read under the workspace lock, which every role change takes.
  */

@@ -10,7 +10,7 @@ import { projectObject, serializeEnvironment, serializeUser, serializeWorkspace 
 export type { SeedInput };
 
 /**
- * Operator commands behind the CLI (SPEC §8). No access checks and no plan limits: whoever runs
+ * Operator commands behind the CLI. No access checks and no plan limits: whoever runs
  * them already holds the database and the keys.
  */
 export function createOperatorServices(ctx: EngineContext) {
@@ -98,7 +98,7 @@ export function createOperatorServices(ctx: EngineContext) {
       return { reencrypted: count };
     },
 
-    /** Publish a new OIDC signing key now; it signs after 1 h (SPEC §4.3). */
+    /** Publish a new OIDC signing key now; it signs after 1 h. */
     rotateOidcKey: () => oidc.rotate(),
   };
 }

@@ -16,7 +16,7 @@ export interface ProjectSlugInput {
 export type CreateEnvironmentInput = CreateEnvironmentBody & ProjectSlugInput;
 export type ListEnvironmentsInput = ProjectSlugInput & ListPageQuery;
 
-/** `projects.{create, get}` (SPEC §2.1, §2.4); link/unlink live with the connections. */
+/** `projects.{create, get}`; link/unlink live with the connections. */
 export function createProjectServices(ctx: EngineContext) {
   return {
     /** POST /api/workspaces/:workspaceSlug/projects — `canManageProjects`, `max_projects`; creates `master` too. */
@@ -62,7 +62,7 @@ export function createProjectServices(ctx: EngineContext) {
   };
 }
 
-/** `environments.{create, list}` (SPEC §2.5). */
+/** `environments.{create, list}`. */
 export function createEnvironmentServices(ctx: EngineContext) {
   return {
     /** POST /api/projects/:projectSlug/environments — `canManageEnvironments`, `max_environments_per_project`. */

@@ -5,14 +5,14 @@ import type { listPageQuerySchema } from '../pagination/index.js';
 import { FIELD_CAPS, lengthCap } from '../validation/caps.js';
 
 /**
- * Body schemas of the admin routes (SPEC §2), carrying the documented problems as their messages.
+ * Body schemas of the admin routes, carrying the documented problems as their messages.
  * Inputs are path params + query + body merged; unknown keys are ignored.
  */
 
 const requiredString = (what = 'a string') =>
   z.string({ error: (issue) => (issue.input === undefined ? 'required' : `must be ${what}`) });
 
-/** `name`: trimmed, 1–100 characters (SPEC §2.4). */
+/** `name`: trimmed, 1–100 characters. */
 export const nameSchema = requiredString().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters');
 
 /** `description`: at most 350 characters, `null` allowed. */
@@ -42,7 +42,7 @@ export const updateMemberRoleBodySchema = z.object({
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const slugField = requiredString().max(...lengthCap(FIELD_CAPS.slug)).regex(SLUG, 'must be a slug (lower-case letters, digits and single hyphens)');
 
-/** `cloudlink seed` options (SPEC §8). */
+/** `cloudlink seed` options. */
 export const seedInputSchema = z.object({
   workspace: slugField,
   project: slugField,

@@ -1,12 +1,12 @@
 import type { CloudConnection, Environment, Member, Project, User, Workspace } from '../domain/records.js';
 import type { StorageTx } from '../ports/storage.js';
 
-/** ISO 8601 UTC with milliseconds, or `null` (SPEC §1.4). */
+/** ISO 8601 UTC with milliseconds, or `null`. */
 export function toIso(date: Date | null | undefined): string | null {
   return date ? date.toISOString() : null;
 }
 
-/** The workspace object of SPEC §2.1; `profileImage` is always `null` for now. */
+/** The workspace object of the REST API; `profileImage` is always `null` for now. */
 export function serializeWorkspace(w: Workspace) {
   return {
     id: w.id,
@@ -24,7 +24,7 @@ export type WorkspaceObject = ReturnType<typeof serializeWorkspace>;
 
 const CLOUD_TYPES = { aws: 'AWS', gcp: 'GCP', azure: 'AZURE' } as const;
 
-/** A project's `connectedCloud` (SPEC §2.4): `roleArn` only for AWS. */
+/** A project's `connectedCloud`: `roleArn` only for AWS. */
 export function serializeConnectedCloud(c: CloudConnection | null) {
   if (!c) return null;
   return {
@@ -36,7 +36,7 @@ export function serializeConnectedCloud(c: CloudConnection | null) {
   };
 }
 
-/** The project object of SPEC §2.4. */
+/** The project object of the REST API. */
 export function serializeProject(p: Project, workspaceSlug: string, connection: CloudConnection | null) {
   return {
     id: p.id,
@@ -67,7 +67,7 @@ export async function projectObject(
   return serializeProject(project, slug, connection);
 }
 
-/** The environment object of SPEC §2.5. */
+/** The environment object of the REST API. */
 export function serializeEnvironment(e: Environment) {
   return {
     id: e.id,
@@ -83,7 +83,7 @@ export function serializeEnvironment(e: Environment) {
 }
 export type EnvironmentObject = ReturnType<typeof serializeEnvironment>;
 
-/** The membership row of SPEC §2.1; `user.profileImage` is always `null` for now. */
+/** The membership row of the REST API; `user.profileImage` is always `null` for now. */
 export function serializeMember(m: Member) {
   return {
     id: m.id,
@@ -99,7 +99,7 @@ export function serializeMember(m: Member) {
 }
 export type MemberObject = ReturnType<typeof serializeMember>;
 
-/** The operator's view of a user (SPEC §8 seed): `{id, email, name}`. */
+/** The operator's view of a user (printed by `cloudlink seed`): `{id, email, name}`. */
 export function serializeUser(u: User) {
   return { id: u.id, email: u.email, name: u.name };
 }

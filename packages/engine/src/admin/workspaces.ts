@@ -18,7 +18,7 @@ function usageLine(current: number, limit: number) {
   return { current, limit, percentage, unlimited: false };
 }
 
-/** `workspaces.{create, get, usage}` (SPEC §2.1, §2.6). */
+/** `workspaces.{create, get, usage}`. */
 export function createWorkspaceServices(ctx: EngineContext) {
   return {
     /** POST /api/workspaces — the caller becomes `owner`; plan = the engine's `defaultPlan` (`free` unless the host sets one). */
@@ -58,7 +58,7 @@ export function createWorkspaceServices(ctx: EngineContext) {
       };
     },
 
-    /** GET /api/workspaces/:workspaceSlug/usage — member (SPEC §2.6). */
+    /** GET /api/workspaces/:workspaceSlug/usage — member. */
     async usage(actor: Actor | null, input: WorkspaceSlugInput) {
       const { workspace } = await workspaceScope(ctx, actor, input?.workspaceSlug);
       const [plan, limits, projects, environments, resources, connections] = await Promise.all([

@@ -2,7 +2,7 @@ import type { AwsSessionCache, EngineContext } from '../context.js';
 import { precondition, providerNotConfigured } from '../errors/index.js';
 import type { AwsCredentials } from '../ports/cloud.js';
 
-/** Refresh this long before the credentials expire (SPEC §4.1). */
+/** Refresh this long before the credentials expire (see docs/provider-calls.md). */
 const REFRESH_MARGIN_MS = 5 * 60 * 1000;
 const SESSION_SECONDS = 3600;
 
@@ -12,7 +12,7 @@ interface Entry {
 }
 
 /**
- * Assumed-role credentials per AWS connection (SPEC §4.1): cached in process until 5 minutes
+ * Assumed-role credentials per AWS connection (see docs/provider-calls.md): cached in process until 5 minutes
  * before expiry, refreshed single-flight (concurrent callers share one AssumeRole), dropped on
  * complete, delete and unlink. A drop during a refresh discards that refresh's result.
  * Errors are the connector's `ProviderCallError`s, unchanged.
@@ -26,7 +26,7 @@ export function createAwsSessionCache(ctx: Omit<EngineContext, 'awsSessions'>): 
     const aws = ctx.providers.aws;
     if (!aws) throw providerNotConfigured('AWS is not configured');
     const gen = generation.get(connectionId) ?? 0;
-    // The connector retries throttling and outages itself (SPEC §4.1), so one call here.
+    // The connector retries throttling and outages itself (see docs/batching.md), so one call here.
     const credentials = await aws.assumeRole(
       { roleArn, ...(externalId ? { externalId } : {}), sessionName: `cloudlink-${connectionId}`, durationSeconds: SESSION_SECONDS },
       signal ? { signal } : undefined,

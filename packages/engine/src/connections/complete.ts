@@ -21,7 +21,7 @@ import {
 import { serializeConnection } from './serialize.js';
 import { isReplicationLag, roleArnFor, testAws, testAzure, testGcp, type TestVerdict } from './verify.js';
 
-/** The sealed-column AAD of `cloud_connections.secret_data` (SPEC §7). */
+/** The sealed-column AAD of `cloud_connections.secret_data`. */
 export const CONNECTION_SECRET_AAD = 'cloudlink:cloud_connections.secret_data';
 
 export type CompleteConnectionInput = { readonly workspaceSlug: string; readonly connectionId: string | number } & (
@@ -119,7 +119,7 @@ export function createCompletion(ctx: EngineContext, oidc: OidcIssuer) {
 
   return {
     /**
-     * POST …/:connectionId/complete (SPEC §3.5): pipeline (body included) → 409 when connected →
+     * POST …/:connectionId/complete (docs/connections.md): pipeline (body included) → 409 when connected →
      * plan limit excluding itself → duplicate name → provider test → one settling transaction.
      */
     async complete(actor: Actor | null, input: CompleteConnectionInput) {
@@ -137,7 +137,7 @@ export function createCompletion(ctx: EngineContext, oidc: OidcIssuer) {
 
     /**
      * POST /api/cloud-connections/azure-setup-callback — public; the one-time token authenticates
-     * (SPEC §3.8). The token is claimed before the test and stays spent whatever the outcome.
+     * the caller. The token is claimed before the test and stays spent whatever the outcome.
      */
     async azureSetupCallback(_actor: Actor | null, input: AzureSetupCallbackInput) {
       const body = parseInput(azureCallbackBodySchema, input);

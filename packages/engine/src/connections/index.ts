@@ -1,4 +1,4 @@
-/** @module connections — cloud connections (SPEC §3, §4), credential cache, templates and setup scripts. */
+/** @module connections — cloud connections (docs/connections.md), credential cache, templates and setup scripts. */
 import type { EngineContext } from '../context.js';
 import { createOidcIssuer } from '../oidc/index.js';
 import { createCompletion } from './complete.js';

@@ -31,7 +31,7 @@ export interface DeleteConnectionInput {
 }
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
-/** The Azure setup token is stored only as its SHA-256 hex (SPEC §4.4). */
+/** The Azure setup token is stored only as its SHA-256 hex. */
 export const hashSetupToken = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex');
 
 /** 409 when another active connection of the workspace already has this name (the DB index decides races). */
@@ -43,8 +43,7 @@ export async function assertNameFree(ctx: EngineContext, workspaceId: number, na
 }
 
 /**
- * `cloudConnections.{list, connectAws, connectGcp, connectAzure, update, delete}` (SPEC §3.1–3.4,
- * 3.6, 3.7). `platformAccountId` resolves the AWS platform account (503 when unknown).
+ * `cloudConnections.{list, connectAws, connectGcp, connectAzure, update, delete}`. `platformAccountId` resolves the AWS platform account (503 when unknown).
  */
 export function createConnectionManagement(ctx: EngineContext, platformAccountId: () => Promise<string>) {
   const api = `${ctx.config.publicUrl}/api`;
@@ -106,7 +105,7 @@ export function createConnectionManagement(ctx: EngineContext, platformAccountId
       };
     },
 
-    /** POST …/connect-aws — pending connection, fresh ExternalId and stack name, quick-create URL (SPEC §3.2, §4.2). */
+    /** POST …/connect-aws — pending connection, fresh ExternalId and stack name, quick-create URL. */
     async connectAws(actor: Actor | null, input: ConnectInput) {
       const { user, workspace, region } = await begin(actor, input, connectAwsBodySchema);
       await platformAccountId();
@@ -123,7 +122,7 @@ export function createConnectionManagement(ctx: EngineContext, platformAccountId
       };
     },
 
-    /** POST …/connect-gcp — pending connection and the Cloud Shell setup command (SPEC §3.3). */
+    /** POST …/connect-gcp — pending connection and the Cloud Shell setup command. */
     async connectGcp(actor: Actor | null, input: ConnectInput) {
       const { user, workspace, region } = await begin(actor, input, connectGcpBodySchema);
       const connection = await create(workspace.id, 'gcp', user.id, region);
@@ -144,7 +143,7 @@ export function createConnectionManagement(ctx: EngineContext, platformAccountId
       };
     },
 
-    /** POST …/connect-azure — pending connection and a one-time 24-hex token; only its hash is stored (SPEC §3.4, §4.4). */
+    /** POST …/connect-azure — pending connection and a one-time 24-hex token; only its hash is stored. */
     async connectAzure(actor: Actor | null, input: ConnectInput) {
       const { user, workspace, region } = await begin(actor, input, connectAzureBodySchema);
       const token = hex(ctx.random.bytes(12));
@@ -165,7 +164,7 @@ export function createConnectionManagement(ctx: EngineContext, platformAccountId
       };
     },
 
-    /** PATCH …/:connectionId — set or clear `accountName`, any status (SPEC §3.6). */
+    /** PATCH …/:connectionId — set or clear `accountName`, any status. */
     async update(actor: Actor | null, input: UpdateConnectionInput) {
       const { workspace } = await workspaceScope(ctx, actor, input?.workspaceSlug, 'canManageResources');
       const id = parsePathId(input?.connectionId, invalidId.connection);
@@ -195,7 +194,7 @@ export function createConnectionManagement(ctx: EngineContext, platformAccountId
 
     /**
      * DELETE …/:connectionId — refused while a linked project has active resources; otherwise soft
-     * delete, unlink projects and invalidate the token in one transaction (SPEC §3.7).
+     * delete, unlink projects and invalidate the token in one transaction.
      */
     async delete(actor: Actor | null, input: DeleteConnectionInput) {
       const { workspace } = await workspaceScope(ctx, actor, input?.workspaceSlug, 'canManageResources');

@@ -11,7 +11,7 @@ const NOT_CONFIGURED = 'AWS platform account is not configured';
 export const PLATFORM_ACCOUNT_FAILURE_TTL_MS = 30_000;
 
 /**
- * The AWS platform account trusted by customer roles (SPEC §4.2): the configured one, else
+ * The AWS platform account trusted by customer roles: the configured one, else
  * discovered through GetCallerIdentity with the platform credentials. A success is kept for the
  * life of the engine; a failure for `PLATFORM_ACCOUNT_FAILURE_TTL_MS`, then the next call tries
  * again. Neither → 503 `Provider unavailable`.

@@ -14,7 +14,7 @@ export interface DisconnectCloudInput {
 }
 
 /**
- * `projects.{connectCloud, disconnectCloud}` (SPEC §3.9). The resource check and the link change
+ * `projects.{connectCloud, disconnectCloud}`. The resource check and the link change
  * run in one transaction under the workspace lock, so a zone insert cannot slip in between.
  */
 export function createProjectLinkServices(ctx: EngineContext) {

@@ -10,8 +10,8 @@ export interface GcpSetupScriptInput {
 }
 
 /**
- * `publicAssets` — the public, unauthenticated documents: OIDC discovery and JWKS (SPEC §4.3), the
- * CloudFormation template (§4.2) and the setup scripts (§4.3, §4.4).
+ * `publicAssets` — the public, unauthenticated documents: OIDC discovery and JWKS, the
+ * CloudFormation template of the AWS flow and the GCP and Azure setup scripts.
  */
 export function createPublicAssets(ctx: EngineContext, oidc: OidcIssuer, platformAccountId: () => Promise<string>) {
   return {

@@ -4,7 +4,7 @@ import { LIST_PAGE_MAX, pageQueryFields } from '../pagination/page-query.js';
 import { FIELD_CAPS, lengthCap, mustBeAtMost } from '../validation/caps.js';
 
 /**
- * Body and query schemas of the cloud-connection routes (SPEC §3), with the documented problems
+ * Body and query schemas of the cloud-connection routes, with the documented problems
  * as messages. Exported so the REST adapter can describe them in OpenAPI.
  */
 
@@ -116,7 +116,7 @@ export const completeGcpBodySchema = z
   });
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** The `domainName` rule of SPEC §5.2 (already lower-case, no trailing dot). */
+/** The zone `domainName` rule of docs/records.md (already lower-case, no trailing dot). */
 function isDomainName(v: string): boolean {
   if (v.length > 253) return false;
   const labels = v.split('.');
@@ -133,7 +133,7 @@ export type AzureCredentialsInput = z.output<typeof azureCredentialsSchema>;
 
 /**
  * Azure credentials as `azureCredentials` (object, JSON string or Base64) or as the four top-level
- * fields; when `azureCredentials` is present the top-level four are ignored (SPEC §3.5).
+ * fields; when `azureCredentials` is present the top-level four are ignored.
  */
 const azureCredentialsEither = z.union([
   z.object({ azureCredentials: jsonish(azureCredentialsSchema) }).transform((b) => b.azureCredentials),
@@ -163,7 +163,7 @@ export const completeAzureBodySchema = z
   .loose()
   .transform((body, ctx) => ({ accountName: body.accountName, credentials: azureCredentialsOf(body, ctx) }));
 
-/** POST /api/cloud-connections/azure-setup-callback (SPEC §3.8). */
+/** POST /api/cloud-connections/azure-setup-callback. */
 export const azureCallbackBodySchema = z
   .object({ token: stringField() })
   .loose()

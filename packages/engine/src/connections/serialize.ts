@@ -3,7 +3,7 @@ import { CLOUD_PROVIDERS } from '../domain/plans.js';
 import type { CloudConnection } from '../domain/records.js';
 
 /**
- * The connection object of SPEC §3.0. Never includes `role_arn`, `external_id`, `stack_name`,
+ * The connection object of the REST API. Never includes `role_arn`, `external_id`, `stack_name`,
  * `secret_data`, token columns, `workspace_id` or `created_by`.
  */
 export function serializeConnection(c: CloudConnection) {

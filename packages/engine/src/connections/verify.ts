@@ -7,7 +7,7 @@ import { isProviderCallError, ProviderCallError } from '../ports/provider-error.
 import type { WifConfig } from './schemas.js';
 
 /**
- * Connection tests (SPEC §4.2–4.4). A test either passes, or ends in a verdict `refused` (the
+ * Connection tests (docs/connections.md). A test either passes, or ends in a verdict `refused` (the
  * customer's setup says no → connection `failed`, 400), or throws 502/503 `Provider unavailable`
  * (no verdict: throttling, outages, our own platform credentials).
  */
@@ -40,7 +40,7 @@ type TestContext = Pick<EngineContext, 'providers' | 'clock' | 'random' | 'confi
 
 export const roleArnFor = (ctx: Pick<EngineContext, 'config'>, accountId: string) => `arn:aws:iam::${accountId}:role/${ctx.config.aws.roleName}`;
 
-/** AWS (SPEC §4.2): AssumeRole with ExternalId → account match → AssumeRole without ExternalId must be refused. */
+/** AWS: AssumeRole with ExternalId → account match → AssumeRole without ExternalId must be refused. */
 export function testAws(ctx: TestContext, connection: CloudConnection, accountId: string): Promise<TestVerdict> {
   const aws = ctx.providers.aws;
   if (!aws) throw providerNotConfigured('AWS is not configured');
@@ -68,10 +68,10 @@ export function testAws(ctx: TestContext, connection: CloudConnection, accountId
 export const gcpAudience = (wif: WifConfig) =>
   `//iam.googleapis.com/projects/${wif.projectNumber}/locations/global/workloadIdentityPools/${wif.poolId}/providers/${wif.providerId}`;
 
-/** The subject our issuer puts in tokens for a connection (SPEC §4.3). */
+/** The subject our issuer puts in tokens for a connection. */
 export const gcpSubject = (connection: Pick<CloudConnection, 'workspaceId' | 'id'>) => `workspace:${connection.workspaceId}:connection:${connection.id}`;
 
-/** GCP (SPEC §4.3): our token → STS → generateAccessToken → projects.get; the project number must match. */
+/** GCP: our token → STS → generateAccessToken → projects.get; the project number must match. */
 export function testGcp(ctx: TestContext, oidc: OidcIssuer, connection: CloudConnection, wif: WifConfig & { projectId: string }): Promise<TestVerdict> {
   const gcp = ctx.providers.gcp;
   if (!gcp) throw providerNotConfigured('GCP is not configured');
@@ -89,7 +89,7 @@ export function testGcp(ctx: TestContext, oidc: OidcIssuer, connection: CloudCon
   });
 }
 
-/** Azure (SPEC §4.4): Entra ID token → subscriptions.get; the subscription must match. */
+/** Azure: Entra ID token → subscriptions.get; the subscription must match. */
 export function testAzure(ctx: TestContext, credentials: AzureCredentials): Promise<TestVerdict> {
   const azure = ctx.providers.azure;
   if (!azure) throw providerNotConfigured('Azure is not configured');
@@ -103,7 +103,7 @@ export function testAzure(ctx: TestContext, credentials: AzureCredentials): Prom
 
 /**
  * On the callback only, a fresh client secret or role assignment may not have replicated yet:
- * Entra `invalid_client` and ARM 401/403 are worth another try (SPEC §4.4).
+ * Entra `invalid_client` and ARM 401/403 are worth another try.
  */
 export function isReplicationLag(verdict: TestVerdict): boolean {
   if (verdict.ok) return false;

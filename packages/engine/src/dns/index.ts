@@ -1,5 +1,5 @@
 /**
- * @module dns — DNS zones, records and resources (SPEC §5–6): `createDnsServices(ctx)` builds the
+ * @module dns — DNS zones, records and resources: `createDnsServices(ctx)` builds the
  * `dns` and `resources` service groups; the record model, schemas and node resolver are public.
  */
 import type { EngineContext } from '../context.js';
@@ -29,7 +29,7 @@ export type { ListRecordsInput } from './record-list.js';
 export type { RecordsInput } from './record-writes.js';
 export type { DeleteResourceInput, ListResourcesInput, ResourceInput } from './resources.js';
 
-/** The `dns` and `resources` service groups (SPEC §5–6). */
+/** The `dns` and `resources` service groups. */
 export function createDnsServices(ctx: EngineContext) {
   const zones = createZoneServices(ctx);
   const list = createRecordListServices(ctx);

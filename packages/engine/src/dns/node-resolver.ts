@@ -7,12 +7,12 @@ export interface NodeDnsResolverOptions {
    * the system resolvers.
    */
   readonly servers?: readonly string[];
-  /** Overall limit per lookup (SPEC §4.1: 5 s). */
+  /** Overall limit per lookup (5 s, so a slow resolver cannot hold a sync for long). */
   readonly timeoutMs?: number;
 }
 
 /**
- * The `DnsResolver` port on `node:dns` (SPEC §5.6). Every failure — NXDOMAIN, no data, SERVFAIL,
+ * The `DnsResolver` port on `node:dns`. Every failure — NXDOMAIN, no data, SERVFAIL,
  * refused, timeout, abort — answers `[]`: sync then reports `dns_active: false`, never an error.
  */
 export function createNodeDnsResolver(options: NodeDnsResolverOptions = {}): DnsResolver {

@@ -7,9 +7,9 @@ import { isZoneLockTimeout } from '../ports/storage.js';
 import { zoneMetadata, type ZoneMetadata } from './serialize.js';
 
 /**
- * How the DNS services reach a provider: the operation error strings (SPEC §1.5), the one mapping
+ * How the DNS services reach a provider: the operation error strings (see docs/errors.md), the one mapping
  * of provider failures to engine errors, the project-link rule for Route 53, the sealed Cloudflare
- * token, and the zone lock (SPEC §6.9).
+ * token, and the zone lock (see docs/dns-crash-safety.md).
  */
 
 /** The documented `error` string of each operation's provider failure. */
@@ -23,11 +23,11 @@ export const DNS_OPERATION = {
 } as const;
 export type DnsOperation = (typeof DNS_OPERATION)[keyof typeof DNS_OPERATION];
 
-/** AAD binding a sealed Cloudflare token to its column (SPEC §7). */
+/** AAD binding a sealed Cloudflare token to its column. */
 export const RESOURCE_SECRET_AAD = 'cloudlink:resources.secret_data';
 
 /**
- * Turn a provider failure into the engine error of SPEC §1.5/§6.8: bad input → 400 `Validation
+ * Turn a provider failure into the engine error of docs/errors.md and docs/batching.md: bad input → 400 `Validation
  * failed` with the provider's message; a Cloudflare token refused → 400 `Invalid Cloudflare token`;
  * throttling → 503 with `retryAfter`; anything else → 502. A part-applied batch adds
  * `data: { appliedChanges, totalChanges }`. Non-provider errors pass through unchanged.
@@ -100,7 +100,7 @@ export async function openZone(ctx: EngineContext, project: Project, zone: Resou
 }
 
 /**
- * Hold the zone's lock (SPEC §6.9) across `fn`; waiting longer than the configured timeout → 503
+ * Hold the zone's lock (see docs/dns-crash-safety.md) across `fn`; waiting longer than the configured timeout → 503
  * with `retryAfter: 5` and the operation's error string.
  *
  * The zone row the caller read before waiting may be stale by the time the lock is ours: a

@@ -14,7 +14,7 @@ import { findZone, type GetZoneInput } from './zones.js';
 
 export type ListRecordsInput = GetZoneInput & PageQuery;
 
-/** One listed record set (SPEC §6.7); `alias`/`aliasTarget` only on Route 53 alias sets. */
+/** One listed record set (see docs/records.md); `alias`/`aliasTarget` only on Route 53 alias sets. */
 export function serializeListedRecord(rs: RecordSet) {
   if (rs.alias) {
     return { name: rs.name, type: rs.type, ttl: null, alias: true, values: [rs.alias.dnsName], aliasTarget: { ...rs.alias } };
@@ -27,7 +27,7 @@ interface RecordPage {
   readonly last: RecordSetKey | null;
 }
 
-/** NS and SOA are the provider's own; the listing leaves them out (SPEC §6.7). */
+/** NS and SOA are the provider's own; the listing leaves them out (see docs/records.md). */
 const HIDDEN_TYPES = ['NS', 'SOA'];
 
 /**

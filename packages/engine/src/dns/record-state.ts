@@ -6,7 +6,7 @@ import type { OpenZone } from './provider-access.js';
 import { sameValues } from './records/record-set.js';
 
 /**
- * What a write needs to know about the zone before it sends anything (SPEC §6.6, §6.9): the current
+ * What a write needs to know about the zone before it sends anything (see docs/records.md, docs/dns-crash-safety.md): the current
  * record sets at the names a request touches, read with targeted reads when the request touches at
  * most 20 names, otherwise with one streamed zone read keeping only those names.
  */

@@ -26,7 +26,7 @@ interface Planned {
   readonly change: RecordChange | null;
 }
 
-/** CNAME exclusivity, apex and alias rules (SPEC §6.6); returns the issues, in request order. */
+/** CNAME exclusivity, apex and alias rules (see docs/records.md); returns the issues, in request order. */
 function ruleIssues(zone: OpenZone, sets: readonly RecordSet[], view: ZoneView, mode: Mode, batch: boolean): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   const apex = `${zone.info.domainName}.`;
@@ -58,7 +58,7 @@ function plan(zone: OpenZone, sets: readonly RecordSet[], view: ZoneView, mode: 
   return sets.map((set) => {
     const current = view.get(set.name, set.type);
     if (mode === 'delete') {
-      // Exact match (SPEC §6.6): the request's values, as a set, must equal what the provider holds.
+      // Exact match (see docs/records.md): the request's values, as a set, must equal what the provider holds.
       if (!current || !sameValues(current.values, set.values)) throw notFound.dnsRecord(set.type, set.name);
       return { set, current, change: { action: 'DELETE', recordSet: current } };
     }
@@ -74,7 +74,7 @@ const creations = (steps: readonly Planned[]) =>
   steps.filter((p) => p.change?.action === 'UPSERT' && p.current === null).map((p) => ({ name: p.set.name, type: p.set.type, values: p.set.values }));
 
 /**
- * Mirror applied changes into the stored copy (SPEC §5.5) and settle their creation notes, in one
+ * Mirror applied changes into the stored copy (see docs/records.md) and settle their creation notes, in one
  * transaction: new sets are `managed`; existing ones keep their flag, or become ours when an
  * earlier write noted it would create exactly what the provider holds and died before recording it.
  */
@@ -127,7 +127,7 @@ export function createRecordWriteServices(ctx: EngineContext) {
         if (toSend.length > 0) outcomes = await zone.session.applyChanges(zone.info, toSend.map((p) => p.change as RecordChange));
       } catch (e) {
         const appliedCount = isProviderCallError(e) && e.progress ? e.progress.appliedChanges : 0;
-        // Batches before the failing one stay applied: the stored copy says so too (SPEC §6.8).
+        // Batches before the failing one stay applied: the stored copy says so too (see docs/batching.md).
         await recordApplied(ctx, zoneRow.id, toSend.slice(0, appliedCount).map((p) => ({ planned: p, outcome: null })));
         throw mapProviderError(e, operation, pid);
       }
@@ -151,9 +151,9 @@ export function createRecordWriteServices(ctx: EngineContext) {
   }
 
   return {
-    /** POST …/dns/:id/records — `canUpdateResources`: UPSERT one record set or a batch (SPEC §6). */
+    /** POST …/dns/:id/records — `canUpdateResources`: UPSERT one record set or a batch. */
     upsertRecords: (actor: Actor | null, input: RecordsInput) => write(actor, input, 'upsert'),
-    /** DELETE …/dns/:id/records — `canUpdateResources`: exact-match delete of one record set or a batch (SPEC §6.6). */
+    /** DELETE …/dns/:id/records — `canUpdateResources`: exact-match delete of one record set or a batch (see docs/records.md). */
     deleteRecords: (actor: Actor | null, input: RecordsInput) => write(actor, input, 'delete'),
   };
 }

@@ -14,7 +14,7 @@ async function cloudflareZone(t: DnsTestbed, domainName = 'myapp.com') {
 
 const changeCalls = (t: DnsTestbed) => t.route53.calls.filter((c) => c.call === 'ChangeResourceRecordSets');
 
-describe('dns.upsertRecords (SPEC §6.1–6.2)', () => {
+describe('dns.upsertRecords (see docs/records.md)', () => {
   it('single form on Route 53: normalised, PENDING change id, stored copy managed', async () => {
     const t = await createDnsTestbed();
     const z = await route53Zone(t);
@@ -119,7 +119,7 @@ describe('dns.upsertRecords (SPEC §6.1–6.2)', () => {
     expect((await t.storage.dnsRecords.listRecordSets(z.id)).length).toBe(1000);
   });
 
-  it('a part-applied batch over existing sets stores the values that were applied, not the old ones (SPEC §6.8)', async () => {
+  it('a part-applied batch over existing sets stores the values that were applied, not the old ones (see docs/batching.md)', async () => {
     const t = await createDnsTestbed();
     const z = await route53Zone(t);
     const records = (value: string) => Array.from({ length: 2500 }, (_, i) => ({ recordName: `r${i}`, recordType: 'A', values: [value] }));
@@ -210,7 +210,7 @@ describe('dns.upsertRecords (SPEC §6.1–6.2)', () => {
   });
 });
 
-describe('dns.deleteRecords (SPEC §6.6)', () => {
+describe('dns.deleteRecords (see docs/records.md)', () => {
   it('exact match: 404 before any change call, else DELETE with the current TTL', async () => {
     const t = await createDnsTestbed();
     const z = await route53Zone(t);
@@ -238,7 +238,7 @@ describe('dns.deleteRecords (SPEC §6.6)', () => {
   });
 });
 
-describe('dns.listRecords (SPEC §6.7)', () => {
+describe('dns.listRecords (see docs/records.md)', () => {
   it('lists live, omits NS/SOA, Route 53 order, alias fields', async () => {
     const t = await createDnsTestbed();
     const z = await route53Zone(t);

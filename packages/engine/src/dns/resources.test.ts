@@ -12,7 +12,7 @@ async function cloudflareZone(t: DnsTestbed, domainName = 'cf.com') {
   return { id: z.data.id, hostedZoneId: z.data.hostedZoneId, path: { ...t.env, id: z.data.id }, res: { ...t.env, resourceId: z.data.id } };
 }
 
-describe('resources.list / get (SPEC §5.4)', () => {
+describe('resources.list / get', () => {
   it('lists with filters echoed and counts', async () => {
     const t = await createDnsTestbed();
     const z = await route53Zone(t);
@@ -60,7 +60,7 @@ describe('resources.list / get (SPEC §5.4)', () => {
   });
 });
 
-describe('resources.sync (SPEC §5.6)', () => {
+describe('resources.sync', () => {
   it('sets dns_active from the _gateways_app TXT and replaces the stored copy keeping managed flags', async () => {
     const t = await createDnsTestbed();
     const z = await route53Zone(t);
@@ -117,7 +117,7 @@ describe('resources.sync (SPEC §5.6)', () => {
   });
 });
 
-describe('resources.delete (SPEC §5.7)', () => {
+describe('resources.delete', () => {
   it('Route 53: deletes every record set but apex NS/SOA, then the hosted zone', async () => {
     const t = await createDnsTestbed();
     const z = await route53Zone(t);

@@ -23,7 +23,7 @@ export interface DeleteResourceInput extends ResourceInput {
   readonly deleteFromCloud?: string | boolean;
 }
 
-/** Resource types implemented now; `counts` has one key per type plus `total` (SPEC §5.4). */
+/** Resource types implemented now; `counts` has one key per type plus `total`. */
 const IMPLEMENTED_TYPES = ['dns'] as const;
 /** Route 53 DELETEs per change call while emptying a zone (within its 1 000-element limit). */
 const DELETE_CHUNK = 500;
@@ -38,14 +38,14 @@ export function createResourceServices(ctx: EngineContext) {
     if (!resource) throw notFound.resource();
     return { scope, resource };
   }
-  /** Drop the stored copy and soft-delete the resource, in one transaction (SPEC §5.6–5.7). */
+  /** Drop the stored copy and soft-delete the resource, in one transaction. */
   function forget(resourceId: number): Promise<void> {
     return ctx.storage.transaction(async (tx) => {
       await tx.dnsRecords.deleteAllRecordSets(resourceId);
       await tx.resources.softDeleteResource(resourceId, ctx.clock.now());
     });
   }
-  /** Every set but the apex NS/SOA, deleted in chunks, then the hosted zone (SPEC §5.7). */
+  /** Every set but the apex NS/SOA, deleted in chunks, then the hosted zone. */
   async function emptyRoute53Zone(zone: OpenZone): Promise<void> {
     const changes: RecordChange[] = [];
     try {
@@ -78,7 +78,7 @@ export function createResourceServices(ctx: EngineContext) {
       const candidates = live ? ours.get(setKey(live.name, live.type)) : undefined;
       if (live && candidates?.some((values) => sameValues(live.values, values))) changes.push({ action: 'DELETE', recordSet: live });
     };
-    // Few sets: targeted reads; many: one streamed listing (SPEC §6.9).
+    // Few sets: targeted reads; many: one streamed listing (see docs/batching.md).
     if (ours.size <= TARGETED_READ_LIMIT) {
       for (const key of ours.keys()) {
         const i = key.lastIndexOf(' ');
@@ -92,7 +92,7 @@ export function createResourceServices(ctx: EngineContext) {
 
   return {
     /**
-     * GET …/resources — `canViewResources` (SPEC §5.4): one page (`limit`, `cursor`), `id`
+     * GET …/resources — `canViewResources`: one page (`limit`, `cursor`), `id`
      * ascending, every filter applied by the database; `counts` cover the whole environment.
      */
     async list(a: Actor | null, input: ListResourcesInput) {
@@ -132,7 +132,7 @@ export function createResourceServices(ctx: EngineContext) {
       return { message: 'Resource retrieved successfully', data: serializeResource(resource, scope.project, scope.environment) };
     },
 
-    /** PUT …/resources/:resourceId/sync — `canUpdateResources` (SPEC §5.6). */
+    /** PUT …/resources/:resourceId/sync — `canUpdateResources`. */
     async sync(a: Actor | null, input: ResourceInput) {
       const { scope, resource } = await findResource(a, input, 'canUpdateResources');
       if (resource.resourceType !== 'dns') throw precondition.syncNotSupported(resource.resourceType);
@@ -187,7 +187,7 @@ export function createResourceServices(ctx: EngineContext) {
       };
     },
 
-    /** DELETE …/resources/:resourceId?deleteFromCloud= — `canDeleteResources` (SPEC §5.7). */
+    /** DELETE …/resources/:resourceId?deleteFromCloud= — `canDeleteResources`. */
     async delete(a: Actor | null, input: DeleteResourceInput) {
       const { scope, resource } = await findResource(a, input, 'canDeleteResources');
       const fromCloud = parseQueryBoolean(input?.deleteFromCloud, 'deleteFromCloud') ?? true;

@@ -6,7 +6,7 @@ import { normalizeDomainName } from './records/names.js';
 import { LIST_PAGE_MAX, pageQueryFields } from '../pagination/page-query.js';
 
 /**
- * Body and query schemas of the DNS and resources routes (SPEC §5–6), with the documented problems
+ * Body and query schemas of the DNS and resources routes, with the documented problems
  * as messages. Exported so the REST adapter can describe them in OpenAPI. Record items are checked
  * (and normalised against their zone) by `parseRecordsRequest`; the record schemas here describe
  * their shape for documentation and typing.
@@ -17,7 +17,7 @@ const stringField = () => z.string({ error: (issue) => (issue.input === undefine
 export const DNS_PROVIDERS = ['native', 'route53', 'cloudflare'] as const;
 export type DnsProviderChoice = (typeof DNS_PROVIDERS)[number];
 
-/** A number or a numeric string (SPEC §1.4: the one documented coercion). */
+/** A number or a numeric string (`positionX`/`positionY`: the one coercion the documented API allows). */
 const position = z
   .union([z.number(), z.string()], { error: 'must be a number' })
   .transform((v, ctx) => {
@@ -30,7 +30,7 @@ const position = z
   })
   .optional();
 
-/** `POST …/dns` body (SPEC §5.2). `domainName` comes out normalised (lower-case, punycode, no trailing dot). */
+/** `POST …/dns` body. `domainName` comes out normalised (lower-case, punycode, no trailing dot). */
 export const createZoneBodySchema = z
   .object({
     name: stringField().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters'),
@@ -63,7 +63,7 @@ export const createZoneBodySchema = z
   });
 export type CreateZoneBody = z.input<typeof createZoneBodySchema>;
 
-/** One record item (SPEC §6.1); semantic rules are applied by `parseRecordsRequest`. */
+/** One record item (see docs/records.md); semantic rules are applied by `parseRecordsRequest`. */
 export const recordItemSchema = z.object({
   recordName: z.string().describe(`Relative, absolute or "@"; normalised against the zone; at most ${MAX_NAME_LENGTH} characters`),
   recordType: z.string().describe(`One of ${WRITABLE_RECORD_TYPES.join(', ')} (case-insensitive)`),
@@ -83,7 +83,7 @@ export const recordsBatchBodySchema = z.object({ records: z.array(recordItemSche
 export const recordsBodySchema = z.union([recordItemSchema, recordsBatchBodySchema]);
 export type RecordsBody = z.input<typeof recordsBodySchema>;
 
-/** Documented resource subtypes accepted by `type` (SPEC §5.4), optionally with a trailing `s`. */
+/** Documented resource subtypes accepted by `type`, optionally with a trailing `s`. */
 export const RESOURCE_SUBTYPES = [
   'instance',
   'scalable_server',
@@ -104,7 +104,7 @@ export const RESOURCE_SUBTYPES = [
   'utility',
 ] as const;
 
-/** `GET …/resources` query (SPEC §5.4). `type` comes out singular (`dnss` → `dns`), or `all`. */
+/** `GET …/resources` query. `type` comes out singular (`dnss` → `dns`), or `all`. */
 export const listResourcesQuerySchema = z.object({
   type: z
     .string({ error: 'must be a string' })

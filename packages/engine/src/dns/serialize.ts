@@ -1,7 +1,7 @@
 import type { Environment, Project, Resource } from '../domain/records.js';
 
 /**
- * The zone and resource objects of SPEC §5.1, built from the stored resource row. `secret_data`
+ * The zone and resource objects of the REST API, built from the stored resource row. `secret_data`
  * never appears here. A dns resource's `metadata` holds `provider, domainName, hostedZoneId,
  * nameServers, comment, dns_active`.
  */
@@ -35,7 +35,7 @@ function position(r: Resource) {
   return r.positionX === null || r.positionY === null ? null : { x: r.positionX, y: r.positionY };
 }
 
-/** The zone object (SPEC §5.1). */
+/** The zone object. */
 export function serializeZone(r: Resource) {
   const m = zoneMetadata(r);
   return {
@@ -60,7 +60,7 @@ export function scopeRef(x: Project | Environment) {
   return { id: x.id, slug: x.slug, name: x.name };
 }
 
-/** The resource object (SPEC §5.1). */
+/** The resource object. */
 export function serializeResource(r: Resource, project: Project, environment: Environment) {
   return {
     id: r.id,

@@ -5,7 +5,7 @@ import { createDnsTestbed, engineError } from '../testing/dns/dns-testbed.js';
 import { RESOURCE_SECRET_AAD } from './provider-access.js';
 import { createTestSecretBox } from '../testing/storage/index.js';
 
-describe('dns.createZone (SPEC §5.2)', () => {
+describe('dns.createZone', () => {
   it('creates a Route 53 zone through the linked AWS connection', async () => {
     const t = await createDnsTestbed();
     const connectionId = await t.linkAws();
@@ -179,7 +179,7 @@ describe('dns.createZone (SPEC §5.2)', () => {
   });
 });
 
-describe('dns.listZones / getZone (SPEC §5.3)', () => {
+describe('dns.listZones / getZone', () => {
   it('lists active zones of the environment in id order and gets one', async () => {
     const t = await createDnsTestbed();
     const a = await t.engine.dns.createZone(t.owner, { ...t.env, name: 'a', domainName: 'a.com', cloudflareApiToken: 't' });

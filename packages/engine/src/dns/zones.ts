@@ -36,7 +36,7 @@ export async function findZone(ctx: EngineContext, scope: EnvironmentScope, rawI
 
 type Target = { provider: 'route53'; connection: CloudConnection } | { provider: 'cloudflare'; apiToken: string };
 
-/** Provider selection of SPEC §5.2. */
+/** Provider selection of `POST …/dns` (docs/records.md#zones). */
 async function selectProvider(ctx: EngineContext, scope: EnvironmentScope, body: { provider: string; cloudflareApiToken?: string | undefined }): Promise<Target> {
   const { project } = scope;
   const token = body.cloudflareApiToken;
@@ -65,7 +65,7 @@ export function createZoneServices(ctx: EngineContext) {
   }
 
   return {
-    /** POST …/dns — `canCreateResources` (SPEC §5.2). */
+    /** POST …/dns — `canCreateResources`. */
     async createZone(actor: Actor | null, input: CreateZoneInput) {
       const scope = await environmentScope(ctx, actor, input ?? {}, 'canCreateResources');
       const { workspace, project, environment, user } = scope;
@@ -158,7 +158,7 @@ export function createZoneServices(ctx: EngineContext) {
       };
     },
 
-    /** GET …/dns — `canViewResources` (SPEC §5.3): active zones of the environment, `id` ascending, one page (`limit`, `cursor`). */
+    /** GET …/dns — `canViewResources`: active zones of the environment, `id` ascending, one page (`limit`, `cursor`). */
     async listZones(actor: Actor | null, input: ListZonesInput) {
       const scope = await environmentScope(ctx, actor, input ?? {}, 'canViewResources');
       const page = openIdPage(parseInput(listPageQuerySchema, input), 'zones', scope.environment.id);
@@ -167,7 +167,7 @@ export function createZoneServices(ctx: EngineContext) {
       return { message: 'DNS zones retrieved successfully', count: data.length, data, nextCursor };
     },
 
-    /** GET …/dns/:id — `canViewResources` (SPEC §5.3). */
+    /** GET …/dns/:id — `canViewResources`. */
     async getZone(actor: Actor | null, input: GetZoneInput) {
       const scope = await environmentScope(ctx, actor, input ?? {}, 'canViewResources');
       const zone = await findZone(ctx, scope, input?.id);

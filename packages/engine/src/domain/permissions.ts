@@ -1,4 +1,4 @@
-/** The stored permission flags of a role (SPEC §2.2). */
+/** The stored permission flags of a role (see docs/access.md). */
 export const PERMISSION_FLAGS = [
   'canManageWorkspace',
   'canManageMembers',
@@ -35,7 +35,7 @@ const BUILD: PermissionFlag[] = [
   'canDeleteResources',
 ];
 
-/** The six system roles, seeded into `roles` (SPEC §2.2). `member` equals `viewer`. */
+/** The six system roles, seeded into `roles` (see docs/access.md). `member` equals `viewer`. */
 export const SYSTEM_ROLES: readonly {
   readonly id: number;
   readonly code: RoleCode;

@@ -1,4 +1,4 @@
-/** Plan restrictions; `-1` means unlimited (SPEC §2.3). */
+/** Plan restrictions; `-1` means unlimited (see docs/access.md). */
 export interface PlanRestrictions {
   readonly max_projects: number;
   readonly max_environments_per_project: number;
@@ -23,7 +23,7 @@ function limits(n: number): Omit<PlanRestrictions, 'features_disabled'> {
   };
 }
 
-/** The four seeded plans, ids 1–4 (SPEC §2.3). */
+/** The four seeded plans, ids 1–4 (see docs/access.md). */
 export const SEEDED_PLANS: readonly {
   readonly id: number;
   readonly slug: PlanSlug;

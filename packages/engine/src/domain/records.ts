@@ -3,7 +3,7 @@ import type { PermissionSet, RoleCode } from './permissions.js';
 
 /**
  * Rows as the engine sees them (camelCase, `Date` timestamps, parsed JSON). Storage maps its
- * columns (SPEC §7) to these; sealed secrets stay opaque strings here.
+ * columns to these; sealed secrets stay opaque strings here.
  */
 
 export interface User {
@@ -48,7 +48,7 @@ export interface Workspace {
   readonly deletedAt: Date | null;
 }
 
-/** `projectPermissions`: `"*"`, `null` (= all) or `"<project>/<env>"` / `"<project>/*"` entries (SPEC §2.7). */
+/** `projectPermissions`: `"*"`, `null` (= all) or `"<project>/<env>"` / `"<project>/*"` entries. */
 export interface MemberPermissions {
   readonly projectPermissions: '*' | readonly string[] | null;
 }
@@ -147,13 +147,13 @@ export interface Resource {
   readonly deletedAt: Date | null;
 }
 
-/** The stored copy of one record set of a zone (SPEC §5.5). */
+/** The stored copy of one record set of a zone (see docs/records.md). */
 export interface StoredRecordSet {
   /** FQDN with trailing dot, lower-case. */
   readonly name: string;
   readonly type: string;
   readonly ttl: number | null;
-  /** Wire forms (SPEC §6.4). */
+  /** Wire forms (see docs/records.md). */
   readonly values: readonly string[];
   /** True when this product created the record set. */
   readonly managed: boolean;

@@ -1,4 +1,4 @@
-/** Slugs no workspace or project may take (SPEC §1.1); a reserved result gets a numeric suffix. */
+/** Slugs no workspace or project may take; a reserved result gets a numeric suffix. */
 export const RESERVED_PROJECT_SLUGS: ReadonlySet<string> = new Set(
   'api auth cloud cloud-connections payments pricing-plans projects resource-types resources runtimes users workspaces well-known trpc healthz readyz sandbox'.split(' '),
 );
@@ -9,7 +9,7 @@ export const RESERVED_WORKSPACE_SLUGS: ReadonlySet<string> = new Set([
   'azure-setup-callback',
 ]);
 
-/** The documented slug rule (SPEC §2.4), shared by workspaces, projects and environments. */
+/** The documented slug rule, shared by workspaces, projects and environments. */
 export function slugify(name: string): string {
   const slug = name
     .toLowerCase()

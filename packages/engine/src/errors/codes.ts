@@ -13,7 +13,7 @@ export type TrpcErrorCodeKey =
   | 'SERVICE_UNAVAILABLE'
   | 'INTERNAL_SERVER_ERROR';
 
-/** The one mapping from engine error codes to transports (SPEC §1.7). Nothing else maps errors. */
+/** The one mapping from engine error codes to transports (see docs/errors.md). Nothing else maps errors. */
 export const ERROR_CODE_TABLE: { readonly [C in EngineErrorCode]: { readonly http: number; readonly trpc: TrpcErrorCodeKey } } = {
   VALIDATION: { http: 400, trpc: 'BAD_REQUEST' },
   PRECONDITION: { http: 400, trpc: 'BAD_REQUEST' },

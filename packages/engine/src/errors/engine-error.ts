@@ -37,7 +37,7 @@ const BRAND = Symbol.for('@cloudlink/engine:error');
 
 /**
  * The one error type the engine throws on purpose. `error` is the documented short type
- * (SPEC §1.5, e.g. `Cloud connection not found`), `message` the documented text. Adapters turn it
+ * (docs/errors.md, e.g. `Cloud connection not found`), `message` the documented text. Adapters turn it
  * into `{ error, message, ...extras }` with the status from `ERROR_CODE_TABLE`.
  */
 export class EngineError extends Error {
@@ -64,7 +64,7 @@ export class EngineError extends Error {
     if (options.retryAfter !== undefined) this.retryAfter = options.retryAfter;
   }
 
-  /** The documented JSON error body (SPEC §1.3): `{ error, message }` plus the extras that are set. */
+  /** The documented JSON error body (see docs/errors.md): `{ error, message }` plus the extras that are set. */
   toBody(): ErrorBody {
     const body: ErrorBody = { error: this.error, message: this.message };
     if (this.details !== undefined) body.details = this.details;

@@ -1,7 +1,7 @@
 import { EngineError, type EngineErrorOptions, type ValidationIssue } from './engine-error.js';
 
 /**
- * Factories for every documented error (SPEC §1.5), so each `error` string and message is written
+ * Factories for every documented error (see docs/errors.md), so each `error` string and message is written
  * once. Services throw these; adapters never build error bodies of their own.
  */
 
@@ -33,7 +33,7 @@ export const notFound = {
     new EngineError('NOT_FOUND', 'DNS record not found', `No ${type} record ${fqdn} with exactly these values exists in this zone`),
   cloudflareZone: (domain: string) =>
     new EngineError('NOT_FOUND', 'Cloudflare zone not found', `No Cloudflare zone named ${domain} is visible to this token`),
-  /** Sync found the hosted zone gone (SPEC §5.6); `data` = `{id, resourceId, status:'deleted', synced:true}`. */
+  /** Sync found the hosted zone gone; `data` = `{id, resourceId, status:'deleted', synced:true}`. */
   dnsZoneInProvider: (hostedZoneId: string, provider: string, data: unknown) =>
     new EngineError('NOT_FOUND', 'DNS zone not found in provider', `Hosted zone ${hostedZoneId} was not found in ${provider}. It may have been deleted.`, { data }),
   user: () => new EngineError('NOT_FOUND', 'User not found', 'No user with this email exists'),
@@ -105,7 +105,7 @@ export const conflict = {
     ),
 };
 
-/** Plan limit keys with the noun and tail of their message (SPEC §2.3). */
+/** Plan limit keys with the noun and tail of their message (see docs/access.md). */
 export const PLAN_LIMIT_WORDING = {
   max_projects: ['projects', 'create more projects.'],
   max_environments_per_project: ['environments per project', 'create more environments.'],

@@ -2,13 +2,13 @@ import { exportJWK, exportPKCS8, generateKeyPair, importPKCS8, SignJWT, type Cry
 import type { EngineContext } from '../context.js';
 import type { OidcSigningKey } from '../domain/records.js';
 
-/** AAD binding sealed private keys to their column (SPEC §7). */
+/** AAD binding sealed private keys to their column. */
 export const OIDC_PRIVATE_KEY_AAD = 'cloudlink:oidc_signing_keys.private_key';
-/** A rotated-in key starts signing this long after it is published (SPEC §4.3). */
+/** A rotated-in key starts signing this long after it is published. */
 export const OIDC_ROTATION_DELAY_MS = 60 * 60 * 1000;
 /** A retired key stays in the JWKS this long after it stops signing. */
 export const OIDC_RETIRED_PUBLISHED_MS = 7 * 24 * 60 * 60 * 1000;
-/** Token lifetime: `exp = iat + 600` (SPEC §4.3). */
+/** Token lifetime: `exp = iat + 600`. */
 export const OIDC_TOKEN_TTL_SECONDS = 600;
 
 export interface PublishedJwk {
@@ -23,7 +23,7 @@ export interface PublishedJwk {
 export interface OidcIssuer {
   /** `${publicUrl}/api`, no trailing slash. */
   readonly issuer: string;
-  /** The discovery document of SPEC §4.3. */
+  /** The OIDC discovery document GCP reads to find our JWKS. */
   discovery(): Record<string, unknown>;
   /** Every published key (creating the first key on first use). */
   jwks(): Promise<{ keys: PublishedJwk[] }>;
@@ -49,7 +49,7 @@ export function currentSigningKey(keys: readonly OidcSigningKey[], now: Date): O
 }
 
 /**
- * Our OIDC issuer for GCP Workload Identity Federation (SPEC §4.3). Keys live in
+ * Our OIDC issuer for GCP Workload Identity Federation. Keys live in
  * `oidc_signing_keys` (private key sealed), so every instance of the host signs alike; only parsed
  * private keys are cached in process.
  */

@@ -1,10 +1,10 @@
 import type { AwsCredentials } from './cloud.js';
 
-/** Record types that can be written through the API (SPEC §6.1); NS and SOA are listed only. */
+/** Record types that can be written through the API (see docs/records.md); NS and SOA are listed only. */
 export const WRITABLE_RECORD_TYPES = ['A', 'AAAA', 'CNAME', 'MX', 'TXT', 'SRV', 'PTR', 'CAA'] as const;
 export type WritableRecordType = (typeof WRITABLE_RECORD_TYPES)[number];
 
-/** Route 53 alias target, listed but never written here (SPEC §6.6/6.7). */
+/** Route 53 alias target, listed but never written here (see docs/records.md). */
 export interface AliasTarget {
   readonly hostedZoneId: string;
   readonly dnsName: string;
@@ -12,7 +12,7 @@ export interface AliasTarget {
 }
 
 /**
- * One record set in the canonical form shared by every provider (SPEC §6.3–6.5): `name` is the
+ * One record set in the canonical form shared by every provider (see docs/records.md): `name` is the
  * lower-case FQDN with a trailing dot (`*` shown as `*`, never `\052`), `values` are wire forms
  * (`10 mail.example.com.`, `"v=spf1 -all"`, …). Provider implementations translate to and from this.
  */
@@ -86,9 +86,9 @@ export interface DnsProviderCapabilities {
 }
 
 /**
- * A DNS provider (SPEC §5–6), bound to credentials by `session(auth)`. Every method throws
+ * A DNS provider, bound to credentials by `session(auth)`. Every method throws
  * `ProviderCallError` naming the provider call (`CreateHostedZone`, `ChangeResourceRecordSets`,
- * `GET /zones`, …); retries on throttling/transient failures (SPEC §4.1) happen inside.
+ * `GET /zones`, …); retries on throttling/transient failures (see docs/batching.md) happen inside.
  */
 export interface DnsProvider {
   readonly id: 'route53' | 'cloudflare';
@@ -131,7 +131,7 @@ export interface DnsSession {
   deleteZone(zone: ZoneInfo, options?: { signal?: AbortSignal }): Promise<void>;
 }
 
-/** TXT lookups for sync's `_gateways_app` check (SPEC §5.6). */
+/** TXT lookups for sync's `_gateways_app` check. */
 export interface DnsResolver {
   /** The TXT records of `name`, each as its list of strings; [] for NXDOMAIN, no data, SERVFAIL or timeout. */
   resolveTxt(name: string, options?: { signal?: AbortSignal }): Promise<string[][]>;

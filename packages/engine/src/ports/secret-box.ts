@@ -1,5 +1,5 @@
 /**
- * Authenticated encryption of secrets at rest (SPEC §7). `seal` always uses the current (first)
+ * Authenticated encryption of secrets at rest. `seal` always uses the current (first)
  * key; `open` accepts any configured key id. `aad` binds a ciphertext to its column, e.g.
  * `cloudlink:cloud_connections.secret_data`, so a value copied to another column does not open.
  */

@@ -1,7 +1,7 @@
 import { isProviderCallError, type ProviderCallError } from '../ports/provider-error.js';
 import type { Clock, Random } from '../ports/runtime.js';
 
-/** The retry policy of SPEC §4.1, as data so tests and hosts can tighten it. */
+/** The retry policy of docs/batching.md, as data so tests and hosts can tighten it. */
 export interface RetryPolicy {
   /** Attempts in all, the first included. */
   readonly maxAttempts: number;
@@ -29,7 +29,7 @@ export interface RetryOptions<T = unknown> {
    */
   readonly safeToResend: boolean;
   /**
-   * For a write that is unsafe to resend (SPEC §4.1): after a transient failure, wait the backoff,
+   * For a write that is unsafe to resend (see docs/batching.md): after a transient failure, wait the backoff,
    * then read the provider's state back. `applied` ends with `value` as the call's result (the write
    * went through, only its answer was lost); `not applied` resends at once. A read-back
    * that throws or returns undefined cannot tell, so the original failure is rethrown.

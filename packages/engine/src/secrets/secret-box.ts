@@ -75,7 +75,7 @@ function checkKeys(keys: readonly EncryptionKey[] | undefined): void {
 }
 
 /**
- * AES-256-GCM SecretBox (SPEC §7): 12-byte random IV, 16-byte tag, the caller's AAD, envelope
+ * AES-256-GCM SecretBox: 12-byte random IV, 16-byte tag, the caller's AAD, envelope
  * `v1:<kid>:<iv>:<tag>:<ciphertext>` (base64url, no padding). The first key seals; all keys open,
  * so rotation is "put the new key first, re-seal, drop the old key". Opening fails with
  * `SecretBoxError` on an unknown key id, a malformed envelope, a wrong AAD or any tampering.

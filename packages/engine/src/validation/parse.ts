@@ -17,7 +17,7 @@ export function toValidationIssues(error: z.ZodError, prefix: readonly PropertyK
 }
 
 /**
- * Parse `raw` with `schema`, or throw 400 `Validation failed` listing every issue (SPEC §1.3).
+ * Parse `raw` with `schema`, or throw 400 `Validation failed` listing every issue (see docs/errors.md).
  * Schemas carry the documented messages (`must be a 12-digit AWS account ID`, …) as their own.
  */
 export function parseInput<S extends z.ZodType>(schema: S, raw: unknown, prefix: readonly PropertyKey[] = []): z.output<S> {
@@ -30,7 +30,7 @@ const MAX_ID_DIGITS = 15;
 const PATH_ID = /^[1-9]\d{0,14}$/;
 
 /**
- * A path id (SPEC §1.4): a positive integer given as a number or a string of digits without a
+ * A path id: a positive integer given as a number or a string of digits without a
  * leading zero, at most 15 digits; anything else throws `invalid()` (the route's "Invalid … ID").
  */
 export function parsePathId(raw: unknown, invalid: () => Error): number {

@@ -10,7 +10,7 @@ export interface ObservedResponse {
   readonly bodyAsText?: string | null;
 }
 
-/** Entra OAuth errors that reflect the customer's app, secret or tenant (SPEC §4.1). */
+/** Entra OAuth errors that reflect the customer's app, secret or tenant (see docs/provider-calls.md). */
 const ENTRA_REFUSALS = new Set(['invalid_client', 'unauthorized_client', 'invalid_request', 'invalid_tenant']);
 
 /**

@@ -9,7 +9,7 @@ import { classifyAzureResponse } from './classify.js';
 import { createObservingHttpClient } from './http-client.js';
 import type { AzureTlsOptions, Observation } from './http-client.js';
 
-/** Options of {@link createAzureConnector}; the URLs are configuration, never user input (SPEC §4.1). */
+/** Options of {@link createAzureConnector}; the URLs are configuration, never user input (see docs/provider-calls.md). */
 export interface AzureConnectorOptions extends CallPolicyOptions {
   /** Entra ID host, `https` only (@azure/identity refuses http); default `AZURE_AUTHORITY_HOST`, else `https://login.microsoftonline.com`. */
   readonly authorityHost?: string;

@@ -11,7 +11,7 @@ import type { CloudflareRecord } from './cloudflare-records.js';
 export type ReadEntries = (keys: ReadonlySet<string>) => Promise<Map<string, CloudflareRecord[]>>;
 
 /**
- * Apply changes (SPEC §6.6, §6.8): read the current entries of every touched name+type, diff each
+ * Apply changes (see docs/records.md, docs/batching.md): read the current entries of every touched name+type, diff each
  * change into deletes/patches/posts, and send them through the batch endpoint in calls of at most
  * `batchSize` operations, in request order, one call at a time.
  */

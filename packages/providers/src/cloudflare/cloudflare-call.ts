@@ -15,7 +15,7 @@ export interface CloudflareCallContext {
   readonly batchSize: number;
 }
 
-/** One SDK call under the SPEC §4.1 retry policy, its failure classified and named after `call`. */
+/** One SDK call under the one retry policy (docs/batching.md), its failure classified and named after `call`. */
 export function cfCall<T>(
   ctx: CloudflareCallContext,
   call: string,

@@ -3,7 +3,7 @@ import { ProviderCallError, isProviderCallError } from '@cloudlink/engine';
 import type { ProviderFailureKind } from '@cloudlink/engine';
 import { parseRetryAfter, redactSecrets } from '../shared/index.js';
 
-/** HTTP status → failure kind for Cloudflare answers (SPEC §1.5, §4.1), as data; other 4xx are invalid input, 5xx transient. */
+/** HTTP status → failure kind for Cloudflare answers (see docs/errors.md, docs/batching.md), as data; other 4xx are invalid input, 5xx transient. */
 export const CLOUDFLARE_STATUS_KINDS: Readonly<Record<number, ProviderFailureKind>> = {
   400: 'invalid-input',
   401: 'unauthorized',

@@ -30,7 +30,7 @@ export function setKey(name: string, type: string): string {
 }
 
 /**
- * Diff one change against the current entries (SPEC §6.6): an UPSERT deletes entries whose value is
+ * Diff one change against the current entries (see docs/records.md): an UPSERT deletes entries whose value is
  * no longer wanted (and duplicates), posts missing values DNS-only, patches the TTL of kept entries;
  * a DELETE deletes every entry. An UPSERT identical to the current state needs no operation.
  */

@@ -14,7 +14,7 @@ export const DEFAULT_CLOUDFLARE_API_BASE_URL = 'https://api.cloudflare.com/clien
 
 /** Options of {@link createCloudflareProvider}. */
 export interface CloudflareProviderOptions {
-  /** API base including `/client/v4`; default `https://api.cloudflare.com/client/v4` (`CLOUDFLARE_API_BASE_URL`, SPEC §8). */
+  /** API base including `/client/v4`; default `https://api.cloudflare.com/client/v4` (`CLOUDFLARE_API_BASE_URL`). */
   readonly baseUrl?: string;
   /** Per outbound call, default 10 000 ms. */
   readonly timeoutMs?: number;
@@ -29,10 +29,10 @@ export interface CloudflareProviderOptions {
   readonly fetch?: typeof fetch;
 }
 
-/** Above this many touched names a write reads the zone once instead of once per name (SPEC §6.9). */
+/** Above this many touched names a write reads the zone once instead of once per name (see docs/batching.md). */
 const TARGETED_READ_LIMIT = 20;
 
-/** Options from the environment (SPEC §8), validated; pass the result to {@link createCloudflareProvider}. */
+/** Options from the environment, validated; pass the result to {@link createCloudflareProvider}. */
 export function cloudflareOptionsFromEnv(env: Readonly<Record<string, string | undefined>>): Pick<CloudflareProviderOptions, 'baseUrl' | 'batchSize'> {
   const out: { baseUrl?: string; batchSize?: number } = {};
   if (env.CLOUDFLARE_API_BASE_URL) out.baseUrl = env.CLOUDFLARE_API_BASE_URL;
@@ -42,7 +42,7 @@ export function cloudflareOptionsFromEnv(env: Readonly<Record<string, string | u
 
 /**
  * Cloudflare as a DnsProvider on the `cloudflare` SDK: zones are imported by name, never created;
- * writes go through the batch endpoint; the SDK never retries (maxRetries 0), the SPEC §4.1 policy
+ * writes go through the batch endpoint; the SDK never retries (maxRetries 0), the one retry policy (docs/batching.md)
  * runs here, with read-back before resending a batch after a 5xx/timeout.
  */
 export function createCloudflareProvider(options: CloudflareProviderOptions = {}): DnsProvider {
@@ -184,7 +184,7 @@ function createCloudflareSession(ctx: CloudflareCallContext): DnsSession {
     },
     applyChanges: (zone, changes, options) =>
       applyCloudflareChanges(ctx, zone, changes, (keys) => readEntries(zone.hostedZoneId, keys, options?.signal), options?.signal),
-    /** Cloudflare zones are imported, never deleted here (SPEC §5.7): the engine removes the records it created. */
+    /** Cloudflare zones are imported, never deleted here: the engine removes the records it created. */
     async deleteZone() {},
   };
 }

@@ -17,11 +17,11 @@ export interface CloudflareRecord {
 export type CloudflareRecordInput = Omit<CloudflareRecord, 'id'>;
 
 /**
- * How each writable type maps onto Cloudflare's fields (SPEC §6.4), as data:
+ * How each writable type maps onto Cloudflare's fields (see docs/records.md), as data:
  * - `content`: the wire value as `content`; `hostname` types drop the trailing dot on write and get it back on read;
  * - `priority+content`: MX, `10 mail.example.com.` ↔ `priority:10, content:"mail.example.com"`;
  * - `data`: SRV `{priority,weight,port,target}` and CAA `{flags,tag,value}`;
- * `proxiable` types are written DNS-only (`proxied:false`, SPEC §6.6).
+ * `proxiable` types are written DNS-only (`proxied:false`, see docs/records.md).
  */
 export const CLOUDFLARE_TYPES: Readonly<Record<WritableRecordType, { fields: 'content' | 'priority+content' | 'data'; hostname: boolean; proxiable: boolean }>> = {
   A: { fields: 'content', hostname: false, proxiable: true },
@@ -43,7 +43,7 @@ export const CLOUDFLARE_FEATURES = {
   createsZones: false,
   /** TTL 1 means "automatic". */
   automaticTtl: 1,
-  /** Record operations per `POST /zones/:id/dns_records/batch`, and the listing page size (SPEC §6.7–6.8). */
+  /** Record operations per `POST /zones/:id/dns_records/batch`, and the listing page size (see docs/records.md, docs/batching.md). */
   defaultBatchSize: 200,
   defaultPerPage: 100,
 } as const;
@@ -61,7 +61,7 @@ export function relativeToRoot(host: string): string {
   return host.length > 1 && host.endsWith('.') ? host.slice(0, -1) : host;
 }
 
-/** Quote text as TXT wire form: chunks of ≤ 255 characters, `"` and `\` escaped, joined by one space (SPEC §6.5). */
+/** Quote text as TXT wire form: chunks of ≤ 255 characters, `"` and `\` escaped, joined by one space (see docs/records.md). */
 export function quoteTxt(text: string): string {
   const chunks: string[] = [];
   for (let i = 0; i < text.length || chunks.length === 0; i += TXT_CHUNK) chunks.push(text.slice(i, i + TXT_CHUNK));
@@ -112,7 +112,7 @@ export function toCloudflareRecord(set: RecordSet, value: string): CloudflareRec
   return { ...base, content: spec.hostname ? relativeToRoot(value) : value };
 }
 
-/** A listed Cloudflare record → its canonical wire value (SPEC §6.4: `data` when present, else content (+priority)). */
+/** A listed Cloudflare record → its canonical wire value (`data` when present, else content (+priority); see docs/records.md). */
 export function wireValueOf(record: CloudflareRecord): string {
   const data = record.data;
   if (record.type === 'SRV' && data) return `${String(data.priority)} ${String(data.weight)} ${String(data.port)} ${absoluteName(String(data.target))}`;
@@ -148,7 +148,7 @@ export function toRecordSet(records: readonly CloudflareRecord[]): RecordSet {
   };
 }
 
-/** Route 53 listing order (SPEC §6.7): the name with labels reversed plus a trailing dot, then the type. */
+/** Route 53 listing order (see docs/records.md): the name with labels reversed plus a trailing dot, then the type. */
 export function route53OrderKey(set: Pick<RecordSet, 'name' | 'type'>): string {
   return `${set.name.slice(0, -1).split('.').reverse().join('.')}.\u0000${set.type}`;
 }

@@ -1,4 +1,4 @@
-/** @module @cloudlink/providers/cloudflare — Cloudflare as a DnsProvider (SPEC §5–6), on the `cloudflare` SDK; zones are imported, never created. */
+/** @module @cloudlink/providers/cloudflare — Cloudflare as a DnsProvider, on the `cloudflare` SDK; zones are imported, never created. */
 export { CLOUDFLARE_API_VERSION, DEFAULT_CLOUDFLARE_API_BASE_URL, cloudflareOptionsFromEnv, createCloudflareProvider } from './cloudflare-provider.js';
 export type { CloudflareProviderOptions } from './cloudflare-provider.js';
 export { CLOUDFLARE_FEATURES, CLOUDFLARE_TYPES, quoteTxt, toCloudflareRecord, toRecordSet, wireValueOf } from './cloudflare-records.js';

@@ -4,7 +4,7 @@ import type { GcpConnector, ProviderFailureKind } from '@cloudlink/engine';
 import { readJson, resolveCallPolicy, retryStep, sendAttempt, throwIfCallerAborted } from '../shared/index.js';
 import type { CallPolicy, CallPolicyOptions, StatusClassifier } from '../shared/index.js';
 
-/** Options of {@link createGcpConnector}; every URL is configuration, never user input (SPEC §4.1). */
+/** Options of {@link createGcpConnector}; every URL is configuration, never user input (see docs/provider-calls.md). */
 export interface GcpConnectorOptions extends CallPolicyOptions {
   /** Token exchange endpoint; default `CLOUDLINK_GCP_STS_URL`, else `https://sts.googleapis.com/v1/token`. */
   readonly stsUrl?: string;
@@ -24,7 +24,7 @@ const STS_STEP = 'STS token exchange';
 const IAM_STEP = 'generateAccessToken';
 const RM_STEP = 'projects.get';
 
-/** STS OAuth errors that reflect the customer's pool/provider/condition (SPEC §4.1). */
+/** STS OAuth errors that reflect the customer's pool/provider/condition (see docs/provider-calls.md). */
 const STS_REFUSALS = new Set(['invalid_grant', 'invalid_request', 'unauthorized_client', 'invalid_target']);
 
 const classifySts: StatusClassifier = (status, error) =>
@@ -35,7 +35,7 @@ const refuse403or404: StatusClassifier = (status): ProviderFailureKind | undefin
  * The GCP connector: google-auth-library's `IdentityPoolClient` with a subject-token supplier does
  * the STS exchange and the service-account impersonation; then `projects.get` on Resource
  * Manager with the impersonated token. The library's own retries are disabled and every HTTP
- * request goes through our fetch (deadline, no redirects, SPEC §4.1 retries per request), so a
+ * request goes through our fetch (deadline, no redirects, the retry policy of docs/batching.md per request), so a
  * failure is attributed to its step exactly.
  */
 export function createGcpConnector(options: GcpConnectorOptions = {}): GcpConnector {
@@ -129,7 +129,7 @@ async function impersonate(policy: CallPolicy, fetchImpl: typeof fetch | undefin
     scopes: [CLOUD_PLATFORM],
     transporterOptions: { fetchImplementation: stepFetch as typeof fetch },
   });
-  // The library marks its calls `retry: true`; the SPEC §4.1 policy in stepFetch is the only one.
+  // The library marks its calls `retry: true`; the retry policy in stepFetch is the only one, so attempts are never multiplied.
   client.transporter.interceptors.request.add({
     resolved: async (opts) => Object.assign(opts, { retry: false, retryConfig: { retry: 0, noResponseRetries: 0 } }),
   });

@@ -80,7 +80,7 @@ function networkMessage(error: unknown): string {
   return messages.join(': ') || 'network error';
 }
 
-/** A 3xx we refused to follow (SPEC §4.1): no verdict. */
+/** A 3xx we refused to follow (see docs/provider-calls.md): no verdict. */
 export function redirectFailure(site: CallSite, status: number, location: string | null): ProviderCallError {
   return new ProviderCallError({
     ...site,
@@ -92,7 +92,7 @@ export function redirectFailure(site: CallSite, status: number, location: string
 }
 
 /**
- * A failure of one call of a multi-call change apply, carrying how far the apply got (SPEC §6.8):
+ * A failure of one call of a multi-call change apply, carrying how far the apply got (see docs/batching.md):
  * the same ProviderCallError with `progress` = the changes that went out whole before it.
  * Anything that is not a ProviderCallError is returned as it is.
  */

@@ -1,9 +1,9 @@
 /**
- * Outbound HTTP rules shared by every provider (SPEC §4.1): one deadline per call, no redirects
+ * Outbound HTTP rules shared by every provider (see docs/provider-calls.md): one deadline per call, no redirects
  * followed, provider text truncated, secrets redacted.
  */
 
-/** Default per-call timeout (SPEC §4.1). */
+/** Default per-call timeout (see docs/provider-calls.md). */
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
 /** A deadline for one outbound call, combined with the caller's signal. */

@@ -1,6 +1,6 @@
 /**
  * @module shared — small helpers every provider implementation uses for the outbound-call rules of
- * SPEC §4.1 (deadline, no redirects, retries, Retry-After, error text). Internal to
+ * docs/provider-calls.md (deadline, no redirects, retries, Retry-After, error text). Internal to
  * `@cloudlink/providers`; not a public subpath.
  */
 export { DEFAULT_TIMEOUT_MS, fetchWithDeadline, readBodyText, startDeadline } from './http.js';

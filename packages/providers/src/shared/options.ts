@@ -4,9 +4,9 @@ import { DEFAULT_TIMEOUT_MS } from './http.js';
 
 /** Options every connector takes for timing and retries. */
 export interface CallPolicyOptions {
-  /** Per outbound HTTP call; default 10 000 (SPEC §4.1). */
+  /** Per outbound HTTP call; default 10 000 (see docs/provider-calls.md). */
   readonly timeoutMs?: number;
-  /** Retry policy for throttled/transient failures; default the engine's (5 attempts, SPEC §4.1). */
+  /** Retry policy for throttled/transient failures; default the engine's (5 attempts, see docs/batching.md). */
   readonly retryPolicy?: RetryPolicy;
   /** Sleeps between retries; inject a fake clock in tests. Default the system clock. */
   readonly clock?: Pick<Clock, 'sleep' | 'now'>;
@@ -36,7 +36,7 @@ export function resolveCallPolicy(options: CallPolicyOptions): CallPolicy {
 
 /**
  * Run one idempotent provider step under the retry policy: throttled and transient
- * `ProviderCallError`s are retried (SPEC §4.1); anything else is rethrown at once.
+ * `ProviderCallError`s are retried (see docs/batching.md); anything else is rethrown at once.
  */
 export function retryStep<T>(policy: CallPolicy, signal: AbortSignal | undefined, step: (attempt: number) => Promise<T>): Promise<T> {
   return withRetry(step, {

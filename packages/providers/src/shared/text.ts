@@ -1,5 +1,5 @@
 /**
- * Provider text handling for error messages (SPEC §4.1). Cutting to 500 characters is done once,
+ * Provider text handling for error messages (see docs/provider-calls.md). Cutting to 500 characters is done once,
  * by the ProviderCallError constructor, after redaction: cutting first could split an echoed
  * secret so that the redactor misses the half left visible.
  */

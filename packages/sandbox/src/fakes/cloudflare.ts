@@ -90,8 +90,8 @@ const INVALID_TOKEN = 'invalid';
 /**
  * A fake Cloudflare v4 API (paths under `/client/v4`): the envelope, `result_info` paging (with `[]`
  * past the end), token verification, per-token zone visibility, and the batch endpoint applying
- * deletes, patches, puts and posts in that order in one transaction, refusing the whole call on
- * any error, as Cloudflare does.
+ * deletes, patches, puts and posts in that order in one transaction (see docs/batching.md),
+ * refusing the whole call on any error, as Cloudflare does.
  */
 export function createFakeCloudflare(options: FakeCloudflareOptions = {}): FakeCloudflare {
   const maxBatchOps = options.maxBatchOps ?? 200;

@@ -46,7 +46,7 @@ export function fqdn(name: string): string {
   return lower.endsWith('.') ? lower : `${lower}.`;
 }
 
-/** Route 53's listing order: labels reversed plus a trailing dot, compared as plain strings, then type. */
+/** Route 53's listing order (see docs/records.md): labels reversed plus a trailing dot, compared as plain strings, then type. */
 export function sortKey(name: string, type: string): string {
   return `${fqdn(name).slice(0, -1).split('.').reverse().join('.')}.\u0000${type}`;
 }

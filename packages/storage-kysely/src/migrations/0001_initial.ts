@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { CLOUD_PROVIDERS, SEEDED_PLANS, SYSTEM_ROLES } from '@cloudlink/engine';
 import type { DdlTypes, SqlDialect } from '../dialect.js';
 
-/** The tables, indexes and constraints of SPEC §7, one statement per entry. Never edit once shipped. */
+/** The tables, indexes and constraints of the data model, one statement per entry. Never edit once shipped. */
 function schemaStatements(t: DdlTypes): string[] {
   const stamps = `created_at ${t.ts} NOT NULL, updated_at ${t.ts} NOT NULL`;
   const seededStamps = `created_at ${t.ts} NOT NULL DEFAULT ${t.now}, updated_at ${t.ts} NOT NULL DEFAULT ${t.now}`;
@@ -75,7 +75,7 @@ function schemaStatements(t: DdlTypes): string[] {
   ];
 }
 
-/** Creates every table of SPEC §7 and seeds plans, roles and cloud providers with their fixed ids. */
+/** Creates every table and seeds plans, roles and cloud providers with their fixed ids. */
 export async function up0001Initial(db: Kysely<unknown>, dialect: SqlDialect): Promise<void> {
   for (const statement of schemaStatements(dialect.ddl)) {
     await sql.raw(statement).execute(db);

@@ -1,4 +1,4 @@
-/** AWS managed policies attached to the role (SPEC §4.2). */
+/** AWS managed policies attached to the role. */
 export const AWS_MANAGED_POLICIES = [
   'AmazonEC2FullAccess',
   'AmazonRDSFullAccess',
@@ -13,7 +13,7 @@ export const AWS_MANAGED_POLICIES = [
 ] as const;
 
 /**
- * The CloudFormation template of SPEC §4.2: one role trusting the platform account, guarded by the
+ * The CloudFormation template of the AWS flow: one role trusting the platform account, guarded by the
  * `ExternalId` parameter. It holds no per-connection data (the ExternalId arrives as a parameter
  * of the quick-create URL), so one rendered copy serves every customer. Written with the long
  * forms (`Ref:`, `Fn::GetAtt:`) so any YAML parser can read it.

@@ -1,6 +1,6 @@
 import { isSafeUrl, pipeToShell, singleQuoted } from './shell.js';
 
-/** Resource providers registered on the subscription (SPEC §4.4, documented list). */
+/** Resource providers registered on the subscription (the original product's documented list, which its users rely on). */
 export const AZURE_RESOURCE_PROVIDERS = [
   'Microsoft.Compute',
   'Microsoft.Network',
@@ -26,7 +26,7 @@ export function azureSetupCommand(token: string, scriptUrl: string): string {
 }
 
 /**
- * The POSIX `sh` setup script of SPEC §4.4: creates an app registration, its service principal and
+ * The POSIX `sh` setup script of the Azure flow: creates an app registration, its service principal and
  * a client secret, assigns roles, registers providers, then POSTs the credentials with the one-time
  * token `$T` to `$W` (default: our callback). Only when that POST fails does it print the
  * credentials (JSON and Base64) for a manual complete. The secret travels on stdin, never in argv.

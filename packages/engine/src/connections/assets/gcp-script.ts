@@ -1,6 +1,6 @@
 import { isSafeUrl, pipeToShell, singleQuoted } from './shell.js';
 
-/** Roles granted to the service account (SPEC §4.3, documented list). */
+/** Roles granted to the service account (the original product's documented list, which its users rely on). */
 export const GCP_SA_ROLES = [
   'roles/compute.admin',
   'roles/storage.admin',
@@ -39,7 +39,7 @@ export function gcpSetupCommand(scriptUrl: string): string {
 }
 
 /**
- * The bash setup script of SPEC §4.3 for one GCP connection: enables APIs, creates or reuses the
+ * The bash setup script for one GCP connection: enables APIs, creates or reuses the
  * service account, pool and OIDC provider trusting our issuer, binds exactly this connection's
  * subject, then prints the WIF config as JSON and Base64. Idempotent; no secret inside.
  */

@@ -1,5 +1,5 @@
 /**
- * Rendering values into shell scripts and commands (SPEC §4.3): every value is checked first, then
+ * Rendering values into shell scripts and commands: every value is checked first, then
  * emitted only as a single-quoted literal, so nothing the server renders can be interpreted by the
  * shell. Single quotes are literal in POSIX sh, bash and PowerShell alike.
  */

@@ -1,5 +1,5 @@
 /**
- * @module dns/records — the one record model (SPEC §6.3–6.5): names, values per type, TXT quoting,
+ * @module dns/records — the one record model (see docs/records.md): names, values per type, TXT quoting,
  * whole-request parsing. Pure functions; no I/O.
  */
 export {

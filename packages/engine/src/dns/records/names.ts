@@ -2,7 +2,7 @@ import { domainToASCII } from 'node:url';
 import { dnsNameLength, MAX_NAME_LENGTH, tooLong } from './limits.js';
 
 /**
- * DNS names (SPEC §5.2 domainName, §6.3 record names, §6.4 hostnames inside values). Every
+ * DNS names: zone domain names, record names and hostnames inside values (docs/records.md). Every
  * function here is pure; the one canonical form is lower-case ASCII (IDN → punycode) and, for
  * record names and value hostnames, absolute with a trailing dot.
  */
@@ -31,7 +31,7 @@ export function toAsciiLabels(name: string): string | null {
 }
 
 /**
- * A zone's domain name (SPEC §5.2): lower-cased, trailing dot removed, IDN → punycode; ≥ 2 labels,
+ * A zone's domain name: lower-cased, trailing dot removed, IDN → punycode; ≥ 2 labels,
  * each 1–63 of `[a-z0-9-]` not starting or ending with `-`, total ≤ 253. Null when invalid.
  */
 export function normalizeDomainName(input: string): string | null {
@@ -58,7 +58,7 @@ function validRecordLabels(fqdn: string): boolean {
 export type RecordNameResult = { ok: true; fqdn: string } | { ok: false; problem: string };
 
 /**
- * Normalise a record name against its zone (SPEC §6.3): `@` is the apex; a trailing dot makes it
+ * Normalise a record name against its zone (see docs/records.md): `@` is the apex; a trailing dot makes it
  * absolute; without one, a name equal to the zone or ending in `.<zone>` is absolute, anything else
  * is relative to the zone. Result: lower-case FQDN with a trailing dot, or the documented problem.
  */
@@ -82,7 +82,7 @@ export function normalizeRecordName(input: string, zoneDomain: string): RecordNa
 }
 
 /**
- * A hostname inside a value (CNAME/MX/SRV/PTR targets, SPEC §6.4): lower-case, absolute with a
+ * A hostname inside a value (CNAME/MX/SRV/PTR targets, see docs/records.md): lower-case, absolute with a
  * trailing dot, never relative to the zone; no `*`. Null when invalid.
  */
 export function normalizeHostname(input: string): string | null {

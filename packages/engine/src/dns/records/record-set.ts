@@ -4,7 +4,7 @@ import { normalizeRecordName } from './names.js';
 import { normalizeRecordValue } from './values.js';
 
 /**
- * The one place a record set from a request becomes canonical (SPEC §6.1–6.5). Services, tests and
+ * The one place a record set from a request becomes canonical (see docs/records.md). Services, tests and
  * adapters all go through `normalizeRecordSet` / `parseRecordsRequest`; nothing else interprets
  * record input.
  */
@@ -29,7 +29,7 @@ function at(prefix: string, field: string): string {
 }
 
 export interface CheckOptions {
-  /** DELETE ignores `ttl` (SPEC §6.1). */
+  /** DELETE ignores `ttl` (see docs/records.md). */
   readonly ignoreTtl?: boolean;
 }
 
@@ -128,7 +128,7 @@ export function normalizeRecordSet(item: RecordItemInput, zoneDomain: string, op
   return set;
 }
 
-/** A records request (SPEC §6.1): the documented single form, or `{ records: [...] }`. */
+/** A records request (see docs/records.md): the documented single form, or `{ records: [...] }`. */
 export interface RecordsRequest {
   /** True for the batch form (responses then carry `count` and an array). */
   readonly batch: boolean;
@@ -165,7 +165,7 @@ export function parseRecordsRequest(raw: unknown, zoneDomain: string, options: C
   return { batch: true, sets };
 }
 
-/** Whether two value lists are equal as sets (wire forms, order-insensitive; SPEC §6.6). */
+/** Whether two value lists are equal as sets (wire forms, order-insensitive; see docs/records.md). */
 export function sameValues(a: readonly string[], b: readonly string[]): boolean {
   if (a.length !== b.length) return false;
   const set = new Set(a);

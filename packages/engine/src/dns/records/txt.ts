@@ -1,5 +1,5 @@
 /**
- * TXT quoting and splitting (SPEC §6.5). The logical text is the strings joined; the wire form is
+ * TXT quoting and splitting (see docs/records.md). The logical text is the strings joined; the wire form is
  * that text cut into chunks of ≤ 255 characters, each quoted with `"` and `\` escaped, joined by
  * one space. The same wire form goes to Route 53, to Cloudflare `content` and into listings.
  */
@@ -63,7 +63,7 @@ function quote(chunk: string): string {
   return `"${chunk.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
 }
 
-/** The wire form of a logical text (SPEC §6.5). */
+/** The wire form of a logical text (see docs/records.md). */
 export function txtWireForm(text: string): string {
   if (text.length === 0) return '""';
   const chunks: string[] = [];

@@ -5,7 +5,7 @@ import { normalizeHostname } from './names.js';
 import { normalizeTxt } from './txt.js';
 
 /**
- * Values per record type (SPEC §6.4): each input value → its wire form (as sent to Route 53 and
+ * Values per record type (see docs/records.md): each input value → its wire form (as sent to Route 53 and
  * returned in responses), or the documented problem. Pure.
  */
 export type ValueResult = { ok: true; wire: string } | { ok: false; problem: string };

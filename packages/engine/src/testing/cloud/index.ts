@@ -1,4 +1,4 @@
-/** @module testing/cloud — in-memory cloud connectors for tests and sandbox mode (SPEC §8). */
+/** @module testing/cloud — in-memory cloud connectors for tests and sandbox mode. */
 export { createSandboxAwsConnector } from './sandbox-aws.js';
 export type { SandboxAwsConnector, SandboxAwsOptions } from './sandbox-aws.js';
 export { createSandboxGcpConnector } from './sandbox-gcp.js';

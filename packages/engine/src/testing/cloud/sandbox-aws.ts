@@ -17,7 +17,7 @@ const ROLE_ARN = /^arn:aws:iam::(\d{12}):role\/([\w+=,.@/-]{1,64})$/;
 const DENIED_ACCOUNT = '000000000000';
 
 /**
- * In-memory STS for tests and sandbox mode (SPEC §8): AssumeRole carrying a 32-hex ExternalId
+ * In-memory STS for tests and sandbox mode: AssumeRole carrying a 32-hex ExternalId
  * succeeds for any 12-digit account except `000000000000`; without an ExternalId it is refused
  * (`AccessDenied`), like a trust policy that enforces it. GetCallerIdentity reports the account of
  * the assumed role, or the platform account for the platform's own credentials.

@@ -6,7 +6,7 @@ export interface SandboxAzureConnector extends AzureConnector {
 }
 
 /**
- * In-memory Entra ID + ARM for tests and sandbox mode (SPEC §8): any GUIDs work; client secret
+ * In-memory Entra ID + ARM for tests and sandbox mode: any GUIDs work; client secret
  * `invalid` is refused with `invalid_client: AADSTS7000215`.
  */
 export function createSandboxAzureConnector(): SandboxAzureConnector {

@@ -19,7 +19,7 @@ const AUDIENCE = /^\/\/iam\.googleapis\.com\/projects\/(\d+)\/locations\/global\
 const SUBJECT = /^workspace:\d+:connection:\d+$/;
 
 /**
- * In-memory GCP STS / IAM credentials / Resource Manager for tests and sandbox mode (SPEC §8). The
+ * In-memory GCP STS / IAM credentials / Resource Manager for tests and sandbox mode. The
  * token exchange verifies our JWT against our own JWKS, issuer, `aud` (the provider's resource name)
  * and `sub`; pool `denied-pool` is refused with `invalid_grant`; projects.get returns the project
  * number named in the audience, i.e. the pasted one.

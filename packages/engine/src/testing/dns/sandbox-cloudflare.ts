@@ -6,7 +6,7 @@ import { createFaults, standInError } from './faults.js';
 import { clone, type SandboxDnsProvider } from './sandbox-provider.js';
 
 /**
- * In-memory Cloudflare (SPEC §8 sandbox table). Token `invalid` is refused (verification and every
+ * In-memory Cloudflare (sandbox mode, see the root README). Token `invalid` is refused (verification and every
  * later call, as HTTP 401); domains under `.invalid` have no zone; every other domain has one
  * (created on first import). Records are one entry per value with a 32-hex id, grouped into
  * record sets when read; CNAME exclusivity as Cloudflare enforces it (apex CNAME allowed).

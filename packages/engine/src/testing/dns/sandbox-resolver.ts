@@ -2,7 +2,7 @@ import { parseTxtStrings } from '../../dns/records/txt.js';
 import type { DnsResolver, RecordSet } from '../../ports/dns.js';
 
 /**
- * In-memory resolver (SPEC §8 sandbox table): answers TXT from the sandbox zones (every provider
+ * In-memory resolver (sandbox mode, see the root README): answers TXT from the sandbox zones (every provider
  * given), plus static answers set by tests. Unknown names answer [] like NXDOMAIN.
  */
 export interface SandboxResolverState {

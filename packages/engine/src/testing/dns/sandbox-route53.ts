@@ -6,7 +6,7 @@ import { createFaults, standInError } from './faults.js';
 import { clone, type SandboxDnsProvider } from './sandbox-provider.js';
 
 /**
- * In-memory Route 53 (SPEC §8 sandbox table; also the engine tests' Route 53). Behaves like the
+ * In-memory Route 53 (sandbox mode; also the engine tests' Route 53). Behaves like the
  * real service where the engine can tell: apex NS/SOA on create, CallerReference idempotency,
  * change batches split by Route 53's limits (UPSERT counts twice) and applied all-or-nothing,
  * exact-match DELETE, CNAME exclusivity and no apex CNAME, change ids `C…` with status PENDING,

@@ -1,4 +1,4 @@
-/** The tables of SPEC §7 (and the creation notes of migration 0002) that a conformance run may read raw. */
+/** The tables of migration 0001 (and the creation notes of migration 0002) that a conformance run may read raw. */
 export const PEEK_TABLES = [
   'users',
   'plans',

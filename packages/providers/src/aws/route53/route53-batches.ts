@@ -16,7 +16,7 @@ export function changeWeight(change: RecordChange): { elements: number; characte
 }
 
 /**
- * Split changes, in order, into as few batches as Route 53's limits allow (SPEC §6.8): at most
+ * Split changes, in order, into as few batches as Route 53's limits allow (see docs/batching.md): at most
  * 1 000 counted ResourceRecord elements and 32 000 counted value characters per call. A change
  * that alone exceeds a limit is refused as invalid input before anything is sent.
  */

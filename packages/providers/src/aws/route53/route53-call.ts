@@ -21,7 +21,7 @@ export async function sendOnce<T>(ctx: Route53CallContext, call: string, command
   }
 }
 
-/** Send one SDK command under the SPEC §4.1 retry policy. */
+/** Send one SDK command under the one retry policy (docs/batching.md). */
 export function sendWithRetry<T>(
   ctx: Route53CallContext,
   call: string,

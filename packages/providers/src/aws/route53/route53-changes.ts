@@ -18,7 +18,7 @@ interface BatchResult {
 }
 
 /**
- * Apply changes in request order, one ChangeResourceRecordSets call per planned batch (SPEC §6.8).
+ * Apply changes in request order, one ChangeResourceRecordSets call per planned batch (see docs/batching.md).
  * When batch k fails, the error is rethrown with `progress` = the changes of batches 0..k-1.
  */
 export async function applyRoute53Changes(

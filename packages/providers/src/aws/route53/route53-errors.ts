@@ -1,7 +1,7 @@
 import { ProviderCallError, isProviderCallError } from '@cloudlink/engine';
 import type { ProviderFailureKind } from '@cloudlink/engine';
 
-/** Route 53 error codes → failure kinds, as data (SPEC §1.5, §4.1). Anything else is decided by HTTP status. */
+/** Route 53 error codes → failure kinds, as data (see docs/errors.md, docs/batching.md). Anything else is decided by HTTP status. */
 export const ROUTE53_ERROR_KINDS: Readonly<Record<string, ProviderFailureKind>> = {
   InvalidChangeBatch: 'invalid-input',
   InvalidInput: 'invalid-input',

@@ -27,7 +27,7 @@ export interface Route53ProviderOptions {
   readonly endpoint?: string;
   /** Signing region; Route 53 is global and signs in `us-east-1`. */
   readonly region?: string;
-  /** Per outbound call, default 10 000 ms (SPEC §4.1). */
+  /** Per outbound call, default 10 000 ms (see docs/provider-calls.md). */
   readonly timeoutMs?: number;
   readonly retryPolicy?: RetryPolicy;
   readonly clock?: Pick<Clock, 'sleep'>;
@@ -37,13 +37,13 @@ export interface Route53ProviderOptions {
    * SDK's Node handler with connection and request timeouts of `timeoutMs`.
    */
   readonly requestHandler?: Route53ClientConfig['requestHandler'];
-  /** ListResourceRecordSets page size, 1–300; default 300 (SPEC §6.7). */
+  /** ListResourceRecordSets page size, 1–300; default 300 (see docs/records.md). */
   readonly pageSize?: number;
 }
 
 /**
  * Route 53 as a DnsProvider on `@aws-sdk/client-route-53`. Sessions use the linked connection's
- * assumed-role credentials; the SDK never retries (maxAttempts 1): the SPEC §4.1 policy runs here,
+ * assumed-role credentials; the SDK never retries (maxAttempts 1): the one retry policy (docs/batching.md) runs here,
  * with read-back before resending unsafe writes.
  */
 export function createRoute53Provider(options: Route53ProviderOptions = {}): DnsProvider {

@@ -3,7 +3,7 @@ import { WRITABLE_RECORD_TYPES } from '@cloudlink/engine';
 import type { RecordSet, WritableRecordType } from '@cloudlink/engine';
 
 /**
- * What Route 53 supports, as data (SPEC §6.1, §6.6): the eight writable types, NS/SOA listed only,
+ * What Route 53 supports, as data (see docs/records.md): the eight writable types, NS/SOA listed only,
  * alias and routing-policy sets listed but never written, no CNAME at the apex.
  */
 export const ROUTE53_FEATURES = {
@@ -12,7 +12,7 @@ export const ROUTE53_FEATURES = {
   aliasSets: 'listed',
   routingPolicySets: 'listed',
   apexCname: false,
-  /** ChangeResourceRecordSets limits (SPEC §6.8): an UPSERT counts each element and character twice. */
+  /** ChangeResourceRecordSets limits (see docs/batching.md): an UPSERT counts each element and character twice. */
   batchLimits: { resourceRecords: 1000, valueCharacters: 32_000, upsertWeight: 2 },
   /** ListResourceRecordSets page size ceiling. */
   maxPageSize: 300,

@@ -4,7 +4,7 @@ import { parseRetryAfter, transportFailure } from '../../shared/index.js';
 
 /** STS error codes that reflect the customer's setup: a test verdict. */
 const REFUSED = new Set(['AccessDenied', 'AccessDeniedException', 'RegionDisabledException', 'ValidationError']);
-/** Rate limiting (SPEC §4.1). */
+/** Rate limiting (see docs/batching.md). */
 const THROTTLED = new Set(['Throttling', 'ThrottlingException', 'PriorRequestNotComplete', 'RequestLimitExceeded', 'TooManyRequestsException']);
 /** Our platform credentials were rejected or are missing: no verdict, an operator problem. */
 const PLATFORM = new Set([

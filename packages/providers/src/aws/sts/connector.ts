@@ -31,7 +31,7 @@ type StsCall = 'AssumeRole' | 'GetCallerIdentity';
 
 /**
  * The AWS connector on `@aws-sdk/client-sts`. SDK retries are off (`maxAttempts: 1`): throttled
- * and transient failures are retried by the engine's policy (SPEC §4.1), every attempt under its
+ * and transient failures are retried by the engine's policy (see docs/batching.md), every attempt under its
  * own `timeoutMs` deadline. Errors are `ProviderCallError`s named `AssumeRole` / `GetCallerIdentity`.
  */
 export function createAwsConnector(options: AwsConnectorOptions = {}): AwsConnector {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { T0, at, expectConflict, raw, type StorageConformanceContext } from './context.js';
 import { fixtures, tokenHash } from './fixtures.js';
 
-/** The Azure setup token: unique hash, lookup, single-use claim (SPEC §4.4). */
+/** The Azure setup token: unique hash, lookup, single-use claim. */
 export function describeConnectionTokens(ctx: StorageConformanceContext): void {
   async function withToken(expiresAt = at(60)) {
     const f = fixtures(ctx.storage);

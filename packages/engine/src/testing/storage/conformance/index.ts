@@ -28,7 +28,7 @@ export interface StorageConformanceOptions {
 }
 
 /**
- * The Storage conformance suite (STYLE B5): every repository method, each unique constraint,
+ * The Storage conformance suite (CONTRIBUTING.md): every repository method, each unique constraint,
  * soft delete, scoping, ordering, transactions and locks. Writes are verified through `peek`, never
  * through the storage's own getters. Every storage (memory, SQLite, Postgres) must pass it.
  */

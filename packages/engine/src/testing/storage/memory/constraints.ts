@@ -2,7 +2,7 @@ import { StorageConflictError, type UniqueConstraint } from '../../../ports/stor
 import type { Db, RowOf, TableName } from './rows.js';
 
 /**
- * The unique indexes of SPEC §7. `key` returns null where a partial index does not cover the row,
+ * The unique indexes of the SQL migrations (packages/storage-kysely/src/migrations). `key` returns null where a partial index does not cover the row,
  * exactly like `WHERE is_active AND account_name IS NOT NULL`. Matches are exact (case-sensitive);
  * `users.email` is stored lower-case, so it is effectively case-insensitive.
  */

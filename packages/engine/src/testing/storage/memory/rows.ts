@@ -4,7 +4,7 @@ import type { PlanRestrictions } from '../../../domain/plans.js';
 import { PEEK_TABLES } from '../peek.js';
 
 /**
- * The tables of SPEC §7 as the memory storage keeps them: snake_case columns, `Date` timestamps,
+ * The tables of the SQL migrations as the memory storage keeps them: snake_case columns, `Date` timestamps,
  * booleans, parsed JSON. `peek` hands out copies of exactly these rows.
  */
 export interface UserRow {

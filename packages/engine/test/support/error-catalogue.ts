@@ -1,0 +1,107 @@
+import * as errors from '../../src/errors/index.js';
+import { PLAN_LIMIT_WORDING, type EngineError, type PlanLimitKey } from '../../src/errors/index.js';
+import { DNS_OPERATION } from '../../src/dns/provider-access.js';
+
+/**
+ * Every error the engine can answer, built by calling its factory with placeholders (`<type>`), so
+ * the table in docs/errors.md is rendered from the code itself. `factory` names the export the entry
+ * covers; `errors-doc.test.ts` fails when an exported factory has no entry here, or when the page's
+ * table differs from what this catalogue renders.
+ */
+export interface CatalogueEntry {
+  /** Export path of the factory in `src/errors` (`notFound.workspace`), or `DNS_OPERATION` for provider failures. */
+  readonly factory: string;
+  /** The errors of this row (one per status when the same `error` answers 502 and 503). */
+  readonly make: () => readonly EngineError[];
+  /** When it fires, in plain words. */
+  readonly when: string;
+}
+
+const e = errors;
+const PROVIDER_MESSAGE = '<Call> failed: <provider code>: <provider message>';
+const issue = [{ path: '<path>', message: '<problem>' }];
+
+const planLimitRows: CatalogueEntry[] = (Object.keys(PLAN_LIMIT_WORDING) as PlanLimitKey[]).map((key) => ({
+  factory: 'planLimitExceeded',
+  make: () => [e.planLimitExceeded(key, 1, 1)],
+  when: `\`${key}\` reached: current ≥ limit, limit ≠ -1 (the number in the message is the plan's limit); see [plan limits](access.md#plan-limits)`,
+}));
+
+const dnsOperationRows: CatalogueEntry[] = Object.entries(DNS_OPERATION).map(([operation, error]) => ({
+  factory: 'DNS_OPERATION',
+  make: () => [
+    e.providerError(error, PROVIDER_MESSAGE),
+    e.providerError(error, PROVIDER_MESSAGE, { throttled: true, retryAfter: 5 }),
+    e.providerError(error, PROVIDER_MESSAGE, { data: { appliedChanges: 1, totalChanges: 2 } }),
+  ],
+  when: `the provider failed during \`${operation}\`: 502 for an outage or a 5xx, 503 (with \`Retry-After\`) when still throttled after the retries or the zone lock timed out; a part-applied batch adds \`data\` ([batching](batching.md#part-applied-batches))`,
+}));
+
+export const ERROR_CATALOGUE: readonly CatalogueEntry[] = [
+  { factory: 'validationFailed', make: () => [e.validationFailed(issue)], when: 'a body, query or path parameter fails its schema; `details` lists every issue, `message` repeats the first. Also a provider refusing user input (Route 53 `InvalidChangeBatch`, Cloudflare HTTP 400), with the provider\'s message' },
+  { factory: 'invalidField', make: () => [e.invalidField('<path>', '<problem>')], when: 'shorthand for a single issue (same body as above)' },
+  { factory: 'invalidId.dnsZone', make: () => [e.invalidId.dnsZone()], when: '`:id` of `/dns/:id…` is not a positive integer of at most 15 digits' },
+  { factory: 'invalidId.resource', make: () => [e.invalidId.resource()], when: 'same for `:resourceId`' },
+  { factory: 'invalidId.connection', make: () => [e.invalidId.connection()], when: 'same for `:connectionId`' },
+  { factory: 'batchTooLarge', make: () => [e.batchTooLarge(10)], when: 'a tRPC HTTP batch carries more calls than allowed (`<max>` = 10 by default)' },
+  { factory: 'connectionTestFailed', make: () => [e.connectionTestFailed('<step> failed: <provider code>: <provider message>', {})], when: 'the cloud refused the customer\'s setup at `complete` or the Azure callback; `data` is the connection, now `failed`' },
+  { factory: 'invalidSetupToken', make: () => [e.invalidSetupToken()], when: 'Azure callback token unknown, spent, expired or malformed (one answer for all four)' },
+  { factory: 'precondition.noCloudConnection', make: () => [e.precondition.noCloudConnection()], when: 'the project has no linked connection where Route 53 needs one' },
+  { factory: 'precondition.connectionNotActive', make: () => [e.precondition.connectionNotActive()], when: 'the linked connection is inactive or not `connected`, or a link target is not connected' },
+  { factory: 'precondition.dnsProviderRequired', make: () => [e.precondition.dnsProviderRequired()], when: '`POST …/dns` finds no usable DNS provider ([zones](records.md#zones))' },
+  { factory: 'precondition.syncNotSupported', make: () => [e.precondition.syncNotSupported('<type>')], when: 'sync on a resource type without sync' },
+  { factory: 'precondition.accountNameRequired', make: () => [e.precondition.accountNameRequired()], when: 'Azure callback before `accountName` was set (the token is not spent)' },
+  { factory: 'precondition.lastOwner', make: () => [e.precondition.lastOwner()], when: 'removing or demoting the last owner of a workspace' },
+  { factory: 'precondition.invalidCloudflareToken', make: () => [e.precondition.invalidCloudflareToken('<code>', '<message>')], when: 'Cloudflare refuses the token (verification, or HTTP 401/403 at import or later with the stored token)' },
+  { factory: 'unauthenticated', make: () => [e.unauthenticated()], when: 'no actor, the host\'s `authenticate` threw, or the actor names no user' },
+  { factory: 'forbidden.workspace', make: () => [e.forbidden.workspace()], when: 'the caller is not an active member of the workspace ([access](access.md))' },
+  { factory: 'forbidden.project', make: () => [e.forbidden.project()], when: 'not a member of the project\'s workspace, or the project is outside the member\'s `projectPermissions`' },
+  { factory: 'forbidden.environment', make: () => [e.forbidden.environment()], when: '`projectPermissions` do not cover `<project>/<environment>`' },
+  { factory: 'forbidden.permission', make: () => [e.forbidden.permission('<flag>')], when: 'the member\'s role lacks the route\'s permission flag ([roles](access.md#roles-and-permission-flags))' },
+  { factory: 'forbidden.ownerRole', make: () => [e.forbidden.ownerRole()], when: 'a non-owner grants, changes or removes the `owner` role' },
+  { factory: 'crossSiteRequest', make: () => [e.crossSiteRequest()], when: '`requireSameOrigin` refuses a browser write from another site (hosts with cookie sessions)' },
+  ...planLimitRows,
+  { factory: 'notFound.workspace', make: () => [e.notFound.workspace()], when: 'no active workspace with that slug' },
+  { factory: 'notFound.project', make: () => [e.notFound.project()], when: 'no active project with that slug' },
+  { factory: 'notFound.environment', make: () => [e.notFound.environment()], when: 'no active environment with that slug in the project' },
+  { factory: 'notFound.connection', make: () => [e.notFound.connection()], when: 'missing, inactive, or in another workspace (indistinguishable on purpose)' },
+  { factory: 'notFound.dnsZone', make: () => [e.notFound.dnsZone()], when: 'missing, deleted, not `dns`, or in another project/environment' },
+  { factory: 'notFound.resource', make: () => [e.notFound.resource()], when: 'same for resources' },
+  { factory: 'notFound.dnsRecord', make: () => [e.notFound.dnsRecord('<type>', '<fqdn>')], when: 'a DELETE whose values do not match the record set exactly ([exact-match delete](records.md#rules-of-a-write))' },
+  { factory: 'notFound.cloudflareZone', make: () => [e.notFound.cloudflareZone('<domain>')], when: 'the token sees no Cloudflare zone with exactly that name' },
+  { factory: 'notFound.dnsZoneInProvider', make: () => [e.notFound.dnsZoneInProvider('<hostedZoneId>', '<provider>', {})], when: 'sync finds the hosted zone gone; the zone is marked deleted and `data` is `{id, resourceId, status, synced}`' },
+  { factory: 'notFound.user', make: () => [e.notFound.user()], when: 'member add with an email no user has' },
+  { factory: 'notFound.member', make: () => [e.notFound.member()], when: '`:userId` is not an active member' },
+  { factory: 'routeNotFound', make: () => [e.routeNotFound('<METHOD>', '<path>')], when: 'unknown route, including a known path with a method it does not serve (there is no 405)' },
+  { factory: 'conflict.duplicateAccountName', make: () => [e.conflict.duplicateAccountName('<name>')], when: '`accountName` is used by another active connection of the workspace (exact match after trim)' },
+  { factory: 'conflict.cannotDeleteConnection', make: () => [e.conflict.cannotDeleteConnection(['<project names>'])], when: 'a project linked to the connection still has active resources; names comma-separated, ordered by name' },
+  { factory: 'conflict.cannotDisconnectCloud', make: () => [e.conflict.cannotDisconnectCloud()], when: 'unlink, or link to another connection, while the project has active resources' },
+  { factory: 'conflict.dnsZoneExists', make: () => [e.conflict.dnsZoneExists('<domain>')], when: 'the domain is already an active zone of this environment' },
+  { factory: 'conflict.connectionAlreadyCompleted', make: () => [e.conflict.connectionAlreadyCompleted(1)], when: 'complete on a `connected` connection, or a concurrent complete won (`1` is the connection id)' },
+  { factory: 'conflict.memberExists', make: () => [e.conflict.memberExists()], when: 'the user is already an active member' },
+  { factory: 'conflict.slugUnavailable', make: () => [e.conflict.slugUnavailable()], when: 'every slug tried for a new workspace, project or environment was taken by concurrent inserts' },
+  { factory: 'conflict.tooManyPendingConnections', make: () => [e.conflict.tooManyPendingConnections(10)], when: 'the workspace already holds `maxPendingConnections` (default 10) pending or failed connections' },
+  { factory: 'payloadTooLarge', make: () => [e.payloadTooLarge()], when: 'a request body over 5 MB (checked on `Content-Length` and while streaming)' },
+  { factory: 'urlTooLong', make: () => [e.urlTooLong()], when: 'a tRPC request URL over 16 KB' },
+  { factory: 'unsupportedMediaType', make: () => [e.unsupportedMediaType()], when: 'a write whose body or `Content-Type` is not JSON' },
+  { factory: 'internalError', make: () => [e.internalError()], when: 'anything unexpected; the cause goes only to the log' },
+  { factory: 'providerError', make: () => [e.providerError('Provider unavailable', PROVIDER_MESSAGE), e.providerError('Provider unavailable', PROVIDER_MESSAGE, { throttled: true, retryAfter: 5 })], when: 'a connection test reached no verdict: network, timeout, 5xx, our own platform credentials refused (502), or throttling (503)' },
+  ...dnsOperationRows,
+  { factory: 'providerNotConfigured', make: () => [e.providerNotConfigured('<what> is not configured')], when: 'the host configured no provider for this cloud, or no AWS platform account is known' },
+];
+
+/** Exports of `src/errors` that are not error factories. */
+export const NOT_FACTORIES = new Set(['EngineError', 'isEngineError']);
+
+/** Every factory exported by `src/errors`: top-level functions and the functions of grouped objects. */
+export function exportedFactories(): string[] {
+  const names: string[] = [];
+  for (const [name, value] of Object.entries(errors)) {
+    if (NOT_FACTORIES.has(name)) continue;
+    if (typeof value === 'function') names.push(name);
+    else if (value && typeof value === 'object' && !Array.isArray(value)) {
+      for (const [member, fn] of Object.entries(value)) if (typeof fn === 'function') names.push(`${name}.${member}`);
+    }
+  }
+  return names;
+}
