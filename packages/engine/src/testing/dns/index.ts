@@ -1,5 +1,5 @@
 /**
- * @module testing/dns — in-memory DNS stand-ins for engine tests and sandbox mode:
+ * @module testing/dns — in-memory DNS stand-ins for the engine's unit tests (sandbox mode runs the real providers through `@cloudlink/sandbox`):
  * Route 53, Cloudflare and the TXT resolver, each with JSON `snapshot()`/`restore(state)`,
  * a call log and failure injection.
  */
