@@ -1,11 +1,10 @@
-import { createFakeService, NO_ANSWER, xml } from '../http/fake-service.js';
+import { createFakeService, NO_ANSWER } from '../http/fake-service.js';
 import type { FakeReply, FakeService, HandlerResult, RecordedRequest } from '../http/fake-service.js';
+import { aliasOf, all, delegationXml, doc, errorXml, esc, rrsetXml, tag, unesc, zoneXml } from './route53-xml.js';
 import { Route53FakeError, applyChangeBatch, fqdn, holdsRecords, listPage, listedName, seedRrsets, sortKey } from './route53-zone.js';
 import type { FakeChange, FakeRrset, FakeZone } from './route53-zone.js';
 
 export type { FakeRrset, FakeZone } from './route53-zone.js';
-
-const NS = 'https://route53.amazonaws.com/doc/2013-04-01/';
 
 export type Route53Operation =
   | 'CreateHostedZone'
@@ -56,52 +55,6 @@ export interface FakeRoute53 extends FakeService {
 }
 
 const OPERATIONS: readonly Route53Operation[] = ['CreateHostedZone', 'GetHostedZone', 'DeleteHostedZone', 'ListHostedZonesByName', 'ListResourceRecordSets', 'ChangeResourceRecordSets', 'GetChange'];
-
-const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-const unesc = (s: string): string =>
-  s
-    .replace(/&#x([0-9a-f]+);/gi, (_, h: string) => String.fromCodePoint(Number.parseInt(h, 16)))
-    .replace(/&#(\d+);/g, (_, d: string) => String.fromCodePoint(Number(d)))
-    .replace(/&quot;/g, '"')
-    .replace(/&apos;/g, "'")
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&');
-const tag = (body: string, name: string): string | undefined => {
-  const m = new RegExp(`<${name}>([\\s\\S]*?)</${name}>`).exec(body);
-  return m?.[1] === undefined ? undefined : unesc(m[1]);
-};
-const all = (body: string, name: string): string[] => [...body.matchAll(new RegExp(`<${name}>([\\s\\S]*?)</${name}>`, 'g'))].map((m) => m[1] ?? '');
-
-/** The AliasTarget of a change, when it has one. */
-function aliasOf(inner: string | undefined): Pick<FakeRrset, 'aliasTarget'> {
-  if (inner === undefined) return {};
-  return {
-    aliasTarget: { hostedZoneId: tag(inner, 'HostedZoneId') ?? '', dnsName: tag(inner, 'DNSName') ?? '', evaluateTargetHealth: tag(inner, 'EvaluateTargetHealth') === 'true' },
-  };
-}
-
-const doc = (status: number, root: string, inner: string, headers: Record<string, string> = {}): FakeReply =>
-  xml(status, `<?xml version="1.0"?>\n<${root} xmlns="${NS}">${inner}</${root}>`, headers);
-
-const errorXml = (e: Route53FakeError): FakeReply =>
-  doc(e.status, 'ErrorResponse', `<Error><Type>Sender</Type><Code>${e.code}</Code><Message>${esc(e.message)}</Message></Error><RequestId>fake</RequestId>`);
-
-function rrsetXml(r: FakeRrset): string {
-  const routing = `${r.setIdentifier ? `<SetIdentifier>${esc(r.setIdentifier)}</SetIdentifier>` : ''}${r.weight !== undefined ? `<Weight>${r.weight}</Weight>` : ''}`;
-  const body = r.aliasTarget
-    ? `<AliasTarget><HostedZoneId>${r.aliasTarget.hostedZoneId}</HostedZoneId><DNSName>${esc(r.aliasTarget.dnsName)}</DNSName><EvaluateTargetHealth>${r.aliasTarget.evaluateTargetHealth}</EvaluateTargetHealth></AliasTarget>`
-    : `<TTL>${r.ttl ?? 300}</TTL><ResourceRecords>${r.values.map((v) => `<ResourceRecord><Value>${esc(v)}</Value></ResourceRecord>`).join('')}</ResourceRecords>`;
-  return `<ResourceRecordSet><Name>${esc(listedName(r.name))}</Name><Type>${r.type}</Type>${routing}${body}</ResourceRecordSet>`;
-}
-
-function zoneXml(z: FakeZone): string {
-  const config = `<Config>${z.comment !== undefined ? `<Comment>${esc(z.comment)}</Comment>` : ''}<PrivateZone>false</PrivateZone></Config>`;
-  return `<HostedZone><Id>/hostedzone/${z.id}</Id><Name>${z.name}</Name><CallerReference>${esc(z.callerReference)}</CallerReference>${config}<ResourceRecordSetCount>${z.rrsets.size}</ResourceRecordSetCount></HostedZone>`;
-}
-
-const delegationXml = (z: FakeZone): string =>
-  `<DelegationSet><NameServers>${z.nameServers.map((n) => `<NameServer>${n}</NameServer>`).join('')}</NameServers></DelegationSet>`;
 
 /**
  * A fake Route 53 REST-XML API that enforces the real rules (see route53-zone.ts), counts calls per
