@@ -102,7 +102,11 @@ describe('cloudflare provider against the fake Cloudflare API', () => {
     expect(batchPosts(fake)).toHaveLength(2);
     expect(same?.recordSet).toMatchObject({ values: ['"installed"'], providerIds: [expect.any(String)] });
 
-    const deleted = await session.applyChanges(zone, listed.map((recordSet) => ({ action: 'DELETE' as const, recordSet })));
+    // A DELETE must match the set as held now: the www set changed since the first listing.
+    const stale = await failure(session.applyChanges(zone, listed.map((recordSet) => ({ action: 'DELETE' as const, recordSet }))));
+    expect(stale).toMatchObject({ kind: 'invalid-input', providerCode: 'DeleteMismatch', progress: { appliedChanges: 0 } });
+    const held = await collect(session.listRecordSets(zone));
+    const deleted = await session.applyChanges(zone, held.map((recordSet) => ({ action: 'DELETE' as const, recordSet })));
     expect(deleted.every((o) => o.recordSet === null)).toBe(true);
     expect(fake.records(zoneId)).toEqual([]);
     await session.deleteZone(zone); // import only: the zone stays

@@ -12,7 +12,9 @@ async function cloudflareZone(t: DnsTestbed, domainName = 'myapp.com') {
   return { id: z.data.id, hostedZoneId: z.data.hostedZoneId, path: { ...t.env, id: z.data.id } };
 }
 
-const changeCalls = (t: DnsTestbed) => t.route53.calls.filter((c) => c.call === 'ChangeResourceRecordSets');
+const changeCalls = (t: DnsTestbed) => t.route53.calls.filter((c) => c.call === 'applyChanges');
+/** Single-value UPSERTs per change batch under the provider's declared limits. */
+const upsertsPerBatch = (t: DnsTestbed) => t.route53.batchLimits.valuesPerBatch / t.route53.batchLimits.upsertWeight;
 
 describe('dns.upsertRecords (see docs/records.md)', () => {
   it('single form on Route 53: normalised, PENDING change id, stored copy managed', async () => {
@@ -90,33 +92,34 @@ describe('dns.upsertRecords (see docs/records.md)', () => {
     expect(e.message).toBe('recordName: static.myapp.com. A is an alias or routing-policy record and cannot be changed with this endpoint');
   });
 
-  it('2 500 records reach Route 53 in 5 change batches, via one streamed zone read', async () => {
+  it('2 500 records reach the provider in as few change batches as its limits allow, via one streamed zone read', async () => {
     const t = await createDnsTestbed();
     const z = await route53Zone(t);
     t.route53.resetCalls();
     const records = Array.from({ length: 2500 }, (_, i) => ({ recordName: `r${i}`, recordType: 'A', values: ['10.0.0.1'] }));
     const res = await t.engine.dns.upsertRecords(t.owner, { ...z.path, records });
     expect(res.count).toBe(2500);
-    expect(changeCalls(t)).toHaveLength(5);
+    expect(changeCalls(t)).toHaveLength(Math.ceil(2500 / upsertsPerBatch(t)));
     // > 20 names: the zone is listed once (one page for an empty zone) instead of 2 500 targeted reads.
-    expect(t.route53.calls.filter((c) => c.call === 'ListResourceRecordSets')).toHaveLength(1);
+    expect(t.route53.calls.filter((c) => c.call === 'listRecordSets')).toHaveLength(1);
+    expect(t.route53.calls.filter((c) => c.call === 'getRecordSet')).toHaveLength(0);
     expect((await t.storage.dnsRecords.listRecordSets(z.id)).length).toBe(2500);
   });
 
   it('a batch failing part-way answers 503 with progress; the stored copy holds what was applied', async () => {
     const t = await createDnsTestbed();
     const z = await route53Zone(t);
-    t.route53.failNext('ChangeResourceRecordSets', { code: 'Throttling', message: 'Rate exceeded', kind: 'throttled' }, { after: 2 });
+    t.route53.failNext('applyChanges', { code: 'Throttling', message: 'Rate exceeded', kind: 'throttled' }, { after: 2 });
     const records = Array.from({ length: 2500 }, (_, i) => ({ recordName: `r${i}`, recordType: 'A', values: ['10.0.0.1'] }));
     const e = await engineError(t.engine.dns.upsertRecords(t.owner, { ...z.path, records }));
     expect(e.code).toBe('PROVIDER_UNAVAILABLE');
     expect(e.retryAfter).toBe(5);
     expect(e.toBody()).toEqual({
       error: 'Failed to create DNS record',
-      message: 'ChangeResourceRecordSets failed: Throttling: Rate exceeded',
-      data: { appliedChanges: 1000, totalChanges: 2500 },
+      message: 'applyChanges failed: Throttling: Rate exceeded',
+      data: { appliedChanges: 2 * upsertsPerBatch(t), totalChanges: 2500 },
     });
-    expect((await t.storage.dnsRecords.listRecordSets(z.id)).length).toBe(1000);
+    expect((await t.storage.dnsRecords.listRecordSets(z.id)).length).toBe(2 * upsertsPerBatch(t));
   });
 
   it('a part-applied batch over existing sets stores the values that were applied, not the old ones (see docs/batching.md)', async () => {
@@ -124,14 +127,15 @@ describe('dns.upsertRecords (see docs/records.md)', () => {
     const z = await route53Zone(t);
     const records = (value: string) => Array.from({ length: 2500 }, (_, i) => ({ recordName: `r${i}`, recordType: 'A', values: [value] }));
     await t.engine.dns.upsertRecords(t.owner, { ...z.path, records: records('10.0.0.1') });
-    t.route53.failNext('ChangeResourceRecordSets', { code: 'Throttling', message: 'Rate exceeded', kind: 'throttled' }, { after: 2 });
+    t.route53.failNext('applyChanges', { code: 'Throttling', message: 'Rate exceeded', kind: 'throttled' }, { after: 2 });
     const e = await engineError(t.engine.dns.upsertRecords(t.owner, { ...z.path, records: records('10.0.0.2') }));
-    expect(e.data).toEqual({ appliedChanges: 1000, totalChanges: 2500 });
+    const applied = 2 * upsertsPerBatch(t);
+    expect(e.data).toEqual({ appliedChanges: applied, totalChanges: 2500 });
     const live = await t.engine.dns.listRecords(t.owner, z.path);
     const liveValues = new Map(live.data.map((r) => [r.name, r.values]));
     expect(liveValues.get('r0.myapp.com.')).toEqual(['10.0.0.2']);
     expect(liveValues.get('r2499.myapp.com.')).toEqual(['10.0.0.1']);
-    for (const name of ['r0.myapp.com.', 'r999.myapp.com.', 'r1000.myapp.com.', 'r2499.myapp.com.']) {
+    for (const name of ['r0.myapp.com.', `r${applied - 1}.myapp.com.`, `r${applied}.myapp.com.`, 'r2499.myapp.com.']) {
       expect((await t.storage.dnsRecords.getRecordSet(z.id, name, 'A'))?.values, name).toEqual(liveValues.get(name));
     }
   });
@@ -139,12 +143,12 @@ describe('dns.upsertRecords (see docs/records.md)', () => {
   it('provider failures: 502 transient, 400 invalid input', async () => {
     const t = await createDnsTestbed();
     const z = await route53Zone(t);
-    t.route53.failNext('ChangeResourceRecordSets', { code: 'ServiceUnavailable', message: 'oops', kind: 'transient' });
+    t.route53.failNext('applyChanges', { code: 'ServiceUnavailable', message: 'oops', kind: 'transient' });
     const e = await engineError(t.engine.dns.upsertRecords(t.owner, { ...z.path, recordName: 'www', recordType: 'A', values: ['10.0.0.1'] }));
-    expect([e.code, e.error, e.message]).toEqual(['PROVIDER_FAILURE', 'Failed to create DNS record', 'ChangeResourceRecordSets failed: ServiceUnavailable: oops']);
-    t.route53.failNext('ChangeResourceRecordSets', { code: 'InvalidChangeBatch', message: 'nope', kind: 'invalid-input' });
+    expect([e.code, e.error, e.message]).toEqual(['PROVIDER_FAILURE', 'Failed to create DNS record', 'applyChanges failed: ServiceUnavailable: oops']);
+    t.route53.failNext('applyChanges', { code: 'InvalidChangeBatch', message: 'nope', kind: 'invalid-input' });
     const v = await engineError(t.engine.dns.upsertRecords(t.owner, { ...z.path, recordName: 'www', recordType: 'A', values: ['10.0.0.1'] }));
-    expect([v.code, v.error, v.message]).toEqual(['VALIDATION', 'Validation failed', 'ChangeResourceRecordSets failed: InvalidChangeBatch: nope']);
+    expect([v.code, v.error, v.message]).toEqual(['VALIDATION', 'Validation failed', 'applyChanges failed: InvalidChangeBatch: nope']);
     expect(await t.storage.dnsRecords.getRecordSet(z.id, 'www.myapp.com.', 'A')).toBeNull();
   });
 
@@ -159,7 +163,7 @@ describe('dns.upsertRecords (see docs/records.md)', () => {
     expect((await engineError(t.engine.dns.upsertRecords(t.owner, { ...z.path, ...body }))).error).toBe('Cloud connection not active');
 
     const c = await cloudflareZone(t, 'cf.com');
-    t.cloudflare.failNext(`POST /zones/${c.hostedZoneId}/dns_records/batch`, { code: '9109', message: 'Invalid access token', kind: 'unauthorized' });
+    t.cloudflare.failNext('applyChanges', { code: '9109', message: 'Invalid access token', kind: 'unauthorized' });
     const e = await engineError(t.engine.dns.upsertRecords(t.owner, { ...c.path, ...body }));
     expect(e.toBody()).toEqual({ error: 'Invalid Cloudflare token', message: 'Cloudflare token verification failed: 9109: Invalid access token' });
     expect((await t.engine.dns.getZone(t.owner, c.path)).data.status).toBe('active');
@@ -184,7 +188,7 @@ describe('dns.upsertRecords (see docs/records.md)', () => {
     t.cloudflare.resetCalls();
     const res = await t.engine.dns.upsertRecords(t.owner, { ...body, values: ['10.0.0.2', '10.0.0.1'] });
     expect(res.data).toMatchObject({ changeId: null, status: 'INSYNC' });
-    expect(t.cloudflare.calls.filter((c) => c.call.endsWith('/batch'))).toEqual([]);
+    expect(t.cloudflare.calls.filter((c) => c.call === 'applyChanges')).toEqual([]);
   });
 
   it('writes to one zone are serialised by the zone lock', async () => {
@@ -273,7 +277,7 @@ describe('dns.listRecords (see docs/records.md)', () => {
   it('provider failure → 502 Failed to list DNS records', async () => {
     const t = await createDnsTestbed();
     const z = await cloudflareZone(t);
-    t.cloudflare.failNext(`GET /zones/${z.hostedZoneId}/dns_records`, { code: '10000', message: 'boom', kind: 'transient' });
+    t.cloudflare.failNext('listRecordSets', { code: '10000', message: 'boom', kind: 'transient' });
     const e = await engineError(t.engine.dns.listRecords(t.owner, z.path));
     expect([e.code, e.error]).toEqual(['PROVIDER_FAILURE', 'Failed to list DNS records']);
   });

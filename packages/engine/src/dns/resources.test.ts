@@ -100,11 +100,11 @@ describe('resources.sync', () => {
   it('provider failure → 502 Failed to sync DNS zone; Cloudflare 401 → Invalid Cloudflare token, zone kept', async () => {
     const t = await createDnsTestbed();
     const z = await route53Zone(t);
-    t.route53.failNext('GetHostedZone', { code: 'InternalFailure', message: 'x', kind: 'transient' });
+    t.route53.failNext('getZone', { code: 'InternalFailure', message: 'x', kind: 'transient' });
     const e = await engineError(t.engine.resources.sync(t.owner, z.res));
-    expect([e.code, e.error, e.message]).toEqual(['PROVIDER_FAILURE', 'Failed to sync DNS zone', 'GetHostedZone failed: InternalFailure: x']);
+    expect([e.code, e.error, e.message]).toEqual(['PROVIDER_FAILURE', 'Failed to sync DNS zone', 'getZone failed: InternalFailure: x']);
     const c = await cloudflareZone(t);
-    t.cloudflare.failNext(`GET /zones/${c.hostedZoneId}`, { code: '9109', message: 'Invalid access token', kind: 'unauthorized' });
+    t.cloudflare.failNext('getZone', { code: '9109', message: 'Invalid access token', kind: 'unauthorized' });
     expect((await engineError(t.engine.resources.sync(t.owner, c.res))).error).toBe('Invalid Cloudflare token');
     expect((await t.engine.resources.get(t.owner, c.res)).data.status).toBe('active');
   });
@@ -157,7 +157,7 @@ describe('resources.delete', () => {
     t.cloudflare.putRecordSet(z.hostedZoneId, { name: 'r3.cf.com.', type: 'A', ttl: 1, values: ['10.0.0.9'] });
     t.cloudflare.resetCalls();
     await t.engine.resources.delete(t.owner, z.res);
-    expect(t.cloudflare.calls.filter((c) => c.call.endsWith('/dns_records'))).toHaveLength(1);
+    expect(t.cloudflare.calls.filter((c) => c.call === 'listRecordSets')).toHaveLength(1);
     expect(t.cloudflare.recordSets(z.hostedZoneId).map((s) => s.name)).toEqual(['r3.cf.com.']);
   });
 
@@ -182,11 +182,11 @@ describe('resources.delete', () => {
   it('a provider failure leaves the resource active → 502/503 Failed to delete hosted zone', async () => {
     const t = await createDnsTestbed();
     const z = await route53Zone(t);
-    t.route53.failNext('DeleteHostedZone', { code: 'Throttling', message: 'Rate exceeded', kind: 'throttled' });
+    t.route53.failNext('deleteZone', { code: 'Throttling', message: 'Rate exceeded', kind: 'throttled' });
     const e = await engineError(t.engine.resources.delete(t.owner, z.res));
     expect([e.code, e.error, e.retryAfter]).toEqual(['PROVIDER_UNAVAILABLE', 'Failed to delete hosted zone', 5]);
     expect((await t.engine.resources.get(t.owner, z.res)).data.status).toBe('active');
-    t.route53.failNext('DeleteHostedZone', { code: 'InternalFailure', message: 'x', kind: 'transient' });
+    t.route53.failNext('deleteZone', { code: 'InternalFailure', message: 'x', kind: 'transient' });
     expect((await engineError(t.engine.resources.delete(t.owner, z.res))).code).toBe('PROVIDER_FAILURE');
     const viewer = await t.addUser('v@example.com', 'viewer');
     expect((await engineError(t.engine.resources.delete(viewer, z.res))).error).toBe('Forbidden');

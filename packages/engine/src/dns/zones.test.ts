@@ -38,7 +38,9 @@ describe('dns.createZone', () => {
     const t = await createDnsTestbed();
     await t.linkAws();
     const res = await t.engine.dns.createZone(t.owner, { ...t.env, name: 'cf', domainName: 'shop.example', cloudflareApiToken: 'tok-123', comment: 'ignored' });
-    expect(res.data).toMatchObject({ provider: 'cloudflare', comment: null, position: null, nameServers: ['ada.ns.cloudflare.com', 'bob.ns.cloudflare.com'] });
+    const imported = t.cloudflare.zoneByDomain('shop.example');
+    expect(res.data).toMatchObject({ provider: 'cloudflare', hostedZoneId: imported?.hostedZoneId, comment: null, position: null, nameServers: imported?.nameServers });
+    expect(t.route53.zones()).toEqual([]);
     expect(JSON.stringify(res)).not.toContain('tok-123');
     const row = await t.storage.resources.getResource({ projectId: t.project.id, environmentId: res.data.environment.id }, res.data.id);
     expect(row?.secretData).not.toContain('tok-123');
@@ -50,7 +52,7 @@ describe('dns.createZone', () => {
   it('Cloudflare failures: refused token → 400, no zone → 404', async () => {
     const t = await createDnsTestbed();
     const bad = await engineError(t.engine.dns.createZone(t.owner, { ...t.env, name: 'cf', domainName: 'a.com', provider: 'cloudflare', cloudflareApiToken: 'invalid' }));
-    expect(bad.toBody()).toEqual({ error: 'Invalid Cloudflare token', message: 'Cloudflare token verification failed: 1000: Invalid API Token' });
+    expect(bad.toBody()).toEqual({ error: 'Invalid Cloudflare token', message: 'Cloudflare token verification failed: InvalidCredentials: These credentials are no longer accepted' });
     const missing = await engineError(t.engine.dns.createZone(t.owner, { ...t.env, name: 'cf', domainName: 'shop.invalid', cloudflareApiToken: 't' }));
     expect(missing.toBody()).toEqual({ error: 'Cloudflare zone not found', message: 'No Cloudflare zone named shop.invalid is visible to this token' });
   });
@@ -135,7 +137,7 @@ describe('dns.createZone', () => {
       limit: 1,
       upgradeRequired: true,
     });
-    expect(t.route53.snapshot().zones).toHaveLength(1);
+    expect(t.route53.zones()).toHaveLength(1);
   });
 
   it('a lost race deletes the Route 53 zone it just created and answers 409', async () => {
@@ -149,7 +151,7 @@ describe('dns.createZone', () => {
     expect(failed).toHaveLength(1);
     expect(((failed[0] as PromiseRejectedResult).reason as EngineError).error).toBe('DNS zone already exists');
     // Exactly one Route 53 zone survives: the loser's was deleted.
-    const zones = t.route53.snapshot().zones.filter((z) => z.name === 'race.com');
+    const zones = t.route53.zones().filter((z) => z.domainName === 'race.com');
     expect(zones).toHaveLength(1);
   });
 
@@ -167,15 +169,15 @@ describe('dns.createZone', () => {
   it('provider failures → 502 / 503 Failed to create/import hosted zone', async () => {
     const t = await createDnsTestbed();
     await t.linkAws();
-    t.route53.failNext('CreateHostedZone', { code: 'ServiceUnavailable', message: 'down', kind: 'transient' });
+    t.route53.failNext('createOrImportZone', { code: 'ServiceUnavailable', message: 'down', kind: 'transient' });
     const e = await engineError(t.engine.dns.createZone(t.owner, { ...t.env, name: 'z', domainName: 'a.com' }));
-    expect([e.code, e.error, e.message]).toEqual(['PROVIDER_FAILURE', 'Failed to create/import hosted zone', 'CreateHostedZone failed: ServiceUnavailable: down']);
-    t.route53.failNext('CreateHostedZone', { code: 'Throttling', message: 'Rate exceeded', kind: 'throttled', retryAfter: 7 });
+    expect([e.code, e.error, e.message]).toEqual(['PROVIDER_FAILURE', 'Failed to create/import hosted zone', 'createOrImportZone failed: ServiceUnavailable: down']);
+    t.route53.failNext('createOrImportZone', { code: 'Throttling', message: 'Rate exceeded', kind: 'throttled', retryAfter: 7 });
     const th = await engineError(t.engine.dns.createZone(t.owner, { ...t.env, name: 'z', domainName: 'a.com' }));
     expect([th.code, th.retryAfter]).toEqual(['PROVIDER_UNAVAILABLE', 7]);
-    t.route53.failNext('CreateHostedZone', { code: 'InvalidDomainName', message: 'bad name', kind: 'invalid-input' });
+    t.route53.failNext('createOrImportZone', { code: 'InvalidDomainName', message: 'bad name', kind: 'invalid-input' });
     const iv = await engineError(t.engine.dns.createZone(t.owner, { ...t.env, name: 'z', domainName: 'a.com' }));
-    expect(iv.toBody()).toMatchObject({ error: 'Validation failed', message: 'CreateHostedZone failed: InvalidDomainName: bad name' });
+    expect(iv.toBody()).toMatchObject({ error: 'Validation failed', message: 'createOrImportZone failed: InvalidDomainName: bad name' });
   });
 });
 

@@ -1,8 +1,9 @@
+import { ProviderCallError } from '@cloudlink/engine';
 import type { ChangeOutcome, RecordChange, RecordSet, ZoneInfo } from '@cloudlink/engine';
 import { withApplyProgress } from '../shared/index.js';
 import { cfCall } from './cloudflare-call.js';
 import type { CloudflareCallContext } from './cloudflare-call.js';
-import { packBatches, planChange, setKey, unitState } from './cloudflare-plan.js';
+import { deleteMismatch, packBatches, planChange, setKey, unitState } from './cloudflare-plan.js';
 import type { ChangePlan, PlanUnit } from './cloudflare-plan.js';
 import { wireValueOf } from './cloudflare-records.js';
 import type { CloudflareRecord } from './cloudflare-records.js';
@@ -25,6 +26,19 @@ export async function applyCloudflareChanges(
   const keyOf = (c: RecordChange): string => setKey(c.recordSet.name, c.recordSet.type);
   const current = await readEntries(new Set(changes.map(keyOf)));
   const plans = changes.map((change, i) => planChange(i, change, current.get(keyOf(change)) ?? []));
+  for (const plan of plans) {
+    const mismatch = deleteMismatch(plan);
+    if (mismatch === null) continue;
+    // Refused before anything is sent, so no change of the list is applied.
+    throw new ProviderCallError({
+      provider: 'cloudflare',
+      call: `POST /zones/${zone.hostedZoneId}/dns_records/batch`,
+      code: 'DeleteMismatch',
+      kind: 'invalid-input',
+      message: mismatch,
+      progress: { appliedChanges: 0, totalChanges: changes.length },
+    });
+  }
   const postedIds = new Map<ChangePlan, string[]>();
   for (const batch of packBatches(plans, ctx.batchSize)) {
     const firstIndex = batch[0]?.plan.index ?? 0;

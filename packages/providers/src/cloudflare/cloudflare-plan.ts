@@ -41,8 +41,7 @@ export function planChange(index: number, change: RecordChange, current: readonl
       ? null
       : { name: set.name, type: set.type, ttl: current[0]?.ttl ?? null, values: current.map(wireValueOf), providerIds: current.map((r) => r.id) };
   if (change.action === 'DELETE') {
-    const ids = current.length > 0 ? current.map((r) => r.id) : (set.providerIds ?? []);
-    return { index, change, deletes: ids.map((id) => ({ id })), patches: [], posts: [], kept: new Map(), current: currentSet };
+    return { index, change, deletes: current.map((r) => ({ id: r.id })), patches: [], posts: [], kept: new Map(), current: currentSet };
   }
   const ttl = set.ttl ?? CLOUDFLARE_FEATURES.automaticTtl;
   const wanted = new Set(set.values);
@@ -58,6 +57,22 @@ export function planChange(index: number, change: RecordChange, current: readonl
   }
   const posts = set.values.filter((v) => !kept.has(v)).map((v) => toCloudflareRecord(set, v));
   return { index, change, deletes, patches, posts, kept, current: currentSet };
+}
+
+/**
+ * Why a DELETE cannot go out, or null: like Route 53, a DELETE must name the set exactly as held
+ * (every value, the TTL), so a set changed since it was read is never removed by mistake.
+ */
+export function deleteMismatch(plan: ChangePlan): string | null {
+  if (plan.change.action !== 'DELETE') return null;
+  const { name, type, ttl, values } = plan.change.recordSet;
+  const held = plan.current;
+  if (!held) return `Tried to delete ${name} ${type} but it was not found`;
+  const sorted = (v: readonly string[]) => JSON.stringify([...v].sort());
+  if ((ttl ?? CLOUDFLARE_FEATURES.automaticTtl) !== held.ttl || sorted(values) !== sorted(held.values)) {
+    return `Tried to delete ${name} ${type} but the values provided do not match the current values`;
+  }
+  return null;
 }
 
 export function opCount(unit: Pick<PlanUnit, 'deletes' | 'patches' | 'posts'>): number {

@@ -6,20 +6,19 @@ import type { PlanLimits } from '../../ports/access.js';
 import type { Actor } from '../../ports/runtime.js';
 import { createSandboxAwsConnector, type SandboxAwsConnector } from '../cloud/index.js';
 import { createFakeClock, createMemoryStorage, createSeededRandom, createTestSecretBox, type FakeClock } from '../storage/index.js';
-import { createSandboxCloudflareProvider, type SandboxCloudflareProvider } from './sandbox-cloudflare.js';
+import { createMemoryDnsProvider, type MemoryDnsProvider } from './memory-dns-provider.js';
 import { createSandboxResolver, type SandboxResolver } from './sandbox-resolver.js';
-import { createSandboxRoute53Provider, type SandboxRoute53Provider } from './sandbox-route53.js';
 
 /**
- * An engine wired to the DNS stand-ins with one seeded workspace/project/environment, for the DNS
+ * An engine wired to the memory DNS providers (one as Route 53, one as Cloudflare) with one seeded workspace/project/environment, for the DNS
  * service tests. Not exported from `@cloudlink/engine/testing`: test support only.
  */
 export interface DnsTestbed {
   readonly engine: Engine;
   readonly storage: Storage;
   readonly clock: FakeClock;
-  readonly route53: SandboxRoute53Provider;
-  readonly cloudflare: SandboxCloudflareProvider;
+  readonly route53: MemoryDnsProvider;
+  readonly cloudflare: MemoryDnsProvider;
   readonly resolver: SandboxResolver;
   readonly aws: SandboxAwsConnector;
   readonly owner: Actor;
@@ -32,6 +31,9 @@ export interface DnsTestbed {
   addUser(email: string, role: 'admin' | 'dev' | 'viewer' | 'billing' | 'member'): Promise<Actor>;
 }
 
+/** The Cloudflare token the testbed's Cloudflare refuses as `unauthorized`. */
+export const INVALID_CLOUDFLARE_TOKEN = 'invalid';
+
 export interface DnsTestbedOptions {
   readonly plan?: PlanSlug;
   readonly storage?: Storage;
@@ -43,8 +45,10 @@ export interface DnsTestbedOptions {
 export async function createDnsTestbed(options: DnsTestbedOptions = {}): Promise<DnsTestbed> {
   const storage = options.storage ?? createMemoryStorage({ migrated: true });
   const clock = createFakeClock();
-  const route53 = createSandboxRoute53Provider();
-  const cloudflare = createSandboxCloudflareProvider();
+  const route53 = createMemoryDnsProvider({ id: 'route53' });
+  // Cloudflare imports zones that exist; here every domain has one but those under `.invalid`.
+  const cloudflare = createMemoryDnsProvider({ id: 'cloudflare', importable: (domain) => !domain.endsWith('.invalid') });
+  cloudflare.revokeCredentials({ provider: 'cloudflare', apiToken: INVALID_CLOUDFLARE_TOKEN });
   const resolver = createSandboxResolver({ zones: [route53, cloudflare] });
   const aws = createSandboxAwsConnector({ now: () => clock.now() });
   const engine = createEngine({

@@ -31,7 +31,7 @@ export interface FaultControl {
   /** Every call, in order. Cleared by `resetCalls`. */
   readonly calls: SandboxCall[];
   resetCalls(): void;
-  /** Make the next matching call(s) throw a ProviderCallError with this code/kind. */
+  /** Make the next matching call(s) (`*`: of any name) throw a ProviderCallError with this code/kind. */
   failNext(call: string, failure: InjectedFailure, options?: FaultOptions): void;
   /** Simulated latency of every call, in ms (default 0); lets tests overlap requests. */
   latencyMs: number;
@@ -65,7 +65,7 @@ export function createFaults(provider: string) {
   async function enter(entry: SandboxCall, progress?: { appliedChanges: number; totalChanges: number }): Promise<void> {
     control.calls.push(entry);
     if (control.latencyMs > 0) await new Promise((r) => setTimeout(r, control.latencyMs));
-    const due = pending.find((p) => p.call === entry.call);
+    const due = pending.find((p) => p.call === entry.call || p.call === '*');
     if (!due) return;
     if (due.skip > 0) {
       due.skip--;

@@ -6,7 +6,7 @@ import { toRoute53Error } from './route53-errors.js';
 /** What every Route 53 call needs: the SDK client and the retry policy's inputs. */
 export interface Route53CallContext {
   readonly client: Route53Client;
-  readonly clock: Pick<Clock, 'sleep'>;
+  readonly clock: Pick<Clock, 'now' | 'sleep'>;
   readonly random: Pick<Random, 'fraction'>;
   readonly policy: RetryPolicy;
 }
@@ -17,7 +17,7 @@ export async function sendOnce<T>(ctx: Route53CallContext, call: string, command
     // The command classes share `send`'s overloads; the caller states the output type.
     return (await ctx.client.send(command as never, signal ? { abortSignal: signal } : {})) as T;
   } catch (e) {
-    throw toRoute53Error(call, e, signal);
+    throw toRoute53Error(call, e, ctx.clock.now(), signal);
   }
 }
 

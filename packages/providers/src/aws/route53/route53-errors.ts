@@ -1,5 +1,6 @@
 import { ProviderCallError, isProviderCallError } from '@cloudlink/engine';
 import type { ProviderFailureKind } from '@cloudlink/engine';
+import { parseRetryAfter } from '../../shared/index.js';
 
 /** Route 53 error codes → failure kinds, as data (see docs/errors.md, docs/batching.md). Anything else is decided by HTTP status. */
 export const ROUTE53_ERROR_KINDS: Readonly<Record<string, ProviderFailureKind>> = {
@@ -44,8 +45,9 @@ function kindFromStatus(status: number | undefined): ProviderFailureKind {
 /**
  * Turn anything an SDK call threw into a ProviderCallError naming the call. An abort by the
  * caller's own signal is rethrown unchanged, so retries stop and the caller sees its reason.
+ * `now` (the provider's clock) turns a Retry-After given as an HTTP-date into seconds.
  */
-export function toRoute53Error(call: string, error: unknown, signal?: AbortSignal): unknown {
+export function toRoute53Error(call: string, error: unknown, now: Date, signal?: AbortSignal): unknown {
   if (isProviderCallError(error)) return error;
   if (signal?.aborted) return signal.reason ?? error;
   const e = (typeof error === 'object' && error !== null ? error : { message: String(error) }) as SdkErrorShape;
@@ -53,8 +55,7 @@ export function toRoute53Error(call: string, error: unknown, signal?: AbortSigna
   const isTimeout = e.name === 'TimeoutError' || e.name === 'AbortError' || e.code === 'ETIMEDOUT';
   const code = isTimeout ? 'Timeout' : (e.name && e.name !== 'Error' ? e.name : (e.code ?? 'NetworkError'));
   const kind = isTimeout ? 'transient' : (ROUTE53_ERROR_KINDS[code] ?? kindFromStatus(status));
-  const retryAfterHeader = e.$response?.headers?.['retry-after'];
-  const retryAfter = retryAfterHeader !== undefined && /^\d+$/.test(retryAfterHeader) ? Number(retryAfterHeader) : undefined;
+  const retryAfter = parseRetryAfter(e.$response?.headers?.['retry-after'], now);
   return new ProviderCallError({
     provider: 'route53',
     call,

@@ -30,7 +30,8 @@ export interface Route53ProviderOptions {
   /** Per outbound call, default 10 000 ms (see docs/provider-calls.md). */
   readonly timeoutMs?: number;
   readonly retryPolicy?: RetryPolicy;
-  readonly clock?: Pick<Clock, 'sleep'>;
+  /** Retry waits, and the now a Retry-After HTTP-date is read against. */
+  readonly clock?: Pick<Clock, 'now' | 'sleep'>;
   readonly random?: Pick<Random, 'fraction'>;
   /**
    * The SDK's HTTP handler (an object with `handle(request)`), e.g. an in-process fake. Default: the
