@@ -25,6 +25,8 @@ export interface CloudflareProviderOptions {
   readonly retryPolicy?: RetryPolicy;
   readonly clock?: Pick<Clock, 'now' | 'sleep'>;
   readonly random?: Pick<Random, 'fraction'>;
+  /** The fetch the SDK sends with (proxies, an in-process fake); default the global one. */
+  readonly fetch?: typeof fetch;
 }
 
 /** Above this many touched names a write reads the zone once instead of once per name (see docs/batching.md). */
@@ -66,6 +68,7 @@ export function createCloudflareProvider(options: CloudflareProviderOptions = {}
         timeout: options.timeoutMs ?? 10_000,
         apiVersion: CLOUDFLARE_API_VERSION,
         fetchOptions: { redirect: 'manual' },
+        ...(options.fetch ? { fetch: options.fetch } : {}),
       });
       return createCloudflareSession({
         client,

@@ -12,6 +12,7 @@ import type {
   ListHostedZonesByNameCommandOutput,
   ListResourceRecordSetsCommandOutput,
   RRType,
+  Route53ClientConfig,
 } from '@aws-sdk/client-route-53';
 import { DEFAULT_RETRY_POLICY, isProviderCallError, systemClock, systemRandom, windowInOrder, withRetry } from '@cloudlink/engine';
 import type { AwsCredentials, Clock, DnsAuth, DnsProvider, DnsSession, Random, RecordSet, RetryPolicy, ZoneInfo } from '@cloudlink/engine';
@@ -32,6 +33,11 @@ export interface Route53ProviderOptions {
   /** Retry waits, and the now a Retry-After HTTP-date is read against. */
   readonly clock?: Pick<Clock, 'now' | 'sleep'>;
   readonly random?: Pick<Random, 'fraction'>;
+  /**
+   * The SDK's HTTP handler (an object with `handle(request)`), e.g. an in-process fake. Default: the
+   * SDK's Node handler with connection and request timeouts of `timeoutMs`.
+   */
+  readonly requestHandler?: Route53ClientConfig['requestHandler'];
   /** ListResourceRecordSets page size, 1–300; default 300 (see docs/records.md). */
   readonly pageSize?: number;
 }
@@ -57,7 +63,7 @@ export function createRoute53Provider(options: Route53ProviderOptions = {}): Dns
         ...(options.endpoint ? { endpoint: options.endpoint } : {}),
         credentials,
         maxAttempts: 1,
-        requestHandler: { requestTimeout: timeoutMs, connectionTimeout: timeoutMs, throwOnRequestTimeout: true },
+        requestHandler: options.requestHandler ?? { requestTimeout: timeoutMs, connectionTimeout: timeoutMs, throwOnRequestTimeout: true },
       });
       clients.set(credentials, client);
     }
