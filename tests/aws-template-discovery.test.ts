@@ -1,8 +1,8 @@
 import { createFakeClock } from '@cloudlink/engine/testing';
 import { createAwsConnector } from '@cloudlink/providers/aws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeSts, stsErrorBody, type FakeSts } from '../packages/providers/test/fakes/sts.js';
 import { startTestServer, type TestServer } from './harness/index.js';
+import { startFakeSts, stsErrorBody, type ListeningSts } from '@cloudlink/sandbox';
 
 /**
  * `GET /api/cloud-connections/templates/aws.yaml` is public and, with no configured platform account,
@@ -12,7 +12,7 @@ import { startTestServer, type TestServer } from './harness/index.js';
 describe('AWS template: platform-account discovery under failure', () => {
   const PLATFORM = '999999999999';
   const clock = createFakeClock();
-  let sts: FakeSts;
+  let sts: ListeningSts;
   let server: TestServer;
 
   beforeAll(async () => {

@@ -1,4 +1,4 @@
-import { createSandboxAwsConnector, createSandboxAzureConnector, createSandboxGcpConnector } from '@cloudlink/engine/testing';
+import { createSandboxProviders } from '@cloudlink/sandbox';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeBackends, startTestServer, type TestServer, trpcFailure } from './harness/index.js';
 
@@ -15,15 +15,15 @@ describeBackends('cloud connections over REST and tRPC', (backend) => {
   const now = () => (server.clock as { now(): Date }).now();
 
   beforeAll(async () => {
-    const aws = createSandboxAwsConnector({ platformAccountId: '999999999999', now: () => now() });
+    const { providers } = createSandboxProviders({
+      platformAccountId: '999999999999',
+      now: () => now(),
+      // The issuer depends on the server's port, known only after start: read it lazily.
+      oidc: { issuer: () => `${server.baseUrl}/api`, jwks: () => server.engine.publicAssets.jwks() },
+    });
     server = await startTestServer({
       backend,
-      providers: {
-        aws,
-        // The issuer depends on the server's port, known only after start: bind it lazily.
-        gcp: { testWorkloadIdentity: (input) => createSandboxGcpConnector({ issuer: `${server.baseUrl}/api`, jwks: () => server.engine.publicAssets.jwks(), now }).testWorkloadIdentity(input) },
-        azure: createSandboxAzureConnector(),
-      },
+      providers: { aws: providers.aws, gcp: providers.gcp, azure: providers.azure },
       engineOptions: { aws: { accountId: '999999999999' } },
     });
     owner = await server.createUser('owner@example.com');

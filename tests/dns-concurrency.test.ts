@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, isEngineError, type Engine } from '@cloudlink/engine';
-import { createSandboxAwsConnector, createSandboxRoute53Provider, createTestSecretBox, type SandboxRoute53Provider } from '@cloudlink/engine/testing';
+import { createTestSecretBox } from '@cloudlink/engine/testing';
+import { createSandboxProviders, type FakeRoute53 } from '@cloudlink/sandbox';
 import { createPostgresStorage, type PostgresStorage } from '@cloudlink/storage-postgres';
 import { createTestDatabase, type TestDatabase } from '../test-support/postgres.js';
 
@@ -12,7 +13,7 @@ describe('DNS across two instances on Postgres', () => {
   let db: TestDatabase;
   let storages: PostgresStorage[];
   let engines: Engine[];
-  let route53: SandboxRoute53Provider;
+  let route53: FakeRoute53;
   const env = { projectSlug: 'shop', environmentSlug: 'master' };
   let actor: { userId: number };
 
@@ -20,11 +21,11 @@ describe('DNS across two instances on Postgres', () => {
     db = await createTestDatabase('cloudlink_dns_concurrency');
     storages = [createPostgresStorage({ connectionString: db.url, max: 4 }), createPostgresStorage({ connectionString: db.url, max: 4 })];
     await storages[0]?.migrate();
-    route53 = createSandboxRoute53Provider();
-    const aws = createSandboxAwsConnector();
-    engines = storages.map((storage) =>
-      createEngine({ storage, secrets: createTestSecretBox(), publicUrl: 'http://localhost:3000', providers: { aws, dns: { route53 } } }),
-    );
+    // One sandbox cloud for both instances, as two replicas share the real one.
+    const sandbox = createSandboxProviders();
+    route53 = sandbox.fakes.route53;
+    const providers = { aws: sandbox.providers.aws, dns: { route53: sandbox.providers.dns.route53 } };
+    engines = storages.map((storage) => createEngine({ storage, secrets: createTestSecretBox(), publicUrl: 'http://localhost:3000', providers }));
     const [a] = engines as [Engine, Engine];
     const seeded = await a.operator.seed({ workspace: 'acme', project: 'shop', environment: 'master', email: 'o@example.com', role: 'owner', plan: 'ultimate' });
     actor = { userId: seeded.user.id };
@@ -70,6 +71,6 @@ describe('DNS across two instances on Postgres', () => {
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     const lost = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
     expect(isEngineError(lost.reason) && lost.reason.error).toBe('DNS zone already exists');
-    expect(route53.snapshot().zones.filter((z) => z.name === 'race.com')).toHaveLength(1);
+    expect(route53.snapshot().zones.filter((z) => z.name === 'race.com.')).toHaveLength(1);
   });
 });

@@ -1,14 +1,11 @@
-import { createSandboxResolver, type SandboxResolver } from '@cloudlink/engine/testing';
 import { createAwsConnector, createRoute53Provider } from '@cloudlink/providers/aws';
 import { createCloudflareProvider } from '@cloudlink/providers/cloudflare';
-import { startFakeCloudflare, type FakeCloudflare } from '../packages/providers/test/fakes/cloudflare-fake.js';
-import { startFakeRoute53, type FakeRoute53 } from '../packages/providers/test/fakes/route53-fake.js';
-import { startFakeSts, type FakeSts } from '../packages/providers/test/fakes/sts.js';
 import { startTestServer, type Backend, type TestServer } from './harness/index.js';
+import { createSandboxResolver, startFakeCloudflare, startFakeRoute53, startFakeSts, type ListeningCloudflare, type ListeningRoute53, type ListeningSts, type SandboxResolver } from '@cloudlink/sandbox';
 
 /**
  * Cross-package DNS setup: the REAL providers of `@cloudlink/providers` (AWS SDK STS + Route 53,
- * Cloudflare SDK) against the fake APIs of `packages/providers/test/fakes`, behind the harness's
+ * Cloudflare SDK) against the fake APIs of `@cloudlink/sandbox` on ports of their own, behind the harness's
  * REST + tRPC server; one user owning workspace `acme`, project `shop`, environment `master`.
  */
 export const PLATFORM_ACCOUNT = '999999999999';
@@ -17,9 +14,9 @@ export const CF_TOKEN = 'cf-token-0123456789';
 
 export interface DnsWorld {
   readonly server: TestServer;
-  readonly sts: FakeSts;
-  readonly r53: FakeRoute53;
-  readonly cf: FakeCloudflare;
+  readonly sts: ListeningSts;
+  readonly r53: ListeningRoute53;
+  readonly cf: ListeningCloudflare;
   readonly resolver: SandboxResolver;
   readonly token: string;
   readonly userId: number;

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  * TypeScript types they ship; a CommonJS script `require`s every entry point.
  */
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const PACKAGES = ['engine', 'storage-kysely', 'storage-sqlite', 'storage-postgres', 'providers', 'trpc-router', 'express-adapter'];
+const PACKAGES = ['engine', 'storage-kysely', 'storage-sqlite', 'storage-postgres', 'providers', 'sandbox', 'trpc-router', 'express-adapter'];
 // Third-party peers and the example's own dependencies, pinned to the versions the workspace uses.
 const PEERS = ['express@5.3.0', '@trpc/server@11.25.2', 'zod@4.6.7', 'jose@6.2.17', 'pg@8.23.1', 'tsx@4.23.15', 'typescript@5.9.3', '@types/express@5.0.6', '@types/node@20.19.43'];
 const EXAMPLES = {
@@ -147,6 +147,7 @@ const { createPostgresStorage } = require('@cloudlink/storage-postgres');
 require('@cloudlink/storage-kysely');
 require('@cloudlink/providers');
 for (const sub of ['aws', 'gcp', 'azure', 'cloudflare']) require('@cloudlink/providers/' + sub);
+assert.equal(typeof require('@cloudlink/sandbox').createSandboxProviders, 'function');
 const { createCloudlinkRouter } = require('@cloudlink/trpc-router');
 const { createCloudlinkRestRouter } = require('@cloudlink/express-adapter');
 assert.equal(typeof createPostgresStorage, 'function');

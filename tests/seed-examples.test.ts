@@ -1,9 +1,4 @@
-import {
-  createSandboxAwsConnector,
-  createSandboxAzureConnector,
-  createSandboxGcpConnector,
-  createSandboxRoute53Provider,
-} from '@cloudlink/engine/testing';
+import { createSandboxProviders } from '@cloudlink/sandbox';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeBackends, startTestServer, type RestResponse, type TestServer } from './harness/index.js';
 
@@ -131,13 +126,18 @@ describeBackends('cloud-connections curl examples, as documented', (backend) => 
   const W = '/api/cloud-connections/my-workspace';
 
   beforeAll(async () => {
+    const { providers } = createSandboxProviders({
+      platformAccountId: '999999999999',
+      now: () => now(),
+      oidc: { issuer: () => `${server.baseUrl}/api`, jwks: () => server.engine.publicAssets.jwks() },
+    });
     server = await startTestServer({
       backend,
       providers: {
-        aws: createSandboxAwsConnector({ platformAccountId: '999999999999', now: () => now() }),
-        gcp: { testWorkloadIdentity: (input) => createSandboxGcpConnector({ issuer: `${server.baseUrl}/api`, jwks: () => server.engine.publicAssets.jwks(), now }).testWorkloadIdentity(input) },
-        azure: createSandboxAzureConnector(),
-        dns: { route53: createSandboxRoute53Provider() },
+        aws: providers.aws,
+        gcp: providers.gcp,
+        azure: providers.azure,
+        dns: { route53: providers.dns.route53 },
       },
       engineOptions: { aws: { accountId: '999999999999' } },
     });

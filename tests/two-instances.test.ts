@@ -1,11 +1,4 @@
-import {
-  createSandboxAwsConnector,
-  createSandboxAzureConnector,
-  createSandboxCloudflareProvider,
-  createSandboxRoute53Provider,
-  type SandboxAwsConnector,
-  type SandboxRoute53Provider,
-} from '@cloudlink/engine/testing';
+import { createSandboxProviders, type FakeRoute53, type FakeSts } from '@cloudlink/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type RestResponse, type TestServer } from './harness/index.js';
 
@@ -27,8 +20,8 @@ type Row = Record<string, unknown>;
 describe('two app instances racing on one Postgres database', () => {
   let a: TestServer;
   let b: TestServer;
-  let aws: SandboxAwsConnector;
-  let route53: SandboxRoute53Provider;
+  let aws: FakeSts;
+  let route53: FakeRoute53;
   let token: string;
   let wsCount = 0;
 
@@ -69,10 +62,11 @@ describe('two app instances racing on one Postgres database', () => {
   }
 
   beforeAll(async () => {
-    aws = createSandboxAwsConnector();
-    route53 = createSandboxRoute53Provider();
     // One sandbox cloud for both instances, as two replicas share the real one.
-    const providers = { aws, azure: createSandboxAzureConnector(), dns: { route53, cloudflare: createSandboxCloudflareProvider() } };
+    const sandbox = createSandboxProviders();
+    aws = sandbox.fakes.sts;
+    route53 = sandbox.fakes.route53;
+    const { providers } = sandbox;
     a = await startTestServer({ backend: 'postgres', providers, engineOptions: { aws: { accountId: '999999999999' } } });
     b = await startTestServer({ backend: 'postgres', providers, engineOptions: { aws: { accountId: '999999999999' } }, attachTo: a });
     token = (await a.createUser('owner@example.com')).token;
@@ -90,7 +84,7 @@ describe('two app instances racing on one Postgres database', () => {
   });
 
   it('plan limit at complete: the last connection slot goes to exactly one of two completes', async () => {
-    aws.control.latencyMs = 10; // both pass the pre-check and meet in the settling transaction
+    aws.latencyMs = 10; // both pass the pre-check and meet in the settling transaction
     try {
       for (let round = 0; round < ROUNDS; round++) {
         const ws = await workspace('free'); // max_cloud_connections 1, none used
@@ -103,7 +97,7 @@ describe('two app instances racing on one Postgres database', () => {
         expect(connected).toHaveLength(1);
       }
     } finally {
-      aws.control.latencyMs = 0;
+      aws.latencyMs = 0;
     }
   });
 
@@ -143,7 +137,7 @@ describe('two app instances racing on one Postgres database', () => {
         expect(statuses(zones)).toEqual([201, 201, 201, 201, 201, 403, 403, 403]);
         expect(await rowsOf('resources', (r) => id(r.workspace_id) === ws.id && r.is_active === true)).toHaveLength(5);
         // A zone created at the provider by a loser is removed again.
-        expect(route53.snapshot().zones.filter((z) => domains.includes(z.name))).toHaveLength(5);
+        expect(route53.snapshot().zones.filter((z) => domains.includes(z.name.slice(0, -1)))).toHaveLength(5);
       }
     } finally {
       route53.latencyMs = 0;

@@ -1,18 +1,11 @@
-import {
-  createSandboxAwsConnector,
-  createSandboxAzureConnector,
-  createSandboxCloudflareProvider,
-  createSandboxGcpConnector,
-  createSandboxResolver,
-  createSandboxRoute53Provider,
-  PEEK_TABLES,
-} from '@cloudlink/engine/testing';
+import { PEEK_TABLES } from '@cloudlink/engine/testing';
+import { createSandboxProviders } from '@cloudlink/sandbox';
 import { startTestServer, type Backend, type TestServer } from '../harness/index.js';
 
 /**
- * The fuzzed application: the harness's REST + tRPC server with every provider replaced by the
- * engine's in-memory sandbox stand-ins (STS, GCP, Azure, Route 53, Cloudflare, resolver), so no
- * request can reach a network and a generated input can only be rejected by cloudlink itself.
+ * The fuzzed application: the harness's REST + tRPC server on the real providers wired to the
+ * in-process fakes of `@cloudlink/sandbox` (STS, GCP, Azure, Route 53, Cloudflare, resolver), so no
+ * request can reach a network and a generated input can only be rejected by cloudlink or the fakes.
  *
  * Tenant `acme` (owner, a viewer member, a connected AWS connection linked to project `shop`,
  * pending GCP and Azure connections, a Route 53 and a Cloudflare zone in `shop/master`) is the
@@ -83,27 +76,22 @@ export async function snapshot(server: TestServer): Promise<string> {
 }
 
 export async function startWorld(backend: Backend): Promise<World> {
-  // The GCP stand-in needs the server's URL and keys, which exist only once it is started.
+  // The fake GCP STS needs the server's URL and keys, which exist only once it is started.
   const started: { server?: TestServer } = {};
-  const route53 = createSandboxRoute53Provider();
-  const cloudflare = createSandboxCloudflareProvider();
+  const { providers } = createSandboxProviders({
+    platformAccountId: PLATFORM_ACCOUNT,
+    oidc: {
+      issuer: () => `${started.server!.baseUrl}/api`,
+      jwks: async () => (await started.server!.engine.publicAssets.jwks()) as never,
+    },
+    // Tokens are minted on the engine's fake clock; check them on the same clock.
+    now: () => started.server?.clock?.now() ?? new Date(),
+    // A retry after a fake's refusal must not slow the fuzz down with real backoff sleeps.
+    clock: { now: () => new Date(), sleep: async () => {} },
+  });
   const s = await startTestServer({
     backend,
-    providers: {
-      aws: createSandboxAwsConnector({ platformAccountId: PLATFORM_ACCOUNT }),
-      // The GCP stand-in verifies subject tokens against our own JWKS, as GCP STS would.
-      gcp: createSandboxGcpConnector({
-        get issuer() {
-          return `${started.server!.baseUrl}/api`;
-        },
-        jwks: async () => (await started.server!.engine.publicAssets.jwks()) as never,
-        // Tokens are minted on the engine's fake clock; check them on the same clock.
-        now: () => started.server?.clock?.now() ?? new Date(),
-      }),
-      azure: createSandboxAzureConnector(),
-      dns: { route53, cloudflare },
-      resolver: createSandboxResolver({ zones: [route53, cloudflare] }),
-    },
+    providers,
     engineOptions: { aws: { accountId: PLATFORM_ACCOUNT } },
     // The mount cloudlink ships for tRPC (the standalone server's); the bare router has no limits
     // by design, and its README says what a host mounting it must set.

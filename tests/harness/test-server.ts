@@ -12,7 +12,7 @@ import { attachPostgresStorage, createBackendStorage, type Backend, type Peek } 
 
 export interface TestServerOptions {
   readonly backend: Backend;
-  /** Provider stand-ins (fake STS, sandbox Route 53, …); default none. */
+  /** Providers, usually `createSandboxProviders().providers` (the real ones against the fakes of `@cloudlink/sandbox`); default none. */
   readonly providers?: EngineProviders;
   /** Anything else for `createEngine` (`clock`, `aws`, `logger`, …); storage, secrets and publicUrl are the harness's. */
   readonly engineOptions?: Partial<Omit<EngineOptions, 'storage' | 'secrets' | 'publicUrl' | 'providers'>>;

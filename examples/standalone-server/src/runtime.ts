@@ -13,7 +13,7 @@ export interface Runtime {
   readonly engine: Engine;
   readonly storage: Storage;
   readonly auth: JwtAuth;
-  /** Present in sandbox mode: the stand-ins' state, persisted to `<dataDir>/sandbox.json`. */
+  /** Present in sandbox mode: the fakes' state, persisted to `<dataDir>/sandbox.json`. */
   readonly sandbox?: Sandbox;
   /** Persist sandbox state and close the database. Idempotent. */
   close(): Promise<void>;
@@ -42,8 +42,8 @@ export async function createRuntime(config: ServerConfig, logger: Logger, option
   if (options.providers === false) {
     // Operator commands (CLI) reach no provider.
   } else if (config.sandbox) {
-    // The GCP stand-in verifies subject tokens against our own JWKS, so it reads the engine lazily.
-    // Loaded on demand: a production server never loads the testing entry, a sandbox never the cloud SDKs.
+    // The fake GCP STS verifies subject tokens against our own JWKS, so it reads the engine lazily.
+    // Loaded on demand: a production server never loads the sandbox's fakes.
     const { createSandbox } = await import('./sandbox.js');
     sandbox = createSandbox({ config, jwks: () => ref.engine!.publicAssets.jwks(), logger });
     providers = sandbox.providers;

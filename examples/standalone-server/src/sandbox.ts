@@ -1,20 +1,13 @@
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { EngineProviders, Logger } from '@cloudlink/engine';
-import {
-  createSandboxAwsConnector,
-  createSandboxAzureConnector,
-  createSandboxCloudflareProvider,
-  createSandboxGcpConnector,
-  createSandboxResolver,
-  createSandboxRoute53Provider,
-} from '@cloudlink/engine/testing';
+import { SANDBOX_PLATFORM_ACCOUNT, createSandboxProviders, upgradeSandboxState } from '@cloudlink/sandbox';
 import type { ServerConfig } from './config.js';
 
 /** The platform account of sandbox mode unless `CLOUDLINK_AWS_ACCOUNT_ID` says otherwise. */
-export const SANDBOX_AWS_ACCOUNT_ID = '999999999999';
+export const SANDBOX_AWS_ACCOUNT_ID = SANDBOX_PLATFORM_ACCOUNT;
 
-/** Sandbox mode: in-memory provider stand-ins whose state survives restarts in `<dataDir>/sandbox.json`. */
+/** Sandbox mode: the real providers against in-process fakes whose state survives restarts in `<dataDir>/sandbox.json`. */
 export interface Sandbox {
   readonly providers: EngineProviders;
   /** The file the state lives in. */
@@ -27,46 +20,44 @@ export interface Sandbox {
 
 export interface SandboxOptions {
   readonly config: ServerConfig;
-  /** Our own JWKS: the GCP stand-in verifies subject tokens against it, as GCP STS would. */
+  /** Our own JWKS: the fake GCP STS verifies subject tokens against it, as Google's would. */
   readonly jwks: () => Promise<unknown> | unknown;
   readonly logger: Logger;
 }
 
 /**
- * Wire the engine's stand-ins (`@cloudlink/engine/testing`) for STS, GCP, Entra ID/ARM, Route 53,
- * Cloudflare and the resolver: no network and no cloud account, with the same URLs in responses as
- * production. Only the DNS stand-ins hold state worth keeping (zones and records).
+ * Wire `@cloudlink/sandbox`: the real AWS, GCP, Azure, Route 53 and Cloudflare providers, answered
+ * in-process by fakes of the clouds (no network, no cloud account), and a resolver answering from
+ * the fakes' zones. Only the DNS fakes hold state worth keeping (zones and records). The file is
+ * version 2 (each fake's own state); a version 1 file of earlier releases is upgraded on load.
  */
 export function createSandbox({ config, jwks, logger }: SandboxOptions): Sandbox {
   const file = path.join(config.dataDir, 'sandbox.json');
-  const accountId = config.aws.accountId ?? SANDBOX_AWS_ACCOUNT_ID;
-  const route53 = createSandboxRoute53Provider();
-  const cloudflare = createSandboxCloudflareProvider({ batchSize: config.cloudflare.batchSize });
-  const resolver = createSandboxResolver({ zones: [route53, cloudflare] });
-  const providers: EngineProviders = {
-    aws: createSandboxAwsConnector({ platformAccountId: accountId }),
-    gcp: createSandboxGcpConnector({ issuer: `${config.publicUrl}/api`, jwks: async () => (await jwks()) as never }),
-    azure: createSandboxAzureConnector(),
-    dns: { route53, cloudflare },
-    resolver,
-  };
+  const sandbox = createSandboxProviders({
+    platformAccountId: config.aws.accountId ?? SANDBOX_AWS_ACCOUNT_ID,
+    oidc: { issuer: `${config.publicUrl}/api`, jwks: async () => (await jwks()) as never },
+    cloudflareBatchSize: config.cloudflare.batchSize,
+  });
+  const providers: EngineProviders = sandbox.providers;
   let lastWritten: string | undefined;
-  const snapshot = () => JSON.stringify({ version: 1, route53: route53.snapshot(), cloudflare: cloudflare.snapshot(), resolver: resolver.snapshot() });
+  const snapshot = () => JSON.stringify(sandbox.snapshot());
   return {
     providers,
     file,
     async restore() {
       if (!existsSync(file)) return;
       const text = readFileSync(file, 'utf8');
-      let state: { version?: number; route53?: unknown; cloudflare?: unknown; resolver?: unknown };
+      let state: unknown;
       try {
-        state = JSON.parse(text) as typeof state;
+        state = JSON.parse(text);
       } catch (e) {
         throw new Error(`${file} is not valid JSON (${(e as Error).message}); move it away to start with an empty sandbox`);
       }
-      if (state.route53 !== undefined) route53.restore(state.route53 as never);
-      if (state.cloudflare !== undefined) cloudflare.restore(state.cloudflare as never);
-      if (state.resolver !== undefined) resolver.restore(state.resolver as never);
+      try {
+        sandbox.restore(upgradeSandboxState(state));
+      } catch (e) {
+        throw new Error(`${file} cannot be loaded (${(e as Error).message}); move it away to start with an empty sandbox`);
+      }
       lastWritten = snapshot();
       logger.info({ file }, 'sandbox state restored');
     },

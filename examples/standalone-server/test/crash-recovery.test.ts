@@ -2,10 +2,8 @@ import { waitFor } from '../../../test-support/wait.js';
 import path from 'node:path';
 import { createSqliteStorage } from '@cloudlink/storage-sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeCloudflare, type FakeCloudflare } from '../../../packages/providers/test/fakes/cloudflare-fake.js';
-import { startFakeRoute53, type FakeRoute53 } from '../../../packages/providers/test/fakes/route53-fake.js';
-import { startFakeSts, type FakeSts } from '../../../packages/providers/test/fakes/sts.js';
 import { runCli, spawnServer, testEnv, type SpawnedServer } from './support/spawn-server.js';
+import { startFakeCloudflare, startFakeRoute53, startFakeSts, type ListeningCloudflare, type ListeningRoute53, type ListeningSts } from '@cloudlink/sandbox';
 
 /**
  * The server as a real process, SIGKILLed in the middle of provider work and restarted on the same
@@ -22,9 +20,9 @@ const BATCH = 50;
 /** Batches the fake lets through before it holds the next one. */
 const APPLIED_BATCHES = 3;
 
-let cf: FakeCloudflare;
-let r53: FakeRoute53;
-let sts: FakeSts;
+let cf: ListeningCloudflare;
+let r53: ListeningRoute53;
+let sts: ListeningSts;
 let env: Record<string, string>;
 let server: SpawnedServer;
 let token = '';

@@ -1,8 +1,7 @@
 import { describeAwsConnectorConformance } from '@cloudlink/engine/conformance';
 import { DEFAULT_RETRY_POLICY } from '@cloudlink/engine';
 import { createAwsConnector } from '../src/aws/index.js';
-import { createInstantClock, halfRandom } from './fakes/clock.js';
-import { startFakeSts, stsErrorBody } from './fakes/sts.js';
+import { createInstantClock, halfRandom, startFakeSts, stsErrorBody } from '@cloudlink/sandbox';
 
 const PLATFORM = '999999999999';
 const CUSTOMER = '123456789012';

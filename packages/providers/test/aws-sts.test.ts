@@ -2,12 +2,8 @@ import type { RetryPolicy } from '@cloudlink/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAwsConnector } from '../src/aws/index.js';
 import type { AwsConnectorOptions } from '../src/aws/index.js';
-import { createInstantClock, halfRandom } from './fakes/clock.js';
-import { startFakeServer } from './fakes/server.js';
-import type { FakeServer } from './fakes/server.js';
-import { startFakeSts, stsErrorBody } from './fakes/sts.js';
-import type { FakeSts } from './fakes/sts.js';
 import { failure } from './support.js';
+import { NO_ANSWER, createFakeService, createInstantClock, halfRandom, listen, startFakeSts, stsErrorBody, type ListeningFake, type ListeningSts } from '@cloudlink/sandbox';
 
 const PLATFORM = '999999999999';
 const CUSTOMER = '123456789012';
@@ -15,7 +11,7 @@ const EXTERNAL_ID = '0123456789abcdef0123456789abcdef';
 const platformCredentials = { accessKeyId: 'AKIAPLATFORM', secretAccessKey: 'platform-secret' };
 const policy: RetryPolicy = { maxAttempts: 5, baseMs: 500, capMs: 8_000, maxRetryAfterSeconds: 20 };
 
-let sts: FakeSts;
+let sts: ListeningSts;
 beforeAll(async () => {
   sts = await startFakeSts({
     platformAccount: PLATFORM,
@@ -162,7 +158,7 @@ describe('createAwsConnector against a fake STS', () => {
   });
 
   it('reports an unreachable endpoint as transient', async () => {
-    const dead = await startFakeServer(() => undefined);
+    const dead = await listen(createFakeService(() => NO_ANSWER));
     await dead.close();
     const { aws } = connector({ endpoint: dead.url, retryPolicy: { ...policy, maxAttempts: 1 } });
     const e = await failure(aws.getCallerIdentity());
@@ -171,16 +167,17 @@ describe('createAwsConnector against a fake STS', () => {
   });
 
   it('does not follow a redirect', async () => {
-    let target: FakeServer | undefined;
+    const targetFake = createFakeService(() => ({ status: 200 }));
+    let target: ListeningFake | undefined;
     try {
-      target = await startFakeServer((_req, res) => void res.end());
+      target = await listen(targetFake);
       const targetUrl = target.url;
       sts.fault({ status: 307, headers: { location: `${targetUrl}/` } });
       const { aws } = connector({ retryPolicy: { ...policy, maxAttempts: 1 } });
       const e = await failure(aws.getCallerIdentity());
       expect(e.kind).toBe('transient');
       expect(e.status).toBe(307);
-      expect(target.requests).toHaveLength(0);
+      expect(targetFake.requests).toHaveLength(0);
     } finally {
       await target?.close();
     }

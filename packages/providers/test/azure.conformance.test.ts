@@ -2,10 +2,7 @@ import { describeAzureConnectorConformance } from '@cloudlink/engine/conformance
 import { DEFAULT_RETRY_POLICY } from '@cloudlink/engine';
 import type { AzureCredentials } from '@cloudlink/engine';
 import { createAzureConnector } from '../src/azure/index.js';
-import { entraError, startFakeAzure } from './fakes/azure.js';
-import { createInstantClock, halfRandom } from './fakes/clock.js';
-import type { RecordedRequest } from './fakes/server.js';
-import { createTestCertificates } from './fakes/tls.js';
+import { createInstantClock, createTestCertificates, entraError, halfRandom, startFakeAzure, type RecordedRequest } from '@cloudlink/sandbox';
 
 const TENANT = '11111111-1111-4111-8111-111111111111';
 const CLIENT = '22222222-2222-4222-8222-222222222222';

@@ -2,13 +2,8 @@ import type { AzureCredentials, ProviderCallError, RetryPolicy } from '@cloudlin
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAzureConnector } from '../src/azure/index.js';
 import type { AzureConnectorOptions } from '../src/azure/index.js';
-import { armError, entraError, startFakeAzure } from './fakes/azure.js';
-import type { FakeAzure } from './fakes/azure.js';
-import { createInstantClock, halfRandom } from './fakes/clock.js';
-import type { RecordedRequest } from './fakes/server.js';
-import { createTestCertificates } from './fakes/tls.js';
-import type { TestCertificates } from './fakes/tls.js';
 import { failure as providerFailure } from './support.js';
+import { armError, createInstantClock, createTestCertificates, entraError, halfRandom, startFakeAzure, type ListeningAzure, type RecordedRequest, type TestCertificates } from '@cloudlink/sandbox';
 
 const TENANT = '11111111-1111-4111-8111-111111111111';
 const CLIENT = '22222222-2222-4222-8222-222222222222';
@@ -19,7 +14,7 @@ const policy: RetryPolicy = { maxAttempts: 5, baseMs: 500, capMs: 8_000, maxRetr
 const isToken = (r: RecordedRequest) => r.url.includes('/oauth2/v2.0/token');
 
 let certs: TestCertificates;
-let azure: FakeAzure;
+let azure: ListeningAzure;
 beforeAll(async () => {
   certs = createTestCertificates();
   azure = await startFakeAzure({

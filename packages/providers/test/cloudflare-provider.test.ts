@@ -2,16 +2,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DnsSession, RecordSet, ZoneInfo } from '@cloudlink/engine';
 import { createCloudflareProvider } from '../src/cloudflare/index.js';
 import type { CloudflareProviderOptions } from '../src/cloudflare/index.js';
-import { startFakeCloudflare } from './fakes/cloudflare-fake.js';
-import type { FakeCloudflare } from './fakes/cloudflare-fake.js';
-import { createInstantClock, halfRandom } from './fakes/clock.js';
-import type { InstantClock } from './fakes/clock.js';
 import { aSet, collect, failure, upsert } from './support.js';
+import { createInstantClock, halfRandom, startFakeCloudflare, type InstantClock, type ListeningCloudflare } from '@cloudlink/sandbox';
 
-const batchPosts = (fake: FakeCloudflare) => fake.requests.filter((r) => r.method === 'POST' && r.url.endsWith('/dns_records/batch'));
+const batchPosts = (fake: ListeningCloudflare) => fake.requests.filter((r) => r.method === 'POST' && r.url.endsWith('/dns_records/batch'));
 
 describe('cloudflare provider against the fake Cloudflare API', () => {
-  let fake: FakeCloudflare;
+  let fake: ListeningCloudflare;
   let clock: InstantClock;
   let zoneId: string;
   const open = (token = 'good', options: CloudflareProviderOptions = {}): DnsSession =>

@@ -2,9 +2,7 @@ import { describeDnsProviderConformance } from '@cloudlink/engine/conformance';
 import { DEFAULT_RETRY_POLICY } from '@cloudlink/engine';
 import type { DnsAuth } from '@cloudlink/engine';
 import { CLOUDFLARE_FEATURES, createCloudflareProvider } from '../src/cloudflare/index.js';
-import { startFakeCloudflare } from './fakes/cloudflare-fake.js';
-import { createInstantClock, halfRandom } from './fakes/clock.js';
-import type { RecordedRequest } from './fakes/server.js';
+import { createInstantClock, halfRandom, startFakeCloudflare, type RecordedRequest } from '@cloudlink/sandbox';
 
 const errorBody = (code: number, message: string) => JSON.stringify({ success: false, errors: [{ code, message }], messages: [], result: null });
 const isBatch = (r: RecordedRequest) => r.method === 'POST' && r.url.endsWith('/dns_records/batch');

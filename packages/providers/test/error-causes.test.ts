@@ -3,9 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { isProviderCallError } from '@cloudlink/engine';
 import { createRoute53Provider } from '../src/aws/route53/index.js';
 import { createAwsConnector } from '../src/aws/sts/index.js';
-import { createInstantClock, halfRandom } from './fakes/clock.js';
-import { startFakeRoute53, type FakeRoute53 } from './fakes/route53-fake.js';
-import { startFakeSts, type FakeSts } from './fakes/sts.js';
+import { createInstantClock, halfRandom, startFakeRoute53, startFakeSts, type ListeningRoute53, type ListeningSts } from '@cloudlink/sandbox';
 
 /**
  * A ProviderCallError travels far (engine errors keep it as `cause`, hosts log causes): it must not
@@ -13,8 +11,8 @@ import { startFakeSts, type FakeSts } from './fakes/sts.js';
  */
 describe('provider errors carry no credentials', () => {
   const secrets = { accessKeyId: 'ASIALEAKCHECKKEYID01', secretAccessKey: 'leak-check-secret-access-key', sessionToken: 'LEAKCHECKSESSIONTOKEN' };
-  let route53: FakeRoute53 | undefined;
-  let sts: FakeSts | undefined;
+  let route53: ListeningRoute53 | undefined;
+  let sts: ListeningSts | undefined;
   afterEach(async () => {
     await route53?.close();
     await sts?.close();

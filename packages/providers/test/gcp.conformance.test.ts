@@ -2,8 +2,7 @@ import { describeGcpConnectorConformance } from '@cloudlink/engine/conformance';
 import { DEFAULT_RETRY_POLICY } from '@cloudlink/engine';
 import type { GcpWifTestInput } from '@cloudlink/engine';
 import { createGcpConnector } from '../src/gcp/index.js';
-import { createInstantClock, halfRandom } from './fakes/clock.js';
-import { googleApiError, startFakeGcp } from './fakes/gcp.js';
+import { createInstantClock, googleApiError, halfRandom, startFakeGcp } from '@cloudlink/sandbox';
 
 const AUDIENCE = '//iam.googleapis.com/projects/555/locations/global/workloadIdentityPools/gateways-pool/providers/gateways-oidc';
 const SA = 'gateways-cloud-connection@proj-1.iam.gserviceaccount.com';

@@ -2,16 +2,14 @@ import type { GcpWifTestInput, RetryPolicy } from '@cloudlink/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGcpConnector } from '../src/gcp/index.js';
 import type { GcpConnectorOptions } from '../src/gcp/index.js';
-import { createInstantClock, halfRandom } from './fakes/clock.js';
-import { googleApiError, startFakeGcp } from './fakes/gcp.js';
-import type { FakeGcp } from './fakes/gcp.js';
 import { failure } from './support.js';
+import { createInstantClock, googleApiError, halfRandom, startFakeGcp, type ListeningGcp } from '@cloudlink/sandbox';
 
 const AUDIENCE = '//iam.googleapis.com/projects/555/locations/global/workloadIdentityPools/gateways-pool/providers/gateways-oidc';
 const SA = 'gateways-cloud-connection@proj-1.iam.gserviceaccount.com';
 const policy: RetryPolicy = { maxAttempts: 5, baseMs: 500, capMs: 8_000, maxRetryAfterSeconds: 20 };
 
-let gcp: FakeGcp;
+let gcp: ListeningGcp;
 beforeAll(async () => {
   gcp = await startFakeGcp({
     audience: AUDIENCE,

@@ -2,10 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isProviderCallError } from '@cloudlink/engine';
 import type { DnsSession, RecordChange, RecordSet, ZoneInfo } from '@cloudlink/engine';
 import { createRoute53Provider, planChangeBatches } from '../src/aws/route53/index.js';
-import { createInstantClock, halfRandom } from './fakes/clock.js';
-import { startFakeRoute53 } from './fakes/route53-fake.js';
-import type { FakeRoute53 } from './fakes/route53-fake.js';
 import { aSet, failure, upserts } from './support.js';
+import { createInstantClock, halfRandom, startFakeRoute53, type ListeningRoute53 } from '@cloudlink/sandbox';
 
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' };
 
@@ -40,7 +38,7 @@ describe('route53 change batching', () => {
 });
 
 describe('route53 batches against the fake', () => {
-  let fake: FakeRoute53;
+  let fake: ListeningRoute53;
   let session: DnsSession;
   let zone: ZoneInfo;
 

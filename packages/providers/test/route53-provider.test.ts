@@ -1,16 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DnsSession, RecordSet, ZoneInfo } from '@cloudlink/engine';
 import { createRoute53Provider } from '../src/aws/route53/index.js';
-import { createInstantClock, halfRandom } from './fakes/clock.js';
-import type { InstantClock } from './fakes/clock.js';
-import { startFakeRoute53 } from './fakes/route53-fake.js';
-import type { FakeRoute53 } from './fakes/route53-fake.js';
 import { collect, failure } from './support.js';
+import { createInstantClock, halfRandom, startFakeRoute53, type InstantClock, type ListeningRoute53 } from '@cloudlink/sandbox';
 
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret', sessionToken: 'token' };
 
 describe('route53 provider against the fake Route 53', () => {
-  let fake: FakeRoute53;
+  let fake: ListeningRoute53;
   let clock: InstantClock;
   let session: DnsSession;
 

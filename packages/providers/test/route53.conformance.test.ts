@@ -2,9 +2,7 @@ import { describeDnsProviderConformance } from '@cloudlink/engine/conformance';
 import { DEFAULT_RETRY_POLICY } from '@cloudlink/engine';
 import type { DnsAuth } from '@cloudlink/engine';
 import { ROUTE53_FEATURES, createRoute53Provider } from '../src/aws/route53/index.js';
-import { createInstantClock, halfRandom } from './fakes/clock.js';
-import { startFakeRoute53 } from './fakes/route53-fake.js';
-import type { RecordedRequest } from './fakes/server.js';
+import { createInstantClock, halfRandom, startFakeRoute53, type RecordedRequest } from '@cloudlink/sandbox';
 
 const errorBody = (code: string, message: string) =>
   `<?xml version="1.0"?>\n<ErrorResponse xmlns="https://route53.amazonaws.com/doc/2013-04-01/"><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>conformance</RequestId></ErrorResponse>`;

@@ -1,6 +1,6 @@
 /**
  * @module @cloudlink/engine/testing — in-memory reference implementations of every port, provider
- * stand-ins (also used by sandbox mode) and the conformance suites. Not for production.
+ * stand-ins for the engine's unit tests and the conformance suites. Not for production.
  */
 export * from './storage/index.js';
 export * from './cloud/index.js';

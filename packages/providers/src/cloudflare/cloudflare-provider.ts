@@ -22,6 +22,8 @@ export interface CloudflareProviderOptions extends CallPolicyOptions {
   readonly batchSize?: number;
   /** Listing page size, 5–5000; default 100. */
   readonly perPage?: number;
+  /** The fetch the SDK sends with (proxies, an in-process fake); default the global one. */
+  readonly fetch?: typeof fetch;
 }
 
 /** Above this many touched names a write reads the zone once instead of once per name (see docs/batching.md). */
@@ -64,6 +66,7 @@ export function createCloudflareProvider(options: CloudflareProviderOptions = {}
         timeout: policy.timeoutMs,
         apiVersion: CLOUDFLARE_API_VERSION,
         fetchOptions: { redirect: 'manual' },
+        ...(options.fetch ? { fetch: options.fetch } : {}),
       });
       return createCloudflareSession({
         client,

@@ -1,4 +1,4 @@
-/** @module testing/cloud — in-memory cloud connectors for tests and sandbox mode. */
+/** @module testing/cloud — in-memory cloud connectors for the engine's unit tests (sandbox mode runs the real connectors through `@cloudlink/sandbox`). */
 export { createSandboxAwsConnector } from './sandbox-aws.js';
 export type { SandboxAwsConnector, SandboxAwsOptions } from './sandbox-aws.js';
 export { createSandboxGcpConnector } from './sandbox-gcp.js';

@@ -2,8 +2,8 @@ import { parseTxtStrings } from '../../dns/records/txt.js';
 import type { DnsResolver, RecordSet } from '../../ports/dns.js';
 
 /**
- * In-memory resolver (sandbox mode, see the root README): answers TXT from the sandbox zones (every provider
- * given), plus static answers set by tests. Unknown names answer [] like NXDOMAIN.
+ * In-memory resolver for engine tests: answers TXT from the zones of the providers given (anything
+ * with `lookup`), plus static answers set by tests. Unknown names answer [] like NXDOMAIN.
  */
 export interface SandboxResolverState {
   readonly records: Readonly<Record<string, string[][]>>;

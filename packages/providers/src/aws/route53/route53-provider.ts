@@ -12,6 +12,7 @@ import type {
   ListHostedZonesByNameCommandOutput,
   ListResourceRecordSetsCommandOutput,
   RRType,
+  Route53ClientConfig,
 } from '@aws-sdk/client-route-53';
 import { isProviderCallError, windowInOrder, withRetry } from '@cloudlink/engine';
 import type { AwsCredentials, DnsAuth, DnsProvider, DnsSession, RecordSet, ZoneInfo } from '@cloudlink/engine';
@@ -28,6 +29,11 @@ export interface Route53ProviderOptions extends CallPolicyOptions {
   readonly endpoint?: string;
   /** Signing region; Route 53 is global and signs in `us-east-1`. */
   readonly region?: string;
+  /**
+   * The SDK's HTTP handler (an object with `handle(request)`), e.g. an in-process fake. Default: the
+   * SDK's Node handler with connection and request timeouts of `timeoutMs`.
+   */
+  readonly requestHandler?: Route53ClientConfig['requestHandler'];
   /** ListResourceRecordSets page size, 1–300; default 300 (see docs/records.md). */
   readonly pageSize?: number;
 }
@@ -54,7 +60,7 @@ export function createRoute53Provider(options: Route53ProviderOptions = {}): Dns
         ...(options.endpoint ? { endpoint: options.endpoint } : {}),
         credentials,
         maxAttempts: 1,
-        requestHandler: { requestTimeout: timeoutMs, connectionTimeout: timeoutMs, throwOnRequestTimeout: true },
+        requestHandler: options.requestHandler ?? { requestTimeout: timeoutMs, connectionTimeout: timeoutMs, throwOnRequestTimeout: true },
       });
       clients.set(credentials, client);
     }

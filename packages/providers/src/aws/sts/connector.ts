@@ -20,6 +20,11 @@ export interface AwsConnectorOptions extends CallPolicyOptions {
    * SDK's chain (`AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY`, shared config, instance role, …).
    */
   readonly credentials?: STSClientConfig['credentials'];
+  /**
+   * The SDK's HTTP handler (an object with `handle(request)`), e.g. an in-process fake. Default: the
+   * SDK's Node handler with connection and request timeouts of `timeoutMs`.
+   */
+  readonly requestHandler?: STSClientConfig['requestHandler'];
 }
 
 type StsCall = 'AssumeRole' | 'GetCallerIdentity';
@@ -35,7 +40,7 @@ export function createAwsConnector(options: AwsConnectorOptions = {}): AwsConnec
     region: options.region ?? process.env.AWS_REGION ?? 'us-east-1',
     maxAttempts: 1,
     // The socket-level timeouts back up the per-call deadline below.
-    requestHandler: { connectionTimeout: policy.timeoutMs, requestTimeout: policy.timeoutMs },
+    requestHandler: options.requestHandler ?? { connectionTimeout: policy.timeoutMs, requestTimeout: policy.timeoutMs },
     ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
     ...(options.credentials !== undefined ? { credentials: options.credentials } : {}),
   };

@@ -3,6 +3,7 @@
  * ChangeResourceRecordSets validation the real service applies (all-or-nothing batches, batch
  * limits with UPSERT counted twice, CREATE of an existing set, DELETE that must match exactly).
  */
+import { ROUTE53_FEATURES } from '@cloudlink/providers/aws';
 
 export interface FakeRrset {
   name: string;
@@ -56,7 +57,9 @@ export function listedName(name: string): string {
   return name.replace(/\*/g, '\\052');
 }
 
-const LIMITS = { elements: 1000, characters: 32_000 };
+// Route 53's per-request limits, from the one place the provider declares them, so the fake and the
+// provider's batch planner cannot drift apart.
+const LIMITS = { elements: ROUTE53_FEATURES.batchLimits.resourceRecords, characters: ROUTE53_FEATURES.batchLimits.valueCharacters };
 
 /** The map key of a set: its listing order key, plus the SetIdentifier that tells routing-policy sets of one name and type apart. */
 export function rrsetKey(r: Pick<FakeRrset, 'name' | 'type' | 'setIdentifier'>): string {
@@ -85,7 +88,7 @@ export function applyChangeBatch(zone: FakeZone, changes: readonly FakeChange[])
   let elements = 0;
   let characters = 0;
   for (const { action, rrset } of changes) {
-    const factor = action === 'UPSERT' ? 2 : 1;
+    const factor = action === 'UPSERT' ? ROUTE53_FEATURES.batchLimits.upsertWeight : 1;
     elements += rrset.values.length * factor;
     characters += rrset.values.reduce((n, v) => n + v.length, 0) * factor;
   }

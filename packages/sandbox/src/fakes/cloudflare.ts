@@ -1,6 +1,6 @@
-import type { ServerResponse } from 'node:http';
-import { sendJson, startFakeServer } from './server.js';
-import type { FakeServer, RecordedRequest } from './server.js';
+import { createFakeService, json } from '../http/fake-service.js';
+import type { FakeReply, FakeService, RecordedRequest } from '../http/fake-service.js';
+import { CfError, byNameThenId, checkConflicts, toRecord } from './cloudflare-records.js';
 
 /** A DNS record as the fake Cloudflare holds it (the API's field names). */
 export interface FakeCfRecord {
@@ -31,9 +31,24 @@ export interface FakeCfToken {
 
 export type CloudflareOperation = 'tokens.verify' | 'zones.list' | 'zones.get' | 'records.list' | 'records.batch';
 
-export interface FakeCloudflare extends FakeServer {
-  /** Base URL including `/client/v4`, as the provider expects. */
-  readonly baseUrl: string;
+/** JSON state of the fake: zones with their records, tokens, id counter. */
+export interface FakeCloudflareState {
+  readonly serial: number;
+  readonly zones: readonly (Omit<FakeCfZone, 'records'> & { readonly records: readonly FakeCfRecord[] })[];
+  readonly tokens: Readonly<Record<string, FakeCfToken>>;
+}
+
+export interface FakeCloudflareOptions {
+  /** Operations one batch call may carry; default 200. */
+  readonly maxBatchOps?: number;
+  /**
+   * The sandbox's open world: every token but `invalid` is active and sees every zone, and listing
+   * zones by name finds one for every domain except those under `.invalid` (created on first look).
+   */
+  readonly openWorld?: boolean;
+}
+
+export interface FakeCloudflare extends FakeService {
   readonly counts: Record<CloudflareOperation, number>;
   readonly zones: Map<string, FakeCfZone>;
   readonly tokens: Map<string, FakeCfToken>;
@@ -50,28 +65,22 @@ export interface FakeCloudflare extends FakeServer {
    */
   applyNextBatchLate(): void;
   settleLateBatches(): void;
+  /** Every record named `name` (absolute or not) of type `type`, across zones. */
+  lookup(name: string, type: string): FakeCfRecord[];
+  snapshot(): FakeCloudflareState;
+  restore(state: FakeCloudflareState): void;
 }
 
-class CfError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-const CONTENT_TYPES = new Set(['A', 'AAAA', 'CNAME', 'MX', 'TXT', 'PTR', 'NS']);
-const DATA_TYPES = new Set(['SRV', 'CAA']);
-const byNameThenId = (a: FakeCfRecord, b: FakeCfRecord): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : 1);
+/** The token the open world refuses. */
+const INVALID_TOKEN = 'invalid';
 
 /**
- * A fake Cloudflare v4 API on 127.0.0.1: the envelope, `result_info` paging (with `[]` past the end),
- * token verification, per-token zone visibility, and the batch endpoint applying deletes, patches,
- * puts and posts in that order in one transaction (see docs/batching.md), refusing the whole call on any error.
+ * A fake Cloudflare v4 API (paths under `/client/v4`): the envelope, `result_info` paging (with `[]`
+ * past the end), token verification, per-token zone visibility, and the batch endpoint applying
+ * deletes, patches, puts and posts in that order in one transaction (see docs/batching.md),
+ * refusing the whole call on any error, as Cloudflare does.
  */
-export async function startFakeCloudflare(options: { maxBatchOps?: number } = {}): Promise<FakeCloudflare> {
+export function createFakeCloudflare(options: FakeCloudflareOptions = {}): FakeCloudflare {
   const maxBatchOps = options.maxBatchOps ?? 200;
   const zones = new Map<string, FakeCfZone>();
   const tokens = new Map<string, FakeCfToken>();
@@ -82,8 +91,15 @@ export async function startFakeCloudflare(options: { maxBatchOps?: number } = {}
   const pendingBatches: (() => void)[] = [];
   const newId = (): string => (++serial).toString(16).padStart(32, '0');
 
+  const bearer = (req: RecordedRequest): string => (req.headers.authorization ?? '').replace(/^Bearer /, '');
+  /** The token as the fake knows it; in the open world every token but `invalid` sees every zone. */
+  const lookupToken = (value: string): FakeCfToken | undefined => {
+    if (!options.openWorld) return tokens.get(value);
+    if (value === INVALID_TOKEN || value === '') return undefined;
+    return { status: 'active', zones: [...zones.keys()] };
+  };
   const tokenOf = (req: RecordedRequest): FakeCfToken => {
-    const token = tokens.get(String(req.headers.authorization ?? '').replace(/^Bearer /, ''));
+    const token = lookupToken(bearer(req));
     if (!token || token.status !== 'active') throw new CfError(401, 10000, 'Authentication error');
     return token;
   };
@@ -91,50 +107,15 @@ export async function startFakeCloudflare(options: { maxBatchOps?: number } = {}
     const token = tokenOf(req);
     const zone = zones.get(id);
     if (!zone) throw new CfError(404, 7003, `Could not route to /zones/${id}, perhaps your object identifier is invalid?`);
-    if (!token.zones.includes(id)) throw new CfError(403, 10000, 'Authentication error');
+    if (!options.openWorld && !token.zones.includes(id)) throw new CfError(403, 10000, 'Authentication error');
     return zone;
   };
-  const page = <T>(res: ServerResponse, items: T[], q: URLSearchParams): void => {
+  const page = <T>(items: T[], q: URLSearchParams): FakeReply => {
     const perPage = Number(q.get('per_page') ?? 20);
     const pageNo = Number(q.get('page') ?? 1);
     const slice = items.slice((pageNo - 1) * perPage, pageNo * perPage);
     const info = { page: pageNo, per_page: perPage, count: slice.length, total_count: items.length, total_pages: Math.max(1, Math.ceil(items.length / perPage)) };
-    sendJson(res, 200, { success: true, errors: [], messages: [], result: slice, result_info: info });
-  };
-
-  /** Build a stored record from a post/put body, checking what Cloudflare checks. */
-  const toRecord = (zone: FakeCfZone, body: Record<string, unknown>, id: string): FakeCfRecord => {
-    const type = String(body.type ?? '');
-    const name = String(body.name ?? '').toLowerCase().replace(/\.$/, '');
-    if (!CONTENT_TYPES.has(type) && !DATA_TYPES.has(type)) throw new CfError(400, 9004, `DNS record type "${type}" is invalid`);
-    if (name !== zone.name && !name.endsWith(`.${zone.name}`)) throw new CfError(400, 9005, 'Content for record is invalid. Must be in the zone.');
-    const record: FakeCfRecord = { id, name, type, ttl: Number(body.ttl ?? 1) };
-    if (DATA_TYPES.has(type)) {
-      const data = body.data as Record<string, unknown> | undefined;
-      if (!data) throw new CfError(400, 9101, `${type} record requires data`);
-      record.data = { ...data };
-      record.content = type === 'SRV' ? `${String(data.weight)} ${String(data.port)} ${String(data.target)}` : `${String(data.flags)} ${String(data.tag)} "${String(data.value)}"`;
-      if (type === 'SRV') record.priority = Number(data.priority);
-    } else {
-      if (typeof body.content !== 'string' || body.content === '') throw new CfError(400, 9021, 'Invalid content for a record');
-      record.content = body.content;
-    }
-    if (type === 'MX') {
-      if (typeof body.priority !== 'number') throw new CfError(400, 9100, 'MX records require a priority');
-      record.priority = body.priority;
-    }
-    if (body.proxied !== undefined) record.proxied = Boolean(body.proxied);
-    return record;
-  };
-
-  const checkConflicts = (records: Map<string, FakeCfRecord>, added: FakeCfRecord): void => {
-    for (const r of records.values()) {
-      if (r.id === added.id || r.name !== added.name) continue;
-      if (r.type === 'CNAME' || added.type === 'CNAME') throw new CfError(400, 81053, 'An A, AAAA, or CNAME record with that host already exists.');
-      if (r.type === added.type && r.content === added.content && JSON.stringify(r.data) === JSON.stringify(added.data) && r.priority === added.priority) {
-        throw new CfError(400, 81058, 'An identical record already exists.');
-      }
-    }
+    return json(200, { success: true, errors: [], messages: [], result: slice, result_info: info });
   };
 
   const batch = (zone: FakeCfZone, body: Record<string, Record<string, unknown>[] | undefined>) => {
@@ -171,26 +152,43 @@ export async function startFakeCloudflare(options: { maxBatchOps?: number } = {}
     return result;
   };
 
-  const route = (req: RecordedRequest, res: ServerResponse): void => {
+  const addZone = (name: string, tokenNames: readonly string[]): FakeCfZone => {
+    const id = newId();
+    const zone: FakeCfZone = { id, name, name_servers: ['ada.ns.cloudflare.com', 'bob.ns.cloudflare.com'], records: new Map() };
+    zones.set(id, zone);
+    for (const t of tokenNames) tokens.get(t)?.zones.push(id);
+    return zone;
+  };
+  /** Open world: a zone for every domain asked about, except under `.invalid` (reserved, RFC 2606). */
+  const openZone = (name: string | null): void => {
+    if (!options.openWorld || !name) return;
+    const domain = name.toLowerCase().replace(/\.$/, '');
+    if (domain === 'invalid' || domain.endsWith('.invalid')) return;
+    if (![...zones.values()].some((z) => z.name === domain)) addZone(domain, []);
+  };
+
+  const route = (req: RecordedRequest): FakeReply => {
     const url = new URL(req.url, 'http://fake');
     const parts = url.pathname.replace(/^\/client\/v4\/?/, '').split('/').filter(Boolean);
     const q = url.searchParams;
     if (req.method === 'GET' && parts.join('/') === 'user/tokens/verify') {
       counts['tokens.verify']++;
-      const token = tokens.get(String(req.headers.authorization ?? '').replace(/^Bearer /, ''));
+      const token = lookupToken(bearer(req));
       if (!token || token.accountOwned) throw new CfError(401, 1000, 'Invalid API Token');
-      return sendJson(res, 200, { success: true, errors: [], messages: [{ code: 10000, message: 'This API Token is valid and active' }], result: { id: 'tok', status: token.status } });
+      return json(200, { success: true, errors: [], messages: [{ code: 10000, message: 'This API Token is valid and active' }], result: { id: 'tok', status: token.status } });
     }
     if (req.method === 'GET' && parts.length === 1 && parts[0] === 'zones') {
       counts['zones.list']++;
       const token = tokenOf(req);
       const name = q.get('name');
-      return page(res, [...zones.values()].filter((z) => token.zones.includes(z.id) && (!name || z.name === name)).map(({ records: _, ...z }) => z), q);
+      openZone(name);
+      const visible = options.openWorld ? [...zones.keys()] : token.zones;
+      return page([...zones.values()].filter((z) => visible.includes(z.id) && (!name || z.name === name)).map(({ records: _, ...z }) => z), q);
     }
     if (req.method === 'GET' && parts.length === 2 && parts[0] === 'zones') {
       counts['zones.get']++;
       const { records: _, ...zone } = zoneFor(req, parts[1] ?? '');
-      return sendJson(res, 200, { success: true, errors: [], messages: [], result: zone });
+      return json(200, { success: true, errors: [], messages: [], result: zone });
     }
     if (req.method === 'GET' && parts[0] === 'zones' && parts[2] === 'dns_records' && parts.length === 3) {
       counts['records.list']++;
@@ -199,7 +197,7 @@ export async function startFakeCloudflare(options: { maxBatchOps?: number } = {}
       const exact = q.get('name.exact');
       const items = [...zone.records.values()].filter((r) => (!type || r.type === type) && (!exact || r.name === exact.toLowerCase()));
       if (q.get('order') === 'name') items.sort(byNameThenId);
-      return page(res, items, q);
+      return page(items, q);
     }
     if (req.method === 'POST' && parts[0] === 'zones' && parts[2] === 'dns_records' && parts[3] === 'batch') {
       counts['records.batch']++;
@@ -215,32 +213,25 @@ export async function startFakeCloudflare(options: { maxBatchOps?: number } = {}
         loseBatchAnswers--;
         throw new CfError(502, 502, 'Bad gateway');
       }
-      return sendJson(res, 200, { success: true, errors: [], messages: [], result });
+      return json(200, { success: true, errors: [], messages: [], result });
     }
     throw new CfError(404, 7000, `No route for that URI: ${req.method} ${url.pathname}`);
   };
 
-  const server = await startFakeServer((req, res) => {
+  const service = createFakeService((req) => {
     try {
-      route(req, res);
+      return route(req);
     } catch (e) {
       if (!(e instanceof CfError)) throw e;
-      sendJson(res, e.status, { success: false, errors: [{ code: e.code, message: e.message }], messages: [], result: null });
+      return json(e.status, { success: false, errors: [{ code: e.code, message: e.message }], messages: [], result: null });
     }
   });
 
-  return Object.assign(server, {
-    baseUrl: `${server.url}/client/v4`,
+  return Object.assign(service, {
     counts,
     zones,
     tokens,
-    addZone(name: string, tokenNames: readonly string[]) {
-      const id = newId();
-      const zone: FakeCfZone = { id, name, name_servers: ['ada.ns.cloudflare.com', 'bob.ns.cloudflare.com'], records: new Map() };
-      zones.set(id, zone);
-      for (const t of tokenNames) tokens.get(t)?.zones.push(id);
-      return zone;
-    },
+    addZone,
     seed(zoneId: string, records: readonly Omit<FakeCfRecord, 'id'>[]) {
       const zone = zones.get(zoneId);
       if (!zone) throw new Error(`no zone ${zoneId}`);
@@ -255,6 +246,19 @@ export async function startFakeCloudflare(options: { maxBatchOps?: number } = {}
     applyNextBatchLate: () => void lateBatches++,
     settleLateBatches: () => {
       for (const apply of pendingBatches.splice(0)) apply();
+    },
+    lookup: (name: string, type: string) => {
+      const wanted = name.toLowerCase().replace(/\.$/, '');
+      return [...zones.values()].flatMap((z) => [...z.records.values()].filter((r) => r.name === wanted && r.type === type)).map((r) => structuredClone(r));
+    },
+    snapshot: (): FakeCloudflareState =>
+      structuredClone({ serial, zones: [...zones.values()].map((z) => ({ ...z, records: [...z.records.values()] })), tokens: Object.fromEntries(tokens) }),
+    restore(state: FakeCloudflareState) {
+      serial = state.serial;
+      zones.clear();
+      tokens.clear();
+      for (const { records, ...z } of structuredClone(state.zones)) zones.set(z.id, { ...z, records: new Map(records.map((r) => [r.id, r])) });
+      for (const [name, token] of Object.entries(structuredClone(state.tokens))) tokens.set(name, token);
     },
   });
 }

@@ -1,12 +1,10 @@
-import type { ServerResponse } from 'node:http';
-import { startFakeServer } from './server.js';
-import type { FakeServer, RecordedRequest } from './server.js';
-import { Route53FakeError, applyChangeBatch, fqdn, holdsRecords, listPage, listedName, seedRrsets, sortKey } from './route53-fake-zone.js';
-import type { FakeChange, FakeRrset, FakeZone } from './route53-fake-zone.js';
+import { createFakeService, NO_ANSWER } from '../http/fake-service.js';
+import type { FakeReply, FakeService, HandlerResult, RecordedRequest } from '../http/fake-service.js';
+import { aliasOf, all, delegationXml, doc, errorXml, esc, rrsetXml, tag, unesc, zoneXml } from './route53-xml.js';
+import { Route53FakeError, applyChangeBatch, fqdn, holdsRecords, listPage, listedName, seedRrsets, sortKey } from './route53-zone.js';
+import type { FakeChange, FakeRrset, FakeZone } from './route53-zone.js';
 
-export type { FakeRrset, FakeZone } from './route53-fake-zone.js';
-
-const NS = 'https://route53.amazonaws.com/doc/2013-04-01/';
+export type { FakeRrset, FakeZone } from './route53-zone.js';
 
 export type Route53Operation =
   | 'CreateHostedZone'
@@ -27,7 +25,14 @@ export interface Route53Failure {
   readonly afterApply?: boolean;
 }
 
-export interface FakeRoute53 extends FakeServer {
+/** JSON state of the fake (zones with their record sets, id counter, used caller references). */
+export interface FakeRoute53State {
+  readonly serial: number;
+  readonly callerReferences: readonly string[];
+  readonly zones: readonly (Omit<FakeZone, 'rrsets'> & { readonly rrsets: readonly FakeRrset[] })[];
+}
+
+export interface FakeRoute53 extends FakeService {
   /** Calls per operation, including failed ones. */
   readonly counts: Record<Route53Operation, number>;
   readonly zones: Map<string, FakeZone>;
@@ -41,67 +46,24 @@ export interface FakeRoute53 extends FakeServer {
   seed(zoneId: string, sets: readonly FakeRrset[]): void;
   /** The zone's record sets in Route 53 order. */
   recordSets(zoneId: string): FakeRrset[];
+  /** Highest number of ChangeResourceRecordSets calls seen in flight at once on one zone (latency included). */
+  readonly maxConcurrentWrites: number;
+  /** Every non-alias set named `name` (absolute or not) of type `type`, across zones. */
+  lookup(name: string, type: string): FakeRrset[];
+  snapshot(): FakeRoute53State;
+  restore(state: FakeRoute53State): void;
 }
 
-const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-const unesc = (s: string): string =>
-  s
-    .replace(/&#x([0-9a-f]+);/gi, (_, h: string) => String.fromCodePoint(Number.parseInt(h, 16)))
-    .replace(/&#(\d+);/g, (_, d: string) => String.fromCodePoint(Number(d)))
-    .replace(/&quot;/g, '"')
-    .replace(/&apos;/g, "'")
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&');
-const tag = (xml: string, name: string): string | undefined => {
-  const m = new RegExp(`<${name}>([\\s\\S]*?)</${name}>`).exec(xml);
-  return m?.[1] === undefined ? undefined : unesc(m[1]);
-};
-const all = (xml: string, name: string): string[] => [...xml.matchAll(new RegExp(`<${name}>([\\s\\S]*?)</${name}>`, 'g'))].map((m) => m[1] ?? '');
-
-/** The AliasTarget of a change, when it has one. */
-function aliasOf(inner: string | undefined): Pick<FakeRrset, 'aliasTarget'> {
-  if (inner === undefined) return {};
-  return {
-    aliasTarget: { hostedZoneId: tag(inner, 'HostedZoneId') ?? '', dnsName: tag(inner, 'DNSName') ?? '', evaluateTargetHealth: tag(inner, 'EvaluateTargetHealth') === 'true' },
-  };
-}
-
-function xml(res: ServerResponse, status: number, root: string, inner: string, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'text/xml', ...headers });
-  res.end(`<?xml version="1.0"?>\n<${root} xmlns="${NS}">${inner}</${root}>`);
-}
-
-function errorXml(res: ServerResponse, e: Route53FakeError): void {
-  xml(res, e.status, 'ErrorResponse', `<Error><Type>Sender</Type><Code>${e.code}</Code><Message>${esc(e.message)}</Message></Error><RequestId>fake</RequestId>`);
-}
-
-function rrsetXml(r: FakeRrset): string {
-  const routing = `${r.setIdentifier ? `<SetIdentifier>${esc(r.setIdentifier)}</SetIdentifier>` : ''}${r.weight !== undefined ? `<Weight>${r.weight}</Weight>` : ''}`;
-  const body = r.aliasTarget
-    ? `<AliasTarget><HostedZoneId>${r.aliasTarget.hostedZoneId}</HostedZoneId><DNSName>${esc(r.aliasTarget.dnsName)}</DNSName><EvaluateTargetHealth>${r.aliasTarget.evaluateTargetHealth}</EvaluateTargetHealth></AliasTarget>`
-    : `<TTL>${r.ttl ?? 300}</TTL><ResourceRecords>${r.values.map((v) => `<ResourceRecord><Value>${esc(v)}</Value></ResourceRecord>`).join('')}</ResourceRecords>`;
-  return `<ResourceRecordSet><Name>${esc(listedName(r.name))}</Name><Type>${r.type}</Type>${routing}${body}</ResourceRecordSet>`;
-}
-
-function zoneXml(z: FakeZone): string {
-  const config = `<Config>${z.comment !== undefined ? `<Comment>${esc(z.comment)}</Comment>` : ''}<PrivateZone>false</PrivateZone></Config>`;
-  return `<HostedZone><Id>/hostedzone/${z.id}</Id><Name>${z.name}</Name><CallerReference>${esc(z.callerReference)}</CallerReference>${config}<ResourceRecordSetCount>${z.rrsets.size}</ResourceRecordSetCount></HostedZone>`;
-}
-
-const delegationXml = (z: FakeZone): string =>
-  `<DelegationSet><NameServers>${z.nameServers.map((n) => `<NameServer>${n}</NameServer>`).join('')}</NameServers></DelegationSet>`;
+const OPERATIONS: readonly Route53Operation[] = ['CreateHostedZone', 'GetHostedZone', 'DeleteHostedZone', 'ListHostedZonesByName', 'ListResourceRecordSets', 'ChangeResourceRecordSets', 'GetChange'];
 
 /**
- * A fake Route 53 REST-XML API on 127.0.0.1 that enforces the real rules (see route53-fake-zone.ts),
- * counts calls per operation and injects failures (throttling, 5xx, lost answers).
+ * A fake Route 53 REST-XML API that enforces the real rules (see route53-zone.ts), counts calls per
+ * operation and injects failures (throttling, 5xx, lost answers).
  */
-export async function startFakeRoute53(): Promise<FakeRoute53> {
+export function createFakeRoute53(): FakeRoute53 {
   const zones = new Map<string, FakeZone>();
   const changes = new Map<string, { polls: number }>();
-  const counts = Object.fromEntries(
-    ['CreateHostedZone', 'GetHostedZone', 'DeleteHostedZone', 'ListHostedZonesByName', 'ListResourceRecordSets', 'ChangeResourceRecordSets', 'GetChange'].map((o) => [o, 0]),
-  ) as Record<Route53Operation, number>;
+  const counts = Object.fromEntries(OPERATIONS.map((o) => [o, 0])) as Record<Route53Operation, number>;
   const failures: { operation: Route53Operation; failure: Route53Failure; left: number }[] = [];
   const holds: { operation: Route53Operation; performed: () => void }[] = [];
   let serial = 0;
@@ -120,14 +82,14 @@ export async function startFakeRoute53(): Promise<FakeRoute53> {
   const changeInfo = (id: string, status = 'PENDING'): string =>
     `<ChangeInfo><Id>/change/${id}</Id><Status>${status}</Status><SubmittedAt>2030-01-01T00:00:00.000Z</SubmittedAt></ChangeInfo>`;
 
-  function route(req: RecordedRequest): { operation: Route53Operation; run: (res: ServerResponse) => void } | undefined {
+  function route(req: RecordedRequest): { operation: Route53Operation; run: () => FakeReply } | undefined {
     const url = new URL(req.url, 'http://fake');
     const parts = url.pathname.split('/').filter(Boolean).slice(1);
     const q = url.searchParams;
     if (req.method === 'POST' && parts.length === 1 && parts[0] === 'hostedzone') {
       return {
         operation: 'CreateHostedZone',
-        run: (res) => {
+        run: () => {
           const callerReference = tag(req.body, 'CallerReference') ?? '';
           if (callerReferences.has(callerReference)) {
             throw new Route53FakeError(409, 'HostedZoneAlreadyExists', 'A hosted zone has already been created with the specified caller reference.');
@@ -143,7 +105,7 @@ export async function startFakeRoute53(): Promise<FakeRoute53> {
             { name, type: 'SOA', ttl: 900, values: [`${nameServers[0]}. awsdns-hostmaster.amazon.com. 1 7200 900 1209600 86400`] },
           ]);
           zones.set(id, zone);
-          xml(res, 201, 'CreateHostedZoneResponse', `${zoneXml(zone)}${changeInfo(newChange())}${delegationXml(zone)}`, {
+          return doc(201, 'CreateHostedZoneResponse', `${zoneXml(zone)}${changeInfo(newChange())}${delegationXml(zone)}`, {
             location: `https://route53.amazonaws.com/2013-04-01/hostedzone/${id}`,
           });
         },
@@ -152,18 +114,18 @@ export async function startFakeRoute53(): Promise<FakeRoute53> {
     if (parts[0] === 'hostedzone' && parts.length === 2) {
       const id = parts[1] ?? '';
       if (req.method === 'GET') {
-        return { operation: 'GetHostedZone', run: (res) => void xml(res, 200, 'GetHostedZoneResponse', `${zoneXml(zoneOr404(id))}${delegationXml(zoneOr404(id))}`) };
+        return { operation: 'GetHostedZone', run: () => doc(200, 'GetHostedZoneResponse', `${zoneXml(zoneOr404(id))}${delegationXml(zoneOr404(id))}`) };
       }
       if (req.method === 'DELETE') {
         return {
           operation: 'DeleteHostedZone',
-          run: (res) => {
+          run: () => {
             const zone = zoneOr404(id);
             if (holdsRecords(zone)) {
               throw new Route53FakeError(400, 'HostedZoneNotEmpty', 'The specified hosted zone contains non-required resource record sets and so cannot be deleted.');
             }
             zones.delete(id);
-            xml(res, 200, 'DeleteHostedZoneResponse', changeInfo(newChange()));
+            return doc(200, 'DeleteHostedZoneResponse', changeInfo(newChange()));
           },
         };
       }
@@ -173,20 +135,20 @@ export async function startFakeRoute53(): Promise<FakeRoute53> {
       if (req.method === 'GET') {
         return {
           operation: 'ListResourceRecordSets',
-          run: (res) => {
+          run: () => {
             const maxItems = Math.min(Number(q.get('maxitems') ?? 300), 300);
             const page = listPage(zoneOr404(id), { name: q.get('name') ?? undefined, type: q.get('type') ?? undefined, identifier: q.get('identifier') ?? undefined }, maxItems);
             const identifier = page.next?.setIdentifier ? `<NextRecordIdentifier>${esc(page.next.setIdentifier)}</NextRecordIdentifier>` : '';
             const next = page.next
               ? `<IsTruncated>true</IsTruncated><NextRecordName>${esc(listedName(page.next.name))}</NextRecordName><NextRecordType>${page.next.type}</NextRecordType>${identifier}`
               : '<IsTruncated>false</IsTruncated>';
-            xml(res, 200, 'ListResourceRecordSetsResponse', `<ResourceRecordSets>${page.sets.map(rrsetXml).join('')}</ResourceRecordSets>${next}<MaxItems>${maxItems}</MaxItems>`);
+            return doc(200, 'ListResourceRecordSetsResponse', `<ResourceRecordSets>${page.sets.map(rrsetXml).join('')}</ResourceRecordSets>${next}<MaxItems>${maxItems}</MaxItems>`);
           },
         };
       }
       return {
         operation: 'ChangeResourceRecordSets',
-        run: (res) => {
+        run: () => {
           const zone = zoneOr404(id);
           const batch: FakeChange[] = all(req.body, 'Change').map((c) => ({
             action: tag(c, 'Action') ?? '',
@@ -201,51 +163,53 @@ export async function startFakeRoute53(): Promise<FakeRoute53> {
             },
           }));
           applyChangeBatch(zone, batch);
-          xml(res, 200, 'ChangeResourceRecordSetsResponse', changeInfo(newChange()));
+          return doc(200, 'ChangeResourceRecordSetsResponse', changeInfo(newChange()));
         },
       };
     }
     if (req.method === 'GET' && parts[0] === 'hostedzonesbyname') {
       return {
         operation: 'ListHostedZonesByName',
-        run: (res) => {
+        run: () => {
           const from = sortKey(q.get('dnsname') ?? '', q.get('hostedzoneid') ?? '');
           const sorted = [...zones.values()].filter((z) => sortKey(z.name, z.id) >= from).sort((a, b) => (sortKey(a.name, a.id) < sortKey(b.name, b.id) ? -1 : 1));
           const maxItems = Number(q.get('maxitems') ?? 100);
           const page = sorted.slice(0, maxItems);
           const next = sorted[maxItems];
           const tail = next ? `<IsTruncated>true</IsTruncated><NextDNSName>${next.name}</NextDNSName><NextHostedZoneId>${next.id}</NextHostedZoneId>` : '<IsTruncated>false</IsTruncated>';
-          xml(res, 200, 'ListHostedZonesByNameResponse', `<HostedZones>${page.map(zoneXml).join('')}</HostedZones>${tail}<MaxItems>${maxItems}</MaxItems>`);
+          return doc(200, 'ListHostedZonesByNameResponse', `<HostedZones>${page.map(zoneXml).join('')}</HostedZones>${tail}<MaxItems>${maxItems}</MaxItems>`);
         },
       };
     }
     if (req.method === 'GET' && parts[0] === 'change') {
       return {
         operation: 'GetChange',
-        run: (res) => {
+        run: () => {
           const change = changes.get(parts[1] ?? '');
           if (!change) throw new Route53FakeError(404, 'NoSuchChange', `A change with the specified change ID does not exist: ${parts[1]}`);
           // PENDING on the first read, INSYNC afterwards.
-          xml(res, 200, 'GetChangeResponse', changeInfo(parts[1] ?? '', change.polls++ === 0 ? 'PENDING' : 'INSYNC'));
+          return doc(200, 'GetChangeResponse', changeInfo(parts[1] ?? '', change.polls++ === 0 ? 'PENDING' : 'INSYNC'));
         },
       };
     }
     return undefined;
   }
 
-  const server = await startFakeServer((req, res) => {
+  const service = createFakeService((req): HandlerResult => {
     const handler = route(req);
-    if (!handler) return errorXml(res, new Route53FakeError(404, 'UnknownOperation', `No route for ${req.method} ${req.url}`));
+    if (!handler) return errorXml(new Route53FakeError(404, 'UnknownOperation', `No route for ${req.method} ${req.url}`));
     counts[handler.operation]++;
     const hold = holds.findIndex((h) => h.operation === handler.operation);
     if (hold >= 0) {
       const performed = holds.splice(hold, 1)[0]?.performed;
       try {
-        handler.run({ writeHead: () => undefined, end: () => undefined } as unknown as ServerResponse);
+        handler.run();
+      } catch {
+        // the work failed; the caller still never hears of it
       } finally {
         performed?.();
       }
-      return; // the answer never comes; close() drops the connection
+      return NO_ANSWER;
     }
     const slot = failures.find((f) => f.operation === handler.operation && f.left > 0);
     if (slot) slot.left--;
@@ -253,22 +217,59 @@ export async function startFakeRoute53(): Promise<FakeRoute53> {
     try {
       if (failure && !failure.afterApply) throw new Route53FakeError(failure.status, failure.code, failure.message ?? failure.code);
       if (failure?.afterApply) {
-        handler.run({ writeHead: () => undefined, end: () => undefined } as unknown as ServerResponse);
+        handler.run();
         throw new Route53FakeError(failure.status, failure.code, failure.message ?? failure.code);
       }
-      handler.run(res);
+      return handler.run();
     } catch (e) {
-      if (e instanceof Route53FakeError) return errorXml(res, e);
+      if (e instanceof Route53FakeError) return errorXml(e);
       throw e;
     }
   });
 
-  return Object.assign(server, {
+  // Count writes in flight per zone around the whole answer, latency included: proves a zone lock serialises them.
+  const inFlight = new Map<string, number>();
+  let maxConcurrentWrites = 0;
+  const handle = service.handle.bind(service);
+  service.handle = async (req, signal) => {
+    const zone = req.method === 'POST' ? /^\/[^/]+\/hostedzone\/([^/]+)\/rrset/.exec(req.url)?.[1] : undefined;
+    if (zone === undefined) return handle(req, signal);
+    const n = (inFlight.get(zone) ?? 0) + 1;
+    inFlight.set(zone, n);
+    maxConcurrentWrites = Math.max(maxConcurrentWrites, n);
+    try {
+      return await handle(req, signal);
+    } finally {
+      inFlight.set(zone, (inFlight.get(zone) ?? 1) - 1);
+    }
+  };
+
+  const fake = Object.assign(service, {
+    maxConcurrentWrites: 0,
     counts,
     zones,
     failNext: (operation: Route53Operation, failure: Route53Failure) => void failures.push({ operation, failure, left: failure.times ?? 1 }),
     holdNextAnswer: (operation: Route53Operation) => new Promise<void>((performed) => void holds.push({ operation, performed })),
     seed: (zoneId: string, sets: readonly FakeRrset[]) => seedRrsets(zoneOr404(zoneId), sets),
     recordSets: (zoneId: string) => [...zoneOr404(zoneId).rrsets.values()],
+    lookup: (name: string, type: string) =>
+      [...zones.values()].flatMap((z) => [...z.rrsets.values()].filter((r) => r.name === fqdn(name) && r.type === type && !r.aliasTarget)).map((r) => structuredClone(r)),
+    snapshot: (): FakeRoute53State =>
+      structuredClone({ serial, callerReferences: [...callerReferences], zones: [...zones.values()].map((z) => ({ ...z, rrsets: [...z.rrsets.values()] })) }),
+    restore(state: FakeRoute53State) {
+      serial = state.serial;
+      callerReferences.clear();
+      for (const r of state.callerReferences) callerReferences.add(r);
+      zones.clear();
+      changes.clear();
+      for (const { rrsets, ...z } of structuredClone(state.zones)) {
+        const zone: FakeZone = { ...z, nameServers: [...z.nameServers], rrsets: new Map() };
+        seedRrsets(zone, rrsets);
+        zones.set(zone.id, zone);
+      }
+    },
   });
+  // A live getter: Object.assign would copy the value once.
+  Object.defineProperty(fake, 'maxConcurrentWrites', { get: () => maxConcurrentWrites, enumerable: true });
+  return fake;
 }

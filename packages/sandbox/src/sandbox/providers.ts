@@ -1,0 +1,120 @@
+import type { DnsProvider, EngineProviders } from '@cloudlink/engine';
+import { createAwsConnector, createRoute53Provider } from '@cloudlink/providers/aws';
+import type { AwsConnectorOptions } from '@cloudlink/providers/aws';
+import { createAzureConnector } from '@cloudlink/providers/azure';
+import { createCloudflareProvider } from '@cloudlink/providers/cloudflare';
+import { createGcpConnector } from '@cloudlink/providers/gcp';
+import { fakeAwsRequestHandler, fakeAzureHttpClient, fakeFetch } from '../http/adapters.js';
+import { azureRoute, createFakeAzure } from '../fakes/azure.js';
+import type { FakeAzure } from '../fakes/azure.js';
+import { createFakeCloudflare } from '../fakes/cloudflare.js';
+import type { FakeCloudflare, FakeCloudflareState } from '../fakes/cloudflare.js';
+import { createFakeGcp, gcpRoute } from '../fakes/gcp.js';
+import type { FakeGcp } from '../fakes/gcp.js';
+import { createFakeRoute53 } from '../fakes/route53.js';
+import type { FakeRoute53, FakeRoute53State } from '../fakes/route53.js';
+import { createFakeSts } from '../fakes/sts.js';
+import type { FakeSts } from '../fakes/sts.js';
+import { createSandboxResolver } from './resolver.js';
+import type { SandboxResolver, SandboxResolverState } from './resolver.js';
+import { sandboxAwsRoles, sandboxAzureWorld, sandboxGcpWorld } from './worlds.js';
+import type { SandboxOidc } from './worlds.js';
+
+/** The platform account of the sandbox unless told otherwise. */
+export const SANDBOX_PLATFORM_ACCOUNT = '999999999999';
+/** The platform's access key in the sandbox (the fake STS knows it as the platform account's). */
+const PLATFORM_CREDENTIALS = { accessKeyId: 'AKIASANDBOXPLATFORM0', secretAccessKey: 'sandbox-platform-secret' };
+
+/** The JSON state of a sandbox: the DNS zones of both fakes and the resolver's static answers. */
+export interface SandboxState {
+  readonly version: 2;
+  readonly route53: FakeRoute53State;
+  readonly cloudflare: FakeCloudflareState;
+  readonly resolver: SandboxResolverState;
+}
+
+/** Call policy of every provider (tests pass an instant clock and a short policy); the connectors' own option type. */
+type CallPolicy = Pick<AwsConnectorOptions, 'timeoutMs' | 'retryPolicy' | 'clock' | 'random'>;
+
+export interface SandboxProvidersOptions extends CallPolicy {
+  /** The platform account the fake STS gives the platform credentials; default `999999999999`. */
+  readonly platformAccountId?: string;
+  /** Our OIDC issuer and keys, which the fake GCP STS verifies subject tokens against. */
+  readonly oidc?: SandboxOidc;
+  /** The time of the clouds (credential expiry, token checks); default the system clock. Pass the engine's clock. */
+  readonly now?: () => Date;
+  /** Record operations per Cloudflare batch call (the provider's option). */
+  readonly cloudflareBatchSize?: number;
+}
+
+export interface SandboxFakes {
+  readonly sts: FakeSts;
+  readonly route53: FakeRoute53;
+  readonly cloudflare: FakeCloudflare;
+  readonly gcp: FakeGcp;
+  readonly azure: FakeAzure;
+}
+
+export interface SandboxProviders {
+  /** The real connectors and DNS providers of @cloudlink/providers, answered in-process by the fakes. */
+  readonly providers: Required<Pick<EngineProviders, 'aws' | 'gcp' | 'azure' | 'resolver'>> & { readonly dns: { readonly route53: DnsProvider; readonly cloudflare: DnsProvider } };
+  readonly fakes: SandboxFakes;
+  readonly resolver: SandboxResolver;
+  snapshot(): SandboxState;
+  restore(state: SandboxState): void;
+}
+
+/**
+ * The real providers (createAwsConnector, createGcpConnector, createAzureConnector,
+ * createRoute53Provider, createCloudflareProvider) wired through their SDKs' own seams to
+ * in-process fakes of the clouds, so everything production runs (translation, batching, paging,
+ * retries, error mapping) runs in the sandbox too; plus a resolver answering from the fakes' zones.
+ */
+export function createSandboxProviders(options: SandboxProvidersOptions = {}): SandboxProviders {
+  const platformAccount = options.platformAccountId ?? SANDBOX_PLATFORM_ACCOUNT;
+  const fakes: SandboxFakes = {
+    sts: createFakeSts({
+      platformAccount,
+      platformAccessKeyId: PLATFORM_CREDENTIALS.accessKeyId,
+      resolveRole: sandboxAwsRoles(platformAccount),
+      ...(options.now ? { now: options.now } : {}),
+    }),
+    route53: createFakeRoute53(),
+    cloudflare: createFakeCloudflare({ openWorld: true }),
+    gcp: createFakeGcp(sandboxGcpWorld(options.oidc && options.now && !options.oidc.now ? { ...options.oidc, now: options.now } : options.oidc)),
+    azure: createFakeAzure(sandboxAzureWorld),
+  };
+  const { timeoutMs, retryPolicy, clock, random } = options;
+  const policy: CallPolicy = { ...(timeoutMs !== undefined && { timeoutMs }), ...(retryPolicy && { retryPolicy }), ...(clock && { clock }), ...(random && { random }) };
+  const resolver = createSandboxResolver([
+    { txtValues: (fqdn) => fakes.route53.lookup(fqdn, 'TXT').flatMap((s) => s.values) },
+    { txtValues: (fqdn) => fakes.cloudflare.lookup(fqdn, 'TXT').flatMap((r) => (r.content !== undefined ? [r.content] : [])) },
+  ]);
+  // Fixed production URLs: the fakes answer whatever host is addressed, and the env never redirects the sandbox.
+  const env = {};
+  const providers = {
+    aws: createAwsConnector({ ...policy, region: 'us-east-1', credentials: PLATFORM_CREDENTIALS, requestHandler: fakeAwsRequestHandler(fakes.sts) }),
+    gcp: createGcpConnector({ ...policy, env, fetch: fakeFetch(gcpRoute(fakes.gcp)) }),
+    azure: createAzureConnector({ ...policy, env, httpClient: fakeAzureHttpClient(azureRoute(fakes.azure)) }),
+    dns: {
+      route53: createRoute53Provider({ ...policy, requestHandler: fakeAwsRequestHandler(fakes.route53) }),
+      cloudflare: createCloudflareProvider({
+        ...policy,
+        fetch: fakeFetch(fakes.cloudflare),
+        ...(options.cloudflareBatchSize !== undefined ? { batchSize: options.cloudflareBatchSize } : {}),
+      }),
+    },
+    resolver,
+  };
+  return {
+    providers,
+    fakes,
+    resolver,
+    snapshot: () => ({ version: 2, route53: fakes.route53.snapshot(), cloudflare: fakes.cloudflare.snapshot(), resolver: resolver.snapshot() }),
+    restore(state) {
+      fakes.route53.restore(state.route53);
+      fakes.cloudflare.restore(state.cloudflare);
+      resolver.restore(state.resolver);
+    },
+  };
+}

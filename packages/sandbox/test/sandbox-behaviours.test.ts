@@ -1,0 +1,78 @@
+import { SignJWT, exportJWK, generateKeyPair } from 'jose';
+import { describe, expect, it } from 'vitest';
+import type { DnsProvider } from '@cloudlink/engine';
+import { createSandboxProviders, upgradeSandboxState } from '../src/index.js';
+
+const fail = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e);
+const cloudflareOf = (s: ReturnType<typeof createSandboxProviders>): DnsProvider => s.providers.dns?.cloudflare as DnsProvider;
+
+describe('the documented sandbox behaviours, through the real providers', () => {
+  it('Cloudflare: a zone for every domain but .invalid ones; the token `invalid` is refused', async () => {
+    const sandbox = createSandboxProviders();
+    const session = cloudflareOf(sandbox).session({ provider: 'cloudflare', apiToken: 'sandbox-token' });
+    const zone = await session.createOrImportZone({ domainName: 'example.org', callerReference: 'x' });
+    expect(zone.domainName).toBe('example.org');
+    await session.applyChanges(zone, [{ action: 'UPSERT', recordSet: { name: 'blog.example.org.', type: 'CNAME', ttl: 1, values: ['example.org.'] } }]);
+    expect(await session.getRecordSet(zone, 'blog.example.org.', 'CNAME')).toMatchObject({ values: ['example.org.'] });
+    expect(await fail(session.createOrImportZone({ domainName: 'shop.invalid', callerReference: 'y' }))).toMatchObject({ kind: 'not-found' });
+    const refused = cloudflareOf(sandbox).session({ provider: 'cloudflare', apiToken: 'invalid' });
+    expect(await fail(refused.createOrImportZone({ domainName: 'example.org', callerReference: 'z' }))).toMatchObject({ kind: 'unauthorized' });
+  });
+
+  it('Azure: any GUIDs work; client secret `invalid` is refused', async () => {
+    const { providers } = createSandboxProviders();
+    const ids = { tenantId: '11111111-1111-4111-8111-111111111111', subscriptionId: '22222222-2222-4222-8222-222222222222', clientId: '33333333-3333-4333-8333-333333333333' };
+    expect(await providers.azure.getSubscription({ ...ids, clientSecret: 'sandbox-secret' })).toMatchObject({ subscriptionId: ids.subscriptionId, displayName: 'Sandbox subscription' });
+    // The connector scrubs the secret from everything it reports, so with the secret `invalid` the code reads `[REDACTED]_client`.
+    expect(await fail(providers.azure.getSubscription({ ...ids, clientSecret: 'invalid' }))).toMatchObject({ status: 401, kind: 'refused' });
+  });
+
+  it('GCP: STS verifies our token against our JWKS; pool `denied-pool` is refused', async () => {
+    const { privateKey, publicKey } = await generateKeyPair('RS256');
+    const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
+    const issuer = 'http://localhost:3000/api';
+    const { providers } = createSandboxProviders({ oidc: { issuer, jwks: () => ({ keys: [jwk] }) } });
+    const audience = (pool: string) => `//iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/${pool}/providers/gateways-oidc`;
+    const token = (aud: string, iss = issuer) =>
+      new SignJWT({}).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setIssuer(iss).setAudience(aud).setSubject('workspace:1:connection:2').setIssuedAt().setExpirationTime('5m').sign(privateKey);
+    const input = (pool: string, iss?: string) => ({
+      projectId: 'shop-prod-1',
+      audience: audience(pool),
+      serviceAccountEmail: 'sa@shop-prod-1.iam.gserviceaccount.com',
+      subjectToken: () => token(audience(pool), iss),
+    });
+    expect(await providers.gcp.testWorkloadIdentity(input('gateways-pool'))).toEqual({ projectId: 'shop-prod-1', projectNumber: '123456789012' });
+    expect(await fail(providers.gcp.testWorkloadIdentity(input('denied-pool')))).toMatchObject({ providerCode: 'invalid_grant', kind: 'refused' });
+    expect(await fail(providers.gcp.testWorkloadIdentity(input('gateways-pool', 'https://someone-else.example')))).toMatchObject({ providerCode: 'invalid_grant', kind: 'refused' });
+  });
+
+  it('a version 1 sandbox.json (the former stand-ins) is upgraded: its zones and records are read back', async () => {
+    const v1 = {
+      version: 1,
+      route53: {
+        counter: 1,
+        zones: [{ id: 'Z0000000000001', name: 'example.com', callerReference: 'ref', comment: null, nameServers: ['ns-1.awsdns-1.com'], recordSets: [
+          { name: 'example.com.', type: 'NS', ttl: 172800, values: ['ns-1.awsdns-1.com.'] },
+          { name: 'www.example.com.', type: 'A', ttl: 300, values: ['192.0.2.10'] },
+        ] }],
+      },
+      cloudflare: {
+        counter: 2,
+        zones: [{ id: '0'.repeat(31) + '1', name: 'example.org', nameServers: ['ada.ns.cloudflare.com'], entries: [
+          { id: '0'.repeat(31) + '2', name: 'example.org.', type: 'MX', ttl: 1, value: '10 mail.example.org.' },
+        ] }],
+      },
+      resolver: { records: {} },
+    };
+    const sandbox = createSandboxProviders();
+    sandbox.restore(upgradeSandboxState(v1));
+    const creds = await sandbox.providers.aws.assumeRole({ roleArn: 'arn:aws:iam::123456789012:role/R', sessionName: 's', externalId: '0123456789abcdef0123456789abcdef' });
+    const r53 = sandbox.providers.dns?.route53?.session({ provider: 'route53', credentials: creds });
+    const zone = await r53?.getZone('Z0000000000001');
+    expect(zone).toMatchObject({ domainName: 'example.com' });
+    expect(await r53?.getRecordSet(zone!, 'www.example.com.', 'A')).toMatchObject({ values: ['192.0.2.10'] });
+    const cf = cloudflareOf(sandbox).session({ provider: 'cloudflare', apiToken: 't' });
+    const cfZone = await cf.getZone('0'.repeat(31) + '1');
+    expect(await cf.getRecordSet(cfZone!, 'example.org.', 'MX')).toMatchObject({ values: ['10 mail.example.org.'] });
+  });
+});
