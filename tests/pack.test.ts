@@ -15,7 +15,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const PACKAGES = ['engine', 'storage-kysely', 'storage-sqlite', 'storage-postgres', 'providers', 'sandbox', 'trpc-router', 'express-adapter'];
 // Third-party peers and the example's own dependencies, pinned to the versions the workspace uses.
-const PEERS = ['express@5.3.0', '@trpc/server@11.25.2', 'zod@4.6.7', 'jose@6.2.17', 'pg@8.23.1', 'tsx@4.23.15', 'typescript@5.9.3', '@types/express@5.0.6', '@types/node@20.19.43'];
+// vitest: the optional peer of `@cloudlink/engine/testing` (its conformance suites import it).
+const PEERS = ['express@5.3.0', '@trpc/server@11.25.2', 'zod@4.6.7', 'jose@6.2.17', 'pg@8.23.1', 'tsx@4.23.15', 'typescript@5.9.3', '@types/express@5.0.6', '@types/node@20.19.43', 'vitest@4.1.12'];
+/** Entry points published as ESM only: `@cloudlink/engine/testing` imports vitest, which is ESM-only. */
+const ESM_ONLY_ENTRIES: Readonly<Record<string, string[]>> = { engine: ['./testing'] };
 const EXAMPLES = {
   engine: 'Call the engine directly, with your own storage or access control',
   trpc: 'tRPC: merge the router into your tRPC app',
@@ -82,7 +85,10 @@ describe('packed packages in a scratch project', () => {
       const publint = sh(bin('publint'), ['--strict', '.'], path.join(ROOT, 'packages', name), 60_000);
       expect(publint, name).toContain('All good!');
       // Throws (non-zero exit) on any problem; the tarball is the one installed below.
-      sh(bin('attw'), [path.join(scratch, tarballs[i]!), '--profile', 'node16'], scratch, 60_000);
+      const tarball = path.join(scratch, tarballs[i]!);
+      const esmOnly = ESM_ONLY_ENTRIES[name] ?? [];
+      sh(bin('attw'), [tarball, '--profile', 'node16', ...(esmOnly.length ? ['--exclude-entrypoints', ...esmOnly] : [])], scratch, 60_000);
+      if (esmOnly.length) sh(bin('attw'), [tarball, '--profile', 'esm-only', '--entrypoints', ...esmOnly], scratch, 60_000);
     });
   }, 120_000);
 
@@ -135,13 +141,12 @@ describe('packed packages in a scratch project', () => {
     }
   }, 60_000);
 
-  it('every entry point loads with require() (CJS) and the engine runs', async () => {
+  it('every entry point but the ESM-only ones loads with require() (CJS) and the engine runs', async () => {
     writeFileSync(
       path.join(scratch, 'check.cjs'),
       `
 const assert = require('node:assert');
 const engineMod = require('@cloudlink/engine');
-const testing = require('@cloudlink/engine/testing');
 const { createSqliteStorage } = require('@cloudlink/storage-sqlite');
 const { createPostgresStorage } = require('@cloudlink/storage-postgres');
 require('@cloudlink/storage-kysely');
@@ -151,7 +156,6 @@ assert.equal(typeof require('@cloudlink/sandbox').createSandboxProviders, 'funct
 const { createCloudlinkRouter } = require('@cloudlink/trpc-router');
 const { createCloudlinkRestRouter } = require('@cloudlink/express-adapter');
 assert.equal(typeof createPostgresStorage, 'function');
-assert.equal(typeof testing.createMemoryStorage, 'function');
 (async () => {
   const storage = createSqliteStorage({ filename: ':memory:' });
   await storage.migrate();
@@ -172,5 +176,24 @@ assert.equal(typeof testing.createMemoryStorage, 'function');
     const r = await finish(run(process.execPath, ['check.cjs']));
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.trim()).toBe('cjs ok acme {"ok":true}');
+  }, 60_000);
+
+  it('the ESM-only testing entry loads with import, and require() of it fails to resolve', async () => {
+    writeFileSync(
+      path.join(scratch, 'testing.mjs'),
+      `
+import assert from 'node:assert';
+import { createRequire } from 'node:module';
+const testing = await import('@cloudlink/engine/testing');
+for (const name of ['createMemoryStorage', 'createMemoryDnsProvider', 'createMemoryAwsConnector', 'describeStorageConformance', 'describeAwsConnectorConformance']) {
+  assert.equal(typeof testing[name], 'function', name);
+}
+assert.throws(() => createRequire(import.meta.url)('@cloudlink/engine/testing'), { code: 'ERR_PACKAGE_PATH_NOT_EXPORTED' });
+console.log('testing ok');
+`,
+    );
+    const r = await finish(run(process.execPath, ['testing.mjs']));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toBe('testing ok');
   }, 60_000);
 });

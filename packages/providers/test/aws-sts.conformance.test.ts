@@ -1,4 +1,4 @@
-import { describeAwsConnectorConformance } from '@cloudlink/engine/conformance';
+import { describeAwsConnectorConformance } from '@cloudlink/engine/testing';
 import { DEFAULT_RETRY_POLICY } from '@cloudlink/engine';
 import { createAwsConnector } from '../src/aws/index.js';
 import { createInstantClock, halfRandom, startFakeSts, stsErrorBody } from '@cloudlink/sandbox';

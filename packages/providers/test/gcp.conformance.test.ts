@@ -1,4 +1,4 @@
-import { describeGcpConnectorConformance } from '@cloudlink/engine/conformance';
+import { describeGcpConnectorConformance } from '@cloudlink/engine/testing';
 import { DEFAULT_RETRY_POLICY } from '@cloudlink/engine';
 import type { GcpWifTestInput } from '@cloudlink/engine';
 import { createGcpConnector } from '../src/gcp/index.js';

@@ -1,4 +1,4 @@
-import { describeDnsProviderConformance } from '@cloudlink/engine/conformance';
+import { describeDnsProviderConformance } from '@cloudlink/engine/testing';
 import { DEFAULT_RETRY_POLICY } from '@cloudlink/engine';
 import type { DnsAuth } from '@cloudlink/engine';
 import { ROUTE53_FEATURES, createRoute53Provider } from '../src/aws/route53/index.js';

@@ -1,4 +1,4 @@
-import { describeAzureConnectorConformance } from '@cloudlink/engine/conformance';
+import { describeAzureConnectorConformance } from '@cloudlink/engine/testing';
 import { DEFAULT_RETRY_POLICY } from '@cloudlink/engine';
 import type { AzureCredentials } from '@cloudlink/engine';
 import { createInstantClock, createSandboxProviders, entraError, halfRandom, type RecordedRequest } from '../src/index.js';

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
-import { describeStorageConformance } from '@cloudlink/engine/conformance';
+import { describeStorageConformance } from '@cloudlink/engine/testing';
 import { createTestDatabase } from '../../../test-support/postgres.js';
 import type { TestDatabase } from '../../../test-support/postgres.js';
 import { createPostgresStorage } from '../src/index.js';

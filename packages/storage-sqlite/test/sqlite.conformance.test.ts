@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describeStorageConformance } from '@cloudlink/engine/conformance';
+import { describeStorageConformance } from '@cloudlink/engine/testing';
 import { createSqliteStorage } from '../src/index.js';
 
 // A file in a temporary directory (WAL, the way the standalone server runs) …

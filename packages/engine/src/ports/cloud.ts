@@ -2,7 +2,7 @@
  * Cloud connectors: the calls that test a customer's connection. Each throws
  * `ProviderCallError` naming the step (`AssumeRole`, `STS token exchange`, `Entra ID token request`, …)
  * with a `kind` that tells a verdict (`refused`, `unauthorized`, `not-found`) from an outage. Implementations: `@cloudlink/providers`
- * (real SDKs; `@cloudlink/sandbox` wires them to fakes for sandbox mode) and `@cloudlink/engine/testing` (in-memory stand-ins for engine unit tests).
+ * (real SDKs; `@cloudlink/sandbox` wires them to fakes for sandbox mode) and `@cloudlink/engine/testing` (the memory connectors, reference implementations for engine unit tests).
  * Every call accepts `signal` and honours the configured timeout; none follows redirects. Retries
  * of throttling and transient failures (see docs/batching.md) happen inside the implementation, so callers
  * make each call once.

@@ -6,9 +6,9 @@ const optional = <K extends string, V>(key: K, value: V | null): Partial<Record<
 import {
   createFakeClock,
   createMemoryStorage,
-  createSandboxAwsConnector,
-  createSandboxAzureConnector,
-  createSandboxGcpConnector,
+  createMemoryAwsConnector,
+  createMemoryAzureConnector,
+  createMemoryGcpConnector,
   createSeededRandom,
   createTestSecretBox,
   type FakeClock,
@@ -21,20 +21,20 @@ export interface TestEngine {
   readonly engine: Engine;
   readonly storage: MemoryStorage;
   readonly clock: FakeClock;
-  readonly aws: ReturnType<typeof createSandboxAwsConnector>;
-  readonly gcp: ReturnType<typeof createSandboxGcpConnector>;
-  readonly azure: ReturnType<typeof createSandboxAzureConnector>;
+  readonly aws: ReturnType<typeof createMemoryAwsConnector>;
+  readonly gcp: ReturnType<typeof createMemoryGcpConnector>;
+  readonly azure: ReturnType<typeof createMemoryAzureConnector>;
   /** A new user; returns its actor. */
   user(email: string): Promise<Actor>;
   /** A user owning a new workspace (plan given, default free) with one project; returns slugs. */
   workspace(email: string, name: string, plan?: 'free' | 'starter' | 'pro' | 'ultimate'): Promise<{ actor: Actor; workspaceSlug: string; workspaceId: number }>;
 }
 
-/** An engine over memory storage, a fake clock, seeded randomness and the sandbox connectors. */
+/** An engine over memory storage, a fake clock, seeded randomness and the memory connectors. */
 export interface TestEngineOptions {
   /** The configured platform account; `null` = not configured (discovered through the connector). */
   readonly awsAccountId?: string | null;
-  /** Replace or wrap the sandbox connectors (e.g. to simulate a mismatch); `null` = not configured. */
+  /** Replace or wrap the memory connectors (e.g. to simulate a mismatch); `null` = not configured. */
   readonly wrap?: {
     aws?: (c: AwsConnector) => AwsConnector | null;
     gcp?: (c: GcpConnector) => GcpConnector | null;
@@ -46,10 +46,10 @@ export interface TestEngineOptions {
 export async function createTestEngine(options: TestEngineOptions = {}): Promise<TestEngine> {
   const storage = createMemoryStorage({ migrated: true });
   const clock = createFakeClock();
-  const aws = createSandboxAwsConnector({ platformAccountId: '999999999999', now: () => clock.now() });
+  const aws = createMemoryAwsConnector({ platformAccountId: '999999999999', now: () => clock.now() });
   let engineRef: Engine | null = null;
-  const gcp = createSandboxGcpConnector({ issuer: `${PUBLIC_URL}/api`, jwks: () => engineRef!.publicAssets.jwks(), now: () => clock.now() });
-  const azure = createSandboxAzureConnector();
+  const gcp = createMemoryGcpConnector({ issuer: `${PUBLIC_URL}/api`, jwks: () => engineRef!.publicAssets.jwks(), now: () => clock.now() });
+  const azure = createMemoryAzureConnector();
   const engine = createEngine({
     storage,
     secrets: createTestSecretBox(),

@@ -1,7 +1,7 @@
-/** @module testing/cloud — in-memory cloud connectors for the engine's unit tests (sandbox mode runs the real connectors through `@cloudlink/sandbox`). */
-export { createSandboxAwsConnector } from './sandbox-aws.js';
-export type { SandboxAwsConnector, SandboxAwsOptions } from './sandbox-aws.js';
-export { createSandboxGcpConnector } from './sandbox-gcp.js';
-export type { SandboxGcpConnector, SandboxGcpOptions } from './sandbox-gcp.js';
-export { createSandboxAzureConnector } from './sandbox-azure.js';
-export type { SandboxAzureConnector } from './sandbox-azure.js';
+/** @module testing/cloud — the memory cloud connectors (the ports' reference implementations, for engine tests; they pass the connector conformance suites). */
+export { createMemoryAwsConnector } from './memory-aws.js';
+export type { MemoryAwsConnector, MemoryAwsOptions, MemoryAwsRole } from './memory-aws.js';
+export { createMemoryGcpConnector } from './memory-gcp.js';
+export type { MemoryGcpConnector, MemoryGcpOptions } from './memory-gcp.js';
+export { MEMORY_AZURE_SUBSCRIPTION_NAME, createMemoryAzureConnector } from './memory-azure.js';
+export type { MemoryAzureConnector } from './memory-azure.js';

@@ -4,10 +4,10 @@ import type { PlanSlug } from '../../domain/plans.js';
 import type { Storage } from '../../ports/storage.js';
 import type { PlanLimits } from '../../ports/access.js';
 import type { Actor } from '../../ports/runtime.js';
-import { createSandboxAwsConnector, type SandboxAwsConnector } from '../cloud/index.js';
+import { createMemoryAwsConnector, type MemoryAwsConnector } from '../cloud/index.js';
 import { createFakeClock, createMemoryStorage, createSeededRandom, createTestSecretBox, type FakeClock } from '../storage/index.js';
 import { createMemoryDnsProvider, type MemoryDnsProvider } from './memory-dns-provider.js';
-import { createSandboxResolver, type SandboxResolver } from './sandbox-resolver.js';
+import { createMemoryResolver, type MemoryResolver } from './memory-resolver.js';
 
 /**
  * An engine wired to the memory DNS providers (one as Route 53, one as Cloudflare) with one seeded workspace/project/environment, for the DNS
@@ -19,8 +19,8 @@ export interface DnsTestbed {
   readonly clock: FakeClock;
   readonly route53: MemoryDnsProvider;
   readonly cloudflare: MemoryDnsProvider;
-  readonly resolver: SandboxResolver;
-  readonly aws: SandboxAwsConnector;
+  readonly resolver: MemoryResolver;
+  readonly aws: MemoryAwsConnector;
   readonly owner: Actor;
   readonly workspace: { id: number; slug: string };
   readonly project: { id: number; slug: string };
@@ -49,8 +49,8 @@ export async function createDnsTestbed(options: DnsTestbedOptions = {}): Promise
   // Cloudflare imports zones that exist; here every domain has one but those under `.invalid`.
   const cloudflare = createMemoryDnsProvider({ id: 'cloudflare', importable: (domain) => !domain.endsWith('.invalid') });
   cloudflare.revokeCredentials({ provider: 'cloudflare', apiToken: INVALID_CLOUDFLARE_TOKEN });
-  const resolver = createSandboxResolver({ zones: [route53, cloudflare] });
-  const aws = createSandboxAwsConnector({ now: () => clock.now() });
+  const resolver = createMemoryResolver([route53, cloudflare]);
+  const aws = createMemoryAwsConnector({ now: () => clock.now() });
   const engine = createEngine({
     storage,
     secrets: createTestSecretBox(),

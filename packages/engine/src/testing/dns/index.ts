@@ -5,6 +5,5 @@
  */
 export { MEMORY_DNS_LIMITS, createMemoryDnsProvider, splitBatches } from './memory-dns-provider.js';
 export type { DnsBatchLimits, MemoryDnsOptions, MemoryDnsProvider } from './memory-dns-provider.js';
-export { createSandboxResolver } from './sandbox-resolver.js';
-export type { SandboxResolver, SandboxResolverOptions, SandboxResolverState } from './sandbox-resolver.js';
-export type { FaultControl, FaultOptions, InjectedFailure, SandboxCall } from './faults.js';
+export { createMemoryResolver } from './memory-resolver.js';
+export type { MemoryResolver } from './memory-resolver.js';

@@ -2,9 +2,7 @@ import { compareRecordSets } from '../../dns/records/names.js';
 import { recordSetOrderKey, windowInOrder } from '../../dns/records/record-window.js';
 import type { ChangeOutcome, DnsAuth, DnsProvider, DnsSession, RecordChange, RecordSet, ZoneInfo } from '../../ports/dns.js';
 import { WRITABLE_RECORD_TYPES } from '../../ports/dns.js';
-import { withRetry, type RetryPolicy } from '../../retry/retry.js';
-import type { Clock } from '../../ports/runtime.js';
-import { createFaults, standInError, type FaultControl } from './faults.js';
+import { createFaults, memoryProviderError, memoryRetry, type FaultControl, type MemoryRetryOptions } from '../memory-faults.js';
 
 /**
  * How the memory provider splits a change list into calls, as data: the same shape the
@@ -20,7 +18,7 @@ export interface DnsBatchLimits {
 
 export const MEMORY_DNS_LIMITS = { batch: { valuesPerBatch: 100, upsertWeight: 2, charactersPerBatch: 8_000 }, pageSize: 100 } as const;
 
-export interface MemoryDnsOptions {
+export interface MemoryDnsOptions extends MemoryRetryOptions {
   /** Which port id it stands for (default route53). */
   readonly id?: DnsProvider['id'];
   /** Whether it creates zones (Route 53) or only imports existing ones (Cloudflare); default by `id`. */
@@ -28,9 +26,6 @@ export interface MemoryDnsOptions {
   /** Without `createsZones`: which domains an import finds (default none; see also `addZone`). */
   readonly importable?: (domainName: string) => boolean;
   readonly batchLimits?: DnsBatchLimits;
-  /** Retries inside the provider, like a real one (default one attempt: engine tests see every failure). */
-  readonly retryPolicy?: RetryPolicy;
-  readonly clock?: Pick<Clock, 'sleep'>;
 }
 
 /** The memory provider plus the hooks tests drive it with (call log, failure injection, direct state). */
@@ -73,7 +68,7 @@ export function splitBatches(changes: readonly RecordChange[], limits: DnsBatchL
     const v = change.recordSet.values.length * weight;
     const c = change.recordSet.values.reduce((n, x) => n + x.length, 0) * weight;
     if (v > limits.valuesPerBatch || c > (limits.charactersPerBatch ?? Infinity)) {
-      throw standInError('memory', 'applyChanges', 'BatchTooLarge', 'invalid-input', `${change.recordSet.name} ${change.recordSet.type} alone exceeds one batch`, 400);
+      throw memoryProviderError('memory', 'applyChanges', 'BatchTooLarge', 'invalid-input', `${change.recordSet.name} ${change.recordSet.type} alone exceeds one batch`, 400);
     }
     const last = batches.at(-1);
     if (!last || values + v > limits.valuesPerBatch || characters + c > (limits.charactersPerBatch ?? Infinity)) {
@@ -100,6 +95,7 @@ export function createMemoryDnsProvider(options: MemoryDnsOptions = {}): MemoryD
   const zones = new Map<string, Zone>();
   const revoked = new Set<string>();
   const { control, enter, write } = createFaults(id);
+  const retry = memoryRetry(options);
   let serial = 0;
   const newZone = (domainName: string, callerReference: string | null): Zone => {
     const n = ++serial;
@@ -116,7 +112,7 @@ export function createMemoryDnsProvider(options: MemoryDnsOptions = {}): MemoryD
   const find = (domainName: string) => [...zones.values()].find((z) => z.info.domainName === domainName) ?? null;
   const zoneOf = (call: string, zoneId: string): Zone => {
     const zone = zones.get(zoneId);
-    if (!zone) throw standInError(id, call, 'NoSuchZone', 'not-found', `No zone with id ${zoneId}`, 404);
+    if (!zone) throw memoryProviderError(id, call, 'NoSuchZone', 'not-found', `No zone with id ${zoneId}`, 404);
     return zone;
   };
   const sorted = (zone: Zone) => [...zone.sets.values()].sort(compareRecordSets).map(copy);
@@ -125,7 +121,7 @@ export function createMemoryDnsProvider(options: MemoryDnsOptions = {}): MemoryD
   function applyBatch(zone: Zone, batch: readonly RecordChange[]): void {
     const next = new Map(zone.sets);
     const apex = `${zone.info.domainName}.`;
-    const invalid = (message: string) => standInError(id, 'applyChanges', 'InvalidChangeBatch', 'invalid-input', message, 400);
+    const invalid = (message: string) => memoryProviderError(id, 'applyChanges', 'InvalidChangeBatch', 'invalid-input', message, 400);
     for (const { action, recordSet: set } of batch) {
       const key = `${set.name} ${set.type}`;
       if (set.name !== apex && !set.name.endsWith(`.${apex}`)) throw invalid(`${set.name} is not in zone ${apex}`);
@@ -148,20 +144,17 @@ export function createMemoryDnsProvider(options: MemoryDnsOptions = {}): MemoryD
     if (auth.provider !== id) throw new TypeError(`the memory ${id} provider needs ${id} credentials`);
     /** One port call: logged, failure injection and credential check first, retried like a real provider. */
     const call = <T>(name: string, fn: () => T | Promise<T>, extra: { zoneId?: string; changes?: number } = {}, progress?: { appliedChanges: number; totalChanges: number }) =>
-      withRetry(
-        async () => {
-          await enter({ call: name, ...extra }, progress);
-          if (revoked.has(credentialOf(auth))) throw standInError(id, name, 'InvalidCredentials', 'unauthorized', 'These credentials are no longer accepted', 401);
-          return fn();
-        },
-        { clock: options.clock ?? { sleep: async () => undefined }, random: { fraction: () => 0.5 }, policy: options.retryPolicy ?? { maxAttempts: 1, baseMs: 0, capMs: 0, maxRetryAfterSeconds: 0 }, safeToResend: true },
-      );
+      retry(async () => {
+        await enter({ call: name, ...extra }, progress);
+        if (revoked.has(credentialOf(auth))) throw memoryProviderError(id, name, 'InvalidCredentials', 'unauthorized', 'These credentials are no longer accepted', 401);
+        return fn();
+      });
     return {
       createOrImportZone: (input) =>
         call('createOrImportZone', () => {
           if (createsZones) return ([...zones.values()].find((z) => z.callerReference === input.callerReference) ?? newZone(input.domainName, input.callerReference)).info;
           const zone = find(input.domainName) ?? (options.importable?.(input.domainName) ? newZone(input.domainName, null) : null);
-          if (!zone) throw standInError(id, 'createOrImportZone', 'ZoneNotFound', 'not-found', `No zone named ${input.domainName} is visible to these credentials`, 404);
+          if (!zone) throw memoryProviderError(id, 'createOrImportZone', 'ZoneNotFound', 'not-found', `No zone named ${input.domainName} is visible to these credentials`, 404);
           return zone.info;
         }),
       ...(createsZones && {
@@ -208,7 +201,7 @@ export function createMemoryDnsProvider(options: MemoryDnsOptions = {}): MemoryD
           const held = zones.get(zone.hostedZoneId);
           if (!held || !createsZones) return;
           if ([...held.sets.values()].some((s) => !(s.name === `${held.info.domainName}.` && (s.type === 'NS' || s.type === 'SOA')))) {
-            throw standInError(id, 'deleteZone', 'ZoneNotEmpty', 'conflict', 'The zone still holds record sets', 400);
+            throw memoryProviderError(id, 'deleteZone', 'ZoneNotEmpty', 'conflict', 'The zone still holds record sets', 400);
           }
           zones.delete(zone.hostedZoneId);
         }, { zoneId: zone.hostedZoneId }),

@@ -1,12 +1,15 @@
-import { ProviderCallError, type ProviderFailureKind } from '../../ports/provider-error.js';
+import { withRetry, type RetryPolicy } from '../retry/retry.js';
+import type { Clock } from '../ports/runtime.js';
+import { ProviderCallError, type ProviderFailureKind } from '../ports/provider-error.js';
 
 /**
- * Call log and failure injection shared by the DNS stand-ins, so engine tests can prove what was
- * (not) sent and drive every provider failure path (throttling, outages, part-applied batches).
+ * Call log, failure injection and provider-like retries shared by the memory DNS provider and the
+ * memory cloud connectors, so engine tests can prove what was (not) sent and drive every provider
+ * failure path (throttling, outages, part-applied batches).
  */
 
-/** One provider call as the stand-in saw it. */
-export interface SandboxCall {
+/** One provider call as the memory implementation saw it. */
+export interface MemoryCall {
   readonly call: string;
   readonly zoneId?: string;
   /** For change batches: how many changes went out in this call. */
@@ -29,7 +32,7 @@ export interface FaultOptions {
 
 export interface FaultControl {
   /** Every call, in order. Cleared by `resetCalls`. */
-  readonly calls: SandboxCall[];
+  readonly calls: MemoryCall[];
   resetCalls(): void;
   /** Make the next matching call(s) (`*`: of any name) throw a ProviderCallError with this code/kind. */
   failNext(call: string, failure: InjectedFailure, options?: FaultOptions): void;
@@ -50,7 +53,7 @@ export function createFaults(provider: string) {
   const pending: Pending[] = [];
   const inFlight = new Map<string, number>();
   const control = {
-    calls: [] as SandboxCall[],
+    calls: [] as MemoryCall[],
     latencyMs: 0,
     maxConcurrentWrites: 0,
     resetCalls() {
@@ -62,7 +65,7 @@ export function createFaults(provider: string) {
   };
 
   /** Record the call, wait the latency, and throw an injected failure when one is due. */
-  async function enter(entry: SandboxCall, progress?: { appliedChanges: number; totalChanges: number }): Promise<void> {
+  async function enter(entry: MemoryCall, progress?: { appliedChanges: number; totalChanges: number }): Promise<void> {
     control.calls.push(entry);
     if (control.latencyMs > 0) await new Promise((r) => setTimeout(r, control.latencyMs));
     const due = pending.find((p) => p.call === entry.call || p.call === '*');
@@ -99,7 +102,20 @@ export function createFaults(provider: string) {
   return { control: control as FaultControl, enter, write };
 }
 
-/** A ProviderCallError thrown by a stand-in's own rules (not injected). */
-export function standInError(provider: string, call: string, code: string, kind: ProviderFailureKind, message: string, status?: number) {
+/** A ProviderCallError thrown by a memory implementation's own rules (not injected). */
+export function memoryProviderError(provider: string, call: string, code: string, kind: ProviderFailureKind, message: string, status?: number) {
   return new ProviderCallError({ provider, call, code, kind, message, ...(status !== undefined ? { status } : {}) });
+}
+
+/** Retries inside a memory implementation, like a real provider's (default one attempt: engine tests see every failure). */
+export interface MemoryRetryOptions {
+  readonly retryPolicy?: RetryPolicy;
+  readonly clock?: Pick<Clock, 'sleep'>;
+}
+
+const SINGLE_ATTEMPT: RetryPolicy = { maxAttempts: 1, baseMs: 0, capMs: 0, maxRetryAfterSeconds: 0 };
+
+/** Runs one port call under the retry policy, as the real providers do around their SDK calls. */
+export function memoryRetry(options: MemoryRetryOptions): <T>(fn: () => Promise<T>) => Promise<T> {
+  return (fn) => withRetry(fn, { clock: options.clock ?? { sleep: async () => undefined }, random: { fraction: () => 0.5 }, policy: options.retryPolicy ?? SINGLE_ATTEMPT, safeToResend: true });
 }

@@ -1,0 +1,34 @@
+import type { AzureConnector } from '../../ports/cloud.js';
+import { createFaults, memoryProviderError, memoryRetry, type FaultControl, type MemoryRetryOptions } from '../memory-faults.js';
+
+export interface MemoryAzureConnector extends AzureConnector {
+  /** Call log and failure injection (`failNext('Entra ID token request', …)`). */
+  readonly control: FaultControl;
+}
+
+/** The display name every subscription answers with. */
+export const MEMORY_AZURE_SUBSCRIPTION_NAME = 'Memory subscription';
+
+/**
+ * The Azure connector port in memory (Entra ID token, then ARM subscriptions.get): any GUIDs work;
+ * the client secret `invalid` is refused with `invalid_client: AADSTS7000215`.
+ */
+export function createMemoryAzureConnector(options: MemoryRetryOptions = {}): MemoryAzureConnector {
+  const { control, enter } = createFaults('azure');
+  const retry = memoryRetry(options);
+  return {
+    control,
+    async getSubscription(input) {
+      await retry(async () => {
+        await enter({ call: 'Entra ID token request' });
+        if (input.clientSecret === 'invalid') {
+          throw memoryProviderError('azure', 'Entra ID token request', 'invalid_client', 'refused', 'AADSTS7000215: Invalid client secret provided.', 401);
+        }
+      });
+      return retry(async () => {
+        await enter({ call: 'subscriptions.get' });
+        return { subscriptionId: input.subscriptionId, displayName: MEMORY_AZURE_SUBSCRIPTION_NAME };
+      });
+    },
+  };
+}
