@@ -28,8 +28,8 @@ export interface RuntimeOptions {
 
 /**
  * Compose the engine from the configuration: SQLite `<dataDir>/cloudlink.db` unless
- * `DATABASE_URL`; secrets from the environment or the data dir; real providers, or the sandbox
- * stand-ins. Nothing here calls out: providers are reached when a flow first needs them.
+ * `DATABASE_URL`; secrets from the environment or the data dir; the real providers, wired to
+ * the sandbox's fakes in sandbox mode. Nothing here calls out: providers are reached when a flow first needs them.
  */
 export async function createRuntime(config: ServerConfig, logger: Logger, options: RuntimeOptions = {}): Promise<Runtime> {
   const secrets = resolveSecrets(config, (message) => logger.warn({}, message));
