@@ -27,7 +27,9 @@ function walk(dir: string, keep: (file: string) => boolean, out: string[] = []):
 
 /** The workspace folders (pnpm-workspace.yaml: `packages/*`, `examples/*`, `tests`) and the root. */
 function projectDirs(): string[] {
-  const globs = [...readFileSync(join(ROOT, 'pnpm-workspace.yaml'), 'utf8').matchAll(/^\s+-\s+"([^"]+)"/gm)].map((m) => m[1]!);
+  const globs = readFileSync(join(ROOT, 'pnpm-workspace.yaml'), 'utf8')
+    .split('\n')
+    .flatMap((line) => /^ {2}- "([^"]+)"$/.exec(line)?.[1] ?? []);
   const dirs = globs.flatMap((glob) =>
     glob.endsWith('/*') ? readdirSync(join(ROOT, glob.slice(0, -2))).map((name) => join(ROOT, glob.slice(0, -2), name)) : [join(ROOT, glob)],
   );
