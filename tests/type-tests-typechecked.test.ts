@@ -1,8 +1,8 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { REPO_ROOT as ROOT, walkFiles as walk } from '../test-support/repo-files.js';
 
 /**
  * Type tests (`*.test-d.ts`, `expectTypeOf`) only fail when `tsc` compiles them: vitest does not
@@ -12,18 +12,6 @@ import { describe, expect, it } from 'vitest';
  * TypeScript config parser for each program's files and requires every type test to be in one.
  */
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const SKIP = new Set(['node_modules', 'dist', '.git', 'data', 'coverage']);
-
-function walk(dir: string, keep: (file: string) => boolean, out: string[] = []): string[] {
-  for (const name of readdirSync(dir)) {
-    if (SKIP.has(name)) continue;
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) walk(path, keep, out);
-    else if (keep(path)) out.push(path);
-  }
-  return out;
-}
 
 /** The workspace folders (pnpm-workspace.yaml: `packages/*`, `examples/*`, `tests`) and the root. */
 function projectDirs(): string[] {
