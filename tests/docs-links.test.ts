@@ -1,7 +1,8 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { REPO_ROOT as ROOT, walkFiles as walk } from '../test-support/repo-files.js';
 
 /**
  * Comments and READMEs send newcomers to docs/; a renamed page or heading would leave them at a dead
@@ -10,18 +11,6 @@ import { describe, expect, it } from 'vitest';
  * are not in the repository from coming back.
  */
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const SKIP = new Set(['node_modules', 'dist', '.git', 'data', 'coverage']);
-
-function walk(dir: string, keep: (file: string) => boolean, out: string[] = []): string[] {
-  for (const name of readdirSync(dir)) {
-    if (SKIP.has(name)) continue;
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) walk(path, keep, out);
-    else if (keep(path)) out.push(path);
-  }
-  return out;
-}
 
 /** GitHub's heading anchors: lower-case, punctuation dropped, spaces → `-`. */
 function anchorsOf(markdown: string): Set<string> {

@@ -2,6 +2,7 @@ import { createEngine, type Actor, type Engine, type Storage, type StorageTx } f
 import { createFakeClock, createTestSecretBox } from '@cloudlink/engine/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../test-support/wait.js';
 import { attachPostgresStorage, createBackendStorage, type TestStorage } from './harness/backends.js';
 
 /**
@@ -50,14 +51,12 @@ describe('members on Postgres: a demotion committed while the caller waits for t
   }
 
   async function waitForLockWaiters(count: number): Promise<void> {
-    for (let i = 0; i < 500; i++) {
+    await waitFor(async () => {
       const { rows } = await probe.query<{ n: number }>(
         `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
       );
-      if (rows[0]!.n >= count) return;
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    throw new Error('instance A never queued on the workspace lock');
+      return rows[0]!.n >= count;
+    }, 'instance A to queue on the workspace lock');
   }
 
   it('refuses the grant with 403 and leaves Carl a dev', async () => {

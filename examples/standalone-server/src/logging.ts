@@ -68,8 +68,9 @@ const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
 /**
  * Express middleware: take a well-formed `X-Request-Id` or make one, echo it on the response, run
- * the rest of the request inside its context, and write one access line when the response ends.
- * Neither headers nor bodies are logged (they carry tokens and credentials).
+ * the rest of the request inside its context, and write one access line when the response ends
+ * (plus, at `debug`, one when it arrives, so a request that never ends can be told apart from one
+ * that never came). Neither headers nor bodies are logged (they carry tokens and credentials).
  */
 export function requestLogging(logger: PinoLogger) {
   return (req: Request, res: Response, next: NextFunction): void => {
@@ -78,6 +79,7 @@ export function requestLogging(logger: PinoLogger) {
     res.setHeader('X-Request-Id', reqId);
     const started = process.hrtime.bigint();
     requestContext.run({ reqId }, () => {
+      logger.debug({ method: req.method, path: req.originalUrl.split('?')[0] }, 'request received');
       res.on('finish', () => {
         requestContext.run({ reqId }, () => {
           const ms = Number(process.hrtime.bigint() - started) / 1e6;

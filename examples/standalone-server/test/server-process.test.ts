@@ -118,22 +118,26 @@ describe('standalone server process (sandbox)', { timeout: 120_000 }, () => {
   it('finishes a request in flight on SIGTERM, refuses new connections, then exits 0', async () => {
     const url = new URL('/api/shop/prod/dns/1/records', server.url);
     const body = JSON.stringify({ recordName: 'inflight', recordType: 'A', values: ['192.0.2.7'] });
+    const requestId = 'sigterm-in-flight';
+    let finishBody!: () => void;
     const response = new Promise<{ status: number; text: string }>((resolve, reject) => {
-      const req = request(url, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) } }, (res) => {
+      const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), 'x-request-id': requestId };
+      const req = request(url, { method: 'POST', headers }, (res) => {
         let text = '';
         res.on('data', (c: Buffer) => (text += c.toString('utf8')));
         res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
       });
       req.on('error', reject);
-      // Half the body now, the rest after the signal: the request is in flight when SIGTERM lands.
+      // Half the body now, the rest once the server has stopped listening: in flight throughout.
       req.write(body.slice(0, 20));
-      setTimeout(() => {
-        server.child.kill('SIGTERM');
-        setTimeout(() => req.end(body.slice(20)), 500);
-      }, 300);
+      finishBody = () => req.end(body.slice(20));
     });
-    await new Promise((r) => setTimeout(r, 600));
-    await expect(fetch(`${server.url}/healthz`)).rejects.toThrow();
+    // The server is serving it (its debug line), so the signal lands on a busy connection, not an idle one.
+    await waitFor(() => server.lines.some((l) => l.includes(requestId) && l.includes('request received')), 'the in-flight request to reach the server');
+    server.child.kill('SIGTERM');
+    // New connections are refused once the listener is closed; the request in flight is not cut.
+    await waitFor(() => fetch(`${server.url}/healthz`).then(() => false, () => true), 'the server to refuse new connections');
+    finishBody();
     const done = await response;
     expect(done.status, done.text).toBe(200);
     expect(JSON.parse(done.text).data.recordName).toBe('inflight.example.com.');

@@ -25,6 +25,8 @@ export { startFakeAzure, startFakeCloudflare, startFakeGcp, startFakeRoute53, st
 export type { Listening, ListeningAzure, ListeningCloudflare, ListeningGcp, ListeningRoute53, ListeningSts } from './fakes/start.js';
 export { createInstantClock, halfRandom } from './testing/clock.js';
 export type { InstantClock } from './testing/clock.js';
+export { sandboxDnsConformance } from './testing/dns-conformance.js';
+export type { DnsConformanceWiring, SandboxDnsProvider } from './testing/dns-conformance.js';
 export { createTestCertificates } from './testing/certificates.js';
 export type { TestCertificates } from './testing/certificates.js';
 

@@ -3,8 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isStorageConflict, isZoneLockTimeout } from '@cloudlink/engine';
 import type { StorageTx } from '@cloudlink/engine';
 import { createTestDatabase } from '../../../test-support/postgres.js';
+import { waitFor } from '../../../test-support/wait.js';
 import type { TestDatabase } from '../../../test-support/postgres.js';
-import { createPostgresStorage } from '../src/index.js';
+import { ZONE_LOCK_NAMESPACE, createPostgresStorage } from '../src/index.js';
 import type { PostgresStorage } from '../src/index.js';
 import { exerciseAllRepositories } from '../../storage-kysely/test/roundtrip.js';
 
@@ -15,14 +16,27 @@ const now = new Date('2024-01-15T10:30:00.123Z');
 let database: TestDatabase;
 let a: PostgresStorage;
 let b: PostgresStorage;
+/** Connections of their own: one watches the others (pg_stat_activity), one may stand for another process. */
+let observer: pg.Pool;
+
+/** Sessions of this database blocked in a lock wait of `waitEvent` (`advisory`, `transactionid`, `tuple`…). */
+async function sessionsWaitingOn(...waitEvents: string[]): Promise<number> {
+  const { rows } = await observer.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND wait_event = ANY($1)`,
+    [waitEvents],
+  );
+  return rows[0]?.n ?? 0;
+}
 
 beforeAll(async () => {
   database = await createTestDatabase();
   // Two storages with separate pools stand for two app instances.
   a = createPostgresStorage({ connectionString: database.url });
   b = createPostgresStorage({ connectionString: database.url });
+  observer = new pg.Pool({ connectionString: database.url, max: 2 });
 });
 afterAll(async () => {
+  await observer?.end();
   await a?.close();
   await b?.close();
   await database?.drop();
@@ -65,13 +79,16 @@ describe('createPostgresStorage', () => {
 
   it('lockWorkspace serialises count → insert against a limit of 1 across instances', async () => {
     const { user, workspace } = await seedWorkspace();
+    let counted = 0;
     const attempt = (storage: PostgresStorage, name: string) =>
       storage.transaction(async (tx) => {
         await tx.lockWorkspace(workspace.id);
         const counts = await tx.connections.countConnectionsByStatus(workspace.id);
         if (counts.pending >= 1) return false;
-        // Widen the race window: without the row lock both would see 0 here.
-        await new Promise((r) => setTimeout(r, 50));
+        // The first to count holds the row lock until the other instance is seen blocked on it
+        // (a row lock is waited on as the holder's transaction id, or the tuple behind it).
+        // Without the lock the other never blocks: it counts 0 too, and this wait times out.
+        if (++counted === 1) await waitFor(async () => (await sessionsWaitingOn('transactionid', 'tuple')) > 0, 'the other instance to wait on the workspace row lock', 5_000);
         await tx.connections.createConnection({ workspaceId: workspace.id, provider: 'gcp', createdBy: user.id, region: 'global', accountName: name, now });
         return true;
       });
@@ -113,14 +130,34 @@ describe('createPostgresStorage', () => {
     await isHeld;
     await expect(b.withZoneLock(42, async () => order.push('never'), { timeoutMs: 100 })).rejects.toSatisfy(isZoneLockTimeout);
     await b.withZoneLock(43, async () => order.push('b:other-zone'), { timeoutMs: 100 });
+    // Both storages live in this process, so b queues in the process's zone queue (which it
+    // joins synchronously, before release() below): the hand-over needs no wait. The wait in
+    // pg_advisory_lock across processes is the next test's.
     const second = b.withZoneLock(42, async () => order.push('b:second'), { timeoutMs: 5000 });
-    await new Promise((r) => setTimeout(r, 50));
     release();
     await Promise.all([first, second]);
     expect(order).toEqual(['a:start', 'b:other-zone', 'a:end', 'b:second']);
     // Released after a throw too.
     await expect(a.withZoneLock(42, async () => Promise.reject(new Error('boom')), { timeoutMs: 100 })).rejects.toThrow('boom');
     await expect(b.withZoneLock(42, async () => 'ok', { timeoutMs: 100 })).resolves.toBe('ok');
+  });
+
+  it('withZoneLock waits in pg_advisory_lock while another process holds the zone, and gets it once released', async () => {
+    // A session of its own stands for another app instance (another process, so no shared queue).
+    const other = await observer.connect();
+    try {
+      await other.query('SELECT pg_advisory_lock($1, $2)', [ZONE_LOCK_NAMESPACE, 44]);
+      let ran = false;
+      const waiting = b.withZoneLock(44, async () => (ran = true), { timeoutMs: 10_000 });
+      // Seen blocked in Postgres (a lock that did not exclude would have run instead and never wait).
+      await waitFor(async () => (await sessionsWaitingOn('advisory')) > 0, 'b to wait on the zone advisory lock');
+      expect(ran).toBe(false);
+      await other.query('SELECT pg_advisory_unlock($1, $2)', [ZONE_LOCK_NAMESPACE, 44]);
+      await waiting;
+      expect(ran).toBe(true);
+    } finally {
+      other.release();
+    }
   });
 
   it('more zones locked at once than the query pool has clients: the holders\' queries still run', async () => {

@@ -147,6 +147,10 @@ describe('createSqliteStorage', () => {
         await tx.lockWorkspace(workspace.id);
         const count = await tx.connections.countConnectionsByStatus(workspace.id);
         if (count.pending >= 1) return false;
+        // Only widens the race window: the one-winner result holds without it. A storage that
+        // let the other transaction run between count and insert would get that chance here;
+        // there is no waiter to observe (SQLite has no lock table; the other transaction waits
+        // for Kysely's one connection), so this yield cannot be replaced by an event.
         await new Promise((r) => setTimeout(r, 10));
         await tx.connections.createConnection({ workspaceId: workspace.id, provider: 'aws', createdBy: user.id, region: 'us-east-1', accountName: name, now });
         return true;

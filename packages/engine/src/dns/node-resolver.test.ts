@@ -21,11 +21,17 @@ function readName(buf: Buffer, offset: number): { name: string; end: number } {
   return { name: labels.join('.'), end: i + 1 };
 }
 
+/** Called when a `slow.test` query arrives (the lookup is then in flight, unanswered). */
+let onSlowQuery: (() => void) | undefined;
+
 function respond(query: Buffer): Buffer | null {
   const { name, end } = readName(query, 12);
   const question = query.subarray(12, end + 4);
   const lower = name.toLowerCase();
-  if (lower === 'slow.test') return null;
+  if (lower === 'slow.test') {
+    onSlowQuery?.();
+    return null;
+  }
   const answers = ANSWERS[lower];
   const rcode = lower === 'servfail.test' ? 2 : answers ? 0 : 3;
   const header = Buffer.alloc(12);
@@ -81,8 +87,16 @@ describe('createNodeDnsResolver', () => {
   it('an aborted lookup answers []', async () => {
     const resolver = createNodeDnsResolver({ servers: [address], timeoutMs: 5000 });
     const controller = new AbortController();
-    const pending = resolver.resolveTxt('slow.test', { signal: controller.signal });
-    setTimeout(() => controller.abort(), 20);
-    expect(await pending).toEqual([]);
+    // Aborted once the query is on the wire, so the lookup in flight is the one cancelled.
+    onSlowQuery = () => controller.abort();
+    const started = Date.now();
+    try {
+      expect(await resolver.resolveTxt('slow.test', { signal: controller.signal })).toEqual([]);
+    } finally {
+      onSlowQuery = undefined;
+    }
+    expect(controller.signal.aborted).toBe(true);
+    // Well before the 5 s timeout: the abort, not the timeout, ended it.
+    expect(Date.now() - started).toBeLessThan(2000);
   });
 });

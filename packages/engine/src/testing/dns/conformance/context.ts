@@ -20,8 +20,9 @@ export interface DnsFaults {
   revokeCredentials(): void;
   /**
    * The credentials stay valid but the provider denies them the zone (an IAM policy without the
-   * permission). Absent where the provider has no such answer apart from `revokeCredentials`
-   * (Cloudflare answers 401 and 403 alike: the token is not accepted).
+   * permission, a Cloudflare token not granted the zone: a 403, where revoked credentials get a
+   * 401 or the provider's own "invalid token" answer). Absent only where the provider cannot tell
+   * the two apart; then the `refused` case is skipped.
    */
   denyAccess?(): void;
   /** Change-batch calls sent so far. */

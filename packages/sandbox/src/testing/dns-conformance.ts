@@ -1,0 +1,161 @@
+import { DEFAULT_RETRY_POLICY } from '@cloudlink/engine';
+import type { DnsAuth, DnsProvider, ZoneInfo } from '@cloudlink/engine';
+import type { CreateDnsProvider, DnsFaults, DnsProviderUnderTest } from '@cloudlink/engine/testing';
+import { CLOUDFLARE_FEATURES, createCloudflareProvider } from '@cloudlink/providers/cloudflare';
+import { ROUTE53_FEATURES, createRoute53Provider } from '@cloudlink/providers/aws';
+import type { FakeService, RecordedRequest } from '../http/fake-service.js';
+import type { FakeCfToken } from '../fakes/cloudflare.js';
+import { startFakeCloudflare, startFakeRoute53 } from '../fakes/start.js';
+import { createSandboxProviders } from '../sandbox/providers.js';
+import { createInstantClock, halfRandom, type InstantClock } from './clock.js';
+
+/**
+ * The `create` of the DNS provider conformance suite for the real Route 53 and Cloudflare
+ * providers over their fakes, written once for both ways of reaching a fake:
+ * - `port`: the fake listens on 127.0.0.1 and the provider reaches it through its endpoint option
+ *   and the SDK's own HTTP stack (node's http handler, global `fetch`), as it reaches the cloud;
+ * - `in-process`: the provider comes from `createSandboxProviders()`, wired through the SDK seams
+ *   (request handler, `fetch`) exactly as sandbox mode runs it.
+ * Faults are answered on the provider's real wire (status, error body, headers), so the provider's
+ * own error translation decides the kind the suite checks.
+ */
+export type DnsConformanceWiring = 'port' | 'in-process';
+export type SandboxDnsProvider = 'route53' | 'cloudflare';
+
+export function sandboxDnsConformance(provider: SandboxDnsProvider, wiring: DnsConformanceWiring): CreateDnsProvider {
+  return provider === 'route53' ? () => route53UnderTest(wiring) : () => cloudflareUnderTest(wiring);
+}
+
+const ZONE = 'conformance.test';
+
+/** A fault answering `status` with `body` for the next `times` calls (every call when `Infinity`). */
+const answer = (fake: FakeService, contentType: string) => (status: number, body: string, times = 1, headers: Record<string, string> = {}) =>
+  fake.fault({ times, status, headers: { 'content-type': contentType, ...headers }, body });
+
+/** Retry-After `seconds` from the provider clock's now, in either of the header's forms. */
+const retryAfter = (clock: InstantClock, seconds: number, form: 'seconds' | 'http-date') =>
+  form === 'seconds' ? String(seconds) : new Date(clock.now().getTime() + seconds * 1000).toUTCString();
+
+/** The `k`-th batch call from now fails whole with `status`/`body`. */
+const failNthBatch = (fake: FakeService, isBatch: (r: RecordedRequest) => boolean, contentType: string, status: number, body: string) => (k: number) => {
+  let seen = 0;
+  fake.fault({ match: (r) => isBatch(r) && ++seen === k, status, headers: { 'content-type': contentType }, body });
+};
+
+interface Wired {
+  readonly provider: DnsProvider;
+  readonly auth: DnsAuth;
+  readonly zone: ZoneInfo;
+  readonly clock: InstantClock;
+  readonly close: () => Promise<void>;
+}
+
+const common = (w: Wired, rest: Pick<DnsProviderUnderTest, 'missingZoneId' | 'batchLimits' | 'faults'>): DnsProviderUnderTest => ({
+  provider: w.provider,
+  auth: w.auth,
+  zone: w.zone,
+  sleeps: w.clock.sleeps,
+  maxRetryAfterSeconds: DEFAULT_RETRY_POLICY.maxRetryAfterSeconds,
+  close: w.close,
+  ...rest,
+});
+
+const route53Error = (code: string, message: string) =>
+  `<?xml version="1.0"?>\n<ErrorResponse xmlns="https://route53.amazonaws.com/doc/2013-04-01/"><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>conformance</RequestId></ErrorResponse>`;
+const isRoute53Batch = (r: RecordedRequest) => r.method === 'POST' && r.url.includes('/rrset');
+
+async function route53UnderTest(wiring: DnsConformanceWiring): Promise<DnsProviderUnderTest> {
+  const clock = createInstantClock();
+  let fake: FakeService;
+  let provider: DnsProvider;
+  let auth: DnsAuth;
+  let close = async () => {};
+  if (wiring === 'port') {
+    const listening = await startFakeRoute53();
+    fake = listening;
+    close = () => listening.close();
+    provider = createRoute53Provider({ endpoint: listening.url, clock, random: halfRandom, timeoutMs: 5_000 });
+    auth = { provider: 'route53', credentials: { accessKeyId: 'AKIACONFORMANCE', secretAccessKey: 'secret', sessionToken: 'session' } };
+  } else {
+    const sandbox = createSandboxProviders({ clock, random: halfRandom });
+    fake = sandbox.fakes.route53;
+    provider = sandbox.providers.dns.route53;
+    // Credentials as the sandbox hands them out: assumed through the fake STS.
+    const credentials = await sandbox.providers.aws.assumeRole({ roleArn: 'arn:aws:iam::123456789012:role/R', sessionName: 's', externalId: 'a'.repeat(32) });
+    auth = { provider: 'route53', credentials };
+  }
+  const zone = await provider.session(auth).createOrImportZone({ domainName: ZONE, callerReference: 'conformance' });
+  const fail = answer(fake, 'text/xml');
+  const faults: DnsFaults = {
+    throttleNext: (seconds, times = 1, form = 'seconds') => fail(400, route53Error('Throttling', 'Rate exceeded'), times, { 'retry-after': retryAfter(clock, seconds, form) }),
+    failBatch: failNthBatch(fake, isRoute53Batch, 'text/xml', 400, route53Error('InvalidChangeBatch', '[refused by the test]')),
+    revokeCredentials: () => fail(403, route53Error('InvalidClientTokenId', 'The security token included in the request is invalid.'), Infinity),
+    denyAccess: () => fail(403, route53Error('AccessDenied', 'User is not authorized to perform: route53:ChangeResourceRecordSets'), Infinity),
+    batchCalls: () => fake.requests.filter(isRoute53Batch).length,
+  };
+  return common(
+    { provider, auth, zone, clock, close },
+    {
+      missingZoneId: 'Z9999999999999',
+      batchLimits: {
+        valuesPerBatch: ROUTE53_FEATURES.batchLimits.resourceRecords,
+        upsertWeight: ROUTE53_FEATURES.batchLimits.upsertWeight,
+        charactersPerBatch: ROUTE53_FEATURES.batchLimits.valueCharacters,
+      },
+      faults,
+    },
+  );
+}
+
+const cloudflareError = (code: number, message: string) => JSON.stringify({ success: false, errors: [{ code, message }], messages: [], result: null });
+const isCloudflareBatch = (r: RecordedRequest) => r.method === 'POST' && r.url.endsWith('/dns_records/batch');
+
+async function cloudflareUnderTest(wiring: DnsConformanceWiring): Promise<DnsProviderUnderTest> {
+  const clock = createInstantClock();
+  const auth: DnsAuth = { provider: 'cloudflare', apiToken: 'conformance' };
+  const fail = (fake: FakeService) => answer(fake, 'application/json');
+  let fake: FakeService;
+  let provider: DnsProvider;
+  let close = async () => {};
+  let access: Pick<DnsFaults, 'revokeCredentials' | 'denyAccess'>;
+  if (wiring === 'port') {
+    const listening = await startFakeCloudflare();
+    fake = listening;
+    close = () => listening.close();
+    // A closed world: the token sees the zone because it is listed on it, so both faults are the
+    // fake's own rules (a disabled token answers 401, a zone the token is not granted answers 403).
+    const token: FakeCfToken = { status: 'active', zones: [] };
+    listening.tokens.set('conformance', token);
+    listening.addZone(ZONE, ['conformance']);
+    provider = createCloudflareProvider({ baseUrl: listening.baseUrl, clock, random: halfRandom, timeoutMs: 5_000 });
+    access = {
+      revokeCredentials: () => void (token.status = 'disabled'),
+      denyAccess: () => void token.zones.splice(0),
+    };
+  } else {
+    // The sandbox's open world: every token but `invalid` sees every zone, so the provider creates
+    // the zone, and the failures are answered on the wire as Cloudflare does.
+    const sandbox = createSandboxProviders({ clock, random: halfRandom });
+    fake = sandbox.fakes.cloudflare;
+    provider = sandbox.providers.dns.cloudflare;
+    access = {
+      // Cloudflare answers 401 to a token it no longer accepts (revoked, expired, disabled)…
+      revokeCredentials: () => fail(fake)(401, cloudflareError(10000, 'Authentication error'), Infinity),
+      // …and 403 to a valid token whose permissions do not cover the zone or the edit.
+      denyAccess: () => fail(fake)(403, cloudflareError(9109, 'Unauthorized to access requested resource'), Infinity),
+    };
+  }
+  const zone = await provider.session(auth).createOrImportZone({ domainName: ZONE, callerReference: 'unused' });
+  const faults: DnsFaults = {
+    throttleNext: (seconds, times = 1, form = 'seconds') =>
+      fail(fake)(429, cloudflareError(971, 'Please wait and consider throttling your request speed'), times, { 'retry-after': retryAfter(clock, seconds, form) }),
+    failBatch: failNthBatch(fake, isCloudflareBatch, 'application/json', 400, cloudflareError(9000, 'refused by the test')),
+    ...access,
+    batchCalls: () => fake.requests.filter(isCloudflareBatch).length,
+  };
+  return common(
+    { provider, auth, zone, clock, close },
+    // One operation per record value written or removed; an UPSERT of a new set posts each value once.
+    { missingZoneId: 'f'.repeat(32), batchLimits: { valuesPerBatch: CLOUDFLARE_FEATURES.defaultBatchSize, upsertWeight: 1 }, faults },
+  );
+}
