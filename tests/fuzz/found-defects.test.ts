@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { describeBackends } from '../harness/index.js';
-import { errorBodyProblem, Guard, type Exchange } from './guard.js';
+import { errorBodyProblem, useFuzzWorld, type Exchange } from './guard.js';
 import { KNOWN_DEFECTS } from './known-defects.js';
-import { startWorld, type World } from './world.js';
 
 /**
  * Minimal reproductions of the defects the fuzzer found. Those still listed in known-defects.ts
@@ -10,19 +9,13 @@ import { startWorld, type World } from './world.js';
  * passes, delete its entry there so the fuzzer enforces it again. Fixed ones stay as regressions.
  */
 describeBackends('fuzz: defects found by the fuzzer', (backend) => {
-  let w: World;
-  let guard: Guard;
-  beforeAll(async () => {
-    w = await startWorld(backend);
-    guard = new Guard(w);
-  });
-  afterAll(() => w?.close());
+  const fuzz = useFuzzWorld(backend);
 
-  const auth = () => ({ authorization: `Bearer ${w.owner.token}` });
+  const auth = () => ({ authorization: `Bearer ${fuzz.world().owner.token}` });
 
   /** Status and body of `x`, with no tolerance for known defects. */
   async function refusal(x: Exchange): Promise<{ status: number; problem: string | null }> {
-    const reply = await guard.exchange(x, { transport: 'rest', write: true, strict: true }).catch((e: Error) => {
+    const reply = await fuzz.guard().exchange(x, { transport: 'rest', write: true, strict: true }).catch((e: Error) => {
       throw new Error(e.message.split('\n').slice(0, 5).join(' | '));
     });
     return { status: reply.status, problem: errorBodyProblem(reply.json) };

@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { REST_ROUTES, type RestRoute } from '@cloudlink/express-adapter';
 import { describeBackends } from '../harness/index.js';
 import { paramNames, paramValue } from './cases.js';
-import { Guard, type Exchange } from './guard.js';
+import { useFuzzWorld, type Exchange } from './guard.js';
 import { encodeJson } from './values.js';
 import { SEEDS } from './seeds.js';
-import { startWorld, type World } from './world.js';
+import type { World } from './world.js';
 
 /**
  * Forged and oversized requests, over every write route: a query string cannot stand in for the
@@ -29,20 +29,14 @@ function queryOf(fields: Record<string, unknown>): string {
 }
 
 describeBackends('fuzz: forged and oversized writes', (backend) => {
-  let w: World;
-  let guard: Guard;
-  beforeAll(async () => {
-    w = await startWorld(backend);
-    guard = new Guard(w);
-  });
-  afterAll(() => w?.close());
+  const fuzz = useFuzzWorld(backend);
 
-  const auth = () => ({ authorization: `Bearer ${w.owner.token}` });
+  const auth = () => ({ authorization: `Bearer ${fuzz.world().owner.token}` });
 
   /** Send, hold to the fuzz invariants, and return a failure line when `ok` says the reply is wrong. */
   async function expectRefused(x: Exchange, ok: (status: number, body: unknown) => boolean, what: string): Promise<string | null> {
     try {
-      const reply = await guard.exchange(x, { transport: 'rest', write: true, mustFail: what });
+      const reply = await fuzz.guard().exchange(x, { transport: 'rest', write: true, mustFail: what });
       return ok(reply.status, reply.json) ? null : `${x.method} ${x.path}: ${what} → ${reply.status} ${reply.text.slice(0, 200)}`;
     } catch (e) {
       return (e as Error).message.split('\n').slice(0, 4).join(' | ');
@@ -52,12 +46,12 @@ describeBackends('fuzz: forged and oversized writes', (backend) => {
   it('a query string cannot stand in for the JSON body (cross-site form posts)', async () => {
     const failures: string[] = [];
     for (const route of WRITES) {
-      const seed = SEEDS[route.operation](w);
+      const seed = SEEDS[route.operation](fuzz.world());
       if (!seed.body || Object.keys(seed.body).length === 0) continue;
-      const path = pathOf(w, route);
+      const path = pathOf(fuzz.world(), route);
       const documented = new URLSearchParams(seed.query ?? {}).toString();
       // Only where the body matters: the same request without it must be refused.
-      const bare = await guard.exchange({ method: route.method, path: `${path}${documented ? `?${documented}` : ''}`, headers: auth() }, { transport: 'rest', write: true });
+      const bare = await fuzz.guard().exchange({ method: route.method, path: `${path}${documented ? `?${documented}` : ''}`, headers: auth() }, { transport: 'rest', write: true });
       if (bare.status < 400) continue;
       const forged = `${path}?${[documented, queryOf(seed.body)].filter(Boolean).join('&')}`;
       for (const x of [
@@ -74,10 +68,10 @@ describeBackends('fuzz: forged and oversized writes', (backend) => {
   it('a write with a body that is not JSON answers 415 Unsupported media type', async () => {
     const failures: string[] = [];
     for (const route of WRITES) {
-      const seed = SEEDS[route.operation](w);
+      const seed = SEEDS[route.operation](fuzz.world());
       const text = encodeJson(seed.body ?? { any: 'thing' });
       for (const headers of [{ 'content-type': 'text/plain' }, { 'content-type': 'application/x-www-form-urlencoded' }, {}] as Record<string, string>[]) {
-        const x = { method: route.method, path: pathOf(w, route), headers: { ...(route.public ? {} : auth()), ...headers }, body: Buffer.from(text) };
+        const x = { method: route.method, path: pathOf(fuzz.world(), route), headers: { ...(route.public ? {} : auth()), ...headers }, body: Buffer.from(text) };
         const f = await expectRefused(x, (s, b) => s === 415 && (b as { error?: unknown })?.error === 'Unsupported media type', `a ${headers['content-type'] ?? 'untyped'} body was accepted`);
         if (f) failures.push(f);
       }
@@ -92,7 +86,7 @@ describeBackends('fuzz: forged and oversized writes', (backend) => {
       headers: { ...auth(), 'content-type': 'application/json' },
       body: Buffer.from(JSON.stringify({ name: 'x'.repeat(6 * 1024 * 1024) })),
     };
-    const reply = await guard.exchange(x, { transport: 'trpc', write: true, mustFail: 'a 6 MB tRPC body was read' });
+    const reply = await fuzz.guard().exchange(x, { transport: 'trpc', write: true, mustFail: 'a 6 MB tRPC body was read' });
     expect(reply.status).toBe(413);
     expect((reply.json as { error: { data: { cloudlink: unknown } } }).error.data.cloudlink).toEqual({ error: 'Payload too large', message: 'Request body exceeds 5 MB' });
   });

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { describeBackends } from '../harness/index.js';
-import { Guard, type Exchange } from './guard.js';
+import { useFuzzWorld, type Exchange } from './guard.js';
 import { send } from './http.js';
 import { describeRatio, MAX_RATIO, workRatio } from './work.js';
-import { startWorld, type World } from './world.js';
+import type { World } from './world.js';
 
 /**
  * The work of one request grows at most linearly with its size: each expensive input is sent at
@@ -112,21 +112,15 @@ const CAA_CASE: Case = {
 };
 
 describeBackends('fuzz: work per request grows at most linearly', (backend) => {
-  let w: World;
-  let guard: Guard;
-  beforeAll(async () => {
-    w = await startWorld(backend);
-    guard = new Guard(w);
-  });
-  afterAll(() => w?.close());
+  const fuzz = useFuzzWorld(backend);
 
   async function check(c: Case) {
-    const small = c.build(w, c.n);
-    const large = c.build(w, 4 * c.n);
-    const reply = await guard.exchange(large, { transport: large.path.startsWith('/trpc') ? 'trpc' : 'rest', write: true });
+    const small = c.build(fuzz.world(), c.n);
+    const large = c.build(fuzz.world(), 4 * c.n);
+    const reply = await fuzz.guard().exchange(large, { transport: large.path.startsWith('/trpc') ? 'trpc' : 'rest', write: true });
     const r = await workRatio(
-      () => send(w.server.baseUrl, small.method, small.path, small.headers, small.body),
-      () => send(w.server.baseUrl, large.method, large.path, large.headers, large.body),
+      () => send(fuzz.world().server.baseUrl, small.method, small.path, small.headers, small.body),
+      () => send(fuzz.world().server.baseUrl, large.method, large.path, large.headers, large.body),
     );
     if (process.env.FUZZ_STATS) console.warn(`${c.name} (4n → ${reply.status} ${reply.text.slice(0, 120)}): ${describeRatio(r)}`);
     expect(r.ratio, `${c.name} (4n → ${reply.status}): ${describeRatio(r)}`).toBeLessThanOrEqual(MAX_RATIO);
