@@ -134,12 +134,58 @@ export interface Resource {
   readonly name: string;
   readonly region: string | null;
   readonly status: string;
+  /** dns: the zone's domain; subdomain: its FQDN (lower-case, no trailing dot); else null. */
   readonly domainName: string | null;
+  /** subdomain: the id of its dns zone resource; else null. */
+  readonly parentResourceId: number | null;
   readonly metadata: Readonly<Record<string, unknown>>;
   /** Sealed by SecretBox; never leaves the engine. */
   readonly secretData: string | null;
   readonly positionX: number | null;
   readonly positionY: number | null;
+  readonly createdBy: number;
+  readonly isActive: boolean;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+  readonly deletedAt: Date | null;
+}
+
+/** Lifecycle of a resource connection (see docs/resources.md). */
+export const RESOURCE_CONNECTION_STATUSES = ['pending', 'active', 'deleting'] as const;
+export type ResourceConnectionStatus = (typeof RESOURCE_CONNECTION_STATUSES)[number];
+
+/** A record set a resource connection wrote, exactly as sent (the canonical form of the DNS port). */
+export interface ConnectionRecordSet {
+  readonly name: string;
+  readonly type: string;
+  readonly ttl: number | null;
+  readonly values: readonly string[];
+  readonly alias?: { readonly hostedZoneId: string; readonly dnsName: string; readonly evaluateTargetHealth: boolean };
+  readonly proxied?: boolean;
+}
+
+/**
+ * A typed link from a source resource to a target resource (see docs/resources.md). The one kind
+ * implemented, `dns`, joins a subdomain (source) to a resource with a DNS target: its `records` are
+ * the record sets it wrote into the subdomain's zone (`zoneResourceId`), and only those are ever
+ * removed on its behalf.
+ */
+export interface ResourceConnection {
+  readonly id: number;
+  readonly workspaceId: number;
+  readonly projectId: number;
+  readonly environmentId: number;
+  readonly connectionType: string;
+  readonly sourceResourceId: number;
+  readonly targetResourceId: number;
+  /** The dns zone the records live in (a `dns` connection), else null. */
+  readonly zoneResourceId: number | null;
+  /** `pending` until its records are written, `deleting` while they are being removed. */
+  readonly status: ResourceConnectionStatus;
+  /** What it wrote (pending: what it is about to write). */
+  readonly records: readonly ConnectionRecordSet[];
+  /** Options the records were built with (`ttl`, `proxied`). */
+  readonly options: Readonly<Record<string, unknown>>;
   readonly createdBy: number;
   readonly isActive: boolean;
   readonly createdAt: Date;

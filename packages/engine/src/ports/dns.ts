@@ -4,7 +4,11 @@ import type { AwsCredentials } from './cloud.js';
 export const WRITABLE_RECORD_TYPES = ['A', 'AAAA', 'CNAME', 'MX', 'TXT', 'SRV', 'PTR', 'CAA'] as const;
 export type WritableRecordType = (typeof WRITABLE_RECORD_TYPES)[number];
 
-/** Route 53 alias target, listed but never written here (see docs/records.md). */
+/**
+ * Route 53 alias target (see docs/records.md). Written only where the provider has
+ * `capabilities.aliasRecords`; a set with `alias` has `ttl: null` and `values: [dnsName]`, and the
+ * provider sends the alias instead of values.
+ */
 export interface AliasTarget {
   readonly hostedZoneId: string;
   readonly dnsName: string;
@@ -23,6 +27,11 @@ export interface RecordSet {
   readonly ttl: number | null;
   readonly values: readonly string[];
   readonly alias?: AliasTarget;
+  /**
+   * Cloudflare only (`capabilities.proxy`): traffic goes through Cloudflare's proxy. Absent means
+   * false (DNS-only, the default). Only A, AAAA and CNAME can be proxied.
+   */
+  readonly proxied?: boolean;
   /** Weighted/latency/geo/failover/multivalue sets: listed, never changed here. */
   readonly routingPolicy?: boolean;
   /** Provider record ids (Cloudflare: one per value, same order); absent on Route 53. */
@@ -83,6 +92,17 @@ export interface DnsProviderCapabilities {
   readonly apexCname: boolean;
   /** Route 53 creates hosted zones; Cloudflare only imports existing ones. */
   readonly createsZones: boolean;
+  /** Whether record sets with `alias` can be written (Route 53). */
+  readonly aliasRecords: boolean;
+  /** Whether record sets can be `proxied` (Cloudflare; only A, AAAA and CNAME). */
+  readonly proxy: boolean;
+}
+
+/** A zone that already exists at the provider, found by name (adoption, see docs/records.md#zones). */
+export interface ExistingZone {
+  readonly info: ZoneInfo;
+  /** The CallerReference it was created with (Route 53), so a zone this product created is told apart. */
+  readonly callerReference: string | null;
 }
 
 /**
@@ -110,6 +130,11 @@ export interface DnsSession {
    * its zone is gone. A lookup: it never creates anything.
    */
   findCreatedZone?(input: { domainName: string; callerReference: string }, options?: { signal?: AbortSignal }): Promise<ZoneInfo | null>;
+  /**
+   * Route 53 only: the public hosted zones whose name is exactly `domainName` (ListHostedZonesByName,
+   * paged), oldest listing order. Private zones are left out. A lookup: it never creates anything.
+   */
+  findZonesByName?(domainName: string, options?: { signal?: AbortSignal }): Promise<ExistingZone[]>;
   /** The zone as the provider holds it, or null when it is gone. */
   getZone(hostedZoneId: string, options?: { signal?: AbortSignal }): Promise<ZoneInfo | null>;
   /**

@@ -8,6 +8,9 @@ import type {
   Plan,
   Project,
   Resource,
+  ResourceConnection,
+  ResourceConnectionStatus,
+  ConnectionRecordSet,
   StoredRecordSet,
   User,
   Workspace,
@@ -32,6 +35,7 @@ export interface StorageTx {
   readonly connections: ConnectionRepo;
   readonly resources: ResourceRepo;
   readonly dnsRecords: DnsRecordRepo;
+  readonly resourceConnections: ResourceConnectionRepo;
   readonly oidcKeys: OidcKeyRepo;
   /**
    * Serialise plan-limit and link checks of one workspace against the write they guard. Only valid
@@ -232,7 +236,10 @@ export interface ConnectionRepo {
 }
 
 export interface ResourceFilter {
-  readonly type?: string;
+  /** One `resource_type`, or several (any of them). */
+  readonly type?: string | readonly string[];
+  /** Only children of this resource (`parent_resource_id`: the subdomains of a zone). */
+  readonly parentResourceId?: number;
   readonly region?: string;
   readonly status?: string;
   /** `metadata.state`, matched only where it is a JSON string. */
@@ -240,11 +247,14 @@ export interface ResourceFilter {
 }
 
 export type ResourcePatch = Partial<
-  Pick<Resource, 'resourceId' | 'name' | 'region' | 'status' | 'metadata' | 'secretData' | 'positionX' | 'positionY' | 'cloudConnectionId'>
+  Pick<Resource, 'resourceId' | 'name' | 'region' | 'status' | 'metadata' | 'secretData' | 'positionX' | 'positionY' | 'cloudConnectionId' | 'domainName'>
 >;
 
 export interface ResourceRepo {
-  /** Duplicate active dns domain in the environment → StorageConflictError('resources.domain_name'). */
+  /**
+   * Duplicate active dns domain in the environment → StorageConflictError('resources.domain_name');
+   * duplicate active subdomain (same `domainName`) of one zone → StorageConflictError('resources.subdomain').
+   */
   createResource(input: {
     workspaceId: number;
     projectId: number;
@@ -256,6 +266,8 @@ export interface ResourceRepo {
     region: string | null;
     status: string;
     domainName: string | null;
+    /** The zone of a subdomain; omitted/null otherwise. */
+    parentResourceId?: number | null;
     metadata: Record<string, unknown>;
     secretData: string | null;
     positionX: number | null;
@@ -267,6 +279,8 @@ export interface ResourceRepo {
   getResource(scope: { projectId: number; environmentId: number }, id: number): Promise<Resource | null>;
   /** Active resources of the environment, `id` ascending, one keyset page. */
   listResources(environmentId: number, filter: ResourceFilter, page: IdPage): Promise<Resource[]>;
+  /** The active resource with this id, in any project (callers check the scope), or null. */
+  getResourceById(id: number): Promise<Resource | null>;
   /** Active resources of the environment grouped by `resource_type`. */
   countResourcesByType(environmentId: number): Promise<Record<string, number>>;
   /** Active resources of a workspace or a project. */
@@ -355,6 +369,41 @@ export interface OidcKeyRepo {
   updateOidcKey(id: number, patch: Partial<Pick<OidcSigningKey, 'signingUntil' | 'publishedUntil' | 'privateKey'>>): Promise<void>;
 }
 
+export type ResourceConnectionPatch = Partial<Pick<ResourceConnection, 'status' | 'records' | 'options' | 'targetResourceId'>>;
+
+export interface ResourceConnectionRepo {
+  /**
+   * Insert a connection (status as given, usually `pending`). A source with an active connection
+   * already → StorageConflictError('resource_connections.source'): a subdomain points one way.
+   */
+  createResourceConnection(input: {
+    workspaceId: number;
+    projectId: number;
+    environmentId: number;
+    connectionType: string;
+    sourceResourceId: number;
+    targetResourceId: number;
+    zoneResourceId: number | null;
+    status: ResourceConnectionStatus;
+    records: readonly ConnectionRecordSet[];
+    options: Record<string, unknown>;
+    createdBy: number;
+    now: Date;
+  }): Promise<ResourceConnection>;
+  /** Active connection `id` within the project and environment, or null. */
+  getResourceConnection(scope: { projectId: number; environmentId: number }, id: number): Promise<ResourceConnection | null>;
+  /** Active connections of the environment, `id` ascending, one keyset page; `resourceId` = source or target. */
+  listResourceConnections(environmentId: number, filter: { resourceId?: number }, page: IdPage): Promise<ResourceConnection[]>;
+  /** Every active connection whose source or target is this resource, `id` ascending (bounded by the resources of one environment). */
+  listConnectionsOfResource(resourceId: number): Promise<ResourceConnection[]>;
+  /** Every active connection writing into this zone, `id` ascending. */
+  listConnectionsOfZone(zoneResourceId: number): Promise<ResourceConnection[]>;
+  /** Apply the fields present; `updatedAt = now`; returns the row. A missing connection throws. */
+  updateResourceConnection(id: number, patch: ResourceConnectionPatch, now: Date): Promise<ResourceConnection>;
+  /** `is_active=false`, `deleted_at=now`; false when it was not active. */
+  softDeleteResourceConnection(id: number, now: Date): Promise<boolean>;
+}
+
 /** Every unique constraint storage can report, named `<table>.<column>`. */
 export type UniqueConstraint =
   | 'users.email'
@@ -365,6 +414,8 @@ export type UniqueConstraint =
   | 'cloud_connections.account_name'
   | 'cloud_connections.setup_token_hash'
   | 'resources.domain_name'
+  | 'resources.subdomain'
+  | 'resource_connections.source'
   | 'oidc_signing_keys.kid';
 
 const CONFLICT_BRAND = Symbol.for('@cloudlink/engine:storage-conflict');

@@ -210,7 +210,7 @@ export function createMemoryDnsProvider(options: MemoryDnsOptions = {}): MemoryD
 
   return Object.assign(control, {
     id,
-    capabilities: { recordTypes: WRITABLE_RECORD_TYPES, apexCname: id === 'cloudflare', createsZones },
+    capabilities: { recordTypes: WRITABLE_RECORD_TYPES, apexCname: id === 'cloudflare', createsZones, aliasRecords: id === 'route53', proxy: id === 'cloudflare' },
     batchLimits,
     session,
     addZone: (domainName: string) => (find(domainName) ?? newZone(domainName, null)).info,

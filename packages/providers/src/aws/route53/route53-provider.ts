@@ -68,7 +68,7 @@ export function createRoute53Provider(options: Route53ProviderOptions = {}): Dns
   };
   return {
     id: 'route53',
-    capabilities: { recordTypes: ROUTE53_FEATURES.recordTypes, apexCname: ROUTE53_FEATURES.apexCname, createsZones: true },
+    capabilities: { recordTypes: ROUTE53_FEATURES.recordTypes, apexCname: ROUTE53_FEATURES.apexCname, createsZones: true, aliasRecords: true, proxy: false },
     session(auth: DnsAuth): DnsSession {
       if (auth.provider !== 'route53') throw new TypeError('route53: session needs route53 credentials');
       return createRoute53Session(
