@@ -11,6 +11,8 @@ export const PERMISSION_FLAGS = [
   'canDeleteResources',
   'canViewActivities',
   'canManageSettings',
+  /** Register, update and remove the host's own resources (see docs/resources.md). */
+  'canRegisterResources',
 ] as const;
 export type PermissionFlag = (typeof PERMISSION_FLAGS)[number];
 
@@ -49,7 +51,7 @@ export const SYSTEM_ROLES: readonly {
     code: 'admin',
     name: 'Admin',
     description: 'Manages members, billing, projects and resources',
-    permissions: flags(['canManageMembers', 'canManageBilling', ...BUILD, ...VIEW, 'canManageSettings']),
+    permissions: flags(['canManageMembers', 'canManageBilling', ...BUILD, ...VIEW, 'canManageSettings', 'canRegisterResources']),
   },
   { id: 3, code: 'dev', name: 'Developer', description: 'Builds projects and resources', permissions: flags([...BUILD, ...VIEW]) },
   { id: 4, code: 'billing', name: 'Billing', description: 'Manages billing', permissions: flags(['canManageBilling', ...VIEW]) },
