@@ -20,6 +20,8 @@ export const DNS_OPERATION = {
   deleteRecords: 'Failed to delete DNS record',
   deleteZone: 'Failed to delete hosted zone',
   sync: 'Failed to sync DNS zone',
+  connect: 'Failed to connect resources',
+  disconnect: 'Failed to disconnect resources',
 } as const;
 export type DnsOperation = (typeof DNS_OPERATION)[keyof typeof DNS_OPERATION];
 
