@@ -22,6 +22,8 @@ export const DNS_OPERATION = {
   sync: 'Failed to sync DNS zone',
   connect: 'Failed to connect resources',
   disconnect: 'Failed to disconnect resources',
+  /** No provider call: only the zone lock, which a subdomain create holds against a concurrent zone delete. */
+  createSubdomain: 'Failed to create subdomain',
 } as const;
 export type DnsOperation = (typeof DNS_OPERATION)[keyof typeof DNS_OPERATION];
 

@@ -21,6 +21,7 @@ export const invalidId = {
   resource: () => new EngineError('VALIDATION', 'Invalid resource ID', 'Resource ID must be a positive integer'),
   connection: () => new EngineError('VALIDATION', 'Invalid connection ID', 'Connection ID must be a positive integer'),
   resourceConnection: () => new EngineError('VALIDATION', 'Invalid resource connection ID', 'Resource connection ID must be a positive integer'),
+  subdomain: () => new EngineError('VALIDATION', 'Invalid subdomain ID', 'Subdomain ID must be a positive integer'),
 };
 
 export const notFound = {
@@ -33,6 +34,7 @@ export const notFound = {
   /** One of the resources a request names by id (`sourceId`, `targetId`) is not in this environment. */
   namedResource: (field: string, id: number) => new EngineError('NOT_FOUND', 'Resource not found', `${field}: resource ${id} does not exist in this environment`),
   resourceConnection: () => new EngineError('NOT_FOUND', 'Resource connection not found', 'The specified resource connection does not exist'),
+  subdomain: () => new EngineError('NOT_FOUND', 'Subdomain not found', 'The specified subdomain does not exist'),
   dnsRecord: (type: string, fqdn: string) =>
     new EngineError('NOT_FOUND', 'DNS record not found', `No ${type} record ${fqdn} with exactly these values exists in this zone`),
   cloudflareZone: (domain: string) =>
@@ -100,6 +102,8 @@ export const conflict = {
     ),
   dnsZoneExists: (domain: string) =>
     new EngineError('CONFLICT', 'DNS zone already exists', `A DNS zone for ${domain} already exists in this environment`),
+  subdomainExists: (fqdn: string) =>
+    new EngineError('CONFLICT', 'Subdomain already exists', `A subdomain ${fqdn} already exists in this zone`),
   connectionAlreadyCompleted: (id: number) =>
     new EngineError('CONFLICT', 'Connection already completed', `Cloud connection ${id} is already connected`),
   subdomainConnected: (subdomainId: number) =>
