@@ -15,3 +15,5 @@ export { createResourceConnectionServices } from './service.js';
 export type { CreateResourceConnectionInput, ListResourceConnectionsInput, ResourceConnectionInput, UpdateResourceConnectionInput } from './service.js';
 export { checkRepoint, repointTargetConnections } from './lifecycle.js';
 export { removeResource, removeSubdomain } from './removal.js';
+export { createHostResourceUpdateServices, updateResourceBodySchema } from './host-update.js';
+export type { DeleteSubdomainInput, UpdateResourceBody, UpdateResourceInput } from './host-update.js';

@@ -1,14 +1,9 @@
-import { RESOURCE_SUBTYPES } from '../../dns/schemas.js';
+import { isHostResourceType } from '../catalogue.js';
 
 /**
  * Which resources may be connected, as data (see docs/resources.md#resource-connections): one row per
  * kind of link. Only `dns` exists now: a subdomain (source) pointed at a host resource (target).
  */
-
-/** Host resource types: everything of the catalogue but the two cloudlink manages itself. */
-export const HOST_RESOURCE_TYPES: readonly string[] = RESOURCE_SUBTYPES.filter((t) => t !== 'dns' && t !== 'subdomain');
-
-export const isHostResourceType = (type: string): boolean => HOST_RESOURCE_TYPES.includes(type);
 
 export interface AllowedPair {
   readonly source: (type: string) => boolean;

@@ -3,7 +3,7 @@ import type { EngineContext } from '../../context.js';
 import type { Resource } from '../../domain/records.js';
 import { forbidden } from '../../errors/index.js';
 import { disconnectResource, zoneOfSubdomain } from './lifecycle.js';
-import { isHostResourceType } from './pairs.js';
+import { isHostResourceType } from '../catalogue.js';
 
 /**
  * Deleting a subdomain or a host resource (see docs/resources.md): its resource connections are
