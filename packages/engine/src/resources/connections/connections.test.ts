@@ -123,4 +123,35 @@ describe('resourceConnections', () => {
     expect(await w.t.storage.resources.getResourceById(www.id)).toBeNull();
     expect(await w.t.storage.resourceConnections.listConnectionsOfResource(web.id)).toEqual([]);
   });
+
+  it('resources.delete of a subdomain disconnects it; of a host needs canRegisterResources; deleteFromCloud=false keeps the records', async () => {
+    const w = await world();
+    const www = await w.subdomain('www');
+    const api = await w.subdomain('api');
+    const web = await w.host('web-1', { addresses: ['192.0.2.10'] });
+    await connect(w.t, { sourceId: www.id, targetId: web.id });
+    await connect(w.t, { sourceId: api.id, targetId: web.id });
+    await w.t.engine.resources.delete(w.t.owner, { ...w.t.env, resourceId: www.id });
+    expect(w.sets().map((s) => s.name).sort()).toEqual(['_gateways_app.api.myapp.com.', 'api.myapp.com.']);
+    const dev = await w.t.addUser('dev@example.com', 'dev');
+    expect((await engineError(w.t.engine.resources.delete(dev, { ...w.t.env, resourceId: web.id }))).message).toMatch(/canRegisterResources/);
+    await w.t.engine.resources.delete(w.t.owner, { ...w.t.env, resourceId: web.id, deleteFromCloud: 'false' });
+    expect(w.sets().map((s) => s.name).sort()).toEqual(['_gateways_app.api.myapp.com.', 'api.myapp.com.']);
+    expect(await w.t.storage.resourceConnections.listConnectionsOfResource(api.id)).toEqual([]);
+    expect((await w.t.storage.resources.getResourceById(w.zone.id))?.metadata.dns_active).toBe(false);
+    // With no active connection left, sync checks the apex.
+    expect((await w.t.engine.resources.sync(w.t.owner, { ...w.t.env, resourceId: w.zone.id })).data.domainChecked).toBe('myapp.com');
+  });
+
+  it('an adopted Route 53 zone keeps everything not ours on delete, and the hosted zone itself', async () => {
+    const w = await world();
+    const www = await w.subdomain('www');
+    const web = await w.host('web-1', { addresses: ['192.0.2.10'] });
+    await connect(w.t, { sourceId: www.id, targetId: web.id });
+    await w.t.storage.resources.updateResource(w.zone.id, { metadata: { ...w.zone.metadata, adopted: true } }, w.t.clock.now());
+    w.p.putRecordSet(w.hostedZoneId, { name: 'mail.myapp.com.', type: 'MX', ttl: 300, values: ['10 mx.example.net.'] });
+    await w.t.engine.resources.delete(w.t.owner, { ...w.t.env, resourceId: w.zone.id, deleteFromCloud: 'true' });
+    expect(w.sets().map((s) => `${s.name} ${s.type}`)).toEqual(['mail.myapp.com. MX']);
+    expect(w.p.zones().some((z) => z.hostedZoneId === w.hostedZoneId)).toBe(true);
+  });
 });
