@@ -35,4 +35,7 @@ export async function removeResource(ctx: EngineContext, scope: EnvironmentScope
   }
   await disconnectResource(ctx, scope.project, resource, fromCloud);
   await ctx.storage.resources.softDeleteResource(resource.id, ctx.clock.now());
+  // A connect that read the resource before the soft delete has stored its row by now (it checks
+  // the target again after storing it, and gives up when it is gone): disconnect that one too.
+  await disconnectResource(ctx, scope.project, resource, fromCloud);
 }

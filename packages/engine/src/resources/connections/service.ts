@@ -79,6 +79,12 @@ export function createResourceConnectionServices(ctx: EngineContext) {
       const target = await resourceIn(scope, 'targetId', targetId);
       const next = recordsFor(ctx, currentZone, source, target, options);
       const { connection, fresh } = await row(next);
+      // A host delete soft-deletes the target, then disconnects what targets it: a row stored before
+      // that delete looked is found by it; a target gone by now stops here.
+      if (!(await ctx.storage.resources.getResource(scopeIds(scope), targetId))) {
+        if (fresh) await ctx.storage.resourceConnections.softDeleteResourceConnection(connection.id, ctx.clock.now());
+        throw notFound.namedResource('targetId', targetId);
+      }
       const write = { connection, previous: fresh ? [] : connection.records, next, options, targetResourceId: target.id };
       let plan;
       try {
