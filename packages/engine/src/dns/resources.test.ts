@@ -80,7 +80,7 @@ describe('resources.sync', () => {
     const on = await t.engine.resources.sync(t.owner, z.res);
     expect(on.message).toBe('DNS verified (Gateways TXT record present)');
     expect(on.data.dns_active).toBe(true);
-    expect((await t.engine.dns.getZone(t.owner, z.path)).data.metadata).toEqual({ dns_active: true });
+    expect((await t.engine.dns.getZone(t.owner, z.path)).data.metadata).toEqual({ dns_active: true, adopted: false });
     expect(t.resolver.queries).toContain('_gateways_app.myapp.com');
   });
 
