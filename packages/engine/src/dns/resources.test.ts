@@ -32,7 +32,7 @@ describe('resources.list / get', () => {
       environment: { id: expect.any(Number), slug: 'master', name: 'master' },
       region: 'global',
       status: 'active',
-      metadata: { provider: 'route53', domainName: 'myapp.com', hostedZoneId: z.hostedZoneId, nameServers: expect.any(Array), comment: null, dns_active: false },
+      metadata: { provider: 'route53', domainName: 'myapp.com', hostedZoneId: z.hostedZoneId, nameServers: expect.any(Array), comment: null, dns_active: false, adopted: false },
       position: null,
       createdAt: '2024-01-15T10:30:00.000Z',
       updatedAt: '2024-01-15T10:30:00.000Z',
