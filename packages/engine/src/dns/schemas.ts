@@ -55,7 +55,7 @@ export const createZoneBodySchema = z
     hostedZoneId: z
       .string({ error: 'must be a string' })
       .max(...lengthCap(MAX_HOSTED_ZONE_ID_LENGTH))
-      .regex(/^[A-Za-z0-9]+$/, 'must be a Route 53 hosted zone id (letters and digits, without /hostedzone/)')
+      .regex(/^[a-z0-9]+$/i, 'must be a Route 53 hosted zone id (letters and digits, without /hostedzone/)')
       .transform((v) => v.toUpperCase())
       .optional()
       .describe('Route 53 only: import this existing hosted zone instead of looking one up by name (docs/records.md#adopting-an-existing-hosted-zone)'),
