@@ -22,6 +22,8 @@ export const UNIQUE_INDEXES: readonly { index: string; columns: string; constrai
     constraint: 'cloud_connections.setup_token_hash',
   },
   { index: 'ux_resources_dns_domain', columns: 'resources.environment_id, resources.domain_name', constraint: 'resources.domain_name' },
+  { index: 'ux_resources_subdomain', columns: 'resources.parent_resource_id, resources.domain_name', constraint: 'resources.subdomain' },
+  { index: 'ux_resource_connections_source', columns: 'resource_connections.source_resource_id', constraint: 'resource_connections.source' },
   { index: 'ux_oidc_signing_keys_kid', columns: 'oidc_signing_keys.kid', constraint: 'oidc_signing_keys.kid' },
 ];
 

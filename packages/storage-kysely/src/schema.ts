@@ -1,9 +1,10 @@
 import type { ColumnType, Generated } from 'kysely';
 
 /**
- * Kysely table types for every table of the migrations (and the creation notes of migration 0002). Column
- * types are unions because the two dialects store them differently (see `SqlDialect`): repositories
- * always encode/decode through the dialect, never rely on one representation.
+ * Kysely table types for every table of the migrations (0001, the creation notes of 0002, the
+ * resource connections of 0003). Column types are unions because the two dialects store them
+ * differently (see `SqlDialect`): repositories always encode/decode through the dialect, never rely
+ * on one representation.
  */
 
 /** SQLite: ISO 8601 text with milliseconds; Postgres: `timestamptz` (a `Date` from pg). */
@@ -149,6 +150,8 @@ export interface ResourcesTable {
   region: string | null;
   status: string;
   domain_name: string | null;
+  /** Migration 0003: a subdomain's zone. */
+  parent_resource_id: number | null;
   metadata: Json;
   secret_data: string | null;
   position_x: number | null;
@@ -196,6 +199,26 @@ export interface DnsZoneIntentsTable {
   created_at: Timestamp;
 }
 
+/** A link from a source resource to a target resource and the records it wrote (see migration 0003). */
+export interface ResourceConnectionsTable {
+  id: Generated<number>;
+  workspace_id: number;
+  project_id: number;
+  environment_id: number;
+  connection_type: string;
+  source_resource_id: number;
+  target_resource_id: number;
+  zone_resource_id: number | null;
+  status: string;
+  records: Json;
+  options: Json;
+  created_by: number;
+  is_active: Bool;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  deleted_at: Timestamp | null;
+}
+
 export interface OidcSigningKeysTable {
   id: Generated<number>;
   kid: string;
@@ -224,6 +247,7 @@ export interface Database {
   dns_records: DnsRecordsTable;
   dns_record_intents: DnsRecordIntentsTable;
   dns_zone_intents: DnsZoneIntentsTable;
+  resource_connections: ResourceConnectionsTable;
   oidc_signing_keys: OidcSigningKeysTable;
 }
 
@@ -242,5 +266,6 @@ export const TABLES = [
   'dns_records',
   'dns_record_intents',
   'dns_zone_intents',
+  'resource_connections',
   'oidc_signing_keys',
 ] as const satisfies readonly (keyof Database)[];

@@ -15,6 +15,7 @@ import { createEnvironmentRepo } from './repos/environments.js';
 import { createConnectionRepo } from './repos/connections.js';
 import { createResourceRepo } from './repos/resources.js';
 import { createDnsRecordRepo } from './repos/dns-records.js';
+import { createResourceConnectionRepo } from './repos/resource-connections.js';
 import { createOidcKeyRepo } from './repos/oidc-keys.js';
 
 /** What a driver package supplies to build a Storage on the shared SQL layer. */
@@ -65,6 +66,7 @@ function createRepos(db: Kysely<Database>, d: SqlDialect, check: () => void, ato
     connections: guard(createConnectionRepo(ctx), check, d),
     resources: guard(createResourceRepo(ctx), check, d),
     dnsRecords: guard(createDnsRecordRepo(ctx), check, d),
+    resourceConnections: guard(createResourceConnectionRepo(ctx), check, d),
     oidcKeys: guard(createOidcKeyRepo(ctx), check, d),
     lockWorkspace: async (workspaceId) => {
       check();

@@ -54,12 +54,12 @@ async function seedWorkspace() {
 describe('createPostgresStorage', () => {
   // Runs first: the database is empty until here.
   it('two instances migrating at once both succeed; the migration is applied exactly once', async () => {
-    expect(await a.health()).toEqual({ ok: false, reason: 'pending migrations: 0001_initial, 0002_write_intents' });
+    expect(await a.health()).toEqual({ ok: false, reason: 'pending migrations: 0001_initial, 0002_write_intents, 0003_resource_connections' });
     const [ra, rb] = await Promise.all([a.migrate(), b.migrate()]);
-    expect([...ra.applied, ...rb.applied]).toEqual(['0001_initial', '0002_write_intents']);
+    expect([...ra.applied, ...rb.applied]).toEqual(['0001_initial', '0002_write_intents', '0003_resource_connections']);
     expect(await a.migrate()).toEqual({ applied: [] });
     expect(await b.health()).toEqual({ ok: true });
-    expect((await a.peek.rows('cloudlink_migrations')).map((r) => r.name)).toEqual(['0001_initial', '0002_write_intents']);
+    expect((await a.peek.rows('cloudlink_migrations')).map((r) => r.name)).toEqual(['0001_initial', '0002_write_intents', '0003_resource_connections']);
     expect((await seededPlans(a)).map((p) => [p.id, p.slug, p.price])).toEqual([
       [1, 'free', 0],
       [2, 'starter', 9.99],
@@ -113,6 +113,38 @@ describe('createPostgresStorage', () => {
     const results = await Promise.all([a, b, a, b].map((s) => s.connections.claimSetupToken(conn.id, now)));
     expect(results.filter(Boolean)).toHaveLength(1);
     expect((await b.connections.getConnectionBySetupTokenHash(hash))?.setupTokenUsedAt).toEqual(now);
+  });
+
+  it('two instances connecting one subdomain: the second waits on the first insert, then gets resource_connections.source', async () => {
+    const { user, workspace } = await seedWorkspace();
+    const project = await a.projects.createProject({ workspaceId: workspace.id, userId: user.id, name: 'P', slug: `p-${counter}`, description: null, isDefault: true, now });
+    const environment = await a.environments.createEnvironment({ projectId: project.id, name: 'm', slug: 'm', description: null, isDefault: true, now });
+    const base = { workspaceId: workspace.id, projectId: project.id, environmentId: environment.id, cloudConnectionId: null, resourceId: null, region: null, status: 'active', metadata: {}, secretData: null, positionX: null, positionY: null, createdBy: user.id, now };
+    const zone = await a.resources.createResource({ ...base, resourceType: 'dns', name: 'example.com', domainName: 'example.com' });
+    const sub = await a.resources.createResource({ ...base, resourceType: 'subdomain', name: 'www', domainName: 'www.example.com', parentResourceId: zone.id });
+    const [one, two] = [
+      await a.resources.createResource({ ...base, resourceType: 'instance', name: 'one', domainName: null }),
+      await a.resources.createResource({ ...base, resourceType: 'instance', name: 'two', domainName: null }),
+    ];
+    const link = (target: number) => ({
+      workspaceId: workspace.id, projectId: project.id, environmentId: environment.id, connectionType: 'dns', sourceResourceId: sub.id,
+      targetResourceId: target, zoneResourceId: zone.id, status: 'pending' as const, records: [], options: {}, createdBy: user.id, now,
+    });
+    // Instance a inserts and holds its transaction open until instance b is seen waiting on the
+    // partial unique index (a check-then-insert would not wait: it would see no active row and insert too).
+    let second: Promise<unknown> = Promise.resolve();
+    const first = await a.transaction(async (tx) => {
+      const made = await tx.resourceConnections.createResourceConnection(link(one.id));
+      second = b.resourceConnections.createResourceConnection(link(two.id)).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      await waitFor(async () => (await sessionsWaitingOn('transactionid')) > 0, 'the other instance to wait on the source index', 5_000);
+      return made;
+    });
+    expect(isStorageConflict(await second, 'resource_connections.source')).toBe(true);
+    const rows = (await a.peek.rows('resource_connections')).filter((r) => r.source_resource_id === sub.id);
+    expect(rows.map((r) => [r.id, r.target_resource_id])).toEqual([[first.id, one.id]]);
   });
 
   it('withZoneLock serialises holders across instances and times out waiters', async () => {

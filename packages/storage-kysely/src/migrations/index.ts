@@ -2,6 +2,7 @@ import type { Kysely, Migration } from 'kysely';
 import type { SqlDialect } from '../dialect.js';
 import { up0001Initial } from './0001_initial.js';
 import { up0002WriteIntents } from './0002_write_intents.js';
+import { up0003ResourceConnections } from './0003_resource_connections.js';
 
 /**
  * Every migration, in order. Forward-only: add a new file and a line here, never edit a shipped
@@ -10,6 +11,7 @@ import { up0002WriteIntents } from './0002_write_intents.js';
 const MIGRATIONS: readonly (readonly [name: string, up: (db: Kysely<unknown>, dialect: SqlDialect) => Promise<void>])[] = [
   ['0001_initial', up0001Initial],
   ['0002_write_intents', up0002WriteIntents],
+  ['0003_resource_connections', up0003ResourceConnections],
 ];
 
 /** The migrations for one dialect, keyed by the name recorded in `cloudlink_migrations`. */

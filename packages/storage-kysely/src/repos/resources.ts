@@ -15,7 +15,11 @@ const PATCH_COLUMNS = {
   positionX: 'position_x',
   positionY: 'position_y',
   cloudConnectionId: 'cloud_connection_id',
+  domainName: 'domain_name',
 } as const satisfies Record<keyof ResourcePatch, keyof ResourcesTable>;
+
+/** `ResourceFilter.type`: one type or a list of them. */
+const typesOf = (type: string | readonly string[]): readonly string[] => (typeof type === 'string' ? [type] : type);
 
 export function createResourceRepo({ db, d, atomic }: RepoContext): ResourceRepo {
   const active = d.encodeBool(true);
@@ -32,6 +36,7 @@ export function createResourceRepo({ db, d, atomic }: RepoContext): ResourceRepo
     region: r.region,
     status: r.status,
     domainName: r.domain_name,
+    parentResourceId: optNumber(r.parent_resource_id),
     metadata: (d.decodeJson(r.metadata) ?? {}) as Record<string, unknown>,
     secretData: r.secret_data,
     positionX: optNumber(r.position_x),
@@ -73,6 +78,7 @@ export function createResourceRepo({ db, d, atomic }: RepoContext): ResourceRepo
           region: input.region,
           status: input.status,
           domain_name: input.domainName,
+          parent_resource_id: input.parentResourceId ?? null,
           metadata: d.encodeJson(input.metadata),
           secret_data: input.secretData,
           position_x: input.positionX,
@@ -99,14 +105,24 @@ export function createResourceRepo({ db, d, atomic }: RepoContext): ResourceRepo
       return row ? toResource(row) : null;
     },
     async listResources(environmentId, filter, page) {
+      const types = filter.type === undefined ? undefined : typesOf(filter.type);
+      // `IN ()` is not SQL (no type at all matches nothing); a parent beyond the id range is no row.
+      if (types?.length === 0) return [];
+      if (filter.parentResourceId !== undefined && !idInRange(d, filter.parentResourceId)) return [];
       let q = db.selectFrom('resources').selectAll().where('environment_id', '=', environmentId).where('is_active', '=', active);
-      if (filter.type !== undefined) q = q.where('resource_type', '=', filter.type);
+      if (types !== undefined) q = q.where('resource_type', 'in', [...types]);
+      if (filter.parentResourceId !== undefined) q = q.where('parent_resource_id', '=', filter.parentResourceId);
       if (filter.region !== undefined) q = q.where('region', '=', filter.region);
       if (filter.status !== undefined) q = q.where('status', '=', filter.status);
       if (filter.state !== undefined) q = q.where(d.jsonStringField('metadata', 'state'), '=', filter.state);
       if (page.after !== undefined) q = q.where('id', '>', Math.min(page.after, d.maxId));
       const rows = await q.orderBy('id').limit(page.limit).execute();
       return rows.map(toResource);
+    },
+    async getResourceById(id) {
+      if (!idInRange(d, id)) return null;
+      const row = await db.selectFrom('resources').selectAll().where('id', '=', id).where('is_active', '=', active).executeTakeFirst();
+      return row ? toResource(row) : null;
     },
     async countResourcesByType(environmentId) {
       const rows = await db

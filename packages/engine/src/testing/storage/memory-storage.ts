@@ -3,12 +3,13 @@ import { createInProcessZoneLock, createMutex, createStorageGuard } from '../../
 import { createMemberRepo, createEnvironmentRepo, createPlanRepo, createProjectRepo, createUserRepo, createWorkspaceRepo } from './memory/admin-repos.js';
 import { createConnectionRepo, createOidcKeyRepo, createResourceRepo } from './memory/cloud-repos.js';
 import { createDnsRecordRepo } from './memory/dns-repos.js';
+import { createResourceConnectionRepo } from './memory/resource-connections.js';
 import { emptyDb, type Db } from './memory/rows.js';
 import type { Run } from './memory/run.js';
 import { applySeeds } from './memory/seed.js';
 import type { StoragePeek } from './peek.js';
 
-const MIGRATIONS = ['0001_initial', '0002_write_intents'] as const;
+const MIGRATIONS = ['0001_initial', '0002_write_intents', '0003_resource_connections'] as const;
 
 export interface MemoryStorageOptions {
   /** Apply the migration at creation, so `migrate()` then reports nothing to do. Default false, like the SQL storages. */
@@ -68,6 +69,7 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): MemoryS
       connections: createConnectionRepo(run),
       resources: createResourceRepo(run),
       dnsRecords: createDnsRecordRepo(run),
+      resourceConnections: createResourceConnectionRepo(run),
       oidcKeys: createOidcKeyRepo(run),
       lockWorkspace,
     };

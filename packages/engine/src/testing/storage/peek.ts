@@ -1,4 +1,4 @@
-/** The tables of migration 0001 (and the creation notes of migration 0002) that a conformance run may read raw. */
+/** The tables of the migrations (0001, the creation notes of 0002, the resource connections of 0003) that a conformance run may read raw. */
 export const PEEK_TABLES = [
   'users',
   'plans',
@@ -13,6 +13,7 @@ export const PEEK_TABLES = [
   'dns_records',
   'dns_record_intents',
   'dns_zone_intents',
+  'resource_connections',
   'oidc_signing_keys',
 ] as const;
 export type PeekTable = (typeof PEEK_TABLES)[number];

@@ -26,10 +26,7 @@ function connectionChanges(patch: ConnectionPatch): Partial<ConnectionRow> {
   if ('accountId' in patch) out.account_id = patch.accountId ?? null;
   if ('accountName' in patch) out.account_name = patch.accountName ?? null;
   if ('roleArn' in patch) out.role_arn = patch.roleArn ?? null;
-  if (patch.status !== undefined) {
-    if (!CONNECTION_STATUSES.includes(patch.status)) throw new Error('CHECK constraint failed: ck_cloud_connections_status');
-    out.connection_status = patch.status;
-  }
+  if (patch.status !== undefined) out.connection_status = patch.status;
   if ('connectedAt' in patch) out.connected_at = copyDate(patch.connectedAt);
   if ('failureReason' in patch) out.failure_reason = patch.failureReason ?? null;
   if ('secretData' in patch) out.secret_data = patch.secretData ?? null;
@@ -159,8 +156,12 @@ function resourceChanges(patch: ResourcePatch): Partial<ResourceRow> {
   if ('positionX' in patch) out.position_x = patch.positionX ?? null;
   if ('positionY' in patch) out.position_y = patch.positionY ?? null;
   if ('cloudConnectionId' in patch) out.cloud_connection_id = patch.cloudConnectionId ?? null;
+  if ('domainName' in patch) out.domain_name = patch.domainName ?? null;
   return out;
 }
+
+/** `ResourceFilter.type`: one type or a list of them (an empty list matches nothing). */
+const typesOf = (type: string | readonly string[]): readonly string[] => (typeof type === 'string' ? [type] : type);
 
 export function createResourceRepo(run: Run): ResourceRepo {
   return {
@@ -179,6 +180,7 @@ export function createResourceRepo(run: Run): ResourceRepo {
             region: input.region,
             status: input.status,
             domain_name: input.domainName,
+            parent_resource_id: input.parentResourceId ?? null,
             metadata: structuredClone(input.metadata),
             secret_data: input.secretData,
             position_x: input.positionX,
@@ -203,7 +205,8 @@ export function createResourceRepo(run: Run): ResourceRepo {
             (r) =>
               r.environment_id === environmentId &&
               r.is_active &&
-              (filter.type === undefined || r.resource_type === filter.type) &&
+              (filter.type === undefined || typesOf(filter.type).includes(r.resource_type)) &&
+              (filter.parentResourceId === undefined || r.parent_resource_id === filter.parentResourceId) &&
               (filter.region === undefined || r.region === filter.region) &&
               (filter.status === undefined || r.status === filter.status) &&
               (filter.state === undefined || (r.metadata as Record<string, unknown> | null)?.state === filter.state),
@@ -211,6 +214,11 @@ export function createResourceRepo(run: Run): ResourceRepo {
           page,
         ).map(toResource),
       ),
+    getResourceById: (id) =>
+      run((db) => {
+        const row = db.tables.resources.find((r) => r.id === id && r.is_active);
+        return row ? toResource(row) : null;
+      }),
     countResourcesByType: (environmentId) =>
       run((db) => {
         const counts: Record<string, number> = {};

@@ -1,3 +1,4 @@
+import { CONNECTION_STATUSES, RESOURCE_CONNECTION_STATUSES } from '../../../domain/records.js';
 import { StorageConflictError, type UniqueConstraint } from '../../../ports/storage.js';
 import type { Db, RowOf, TableName } from './rows.js';
 
@@ -29,7 +30,15 @@ const UNIQUE: { [T in TableName]: UniqueIndex<T>[] } = {
       constraint: 'resources.domain_name',
       key: (r) => (r.is_active && r.resource_type === 'dns' && r.domain_name !== null ? `${r.environment_id}/${r.domain_name}` : null),
     },
+    {
+      constraint: 'resources.subdomain',
+      key: (r) =>
+        r.is_active && r.resource_type === 'subdomain' && r.parent_resource_id !== null && r.domain_name !== null
+          ? `${r.parent_resource_id}/${r.domain_name}`
+          : null,
+    },
   ],
+  resource_connections: [{ constraint: 'resource_connections.source', key: (r) => (r.is_active ? `${r.source_resource_id}` : null) }],
   dns_records: [{ constraint: null, key: (r) => `${r.zone_resource_id}/${r.name}/${r.type}` }],
   dns_record_intents: [{ constraint: null, key: (r) => `${r.zone_resource_id}/${r.name}/${r.type}` }],
   dns_zone_intents: [{ constraint: null, key: (r) => `${r.environment_id}/${r.domain_name}` }],
@@ -60,6 +69,16 @@ const FOREIGN: { [T in TableName]?: [keyof RowOf<T> & string, TableName][] } = {
     ['project_id', 'projects'],
     ['environment_id', 'environments'],
     ['cloud_connection_id', 'cloud_connections'],
+    ['parent_resource_id', 'resources'],
+    ['created_by', 'users'],
+  ],
+  resource_connections: [
+    ['workspace_id', 'workspaces'],
+    ['project_id', 'projects'],
+    ['environment_id', 'environments'],
+    ['source_resource_id', 'resources'],
+    ['target_resource_id', 'resources'],
+    ['zone_resource_id', 'resources'],
     ['created_by', 'users'],
   ],
   dns_records: [['zone_resource_id', 'resources']],
@@ -77,6 +96,24 @@ const NOT_NULL: { [T in TableName]?: (keyof RowOf<T> & string)[] } = {
   dns_records: ['zone_resource_id', 'name', 'type', 'values'],
   dns_record_intents: ['zone_resource_id', 'name', 'type', 'values'],
   dns_zone_intents: ['workspace_id', 'project_id', 'environment_id', 'provider', 'domain_name', 'caller_reference'],
+  resource_connections: [
+    'workspace_id',
+    'project_id',
+    'environment_id',
+    'connection_type',
+    'source_resource_id',
+    'target_resource_id',
+    'status',
+    'records',
+    'options',
+    'created_by',
+  ],
+};
+
+/** CHECK constraints of the migrations: column → the values it accepts. */
+const CHECK: { [T in TableName]?: [keyof RowOf<T> & string, string, readonly unknown[]][] } = {
+  cloud_connections: [['connection_status', 'ck_cloud_connections_status', CONNECTION_STATUSES]],
+  resource_connections: [['status', 'ck_resource_connections_status', RESOURCE_CONNECTION_STATUSES]],
 };
 
 /** A constraint the engine has no name for (seeded tables, a broken foreign key): a plain error, as a driver would throw. */
@@ -84,10 +121,13 @@ class ConstraintError extends Error {
   override readonly name = 'ConstraintError';
 }
 
-/** Throw as the database would if `row` (new or changed) broke a unique index or a foreign key. */
+/** Throw as the database would if `row` (new or changed) broke a NOT NULL, CHECK, unique index or foreign key. */
 export function checkRow<T extends TableName>(db: Db, table: T, row: RowOf<T>): void {
   for (const column of (NOT_NULL[table] ?? []) as (keyof RowOf<T> & string)[]) {
     if (row[column] === null || row[column] === undefined) throw new ConstraintError(`NOT NULL constraint failed: ${table}.${column}`);
+  }
+  for (const [column, name, allowed] of CHECK[table] ?? []) {
+    if (!allowed.includes(row[column])) throw new ConstraintError(`CHECK constraint failed: ${name}`);
   }
   const rows = db.tables[table] as RowOf<T>[];
   for (const index of UNIQUE[table] as UniqueIndex<T>[]) {

@@ -1,4 +1,4 @@
-import type { MemberPermissions } from '../../../domain/records.js';
+import type { ConnectionRecordSet, MemberPermissions } from '../../../domain/records.js';
 import type { PermissionSet } from '../../../domain/permissions.js';
 import type { PlanRestrictions } from '../../../domain/plans.js';
 import { PEEK_TABLES } from '../peek.js';
@@ -139,6 +139,7 @@ export interface ResourceRow {
   region: string | null;
   status: string;
   domain_name: string | null;
+  parent_resource_id: number | null;
   metadata: Record<string, unknown>;
   secret_data: string | null;
   position_x: number | null;
@@ -184,6 +185,25 @@ export interface DnsZoneIntentRow {
   created_at: Date;
 }
 
+export interface ResourceConnectionRow {
+  id: number;
+  workspace_id: number;
+  project_id: number;
+  environment_id: number;
+  connection_type: string;
+  source_resource_id: number;
+  target_resource_id: number;
+  zone_resource_id: number | null;
+  status: string;
+  records: ConnectionRecordSet[];
+  options: Record<string, unknown>;
+  created_by: number;
+  is_active: boolean;
+  created_at: Date;
+  updated_at: Date;
+  deleted_at: Date | null;
+}
+
 export interface OidcKeyRow {
   id: number;
   kid: string;
@@ -212,6 +232,7 @@ export interface Tables {
   dns_records: DnsRecordRow[];
   dns_record_intents: DnsRecordIntentRow[];
   dns_zone_intents: DnsZoneIntentRow[];
+  resource_connections: ResourceConnectionRow[];
   oidc_signing_keys: OidcKeyRow[];
 }
 
