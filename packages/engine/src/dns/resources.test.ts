@@ -35,7 +35,7 @@ describe('resources.list / get', () => {
       environment: { id: expect.any(Number), slug: 'master', name: 'master' },
       region: 'global',
       status: 'active',
-      metadata: { provider: 'route53', domainName: 'myapp.com', hostedZoneId: z.hostedZoneId, nameServers: expect.any(Array), comment: null, dns_active: false },
+      metadata: { provider: 'route53', domainName: 'myapp.com', hostedZoneId: z.hostedZoneId, nameServers: expect.any(Array), comment: null, dns_active: false, adopted: false },
       position: null,
       createdAt: '2024-01-15T10:30:00.000Z',
       updatedAt: '2024-01-15T10:30:00.000Z',
@@ -83,7 +83,7 @@ describe('resources.sync', () => {
     const on = await t.engine.resources.sync(t.owner, z.res);
     expect(on.message).toBe('DNS verified (Gateways TXT record present)');
     expect(on.data.dns_active).toBe(true);
-    expect((await t.engine.dns.getZone(t.owner, z.path)).data.metadata).toEqual({ dns_active: true });
+    expect((await t.engine.dns.getZone(t.owner, z.path)).data.metadata).toEqual({ dns_active: true, adopted: false });
     expect(t.resolver.queries).toContain('_gateways_app.myapp.com');
   });
 

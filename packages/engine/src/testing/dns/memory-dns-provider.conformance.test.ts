@@ -29,6 +29,7 @@ for (const id of ['route53', 'cloudflare'] as const) {
         missingZoneId: 'M99999999',
         batchLimits: provider.batchLimits,
         sleeps,
+        addExistingZone: async (domainName, o) => void provider.addExistingZone(domainName, o),
         maxRetryAfterSeconds: DEFAULT_RETRY_POLICY.maxRetryAfterSeconds,
         faults: {
           throttleNext: (seconds, times = 1) => provider.failNext('*', throttled(seconds), { times }),

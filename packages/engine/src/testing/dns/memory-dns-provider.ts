@@ -1,6 +1,6 @@
 import { compareRecordSets } from '../../dns/records/names.js';
 import { recordSetOrderKey, windowInOrder } from '../../dns/records/record-window.js';
-import type { ChangeOutcome, DnsAuth, DnsProvider, DnsSession, RecordChange, RecordSet, ZoneInfo } from '../../ports/dns.js';
+import type { AliasTarget, ChangeOutcome, DnsAuth, DnsProvider, DnsSession, ExistingZone, RecordChange, RecordSet, ZoneInfo } from '../../ports/dns.js';
 import { WRITABLE_RECORD_TYPES } from '../../ports/dns.js';
 import { createFaults, memoryProviderError, memoryRetry, type FaultControl, type MemoryRetryOptions } from '../memory-faults.js';
 
@@ -31,8 +31,13 @@ export interface MemoryDnsOptions extends MemoryRetryOptions {
 /** The memory provider plus the hooks tests drive it with (call log, failure injection, direct state). */
 export interface MemoryDnsProvider extends DnsProvider, FaultControl {
   readonly batchLimits: DnsBatchLimits;
-  /** Add a zone as if made outside the product (what an import finds). */
+  /** Add a zone as if made outside the product (what an import finds); the one already named so when there is one. */
   addZone(domainName: string): ZoneInfo;
+  /**
+   * Add another zone named `domainName`, even beside one of that name (Route 53 holds several): made
+   * by someone else with its own caller reference, or a private zone that `findZonesByName` leaves out.
+   */
+  addExistingZone(domainName: string, options?: { callerReference?: string | null; private?: boolean }): ZoneInfo;
   zoneByDomain(domainName: string): ZoneInfo | null;
   /** Every zone it holds. */
   zones(): ZoneInfo[];
@@ -50,13 +55,44 @@ export interface MemoryDnsProvider extends DnsProvider, FaultControl {
 interface Zone {
   readonly info: ZoneInfo;
   readonly callerReference: string | null;
+  /** A Route 53 private hosted zone: never found by name. */
+  readonly private: boolean;
   sets: Map<string, RecordSet>;
 }
+
+/** Cloudflare proxies only these types (anything else: error 9004). */
+export const PROXIABLE_TYPES: readonly string[] = ['A', 'AAAA', 'CNAME'];
+/** Cloudflare's TTL 1, "automatic": the TTL of every proxied record, whatever TTL was sent. */
+const AUTOMATIC_TTL = 1;
 
 // Alias and routing-policy fields ride along: tests seed such sets as Route 53 lists them.
 const copy = (s: RecordSet): RecordSet => ({ ...s, values: [...s.values] });
 const credentialOf = (auth: DnsAuth): string => (auth.provider === 'route53' ? `aws:${auth.credentials.accessKeyId}` : `cf:${auth.apiToken}`);
-const sameValues = (a: RecordSet, b: RecordSet): boolean => a.ttl === b.ttl && a.values.length === b.values.length && a.values.every((v) => b.values.includes(v));
+const sameAlias = (a: AliasTarget | undefined, b: AliasTarget | undefined): boolean =>
+  a === undefined || b === undefined
+    ? a === b
+    : a.hostedZoneId === b.hostedZoneId && a.dnsName.toLowerCase() === b.dnsName.toLowerCase() && a.evaluateTargetHealth === b.evaluateTargetHealth;
+/** Whether a DELETE names the set held exactly: values, TTL, alias target and proxy status (absent = false). */
+const sameSet = (held: RecordSet, asked: RecordSet): boolean =>
+  held.ttl === asked.ttl &&
+  held.values.length === asked.values.length &&
+  held.values.every((v) => asked.values.includes(v)) &&
+  sameAlias(held.alias, asked.alias) &&
+  (held.proxied ?? false) === (asked.proxied ?? false);
+
+/**
+ * A set as the provider holds it: an alias set has `ttl: null` and `values: [dnsName]` (Route 53
+ * sends the target, not values); a proxied set has the automatic TTL; `proxied: false` is the
+ * default and left out, so a set written without `proxied` and one with `proxied: false` are the same.
+ */
+function held(set: RecordSet): RecordSet {
+  const { proxied, alias, ...rest } = set;
+  if (alias) {
+    const dnsName = alias.dnsName.toLowerCase();
+    return { ...rest, ttl: null, values: [dnsName], alias: { ...alias, dnsName } };
+  }
+  return proxied ? { ...rest, values: [...rest.values], ttl: AUTOMATIC_TTL, proxied: true } : { ...rest, values: [...rest.values] };
+}
 
 /** Consecutive runs of changes that fit one call each; a change that alone exceeds a limit is refused before anything is sent. */
 export function splitBatches(changes: readonly RecordChange[], limits: DnsBatchLimits): RecordChange[][] {
@@ -97,10 +133,10 @@ export function createMemoryDnsProvider(options: MemoryDnsOptions = {}): MemoryD
   const { control, enter, write } = createFaults(id);
   const retry = memoryRetry(options);
   let serial = 0;
-  const newZone = (domainName: string, callerReference: string | null): Zone => {
+  const newZone = (domainName: string, callerReference: string | null, isPrivate = false): Zone => {
     const n = ++serial;
     const nameServers = [`ns-${n}.memory-dns.test`, `ns-${n + 1}.memory-dns.test`];
-    const zone: Zone = { info: { hostedZoneId: `M${String(n).padStart(8, '0')}`, domainName, nameServers }, callerReference, sets: new Map() };
+    const zone: Zone = { info: { hostedZoneId: `M${String(n).padStart(8, '0')}`, domainName, nameServers }, callerReference, private: isPrivate, sets: new Map() };
     if (createsZones) {
       const apex = `${domainName}.`;
       zone.sets.set(`${apex} NS`, { name: apex, type: 'NS', ttl: 172800, values: nameServers.map((s) => `${s}.`) });
@@ -109,7 +145,7 @@ export function createMemoryDnsProvider(options: MemoryDnsOptions = {}): MemoryD
     zones.set(zone.info.hostedZoneId, zone);
     return zone;
   };
-  const find = (domainName: string) => [...zones.values()].find((z) => z.info.domainName === domainName) ?? null;
+  const find = (domainName: string) => [...zones.values()].find((z) => z.info.domainName === domainName && !z.private) ?? null;
   const zoneOf = (call: string, zoneId: string): Zone => {
     const zone = zones.get(zoneId);
     if (!zone) throw memoryProviderError(id, call, 'NoSuchZone', 'not-found', `No zone with id ${zoneId}`, 404);
@@ -117,25 +153,47 @@ export function createMemoryDnsProvider(options: MemoryDnsOptions = {}): MemoryD
   };
   const sorted = (zone: Zone) => [...zone.sets.values()].sort(compareRecordSets).map(copy);
 
+  /**
+   * Why an alias target cannot be written, or null. Like Route 53: a target in a zone held here
+   * (the same zone included) must name a set of the same type there; any other hosted-zone id stands
+   * for an AWS service endpoint (load balancer, CloudFront, S3 website) and is taken as given.
+   */
+  function aliasRefusal(set: RecordSet, zone: Zone, sets: ReadonlyMap<string, RecordSet>): string | null {
+    const alias = set.alias as AliasTarget;
+    const target = alias.hostedZoneId === zone.info.hostedZoneId ? sets : zones.get(alias.hostedZoneId)?.sets;
+    if (!target) return null;
+    const name = alias.dnsName.toLowerCase();
+    return target.has(`${name} ${set.type}`) ? null : `Tried to create an alias that targets ${name}, type ${set.type} in zone ${alias.hostedZoneId}, but that target was not found`;
+  }
+
   /** Validate a batch against a copy of the zone; the zone changes only when all of it is valid. */
   function applyBatch(zone: Zone, batch: readonly RecordChange[]): void {
     const next = new Map(zone.sets);
     const apex = `${zone.info.domainName}.`;
-    const invalid = (message: string) => memoryProviderError(id, 'applyChanges', 'InvalidChangeBatch', 'invalid-input', message, 400);
-    for (const { action, recordSet: set } of batch) {
+    const invalid = (message: string, code = 'InvalidChangeBatch') => memoryProviderError(id, 'applyChanges', code, 'invalid-input', message, 400);
+    for (const { action, recordSet } of batch) {
+      const set = held(recordSet);
       const key = `${set.name} ${set.type}`;
       if (set.name !== apex && !set.name.endsWith(`.${apex}`)) throw invalid(`${set.name} is not in zone ${apex}`);
       const current = next.get(key);
       if (action === 'DELETE') {
-        if (!current || !sameValues(current, set)) throw invalid(`DELETE of ${key} does not match the set held`);
+        if (!current || !sameSet(current, set)) throw invalid(`DELETE of ${key} does not match the set held`);
         next.delete(key);
         continue;
       }
       if (!(WRITABLE_RECORD_TYPES as readonly string[]).includes(set.type)) throw invalid(`${set.type} cannot be written`);
+      if (set.alias && id !== 'route53') throw invalid(`${key}: alias record sets exist only on Route 53`);
+      if (set.alias) {
+        const refusal = aliasRefusal(set, zone, next);
+        if (refusal) throw invalid(refusal);
+      }
+      if (set.proxied && id !== 'cloudflare') throw invalid(`${key}: only Cloudflare proxies records`);
+      // Cloudflare's own answer (code 9004) to a proxied MX, TXT, …
+      if (set.proxied && !PROXIABLE_TYPES.includes(set.type)) throw invalid('This record type cannot be proxied.', '9004');
       if (set.type === 'CNAME' && set.name === apex && !(id === 'cloudflare')) throw invalid(`no CNAME at the apex ${apex}`);
       const others = [...next.values()].filter((s) => s.name === set.name && s.type !== set.type && !(s.type === 'NS' || s.type === 'SOA'));
       if (others.some((s) => s.type === 'CNAME' || set.type === 'CNAME')) throw invalid(`a CNAME cannot share ${set.name} with other types`);
-      next.set(key, copy(set));
+      next.set(key, set);
     }
     zone.sets = next;
   }
@@ -160,6 +218,15 @@ export function createMemoryDnsProvider(options: MemoryDnsOptions = {}): MemoryD
       ...(createsZones && {
         findCreatedZone: (input: { domainName: string; callerReference: string }) =>
           call('findCreatedZone', () => [...zones.values()].find((z) => z.callerReference === input.callerReference && z.info.domainName === input.domainName)?.info ?? null),
+      }),
+      ...(id === 'route53' && {
+        findZonesByName: (domainName: string) =>
+          call('findZonesByName', () => {
+            const name = domainName.toLowerCase().replace(/\.$/, '');
+            // ListHostedZonesByName order within one name: by hosted-zone id.
+            const found = [...zones.values()].filter((z) => z.info.domainName === name && !z.private).sort((a, b) => (a.info.hostedZoneId < b.info.hostedZoneId ? -1 : 1));
+            return found.map((z): ExistingZone => ({ info: z.info, callerReference: z.callerReference }));
+          }),
       }),
       getZone: (zoneId) => call('getZone', () => zones.get(zoneId)?.info ?? null, { zoneId }),
       async *listRecordSets(zone, window) {
@@ -192,7 +259,7 @@ export function createMemoryDnsProvider(options: MemoryDnsOptions = {}): MemoryD
             }
             // As the port documents: Route 53 names each change and reports it PENDING; Cloudflare applies at once.
             const [changeId, status] = id === 'route53' ? [`C${++serial}`, 'PENDING'] : [null, 'INSYNC'];
-            for (const c of batch) outcomes.push({ changeId, status, recordSet: c.action === 'DELETE' ? null : copy(c.recordSet) });
+            for (const c of batch) outcomes.push({ changeId, status, recordSet: c.action === 'DELETE' ? null : held(c.recordSet) });
           }
           return outcomes;
         }),
@@ -214,12 +281,13 @@ export function createMemoryDnsProvider(options: MemoryDnsOptions = {}): MemoryD
     batchLimits,
     session,
     addZone: (domainName: string) => (find(domainName) ?? newZone(domainName, null)).info,
+    addExistingZone: (domainName: string, o: { callerReference?: string | null; private?: boolean } = {}) => newZone(domainName, o.callerReference ?? null, o.private ?? false).info,
     zoneByDomain: (domainName: string) => find(domainName)?.info ?? null,
     zones: () => [...zones.values()].map((z) => z.info),
     recordSets: (zoneId: string) => (zones.has(zoneId) ? sorted(zones.get(zoneId) as Zone) : []),
     putRecordSet: (zoneId: string, set: RecordSet) => void zoneOf('putRecordSet', zoneId).sets.set(`${set.name} ${set.type}`, copy(set)),
     dropZone: (zoneId: string) => void zones.delete(zoneId),
-    lookup: (fqdn: string, type: string) => [...zones.values()].flatMap((z) => [...z.sets.values()].filter((s) => s.name === fqdn && s.type === type)).map(copy),
+    lookup: (fqdn: string, type: string) => [...zones.values()].filter((z) => !z.private).flatMap((z) => [...z.sets.values()].filter((s) => s.name === fqdn && s.type === type)).map(copy),
     revokeCredentials: (auth: DnsAuth) => void revoked.add(credentialOf(auth)),
   });
 }

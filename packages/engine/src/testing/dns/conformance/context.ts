@@ -40,6 +40,11 @@ export interface DnsProviderUnderTest {
   /** The provider's own declared limits (its constants, not numbers copied into the runner). */
   readonly batchLimits: DnsBatchLimits;
   readonly faults: DnsFaults;
+  /**
+   * Where the session has `findZonesByName`: put a zone at the provider as if made outside this
+   * product (another caller reference, or a private zone), beside any zone of that name.
+   */
+  addExistingZone?(domainName: string, options: { callerReference: string; private: boolean }): Promise<void>;
   /** Every retry wait the provider's clock was asked for, in ms, in order. */
   readonly sleeps: readonly number[];
   /** The Retry-After, in seconds, above which the provider gives up at once instead of waiting. */
@@ -100,6 +105,9 @@ export const remove = (recordSet: RecordSet): RecordChange => ({ action: 'DELETE
 
 /** A record set in the suite's own form: the fields every provider must give back as written. */
 export const plain = (s: RecordSet) => ({ name: s.name, type: s.type, ttl: s.ttl, values: [...s.values].sort() });
+
+/** `plain` plus the alias target and the proxy status (absent and `false` are the same). */
+export const full = (s: RecordSet) => ({ ...plain(s), alias: s.alias ?? null, proxied: s.proxied ?? false });
 
 /** The ProviderCallError `promise` rejects with; success or any other error fails the test. */
 export async function providerFailure(promise: Promise<unknown>): Promise<ProviderCallError> {

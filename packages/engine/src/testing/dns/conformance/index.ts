@@ -4,6 +4,9 @@ import { describeBatches } from './batches.js';
 import { describeFailures } from './failures.js';
 import { describeListing } from './listing.js';
 import { describeRecordSets } from './records.js';
+import { describeAliases } from './aliases.js';
+import { describeProxied } from './proxied.js';
+import { describeZonesByName } from './zones-by-name.js';
 
 export type { CreateDnsProvider, DnsConformanceContext, DnsFaults, DnsProviderUnderTest } from './context.js';
 export type { DnsBatchLimits } from '../memory-dns-provider.js';
@@ -22,7 +25,9 @@ export interface DnsProviderConformanceOptions {
  * through the port alone. Record sets of every writable type (apex, wildcard, long TXT), UPSERT
  * replacing a whole set, exact-match DELETE, Route 53 listing order with paging and windows, batch
  * splitting at the provider's declared limits with progress on a part-applied list, Retry-After,
- * and the failure kinds `not-found`, `unauthorized`, `refused`, `throttled`, `invalid-input`.
+ * the failure kinds `not-found`, `unauthorized`, `refused`, `throttled`, `invalid-input`, and
+ * the features a provider declares: alias sets (`aliasRecords`), proxied sets (`proxy`), zones by
+ * name (`findZonesByName`).
  * Every provider, and the memory reference, must pass it.
  */
 export function describeDnsProviderConformance(options: DnsProviderConformanceOptions): void {
@@ -32,6 +37,9 @@ export function describeDnsProviderConformance(options: DnsProviderConformanceOp
     describeListing(ctx);
     describeBatches(ctx);
     describeFailures(ctx);
+    describeAliases(ctx);
+    describeProxied(ctx);
+    describeZonesByName(ctx);
     options.additionalTests?.(ctx);
   });
 }
