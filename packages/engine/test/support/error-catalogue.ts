@@ -27,15 +27,26 @@ const planLimitRows: CatalogueEntry[] = (Object.keys(PLAN_LIMIT_WORDING) as Plan
   when: `\`${key}\` reached: current ≥ limit, limit ≠ -1 (the number in the message is the plan's limit); see [plan limits](access.md#plan-limits)`,
 }));
 
-const dnsOperationRows: CatalogueEntry[] = Object.entries(DNS_OPERATION).map(([operation, error]) => ({
-  factory: 'DNS_OPERATION',
-  make: () => [
-    e.providerError(error, PROVIDER_MESSAGE),
-    e.providerError(error, PROVIDER_MESSAGE, { throttled: true, retryAfter: 5 }),
-    e.providerError(error, PROVIDER_MESSAGE, { data: { appliedChanges: 1, totalChanges: 2 } }),
-  ],
-  when: `the provider failed during \`${operation}\`: 502 for an outage or a 5xx, 503 (with \`Retry-After\`) when still throttled after the retries or the zone lock timed out; a part-applied batch adds \`data\` ([batching](batching.md#part-applied-batches))`,
-}));
+/** Operations that call no provider: only their zone lock can fail them (503, `Retry-After`). */
+const LOCK_ONLY_OPERATIONS: readonly string[] = ['createSubdomain'];
+
+const dnsOperationRows: CatalogueEntry[] = Object.entries(DNS_OPERATION).map(([operation, error]) =>
+  LOCK_ONLY_OPERATIONS.includes(operation)
+    ? {
+        factory: 'DNS_OPERATION',
+        make: () => [e.providerError(error, 'Another change to this DNS zone is in progress; try again shortly', { throttled: true, retryAfter: 5 })],
+        when: `\`${operation}\` calls no provider: the zone lock timed out because another change to the zone held it too long`,
+      }
+    : {
+        factory: 'DNS_OPERATION',
+        make: () => [
+          e.providerError(error, PROVIDER_MESSAGE),
+          e.providerError(error, PROVIDER_MESSAGE, { throttled: true, retryAfter: 5 }),
+          e.providerError(error, PROVIDER_MESSAGE, { data: { appliedChanges: 1, totalChanges: 2 } }),
+        ],
+        when: `the provider failed during \`${operation}\`: 502 for an outage or a 5xx, 503 (with \`Retry-After\`) when still throttled after the retries or the zone lock timed out; a part-applied batch adds \`data\` ([batching](batching.md#part-applied-batches))`,
+      },
+);
 
 export const ERROR_CATALOGUE: readonly CatalogueEntry[] = [
   { factory: 'validationFailed', make: () => [e.validationFailed(issue)], when: 'a body, query or path parameter fails its schema; `details` lists every issue, `message` repeats the first. Also a provider refusing user input (Route 53 `InvalidChangeBatch`, Cloudflare HTTP 400), with the provider\'s message' },
