@@ -27,8 +27,8 @@ describe('subdomains.create under the zone lock', () => {
     release();
     await deleting;
     expect((await creating).toBody()).toEqual({ error: 'DNS zone not found', message: 'The specified DNS zone does not exist' });
-    const rows = await t.storage.peek.rows('resources');
-    expect(rows.filter((r) => r.resource_type === 'subdomain')).toEqual([]);
+    expect((await t.engine.subdomains.list(t.owner, t.env)).count).toBe(0);
+    expect((await t.engine.resources.list(t.owner, t.env)).counts.total).toBe(0);
   });
 
   it('waiting longer than the lock timeout → 503 Failed to create subdomain with retryAfter', async () => {
