@@ -30,6 +30,8 @@ describe('cloudflare provider against the fake Cloudflare API', () => {
       recordTypes: ['A', 'AAAA', 'CNAME', 'MX', 'TXT', 'SRV', 'PTR', 'CAA'],
       apexCname: true,
       createsZones: false,
+      aliasRecords: false,
+      proxy: true,
     });
   });
 
@@ -112,6 +114,48 @@ describe('cloudflare provider against the fake Cloudflare API', () => {
     await session.deleteZone(zone); // import only: the zone stays
     expect(await session.getZone(zoneId)).not.toBeNull();
     expect(await session.getZone('0'.repeat(32))).toBeNull();
+  });
+
+  it('writes the proxy status on the wire and patches it in place when only it changes', async () => {
+    const session = open();
+    const zone = await session.createOrImportZone({ domainName: 'myapp.com', callerReference: 'unused' });
+    const set: RecordSet = { name: 'www.myapp.com.', type: 'A', ttl: 300, values: ['192.0.2.1', '192.0.2.2'] };
+    const [written] = await session.applyChanges(zone, [upsert({ ...set, proxied: true })]);
+    const firstBody = JSON.parse(batchPosts(fake).at(-1)?.body ?? '{}') as { posts: { proxied?: boolean; ttl: number }[] };
+    expect(firstBody.posts.map((p) => [p.proxied, p.ttl])).toEqual([
+      [true, 1],
+      [true, 1],
+    ]);
+    expect(written?.recordSet).toMatchObject({ ttl: 1, proxied: true });
+    expect(fake.records(zoneId).map((r) => [r.proxied, r.ttl])).toEqual([
+      [true, 1],
+      [true, 1],
+    ]);
+    // Back to DNS-only: the same records, patched (no delete, no post), and read back without `proxied`.
+    await session.applyChanges(zone, [upsert(set)]);
+    const body = JSON.parse(batchPosts(fake).at(-1)?.body ?? '{}') as { deletes: unknown[]; posts: unknown[]; patches: { proxied?: boolean; ttl: number }[] };
+    expect(body.deletes).toEqual([]);
+    expect(body.posts).toEqual([]);
+    expect(body.patches.map((p) => [p.proxied, p.ttl])).toEqual([
+      [false, 300],
+      [false, 300],
+    ]);
+    const read = await session.getRecordSet(zone, set.name, 'A');
+    expect(read).toMatchObject({ ttl: 300, values: set.values });
+    expect(read).not.toHaveProperty('proxied');
+  });
+
+  it("passes Cloudflare's refusal of a proxied TXT through as invalid input (9004), and refuses alias sets before sending", async () => {
+    const session = open();
+    const zone = await session.createOrImportZone({ domainName: 'myapp.com', callerReference: 'unused' });
+    const e = await failure(session.applyChanges(zone, [upsert({ name: 'myapp.com.', type: 'TXT', ttl: 300, values: ['"x"'], proxied: true })]));
+    expect(e).toMatchObject({ kind: 'invalid-input', providerCode: '9004' });
+    expect(e.message).toContain('This record type cannot be proxied.');
+    const sent = batchPosts(fake).length;
+    const alias = { name: 'myapp.com.', type: 'A', ttl: null, values: ['d1.cloudfront.net.'], alias: { hostedZoneId: 'Z2FDTNDATAQYW2', dnsName: 'd1.cloudfront.net.', evaluateTargetHealth: false } };
+    expect((await failure(session.applyChanges(zone, [upsert(alias)]))).kind).toBe('invalid-input');
+    expect(batchPosts(fake)).toHaveLength(sent);
+    expect(fake.records(zoneId)).toEqual([]);
   });
 
   it('reads dashboard-made records into canonical wire forms', async () => {

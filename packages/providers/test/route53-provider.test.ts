@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ChangeResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
 import type { DnsSession, RecordSet, ZoneInfo } from '@cloudlink/engine';
 import { createRoute53Provider } from '../src/aws/route53/index.js';
-import { collect, failure } from './support.js';
+import { aSet, collect, failure } from './support.js';
 import { createInstantClock, halfRandom, startFakeRoute53, type InstantClock, type ListeningRoute53 } from '@cloudlink/sandbox';
 
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret', sessionToken: 'token' };
@@ -25,6 +26,8 @@ describe('route53 provider against the fake Route 53', () => {
       recordTypes: ['A', 'AAAA', 'CNAME', 'MX', 'TXT', 'SRV', 'PTR', 'CAA'],
       apexCname: false,
       createsZones: true,
+      aliasRecords: true,
+      proxy: false,
     });
   });
 
@@ -151,6 +154,106 @@ describe('route53 provider against the fake Route 53', () => {
     expect(fake.recordSets(zone.hostedZoneId).map((s) => s.type)).toEqual(['NS', 'SOA']);
     await session.deleteZone(zone);
     expect(await session.getZone(zone.hostedZoneId)).toBeNull();
+  });
+
+  it('writes alias sets as AliasTarget alone (no TTL, no ResourceRecords), at the apex and for every AWS endpoint kind', async () => {
+    const zone = await session.createOrImportZone({ domainName: 'myapp.com', callerReference: 'r-write-alias' });
+    const alias = (name: string, hostedZoneId: string, dnsName: string, type = 'A'): RecordSet => ({
+      name,
+      type,
+      ttl: null,
+      values: [dnsName],
+      alias: { hostedZoneId, dnsName, evaluateTargetHealth: false },
+    });
+    const sets = [
+      alias('myapp.com.', 'Z35SXDOTRQ7X7K', 'dualstack.my-alb-1234.us-east-1.elb.amazonaws.com.'),
+      alias('myapp.com.', 'Z35SXDOTRQ7X7K', 'dualstack.my-alb-1234.us-east-1.elb.amazonaws.com.', 'AAAA'),
+      alias('cdn.myapp.com.', 'Z2FDTNDATAQYW2', 'd111111abcdef8.cloudfront.net.'),
+      alias('nlb.myapp.com.', 'Z26RNL4JYFTOTI', 'my-nlb-1234.elb.us-east-1.amazonaws.com.'),
+      alias('site.myapp.com.', 'Z3AQBSTGFYJSTF', 'site.myapp.com.s3-website-us-east-1.amazonaws.com.'),
+    ];
+    await session.applyChanges(zone, sets.map((recordSet) => ({ action: 'UPSERT' as const, recordSet })));
+    const body = fake.requests.filter((r) => r.method === 'POST' && r.url.includes('/rrset')).at(-1)?.body ?? '';
+    expect(body).toContain('<AliasTarget><HostedZoneId>Z35SXDOTRQ7X7K</HostedZoneId>');
+    expect(body).not.toContain('<TTL>');
+    expect(body).not.toContain('<ResourceRecords>');
+    const shape = ({ name, type, ttl, values, alias: target }: RecordSet) => ({ name, type, ttl, values, alias: target });
+    const listed = (await collect(session.listRecordSets(zone))).filter((s) => s.alias);
+    // Route 53 order: the apex (A, AAAA), then cdn, nlb, site.
+    expect(listed.map(shape)).toEqual(sets.map(shape));
+  });
+
+  it("refuses an alias whose hosted zone is not the endpoint's, with Route 53's message, and sends nothing else of the batch", async () => {
+    const zone = await session.createOrImportZone({ domainName: 'myapp.com', callerReference: 'r-bad-alias' });
+    const wrongZone: RecordSet = {
+      name: 'www.myapp.com.',
+      type: 'A',
+      ttl: null,
+      values: ['my-alb-1234.us-east-1.elb.amazonaws.com.'],
+      alias: { hostedZoneId: 'Z2FDTNDATAQYW2', dnsName: 'my-alb-1234.us-east-1.elb.amazonaws.com.', evaluateTargetHealth: false },
+    };
+    const e = await failure(session.applyChanges(zone, [{ action: 'UPSERT', recordSet: aSet(1) }, { action: 'UPSERT', recordSet: wrongZone }]));
+    expect(e).toMatchObject({ kind: 'invalid-input', providerCode: 'InvalidChangeBatch' });
+    expect(e.message).toContain(
+      'Tried to create an alias that targets my-alb-1234.us-east-1.elb.amazonaws.com., type A in zone Z2FDTNDATAQYW2, but the alias target name does not lie within the target zone',
+    );
+    expect(fake.recordSets(zone.hostedZoneId).map((s) => s.type)).toEqual(['NS', 'SOA']);
+  });
+
+  it('answers InvalidInput, as Route 53 does, to a change carrying AliasTarget together with TTL and ResourceRecords', async () => {
+    const zone = await session.createOrImportZone({ domainName: 'myapp.com', callerReference: 'r-alias-ttl' });
+    // The SDK itself, unvalidated: the provider never sends this shape.
+    const client = new Route53Client({ endpoint: fake.url, region: 'us-east-1', credentials, maxAttempts: 1 });
+    const rrset = {
+      Name: 'www.myapp.com.',
+      Type: 'A' as const,
+      TTL: 300,
+      ResourceRecords: [{ Value: '192.0.2.1' }],
+      AliasTarget: { HostedZoneId: 'Z2FDTNDATAQYW2', DNSName: 'd1.cloudfront.net.', EvaluateTargetHealth: false },
+    };
+    const sent = client.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: zone.hostedZoneId, ChangeBatch: { Changes: [{ Action: 'UPSERT', ResourceRecordSet: rrset }] } }));
+    await expect(sent).rejects.toMatchObject({
+      name: 'InvalidInput',
+      message:
+        'Invalid request: Expected exactly one of [AliasTarget, all of [TTL, and ResourceRecords], or TrafficPolicyInstanceId], but found more than one in Change with [Action=UPSERT, Name=www.myapp.com., Type=A, SetIdentifier=null]',
+    });
+    client.destroy();
+  });
+
+  it('counts an alias change as one element (twice for an UPSERT): 501 alias UPSERTs go out in 2 calls', async () => {
+    const zone = await session.createOrImportZone({ domainName: 'myapp.com', callerReference: 'r-many-alias' });
+    const before = fake.counts.ChangeResourceRecordSets;
+    const changes = Array.from({ length: 501 }, (_, i) => ({
+      action: 'UPSERT' as const,
+      recordSet: { name: `a${i}.myapp.com.`, type: 'A', ttl: null, values: ['d1.cloudfront.net.'], alias: { hostedZoneId: 'Z2FDTNDATAQYW2', dnsName: 'd1.cloudfront.net.', evaluateTargetHealth: false } },
+    }));
+    await session.applyChanges(zone, changes);
+    expect(fake.counts.ChangeResourceRecordSets - before).toBe(2);
+  });
+
+  it('refuses a proxied set before sending anything: Route 53 has no proxy', async () => {
+    const zone = await session.createOrImportZone({ domainName: 'myapp.com', callerReference: 'r-proxied' });
+    const before = fake.counts.ChangeResourceRecordSets;
+    expect((await failure(session.applyChanges(zone, [{ action: 'UPSERT', recordSet: { ...aSet(1), proxied: true } }]))).kind).toBe('invalid-input');
+    expect(fake.counts.ChangeResourceRecordSets).toBe(before);
+  });
+
+  it('finds zones by exact name across ListHostedZonesByName pages, public ones only, and reads no page past that name', async () => {
+    const ours = await session.createOrImportZone({ domainName: 'shop.example', callerReference: 'ours' });
+    // Neighbours on both sides in Route 53 order (labels reversed): `example.a`, `example.shop.a`, `example.shopa`, `example.shop.x`.
+    for (const name of ['a', 'a.shop.example', 'shopa.example', 'x.shop.example', 'shop.examplf']) fake.addZone(name);
+    const foreign = Array.from({ length: 230 }, (_, i) => fake.addZone('shop.example', { callerReference: `foreign-${i}` }));
+    fake.addZone('shop.example', { callerReference: 'private', privateZone: true });
+    const before = fake.counts.ListHostedZonesByName;
+    const found = await session.findZonesByName!('shop.example');
+    expect(found).toHaveLength(231);
+    expect(found.map((z) => z.info.hostedZoneId)).toEqual([ours.hostedZoneId, ...foreign]);
+    expect(found[0]).toEqual({ info: ours, callerReference: 'ours' });
+    expect(found[1]).toMatchObject({ info: { domainName: 'shop.example', nameServers: expect.arrayContaining([expect.stringMatching(/awsdns/)]) }, callerReference: 'foreign-0' });
+    // 232 zones of that name at 100 a page: 3 pages; the zone after them ends the third.
+    expect(fake.counts.ListHostedZonesByName - before).toBe(3);
+    expect(await session.findZonesByName!('nothing.example')).toEqual([]);
+    expect(await session.findZonesByName!('example')).toEqual([]);
   });
 
   it('retries reads after a timeout', async () => {

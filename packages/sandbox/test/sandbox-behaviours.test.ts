@@ -1,6 +1,6 @@
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import { describe, expect, it } from 'vitest';
-import type { DnsProvider } from '@cloudlink/engine';
+import type { DnsProvider, DnsSession, RecordSet } from '@cloudlink/engine';
 import { createSandboxProviders, upgradeSandboxState } from '../src/index.js';
 
 const fail = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e);
@@ -44,6 +44,32 @@ describe('the documented sandbox behaviours, through the real providers', () => 
     expect(await providers.gcp.testWorkloadIdentity(input('gateways-pool'))).toEqual({ projectId: 'shop-prod-1', projectNumber: '123456789012' });
     expect(await fail(providers.gcp.testWorkloadIdentity(input('denied-pool')))).toMatchObject({ providerCode: 'invalid_grant', kind: 'refused' });
     expect(await fail(providers.gcp.testWorkloadIdentity(input('gateways-pool', 'https://someone-else.example')))).toMatchObject({ providerCode: 'invalid_grant', kind: 'refused' });
+  });
+
+  it('alias sets and proxied records survive a save and load of the state, as written', async () => {
+    const sandbox = createSandboxProviders();
+    const creds = await sandbox.providers.aws.assumeRole({ roleArn: 'arn:aws:iam::123456789012:role/R', sessionName: 's', externalId: '0123456789abcdef0123456789abcdef' });
+    const route53 = (s: typeof sandbox) => s.providers.dns?.route53?.session({ provider: 'route53', credentials: creds }) as DnsSession;
+    const zone = await route53(sandbox).createOrImportZone({ domainName: 'example.com', callerReference: 'saved' });
+    const alias: RecordSet = {
+      name: 'example.com.',
+      type: 'A',
+      ttl: null,
+      values: ['my-alb-1.us-east-1.elb.amazonaws.com.'],
+      alias: { hostedZoneId: 'Z35SXDOTRQ7X7K', dnsName: 'my-alb-1.us-east-1.elb.amazonaws.com.', evaluateTargetHealth: true },
+    };
+    await route53(sandbox).applyChanges(zone, [{ action: 'UPSERT', recordSet: alias }]);
+    const cf = (s: typeof sandbox) => cloudflareOf(s).session({ provider: 'cloudflare', apiToken: 't' });
+    const cfZone = await cf(sandbox).createOrImportZone({ domainName: 'example.org', callerReference: 'x' });
+    const proxied: RecordSet = { name: 'www.example.org.', type: 'CNAME', ttl: 300, values: ['example.org.'], proxied: true };
+    await cf(sandbox).applyChanges(cfZone, [{ action: 'UPSERT', recordSet: proxied }]);
+
+    // What sandbox mode does with sandbox.json: serialise, then load into a fresh sandbox.
+    const loaded = createSandboxProviders();
+    loaded.restore(upgradeSandboxState(JSON.parse(JSON.stringify(sandbox.snapshot()))));
+    expect(await route53(loaded).getRecordSet(zone, 'example.com.', 'A')).toMatchObject({ ttl: null, values: alias.values, alias: alias.alias });
+    expect(await route53(loaded).findZonesByName?.('example.com')).toEqual([{ info: zone, callerReference: 'saved' }]);
+    expect(await cf(loaded).getRecordSet(cfZone, proxied.name, 'CNAME')).toMatchObject({ ttl: 1, values: proxied.values, proxied: true });
   });
 
   it('a version 1 sandbox.json (the former stand-ins) is upgraded: its zones and records are read back', async () => {

@@ -117,6 +117,29 @@ export async function exerciseAllRepositories(storage: Storage): Promise<void> {
   await storage.dnsRecords.deleteAllRecordSets(zone.id);
   expect(await storage.dnsRecords.listRecordSets(zone.id)).toEqual([]);
 
+  const host = { workspaceId: ws.id, projectId: web.id, environmentId: env.id, cloudConnectionId: null, resourceId: null, region: null, status: 'active', secretData: null, positionX: null, positionY: null, createdBy: user.id, now };
+  const www = await storage.resources.createResource({ ...host, resourceType: 'subdomain', name: 'www', domainName: 'www.example.com', parentResourceId: zone.id, metadata: {} });
+  const web1 = await storage.resources.createResource({ ...host, resourceType: 'instance', name: 'web-1', domainName: null, metadata: { dnsTarget: { addresses: ['192.0.2.10'] } } });
+  await expect(storage.resources.createResource({ ...host, resourceType: 'subdomain', name: 'w', domainName: 'www.example.com', parentResourceId: zone.id, metadata: {} })).rejects.toSatisfy(
+    (e) => isStorageConflict(e, 'resources.subdomain'),
+  );
+  expect(www.parentResourceId).toBe(zone.id);
+  expect(await storage.resources.getResourceById(web1.id)).toEqual(web1);
+  expect((await storage.resources.listResources(env.id, { type: ['subdomain', 'instance'], parentResourceId: zone.id }, { limit: 100 })).map((r) => r.id)).toEqual([www.id]);
+  const records = [{ name: 'www.example.com.', type: 'A', ttl: 300, values: ['192.0.2.10'], proxied: false }];
+  const link = { workspaceId: ws.id, projectId: web.id, environmentId: env.id, connectionType: 'dns', sourceResourceId: www.id, targetResourceId: web1.id, zoneResourceId: zone.id, records, options: { ttl: 300 }, createdBy: user.id, now };
+  const rc = await storage.resourceConnections.createResourceConnection({ ...link, status: 'pending' });
+  await expect(storage.resourceConnections.createResourceConnection({ ...link, status: 'pending' })).rejects.toSatisfy((e) => isStorageConflict(e, 'resource_connections.source'));
+  // The status check constraint lives in the database.
+  await expect(storage.resourceConnections.updateResourceConnection(rc.id, { status: 'bogus' as unknown as 'active' }, later)).rejects.toThrow(/CHECK constraint|check constraint/);
+  expect(await storage.resourceConnections.updateResourceConnection(rc.id, { status: 'active' }, later)).toEqual({ ...rc, status: 'active', updatedAt: later });
+  expect((await storage.resourceConnections.listConnectionsOfZone(zone.id)).map((c) => c.id)).toEqual([rc.id]);
+  expect((await storage.resourceConnections.listResourceConnections(env.id, { resourceId: web1.id }, { limit: 100 })).map((c) => c.id)).toEqual([rc.id]);
+  expect(await storage.resourceConnections.softDeleteResourceConnection(rc.id, later)).toBe(true);
+  expect(await storage.resourceConnections.listConnectionsOfResource(www.id)).toEqual([]);
+  await storage.resources.softDeleteResource(www.id, later);
+  await storage.resources.softDeleteResource(web1.id, later);
+
   await storage.resources.softDeleteResource(zone.id, later);
   expect(await storage.resources.dnsDomainTaken(env.id, 'example.com')).toBe(false);
   expect(await storage.projects.unlinkConnection({ connectionId: conn.id, now })).toBe(2);

@@ -115,6 +115,38 @@ describe('createPostgresStorage', () => {
     expect((await b.connections.getConnectionBySetupTokenHash(hash))?.setupTokenUsedAt).toEqual(now);
   });
 
+  it('two instances connecting one subdomain: the second waits on the first insert, then gets resource_connections.source', async () => {
+    const { user, workspace } = await seedWorkspace();
+    const project = await a.projects.createProject({ workspaceId: workspace.id, userId: user.id, name: 'P', slug: `p-${counter}`, description: null, isDefault: true, now });
+    const environment = await a.environments.createEnvironment({ projectId: project.id, name: 'm', slug: 'm', description: null, isDefault: true, now });
+    const base = { workspaceId: workspace.id, projectId: project.id, environmentId: environment.id, cloudConnectionId: null, resourceId: null, region: null, status: 'active', metadata: {}, secretData: null, positionX: null, positionY: null, createdBy: user.id, now };
+    const zone = await a.resources.createResource({ ...base, resourceType: 'dns', name: 'example.com', domainName: 'example.com' });
+    const sub = await a.resources.createResource({ ...base, resourceType: 'subdomain', name: 'www', domainName: 'www.example.com', parentResourceId: zone.id });
+    const [one, two] = [
+      await a.resources.createResource({ ...base, resourceType: 'instance', name: 'one', domainName: null }),
+      await a.resources.createResource({ ...base, resourceType: 'instance', name: 'two', domainName: null }),
+    ];
+    const link = (target: number) => ({
+      workspaceId: workspace.id, projectId: project.id, environmentId: environment.id, connectionType: 'dns', sourceResourceId: sub.id,
+      targetResourceId: target, zoneResourceId: zone.id, status: 'pending' as const, records: [], options: {}, createdBy: user.id, now,
+    });
+    // Instance a inserts and holds its transaction open until instance b is seen waiting on the
+    // partial unique index (a check-then-insert would not wait: it would see no active row and insert too).
+    let second: Promise<unknown> = Promise.resolve();
+    const first = await a.transaction(async (tx) => {
+      const made = await tx.resourceConnections.createResourceConnection(link(one.id));
+      second = b.resourceConnections.createResourceConnection(link(two.id)).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      await waitFor(async () => (await sessionsWaitingOn('transactionid')) > 0, 'the other instance to wait on the source index', 5_000);
+      return made;
+    });
+    expect(isStorageConflict(await second, 'resource_connections.source')).toBe(true);
+    const rows = (await a.peek.rows('resource_connections')).filter((r) => r.source_resource_id === sub.id);
+    expect(rows.map((r) => [r.id, r.target_resource_id])).toEqual([[first.id, one.id]]);
+  });
+
   it('withZoneLock serialises holders across instances and times out waiters', async () => {
     const order: string[] = [];
     let release!: () => void;

@@ -29,7 +29,10 @@ export interface RecordSet {
   readonly alias?: AliasTarget;
   /**
    * Cloudflare only (`capabilities.proxy`): traffic goes through Cloudflare's proxy. Absent means
-   * false (DNS-only, the default). Only A, AAAA and CNAME can be proxied.
+   * false (DNS-only, the default); providers list it only when true. Only A, AAAA and CNAME can be
+   * proxied (anything else: `invalid-input`, Cloudflare error 9004). A proxied set's TTL is
+   * Cloudflare's automatic `1`, whatever TTL was written: it is listed and returned in outcomes as
+   * `1`, and a DELETE of a proxied set matches whatever TTL it names.
    */
   readonly proxied?: boolean;
   /** Weighted/latency/geo/failover/multivalue sets: listed, never changed here. */

@@ -5,7 +5,7 @@ import { cfCall } from './cloudflare-call.js';
 import type { CloudflareCallContext } from './cloudflare-call.js';
 import { deleteMismatch, packBatches, planChange, setKey, unitState } from './cloudflare-plan.js';
 import type { ChangePlan, PlanUnit } from './cloudflare-plan.js';
-import { wireValueOf } from './cloudflare-records.js';
+import { heldTtl, isProxied, wireValueOf } from './cloudflare-records.js';
 import type { CloudflareRecord } from './cloudflare-records.js';
 
 /** The current entries of each `name type` key asked for. */
@@ -27,13 +27,15 @@ export async function applyCloudflareChanges(
   const current = await readEntries(new Set(changes.map(keyOf)));
   const plans = changes.map((change, i) => planChange(i, change, current.get(keyOf(change)) ?? []));
   for (const plan of plans) {
-    const mismatch = deleteMismatch(plan);
+    // Cloudflare has no alias sets (capabilities.aliasRecords): one cannot be written as asked.
+    const { alias, name, type } = plan.change.recordSet;
+    const [code, mismatch] = alias ? ['AliasNotSupported', `${name} ${type}: Cloudflare has no alias records`] : ['DeleteMismatch', deleteMismatch(plan)];
     if (mismatch === null) continue;
     // Refused before anything is sent, so no change of the list is applied.
     throw new ProviderCallError({
       provider: 'cloudflare',
       call: `POST /zones/${zone.hostedZoneId}/dns_records/batch`,
-      code: 'DeleteMismatch',
+      code,
       kind: 'invalid-input',
       message: mismatch,
       progress: { appliedChanges: 0, totalChanges: changes.length },
@@ -60,7 +62,14 @@ function outcomeOf(plan: ChangePlan, posted: readonly string[]): ChangeOutcome {
   const nothingSent = plan.deletes.length + plan.patches.length + plan.posts.length === 0;
   const recordSet: RecordSet = nothingSent && plan.current
     ? plan.current
-    : { name: set.name, type: set.type, ttl: set.ttl, values: set.values, providerIds: set.values.map((v) => plan.kept.get(v) ?? fresh.shift() ?? '') };
+    : {
+        name: set.name,
+        type: set.type,
+        ttl: heldTtl(set),
+        values: set.values,
+        ...(isProxied(set) ? { proxied: true } : {}),
+        providerIds: set.values.map((v) => plan.kept.get(v) ?? fresh.shift() ?? ''),
+      };
   return { changeId: null, status: 'INSYNC', recordSet };
 }
 

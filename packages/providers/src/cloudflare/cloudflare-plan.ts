@@ -1,6 +1,6 @@
 import { toFqdn } from '@cloudlink/engine';
 import type { RecordChange, RecordSet } from '@cloudlink/engine';
-import { CLOUDFLARE_FEATURES, toCloudflareRecord, wireValueOf } from './cloudflare-records.js';
+import { heldTtl, isProxied, proxiedField, toCloudflareRecord, toRecordSet, wireValueOf } from './cloudflare-records.js';
 import type { CloudflareRecord, CloudflareRecordInput } from './cloudflare-records.js';
 
 /** The record operations one change needs, against the entries Cloudflare holds for its name and type. */
@@ -8,7 +8,7 @@ export interface ChangePlan {
   readonly index: number;
   readonly change: RecordChange;
   readonly deletes: readonly { id: string }[];
-  readonly patches: readonly { id: string; ttl: number }[];
+  readonly patches: readonly RecordPatch[];
   readonly posts: readonly CloudflareRecordInput[];
   /** Wire value → id of an entry kept as is (UPSERT only). */
   readonly kept: ReadonlyMap<string, string>;
@@ -16,11 +16,18 @@ export interface ChangePlan {
   readonly current: RecordSet | null;
 }
 
+/** A kept entry whose TTL or proxy status changes. */
+export interface RecordPatch {
+  readonly id: string;
+  readonly ttl: number;
+  readonly proxied?: boolean;
+}
+
 /** A slice of one plan's operations that goes out in one batch call. */
 export interface PlanUnit {
   readonly plan: ChangePlan;
   readonly deletes: readonly { id: string }[];
-  readonly patches: readonly { id: string; ttl: number }[];
+  readonly patches: readonly RecordPatch[];
   readonly posts: readonly CloudflareRecordInput[];
 }
 
@@ -31,28 +38,26 @@ export function setKey(name: string, type: string): string {
 
 /**
  * Diff one change against the current entries (see docs/records.md): an UPSERT deletes entries whose value is
- * no longer wanted (and duplicates), posts missing values DNS-only, patches the TTL of kept entries;
+ * no longer wanted (and duplicates), posts missing values, patches the TTL and proxy status of kept entries;
  * a DELETE deletes every entry. An UPSERT identical to the current state needs no operation.
  */
 export function planChange(index: number, change: RecordChange, current: readonly CloudflareRecord[]): ChangePlan {
   const set = change.recordSet;
-  const currentSet: RecordSet | null =
-    current.length === 0
-      ? null
-      : { name: set.name, type: set.type, ttl: current[0]?.ttl ?? null, values: current.map(wireValueOf), providerIds: current.map((r) => r.id) };
+  const currentSet: RecordSet | null = current.length === 0 ? null : { ...toRecordSet(current), name: set.name, type: set.type };
   if (change.action === 'DELETE') {
     return { index, change, deletes: current.map((r) => ({ id: r.id })), patches: [], posts: [], kept: new Map(), current: currentSet };
   }
-  const ttl = set.ttl ?? CLOUDFLARE_FEATURES.automaticTtl;
+  const ttl = heldTtl(set);
+  const proxied = proxiedField(set);
   const wanted = new Set(set.values);
   const kept = new Map<string, string>();
   const deletes: { id: string }[] = [];
-  const patches: { id: string; ttl: number }[] = [];
+  const patches: RecordPatch[] = [];
   for (const record of current) {
     const value = wireValueOf(record);
     if (wanted.has(value) && !kept.has(value)) {
       kept.set(value, record.id);
-      if (record.ttl !== ttl) patches.push({ id: record.id, ttl });
+      if (record.ttl !== ttl || (record.proxied === true) !== isProxied(set)) patches.push({ id: record.id, ttl, ...proxied });
     } else deletes.push({ id: record.id });
   }
   const posts = set.values.filter((v) => !kept.has(v)).map((v) => toCloudflareRecord(set, v));
@@ -61,15 +66,17 @@ export function planChange(index: number, change: RecordChange, current: readonl
 
 /**
  * Why a DELETE cannot go out, or null: like Route 53, a DELETE must name the set exactly as held
- * (every value, the TTL), so a set changed since it was read is never removed by mistake.
+ * (every value, the TTL, the proxy status), so a set changed since it was read is never removed by
+ * mistake. A proxied set's TTL is the automatic one, whatever TTL the DELETE names.
  */
 export function deleteMismatch(plan: ChangePlan): string | null {
   if (plan.change.action !== 'DELETE') return null;
-  const { name, type, ttl, values } = plan.change.recordSet;
+  const { name, type, values } = plan.change.recordSet;
   const held = plan.current;
   if (!held) return `Tried to delete ${name} ${type} but it was not found`;
   const sorted = (v: readonly string[]) => JSON.stringify([...v].sort());
-  if ((ttl ?? CLOUDFLARE_FEATURES.automaticTtl) !== held.ttl || sorted(values) !== sorted(held.values)) {
+  const sameProxy = isProxied(plan.change.recordSet) === isProxied(held);
+  if (!sameProxy || heldTtl(plan.change.recordSet) !== held.ttl || sorted(values) !== sorted(held.values)) {
     return `Tried to delete ${name} ${type} but the values provided do not match the current values`;
   }
   return null;
@@ -125,7 +132,7 @@ export function unitState(unit: PlanUnit, now: readonly CloudflareRecord[]): 'ap
   const values = new Set(now.map(wireValueOf));
   const posted = unit.posts.map((p) => values.has(wireValueOf({ ...p, id: '' })));
   const deleted = unit.deletes.map((d) => !byId.has(d.id));
-  const patched = unit.patches.map((p) => byId.get(p.id)?.ttl === p.ttl);
+  const patched = unit.patches.map((p) => byId.get(p.id)?.ttl === p.ttl && (p.proxied === undefined || (byId.get(p.id)?.proxied ?? false) === p.proxied));
   const all = [...posted, ...deleted, ...patched];
   if (all.every(Boolean)) return 'applied';
   if (all.every((x) => !x)) return 'not-applied';

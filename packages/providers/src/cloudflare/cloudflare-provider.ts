@@ -52,7 +52,7 @@ export function createCloudflareProvider(options: CloudflareProviderOptions = {}
   if (!Number.isInteger(perPage) || perPage < 5 || perPage > 5000) throw new TypeError('cloudflare: perPage must be an integer 5–5000');
   return {
     id: 'cloudflare',
-    capabilities: { recordTypes: CLOUDFLARE_FEATURES.recordTypes, apexCname: CLOUDFLARE_FEATURES.apexCname, createsZones: CLOUDFLARE_FEATURES.createsZones, aliasRecords: false, proxy: true },
+    capabilities: { recordTypes: CLOUDFLARE_FEATURES.recordTypes, apexCname: CLOUDFLARE_FEATURES.apexCname, createsZones: CLOUDFLARE_FEATURES.createsZones, aliasRecords: CLOUDFLARE_FEATURES.aliasRecords, proxy: CLOUDFLARE_FEATURES.proxy },
     session(auth: DnsAuth): DnsSession {
       if (auth.provider !== 'cloudflare') throw new TypeError('cloudflare: session needs a Cloudflare API token');
       const client = new Cloudflare({

@@ -16,12 +16,28 @@ export interface CloudflareRecord {
 /** A record to create: what `posts` of the batch endpoint take. */
 export type CloudflareRecordInput = Omit<CloudflareRecord, 'id'>;
 
+/** Whether a record set asks for the proxy (absent means DNS-only). */
+export const isProxied = (set: Pick<RecordSet, 'proxied'>): boolean => set.proxied === true;
+
+/** The TTL Cloudflare holds for a set: automatic (1) when proxied, whatever TTL was asked for. */
+export const heldTtl = (set: Pick<RecordSet, 'ttl' | 'proxied'>): number => (isProxied(set) ? CLOUDFLARE_FEATURES.automaticTtl : (set.ttl ?? CLOUDFLARE_FEATURES.automaticTtl));
+
+/**
+ * The `proxied` field a record of `set` is written with: the set's proxy status on the types that can
+ * be proxied, and `true` on any other type only when asked for (Cloudflare answers 9004 then, as the
+ * port documents); absent otherwise.
+ */
+export function proxiedField(set: Pick<RecordSet, 'type' | 'proxied'>): { proxied?: boolean } {
+  const proxiable = CLOUDFLARE_TYPES[set.type as WritableRecordType]?.proxiable ?? false;
+  return proxiable || isProxied(set) ? { proxied: isProxied(set) } : {};
+}
+
 /**
  * How each writable type maps onto Cloudflare's fields (see docs/records.md), as data:
  * - `content`: the wire value as `content`; `hostname` types drop the trailing dot on write and get it back on read;
  * - `priority+content`: MX, `10 mail.example.com.` ↔ `priority:10, content:"mail.example.com"`;
  * - `data`: SRV `{priority,weight,port,target}` and CAA `{flags,tag,value}`;
- * `proxiable` types are written DNS-only (`proxied:false`, see docs/records.md).
+ * `proxiable` types carry the set's proxy status (`proxied`, DNS-only unless asked, see docs/records.md).
  */
 export const CLOUDFLARE_TYPES: Readonly<Record<WritableRecordType, { fields: 'content' | 'priority+content' | 'data'; hostname: boolean; proxiable: boolean }>> = {
   A: { fields: 'content', hostname: false, proxiable: true },
@@ -41,6 +57,9 @@ export const CLOUDFLARE_FEATURES = {
   apexCname: true,
   /** Zones are imported, never created. */
   createsZones: false,
+  /** No alias sets; A, AAAA and CNAME records can be proxied (`CLOUDFLARE_TYPES[type].proxiable`). */
+  aliasRecords: false,
+  proxy: true,
   /** TTL 1 means "automatic". */
   automaticTtl: 1,
   /** Record operations per `POST /zones/:id/dns_records/batch`, and the listing page size (see docs/records.md, docs/batching.md). */
@@ -76,7 +95,7 @@ export function toCloudflareRecord(set: RecordSet, value: string): CloudflareRec
   const type = set.type as WritableRecordType;
   const spec = CLOUDFLARE_TYPES[type];
   if (!spec) throw new TypeError(`cloudflare: record type ${set.type} cannot be written`);
-  const base = { name: withoutRootDot(set.name), type, ttl: set.ttl ?? CLOUDFLARE_FEATURES.automaticTtl, ...(spec.proxiable ? { proxied: false } : {}) };
+  const base = { name: withoutRootDot(set.name), type, ttl: heldTtl(set), ...proxiedField(set) };
   if (type === 'MX') {
     const [priority = '', host = ''] = fields(value, 2, type);
     return { ...base, priority: Number(priority), content: withoutRootDot(host) };
@@ -115,7 +134,10 @@ export function wireValueOf(record: CloudflareRecord): string {
   }
 }
 
-/** Entries sharing name and type → one canonical record set (TTL of the first entry, ids aligned with values). */
+/**
+ * Entries sharing name and type → one canonical record set (TTL and proxy status of the first entry,
+ * ids aligned with values). `proxied` appears only when true: absent is DNS-only.
+ */
 export function toRecordSet(records: readonly CloudflareRecord[]): RecordSet {
   const first = records[0];
   if (!first) throw new TypeError('cloudflare: a record set needs at least one record');
@@ -124,6 +146,7 @@ export function toRecordSet(records: readonly CloudflareRecord[]): RecordSet {
     type: first.type,
     ttl: first.ttl,
     values: records.map(wireValueOf),
+    ...(first.proxied === true ? { proxied: true } : {}),
     providerIds: records.map((r) => r.id),
   };
 }

@@ -14,6 +14,10 @@ export class CfError extends Error {
 
 const CONTENT_TYPES = new Set(['A', 'AAAA', 'CNAME', 'MX', 'TXT', 'PTR', 'NS']);
 const DATA_TYPES = new Set(['SRV', 'CAA']);
+/** Only these types can go through Cloudflare's proxy. */
+const PROXIABLE_TYPES = new Set(['A', 'AAAA', 'CNAME']);
+/** TTL 1, "automatic": what every proxied record gets, whatever TTL was sent. */
+const AUTOMATIC_TTL = 1;
 export const byNameThenId = (a: FakeCfRecord, b: FakeCfRecord): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : 1);
 
 /** Build a stored record from a post/put body, checking what Cloudflare checks. */
@@ -38,6 +42,8 @@ export function toRecord(zone: Pick<FakeCfZone, 'name'>, body: Record<string, un
     record.priority = body.priority;
   }
   if (body.proxied !== undefined) record.proxied = Boolean(body.proxied);
+  if (record.proxied && !PROXIABLE_TYPES.has(type)) throw new CfError(400, 9004, 'This record type cannot be proxied.');
+  if (record.proxied) record.ttl = AUTOMATIC_TTL;
   return record;
 }
 

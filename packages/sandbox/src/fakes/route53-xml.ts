@@ -46,7 +46,7 @@ export function rrsetXml(r: FakeRrset): string {
 }
 
 export function zoneXml(z: FakeZone): string {
-  const config = `<Config>${z.comment !== undefined ? `<Comment>${esc(z.comment)}</Comment>` : ''}<PrivateZone>false</PrivateZone></Config>`;
+  const config = `<Config>${z.comment !== undefined ? `<Comment>${esc(z.comment)}</Comment>` : ''}<PrivateZone>${z.privateZone === true}</PrivateZone></Config>`;
   return `<HostedZone><Id>/hostedzone/${z.id}</Id><Name>${z.name}</Name><CallerReference>${esc(z.callerReference)}</CallerReference>${config}<ResourceRecordSetCount>${z.rrsets.size}</ResourceRecordSetCount></HostedZone>`;
 }
 

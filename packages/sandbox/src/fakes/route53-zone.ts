@@ -4,13 +4,14 @@
  * limits with UPSERT counted twice, CREATE of an existing set, DELETE that must match exactly).
  */
 import { ROUTE53_FEATURES } from '@cloudlink/providers/aws';
+import { withinServiceZone } from './route53-alias-zones.js';
 
 export interface FakeRrset {
   name: string;
   type: string;
   ttl?: number;
   values: string[];
-  /** Seeded only: alias / routing-policy sets as Route 53 lists them. */
+  /** An alias set (written or seeded): no TTL, no values. Routing-policy fields are seeded only. */
   aliasTarget?: { hostedZoneId: string; dnsName: string; evaluateTargetHealth: boolean };
   setIdentifier?: string;
   weight?: number;
@@ -21,6 +22,8 @@ export interface FakeZone {
   name: string;
   callerReference: string;
   comment?: string;
+  /** A private hosted zone (Config/PrivateZone): listed by name like any other. */
+  privateZone?: boolean;
   nameServers: string[];
   rrsets: Map<string, FakeRrset>;
 }
@@ -81,6 +84,26 @@ function setLabel(r: FakeRrset): string {
 }
 
 /**
+ * Route 53's alias rules, with its messages: a target in the zone itself must be a set of the same
+ * type there (the batch so far included); an AWS service zone id must be the endpoint's; any other
+ * zone id is refused. No messages when the alias is fine.
+ */
+function aliasProblems(zone: FakeZone, rrset: FakeRrset, sets: ReadonlyMap<string, FakeRrset>): string[] {
+  const alias = rrset.aliasTarget;
+  if (!alias) return [];
+  const target = fqdn(alias.dnsName);
+  const prefix = `Tried to create an alias that targets ${target}, type ${rrset.type} in zone ${alias.hostedZoneId}, but`;
+  const outside = `${prefix} the alias target name does not lie within the target zone`;
+  const missing = `${prefix} that target was not found`;
+  if (alias.hostedZoneId === zone.id) {
+    if (target !== zone.name && !target.endsWith(`.${zone.name}`)) return [outside, missing];
+    return sets.has(rrsetKey({ name: target, type: rrset.type })) ? [] : [missing];
+  }
+  const within = withinServiceZone(alias.hostedZoneId, target);
+  return within ? [] : [outside, missing];
+}
+
+/**
  * Validate and apply one change batch atomically: every message is collected first, and the zone is
  * touched only when there are none (Route 53 answers all of them in one InvalidChangeBatch).
  */
@@ -89,6 +112,7 @@ export function applyChangeBatch(zone: FakeZone, changes: readonly FakeChange[])
   let characters = 0;
   for (const { action, rrset } of changes) {
     const factor = action === 'UPSERT' ? ROUTE53_FEATURES.batchLimits.upsertWeight : 1;
+    // An alias sends no ResourceRecord and no Value: Route 53's limits do not count it.
     elements += rrset.values.length * factor;
     characters += rrset.values.reduce((n, v) => n + v.length, 0) * factor;
   }
@@ -100,7 +124,7 @@ export function applyChangeBatch(zone: FakeZone, changes: readonly FakeChange[])
   const messages: string[] = [];
   const seen = new Set<string>();
   for (const { action, rrset: raw } of changes) {
-    const rrset = { ...raw, name: fqdn(raw.name) };
+    const rrset = { ...raw, name: fqdn(raw.name), ...(raw.aliasTarget ? { aliasTarget: { ...raw.aliasTarget, dnsName: fqdn(raw.aliasTarget.dnsName) } } : {}) };
     const key = rrsetKey(rrset);
     if (seen.has(key)) messages.push(`The request contains an invalid set of changes for a resource record set '${rrset.type} ${rrset.name}'`);
     seen.add(key);
@@ -118,11 +142,13 @@ export function applyChangeBatch(zone: FakeZone, changes: readonly FakeChange[])
       const conflict = [...next.values()].find(
         (r) => r.name === rrset.name && r.type !== rrset.type && (r.type === 'CNAME' || rrset.type === 'CNAME'),
       );
+      const problems = aliasProblems(zone, rrset, next);
       if (conflict) {
         messages.push(
           `RRSet of type ${rrset.type} with DNS name ${rrset.name} is not permitted because a conflicting RRSet of type ${conflict.type} with the same DNS name already exists in zone ${zone.name}`,
         );
-      } else next.set(key, rrset);
+      } else if (problems.length > 0) messages.push(...problems);
+      else next.set(key, rrset);
     } else messages.push(`Invalid action ${action}`);
   }
   if (messages.length > 0) throw new Route53FakeError(400, 'InvalidChangeBatch', `[${messages.join(', ')}]`);

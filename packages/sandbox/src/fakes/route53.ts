@@ -42,6 +42,11 @@ export interface FakeRoute53 extends FakeService {
    * process killed right after Route 53 did the work). Resolves when that call has been performed.
    */
   holdNextAnswer(operation: Route53Operation): Promise<void>;
+  /**
+   * Add a hosted zone directly, as if created outside the product (another caller reference, or a
+   * private zone), beside any zone of that name. Returns its id.
+   */
+  addZone(name: string, options?: { callerReference?: string; privateZone?: boolean }): string;
   /** Add record sets directly (e.g. a 5 000-set zone, alias or weighted sets). */
   seed(zoneId: string, sets: readonly FakeRrset[]): void;
   /** The zone's record sets in Route 53 order. */
@@ -52,6 +57,24 @@ export interface FakeRoute53 extends FakeService {
   lookup(name: string, type: string): FakeRrset[];
   snapshot(): FakeRoute53State;
   restore(state: FakeRoute53State): void;
+}
+
+/**
+ * The XML-level rule Route 53 checks before any other: a change has an AliasTarget or a TTL with
+ * ResourceRecords, never both and never neither (InvalidInput, Route 53's own message).
+ */
+function shapeChecked(change: string, parsed: FakeChange): FakeChange {
+  const alias = parsed.rrset.aliasTarget !== undefined;
+  const plain = change.includes('<TTL>') || change.includes('<ResourceRecords>');
+  if (alias === plain) {
+    const { action, rrset } = parsed;
+    throw new Route53FakeError(
+      400,
+      'InvalidInput',
+      `Invalid request: Expected exactly one of [AliasTarget, all of [TTL, and ResourceRecords], or TrafficPolicyInstanceId], but found ${alias ? 'more than one' : 'none'} in Change with [Action=${action}, Name=${rrset.name}, Type=${rrset.type}, SetIdentifier=${rrset.setIdentifier ?? 'null'}]`,
+    );
+  }
+  return parsed;
 }
 
 const OPERATIONS: readonly Route53Operation[] = ['CreateHostedZone', 'GetHostedZone', 'DeleteHostedZone', 'ListHostedZonesByName', 'ListResourceRecordSets', 'ChangeResourceRecordSets', 'GetChange'];
@@ -79,6 +102,20 @@ export function createFakeRoute53(): FakeRoute53 {
     changes.set(id, { polls: 0 });
     return id;
   };
+  /** A new hosted zone with its apex NS and SOA, as CreateHostedZone makes it. */
+  const newZone = (rawName: string, callerReference: string, extra: Pick<FakeZone, 'comment' | 'privateZone'> = {}): FakeZone => {
+    callerReferences.add(callerReference);
+    const id = `Z${String(++serial).padStart(13, '0')}`;
+    const name = fqdn(rawName);
+    const nameServers = [`ns-${serial}.awsdns-01.com`, `ns-${serial}.awsdns-02.net`, `ns-${serial}.awsdns-03.org`, `ns-${serial}.awsdns-04.co.uk`];
+    const zone: FakeZone = { id, name, callerReference, nameServers, rrsets: new Map(), ...extra };
+    seedRrsets(zone, [
+      { name, type: 'NS', ttl: 172800, values: nameServers.map((n) => `${n}.`) },
+      { name, type: 'SOA', ttl: 900, values: [`${nameServers[0]}. awsdns-hostmaster.amazon.com. 1 7200 900 1209600 86400`] },
+    ]);
+    zones.set(id, zone);
+    return zone;
+  };
   const changeInfo = (id: string, status = 'PENDING'): string =>
     `<ChangeInfo><Id>/change/${id}</Id><Status>${status}</Status><SubmittedAt>2030-01-01T00:00:00.000Z</SubmittedAt></ChangeInfo>`;
 
@@ -94,19 +131,10 @@ export function createFakeRoute53(): FakeRoute53 {
           if (callerReferences.has(callerReference)) {
             throw new Route53FakeError(409, 'HostedZoneAlreadyExists', 'A hosted zone has already been created with the specified caller reference.');
           }
-          callerReferences.add(callerReference);
-          const id = `Z${String(++serial).padStart(13, '0')}`;
-          const name = fqdn(tag(req.body, 'Name') ?? '');
           const comment = tag(req.body, 'Comment');
-          const nameServers = [`ns-${serial}.awsdns-01.com`, `ns-${serial}.awsdns-02.net`, `ns-${serial}.awsdns-03.org`, `ns-${serial}.awsdns-04.co.uk`];
-          const zone: FakeZone = { id, name, callerReference, nameServers, rrsets: new Map(), ...(comment !== undefined ? { comment } : {}) };
-          seedRrsets(zone, [
-            { name, type: 'NS', ttl: 172800, values: nameServers.map((n) => `${n}.`) },
-            { name, type: 'SOA', ttl: 900, values: [`${nameServers[0]}. awsdns-hostmaster.amazon.com. 1 7200 900 1209600 86400`] },
-          ]);
-          zones.set(id, zone);
+          const zone = newZone(tag(req.body, 'Name') ?? '', callerReference, comment !== undefined ? { comment } : {});
           return doc(201, 'CreateHostedZoneResponse', `${zoneXml(zone)}${changeInfo(newChange())}${delegationXml(zone)}`, {
-            location: `https://route53.amazonaws.com/2013-04-01/hostedzone/${id}`,
+            location: `https://route53.amazonaws.com/2013-04-01/hostedzone/${zone.id}`,
           });
         },
       };
@@ -150,7 +178,7 @@ export function createFakeRoute53(): FakeRoute53 {
         operation: 'ChangeResourceRecordSets',
         run: () => {
           const zone = zoneOr404(id);
-          const batch: FakeChange[] = all(req.body, 'Change').map((c) => ({
+          const batch: FakeChange[] = all(req.body, 'Change').map((c) => shapeChecked(c, {
             action: tag(c, 'Action') ?? '',
             rrset: {
               name: tag(c, 'Name') ?? '',
@@ -167,6 +195,7 @@ export function createFakeRoute53(): FakeRoute53 {
         },
       };
     }
+    // Zones are listed by name with the labels reversed (`com.example.`), then by id.
     if (req.method === 'GET' && parts[0] === 'hostedzonesbyname') {
       return {
         operation: 'ListHostedZonesByName',
@@ -250,6 +279,8 @@ export function createFakeRoute53(): FakeRoute53 {
     zones,
     failNext: (operation: Route53Operation, failure: Route53Failure) => void failures.push({ operation, failure, left: failure.times ?? 1 }),
     holdNextAnswer: (operation: Route53Operation) => new Promise<void>((performed) => void holds.push({ operation, performed })),
+    addZone: (name: string, o: { callerReference?: string; privateZone?: boolean } = {}) =>
+      newZone(name, o.callerReference ?? `external-${serial + 1}`, o.privateZone ? { privateZone: true } : {}).id,
     seed: (zoneId: string, sets: readonly FakeRrset[]) => seedRrsets(zoneOr404(zoneId), sets),
     recordSets: (zoneId: string) => [...zoneOr404(zoneId).rrsets.values()],
     lookup: (name: string, type: string) =>

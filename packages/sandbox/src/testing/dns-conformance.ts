@@ -5,6 +5,7 @@ import { CLOUDFLARE_FEATURES, createCloudflareProvider } from '@cloudlink/provid
 import { ROUTE53_FEATURES, createRoute53Provider } from '@cloudlink/providers/aws';
 import type { FakeService, RecordedRequest } from '../http/fake-service.js';
 import type { FakeCfToken } from '../fakes/cloudflare.js';
+import type { FakeRoute53 } from '../fakes/route53.js';
 import { startFakeCloudflare, startFakeRoute53 } from '../fakes/start.js';
 import { createSandboxProviders } from '../sandbox/providers.js';
 import { createInstantClock, halfRandom, type InstantClock } from './clock.js';
@@ -50,7 +51,7 @@ interface Wired {
   readonly close: () => Promise<void>;
 }
 
-const common = (w: Wired, rest: Pick<DnsProviderUnderTest, 'missingZoneId' | 'batchLimits' | 'faults'>): DnsProviderUnderTest => ({
+const common = (w: Wired, rest: Pick<DnsProviderUnderTest, 'missingZoneId' | 'batchLimits' | 'faults' | 'addExistingZone'>): DnsProviderUnderTest => ({
   provider: w.provider,
   auth: w.auth,
   zone: w.zone,
@@ -66,7 +67,7 @@ const isRoute53Batch = (r: RecordedRequest) => r.method === 'POST' && r.url.incl
 
 async function route53UnderTest(wiring: DnsConformanceWiring): Promise<DnsProviderUnderTest> {
   const clock = createInstantClock();
-  let fake: FakeService;
+  let fake: FakeRoute53;
   let provider: DnsProvider;
   let auth: DnsAuth;
   let close = async () => {};
@@ -103,6 +104,7 @@ async function route53UnderTest(wiring: DnsConformanceWiring): Promise<DnsProvid
         charactersPerBatch: ROUTE53_FEATURES.batchLimits.valueCharacters,
       },
       faults,
+      addExistingZone: async (domainName, o) => void fake.addZone(domainName, { callerReference: o.callerReference, privateZone: o.private }),
     },
   );
 }

@@ -8,12 +8,20 @@ export interface ChangeBatch {
   readonly end: number;
 }
 
-/** What one change counts against the batch limits: an UPSERT counts each element and character twice. */
+/**
+ * What one change counts against the batch limits: an UPSERT counts each element and character twice;
+ * an alias change sends no values (see `ROUTE53_FEATURES.batchLimits.aliasElements`).
+ */
 export function changeWeight(change: RecordChange): { elements: number; characters: number } {
-  const factor = change.action === 'UPSERT' ? ROUTE53_FEATURES.batchLimits.upsertWeight : 1;
+  const { upsertWeight, aliasElements } = ROUTE53_FEATURES.batchLimits;
+  const factor = change.action === 'UPSERT' ? upsertWeight : 1;
+  if (change.recordSet.alias) return { elements: aliasElements * factor, characters: 0 };
   const characters = change.recordSet.values.reduce((sum, v) => sum + v.length, 0);
   return { elements: change.recordSet.values.length * factor, characters: characters * factor };
 }
+
+const invalidChange = (message: string) =>
+  new ProviderCallError({ provider: 'route53', call: 'ChangeResourceRecordSets', code: 'InvalidChangeBatch', kind: 'invalid-input', message });
 
 /**
  * Split changes, in order, into as few batches as Route 53's limits allow (see docs/batching.md): at most
@@ -28,17 +36,14 @@ export function planChangeBatches(changes: readonly RecordChange[]): ChangeBatch
   let characters = 0;
   changes.forEach((change, index) => {
     const weight = changeWeight(change);
+    const { name, type } = change.recordSet;
+    // Route 53 has no proxy: a set asking for one cannot be written as asked (see capabilities.proxy).
+    if (change.recordSet.proxied) throw invalidChange(`${name} ${type}: Route 53 cannot proxy records`);
     if (weight.elements > resourceRecords || weight.characters > valueCharacters) {
-      const { name, type } = change.recordSet;
-      throw new ProviderCallError({
-        provider: 'route53',
-        call: 'ChangeResourceRecordSets',
-        code: 'InvalidChangeBatch',
-        kind: 'invalid-input',
-        message:
-          `${change.action} of ${name} ${type} counts ${weight.elements} records and ${weight.characters} characters; ` +
+      throw invalidChange(
+        `${change.action} of ${name} ${type} counts ${weight.elements} records and ${weight.characters} characters; ` +
           `one change batch allows ${resourceRecords} records and ${valueCharacters} characters (an UPSERT counts twice)`,
-      });
+      );
     }
     if (elements + weight.elements > resourceRecords || characters + weight.characters > valueCharacters) {
       batches.push({ start, end: index });

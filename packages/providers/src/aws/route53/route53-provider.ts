@@ -9,13 +9,14 @@ import {
 import type {
   CreateHostedZoneCommandOutput,
   GetHostedZoneCommandOutput,
+  HostedZone,
   ListHostedZonesByNameCommandOutput,
   ListResourceRecordSetsCommandOutput,
   RRType,
   Route53ClientConfig,
 } from '@aws-sdk/client-route-53';
-import { isProviderCallError, windowInOrder, withRetry } from '@cloudlink/engine';
-import type { AwsCredentials, DnsAuth, DnsProvider, DnsSession, RecordSet, ZoneInfo } from '@cloudlink/engine';
+import { isProviderCallError, windowInOrder, withRetry, withoutRootDot } from '@cloudlink/engine';
+import type { AwsCredentials, DnsAuth, DnsProvider, DnsSession, ExistingZone, RecordSet, ZoneInfo } from '@cloudlink/engine';
 import { resolveCallPolicy } from '../../shared/index.js';
 import type { CallPolicyOptions } from '../../shared/index.js';
 import { sendOnce, sendWithRetry } from './route53-call.js';
@@ -68,7 +69,13 @@ export function createRoute53Provider(options: Route53ProviderOptions = {}): Dns
   };
   return {
     id: 'route53',
-    capabilities: { recordTypes: ROUTE53_FEATURES.recordTypes, apexCname: ROUTE53_FEATURES.apexCname, createsZones: true, aliasRecords: true, proxy: false },
+    capabilities: {
+      recordTypes: ROUTE53_FEATURES.recordTypes,
+      apexCname: ROUTE53_FEATURES.apexCname,
+      createsZones: true,
+      aliasRecords: ROUTE53_FEATURES.aliasSets === 'written',
+      proxy: ROUTE53_FEATURES.proxy,
+    },
     session(auth: DnsAuth): DnsSession {
       if (auth.provider !== 'route53') throw new TypeError('route53: session needs route53 credentials');
       return createRoute53Session(
@@ -83,6 +90,9 @@ export function createRoute53Provider(options: Route53ProviderOptions = {}): Dns
     },
   };
 }
+
+/** ListHostedZonesByName page size (its maximum). */
+const ZONES_PAGE_SIZE = 100;
 
 /** The types Route 53 accepts as StartRecordType; a cursor naming another starts at the name alone. */
 const ROUTE53_RECORD_TYPES: ReadonlySet<string> = new Set(['A', 'AAAA', 'CAA', 'CNAME', 'DS', 'HTTPS', 'MX', 'NAPTR', 'NS', 'PTR', 'SOA', 'SPF', 'SRV', 'SSHFP', 'SVCB', 'TLSA', 'TXT']);
@@ -110,24 +120,50 @@ function createRoute53Session(ctx: Route53CallContext, defaultPageSize: number):
     }
   };
 
-  /** After a lost answer or a crash, the zone an earlier CreateHostedZone made: same name, same CallerReference. */
-  const findCreatedZone = async (domainName: string, callerReference: string, signal?: AbortSignal): Promise<ZoneInfo | null> => {
-    const dnsName = `${domainName}.`;
+  /**
+   * The hosted zones named exactly `domainName`, in ListHostedZonesByName order, read page by page
+   * from that name and no further than the last zone of that name.
+   */
+  async function* zonesNamed(domainName: string, signal?: AbortSignal): AsyncGenerator<HostedZone> {
+    const dnsName = `${withoutRootDot(domainName.toLowerCase())}.`;
     let marker: { DNSName?: string; HostedZoneId?: string } = { DNSName: dnsName };
     for (;;) {
+      const params = marker;
       const out = await sendWithRetry<ListHostedZonesByNameCommandOutput>(
         ctx,
         'ListHostedZonesByName',
-        () => new ListHostedZonesByNameCommand({ ...marker, MaxItems: 100 }),
+        () => new ListHostedZonesByNameCommand({ ...params, MaxItems: ZONES_PAGE_SIZE }),
         { safeToResend: true, signal },
       );
       for (const zone of out.HostedZones ?? []) {
-        if (decodeRoute53Name(zone.Name ?? '') !== dnsName) return null;
-        if (zone.CallerReference === callerReference) return getZone(bareId(zone.Id), signal);
+        if (decodeRoute53Name(zone.Name ?? '') !== dnsName) return;
+        yield zone;
       }
-      if (!out.IsTruncated) return null;
-      marker = { DNSName: out.NextDNSName ?? dnsName, HostedZoneId: out.NextHostedZoneId ?? '' };
+      if (!out.IsTruncated || !out.NextDNSName || decodeRoute53Name(out.NextDNSName) !== dnsName) return;
+      marker = { DNSName: out.NextDNSName, ...(out.NextHostedZoneId ? { HostedZoneId: out.NextHostedZoneId } : {}) };
     }
+  }
+
+  /** After a lost answer or a crash, the zone an earlier CreateHostedZone made: same name, same CallerReference. */
+  const findCreatedZone = async (domainName: string, callerReference: string, signal?: AbortSignal): Promise<ZoneInfo | null> => {
+    for await (const zone of zonesNamed(domainName, signal)) {
+      if (zone.CallerReference === callerReference) return getZone(bareId(zone.Id), signal);
+    }
+    return null;
+  };
+
+  /**
+   * The public zones of that name, each with its CallerReference. The listing carries no name servers:
+   * each zone is read with GetHostedZone, as `getZone` reads it (a zone deleted meanwhile is left out).
+   */
+  const findZonesByName = async (domainName: string, signal?: AbortSignal): Promise<ExistingZone[]> => {
+    const found: ExistingZone[] = [];
+    for await (const zone of zonesNamed(domainName, signal)) {
+      if (zone.Config?.PrivateZone) continue;
+      const info = await getZone(bareId(zone.Id), signal);
+      if (info) found.push({ info, callerReference: zone.CallerReference ?? null });
+    }
+    return found;
   };
 
   const readRecordSet = async (zone: ZoneInfo, name: string, type: string, signal?: AbortSignal): Promise<RecordSet | null> => {
@@ -203,6 +239,7 @@ function createRoute53Session(ctx: Route53CallContext, defaultPageSize: number):
       );
     },
     findCreatedZone: (input, options) => findCreatedZone(input.domainName, input.callerReference, options?.signal),
+    findZonesByName: (domainName, options) => findZonesByName(domainName, options?.signal),
     getZone: (hostedZoneId, options) => getZone(hostedZoneId, options?.signal),
     /**
      * Pages lazily from the window's start (StartRecordName/Type, which Route 53 treats as

@@ -4,16 +4,23 @@ import type { RecordSet, WritableRecordType } from '@cloudlink/engine';
 
 /**
  * What Route 53 supports, as data (see docs/records.md): the eight writable types, NS/SOA listed only,
- * alias and routing-policy sets listed but never written, no CNAME at the apex.
+ * alias sets written and listed, routing-policy sets listed but never written, no CNAME at the apex,
+ * no proxy.
  */
 export const ROUTE53_FEATURES = {
   recordTypes: WRITABLE_RECORD_TYPES satisfies readonly WritableRecordType[],
   listedOnlyTypes: ['NS', 'SOA'],
-  aliasSets: 'listed',
+  aliasSets: 'written',
   routingPolicySets: 'listed',
   apexCname: false,
-  /** ChangeResourceRecordSets limits (see docs/batching.md): an UPSERT counts each element and character twice. */
-  batchLimits: { resourceRecords: 1000, valueCharacters: 32_000, upsertWeight: 2 },
+  proxy: false,
+  /**
+   * ChangeResourceRecordSets limits (see docs/batching.md): an UPSERT counts each element and character
+   * twice. An alias change carries no ResourceRecord and no Value, so Route 53's two limits do not
+   * count it; it counts here as `aliasElements` elements and no characters, so a batch of aliases
+   * stays bounded (500 alias UPSERTs per call) rather than unlimited.
+   */
+  batchLimits: { resourceRecords: 1000, valueCharacters: 32_000, upsertWeight: 2, aliasElements: 1 },
   /** ListResourceRecordSets page size ceiling. */
   maxPageSize: 300,
 } as const;

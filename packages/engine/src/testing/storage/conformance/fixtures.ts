@@ -1,5 +1,15 @@
 import type { CloudProviderName } from '../../../domain/plans.js';
-import type { CloudConnection, Environment, Project, Resource, User, Workspace } from '../../../domain/records.js';
+import type {
+  CloudConnection,
+  ConnectionRecordSet,
+  Environment,
+  Project,
+  Resource,
+  ResourceConnection,
+  ResourceConnectionStatus,
+  User,
+  Workspace,
+} from '../../../domain/records.js';
 import type { StorageTx } from '../../../ports/storage.js';
 import { T0 } from './context.js';
 
@@ -49,7 +59,15 @@ export function fixtures(s: StorageTx) {
     },
     resource(
       env: { workspace: Workspace; project: Project; environment: Environment; user: User },
-      extra: { type?: string; domainName?: string | null; region?: string | null; status?: string; name?: string; cloudConnectionId?: number | null } = {},
+      extra: {
+        type?: string;
+        domainName?: string | null;
+        parentResourceId?: number | null;
+        region?: string | null;
+        status?: string;
+        name?: string;
+        cloudConnectionId?: number | null;
+      } = {},
     ): Promise<Resource> {
       const type = extra.type ?? 'dns';
       return s.resources.createResource({
@@ -63,10 +81,40 @@ export function fixtures(s: StorageTx) {
         region: extra.region ?? null,
         status: extra.status ?? 'active',
         domainName: extra.domainName === undefined ? (type === 'dns' ? `${unique('zone')}.example.com` : null) : extra.domainName,
+        ...(extra.parentResourceId === undefined ? {} : { parentResourceId: extra.parentResourceId }),
         metadata: {},
         secretData: null,
         positionX: null,
         positionY: null,
+        createdBy: env.user.id,
+        now: T0,
+      });
+    },
+    /** A subdomain of `zone` (its FQDN under the zone's domain unless `domainName` is given). */
+    subdomain(
+      env: { workspace: Workspace; project: Project; environment: Environment; user: User },
+      zone: Resource,
+      name = unique('sub'),
+      domainName = `${name}.${zone.domainName ?? 'example.com'}`,
+    ): Promise<Resource> {
+      return this.resource(env, { type: 'subdomain', name, domainName, parentResourceId: zone.id });
+    },
+    /** A `dns` resource connection from `source` to `target` writing into `zone`. */
+    resourceConnection(
+      env: { workspace: Workspace; project: Project; environment: Environment; user: User },
+      link: { source: Resource; target: Resource; zone?: Resource | null; status?: ResourceConnectionStatus; records?: ConnectionRecordSet[] },
+    ): Promise<ResourceConnection> {
+      return s.resourceConnections.createResourceConnection({
+        workspaceId: env.workspace.id,
+        projectId: env.project.id,
+        environmentId: env.environment.id,
+        connectionType: 'dns',
+        sourceResourceId: link.source.id,
+        targetResourceId: link.target.id,
+        zoneResourceId: link.zone === undefined ? link.source.parentResourceId : (link.zone?.id ?? null),
+        status: link.status ?? 'active',
+        records: link.records ?? [{ name: `${link.source.domainName ?? 'www.example.com'}.`, type: 'A', ttl: 300, values: ['192.0.2.10'] }],
+        options: { ttl: 300 },
         createdBy: env.user.id,
         now: T0,
       });

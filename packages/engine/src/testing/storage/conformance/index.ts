@@ -11,6 +11,7 @@ import { describeDnsRecordsAndOidcKeys } from './dns-records-oidc.js';
 import { describeSlugVacancy } from './slug-vacancy.js';
 import { describeListPages } from './pages.js';
 import { describeDnsWriteIntents } from './dns-write-intents.js';
+import { describeResourceConnections } from './resource-connections.js';
 
 export type { CreateStorage, StorageConformanceContext, StorageUnderTest } from './context.js';
 import { T0, at, expectConflict, raw } from './context.js';
@@ -46,6 +47,7 @@ export function describeStorageConformance(options: StorageConformanceOptions): 
     describeSlugVacancy(ctx);
     describeListPages(ctx);
     describeDnsWriteIntents(ctx);
+    describeResourceConnections(ctx);
     options.additionalTests?.(ctx);
   });
 }

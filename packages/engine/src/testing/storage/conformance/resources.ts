@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { IdPage } from '../../../ports/storage.js';
 import { T0, at, expectConflict, raw, type StorageConformanceContext } from './context.js';
 import { fixtures } from './fixtures.js';
 
@@ -32,6 +33,57 @@ export function describeResources(ctx: StorageConformanceContext): void {
       ]);
       expect(raw.json(row.metadata)).toEqual(r.metadata);
       expect([raw.num(row.position_x), raw.num(row.position_y), raw.bool(row.is_active), row.deleted_at]).toEqual([12.5, -3, true, null]);
+      expect([r.parentResourceId, row.parent_resource_id]).toEqual([null, null]);
+    });
+
+    it("stores a subdomain's zone in parent_resource_id", async () => {
+      const s = await scope();
+      const zone = await fixtures(ctx.storage).resource(s, { domainName: 'example.com' });
+      const sub = await fixtures(ctx.storage).subdomain(s, zone, 'www');
+      expect(sub).toMatchObject({ resourceType: 'subdomain', name: 'www', domainName: 'www.example.com', parentResourceId: zone.id });
+      expect(raw.num((await ctx.row('resources', sub.id)).parent_resource_id)).toBe(zone.id);
+      await expect(fixtures(ctx.storage).resource(s, { type: 'subdomain', domainName: 'x.example.com', parentResourceId: sub.id + 1000 })).rejects.toThrow();
+    });
+
+    it('refuses a second active subdomain of the same name in one zone: resources.subdomain', async () => {
+      const s = await scope();
+      const f = fixtures(ctx.storage);
+      const zone = await f.resource(s, { domainName: 'example.com' });
+      await f.subdomain(s, zone, 'www');
+      await expectConflict(f.subdomain(s, zone, 'www-again', 'www.example.com'), 'resources.subdomain');
+      expect(await ctx.rows('resources')).toHaveLength(2);
+    });
+
+    it('allows the subdomain name in another zone, after it is deleted, beside a dns zone of that domain', async () => {
+      const s = await scope();
+      const f = fixtures(ctx.storage);
+      const zone = await f.resource(s, { domainName: 'example.com' });
+      const other = await f.resource(s, { domainName: 'example.org' });
+      const www = await f.subdomain(s, zone, 'www');
+      await f.subdomain(s, other, 'www', 'www.example.com');
+      // A host resource may carry the parent and domain of a subdomain: the index covers subdomains only.
+      await f.resource(s, { type: 'instance', domainName: 'www.example.com', parentResourceId: zone.id });
+      await ctx.storage.resources.softDeleteResource(www.id, at(1));
+      await f.subdomain(s, zone, 'www');
+      // The apex subdomain and a zone of the same domain name live side by side; neither index sees the other.
+      await f.subdomain(s, zone, '@', 'example.com');
+      await f.resource(s, { domainName: 'www.example.com' });
+      expect(await ctx.storage.resources.dnsDomainTaken(s.environment.id, 'www.example.com')).toBe(true);
+      expect(await ctx.rows('resources')).toHaveLength(8);
+    });
+  });
+
+  describe('resources.getResourceById', () => {
+    it('finds an active resource in any project; inactive, missing and out-of-range ids are null', async () => {
+      const f = fixtures(ctx.storage);
+      const r = await f.resource(await scope());
+      const elsewhere = await f.resource(await scope(), { type: 'instance', domainName: null });
+      expect(await ctx.storage.resources.getResourceById(r.id)).toEqual(r);
+      expect(await ctx.storage.resources.getResourceById(elsewhere.id)).toEqual(elsewhere);
+      expect(await ctx.storage.resources.getResourceById(elsewhere.id + 1000)).toBeNull();
+      expect(await ctx.storage.resources.getResourceById(2 ** 40)).toBeNull();
+      await ctx.storage.resources.softDeleteResource(r.id, at(1));
+      expect(await ctx.storage.resources.getResourceById(r.id)).toBeNull();
     });
 
     it('refuses a second active dns zone for the domain in the environment: resources.domain_name', async () => {
@@ -92,6 +144,28 @@ export function describeResources(ctx: StorageConformanceContext): void {
       expect(await ids({ type: 'dns', region: 'eu-west-1', status: 'active' })).toEqual([]);
       expect(await ctx.storage.resources.listResources(s.environment.id + 1000, {}, { limit: 100 })).toEqual([]);
     });
+
+    it('filters by a list of types and by parent resource', async () => {
+      const s = await scope();
+      const f = fixtures(ctx.storage);
+      const zone = await f.resource(s);
+      const other = await f.resource(s);
+      const www = await f.subdomain(s, zone, 'www');
+      const instance = await f.resource(s, { type: 'instance', domainName: null });
+      const api = await f.subdomain(s, zone, 'api');
+      const elsewhere = await f.subdomain(s, other, 'www');
+      await ctx.storage.resources.softDeleteResource((await f.subdomain(s, zone, 'old')).id, at(1));
+      const ids = async (filter: Parameters<typeof ctx.storage.resources.listResources>[1], page: IdPage = { limit: 100 }) =>
+        (await ctx.storage.resources.listResources(s.environment.id, filter, page)).map((r) => r.id);
+      expect(await ids({ type: ['instance', 'subdomain'] })).toEqual([www.id, instance.id, api.id, elsewhere.id]);
+      expect(await ids({ type: ['subdomain'] })).toEqual([www.id, api.id, elsewhere.id]);
+      expect(await ids({ type: [] })).toEqual([]);
+      expect(await ids({ type: ['dns', 'instance'] }, { after: zone.id, limit: 2 })).toEqual([other.id, instance.id]);
+      expect(await ids({ parentResourceId: zone.id })).toEqual([www.id, api.id]);
+      expect(await ids({ parentResourceId: zone.id, type: 'instance' })).toEqual([]);
+      expect(await ids({ parentResourceId: other.id, type: ['subdomain', 'dns'] })).toEqual([elsewhere.id]);
+      expect(await ids({ parentResourceId: 2 ** 40 })).toEqual([]);
+    });
   });
 
   describe('resources.countResourcesByType', () => {
@@ -105,6 +179,32 @@ export function describeResources(ctx: StorageConformanceContext): void {
       await ctx.storage.resources.softDeleteResource(gone.id, at(1));
       expect(await ctx.storage.resources.countResourcesByType(s.environment.id)).toEqual({ dns: 2, bucket: 1 });
       expect(await ctx.storage.resources.countResourcesByType(s.environment.id + 1000)).toEqual({});
+    });
+  });
+
+  describe('host resources and subdomains are active resources', () => {
+    it('countResources, countResourcesByType and listProjectsWithActiveResources count them like zones', async () => {
+      const s = await scope();
+      const f = fixtures(ctx.storage);
+      const conn = await f.connection(s.workspace, s.user);
+      const zone = await f.resource(s);
+      await f.subdomain(s, zone, 'www');
+      await f.resource(s, { type: 'instance', domainName: null });
+      expect(await ctx.storage.resources.countResources({ projectId: s.project.id })).toBe(3);
+      expect(await ctx.storage.resources.countResourcesByType(s.environment.id)).toEqual({ dns: 1, subdomain: 1, instance: 1 });
+
+      const hosting = await f.project(s.workspace, s.user);
+      const naming = await f.project(s.workspace, s.user);
+      for (const p of [hosting, naming]) await ctx.storage.projects.setProjectConnection({ projectId: p.id, connectionId: conn.id, now: T0 });
+      await f.resource({ ...s, project: hosting, environment: await f.environment(hosting) }, { type: 'instance', domainName: null });
+      // A subdomain alone keeps its project busy (its zone soft-deleted here, as storage allows).
+      const namingScope = { ...s, project: naming, environment: await f.environment(naming) };
+      const namingZone = await f.resource(namingScope);
+      await f.subdomain(namingScope, namingZone, 'www');
+      await ctx.storage.resources.softDeleteResource(namingZone.id, at(1));
+      const busy = await ctx.storage.projects.listProjectsWithActiveResources(conn.id);
+      expect(busy.map((p) => p.id).sort((a, b) => a - b)).toEqual([hosting.id, naming.id]);
+      expect(await ctx.storage.resources.countResources({ workspaceId: s.workspace.id })).toBe(5);
     });
   });
 
@@ -155,6 +255,18 @@ export function describeResources(ctx: StorageConformanceContext): void {
       expect(raw.json(row.metadata)).toEqual({ recordCount: 3 });
       expect(raw.time(row.updated_at)).toBe(at(2).getTime());
       expect(raw.time(row.created_at)).toBe(T0.getTime());
+    });
+
+    it('patches domainName, also into a subdomain conflict (resources.subdomain)', async () => {
+      const s = await scope();
+      const f = fixtures(ctx.storage);
+      const zone = await f.resource(s, { domainName: 'example.com' });
+      const www = await f.subdomain(s, zone, 'www');
+      const api = await f.subdomain(s, zone, 'api');
+      expect(await ctx.storage.resources.updateResource(www.id, { domainName: 'w3.example.com' }, at(1))).toMatchObject({ domainName: 'w3.example.com', name: 'www' });
+      expect((await ctx.row('resources', www.id)).domain_name).toBe('w3.example.com');
+      await expectConflict(ctx.storage.resources.updateResource(api.id, { domainName: 'w3.example.com' }, at(2)), 'resources.subdomain');
+      expect((await ctx.row('resources', api.id)).domain_name).toBe('api.example.com');
     });
   });
 
