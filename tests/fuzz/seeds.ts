@@ -8,7 +8,7 @@ import { AZURE_CREDS, GCP_WIF, type World } from './world.js';
  */
 export interface Seed {
   /** Which acme object `:connectionId`, `:id` and `:resourceId` name. */
-  readonly target?: 'aws' | 'gcp' | 'azure' | 'r53' | 'cf';
+  readonly target?: 'aws' | 'gcp' | 'azure' | 'r53' | 'cf' | 'subdomain';
   readonly query?: Record<string, string>;
   readonly body?: Record<string, unknown>;
 }
@@ -63,6 +63,12 @@ export const SEEDS: Record<RestOperation, (w: World) => Seed> = {
   'resources.get': () => ({ target: 'cf' }),
   'resources.sync': () => ({ target: 'r53' }),
   'resources.delete': () => ({ target: 'cf', query: { deleteFromCloud: 'false' } }),
+  'resources.register': () => ({
+    body: { resourceType: 'instance', name: 'web-1', resourceId: 'i-0abc', region: 'us-east-1', dnsTarget: { addresses: ['192.0.2.10', '2001:db8::10'] }, metadata: { tier: 'gold' }, positionX: 1, positionY: 2 },
+  }),
+  'subdomains.create': (w) => ({ body: { zoneId: w.targets.r53Id, name: 'api' } }),
+  'subdomains.list': (w) => ({ query: { zoneId: String(w.targets.r53Id) } }),
+  'subdomains.get': () => ({ target: 'subdomain' }),
 };
 
 /** The id a seed's `target` names, now (it changes when `repair()` recreates the object). */
@@ -76,6 +82,8 @@ export function targetId(w: World, target: Seed['target']): number {
       return w.targets.azureId;
     case 'cf':
       return w.targets.cfId;
+    case 'subdomain':
+      return w.targets.subdomainId;
     default:
       return w.targets.r53Id;
   }

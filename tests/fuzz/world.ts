@@ -46,6 +46,8 @@ export interface Targets {
   azureToken: string;
   r53Id: number;
   cfId: number;
+  /** Subdomain `www` of the Route 53 zone. */
+  subdomainId: number;
 }
 
 export interface World {
@@ -132,7 +134,7 @@ export async function startWorld(backend: Backend): Promise<World> {
   const foreignConn = await ok('POST', '/api/cloud-connections/beta/connect-aws', outsider.token, {});
   const foreignZone = await ok('POST', '/api/other/master/dns', outsider.token, { name: 'b', domainName: 'beta.example', cloudflareApiToken: 'cf-beta' });
 
-  const targets: Targets = { awsId: 0, gcpId: 0, azureId: 0, azureToken: '', r53Id: 0, cfId: 0 };
+  const targets: Targets = { awsId: 0, gcpId: 0, azureId: 0, azureToken: '', r53Id: 0, cfId: 0, subdomainId: 0 };
   let zoneSerial = 0;
 
   async function linkAws() {
@@ -176,6 +178,10 @@ export async function startWorld(backend: Backend): Promise<World> {
       const z = await ok('POST', '/api/shop/master/dns', owner.token, { name: 'r53', domainName: `r53-${++zoneSerial}.example` });
       targets.r53Id = z.data.id as number;
       await ok('POST', `/api/shop/master/dns/${targets.r53Id}/records`, owner.token, { recordName: 'www', recordType: 'A', values: ['192.0.2.1'] });
+    }
+    const sub = targets.subdomainId ? await s.storage.resources.getResource(scope, targets.subdomainId) : null;
+    if (!sub?.isActive || sub.parentResourceId !== targets.r53Id) {
+      targets.subdomainId = (await ok('POST', '/api/shop/master/subdomains', owner.token, { zoneId: targets.r53Id, name: 'www' })).data.id as number;
     }
     const cf = targets.cfId ? await s.storage.resources.getResource(scope, targets.cfId) : null;
     if (!cf?.isActive) {

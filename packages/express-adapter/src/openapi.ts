@@ -35,6 +35,9 @@ export const OPERATION_SCHEMAS: Partial<Record<RestOperation, OperationSchemas>>
   'dns.upsertRecords': { body: ['recordsBodySchema'] },
   'dns.deleteRecords': { body: ['recordsBodySchema'] },
   'resources.list': { query: 'listResourcesQuerySchema' },
+  'resources.register': { body: ['registerResourceBodySchema'] },
+  'subdomains.create': { body: ['createSubdomainBodySchema'] },
+  'subdomains.list': { query: 'listSubdomainsQuerySchema' },
 };
 
 function exportedSchema(name: string): z.ZodType | undefined {

@@ -42,8 +42,12 @@ export type RestOperation =
   | 'dns.deleteRecords'
   | 'resources.list'
   | 'resources.get'
+  | 'resources.register'
   | 'resources.sync'
-  | 'resources.delete';
+  | 'resources.delete'
+  | 'subdomains.create'
+  | 'subdomains.list'
+  | 'subdomains.get';
 
 /**
  * How the engine is called: `actor` = `(actor, input)` (every authenticated route and the Azure
@@ -96,6 +100,7 @@ const PAGE: readonly QueryParam[] = [
 ];
 const CONNECTION_FILTERS: readonly QueryParam[] = ['status', 'provider', 'provider_id', 'include_inactive'].map((name) => ({ name }));
 const RESOURCE_FILTERS: readonly QueryParam[] = ['type', 'region', 'status', 'state'].map((name) => ({ name }));
+const SUBDOMAIN_FILTERS: readonly QueryParam[] = [{ name: 'zoneId', description: 'Only the subdomains of this zone' }];
 const DELETE_FROM_CLOUD: QueryParam = {
   name: 'deleteFromCloud',
   schema: { type: 'string', enum: ['true', 'false'], default: 'true' },
@@ -164,7 +169,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
   route('PATCH', `${CC}/:connectionId`, 'cloudConnections.update', 'Rename a connection'),
   route('DELETE', `${CC}/:connectionId`, 'cloudConnections.delete', 'Delete a connection'),
 
-  // Project/environment scoped: DNS zones, records, resources — the catch-all, last.
+  // Project/environment scoped: DNS zones, records, resources, subdomains — the catch-all, last.
   route('POST', `${ENV}/dns`, 'dns.createZone', 'Create (Route 53) or import (Cloudflare) a DNS zone', 201),
   list(`${ENV}/dns`, 'dns.listZones', 'List DNS zones'),
   route('GET', `${ENV}/dns/:id`, 'dns.getZone', 'Get a DNS zone'),
@@ -172,9 +177,13 @@ export const REST_ROUTES: readonly RestRoute[] = [
   route('POST', `${ENV}/dns/:id/records`, 'dns.upsertRecords', 'Create or update DNS records (UPSERT)'),
   route('DELETE', `${ENV}/dns/:id/records`, 'dns.deleteRecords', 'Delete DNS records'),
   list(`${ENV}/resources`, 'resources.list', 'List resources of the environment', RESOURCE_FILTERS),
+  route('POST', `${ENV}/resources`, 'resources.register', "Register one of the host's own resources", 201),
   route('GET', `${ENV}/resources/:resourceId`, 'resources.get', 'Get a resource'),
   route('PUT', `${ENV}/resources/:resourceId/sync`, 'resources.sync', 'Sync a resource (DNS verification)'),
   route('DELETE', `${ENV}/resources/:resourceId`, 'resources.delete', 'Delete a resource (?deleteFromCloud=true|false)', 200, [DELETE_FROM_CLOUD]),
+  route('POST', `${ENV}/subdomains`, 'subdomains.create', 'Create a subdomain (a name inside a zone)', 201),
+  list(`${ENV}/subdomains`, 'subdomains.list', 'List subdomains (?zoneId=)', SUBDOMAIN_FILTERS),
+  route('GET', `${ENV}/subdomains/:id`, 'subdomains.get', 'Get a subdomain'),
 ];
 
 /** Path of the OpenAPI document, served by the router itself (public). */

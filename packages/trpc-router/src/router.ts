@@ -109,8 +109,14 @@ function build(engine: Engine) {
     resources: t.router({
       list: query('resources', 'list'),
       get: query('resources', 'get'),
+      register: mutation('resources', 'register'),
       sync: mutation('resources', 'sync'),
       delete: mutation('resources', 'delete'),
+    }),
+    subdomains: t.router({
+      create: mutation('subdomains', 'create'),
+      list: query('subdomains', 'list'),
+      get: query('subdomains', 'get'),
     }),
   });
 }
@@ -159,9 +165,11 @@ export type CloudlinkRouter = TRPCBuiltRouter<
     resources: {
       list: Query<'resources', 'list'>;
       get: Query<'resources', 'get'>;
+      register: Mutation<'resources', 'register'>;
       sync: Mutation<'resources', 'sync'>;
       delete: Mutation<'resources', 'delete'>;
     };
+    subdomains: { create: Mutation<'subdomains', 'create'>; list: Query<'subdomains', 'list'>; get: Query<'subdomains', 'get'> };
   }
 >;
 

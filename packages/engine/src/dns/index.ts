@@ -1,8 +1,9 @@
 /**
  * @module dns — DNS zones, records and resources: `createDnsServices(ctx)` builds the
- * `dns` and `resources` service groups; the record model, schemas and node resolver are public.
+ * `dns`, `resources` and `subdomains` service groups; the record model, schemas and node resolver are public.
  */
 import type { EngineContext } from '../context.js';
+import { createHostResourceServices, createSubdomainServices } from '../resources/index.js';
 import { createRecordListServices } from './record-list.js';
 import { createRecordWriteServices } from './record-writes.js';
 import { createResourceServices } from './resources.js';
@@ -29,7 +30,7 @@ export type { ListRecordsInput } from './record-list.js';
 export type { RecordsInput } from './record-writes.js';
 export type { DeleteResourceInput, ListResourcesInput, ResourceInput } from './resources.js';
 
-/** The `dns` and `resources` service groups. */
+/** The `dns`, `resources` (zones and the host's own resources alike) and `subdomains` service groups. */
 export function createDnsServices(ctx: EngineContext) {
   const zones = createZoneServices(ctx);
   const list = createRecordListServices(ctx);
@@ -43,6 +44,7 @@ export function createDnsServices(ctx: EngineContext) {
       upsertRecords: writes.upsertRecords,
       deleteRecords: writes.deleteRecords,
     },
-    resources: createResourceServices(ctx),
+    resources: { ...createResourceServices(ctx), ...createHostResourceServices(ctx) },
+    subdomains: createSubdomainServices(ctx),
   };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createDnsTestbed, engineError, type DnsTestbed } from '../testing/dns/dns-testbed.js';
+import { RESOURCE_SUBTYPES } from './schemas.js';
 
 async function route53Zone(t: DnsTestbed, domainName = 'myapp.com') {
   await t.linkAws();
@@ -21,7 +22,9 @@ describe('resources.list / get', () => {
     expect(res.message).toBe('Project resources retrieved successfully');
     expect(res.project).toEqual({ id: t.project.id, slug: 'shop', name: 'shop' });
     expect(res.filters).toEqual({ type: 'all', environment: 'master', region: null, status: null, state: null });
-    expect(res.counts).toEqual({ dns: 2, total: 2 });
+    // One key per catalogue type (docs/resources.md), zero when none, plus the total.
+    expect(res.counts).toEqual({ ...Object.fromEntries(RESOURCE_SUBTYPES.map((t) => [t, 0])), dns: 2, total: 2 });
+    expect(Object.keys(res.counts)).toEqual([...RESOURCE_SUBTYPES, 'total']);
     expect(res.count).toBe(2);
     expect(res.data[0]).toEqual({
       id: z.id,

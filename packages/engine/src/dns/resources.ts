@@ -13,6 +13,7 @@ import { listResourcesQuerySchema, type ListResourcesQuery } from './schemas.js'
 import { scopeRef, serializeResource } from './serialize.js';
 import { openIdPage } from '../pagination/index.js';
 import { reconcileStaleZoneNotes } from './zone-intents.js';
+import { resourceCounts } from '../resources/catalogue.js';
 import type { EnvironmentPath } from './zones.js';
 
 export type ListResourcesInput = EnvironmentPath & ListResourcesQuery;
@@ -23,8 +24,6 @@ export interface DeleteResourceInput extends ResourceInput {
   readonly deleteFromCloud?: string | boolean;
 }
 
-/** Resource types implemented now; `counts` has one key per type plus `total`. */
-const IMPLEMENTED_TYPES = ['dns'] as const;
 /** Route 53 DELETEs per change call while emptying a zone (within its 1 000-element limit). */
 const DELETE_CHUNK = 500;
 
@@ -110,10 +109,7 @@ export function createResourceServices(ctx: EngineContext) {
         page.read,
       );
       const { items: filtered, nextCursor } = page.finish(rows);
-      const byType = await ctx.storage.resources.countResourcesByType(scope.environment.id);
-      const counts: Record<string, number> = {};
-      for (const t of IMPLEMENTED_TYPES) counts[t] = byType[t] ?? 0;
-      counts.total = Object.values(byType).reduce((sum, n) => sum + n, 0);
+      const counts = resourceCounts(await ctx.storage.resources.countResourcesByType(scope.environment.id));
       const data = filtered.map((r) => serializeResource(r, scope.project, scope.environment));
       return {
         message: 'Project resources retrieved successfully',

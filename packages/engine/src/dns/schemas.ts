@@ -19,7 +19,7 @@ export const DNS_PROVIDERS = ['native', 'route53', 'cloudflare'] as const;
 export type DnsProviderChoice = (typeof DNS_PROVIDERS)[number];
 
 /** A number or a numeric string (`positionX`/`positionY`: the one coercion the documented API allows). */
-const position = z
+export const positionSchema = z
   .union([z.number(), z.string()], { error: 'must be a number' })
   .transform((v, ctx) => {
     const n = typeof v === 'number' ? v : v.trim() === '' ? Number.NaN : Number(v);
@@ -30,6 +30,14 @@ const position = z
     return n;
   })
   .optional();
+
+/** `positionX` and `positionY` come together or not at all; the problem names the missing one. */
+export function checkPositionPair(body: { positionX?: number | undefined; positionY?: number | undefined }, ctx: z.RefinementCtx): void {
+  if ((body.positionX === undefined) !== (body.positionY === undefined)) {
+    const missing = body.positionX === undefined ? 'positionX' : 'positionY';
+    ctx.addIssue({ code: 'custom', path: [missing], message: 'positionX and positionY must be given together' });
+  }
+}
 
 /** `POST …/dns` body. `domainName` comes out normalised (lower-case, punycode, no trailing dot). */
 export const createZoneBodySchema = z
@@ -49,8 +57,8 @@ export const createZoneBodySchema = z
     }),
     provider: z.enum(DNS_PROVIDERS, { error: `must be one of ${DNS_PROVIDERS.join(', ')}` }).optional().default('native'),
     comment: z.string({ error: 'must be a string' }).max(256, 'must be at most 256 characters').nullable().optional(),
-    positionX: position,
-    positionY: position,
+    positionX: positionSchema,
+    positionY: positionSchema,
     cloudflareApiToken: z.string({ error: 'must be a string' }).min(1, 'must not be empty').max(...lengthCap(FIELD_CAPS.apiToken)).optional(),
     hostedZoneId: z
       .string({ error: 'must be a string' })
@@ -61,10 +69,7 @@ export const createZoneBodySchema = z
       .describe('Route 53 only: import this existing hosted zone instead of looking one up by name (docs/records.md#adopting-an-existing-hosted-zone)'),
   })
   .superRefine((body, ctx) => {
-    if ((body.positionX === undefined) !== (body.positionY === undefined)) {
-      const missing = body.positionX === undefined ? 'positionX' : 'positionY';
-      ctx.addIssue({ code: 'custom', path: [missing], message: 'positionX and positionY must be given together' });
-    }
+    checkPositionPair(body, ctx);
     if (body.provider === 'cloudflare' && body.cloudflareApiToken === undefined) {
       ctx.addIssue({ code: 'custom', path: ['cloudflareApiToken'], message: 'required when provider is cloudflare' });
     }

@@ -20,6 +20,7 @@ export const invalidId = {
   dnsZone: () => new EngineError('VALIDATION', 'Invalid DNS zone ID', 'DNS zone ID must be a positive integer'),
   resource: () => new EngineError('VALIDATION', 'Invalid resource ID', 'Resource ID must be a positive integer'),
   connection: () => new EngineError('VALIDATION', 'Invalid connection ID', 'Connection ID must be a positive integer'),
+  subdomain: () => new EngineError('VALIDATION', 'Invalid subdomain ID', 'Subdomain ID must be a positive integer'),
 };
 
 export const notFound = {
@@ -29,6 +30,7 @@ export const notFound = {
   connection: () => new EngineError('NOT_FOUND', 'Cloud connection not found', 'The specified cloud connection does not exist'),
   dnsZone: () => new EngineError('NOT_FOUND', 'DNS zone not found', 'The specified DNS zone does not exist'),
   resource: () => new EngineError('NOT_FOUND', 'Resource not found', 'The specified resource does not exist'),
+  subdomain: () => new EngineError('NOT_FOUND', 'Subdomain not found', 'The specified subdomain does not exist'),
   dnsRecord: (type: string, fqdn: string) =>
     new EngineError('NOT_FOUND', 'DNS record not found', `No ${type} record ${fqdn} with exactly these values exists in this zone`),
   cloudflareZone: (domain: string) =>
@@ -94,6 +96,8 @@ export const conflict = {
     ),
   dnsZoneExists: (domain: string) =>
     new EngineError('CONFLICT', 'DNS zone already exists', `A DNS zone for ${domain} already exists in this environment`),
+  subdomainExists: (fqdn: string) =>
+    new EngineError('CONFLICT', 'Subdomain already exists', `A subdomain ${fqdn} already exists in this zone`),
   /** Adoption found several public hosted zones for the domain (docs/records.md#adopting-an-existing-hosted-zone). */
   multipleHostedZones: (domain: string, ids: readonly string[]) =>
     new EngineError(

@@ -27,15 +27,26 @@ const planLimitRows: CatalogueEntry[] = (Object.keys(PLAN_LIMIT_WORDING) as Plan
   when: `\`${key}\` reached: current ≥ limit, limit ≠ -1 (the number in the message is the plan's limit); see [plan limits](access.md#plan-limits)`,
 }));
 
-const dnsOperationRows: CatalogueEntry[] = Object.entries(DNS_OPERATION).map(([operation, error]) => ({
-  factory: 'DNS_OPERATION',
-  make: () => [
-    e.providerError(error, PROVIDER_MESSAGE),
-    e.providerError(error, PROVIDER_MESSAGE, { throttled: true, retryAfter: 5 }),
-    e.providerError(error, PROVIDER_MESSAGE, { data: { appliedChanges: 1, totalChanges: 2 } }),
-  ],
-  when: `the provider failed during \`${operation}\`: 502 for an outage or a 5xx, 503 (with \`Retry-After\`) when still throttled after the retries or the zone lock timed out; a part-applied batch adds \`data\` ([batching](batching.md#part-applied-batches))`,
-}));
+/** Operations that call no provider: only their zone lock can fail them (503, `Retry-After`). */
+const LOCK_ONLY_OPERATIONS: readonly string[] = ['createSubdomain'];
+
+const dnsOperationRows: CatalogueEntry[] = Object.entries(DNS_OPERATION).map(([operation, error]) =>
+  LOCK_ONLY_OPERATIONS.includes(operation)
+    ? {
+        factory: 'DNS_OPERATION',
+        make: () => [e.providerError(error, 'Another change to this DNS zone is in progress; try again shortly', { throttled: true, retryAfter: 5 })],
+        when: `\`${operation}\` calls no provider: the zone lock timed out because another change to the zone held it too long`,
+      }
+    : {
+        factory: 'DNS_OPERATION',
+        make: () => [
+          e.providerError(error, PROVIDER_MESSAGE),
+          e.providerError(error, PROVIDER_MESSAGE, { throttled: true, retryAfter: 5 }),
+          e.providerError(error, PROVIDER_MESSAGE, { data: { appliedChanges: 1, totalChanges: 2 } }),
+        ],
+        when: `the provider failed during \`${operation}\`: 502 for an outage or a 5xx, 503 (with \`Retry-After\`) when still throttled after the retries or the zone lock timed out; a part-applied batch adds \`data\` ([batching](batching.md#part-applied-batches))`,
+      },
+);
 
 export const ERROR_CATALOGUE: readonly CatalogueEntry[] = [
   { factory: 'validationFailed', make: () => [e.validationFailed(issue)], when: 'a body, query or path parameter fails its schema; `details` lists every issue, `message` repeats the first. Also a provider refusing user input (Route 53 `InvalidChangeBatch`, Cloudflare HTTP 400), with the provider\'s message' },
@@ -43,6 +54,7 @@ export const ERROR_CATALOGUE: readonly CatalogueEntry[] = [
   { factory: 'invalidId.dnsZone', make: () => [e.invalidId.dnsZone()], when: '`:id` of `/dns/:id…` is not a positive integer of at most 15 digits' },
   { factory: 'invalidId.resource', make: () => [e.invalidId.resource()], when: 'same for `:resourceId`' },
   { factory: 'invalidId.connection', make: () => [e.invalidId.connection()], when: 'same for `:connectionId`' },
+  { factory: 'invalidId.subdomain', make: () => [e.invalidId.subdomain()], when: 'same for `:id` of `/subdomains/:id`' },
   { factory: 'batchTooLarge', make: () => [e.batchTooLarge(10)], when: 'a tRPC HTTP batch carries more calls than allowed (`<max>` = 10 by default)' },
   { factory: 'connectionTestFailed', make: () => [e.connectionTestFailed('<step> failed: <provider code>: <provider message>', {})], when: 'the cloud refused the customer\'s setup at `complete` or the Azure callback; `data` is the connection, now `failed`' },
   { factory: 'invalidSetupToken', make: () => [e.invalidSetupToken()], when: 'Azure callback token unknown, spent, expired or malformed (one answer for all four)' },
@@ -67,6 +79,7 @@ export const ERROR_CATALOGUE: readonly CatalogueEntry[] = [
   { factory: 'notFound.connection', make: () => [e.notFound.connection()], when: 'missing, inactive, or in another workspace (indistinguishable on purpose)' },
   { factory: 'notFound.dnsZone', make: () => [e.notFound.dnsZone()], when: 'missing, deleted, not `dns`, or in another project/environment' },
   { factory: 'notFound.resource', make: () => [e.notFound.resource()], when: 'same for resources' },
+  { factory: 'notFound.subdomain', make: () => [e.notFound.subdomain()], when: 'missing, deleted, not a `subdomain`, or in another project/environment' },
   { factory: 'notFound.dnsRecord', make: () => [e.notFound.dnsRecord('<type>', '<fqdn>')], when: 'a DELETE whose values do not match the record set exactly ([exact-match delete](records.md#rules-of-a-write))' },
   { factory: 'notFound.cloudflareZone', make: () => [e.notFound.cloudflareZone('<domain>')], when: 'the token sees no Cloudflare zone with exactly that name' },
   { factory: 'notFound.hostedZone', make: () => [e.notFound.hostedZone('<hostedZoneId>')], when: 'zone create with a `hostedZoneId` the linked AWS account does not hold ([adoption](records.md#adopting-an-existing-hosted-zone))' },
@@ -78,6 +91,7 @@ export const ERROR_CATALOGUE: readonly CatalogueEntry[] = [
   { factory: 'conflict.cannotDeleteConnection', make: () => [e.conflict.cannotDeleteConnection(['<project names>'])], when: 'a project linked to the connection still has active resources; names comma-separated, ordered by name' },
   { factory: 'conflict.cannotDisconnectCloud', make: () => [e.conflict.cannotDisconnectCloud()], when: 'unlink, or link to another connection, while the project has active resources' },
   { factory: 'conflict.dnsZoneExists', make: () => [e.conflict.dnsZoneExists('<domain>')], when: 'the domain is already an active zone of this environment' },
+  { factory: 'conflict.subdomainExists', make: () => [e.conflict.subdomainExists('<fqdn>')], when: 'the zone already has an active subdomain with this name ([subdomains](resources.md#subdomains))' },
   { factory: 'conflict.multipleHostedZones', make: () => [e.conflict.multipleHostedZones('<domain>', ['<id1>', '<id2>'])], when: 'zone create without `hostedZoneId` finds several public hosted zones for the domain not created by cloudlink ([adoption](records.md#adopting-an-existing-hosted-zone))' },
   { factory: 'conflict.connectionAlreadyCompleted', make: () => [e.conflict.connectionAlreadyCompleted(1)], when: 'complete on a `connected` connection, or a concurrent complete won (`1` is the connection id)' },
   { factory: 'conflict.memberExists', make: () => [e.conflict.memberExists()], when: 'the user is already an active member' },
