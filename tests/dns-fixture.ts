@@ -31,11 +31,24 @@ export interface DnsWorld {
 
 const noWait = { now: () => new Date(), sleep: async () => {} };
 
-export async function startDnsWorld(backend: Backend, options: { plan?: 'free' | 'ultimate' } = {}): Promise<DnsWorld> {
+export interface DnsWorldOptions {
+  readonly plan?: 'free' | 'ultimate';
+  /** The resolver answers TXT from the fakes' zones (as in sandbox mode); default: only what `resolver.setTxt` set. */
+  readonly resolveFromZones?: boolean;
+}
+
+export async function startDnsWorld(backend: Backend, options: DnsWorldOptions = {}): Promise<DnsWorld> {
   const sts = await startFakeSts({ platformAccount: PLATFORM_ACCOUNT, platformAccessKeyId: 'AKIDPLATFORM' });
   const r53 = await startFakeRoute53();
   const cf = await startFakeCloudflare();
-  const resolver = createSandboxResolver();
+  const resolver = createSandboxResolver(
+    options.resolveFromZones
+      ? [
+          { txtValues: (fqdn) => r53.lookup(fqdn, 'TXT').flatMap((s) => s.values) },
+          { txtValues: (fqdn) => cf.lookup(fqdn, 'TXT').flatMap((r) => (r.content !== undefined ? [r.content] : [])) },
+        ]
+      : [],
+  );
   const server = await startTestServer({
     backend,
     providers: {

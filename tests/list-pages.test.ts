@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { RESOURCE_SUBTYPES } from '@cloudlink/engine';
 import { describeBackends, startTestServer, trpcFailure, type TestServer } from './harness/index.js';
 
 /**
@@ -86,7 +87,7 @@ describeBackends('list pages', (backend) => {
     const failed = await walkRest('/api/cloud-connections/acme?status=failed', 3);
     expect(failed.ids).toHaveLength(4);
     const res = await server.rest('GET', `${LISTS.resources}?limit=2`, { token });
-    expect(res.body.counts).toEqual({ dns: N, total: N });
+    expect(res.body.counts).toEqual({ ...Object.fromEntries(RESOURCE_SUBTYPES.map((t) => [t, 0])), dns: N, total: N });
     expect(res.body.count).toBe(2);
     const on = await walkRest(`${LISTS.resources}?state=on`, 2);
     expect(on.ids).toHaveLength(3);

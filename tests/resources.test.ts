@@ -56,7 +56,7 @@ describeBackends('resources', (backend) => {
     w.resolver.setTxt('_gateways_app.myapp.com', [['installed']]);
     const on = await w.server.trpcClient(w.token).resources.sync.mutate({ ...w.env, resourceId: r53Id });
     expect(on).toMatchObject({ message: 'DNS verified (Gateways TXT record present)', data: { dns_active: true } });
-    expect((await w.server.rest('GET', `${w.base}/dns/${r53Id}`, { token: w.token })).body.data.metadata).toEqual({ dns_active: true });
+    expect((await w.server.rest('GET', `${w.base}/dns/${r53Id}`, { token: w.token })).body.data.metadata).toEqual({ dns_active: true, adopted: false });
   });
 
   it('DELETE Cloudflare zone: only our records go, the zone stays', async () => {

@@ -21,6 +21,11 @@ describe('CloudlinkRouter types', () => {
     expectTypeOf<In['dns']['createZone']>().toHaveProperty('domainName');
     expectTypeOf<In['resources']['delete']>().not.toBeAny();
     expectTypeOf<In['resources']['delete']>().toHaveProperty('resourceId');
+    expectTypeOf<In['resources']['register']>().not.toBeAny();
+    expectTypeOf<In['resources']['register']>().toHaveProperty('dnsTarget');
+    expectTypeOf<In['subdomains']['create']>().not.toBeAny();
+    expectTypeOf<In['subdomains']['create']>().toHaveProperty('zoneId');
+    expectTypeOf<In['subdomains']['get']>().toHaveProperty('id');
   });
 
   it('types outputs as the documented REST bodies', () => {
@@ -30,5 +35,8 @@ describe('CloudlinkRouter types', () => {
     expectTypeOf<Out['cloudConnections']['list']>().toHaveProperty('summary');
     expectTypeOf<Out['dns']['listZones']['count']>().toEqualTypeOf<number>();
     expectTypeOf<Out['resources']['list']>().toHaveProperty('counts');
+    expectTypeOf<Out['resources']['register']['data']['resourceType']>().toEqualTypeOf<string>();
+    expectTypeOf<Out['subdomains']['list']['data'][number]['fqdn']>().toEqualTypeOf<string>();
+    expectTypeOf<Out['subdomains']['get']['data']['connection']>().toEqualTypeOf<{ id: number; targetId: number; status: 'pending' | 'active' | 'deleting' } | null>();
   });
 });

@@ -14,11 +14,15 @@ import { findZone, type GetZoneInput } from './zones.js';
 
 export type ListRecordsInput = GetZoneInput & PageQuery;
 
-/** One listed record set (see docs/records.md); `alias`/`aliasTarget` only on Route 53 alias sets. */
-export function serializeListedRecord(rs: RecordSet) {
+/**
+ * One listed record set (see docs/records.md#listing): `alias`/`aliasTarget` only on Route 53 alias
+ * sets, `proxied` on every Cloudflare set.
+ */
+export function serializeListedRecord(rs: RecordSet, provider: 'route53' | 'cloudflare' = 'route53') {
   if (rs.alias) {
     return { name: rs.name, type: rs.type, ttl: null, alias: true, values: [rs.alias.dnsName], aliasTarget: { ...rs.alias } };
   }
+  if (provider === 'cloudflare') return { name: rs.name, type: rs.type, ttl: rs.ttl, values: [...rs.values], proxied: rs.proxied ?? false };
   return { name: rs.name, type: rs.type, ttl: rs.ttl, values: [...rs.values] };
 }
 type ListedRecord = ReturnType<typeof serializeListedRecord>;
@@ -68,7 +72,7 @@ export function createRecordListServices(ctx: EngineContext) {
       // Providers list in this order already; sorting again keeps the contract whatever the provider.
       sets.sort(compareRecordSets);
       const tail = sets[sets.length - 1];
-      return { data: sets.map(serializeListedRecord), last: more && tail ? { name: tail.name, type: tail.type } : null };
+      return { data: sets.map((rs) => serializeListedRecord(rs, zone.meta.provider)), last: more && tail ? { name: tail.name, type: tail.type } : null };
     });
   }
 

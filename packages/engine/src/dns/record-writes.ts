@@ -26,7 +26,7 @@ interface Planned {
   readonly change: RecordChange | null;
 }
 
-/** CNAME exclusivity, apex and alias rules (see docs/records.md); returns the issues, in request order. */
+/** CNAME exclusivity, apex, alias and routing-policy rules (see docs/records.md); returns the issues, in request order. */
 function ruleIssues(zone: OpenZone, sets: readonly RecordSet[], view: ZoneView, mode: Mode, batch: boolean): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   const apex = `${zone.info.domainName}.`;
@@ -35,8 +35,18 @@ function ruleIssues(zone: OpenZone, sets: readonly RecordSet[], view: ZoneView, 
   sets.forEach((s, i) => {
     const path = batch ? `records[${i}].recordName` : 'recordName';
     const current = view.get(s.name, s.type);
-    if (current?.alias || current?.routingPolicy) {
-      issues.push({ path, message: `${s.name} ${s.type} is an alias or routing-policy record and cannot be changed with this endpoint` });
+    if (current?.routingPolicy) {
+      issues.push({ path, message: `${s.name} ${s.type} is a routing-policy record and cannot be changed with this endpoint` });
+      return;
+    }
+    // An alias set is changed only by alias items, a set of values only by values items: a set never
+    // silently changes kind (to switch, DELETE it first).
+    if (current?.alias && !s.alias) {
+      issues.push({ path, message: `${s.name} ${s.type} is an alias record; ${mode === 'upsert' ? 'change' : 'delete'} it with an alias item` });
+      return;
+    }
+    if (current && !current.alias && s.alias && mode === 'upsert') {
+      issues.push({ path, message: `${s.name} ${s.type} has values; delete it before writing an alias` });
       return;
     }
     if (mode !== 'upsert') return;
@@ -58,15 +68,40 @@ function plan(zone: OpenZone, sets: readonly RecordSet[], view: ZoneView, mode: 
   return sets.map((set) => {
     const current = view.get(set.name, set.type);
     if (mode === 'delete') {
-      // Exact match (see docs/records.md): the request's values, as a set, must equal what the provider holds.
-      if (!current || !sameValues(current.values, set.values)) throw notFound.dnsRecord(set.type, set.name);
+      // Exact match (see docs/records.md): the request's values, as a set, must equal what the provider
+      // holds; an alias item names the alias target the set holds.
+      const matches = current !== null && sameAliasTarget(current, set) && (set.alias !== undefined || sameValues(current.values, set.values));
+      if (!matches) throw notFound.dnsRecord(set.type, set.name);
       return { set, current, change: { action: 'DELETE', recordSet: current } };
     }
-    const identical = current !== null && current.ttl === set.ttl && sameValues(current.values, set.values);
+    const identical =
+      current !== null &&
+      current.ttl === set.ttl &&
+      sameValues(current.values, set.values) &&
+      sameAliasTarget(current, set) &&
+      current.alias?.evaluateTargetHealth === set.alias?.evaluateTargetHealth &&
+      (current.proxied ?? false) === (set.proxied ?? false);
     if (identical && zone.provider.id === 'cloudflare') return { set, current, change: null };
     const recordSet: RecordSet = current?.providerIds ? { ...set, providerIds: current.providerIds } : set;
     return { set, current, change: { action: 'UPSERT', recordSet } };
   });
+}
+
+/** Whether two sets are both plain, or both aliases of the same target (hosted zone and name). */
+function sameAliasTarget(a: RecordSet, b: RecordSet): boolean {
+  if (!a.alias || !b.alias) return !a.alias && !b.alias;
+  return a.alias.hostedZoneId.toUpperCase() === b.alias.hostedZoneId.toUpperCase() && a.alias.dnsName.toLowerCase() === b.alias.dnsName.toLowerCase();
+}
+
+/** One answered item (docs/records.md#record-requests): alias items show their target, Cloudflare items `proxied`. */
+function answerItem(set: RecordSet, mode: Mode, changeId: string | null, status: string) {
+  if (mode === 'delete') return { recordName: set.name, recordType: set.type, changeId, status };
+  if (set.alias) {
+    const { dnsName, hostedZoneId, evaluateTargetHealth } = set.alias;
+    return { recordName: set.name, recordType: set.type, alias: { target: dnsName, hostedZoneId, evaluateTargetHealth }, ttl: null, changeId, status };
+  }
+  const proxied = set.proxied === undefined ? {} : { proxied: set.proxied };
+  return { recordName: set.name, recordType: set.type, values: [...set.values], ttl: set.ttl, ...proxied, changeId, status };
 }
 
 /** The sets a plan will create: noted before the first provider call, so a crash cannot lose that they are ours. */
@@ -108,7 +143,8 @@ export function createRecordWriteServices(ctx: EngineContext) {
     const operation = mode === 'upsert' ? DNS_OPERATION.upsertRecords : DNS_OPERATION.deleteRecords;
     const scope = await environmentScope(ctx, actor, input ?? {}, 'canUpdateResources');
     const zoneRow = await findZone(ctx, scope, input?.id);
-    const request = parseRecordsRequest(input, zoneMetadata(zoneRow).domainName, { ignoreTtl: mode === 'delete' });
+    const meta = zoneMetadata(zoneRow);
+    const request = parseRecordsRequest(input, meta.domainName, { ignoreTtl: mode === 'delete', zone: { provider: meta.provider, hostedZoneId: meta.hostedZoneId } });
     const zone = await openZone(ctx, scope.project, zoneRow, operation);
     const pid = zone.meta.provider;
 
@@ -138,12 +174,7 @@ export function createRecordWriteServices(ctx: EngineContext) {
       return results;
     });
 
-    const data = planned.map(({ planned: p, outcome }) => {
-      const changeId = outcome?.changeId ?? null;
-      const status = outcome?.status ?? 'INSYNC';
-      if (mode === 'delete') return { recordName: p.set.name, recordType: p.set.type, changeId, status };
-      return { recordName: p.set.name, recordType: p.set.type, values: [...p.set.values], ttl: p.set.ttl, changeId, status };
-    });
+    const data = planned.map(({ planned: p, outcome }) => answerItem(p.set, mode, outcome?.changeId ?? null, outcome?.status ?? 'INSYNC'));
     if (!request.batch) {
       return { message: mode === 'upsert' ? 'DNS record created successfully' : 'DNS record deleted successfully', data: data[0] };
     }

@@ -78,7 +78,7 @@ describe('dns.upsertRecords (see docs/records.md)', () => {
     expect(res.data).toMatchObject({ recordName: 'myapp.com.', changeId: null, status: 'INSYNC' });
   });
 
-  it('alias and routing-policy record sets cannot be changed', async () => {
+  it('routing-policy record sets cannot be changed; an alias set only through an alias item', async () => {
     const t = await createDnsTestbed();
     const z = await route53Zone(t);
     t.route53.putRecordSet(z.hostedZoneId, {
@@ -88,8 +88,11 @@ describe('dns.upsertRecords (see docs/records.md)', () => {
       values: [],
       alias: { hostedZoneId: 'Z3AQBSTGFYJSTF', dnsName: 's3-website-us-east-1.amazonaws.com.', evaluateTargetHealth: false },
     });
+    t.route53.putRecordSet(z.hostedZoneId, { name: 'geo.myapp.com.', type: 'A', ttl: 60, values: ['10.0.0.1'], routingPolicy: true });
     const e = await engineError(t.engine.dns.upsertRecords(t.owner, { ...z.path, recordName: 'static', recordType: 'A', values: ['10.0.0.1'] }));
-    expect(e.message).toBe('recordName: static.myapp.com. A is an alias or routing-policy record and cannot be changed with this endpoint');
+    expect(e.message).toBe('recordName: static.myapp.com. A is an alias record; change it with an alias item');
+    const geo = await engineError(t.engine.dns.upsertRecords(t.owner, { ...z.path, recordName: 'geo', recordType: 'A', alias: { target: 'd1.cloudfront.net' } }));
+    expect(geo.message).toBe('recordName: geo.myapp.com. A is a routing-policy record and cannot be changed with this endpoint');
   });
 
   it('2 500 records reach the provider in as few change batches as its limits allow, via one streamed zone read', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createDnsTestbed, engineError, type DnsTestbed } from '../testing/dns/dns-testbed.js';
+import { RESOURCE_SUBTYPES } from './schemas.js';
 
 async function route53Zone(t: DnsTestbed, domainName = 'myapp.com') {
   await t.linkAws();
@@ -21,7 +22,9 @@ describe('resources.list / get', () => {
     expect(res.message).toBe('Project resources retrieved successfully');
     expect(res.project).toEqual({ id: t.project.id, slug: 'shop', name: 'shop' });
     expect(res.filters).toEqual({ type: 'all', environment: 'master', region: null, status: null, state: null });
-    expect(res.counts).toEqual({ dns: 2, total: 2 });
+    // One key per catalogue type (docs/resources.md), zero when none, plus the total.
+    expect(res.counts).toEqual({ ...Object.fromEntries(RESOURCE_SUBTYPES.map((t) => [t, 0])), dns: 2, total: 2 });
+    expect(Object.keys(res.counts)).toEqual([...RESOURCE_SUBTYPES, 'total']);
     expect(res.count).toBe(2);
     expect(res.data[0]).toEqual({
       id: z.id,
@@ -32,7 +35,7 @@ describe('resources.list / get', () => {
       environment: { id: expect.any(Number), slug: 'master', name: 'master' },
       region: 'global',
       status: 'active',
-      metadata: { provider: 'route53', domainName: 'myapp.com', hostedZoneId: z.hostedZoneId, nameServers: expect.any(Array), comment: null, dns_active: false },
+      metadata: { provider: 'route53', domainName: 'myapp.com', hostedZoneId: z.hostedZoneId, nameServers: expect.any(Array), comment: null, dns_active: false, adopted: false },
       position: null,
       createdAt: '2024-01-15T10:30:00.000Z',
       updatedAt: '2024-01-15T10:30:00.000Z',
@@ -80,7 +83,7 @@ describe('resources.sync', () => {
     const on = await t.engine.resources.sync(t.owner, z.res);
     expect(on.message).toBe('DNS verified (Gateways TXT record present)');
     expect(on.data.dns_active).toBe(true);
-    expect((await t.engine.dns.getZone(t.owner, z.path)).data.metadata).toEqual({ dns_active: true });
+    expect((await t.engine.dns.getZone(t.owner, z.path)).data.metadata).toEqual({ dns_active: true, adopted: false });
     expect(t.resolver.queries).toContain('_gateways_app.myapp.com');
   });
 

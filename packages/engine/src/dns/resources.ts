@@ -10,7 +10,7 @@ import { callProvider, DNS_OPERATION, openZone, withZoneLock, type OpenZone } fr
 import { createIntents, isOurs, setKey, TARGETED_READ_LIMIT, toStored } from './record-state.js';
 import { sameValues } from './records/record-set.js';
 import { listResourcesQuerySchema, type ListResourcesQuery } from './schemas.js';
-import { scopeRef, serializeResource } from './serialize.js';
+import { scopeRef, serializeResource, zoneMetadata } from './serialize.js';
 import { LIST_PAGE_MAX, openIdPage } from '../pagination/index.js';
 import { disconnectConnections } from '../resources/connections/dns-link.js';
 import { removeResource } from '../resources/connections/removal.js';
@@ -210,7 +210,7 @@ export function createResourceServices(ctx: EngineContext) {
           if (zone) {
             // Connections first (their records, exactly), then what else is ours: every step can run again.
             await disconnectConnections(ctx, zone, current.id, await ctx.storage.resourceConnections.listConnectionsOfZone(current.id), op);
-            const ownZone = zone.meta.provider === 'route53' && current.metadata.adopted !== true;
+            const ownZone = zone.meta.provider === 'route53' && !zoneMetadata(current).adopted;
             await callProvider(op, zone.meta.provider, () => (ownZone ? emptyRoute53Zone(zone) : removeOurSets(zone, current.id)));
           }
           await forget(current);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { WRITABLE_RECORD_TYPES } from '../ports/dns.js';
 import { FIELD_CAPS, lengthCap } from '../validation/caps.js';
+import { MAX_HOSTED_ZONE_ID_LENGTH } from './records/aws-alias-targets.js';
 import { dnsNameLength, MAX_NAME_LENGTH, MAX_TXT_VALUE_LENGTH, MAX_VALUE_LENGTH, tooLong } from './records/limits.js';
 import { normalizeDomainName } from './records/names.js';
 import { LIST_PAGE_MAX, pageQueryFields } from '../pagination/page-query.js';
@@ -59,11 +60,22 @@ export const createZoneBodySchema = z
     positionX: positionSchema,
     positionY: positionSchema,
     cloudflareApiToken: z.string({ error: 'must be a string' }).min(1, 'must not be empty').max(...lengthCap(FIELD_CAPS.apiToken)).optional(),
+    hostedZoneId: z
+      .string({ error: 'must be a string' })
+      .max(...lengthCap(MAX_HOSTED_ZONE_ID_LENGTH))
+      .regex(/^[a-z0-9]+$/i, 'must be a Route 53 hosted zone id (letters and digits, without /hostedzone/)')
+      .transform((v) => v.toUpperCase())
+      .optional()
+      .describe('Route 53 only: import this existing hosted zone instead of looking one up by name (docs/records.md#adopting-an-existing-hosted-zone)'),
   })
   .superRefine((body, ctx) => {
     checkPositionPair(body, ctx);
     if (body.provider === 'cloudflare' && body.cloudflareApiToken === undefined) {
       ctx.addIssue({ code: 'custom', path: ['cloudflareApiToken'], message: 'required when provider is cloudflare' });
+    }
+    const cloudflare = body.provider === 'cloudflare' || (body.provider === 'native' && body.cloudflareApiToken !== undefined);
+    if (cloudflare && body.hostedZoneId !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['hostedZoneId'], message: 'applies only to Route 53 zones' });
     }
   });
 export type CreateZoneBody = z.input<typeof createZoneBodySchema>;
@@ -76,8 +88,18 @@ export const recordItemSchema = z.object({
     .array(z.string().max(MAX_TXT_VALUE_LENGTH))
     .min(1)
     .max(100)
-    .describe(`Each at most ${MAX_TXT_VALUE_LENGTH} characters for TXT, ${MAX_VALUE_LENGTH} for the other types`),
-  ttl: z.number().int().min(1).max(86400).optional().describe('Default 300; ignored by DELETE; on Cloudflare 1 = automatic'),
+    .optional()
+    .describe(`Required unless alias is given. Each at most ${MAX_TXT_VALUE_LENGTH} characters for TXT, ${MAX_VALUE_LENGTH} for the other types`),
+  ttl: z.number().int().min(1).max(86400).optional().describe('Default 300; ignored by DELETE and by alias items; on Cloudflare 1 = automatic (and always 1 when proxied)'),
+  alias: z
+    .object({
+      target: z.string().max(MAX_NAME_LENGTH + 1).describe('An AWS endpoint (S3 website, CloudFront, load balancer) or a name inside this zone'),
+      hostedZoneId: z.string().max(MAX_HOSTED_ZONE_ID_LENGTH).optional().describe("Filled in from the endpoint's region, or this zone's id; a given one must match"),
+      evaluateTargetHealth: z.boolean().optional().describe('Default false'),
+    })
+    .optional()
+    .describe('Route 53 zones, A and AAAA only: an alias record instead of values (docs/records.md#alias-items)'),
+  proxied: z.boolean().optional().describe('Cloudflare zones only; A, AAAA and CNAME; default false (DNS-only)'),
 });
 export type RecordItem = z.input<typeof recordItemSchema>;
 

@@ -3,7 +3,7 @@ import type { Environment, Project, Resource } from '../domain/records.js';
 /**
  * The zone and resource objects of the REST API, built from the stored resource row. `secret_data`
  * never appears here. A dns resource's `metadata` holds `provider, domainName, hostedZoneId,
- * nameServers, comment, dns_active`.
+ * nameServers, comment, dns_active, adopted`.
  */
 
 /** What a dns resource keeps in `metadata`. */
@@ -14,6 +14,13 @@ export interface ZoneMetadata {
   readonly nameServers: readonly string[];
   readonly comment: string | null;
   readonly dns_active: boolean;
+  /**
+   * True for a Route 53 hosted zone that existed before cloudlink took it over (see
+   * docs/records.md#adopting-an-existing-hosted-zone): its records are foreign, and deleting the zone
+   * removes only ours, never the hosted zone. False for zones cloudlink created and for Cloudflare
+   * zones (imported by nature: their delete rule is the provider's, see docs/records.md#zones).
+   */
+  readonly adopted: boolean;
 }
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -28,6 +35,7 @@ export function zoneMetadata(r: Resource): ZoneMetadata {
     nameServers: Array.isArray(m.nameServers) ? m.nameServers.filter((s): s is string => typeof s === 'string') : [],
     comment: typeof m.comment === 'string' ? m.comment : null,
     dns_active: m.dns_active === true,
+    adopted: m.adopted === true,
   };
 }
 
@@ -48,7 +56,7 @@ export function serializeZone(r: Resource) {
     comment: m.comment,
     status: r.status,
     position: position(r),
-    metadata: { dns_active: m.dns_active },
+    metadata: { dns_active: m.dns_active, adopted: m.adopted },
     createdAt: iso(r.createdAt),
     updatedAt: iso(r.updatedAt),
   };

@@ -1,6 +1,7 @@
 import type { EnvironmentScope } from '../access/index.js';
 import type { EngineContext } from '../context.js';
-import type { DnsSession, ZoneInfo } from '../ports/dns.js';
+import { conflict, invalidField, notFound } from '../errors/index.js';
+import type { DnsSession, ExistingZone, ZoneInfo } from '../ports/dns.js';
 import { isProviderCallError } from '../ports/provider-error.js';
 import type { ZoneIntent } from '../ports/storage.js';
 
@@ -8,7 +9,7 @@ import type { ZoneIntent } from '../ports/storage.js';
  * Route 53 zone creation that survives a crash. CreateHostedZone is idempotent by its caller
  * reference, so the reference is noted (`dns_zone_intents`) before the call: a process killed
  * between Route 53's answer and the row that records the zone leaves the note, and the retry of the
- * same create reuses the reference and adopts the zone that call made instead of creating another.
+ * same create reuses the reference and the zone that call made instead of creating another.
  * The note is settled in the transaction that records the zone.
  */
 
@@ -39,7 +40,38 @@ async function claimNote(ctx: EngineContext, input: NotedZoneInput): Promise<Zon
   return claim();
 }
 
-/** Create (or adopt) the hosted zone under a noted caller reference; the note is the caller's to settle. */
+/** Whether a caller reference is one this product makes (`cloudlink-<uuid>`): such a zone is some create's, never adopted unasked. */
+const isOurReference = (ref: string | null): boolean => ref !== null && ref.startsWith('cloudlink-');
+
+/**
+ * The Route 53 zone of a `POST …/dns` (docs/records.md#adopting-an-existing-hosted-zone): the
+ * zone named by `hostedZoneId`, else the one hosted zone for the domain that was made outside
+ * cloudlink, else a new one (`createNotedRoute53Zone`). A zone made under this create's own noted
+ * caller reference — a retry after a crash — is ours, never adopted. The note is claimed in every
+ * case: settling it is how the create's transaction knows no concurrent create recorded the zone.
+ */
+export async function openNotedRoute53Zone(
+  ctx: EngineContext,
+  session: DnsSession,
+  input: NotedZoneInput & { readonly hostedZoneId?: string | undefined },
+): Promise<{ zone: ZoneInfo; note: ZoneIntent; adopted: boolean }> {
+  const note = await claimNote(ctx, input);
+  const existing = session.findZonesByName ? await session.findZonesByName(input.domainName) : null;
+  const mine = existing?.find((z) => z.callerReference === note.callerReference) ?? null;
+  if (input.hostedZoneId !== undefined) {
+    const zone = await session.getZone(input.hostedZoneId);
+    if (zone === null) throw notFound.hostedZone(input.hostedZoneId);
+    if (zone.domainName !== input.domainName) throw invalidField('hostedZoneId', `hosted zone ${input.hostedZoneId} is ${zone.domainName}, not ${input.domainName}`);
+    return { zone, note, adopted: mine?.info.hostedZoneId !== zone.hostedZoneId };
+  }
+  if (mine) return { zone: mine.info, note, adopted: false };
+  const foreign = (existing ?? []).filter((z) => !isOurReference(z.callerReference));
+  if (foreign.length > 1) throw conflict.multipleHostedZones(input.domainName, foreign.map((z) => z.info.hostedZoneId));
+  if (foreign.length === 1) return { zone: (foreign[0] as ExistingZone).info, note, adopted: true };
+  return { ...(await createNotedRoute53Zone(ctx, session, input)), adopted: false };
+}
+
+/** Create the hosted zone under a noted caller reference (or get the one it already made); the note is the caller's to settle. */
 export async function createNotedRoute53Zone(ctx: EngineContext, session: DnsSession, input: NotedZoneInput): Promise<{ zone: ZoneInfo; note: ZoneIntent }> {
   for (let fresh = false; ; fresh = true) {
     const note = await claimNote(ctx, input);

@@ -24,7 +24,7 @@ describe('dns.createZone', () => {
       comment: 'Production DNS zone',
       status: 'active',
       position: { x: 100, y: 200 },
-      metadata: { dns_active: false },
+      metadata: { dns_active: false, adopted: false },
       createdAt: '2024-01-15T10:30:00.000Z',
       updatedAt: '2024-01-15T10:30:00.000Z',
       project: { id: t.project.id, slug: 'shop', name: 'shop' },

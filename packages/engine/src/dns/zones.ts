@@ -10,7 +10,7 @@ import { isStorageConflict, type ZoneIntent } from '../ports/storage.js';
 import { parseInput, parsePathId } from '../validation/index.js';
 import { DNS_OPERATION, isUsableAwsConnection, mapProviderError, requireDnsProvider, RESOURCE_SECRET_AAD, zoneBusy } from './provider-access.js';
 import { createZoneBodySchema, type CreateZoneBody } from './schemas.js';
-import { createNotedRoute53Zone } from './zone-intents.js';
+import { openNotedRoute53Zone } from './zone-intents.js';
 import { scopeRef, serializeZone, type ZoneMetadata } from './serialize.js';
 import { listPageQuerySchema, openIdPage } from '../pagination/index.js';
 import type { ListPageQuery } from '../admin/schemas.js';
@@ -81,10 +81,18 @@ export function createZoneServices(ctx: EngineContext) {
       let zone: ZoneInfo;
       /** Route 53 only: the note of the caller reference, settled when the zone is recorded. */
       let note: ZoneIntent | null = null;
+      /** A Route 53 zone that existed before this create (docs/records.md#adopting-an-existing-hosted-zone): never ours to delete. */
+      let adopted = false;
       try {
         if (target.provider === 'route53') {
           session = provider.session({ provider: 'route53', credentials: await ctx.awsSessions.credentialsFor(target.connection) });
-          ({ zone, note } = await createNotedRoute53Zone(ctx, session, { scope, connectionId: target.connection.id, domainName: body.domainName, comment: body.comment }));
+          ({ zone, note, adopted } = await openNotedRoute53Zone(ctx, session, {
+            scope,
+            connectionId: target.connection.id,
+            domainName: body.domainName,
+            comment: body.comment,
+            hostedZoneId: body.hostedZoneId,
+          }));
         } else {
           // Cloudflare only imports an existing zone: nothing to leave behind, nothing to note.
           session = provider.session({ provider: 'cloudflare', apiToken: target.apiToken });
@@ -92,6 +100,7 @@ export function createZoneServices(ctx: EngineContext) {
         }
       } catch (e) {
         if (isProviderCallError(e) && target.provider === 'cloudflare' && e.kind === 'not-found') throw notFound.cloudflareZone(body.domainName);
+        if (isProviderCallError(e) && body.hostedZoneId !== undefined && e.kind === 'not-found') throw notFound.hostedZone(body.hostedZoneId);
         throw mapProviderError(e, DNS_OPERATION.createZone, target.provider);
       }
 
@@ -100,8 +109,10 @@ export function createZoneServices(ctx: EngineContext) {
         domainName: body.domainName,
         hostedZoneId: zone.hostedZoneId,
         nameServers: [...zone.nameServers],
-        comment: target.provider === 'route53' ? (body.comment ?? null) : null,
+        // Only a zone created here was given the comment.
+        comment: target.provider === 'route53' && !adopted ? (body.comment ?? null) : null,
         dns_active: false,
+        adopted,
       };
       let created: Resource;
       try {
@@ -145,7 +156,7 @@ export function createZoneServices(ctx: EngineContext) {
         // Only a zone we created is ours to remove (an imported Cloudflare zone stays as it was), and
         // only while its note is still ours to settle: a concurrent create of the same domain shares
         // the note's caller reference, so it may have recorded this very zone.
-        if (note && (await ctx.storage.resources.settleZoneIntent(note.id))) await discardZone(session, zone);
+        if (note && (await ctx.storage.resources.settleZoneIntent(note.id)) && !adopted) await discardZone(session, zone);
         if (isStorageConflict(e, 'resources.domain_name')) throw conflict.dnsZoneExists(body.domainName);
         throw e;
       }

@@ -39,6 +39,9 @@ export const notFound = {
     new EngineError('NOT_FOUND', 'DNS record not found', `No ${type} record ${fqdn} with exactly these values exists in this zone`),
   cloudflareZone: (domain: string) =>
     new EngineError('NOT_FOUND', 'Cloudflare zone not found', `No Cloudflare zone named ${domain} is visible to this token`),
+  /** `POST …/dns` with a `hostedZoneId` the linked AWS account does not hold. */
+  hostedZone: (hostedZoneId: string) =>
+    new EngineError('NOT_FOUND', 'Hosted zone not found', `No Route 53 hosted zone ${hostedZoneId} is visible to the linked AWS connection`),
   /** Sync found the hosted zone gone; `data` = `{id, resourceId, status:'deleted', synced:true}`. */
   dnsZoneInProvider: (hostedZoneId: string, provider: string, data: unknown) =>
     new EngineError('NOT_FOUND', 'DNS zone not found in provider', `Hosted zone ${hostedZoneId} was not found in ${provider}. It may have been deleted.`, { data }),
@@ -104,6 +107,13 @@ export const conflict = {
     new EngineError('CONFLICT', 'DNS zone already exists', `A DNS zone for ${domain} already exists in this environment`),
   subdomainExists: (fqdn: string) =>
     new EngineError('CONFLICT', 'Subdomain already exists', `A subdomain ${fqdn} already exists in this zone`),
+  /** Adoption found several public hosted zones for the domain (docs/records.md#adopting-an-existing-hosted-zone). */
+  multipleHostedZones: (domain: string, ids: readonly string[]) =>
+    new EngineError(
+      'CONFLICT',
+      'Multiple hosted zones',
+      `The linked AWS account has ${ids.length} hosted zones for ${domain} (${ids.join(', ')}); pass hostedZoneId to choose the one to import`,
+    ),
   connectionAlreadyCompleted: (id: number) =>
     new EngineError('CONFLICT', 'Connection already completed', `Cloud connection ${id} is already connected`),
   subdomainConnected: (subdomainId: number) =>

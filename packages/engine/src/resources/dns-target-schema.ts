@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isIP } from 'node:net';
+import { awsAliasTarget, MAX_HOSTED_ZONE_ID_LENGTH } from '../dns/records/aws-alias-targets.js';
 import { MAX_NAME_LENGTH, tooLong } from '../dns/records/limits.js';
 import { normalizeHostname } from '../dns/records/names.js';
 import { MAX_VALUES } from '../dns/records/record-set.js';
@@ -72,18 +73,21 @@ const aliasField = z
   .strictObject(
     {
       dnsName: z.string({ error: (i) => (i.input === undefined ? 'required' : 'must be a string') }).max(...lengthCap(MAX_NAME_LENGTH + 1, tooLong(MAX_NAME_LENGTH))),
-      hostedZoneId: z.string({ error: 'must be a string' }).max(...lengthCap(32)).optional(),
-      evaluateTargetHealth: z.boolean({ error: 'must be true or false' }).optional(),
-      dualStack: z.boolean({ error: 'must be true or false' }).optional(),
+      hostedZoneId: z.string({ error: 'must be a string' }).max(...lengthCap(MAX_HOSTED_ZONE_ID_LENGTH)).optional(),
+      evaluateTargetHealth: z.boolean({ error: 'must be a boolean' }).optional(),
+      dualStack: z.boolean({ error: 'must be a boolean' }).optional(),
     },
     { error: objectError },
   )
   .transform((a, ctx) => {
-    // PLACEHOLDER until awsAliasTarget lands (h-records).
-    void ctx;
-    return { dnsName: a.dnsName, hostedZoneId: a.hostedZoneId ?? '', evaluateTargetHealth: a.evaluateTargetHealth ?? false, dualStack: a.dualStack ?? false };
+    const aws = awsAliasTarget(a.dnsName, a.hostedZoneId);
+    if (!aws.ok) {
+      ctx.addIssue({ code: 'custom', path: [aws.field], message: aws.message });
+      return z.NEVER;
+    }
+    return { dnsName: aws.dnsName, hostedZoneId: aws.hostedZoneId, evaluateTargetHealth: a.evaluateTargetHealth ?? false, dualStack: a.dualStack ?? false };
   })
-  .describe('An AWS alias target: S3 website, CloudFront, or an Application/Classic/Network load balancer');
+  .describe('An AWS endpoint with a known hosted zone: S3 website, CloudFront, Application/Classic or Network load balancer; hostedZoneId is filled in');
 
 /** `dnsTarget`: exactly one of the three forms, in its stored (normalised) form. */
 export const dnsTargetSchema = z

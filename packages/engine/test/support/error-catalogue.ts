@@ -27,15 +27,26 @@ const planLimitRows: CatalogueEntry[] = (Object.keys(PLAN_LIMIT_WORDING) as Plan
   when: `\`${key}\` reached: current ≥ limit, limit ≠ -1 (the number in the message is the plan's limit); see [plan limits](access.md#plan-limits)`,
 }));
 
-const dnsOperationRows: CatalogueEntry[] = Object.entries(DNS_OPERATION).map(([operation, error]) => ({
-  factory: 'DNS_OPERATION',
-  make: () => [
-    e.providerError(error, PROVIDER_MESSAGE),
-    e.providerError(error, PROVIDER_MESSAGE, { throttled: true, retryAfter: 5 }),
-    e.providerError(error, PROVIDER_MESSAGE, { data: { appliedChanges: 1, totalChanges: 2 } }),
-  ],
-  when: `the provider failed during \`${operation}\`: 502 for an outage or a 5xx, 503 (with \`Retry-After\`) when still throttled after the retries or the zone lock timed out; a part-applied batch adds \`data\` ([batching](batching.md#part-applied-batches))`,
-}));
+/** Operations that call no provider: only their zone lock can fail them (503, `Retry-After`). */
+const LOCK_ONLY_OPERATIONS: readonly string[] = ['createSubdomain'];
+
+const dnsOperationRows: CatalogueEntry[] = Object.entries(DNS_OPERATION).map(([operation, error]) =>
+  LOCK_ONLY_OPERATIONS.includes(operation)
+    ? {
+        factory: 'DNS_OPERATION',
+        make: () => [e.providerError(error, 'Another change to this DNS zone is in progress; try again shortly', { throttled: true, retryAfter: 5 })],
+        when: `\`${operation}\` calls no provider: the zone lock timed out because another change to the zone held it too long`,
+      }
+    : {
+        factory: 'DNS_OPERATION',
+        make: () => [
+          e.providerError(error, PROVIDER_MESSAGE),
+          e.providerError(error, PROVIDER_MESSAGE, { throttled: true, retryAfter: 5 }),
+          e.providerError(error, PROVIDER_MESSAGE, { data: { appliedChanges: 1, totalChanges: 2 } }),
+        ],
+        when: `the provider failed during \`${operation}\`: 502 for an outage or a 5xx, 503 (with \`Retry-After\`) when still throttled after the retries or the zone lock timed out; a part-applied batch adds \`data\` ([batching](batching.md#part-applied-batches))`,
+      },
+);
 
 export const ERROR_CATALOGUE: readonly CatalogueEntry[] = [
   { factory: 'validationFailed', make: () => [e.validationFailed(issue)], when: 'a body, query or path parameter fails its schema; `details` lists every issue, `message` repeats the first. Also a provider refusing user input (Route 53 `InvalidChangeBatch`, Cloudflare HTTP 400), with the provider\'s message' },
@@ -76,6 +87,7 @@ export const ERROR_CATALOGUE: readonly CatalogueEntry[] = [
   { factory: 'notFound.resourceConnection', make: () => [e.notFound.resourceConnection()], when: 'missing, disconnected, or in another project/environment' },
   { factory: 'notFound.dnsRecord', make: () => [e.notFound.dnsRecord('<type>', '<fqdn>')], when: 'a DELETE whose values do not match the record set exactly ([exact-match delete](records.md#rules-of-a-write))' },
   { factory: 'notFound.cloudflareZone', make: () => [e.notFound.cloudflareZone('<domain>')], when: 'the token sees no Cloudflare zone with exactly that name' },
+  { factory: 'notFound.hostedZone', make: () => [e.notFound.hostedZone('<hostedZoneId>')], when: 'zone create with a `hostedZoneId` the linked AWS account does not hold ([adoption](records.md#adopting-an-existing-hosted-zone))' },
   { factory: 'notFound.dnsZoneInProvider', make: () => [e.notFound.dnsZoneInProvider('<hostedZoneId>', '<provider>', {})], when: 'sync finds the hosted zone gone; the zone is marked deleted and `data` is `{id, resourceId, status, synced}`' },
   { factory: 'notFound.user', make: () => [e.notFound.user()], when: 'member add with an email no user has' },
   { factory: 'notFound.member', make: () => [e.notFound.member()], when: '`:userId` is not an active member' },
@@ -88,6 +100,7 @@ export const ERROR_CATALOGUE: readonly CatalogueEntry[] = [
   { factory: 'conflict.subdomainConnected', make: () => [e.conflict.subdomainConnected(1)], when: 'the subdomain already has a resource connection (active, being disconnected, or pending to another target); `1` is the subdomain id' },
   { factory: 'conflict.dnsRecordConflict', make: () => [e.conflict.dnsRecordConflict('<name>', '<type>')], when: 'a record set a connection needs exists at the provider and was not written by cloudlink (never overwritten)' },
   { factory: 'conflict.resourceInUse', make: () => [e.conflict.resourceInUse(1)], when: 'clearing the `dnsTarget` of a resource that a resource connection targets (`1` is the resource id)' },
+  { factory: 'conflict.multipleHostedZones', make: () => [e.conflict.multipleHostedZones('<domain>', ['<id1>', '<id2>'])], when: 'zone create without `hostedZoneId` finds several public hosted zones for the domain not created by cloudlink ([adoption](records.md#adopting-an-existing-hosted-zone))' },
   { factory: 'conflict.connectionAlreadyCompleted', make: () => [e.conflict.connectionAlreadyCompleted(1)], when: 'complete on a `connected` connection, or a concurrent complete won (`1` is the connection id)' },
   { factory: 'conflict.memberExists', make: () => [e.conflict.memberExists()], when: 'the user is already an active member' },
   { factory: 'conflict.slugUnavailable', make: () => [e.conflict.slugUnavailable()], when: 'every slug tried for a new workspace, project or environment was taken by concurrent inserts' },

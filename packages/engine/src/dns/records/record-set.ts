@@ -1,5 +1,6 @@
 import { validationFailed, type ValidationIssue } from '../../errors/index.js';
 import { WRITABLE_RECORD_TYPES, type RecordSet, type WritableRecordType } from '../../ports/dns.js';
+import { checkAlias, checkProxied, PROXIED_TTL, type RecordZone } from './alias-item.js';
 import { normalizeRecordName } from './names.js';
 import { normalizeRecordValue } from './values.js';
 
@@ -15,6 +16,10 @@ export interface RecordItemInput {
   readonly recordType?: unknown;
   readonly values?: unknown;
   readonly ttl?: unknown;
+  /** Route 53 zones: an alias target instead of `values` (docs/records.md#alias-items). */
+  readonly alias?: unknown;
+  /** Cloudflare zones: whether the record is proxied (default false). */
+  readonly proxied?: unknown;
 }
 
 export const DEFAULT_TTL = 300;
@@ -31,6 +36,11 @@ function at(prefix: string, field: string): string {
 export interface CheckOptions {
   /** DELETE ignores `ttl` (see docs/records.md). */
   readonly ignoreTtl?: boolean;
+  /**
+   * The zone written to: `alias` needs a Route 53 zone, `proxied` a Cloudflare one. Without it both
+   * fields are refused.
+   */
+  readonly zone?: RecordZone;
 }
 
 /** Validate and normalise one item; never throws. Issues carry paths under `prefix`. */
@@ -67,12 +77,24 @@ export function checkRecordItem(
     else add('recordType', `must be one of ${TYPE_LIST}`);
   }
 
+  const hasAlias = item.alias !== undefined && item.alias !== null;
   let ttl: number | null = DEFAULT_TTL;
-  if (!options.ignoreTtl && item.ttl !== undefined && item.ttl !== null) {
+  // An alias has no TTL of its own: Route 53 answers with the target's.
+  if (!options.ignoreTtl && !hasAlias && item.ttl !== undefined && item.ttl !== null) {
     if (typeof item.ttl !== 'number' || !Number.isInteger(item.ttl) || item.ttl < 1 || item.ttl > MAX_TTL) {
       add('ttl', `must be an integer between 1 and ${MAX_TTL}`);
       ttl = null;
     } else ttl = item.ttl;
+  }
+
+  let proxied: boolean | null = null;
+  if (item.proxied !== undefined && item.proxied !== null) proxied = checkProxied(item.proxied, type, options.zone, add);
+
+  if (hasAlias) {
+    if (item.values !== undefined && item.values !== null) add('alias', 'give either values or alias, not both');
+    const alias = checkAlias(item.alias, name, type, zoneDomain, options.zone, add);
+    if (issues.length > 0 || name === null || type === null || alias === null) return { set: null, issues };
+    return { set: { name, type, ttl: null, values: [alias.dnsName], alias }, issues };
   }
 
   const values: string[] = [];
@@ -114,6 +136,10 @@ export function checkRecordItem(
   }
 
   if (issues.length > 0 || name === null || type === null || !valuesOk || ttl === null) return { set: null, issues };
+  // A Cloudflare set says whether it is proxied (false unless asked); a proxied one has the automatic TTL.
+  if (options.zone?.provider === 'cloudflare') {
+    return { set: proxied ? { name, type, ttl: PROXIED_TTL, values, proxied: true } : { name, type, ttl, values, proxied: false }, issues };
+  }
   return { set: { name, type, ttl, values }, issues };
 }
 
