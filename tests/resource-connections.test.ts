@@ -74,7 +74,7 @@ describeBackends('resource connections', (backend) => {
   });
 
   it('writes alias A (and AAAA when dualStack) at a Route 53 apex; a hostname target there is 400', async () => {
-    const alb = await host('alb', { alias: { dnsName: 'my-alb-1234.us-east-1.elb.amazonaws.com', hostedZoneId: 'Z35SXDOTRQ7X7K', dualStack: true } });
+    const alb = await host('alb', { alias: { dnsName: 'my-alb-1234.us-east-1.elb.amazonaws.com', dualStack: true } });
     const lb = await host('lb', { hostname: 'lb-1.hosting.example.net' });
     const apex = await subdomain(r53.id, '@');
     const refused = await rest('POST', '/resource-connections', { sourceId: apex, targetId: lb });

@@ -154,4 +154,14 @@ describe('resourceConnections', () => {
     expect(w.sets().map((s) => `${s.name} ${s.type}`)).toEqual(['mail.myapp.com. MX']);
     expect(w.p.zones().some((z) => z.hostedZoneId === w.hostedZoneId)).toBe(true);
   });
+
+  it('an alias target on Cloudflare is a CNAME to its dnsName, at the apex too; it cannot be proxied', async () => {
+    const w = await world('cloudflare', 'cf.com');
+    const apex = await w.subdomain('@');
+    const cdn = await w.host('cdn', { alias: { dnsName: 'd111.cloudfront.net.', hostedZoneId: 'Z2FDTNDATAQYW2', evaluateTargetHealth: false, dualStack: true } });
+    expect((await engineError(connect(w.t, { sourceId: apex.id, targetId: cdn.id, proxied: true }))).message).toBe('proxied: only addresses or hostname targets can be proxied');
+    const res = await connect(w.t, { sourceId: apex.id, targetId: cdn.id });
+    expect(res.data.records.map((r) => `${r.name} ${r.type} ${r.values.join(',')}`)).toEqual(['cf.com. CNAME d111.cloudfront.net.', '_gateways_app.cf.com. TXT "installed"']);
+    expect(w.sets().map((s) => `${s.name} ${s.type}`).sort()).toEqual(['_gateways_app.cf.com. TXT', 'cf.com. CNAME']);
+  });
 });
