@@ -14,6 +14,7 @@ import { scopeRef, serializeResource, zoneMetadata } from './serialize.js';
 import { LIST_PAGE_MAX, openIdPage } from '../pagination/index.js';
 import { disconnectConnections } from '../resources/connections/dns-link.js';
 import { removeResource } from '../resources/connections/removal.js';
+import { VERIFICATION_LABEL, VERIFICATION_TEXT } from '../resources/connections/records.js';
 import { reconcileStaleZoneNotes } from './zone-intents.js';
 import { resourceCounts } from '../resources/catalogue.js';
 import type { EnvironmentPath } from './zones.js';
@@ -190,7 +191,7 @@ export function createResourceServices(ctx: EngineContext) {
         await reconcileStaleZoneNotes(ctx, zone.session, scope.project.connectedCloudId);
       }
       const domainChecked = await checkedDomain(ctx, resource.id, zone.meta.domainName);
-      const dnsActive = await verificationPresent(ctx, `_gateways_app.${domainChecked}`);
+      const dnsActive = await verificationPresent(ctx, `${VERIFICATION_LABEL}.${domainChecked}`);
       const now = ctx.clock.now();
       await ctx.storage.resources.updateResource(resource.id, { metadata: { ...resource.metadata, nameServers: [...refreshed.nameServers], dns_active: dnsActive } }, now);
       return {
@@ -239,7 +240,7 @@ async function verificationPresent(ctx: EngineContext, name: string): Promise<bo
   if (!resolver) return false;
   try {
     const records = await resolver.resolveTxt(name);
-    return records.some((strings) => strings.join('') === 'installed');
+    return records.some((strings) => strings.join('') === VERIFICATION_TEXT);
   } catch (e) {
     ctx.logger.warn({ name, err: e instanceof Error ? e.message : String(e) }, 'TXT lookup failed');
     return false;

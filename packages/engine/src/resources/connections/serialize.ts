@@ -1,4 +1,5 @@
 import type { ConnectionRecordSet, Resource, ResourceConnection } from '../../domain/records.js';
+import { VERIFICATION_LABEL } from './records.js';
 
 const iso = (d: Date) => d.toISOString();
 
@@ -23,7 +24,7 @@ export const changeIdOf = (c: ResourceConnection): string | null => (typeof c.op
 
 /** The connection object of docs/resources.md#resource-connections. */
 export function serializeResourceConnection(c: ResourceConnection, source: Resource | null, target: Resource | null) {
-  const main = c.records.find((s) => !s.name.startsWith('_gateways_app.')) ?? c.records[0];
+  const main = c.records.find((s) => !s.name.startsWith(`${VERIFICATION_LABEL}.`)) ?? c.records[0];
   return {
     id: c.id,
     connectionType: c.connectionType,
