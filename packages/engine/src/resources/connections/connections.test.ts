@@ -164,4 +164,19 @@ describe('resourceConnections', () => {
     expect(res.data.records.map((r) => `${r.name} ${r.type} ${r.values.join(',')}`)).toEqual(['cf.com. CNAME d111.cloudfront.net.', '_gateways_app.cf.com. TXT "installed"']);
     expect(w.sets().map((s) => `${s.name} ${s.type}`).sort()).toEqual(['_gateways_app.cf.com. TXT', 'cf.com. CNAME']);
   });
+
+  it('zone delete with deleteFromCloud=false forgets connections, subdomains and the zone; the provider keeps its records', async () => {
+    const w = await world('cloudflare', 'cf.com');
+    const www = await w.subdomain('www');
+    const web = await w.host('web-1', { addresses: ['192.0.2.10'] });
+    await connect(w.t, { sourceId: www.id, targetId: web.id });
+    const before = w.changeCalls();
+    await w.t.engine.resources.delete(w.t.owner, { ...w.t.env, resourceId: w.zone.id, deleteFromCloud: 'false' });
+    expect(w.changeCalls()).toBe(before);
+    expect(w.sets().map((s) => `${s.name} ${s.type}`).sort()).toEqual(['_gateways_app.www.cf.com. TXT', 'www.cf.com. A']);
+    expect(await w.t.storage.resources.getResourceById(www.id)).toBeNull();
+    expect(await w.t.storage.resourceConnections.listConnectionsOfResource(web.id)).toEqual([]);
+    // The host resource stays, free to be connected elsewhere.
+    expect(await w.t.storage.resources.getResourceById(web.id)).not.toBeNull();
+  });
 });
