@@ -36,7 +36,7 @@ describeBackends('host resources', (backend) => {
     const res = await register({
       resourceType: 'instance',
       name: 'web-1',
-      resourceId: 'i-0abc123',
+      providerResourceId: 'i-0abc123',
       region: 'us-east-1',
       status: 'running',
       dnsTarget: { addresses: ['192.0.2.10', '2001:DB8::10'] },
@@ -109,7 +109,7 @@ describeBackends('host resources', (backend) => {
       [{ resourceType: 'subdomain', name: 'x' }, 'resourceType: subdomain resources are created with POST …/subdomains'],
       [{ resourceType: 'instance' }, 'name: required'],
       [{ resourceType: 'instance', name: 'x'.repeat(101) }, 'name: must be at most 100 characters'],
-      [{ resourceType: 'instance', name: 'x', resourceId: 'r'.repeat(256) }, 'resourceId: must be at most 255 characters'],
+      [{ resourceType: 'instance', name: 'x', providerResourceId: 'r'.repeat(256) }, 'providerResourceId: must be at most 255 characters'],
       [{ resourceType: 'instance', name: 'x', region: 'US_EAST' }, 'region: must be 1–64 characters of a-z, 0-9 and -'],
       [{ resourceType: 'instance', name: 'x', region: 'r'.repeat(100_000) }, 'region: must be at most 64 characters'],
       [{ resourceType: 'instance', name: 'x', status: 'Running' }, 'status: must be 1–32 characters of a-z and _'],

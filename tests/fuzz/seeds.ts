@@ -64,7 +64,7 @@ export const SEEDS: Record<RestOperation, (w: World) => Seed> = {
   'resources.sync': () => ({ target: 'r53' }),
   'resources.delete': () => ({ target: 'cf', query: { deleteFromCloud: 'false' } }),
   'resources.register': () => ({
-    body: { resourceType: 'instance', name: 'web-1', resourceId: 'i-0abc', region: 'us-east-1', dnsTarget: { addresses: ['192.0.2.10', '2001:db8::10'] }, metadata: { tier: 'gold' }, positionX: 1, positionY: 2 },
+    body: { resourceType: 'instance', name: 'web-1', providerResourceId: 'i-0abc', region: 'us-east-1', dnsTarget: { addresses: ['192.0.2.10', '2001:db8::10'] }, metadata: { tier: 'gold' }, positionX: 1, positionY: 2 },
   }),
   'subdomains.create': (w) => ({ body: { zoneId: w.targets.r53Id, name: 'api' } }),
   'subdomains.list': (w) => ({ query: { zoneId: String(w.targets.r53Id) } }),

@@ -41,7 +41,7 @@ export function createHostResourceServices(ctx: EngineContext) {
           environmentId: environment.id,
           cloudConnectionId: current.connectedCloudId,
           resourceType: body.resourceType,
-          resourceId: body.resourceId ?? null,
+          resourceId: body.providerResourceId ?? null,
           name: body.name,
           region: body.region ?? null,
           status: body.status,

@@ -34,10 +34,10 @@ describe('resource-type catalogue', () => {
 describe('POST …/resources body', () => {
   it('takes the documented fields with their defaults', () => {
     expect(parse(base).data).toEqual({ ...base, status: 'active' });
-    expect(parse({ ...base, name: '  web  ', resourceId: 'i-0abc', region: 'eu-west-1', status: 'stopped_now', positionX: '10', positionY: 2, metadata: { a: [1] } }).data).toEqual({
+    expect(parse({ ...base, name: '  web  ', providerResourceId: 'i-0abc', region: 'eu-west-1', status: 'stopped_now', positionX: '10', positionY: 2, metadata: { a: [1] } }).data).toEqual({
       resourceType: 'instance',
       name: 'web',
-      resourceId: 'i-0abc',
+      providerResourceId: 'i-0abc',
       region: 'eu-west-1',
       status: 'stopped_now',
       positionX: 10,
@@ -53,8 +53,8 @@ describe('POST …/resources body', () => {
     expect(parse({ ...base, resourceType: 'Instance' }).problems?.[0]).toMatch(/^resourceType: must be one of instance, scalable_server, .*, utility$/);
     expect(parse({ ...base, name: ' ' }).problems).toEqual(['name: must not be empty']);
     expect(parse({ ...base, name: 'x'.repeat(101) }).problems).toEqual(['name: must be at most 100 characters']);
-    expect(parse({ ...base, resourceId: '' }).problems).toEqual(['resourceId: must not be empty']);
-    expect(parse({ ...base, resourceId: 'x'.repeat(256) }).problems).toEqual(['resourceId: must be at most 255 characters']);
+    expect(parse({ ...base, providerResourceId: '' }).problems).toEqual(['providerResourceId: must not be empty']);
+    expect(parse({ ...base, providerResourceId: 'x'.repeat(256) }).problems).toEqual(['providerResourceId: must be at most 255 characters']);
     expect(parse({ ...base, region: 'EU-west-1' }).problems).toEqual(['region: must be 1–64 characters of a-z, 0-9 and -']);
     expect(parse({ ...base, region: '' }).problems).toEqual(['region: must be 1–64 characters of a-z, 0-9 and -']);
     expect(parse({ ...base, region: 'a'.repeat(65) }).problems).toEqual(['region: must be at most 64 characters']);

@@ -59,7 +59,12 @@ export const resourceTypeSchema = z.enum(HOST_RESOURCE_TYPES as [string, ...stri
 /** The fields a host resource's register and update share (see docs/resources.md#host-resources). */
 export const hostResourceFields = {
   name: z.string({ error: required('must be a string') }).trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters'),
-  resourceId: z.string({ error: 'must be a string' }).min(1, 'must not be empty').max(255, 'must be at most 255 characters'),
+  /**
+   * The id the host (or its cloud) gives the resource (`i-0abc…`), shown as the resource object's
+   * `resourceId`. Named apart in bodies because `resourceId` is the path parameter of
+   * `PATCH …/resources/:resourceId` (the database id), and REST and tRPC merge path and body.
+   */
+  providerResourceId: z.string({ error: 'must be a string' }).min(1, 'must not be empty').max(255, 'must be at most 255 characters'),
   region: z
     .string({ error: 'must be a string' })
     .max(...lengthCap(64))
@@ -86,7 +91,7 @@ export const registerResourceBodySchema = z
   .object({
     resourceType: resourceTypeSchema,
     name: hostResourceFields.name,
-    resourceId: hostResourceFields.resourceId.optional(),
+    providerResourceId: hostResourceFields.providerResourceId.optional(),
     region: hostResourceFields.region.optional(),
     status: hostResourceFields.status.optional().default('active'),
     dnsTarget: hostResourceFields.dnsTarget.nullable().optional(),

@@ -20,7 +20,7 @@ import { removeSubdomain } from './removal.js';
 export const updateResourceBodySchema = z
   .object({
     name: hostResourceFields.name.optional(),
-    resourceId: hostResourceFields.resourceId.nullable().optional(),
+    providerResourceId: hostResourceFields.providerResourceId.nullable().optional(),
     region: hostResourceFields.region.nullable().optional(),
     status: hostResourceFields.status.optional(),
     dnsTarget: hostResourceFields.dnsTarget.nullable().optional().describe('null clears it (409 `Resource in use` while a connection targets the resource)'),
@@ -65,7 +65,7 @@ export function createHostResourceUpdateServices(ctx: EngineContext) {
       const patch: ResourcePatch = {
         metadata,
         ...(body.name !== undefined ? { name: body.name } : {}),
-        ...(body.resourceId !== undefined ? { resourceId: body.resourceId } : {}),
+        ...(body.providerResourceId !== undefined ? { resourceId: body.providerResourceId } : {}),
         ...(body.region !== undefined ? { region: body.region } : {}),
         ...(body.status !== undefined ? { status: body.status } : {}),
         ...(body.positionX !== undefined ? { positionX: body.positionX, positionY: body.positionY ?? null } : {}),
