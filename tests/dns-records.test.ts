@@ -96,7 +96,7 @@ describeBackends('DNS records', (backend) => {
     expect(records).toHaveLength(2);
     expect(records.every((r) => r.proxied === false)).toBe(true);
     const list = await w.server.rest('GET', `${w.base}/dns/${cfId}/records`, { token: w.token });
-    expect(list.body.data).toEqual([{ name: 'cf.example.', type: 'A', ttl: 1, values: ['10.0.0.1', '10.0.0.2'] }]);
+    expect(list.body.data).toEqual([{ name: 'cf.example.', type: 'A', ttl: 1, values: ['10.0.0.1', '10.0.0.2'], proxied: false }]);
   });
 
   it('Cloudflare token revoked later → 400 Invalid Cloudflare token; zone stays active', async () => {

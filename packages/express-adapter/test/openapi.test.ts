@@ -98,6 +98,13 @@ describe('OpenAPI document', () => {
     expect(ws.required).toEqual(['name']);
   });
 
+  it('shows the records item fields alias and proxied, and hostedZoneId of a zone create', () => {
+    const json = (path: string, method: string) => JSON.stringify(Object.entries(doc.paths).find(([p]) => p.endsWith(path))?.[1]?.[method]?.requestBody);
+    const records = json('/dns/{id}/records', 'post');
+    for (const field of ['"alias"', '"target"', '"evaluateTargetHealth"', '"proxied"']) expect(records).toContain(field);
+    expect(json('/dns', 'post')).toContain('"hostedZoneId"');
+  });
+
   it('names only operations of the table in OPERATION_SCHEMAS', () => {
     const operations = new Set(REST_ROUTES.map((r) => r.operation));
     for (const op of Object.keys(OPERATION_SCHEMAS)) expect(operations.has(op as never), op).toBe(true);

@@ -5,9 +5,11 @@ import type { StorageTx } from '@cloudlink/engine';
 import { createTestDatabase } from '../../../test-support/postgres.js';
 import { waitFor } from '../../../test-support/wait.js';
 import type { TestDatabase } from '../../../test-support/postgres.js';
-import { ZONE_LOCK_NAMESPACE, createPostgresStorage } from '../src/index.js';
+import { Kysely, PostgresDialect } from 'kysely';
+import { ZONE_LOCK_NAMESPACE, createPostgresStorage, postgresDialect } from '../src/index.js';
 import type { PostgresStorage } from '../src/index.js';
 import { exerciseAllRepositories } from '../../storage-kysely/test/roundtrip.js';
+import { databaseAt0002, upgradeFrom0002 } from '../../storage-kysely/test/upgrade.js';
 
 /** The four seeded plans, read through the storage: a query that needs no fixture. */
 const seededPlans = async (repos: Pick<StorageTx, 'plans'>) => (await Promise.all([1, 2, 3, 4].map((id) => repos.plans.getPlanById(id)))).filter((p) => p !== null);
@@ -270,6 +272,20 @@ describe('createPostgresStorage', () => {
       await storage.migrate();
       await exerciseAllRepositories(storage);
     } finally {
+      await storage.close();
+      await own.drop();
+    }
+  });
+
+  it('upgrades a database with rows from 0002_write_intents to 0003_resource_connections', async () => {
+    const own = await createTestDatabase();
+    const old = new Kysely<unknown>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: own.url, max: 1 }) }) });
+    const storage = createPostgresStorage({ connectionString: own.url });
+    try {
+      const ids = await databaseAt0002(old, postgresDialect);
+      await upgradeFrom0002(storage, ids, () => storage.peek.rows('roles'));
+    } finally {
+      await old.destroy();
       await storage.close();
       await own.drop();
     }

@@ -5,9 +5,11 @@ import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isStorageConflict, isZoneLockTimeout } from '@cloudlink/engine';
 import type { StorageTx } from '@cloudlink/engine';
-import { createSqliteStorage } from '../src/index.js';
+import { Kysely, SqliteDialect } from 'kysely';
+import { createSqliteStorage, sqliteDialect } from '../src/index.js';
 import type { SqliteStorage } from '../src/index.js';
 import { exerciseAllRepositories } from '../../storage-kysely/test/roundtrip.js';
+import { databaseAt0002, upgradeFrom0002 } from '../../storage-kysely/test/upgrade.js';
 
 /** The four seeded plans, read through the storage: a query that needs no fixture. */
 const seededPlans = async (repos: Pick<StorageTx, 'plans'>) => (await Promise.all([1, 2, 3, 4].map((id) => repos.plans.getPlanById(id)))).filter((p) => p !== null);
@@ -213,5 +215,15 @@ describe('createSqliteStorage', () => {
 describe('repositories on SQLite', () => {
   it('round-trips every repository method', async () => {
     await exerciseAllRepositories(await open());
+  });
+
+  it('upgrades a database with rows from 0002_write_intents to 0003_resource_connections', async () => {
+    const filename = tmpFile();
+    const old = new Kysely<unknown>({ dialect: new SqliteDialect({ database: new BetterSqlite3(filename) }) });
+    const ids = await databaseAt0002(old, sqliteDialect);
+    await old.destroy();
+    const storage = createSqliteStorage({ filename });
+    cleanups.push(() => storage.close());
+    await upgradeFrom0002(storage, ids, () => storage.peek.rows('roles'));
   });
 });

@@ -70,7 +70,8 @@ function plan(zone: OpenZone, sets: readonly RecordSet[], view: ZoneView, mode: 
     if (mode === 'delete') {
       // Exact match (see docs/records.md): the request's values, as a set, must equal what the provider
       // holds; an alias item names the alias target the set holds.
-      if (!current || !sameValues(current.values, set.values) || !sameAliasTarget(current, set)) throw notFound.dnsRecord(set.type, set.name);
+      const matches = current !== null && sameAliasTarget(current, set) && (set.alias !== undefined || sameValues(current.values, set.values));
+      if (!matches) throw notFound.dnsRecord(set.type, set.name);
       return { set, current, change: { action: 'DELETE', recordSet: current } };
     }
     const identical =

@@ -9,7 +9,7 @@ import type { ZoneIntent } from '../ports/storage.js';
  * Route 53 zone creation that survives a crash. CreateHostedZone is idempotent by its caller
  * reference, so the reference is noted (`dns_zone_intents`) before the call: a process killed
  * between Route 53's answer and the row that records the zone leaves the note, and the retry of the
- * same create reuses the reference and adopts the zone that call made instead of creating another.
+ * same create reuses the reference and the zone that call made instead of creating another.
  * The note is settled in the transaction that records the zone.
  */
 
@@ -71,7 +71,7 @@ export async function openNotedRoute53Zone(
   return { ...(await createNotedRoute53Zone(ctx, session, input)), adopted: false };
 }
 
-/** Create (or adopt) the hosted zone under a noted caller reference; the note is the caller's to settle. */
+/** Create the hosted zone under a noted caller reference (or get the one it already made); the note is the caller's to settle. */
 export async function createNotedRoute53Zone(ctx: EngineContext, session: DnsSession, input: NotedZoneInput): Promise<{ zone: ZoneInfo; note: ZoneIntent }> {
   for (let fresh = false; ; fresh = true) {
     const note = await claimNote(ctx, input);

@@ -14,6 +14,8 @@ export {
   withoutRootDot,
 } from './names.js';
 export type { RecordNameResult } from './names.js';
+export { ALIAS_TYPES, PROXIABLE_TYPES, PROXIED_TTL } from './alias-item.js';
+export type { RecordZone } from './alias-item.js';
 export { awsAliasTarget, CLOUDFRONT_HOSTED_ZONE_ID, MAX_HOSTED_ZONE_ID_LENGTH } from './aws-alias-targets.js';
 export type { AwsAliasService, AwsAliasTargetResult } from './aws-alias-targets.js';
 export { createWindowSelector, recordSetOrderKey, windowInOrder } from './record-window.js';

@@ -156,7 +156,7 @@ function resourceChanges(patch: ResourcePatch): Partial<ResourceRow> {
   if ('positionX' in patch) out.position_x = patch.positionX ?? null;
   if ('positionY' in patch) out.position_y = patch.positionY ?? null;
   if ('cloudConnectionId' in patch) out.cloud_connection_id = patch.cloudConnectionId ?? null;
-  if ('domainName' in patch) out.domain_name = patch.domainName ?? null;
+  if (patch.domainName !== undefined) out.domain_name = patch.domainName;
   return out;
 }
 
