@@ -101,7 +101,7 @@ export function paramValue(w: World, seed: Seed, name: string, choice: 'valid' |
 }
 
 /** Query keys some route documents, plus keys that would pollute a merged object. */
-const QUERY_KEYS = ['deleteFromCloud', 'type', 'region', 'status', 'state', 'connection', 'include_inactive', 'provider', 'limit', 'cursor', 'email', 'role', 'name', 'zoneId'];
+const QUERY_KEYS = ['deleteFromCloud', 'type', 'region', 'status', 'state', 'connection', 'include_inactive', 'provider', 'limit', 'cursor', 'email', 'role', 'name', 'zoneId', 'resourceId'];
 const queryValue = fc.oneof(
   { weight: 6, arbitrary: fc.constantFrom('', 'true', 'false', '1', '0', '-1', '1e3', '99999999999999999999', 'admin', 'owner', '%00', '\u0000', '😀') },
   { weight: 6, arbitrary: fc.string({ unit: 'grapheme', maxLength: 30 }) },

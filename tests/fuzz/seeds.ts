@@ -8,7 +8,7 @@ import { AZURE_CREDS, GCP_WIF, type World } from './world.js';
  */
 export interface Seed {
   /** Which acme object `:connectionId`, `:id` and `:resourceId` name. */
-  readonly target?: 'aws' | 'gcp' | 'azure' | 'r53' | 'cf' | 'subdomain';
+  readonly target?: 'aws' | 'gcp' | 'azure' | 'r53' | 'cf' | 'subdomain' | 'host' | 'connection';
   readonly query?: Record<string, string>;
   readonly body?: Record<string, unknown>;
 }
@@ -69,6 +69,13 @@ export const SEEDS: Record<RestOperation, (w: World) => Seed> = {
   'subdomains.create': (w) => ({ body: { zoneId: w.targets.r53Id, name: 'api' } }),
   'subdomains.list': (w) => ({ query: { zoneId: String(w.targets.r53Id) } }),
   'subdomains.get': () => ({ target: 'subdomain' }),
+  'subdomains.delete': () => ({ target: 'subdomain', query: { deleteFromCloud: 'false' } }),
+  'resources.update': () => ({ target: 'host', body: { name: 'web-2', dnsTarget: { addresses: ['192.0.2.11'] }, metadata: { tier: 'silver' } } }),
+  'resourceConnections.create': (w) => ({ body: { sourceId: w.targets.subdomainId, targetId: w.targets.hostId, ttl: 600 } }),
+  'resourceConnections.list': (w) => ({ query: { resourceId: String(w.targets.hostId) } }),
+  'resourceConnections.get': () => ({ target: 'connection' }),
+  'resourceConnections.update': () => ({ target: 'connection', body: { ttl: 120 } }),
+  'resourceConnections.delete': () => ({ target: 'connection' }),
 };
 
 /** The id a seed's `target` names, now (it changes when `repair()` recreates the object). */
@@ -84,6 +91,10 @@ export function targetId(w: World, target: Seed['target']): number {
       return w.targets.cfId;
     case 'subdomain':
       return w.targets.subdomainId;
+    case 'host':
+      return w.targets.hostId;
+    case 'connection':
+      return w.targets.connectionId;
     default:
       return w.targets.r53Id;
   }

@@ -48,6 +48,10 @@ export interface Targets {
   cfId: number;
   /** Subdomain `www` of the Route 53 zone. */
   subdomainId: number;
+  /** A registered instance with an address target. */
+  hostId: number;
+  /** An active resource connection (a subdomain of the Route 53 zone → the host). */
+  connectionId: number;
 }
 
 export interface World {
@@ -134,7 +138,7 @@ export async function startWorld(backend: Backend): Promise<World> {
   const foreignConn = await ok('POST', '/api/cloud-connections/beta/connect-aws', outsider.token, {});
   const foreignZone = await ok('POST', '/api/other/master/dns', outsider.token, { name: 'b', domainName: 'beta.example', cloudflareApiToken: 'cf-beta' });
 
-  const targets: Targets = { awsId: 0, gcpId: 0, azureId: 0, azureToken: '', r53Id: 0, cfId: 0, subdomainId: 0 };
+  const targets: Targets = { awsId: 0, gcpId: 0, azureId: 0, azureToken: '', r53Id: 0, cfId: 0, subdomainId: 0, hostId: 0, connectionId: 0 };
   let zoneSerial = 0;
 
   async function linkAws() {
@@ -182,6 +186,16 @@ export async function startWorld(backend: Backend): Promise<World> {
     const sub = targets.subdomainId ? await s.storage.resources.getResource(scope, targets.subdomainId) : null;
     if (!sub?.isActive || sub.parentResourceId !== targets.r53Id) {
       targets.subdomainId = (await ok('POST', '/api/shop/master/subdomains', owner.token, { zoneId: targets.r53Id, name: 'www' })).data.id as number;
+    }
+    const host = targets.hostId ? await s.storage.resources.getResource(scope, targets.hostId) : null;
+    if (!host?.isActive || host.metadata.dnsTarget == null) {
+      const body = { resourceType: 'instance', name: 'web', dnsTarget: { addresses: ['192.0.2.10'] } };
+      targets.hostId = (await ok('POST', '/api/shop/master/resources', owner.token, body)).data.id as number;
+    }
+    const link = targets.connectionId ? await s.storage.resourceConnections.getResourceConnection(scope, targets.connectionId) : null;
+    if (link?.status !== 'active' || link.targetResourceId !== targets.hostId || link.zoneResourceId !== targets.r53Id) {
+      const linked = (await ok('POST', '/api/shop/master/subdomains', owner.token, { zoneId: targets.r53Id, name: `linked-${++zoneSerial}` })).data.id as number;
+      targets.connectionId = (await ok('POST', '/api/shop/master/resource-connections', owner.token, { sourceId: linked, targetId: targets.hostId })).data.id as number;
     }
     const cf = targets.cfId ? await s.storage.resources.getResource(scope, targets.cfId) : null;
     if (!cf?.isActive) {

@@ -3,6 +3,7 @@ import { createAdminServices, createOperatorServices } from './admin/index.js';
 import { createAwsSessionCache, createConnectionServices, isSafeBaseUrl, SAFE_BASE_URL_RULE } from './connections/index.js';
 import type { EngineConfig, EngineContext, EngineProviders } from './context.js';
 import { createDnsServices } from './dns/index.js';
+import { createResourceConnectionServices } from './resources/connections/index.js';
 import { PLAN_SLUGS, type PlanSlug } from './domain/plans.js';
 import type { AccessControl, PlanLimits } from './ports/access.js';
 import type { Clock, Logger, Random } from './ports/runtime.js';
@@ -97,6 +98,7 @@ export function createEngine(options: EngineOptions) {
     ...admin,
     ...connections,
     ...dnsServices,
+    resourceConnections: createResourceConnectionServices(ctx),
     /** Operator commands (CLI): seed, re-encryption, OIDC key rotation. No access checks. */
     operator: createOperatorServices(ctx),
   });

@@ -17,6 +17,7 @@ export * from './validation/index.js';
 export * from './access/index.js';
 export * from './runtime/index.js';
 export * from './dns/index.js';
+export * from './resources/connections/index.js';
 export * from './resources/index.js';
 export * from './secrets/index.js';
 // Service input types and body/query schemas, for adapters (typed tRPC procedures, OpenAPI bodies).

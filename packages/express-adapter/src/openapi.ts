@@ -38,6 +38,10 @@ export const OPERATION_SCHEMAS: Partial<Record<RestOperation, OperationSchemas>>
   'resources.register': { body: ['registerResourceBodySchema'] },
   'subdomains.create': { body: ['createSubdomainBodySchema'] },
   'subdomains.list': { query: 'listSubdomainsQuerySchema' },
+  'resources.update': { body: ['updateResourceBodySchema'] },
+  'resourceConnections.create': { body: ['createResourceConnectionBodySchema'] },
+  'resourceConnections.list': { query: 'listResourceConnectionsQuerySchema' },
+  'resourceConnections.update': { body: ['updateResourceConnectionBodySchema'] },
 };
 
 function exportedSchema(name: string): z.ZodType | undefined {

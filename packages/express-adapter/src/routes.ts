@@ -43,11 +43,18 @@ export type RestOperation =
   | 'resources.list'
   | 'resources.get'
   | 'resources.register'
+  | 'resources.update'
   | 'resources.sync'
   | 'resources.delete'
   | 'subdomains.create'
   | 'subdomains.list'
-  | 'subdomains.get';
+  | 'subdomains.get'
+  | 'subdomains.delete'
+  | 'resourceConnections.create'
+  | 'resourceConnections.list'
+  | 'resourceConnections.get'
+  | 'resourceConnections.update'
+  | 'resourceConnections.delete';
 
 /**
  * How the engine is called: `actor` = `(actor, input)` (every authenticated route and the Azure
@@ -101,11 +108,13 @@ const PAGE: readonly QueryParam[] = [
 const CONNECTION_FILTERS: readonly QueryParam[] = ['status', 'provider', 'provider_id', 'include_inactive'].map((name) => ({ name }));
 const RESOURCE_FILTERS: readonly QueryParam[] = ['type', 'region', 'status', 'state'].map((name) => ({ name }));
 const SUBDOMAIN_FILTERS: readonly QueryParam[] = [{ name: 'zoneId', description: 'Only the subdomains of this zone' }];
+const RESOURCE_CONNECTION_FILTERS: readonly QueryParam[] = [{ name: 'resourceId', description: 'Only the connections with this resource as source or target' }];
 const DELETE_FROM_CLOUD: QueryParam = {
   name: 'deleteFromCloud',
   schema: { type: 'string', enum: ['true', 'false'], default: 'true' },
   description: 'Also delete the zone at the provider',
 };
+const DELETE_FROM_CLOUD_RECORDS: QueryParam = { ...DELETE_FROM_CLOUD, description: "Also remove its connection's records at the provider" };
 const CONNECTION_PARAM: QueryParam = { name: 'connection', required: true, schema: { type: 'string', pattern: '^[1-9][0-9]{0,14}$' } };
 
 function route(method: HttpMethod, path: string, operation: RestOperation, summary: string, status: 200 | 201 = 200, query: readonly QueryParam[] = []): RestRoute {
@@ -179,11 +188,18 @@ export const REST_ROUTES: readonly RestRoute[] = [
   list(`${ENV}/resources`, 'resources.list', 'List resources of the environment', RESOURCE_FILTERS),
   route('POST', `${ENV}/resources`, 'resources.register', "Register one of the host's own resources", 201),
   route('GET', `${ENV}/resources/:resourceId`, 'resources.get', 'Get a resource'),
+  route('PATCH', `${ENV}/resources/:resourceId`, 'resources.update', "Update one of the host's own resources (a new dnsTarget re-points its connections)"),
   route('PUT', `${ENV}/resources/:resourceId/sync`, 'resources.sync', 'Sync a resource (DNS verification)'),
   route('DELETE', `${ENV}/resources/:resourceId`, 'resources.delete', 'Delete a resource (?deleteFromCloud=true|false)', 200, [DELETE_FROM_CLOUD]),
   route('POST', `${ENV}/subdomains`, 'subdomains.create', 'Create a subdomain (a name inside a zone)', 201),
   list(`${ENV}/subdomains`, 'subdomains.list', 'List subdomains (?zoneId=)', SUBDOMAIN_FILTERS),
   route('GET', `${ENV}/subdomains/:id`, 'subdomains.get', 'Get a subdomain'),
+  route('DELETE', `${ENV}/subdomains/:id`, 'subdomains.delete', 'Delete a subdomain, disconnecting it first (?deleteFromCloud=true|false)', 200, [DELETE_FROM_CLOUD_RECORDS]),
+  route('POST', `${ENV}/resource-connections`, 'resourceConnections.create', 'Connect a subdomain to a host resource (writes its DNS records)', 201),
+  list(`${ENV}/resource-connections`, 'resourceConnections.list', 'List resource connections (?resourceId=)', RESOURCE_CONNECTION_FILTERS),
+  route('GET', `${ENV}/resource-connections/:id`, 'resourceConnections.get', 'Get a resource connection'),
+  route('PATCH', `${ENV}/resource-connections/:id`, 'resourceConnections.update', 'Re-point a resource connection or change its ttl/proxied (one provider batch)'),
+  route('DELETE', `${ENV}/resource-connections/:id`, 'resourceConnections.delete', 'Disconnect: remove the records the connection wrote'),
 ];
 
 /** Path of the OpenAPI document, served by the router itself (public). */

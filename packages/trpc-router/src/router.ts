@@ -110,6 +110,7 @@ function build(engine: Engine) {
       list: query('resources', 'list'),
       get: query('resources', 'get'),
       register: mutation('resources', 'register'),
+      update: mutation('resources', 'update'),
       sync: mutation('resources', 'sync'),
       delete: mutation('resources', 'delete'),
     }),
@@ -117,6 +118,14 @@ function build(engine: Engine) {
       create: mutation('subdomains', 'create'),
       list: query('subdomains', 'list'),
       get: query('subdomains', 'get'),
+      delete: mutation('subdomains', 'delete'),
+    }),
+    resourceConnections: t.router({
+      create: mutation('resourceConnections', 'create'),
+      list: query('resourceConnections', 'list'),
+      get: query('resourceConnections', 'get'),
+      update: mutation('resourceConnections', 'update'),
+      delete: mutation('resourceConnections', 'delete'),
     }),
   });
 }
@@ -166,10 +175,23 @@ export type CloudlinkRouter = TRPCBuiltRouter<
       list: Query<'resources', 'list'>;
       get: Query<'resources', 'get'>;
       register: Mutation<'resources', 'register'>;
+      update: Mutation<'resources', 'update'>;
       sync: Mutation<'resources', 'sync'>;
       delete: Mutation<'resources', 'delete'>;
     };
-    subdomains: { create: Mutation<'subdomains', 'create'>; list: Query<'subdomains', 'list'>; get: Query<'subdomains', 'get'> };
+    subdomains: {
+      create: Mutation<'subdomains', 'create'>;
+      list: Query<'subdomains', 'list'>;
+      get: Query<'subdomains', 'get'>;
+      delete: Mutation<'subdomains', 'delete'>;
+    };
+    resourceConnections: {
+      create: Mutation<'resourceConnections', 'create'>;
+      list: Query<'resourceConnections', 'list'>;
+      get: Query<'resourceConnections', 'get'>;
+      update: Mutation<'resourceConnections', 'update'>;
+      delete: Mutation<'resourceConnections', 'delete'>;
+    };
   }
 >;
 

@@ -28,6 +28,12 @@ describe('CloudlinkRouter types', () => {
     expectTypeOf<In['subdomains']['create']>().not.toBeAny();
     expectTypeOf<In['subdomains']['create']>().toHaveProperty('zoneId');
     expectTypeOf<In['subdomains']['get']>().toHaveProperty('id');
+    expectTypeOf<In['subdomains']['delete']>().toHaveProperty('deleteFromCloud');
+    expectTypeOf<In['resources']['update']>().toHaveProperty('dnsTarget');
+    expectTypeOf<In['resourceConnections']['create']>().not.toBeAny();
+    expectTypeOf<In['resourceConnections']['create']>().toHaveProperty('sourceId');
+    expectTypeOf<In['resourceConnections']['update']>().toHaveProperty('targetId');
+    expectTypeOf<In['resourceConnections']['list']>().toHaveProperty('resourceId');
   });
 
   it('types outputs as the documented REST bodies', () => {
@@ -39,6 +45,9 @@ describe('CloudlinkRouter types', () => {
     expectTypeOf<Out['resources']['list']>().toHaveProperty('counts');
     expectTypeOf<Out['resources']['register']['data']['resourceType']>().toEqualTypeOf<string>();
     expectTypeOf<Out['subdomains']['list']['data'][number]['fqdn']>().toEqualTypeOf<string>();
+    expectTypeOf<Out['resourceConnections']['create']['data']['status']>().toEqualTypeOf<'pending' | 'active' | 'deleting'>();
+    expectTypeOf<Out['resourceConnections']['list']['nextCursor']>().toEqualTypeOf<string | null>();
+    expectTypeOf<Out['resources']['update']['data']['resourceType']>().toEqualTypeOf<string>();
     expectTypeOf<Out['subdomains']['get']['data']['connection']>().toEqualTypeOf<{ id: number; targetId: number; status: 'pending' | 'active' | 'deleting' } | null>();
   });
 });

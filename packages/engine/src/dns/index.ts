@@ -6,6 +6,7 @@ import type { EngineContext } from '../context.js';
 import { createHostResourceServices, createSubdomainServices } from '../resources/index.js';
 import { createRecordListServices } from './record-list.js';
 import { createRecordWriteServices } from './record-writes.js';
+import { createHostResourceUpdateServices } from '../resources/connections/host-update.js';
 import { createResourceServices } from './resources.js';
 import { createZoneServices } from './zones.js';
 
@@ -35,6 +36,7 @@ export function createDnsServices(ctx: EngineContext) {
   const zones = createZoneServices(ctx);
   const list = createRecordListServices(ctx);
   const writes = createRecordWriteServices(ctx);
+  const hostUpdates = createHostResourceUpdateServices(ctx);
   return {
     dns: {
       createZone: zones.createZone,
@@ -44,7 +46,7 @@ export function createDnsServices(ctx: EngineContext) {
       upsertRecords: writes.upsertRecords,
       deleteRecords: writes.deleteRecords,
     },
-    resources: { ...createResourceServices(ctx), ...createHostResourceServices(ctx) },
-    subdomains: createSubdomainServices(ctx),
+    resources: { ...createResourceServices(ctx), ...createHostResourceServices(ctx), update: hostUpdates.update },
+    subdomains: { ...createSubdomainServices(ctx), delete: hostUpdates.deleteSubdomain },
   };
 }

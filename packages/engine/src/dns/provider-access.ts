@@ -20,6 +20,8 @@ export const DNS_OPERATION = {
   deleteRecords: 'Failed to delete DNS record',
   deleteZone: 'Failed to delete hosted zone',
   sync: 'Failed to sync DNS zone',
+  connect: 'Failed to connect resources',
+  disconnect: 'Failed to disconnect resources',
   /** No provider call: only the zone lock, which a subdomain create holds against a concurrent zone delete. */
   createSubdomain: 'Failed to create subdomain',
 } as const;

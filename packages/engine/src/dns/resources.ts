@@ -1,6 +1,6 @@
 import { environmentScope } from '../access/index.js';
 import type { EngineContext } from '../context.js';
-import type { StoredRecordSet } from '../domain/records.js';
+import type { Resource, StoredRecordSet } from '../domain/records.js';
 import { invalidId, notFound, precondition } from '../errors/index.js';
 import type { RecordChange, RecordSet } from '../ports/dns.js';
 import { isProviderCallError } from '../ports/provider-error.js';
@@ -10,8 +10,11 @@ import { callProvider, DNS_OPERATION, openZone, withZoneLock, type OpenZone } fr
 import { createIntents, isOurs, setKey, TARGETED_READ_LIMIT, toStored } from './record-state.js';
 import { sameValues } from './records/record-set.js';
 import { listResourcesQuerySchema, type ListResourcesQuery } from './schemas.js';
-import { scopeRef, serializeResource } from './serialize.js';
-import { openIdPage } from '../pagination/index.js';
+import { scopeRef, serializeResource, zoneMetadata } from './serialize.js';
+import { LIST_PAGE_MAX, openIdPage } from '../pagination/index.js';
+import { disconnectConnections } from '../resources/connections/dns-link.js';
+import { removeResource } from '../resources/connections/removal.js';
+import { VERIFICATION_LABEL, VERIFICATION_TEXT } from '../resources/connections/records.js';
 import { reconcileStaleZoneNotes } from './zone-intents.js';
 import { resourceCounts } from '../resources/catalogue.js';
 import type { EnvironmentPath } from './zones.js';
@@ -37,11 +40,24 @@ export function createResourceServices(ctx: EngineContext) {
     if (!resource) throw notFound.resource();
     return { scope, resource };
   }
-  /** Drop the stored copy and soft-delete the resource, in one transaction. */
-  function forget(resourceId: number): Promise<void> {
+  /**
+   * Forget a zone in one transaction: its resource connections and subdomains, the stored copy and
+   * the zone itself. The last step of a zone delete, so the zone stays active (and a retry possible)
+   * until everything at the provider is done.
+   */
+  function forget(zone: Resource): Promise<void> {
     return ctx.storage.transaction(async (tx) => {
-      await tx.dnsRecords.deleteAllRecordSets(resourceId);
-      await tx.resources.softDeleteResource(resourceId, ctx.clock.now());
+      const now = ctx.clock.now();
+      for (const c of await tx.resourceConnections.listConnectionsOfZone(zone.id)) await tx.resourceConnections.softDeleteResourceConnection(c.id, now);
+      for (let after: number | undefined; ; ) {
+        const page = await tx.resources.listResources(zone.environmentId, { type: 'subdomain', parentResourceId: zone.id }, after === undefined ? { limit: LIST_PAGE_MAX } : { after, limit: LIST_PAGE_MAX });
+        for (const sub of page) await tx.resources.softDeleteResource(sub.id, now);
+        const last = page[page.length - 1];
+        if (page.length < LIST_PAGE_MAX || !last) break;
+        after = last.id;
+      }
+      await tx.dnsRecords.deleteAllRecordSets(zone.id);
+      await tx.resources.softDeleteResource(zone.id, now);
     });
   }
   /** Every set but the apex NS/SOA, deleted in chunks, then the hosted zone. */
@@ -66,8 +82,9 @@ export function createResourceServices(ctx: EngineContext) {
   /**
    * Only the record sets we created, and only while their values still match what we wrote: the
    * stored `managed` sets, and the sets a write noted it would create but died before recording.
+   * What a zone delete removes from zones that are not ours to delete (Cloudflare, adopted Route 53).
    */
-  async function removeManagedCloudflareSets(zone: OpenZone, zoneId: number): Promise<void> {
+  async function removeOurSets(zone: OpenZone, zoneId: number): Promise<void> {
     const ours = new Map<string, (readonly string[])[]>();
     const claim = (name: string, type: string, values: readonly string[]) => ours.set(setKey(name, type), [...(ours.get(setKey(name, type)) ?? []), values]);
     for (const s of await ctx.storage.dnsRecords.listRecordSets(zoneId)) if (s.managed) claim(s.name, s.type, s.values);
@@ -142,7 +159,7 @@ export function createResourceServices(ctx: EngineContext) {
           });
           if (!info) {
             // Forget it under the lock, so no record write slips in between.
-            await forget(resource.id);
+            await forget(resource);
             return null;
           }
           const stored = new Map((await ctx.storage.dnsRecords.listRecordSets(resource.id)).map((s) => [setKey(s.name, s.type), s]));
@@ -173,8 +190,8 @@ export function createResourceServices(ctx: EngineContext) {
       if (zone.meta.provider === 'route53' && scope.project.connectedCloudId !== null) {
         await reconcileStaleZoneNotes(ctx, zone.session, scope.project.connectedCloudId);
       }
-      const domainChecked = zone.meta.domainName;
-      const dnsActive = await verificationPresent(ctx, `_gateways_app.${domainChecked}`);
+      const domainChecked = await checkedDomain(ctx, resource.id, zone.meta.domainName);
+      const dnsActive = await verificationPresent(ctx, `${VERIFICATION_LABEL}.${domainChecked}`);
       const now = ctx.clock.now();
       await ctx.storage.resources.updateResource(resource.id, { metadata: { ...resource.metadata, nameServers: [...refreshed.nameServers], dns_active: dnsActive } }, now);
       return {
@@ -190,20 +207,31 @@ export function createResourceServices(ctx: EngineContext) {
       if (resource.resourceType === 'dns') {
         const op = DNS_OPERATION.deleteZone;
         const zone = fromCloud ? await openZone(ctx, scope.project, resource, op) : null;
-        await withZoneLock(ctx, resource, op, async () => {
+        await withZoneLock(ctx, resource, op, async (current) => {
           if (zone) {
-            await callProvider(op, zone.meta.provider, () =>
-              zone.meta.provider === 'route53' ? emptyRoute53Zone(zone) : removeManagedCloudflareSets(zone, resource.id),
-            );
+            // Connections first (their records, exactly), then what else is ours: every step can run again.
+            await disconnectConnections(ctx, zone, current.id, await ctx.storage.resourceConnections.listConnectionsOfZone(current.id), op);
+            const ownZone = zone.meta.provider === 'route53' && !zoneMetadata(current).adopted;
+            await callProvider(op, zone.meta.provider, () => (ownZone ? emptyRoute53Zone(zone) : removeOurSets(zone, current.id)));
           }
-          await forget(resource.id);
+          await forget(current);
         });
       } else {
-        await forget(resource.id);
+        await removeResource(ctx, scope, resource, fromCloud);
       }
       return { message: 'Resource deleted successfully', data: { id: resource.id, resourceType: resource.resourceType } };
     },
   };
+}
+
+/**
+ * The name sync checks (see docs/resources.md#sync-and-zone-delete): the subdomain of the zone's
+ * first active connection (lowest id), else the zone's own domain.
+ */
+async function checkedDomain(ctx: EngineContext, zoneId: number, apex: string): Promise<string> {
+  const first = (await ctx.storage.resourceConnections.listConnectionsOfZone(zoneId)).find((c) => c.status === 'active');
+  const subdomain = first ? await ctx.storage.resources.getResourceById(first.sourceResourceId) : null;
+  return subdomain?.domainName ?? apex;
 }
 
 /** `dns_active`: some TXT record at `name` whose joined strings equal `installed`; any failure → false. */
@@ -212,7 +240,7 @@ async function verificationPresent(ctx: EngineContext, name: string): Promise<bo
   if (!resolver) return false;
   try {
     const records = await resolver.resolveTxt(name);
-    return records.some((strings) => strings.join('') === 'installed');
+    return records.some((strings) => strings.join('') === VERIFICATION_TEXT);
   } catch (e) {
     ctx.logger.warn({ name, err: e instanceof Error ? e.message : String(e) }, 'TXT lookup failed');
     return false;

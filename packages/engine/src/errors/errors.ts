@@ -20,6 +20,7 @@ export const invalidId = {
   dnsZone: () => new EngineError('VALIDATION', 'Invalid DNS zone ID', 'DNS zone ID must be a positive integer'),
   resource: () => new EngineError('VALIDATION', 'Invalid resource ID', 'Resource ID must be a positive integer'),
   connection: () => new EngineError('VALIDATION', 'Invalid connection ID', 'Connection ID must be a positive integer'),
+  resourceConnection: () => new EngineError('VALIDATION', 'Invalid resource connection ID', 'Resource connection ID must be a positive integer'),
   subdomain: () => new EngineError('VALIDATION', 'Invalid subdomain ID', 'Subdomain ID must be a positive integer'),
 };
 
@@ -30,6 +31,9 @@ export const notFound = {
   connection: () => new EngineError('NOT_FOUND', 'Cloud connection not found', 'The specified cloud connection does not exist'),
   dnsZone: () => new EngineError('NOT_FOUND', 'DNS zone not found', 'The specified DNS zone does not exist'),
   resource: () => new EngineError('NOT_FOUND', 'Resource not found', 'The specified resource does not exist'),
+  /** One of the resources a request names by id (`sourceId`, `targetId`) is not in this environment. */
+  namedResource: (field: string, id: number) => new EngineError('NOT_FOUND', 'Resource not found', `${field}: resource ${id} does not exist in this environment`),
+  resourceConnection: () => new EngineError('NOT_FOUND', 'Resource connection not found', 'The specified resource connection does not exist'),
   subdomain: () => new EngineError('NOT_FOUND', 'Subdomain not found', 'The specified subdomain does not exist'),
   dnsRecord: (type: string, fqdn: string) =>
     new EngineError('NOT_FOUND', 'DNS record not found', `No ${type} record ${fqdn} with exactly these values exists in this zone`),
@@ -69,6 +73,11 @@ export const precondition = {
   accountNameRequired: () =>
     new EngineError('PRECONDITION', 'Account name required', 'Set accountName on the connection (PATCH) before running the setup command'),
   lastOwner: () => new EngineError('PRECONDITION', 'Cannot remove last owner', 'A workspace must keep at least one owner'),
+  /** A pair outside the allowed-pairs table, or a target without a DNS target (see docs/resources.md#resource-connections). */
+  connectionNotAllowed: (reason: string) => new EngineError('PRECONDITION', 'Connection not allowed', reason),
+  /** PATCH/register on a type cloudlink manages itself (`dns`, `subdomain`). */
+  resourceNotRegistrable: (type: string) =>
+    new EngineError('PRECONDITION', 'Resource not registrable', `Resource type "${type}" is not a host resource; use its own routes`),
   invalidCloudflareToken: (code: string | number, message: string) =>
     new EngineError('PRECONDITION', 'Invalid Cloudflare token', `Cloudflare token verification failed: ${code}: ${message}`),
 };
@@ -107,6 +116,13 @@ export const conflict = {
     ),
   connectionAlreadyCompleted: (id: number) =>
     new EngineError('CONFLICT', 'Connection already completed', `Cloud connection ${id} is already connected`),
+  subdomainConnected: (subdomainId: number) =>
+    new EngineError('CONFLICT', 'Subdomain already connected', `Subdomain ${subdomainId} already has a resource connection; delete it first`),
+  /** A record set a connection needs exists at the provider and was not written by cloudlink: never overwritten. */
+  dnsRecordConflict: (name: string, type: string) =>
+    new EngineError('CONFLICT', 'DNS record conflict', `${name} ${type} already exists at the DNS provider and was not created by cloudlink`),
+  resourceInUse: (id: number) =>
+    new EngineError('CONFLICT', 'Resource in use', `Resource ${id} is the target of a resource connection; delete the connection first`),
   memberExists: () => new EngineError('CONFLICT', 'Member already exists', 'This user is already a member of the workspace'),
   /** Every slug tried for a new workspace, project or environment was taken by concurrent inserts. */
   slugUnavailable: () => new EngineError('CONFLICT', 'Slug unavailable', 'Could not find a free slug for this name; try again or choose another name'),

@@ -13,6 +13,7 @@ import { isStorageConflict } from '../ports/storage.js';
 import { parseInput, parsePathId } from '../validation/index.js';
 import { createSubdomainBodySchema, listSubdomainsQuerySchema, type CreateSubdomainBody, type ListSubdomainsQuery } from './schemas.js';
 import { connectionOfSubdomain, serializeSubdomain } from './subdomain-object.js';
+import { VERIFICATION_LABEL } from './connections/records.js';
 
 export type CreateSubdomainInput = EnvironmentPath & CreateSubdomainBody;
 export type ListSubdomainsInput = EnvironmentPath & ListSubdomainsQuery;
@@ -20,8 +21,6 @@ export interface SubdomainInput extends EnvironmentPath {
   readonly id: string | number;
 }
 
-/** The label of the verification TXT a connection writes beside its name (docs/resources.md#resource-connections). */
-const VERIFICATION_LABEL = '_gateways_app';
 /** Rows read per page while looking for a duplicate name. */
 const SCAN_PAGE = 1000;
 
