@@ -1,5 +1,6 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
+import type { HostResourceType } from '@cloudlink/engine';
 import type { CloudlinkRouter } from '../src/index.js';
 
 type In = inferRouterInputs<CloudlinkRouter>;
@@ -23,6 +24,7 @@ describe('CloudlinkRouter types', () => {
     expectTypeOf<In['resources']['delete']>().toHaveProperty('resourceId');
     expectTypeOf<In['resources']['register']>().not.toBeAny();
     expectTypeOf<In['resources']['register']>().toHaveProperty('dnsTarget');
+    expectTypeOf<In['resources']['register']['resourceType']>().toEqualTypeOf<HostResourceType>();
     expectTypeOf<In['subdomains']['create']>().not.toBeAny();
     expectTypeOf<In['subdomains']['create']>().toHaveProperty('zoneId');
     expectTypeOf<In['subdomains']['get']>().toHaveProperty('id');

@@ -21,10 +21,19 @@ const MAX_ADDRESS_LENGTH = 45;
 const FORMS = ['addresses', 'hostname', 'alias'] as const;
 
 /** `must be an object` for a non-object; `has unknown field "x"` for an unknown key. */
-export function objectError(issue: { code?: string; keys?: readonly string[] }): string | undefined {
+function objectError(issue: { code?: string; keys?: readonly string[] }): string | undefined {
   if (issue.code === 'unrecognized_keys') return `has unknown field${(issue.keys ?? []).length > 1 ? 's' : ''} ${(issue.keys ?? []).map((k) => `"${k}"`).join(', ')}`;
   if (issue.code === 'invalid_type') return 'must be an object';
   return undefined;
+}
+
+/** An address's A or AAAA wire form, by the record model's value parsers; null when it is neither. */
+function addressWire(raw: string): string | null {
+  for (const type of ['A', 'AAAA'] as const) {
+    const r = normalizeRecordValue(type, raw);
+    if (r.ok) return r.wire;
+  }
+  return null;
 }
 
 const addressesField = z
@@ -35,15 +44,14 @@ const addressesField = z
     const out: string[] = [];
     const seen = new Map<string, number>();
     list.forEach((raw, i) => {
-      const v4 = normalizeRecordValue('A', raw);
-      const wire = v4.ok ? v4.wire : ((r) => (r.ok ? r.wire : null))(normalizeRecordValue('AAAA', raw));
+      const wire = addressWire(raw);
       if (wire === null) {
         ctx.addIssue({ code: 'custom', path: [i], message: `"${raw}" is not a valid IPv4 or IPv6 address` });
         return;
       }
       const first = seen.get(wire);
       if (first !== undefined) ctx.addIssue({ code: 'custom', path: [i], message: `duplicate of addresses[${first}]` });
-      seen.set(wire, i);
+      else seen.set(wire, i);
       out.push(wire);
     });
     return out;

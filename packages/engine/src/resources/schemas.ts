@@ -3,7 +3,7 @@ import { MAX_NAME_LENGTH, tooLong } from '../dns/records/limits.js';
 import { checkPositionPair, positionSchema } from '../dns/schemas.js';
 import { LIST_PAGE_MAX, pageQueryFields } from '../pagination/page-query.js';
 import { lengthCap } from '../validation/caps.js';
-import { canBeDnsTarget, HOST_RESOURCE_TYPES } from './catalogue.js';
+import { canBeDnsTarget, HOST_RESOURCE_TYPES, type HostResourceType } from './catalogue.js';
 import { dnsTargetSchema } from './dns-target-schema.js';
 
 /**
@@ -48,7 +48,7 @@ const HOST_TYPE_LIST = HOST_RESOURCE_TYPES.join(', ');
 /** `dns` and `subdomain` are catalogue types with routes of their own: say which. */
 const OWN_ROUTE: Readonly<Record<string, string>> = { dns: 'POST …/dns', subdomain: 'POST …/subdomains' };
 
-export const resourceTypeSchema = z.enum(HOST_RESOURCE_TYPES as [string, ...string[]], {
+export const resourceTypeSchema = z.enum(HOST_RESOURCE_TYPES as [HostResourceType, ...HostResourceType[]], {
   error: (issue) => {
     if (issue.input === undefined) return 'required';
     const own = typeof issue.input === 'string' && Object.hasOwn(OWN_ROUTE, issue.input) ? OWN_ROUTE[issue.input] : undefined;

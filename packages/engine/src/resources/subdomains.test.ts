@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createDnsTestbed, engineError } from '../testing/dns/dns-testbed.js';
+import { createMemoryStorage } from '../testing/storage/index.js';
 
 /** The zone lock of a subdomain create (the REST behaviour is tested in tests/subdomains.test.ts). */
 describe('subdomains.create under the zone lock', () => {
@@ -53,5 +54,18 @@ describe('subdomains.create under the zone lock', () => {
     expect(err.retryAfter).toBe(5);
     // Free again: the create goes through.
     expect((await t.engine.subdomains.create(t.owner, { ...t.env, zoneId: zone.data.id, name: 'www' })).data.fqdn).toBe('www.cf.com');
+  });
+});
+
+describe('subdomains.create: the unique index has the last word', () => {
+  it('a duplicate the pre-check did not see → 409 Subdomain already exists from the storage conflict', async () => {
+    const memory = createMemoryStorage({ migrated: true });
+    // A pre-check that sees nothing, as when a concurrent create committed just after it read.
+    const blind = { ...memory, resources: { ...memory.resources, listResources: async () => [] } };
+    const t = await createDnsTestbed({ storage: blind });
+    const zone = await t.engine.dns.createZone(t.owner, { ...t.env, name: 'cf', domainName: 'cf.com', cloudflareApiToken: 'tok' });
+    await t.engine.subdomains.create(t.owner, { ...t.env, zoneId: zone.data.id, name: 'www' });
+    const err = await engineError(t.engine.subdomains.create(t.owner, { ...t.env, zoneId: zone.data.id, name: 'WWW.cf.com.' }));
+    expect(err.toBody()).toEqual({ error: 'Subdomain already exists', message: 'A subdomain www.cf.com already exists in this zone' });
   });
 });
