@@ -5,7 +5,10 @@ import type { CloudlinkEvent, Outbox } from '../events/index.js';
 import type { Actor } from '../ports/runtime.js';
 import type { StorageTx } from '../ports/storage.js';
 import { REQUEST_ID_MAX_CHARS } from './request-id.js';
+import type { AuditedOperation } from './operations.js';
 
+export { AUDITED_OPERATIONS, type AuditedOperation } from './operations.js';
+export { listAuditQuerySchema, serializeAuditEntry, type ListAuditInput } from './list.js';
 export { REQUEST_ID_HEADER, REQUEST_ID_MAX_CHARS, requestIdFrom } from './request-id.js';
 
 /** A caller without a user: the host on its own behalf, or the engine itself (see `AuditActor`). */
@@ -20,8 +23,8 @@ export type AuditBy = Actor | NonUserActor;
 /** What a service says about its change; the actor, request id and time are filled in here. */
 export interface AuditRecord {
   readonly workspaceId: number;
-  /** The engine operation (`cloudConnections.complete`). */
-  readonly operation: string;
+  /** The engine operation (`cloudConnections.complete`; h-verify and h-creds add theirs). */
+  readonly operation: AuditedOperation | (string & {});
   readonly targets?: AuditTargets;
   /** Default `success`. */
   readonly outcome?: AuditOutcome;
