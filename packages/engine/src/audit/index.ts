@@ -66,16 +66,16 @@ export function recordAudit(tx: StorageTx, ctx: Pick<EngineContext, 'clock'>, by
 }
 
 /**
- * The failures worth a line in the log: the caller was authenticated and the target found, and then
- * a rule said no (403 permission or plan limit, 409 conflict) or the cloud did (a failed connection
- * test, 502/503 provider failures). Validation (400), 401 and 404 are noise an unauthenticated or
- * probing client can produce at will; they are not recorded.
+ * The failures worth a line in the log: the caller is a member of the workspace, and then a rule
+ * said no (403 permission or plan limit, 409 conflict) or the cloud did (502/503 provider failures).
+ * Validation (400), 401 and 404 are noise an unauthenticated or probing client can produce at will;
+ * they are not recorded. A failed connection test is recorded by `complete` itself, in the
+ * transaction that marks the connection `failed`.
  */
 const RECORDED_FAILURE_CODES: ReadonlySet<EngineErrorCode> = new Set([
   'FORBIDDEN',
   'PLAN_LIMIT',
   'CONFLICT',
-  'CONNECTION_TEST_FAILED',
   'PROVIDER_FAILURE',
   'PROVIDER_UNAVAILABLE',
 ]);
