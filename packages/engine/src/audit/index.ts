@@ -5,6 +5,7 @@ import type { CloudlinkEvent, Outbox } from '../events/index.js';
 import type { Actor } from '../ports/runtime.js';
 import type { StorageTx } from '../ports/storage.js';
 import { REQUEST_ID_MAX_CHARS } from './request-id.js';
+import { markAuditRecorded } from './scope.js';
 import type { AuditedOperation } from './operations.js';
 
 export { AUDITED_OPERATIONS, type AuditedOperation } from './operations.js';
@@ -52,6 +53,7 @@ function boundedDetail(detail: Record<string, unknown> | undefined): Record<stri
  */
 export function recordAudit(tx: StorageTx, ctx: Pick<EngineContext, 'clock'>, by: AuditBy, record: AuditRecord): Promise<AuditEntry> {
   const outcome = record.outcome ?? 'success';
+  markAuditRecorded();
   return tx.audit.appendAudit({
     workspaceId: record.workspaceId,
     actor: actorOf(by),

@@ -2,12 +2,14 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { AuditTargets } from '../domain/records.js';
 import type { EngineContext } from '../context.js';
 import type { Actor } from '../ports/runtime.js';
-import { recordFailure, type AuditBy } from './index.js';
+import { recordAudit, recordFailure, type AuditBy } from './index.js';
 
 /** What the access pipeline learnt about the running mutation: the workspace, and the project and environment. */
 interface AuditScope {
   workspaceId?: number;
   targets: { projectId?: number; environmentId?: number };
+  /** Set once the service recorded its own entry (inside its transaction). */
+  recorded: boolean;
 }
 
 const current = new AsyncLocalStorage<AuditScope>();
@@ -25,10 +27,40 @@ export function noteAuditScope(scope: { workspaceId: number; projectId?: number;
   if (scope.environmentId !== undefined) store.targets.environmentId = scope.environmentId;
 }
 
+/** Called by `recordAudit`: the running mutation has its entry, the wrapper adds none. */
+export function markAuditRecorded(): void {
+  const store = current.getStore();
+  if (store) store.recorded = true;
+}
+
 /** Who a failure is recorded for: the actor, or the engine itself for a call without one (a setup callback). */
 function byOf(actor: unknown): AuditBy {
   const a = actor as Actor | null | undefined;
   return a && typeof a === 'object' && typeof a.userId === 'number' ? a : { kind: 'system' };
+}
+
+/** The id of the row a mutation answered with (`data.id`), if any: the target of a late entry. */
+function answeredId(result: unknown): number | undefined {
+  const id = (result as { data?: { id?: unknown } } | null)?.data?.id;
+  return typeof id === 'number' ? id : undefined;
+}
+
+/**
+ * The safety net for a mutation whose service does not record its own entry yet: a `success` entry
+ * in a transaction of its own, right after the change committed, with the scope the pipeline noted
+ * and the id the answer names. Services record inside their change's transaction instead (see
+ * docs/audit.md for which do); this only keeps "every mutation leaves one entry" true meanwhile.
+ */
+async function recordLate(ctx: EngineContext, by: AuditBy, operation: string, scope: AuditScope, result: unknown): Promise<void> {
+  const workspaceId = scope.workspaceId as number;
+  const id = answeredId(result);
+  const key = operation.startsWith('resourceConnections.') ? 'resourceConnectionId' : operation.startsWith('dns.') ? 'zoneId' : 'resourceId';
+  const targets: AuditTargets = { ...scope.targets, ...(id === undefined ? {} : { [key]: id }) };
+  try {
+    await ctx.storage.transaction((tx) => recordAudit(tx, ctx, by, { workspaceId, operation, targets }));
+  } catch (e) {
+    ctx.logger.warn({ operation, err: e instanceof Error ? e.message : String(e) }, 'could not record a mutation in the audit log');
+  }
 }
 
 type Operation = (actor: never, input: never) => Promise<unknown>;
@@ -40,15 +72,18 @@ type Operation = (actor: never, input: never) => Promise<unknown>;
  */
 export function auditFailures<F extends Operation>(ctx: EngineContext, operation: string, fn: F): F {
   const wrapped = async (actor: never, input: never) => {
-    const scope: AuditScope = { targets: {} };
+    const scope: AuditScope = { targets: {}, recorded: false };
+    let result: unknown;
     try {
-      return await current.run(scope, () => fn(actor, input));
+      result = await current.run(scope, () => fn(actor, input));
     } catch (error) {
       if (scope.workspaceId !== undefined) {
         await recordFailure(ctx, byOf(actor), { workspaceId: scope.workspaceId, operation, targets: scope.targets as AuditTargets }, error);
       }
       throw error;
     }
+    if (!scope.recorded && scope.workspaceId !== undefined) await recordLate(ctx, byOf(actor), operation, scope, result);
+    return result;
   };
   return wrapped as F;
 }
