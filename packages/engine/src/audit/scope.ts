@@ -7,7 +7,7 @@ import { recordAudit, recordFailure, type AuditBy } from './index.js';
 /** What the access pipeline learnt about the running mutation: the workspace, and the project and environment. */
 interface AuditScope {
   workspaceId?: number;
-  targets: { projectId?: number; environmentId?: number };
+  targets: AuditTargets;
   /** Set once the service recorded its own entry (inside its transaction). */
   recorded: boolean;
 }
@@ -23,8 +23,14 @@ export function noteAuditScope(scope: { workspaceId: number; projectId?: number;
   const store = current.getStore();
   if (!store) return;
   store.workspaceId = scope.workspaceId;
-  if (scope.projectId !== undefined) store.targets.projectId = scope.projectId;
-  if (scope.environmentId !== undefined) store.targets.environmentId = scope.environmentId;
+  const { projectId, environmentId } = scope;
+  store.targets = { ...store.targets, ...(projectId === undefined ? {} : { projectId }), ...(environmentId === undefined ? {} : { environmentId }) };
+}
+
+/** What a service found its mutation is about (a connection, a resource): the targets of a failure entry. */
+export function noteAuditTargets(targets: AuditTargets): void {
+  const store = current.getStore();
+  if (store) store.targets = { ...store.targets, ...targets };
 }
 
 /** Called by `recordAudit`: the running mutation has its entry, the wrapper adds none. */
@@ -78,7 +84,7 @@ export function auditFailures<F extends Operation>(ctx: EngineContext, operation
       result = await current.run(scope, () => fn(actor, input));
     } catch (error) {
       if (scope.workspaceId !== undefined) {
-        await recordFailure(ctx, byOf(actor), { workspaceId: scope.workspaceId, operation, targets: scope.targets as AuditTargets }, error);
+        await recordFailure(ctx, byOf(actor), { workspaceId: scope.workspaceId, operation, targets: scope.targets }, error);
       }
       throw error;
     }

@@ -1,6 +1,6 @@
 import { workspaceScope } from '../access/index.js';
 import { inAuditedTransaction, recordAudit, type AuditBy, type AuditedOperation } from '../audit/index.js';
-import { noteAuditScope } from '../audit/scope.js';
+import { noteAuditScope, noteAuditTargets } from '../audit/scope.js';
 import { assertWithinLimit } from '../admin/limits.js';
 import type { EngineContext } from '../context.js';
 import type { CloudConnection } from '../domain/records.js';
@@ -139,6 +139,7 @@ export function createCompletion(ctx: EngineContext, oidc: OidcIssuer) {
       const id = parsePathId(input?.connectionId, invalidId.connection);
       const connection = await ctx.storage.connections.getConnection(workspace.id, id);
       if (!connection) throw notFound.connection();
+      noteAuditTargets({ connectionId: id });
       const plan = planFor(connection, input);
       if (connection.status === 'connected') throw conflict.connectionAlreadyCompleted(id);
       const limits = await ctx.limits.limitsFor(workspace.id);
@@ -168,6 +169,7 @@ export function createCompletion(ctx: EngineContext, oidc: OidcIssuer) {
       }
       // The token proved the caller: from here a refusal belongs in the connection's workspace log.
       noteAuditScope({ workspaceId: found.workspaceId });
+      noteAuditTargets({ connectionId: found.id });
       if (found.accountName === null) throw precondition.accountNameRequired();
       const limits = await ctx.limits.limitsFor(found.workspaceId);
       assertWithinLimit(limits, 'max_cloud_connections', await ctx.storage.connections.countConnected(found.workspaceId, { excludeId: found.id }));

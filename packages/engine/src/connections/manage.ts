@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { inAuditedTransaction, recordAudit, type AuditBy } from '../audit/index.js';
+import { noteAuditTargets } from '../audit/scope.js';
 import { workspaceScope } from '../access/index.js';
 import { assertWithinLimit } from '../admin/limits.js';
 import type { EngineContext } from '../context.js';
@@ -175,6 +176,7 @@ export function createConnectionManagement(ctx: EngineContext, platformAccountId
       const id = parsePathId(input?.connectionId, invalidId.connection);
       const connection = await ctx.storage.connections.getConnection(workspace.id, id);
       if (!connection) throw notFound.connection();
+      noteAuditTargets({ connectionId: id });
       const { accountName } = parseInput(updateConnectionBodySchema, input);
       await assertNameFree(ctx, workspace.id, accountName, id);
       let updated;
@@ -209,6 +211,7 @@ export function createConnectionManagement(ctx: EngineContext, platformAccountId
       const { workspace } = await workspaceScope(ctx, actor, input?.workspaceSlug, 'canManageResources');
       const id = parsePathId(input?.connectionId, invalidId.connection);
       if (!(await ctx.storage.connections.getConnection(workspace.id, id))) throw notFound.connection();
+      noteAuditTargets({ connectionId: id });
       await inAuditedTransaction(ctx, async (tx, outbox) => {
         await tx.lockWorkspace(workspace.id);
         const current = await tx.connections.getConnection(workspace.id, id);

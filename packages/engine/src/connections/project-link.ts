@@ -1,5 +1,6 @@
 import { projectScope } from '../access/index.js';
 import { recordAudit } from '../audit/index.js';
+import { noteAuditTargets } from '../audit/scope.js';
 import { projectObject } from '../admin/serialize.js';
 import type { EngineContext } from '../context.js';
 import { conflict, invalidId, notFound, precondition } from '../errors/index.js';
@@ -26,6 +27,7 @@ export function createProjectLinkServices(ctx: EngineContext) {
       const connectionId = parsePathId(input?.connectionId, invalidId.connection);
       const connection = await ctx.storage.connections.getConnection(workspace.id, connectionId);
       if (!connection) throw notFound.connection();
+      noteAuditTargets({ connectionId });
       if (connection.status !== 'connected') throw precondition.connectionNotActive();
       const result = await ctx.storage.transaction(async (tx) => {
         await tx.lockWorkspace(workspace.id);
