@@ -8,7 +8,7 @@ import { lengthCap } from '../validation/caps.js';
 import { parseInput } from '../validation/index.js';
 
 /** Operation names are `<group>.<method>`: letters only, so a filter can never be anything else. */
-const OPERATION = /^[A-Za-z]{1,40}\.[A-Za-z]{1,40}$/;
+const OPERATION = /^[a-z]{1,40}\.[a-z]{1,40}$/i;
 
 /** `GET …/audit` query: `connectionId`, `operation`, `limit`, `cursor`. */
 export const listAuditQuerySchema = z.object({
