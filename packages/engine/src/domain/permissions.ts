@@ -13,6 +13,10 @@ export const PERMISSION_FLAGS = [
   'canManageSettings',
   /** Register, update and remove the host's own resources (see docs/resources.md). */
   'canRegisterResources',
+  /** Obtain short-lived cloud credentials of a connection through the opt-in tRPC procedure (see docs/credentials.md). */
+  'canIssueCredentials',
+  /** Read the workspace's audit log (see docs/audit.md). */
+  'canViewAuditLog',
 ] as const;
 export type PermissionFlag = (typeof PERMISSION_FLAGS)[number];
 
@@ -51,7 +55,7 @@ export const SYSTEM_ROLES: readonly {
     code: 'admin',
     name: 'Admin',
     description: 'Manages members, billing, projects and resources',
-    permissions: flags(['canManageMembers', 'canManageBilling', ...BUILD, ...VIEW, 'canManageSettings', 'canRegisterResources']),
+    permissions: flags(['canManageMembers', 'canManageBilling', ...BUILD, ...VIEW, 'canManageSettings', 'canRegisterResources', 'canIssueCredentials', 'canViewAuditLog']),
   },
   { id: 3, code: 'dev', name: 'Developer', description: 'Builds projects and resources', permissions: flags([...BUILD, ...VIEW]) },
   { id: 4, code: 'billing', name: 'Billing', description: 'Manages billing', permissions: flags(['canManageBilling', ...VIEW]) },
