@@ -151,6 +151,12 @@ describeBackends('audit log and events over REST and tRPC', (backend) => {
     await server.rest('PATCH', `/api/cloud-connections/acme/${azId}`, { token: owner.token, body: { accountName: 'Prod Azure' } });
     const done = await server.rest('POST', '/api/cloud-connections/azure-setup-callback', { body: { token: setupToken, ...CREDS } });
     expect(done.status).toBe(200);
+    // Re-linking a project that holds a resource: its entry was written, then rolled back with the change.
+    expect((await server.rest('PATCH', `/api/projects/shop/connect-cloud/${azId}`, { token: owner.token })).status).toBe(409);
+    expect((await audit('acme', '?operation=projects.connectCloud')).data.map((e) => [e.outcome, e.targets.connectionId, e.error])).toEqual([
+      ['failure', azId, 'Cannot disconnect cloud'],
+      ['success', awsId, null],
+    ]);
     events.length = 0;
     expect((await server.rest('DELETE', `/api/cloud-connections/acme/${azId}`, { token: owner.token })).status).toBe(200);
     expect(events).toEqual([{ type: 'connection.status_changed', workspaceId: expect.any(Number), connectionId: azId, from: 'connected', to: 'disconnected', reason: 'deleted' }]);
@@ -158,6 +164,7 @@ describeBackends('audit log and events over REST and tRPC', (backend) => {
     const azure = await audit('acme', `?connectionId=${azId}`);
     expect(azure.data.map((e) => [e.operation, e.outcome, e.actor.kind])).toEqual([
       ['cloudConnections.delete', 'success', 'user'],
+      ['projects.connectCloud', 'failure', 'user'],
       ['cloudConnections.azureSetupCallback', 'success', 'system'],
       ['cloudConnections.update', 'success', 'user'],
       ['cloudConnections.connectAzure', 'success', 'user'],
