@@ -90,7 +90,7 @@ export function createEngine(options: EngineOptions) {
     providers: options.providers ?? {},
   };
   const ctx: EngineContext = { ...base, awsSessions: createAwsSessionCache(base) };
-  const connections = createConnectionServices(ctx);
+  const { connectionHealth, ...connections } = createConnectionServices(ctx);
   const dnsServices = createDnsServices(ctx);
   const admin = createAdminServices(ctx);
   let closed = false;
@@ -104,6 +104,8 @@ export function createEngine(options: EngineOptions) {
   });
   return {
     ...services,
+    /** Scheduled re-verification (`createConnectionHealthScheduler`); internal, no access checks. */
+    connectionHealth,
     /** Database reachable and migrated (for `/readyz`). */
     health: () => storage.health(),
     /** Close the storage. Idempotent. */

@@ -17,6 +17,8 @@ export function serializeConnection(c: CloudConnection) {
     connectionStatus: c.status,
     connectedAt: toIso(c.connectedAt),
     failureReason: c.failureReason,
+    lastVerifiedAt: toIso(c.lastVerifiedAt),
+    lastVerificationError: c.lastVerificationError,
     isActive: c.isActive,
     createdAt: toIso(c.createdAt),
     updatedAt: toIso(c.updatedAt),
