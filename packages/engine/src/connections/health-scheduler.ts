@@ -53,6 +53,8 @@ export function createConnectionHealthScheduler(engine: HealthEngine, options: C
   const logger = options.logger ?? silentLogger;
   let timer: ReturnType<typeof setInterval> | undefined;
   let started = false;
+  /** Jobs this instance ran (tests wait on these instead of the wall clock). */
+  const stats = { sweeps: 0, checks: 0 };
 
   async function sweep(): Promise<number> {
     const due = await engine.connectionHealth.listDue(batchSize);
@@ -67,16 +69,19 @@ export function createConnectionHealthScheduler(engine: HealthEngine, options: C
   return {
     /** The effective settings (for logs and tests). */
     settings: { intervalSeconds, jitter, maxBackoffSeconds, sweepEverySeconds, batchSize },
+    stats,
     /** Register the job functions, start the queue, and request a sweep now and every `sweepEverySeconds`. */
     async start(): Promise<void> {
       if (started) return;
       started = true;
       await queue.work(VERIFY_SWEEP_JOB, async () => {
         await sweep();
+        stats.sweeps++;
       });
       await queue.work(VERIFY_CONNECTION_JOB, async (data: JobData) => {
         const id = data.connectionId;
         if (typeof id === 'number') await engine.connectionHealth.runScheduled(id, schedule);
+        stats.checks++;
       });
       await queue.start();
       requestSweep();
