@@ -122,7 +122,7 @@ describeBackends('re-verification: POST …/:connectionId/verify and tRPC cloudC
 });
 
 /** Driver values → plain JS for comparisons (SQLite integers, Postgres strings). */
-function raw(r: Record<string, unknown>) {
+function raw(r: Record<string, unknown>): Record<string, unknown> & { verification_failures: number } {
   return { ...r, verification_failures: Number(r.verification_failures) };
 }
 
