@@ -1,4 +1,10 @@
-import { createConnectionHealthScheduler, createInProcessJobQueue, type ConnectionHealthScheduler, type JobQueue } from '@cloudlink/engine';
+import {
+  createConnectionHealthScheduler,
+  createInProcessJobQueue,
+  type CloudlinkEvent,
+  type ConnectionHealthScheduler,
+  type JobQueue,
+} from '@cloudlink/engine';
 import type { FakeClock } from '@cloudlink/engine/testing';
 import { createSandboxProviders, stsErrorBody } from '@cloudlink/sandbox';
 import { createPgBossJobQueue } from '@cloudlink/storage-postgres';
@@ -22,14 +28,14 @@ function sandbox(now: () => Date) {
   return createSandboxProviders({ platformAccountId: '999999999999', now, retryPolicy: ONE_ATTEMPT });
 }
 
-async function setup(backend: Backend, attachTo?: TestServer, shared?: ReturnType<typeof sandbox>) {
+async function setup(backend: Backend, attachTo?: TestServer, shared?: ReturnType<typeof sandbox>, events: CloudlinkEvent[] = []) {
   // The fakes read the server's clock, known only once it started.
   const ref: { server?: TestServer } = {};
   const sb = shared ?? sandbox(() => (ref.server!.clock as FakeClock).now());
   const server = await startTestServer({
     backend,
     providers: { aws: sb.providers.aws },
-    engineOptions: { aws: { accountId: '999999999999' } },
+    engineOptions: { aws: { accountId: '999999999999' }, onEvent: (e) => void events.push(e) },
     ...(attachTo ? { attachTo } : {}),
   });
   ref.server = server;
@@ -59,9 +65,12 @@ describeBackends('re-verification: POST …/:connectionId/verify and tRPC cloudC
   let sb: ReturnType<typeof sandbox>;
   let owner: { token: string };
   let id: number;
+  const events: CloudlinkEvent[] = [];
+  const audit = async () =>
+    (await server.peek.rows('audit_log')).filter((r) => r.operation === 'cloudConnections.verify').map((r) => [r.outcome, r.error]);
 
   beforeAll(async () => {
-    ({ server, sb } = await setup(backend));
+    ({ server, sb } = await setup(backend, undefined, undefined, events));
     const made = await connectedAws(server, 'acme', ['123456789012']);
     owner = made.owner;
     id = made.ids[0]!;
@@ -96,6 +105,17 @@ describeBackends('re-verification: POST …/:connectionId/verify and tRPC cloudC
     const ok = await server.trpcClient(owner.token).cloudConnections.verify.mutate({ workspaceSlug: 'acme', connectionId: id });
     expect(ok).toMatchObject({ message: 'Cloud connection verified successfully', data: { connectionStatus: 'connected', failureReason: null, lastVerificationError: null } });
     expect(raw(await row(server, id))).toMatchObject({ verification_failures: 0, role_arn: roleArn('123456789012') });
+    // (complete may report pending → connected too: only verify's changes are looked at here)
+    expect(events.filter((e) => e.type === 'connection.status_changed' && e.from !== 'pending')).toEqual([
+      { type: 'connection.status_changed', workspaceId: expect.any(Number), connectionId: id, from: 'connected', to: 'failed', reason: res.body.message },
+      { type: 'connection.status_changed', workspaceId: expect.any(Number), connectionId: id, from: 'failed', to: 'connected' },
+    ]);
+    expect(await audit()).toEqual([
+      ['success', null],
+      ['failure', 'Connection test failed'],
+      ['failure', 'Connection test failed'],
+      ['success', null],
+    ]);
   });
 
   it('an outage changes nothing but the recorded error: 502, still connected', async () => {

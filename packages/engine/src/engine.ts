@@ -9,6 +9,10 @@ import type { AccessControl, PlanLimits } from './ports/access.js';
 import type { Clock, Logger, Random } from './ports/runtime.js';
 import type { SecretBox } from './ports/secret-box.js';
 import type { Storage } from './ports/storage.js';
+import { createEventSink, type EventHook } from './events/index.js';
+import { createAuditServices } from './audit/list.js';
+import { AUDITED_OPERATIONS } from './audit/operations.js';
+import { withAuditedFailures } from './audit/scope.js';
 import { silentLogger, systemClock, systemRandom } from './runtime/index.js';
 import { refuseNulCharacters } from './validation/nul.js';
 import { trimTrailingSlashes } from './validation/text.js';
@@ -37,6 +41,12 @@ export interface EngineOptions {
    * `max_cloud_connections`, which counts connected ones.
    */
   readonly maxPendingConnections?: number;
+  /**
+   * Told about connection status changes, credential issues and DNS changes, after their transaction
+   * commits (see docs/audit.md). Called without awaiting; a throw or rejection is logged and swallowed,
+   * never failing the request.
+   */
+  readonly onEvent?: EventHook;
 }
 
 /** Default of `maxPendingConnections`: enough for a team setting up several accounts at once. */
@@ -59,6 +69,7 @@ function checkOptions(options: EngineOptions): void {
   }
   const maxPending = options?.maxPendingConnections;
   if (maxPending !== undefined && !(Number.isSafeInteger(maxPending) && maxPending >= 1)) problems.push('maxPendingConnections must be a positive integer');
+  if (options?.onEvent !== undefined && typeof options.onEvent !== 'function') problems.push('onEvent must be a function');
   if (problems.length > 0) throw new TypeError(`createEngine: ${problems.join('; ')}`);
 }
 
@@ -89,19 +100,28 @@ export function createEngine(options: EngineOptions) {
     config,
     providers: options.providers ?? {},
   };
-  const ctx: EngineContext = { ...base, awsSessions: createAwsSessionCache(base) };
+  const withEvents = { ...base, events: createEventSink(options.onEvent, base.logger) };
+  const ctx: EngineContext = { ...withEvents, awsSessions: createAwsSessionCache(withEvents) };
   const { connectionHealth, ...connections } = createConnectionServices(ctx);
   const dnsServices = createDnsServices(ctx);
   const admin = createAdminServices(ctx);
   let closed = false;
-  const services = refuseNulCharacters({
-    ...admin,
-    ...connections,
-    ...dnsServices,
-    resourceConnections: createResourceConnectionServices(ctx),
-    /** Operator commands (CLI): seed, re-encryption, OIDC key rotation. No access checks. */
-    operator: createOperatorServices(ctx),
-  });
+  const services = refuseNulCharacters(
+    withAuditedFailures(
+      ctx,
+      {
+        ...admin,
+        ...connections,
+        ...dnsServices,
+        resourceConnections: createResourceConnectionServices(ctx),
+        /** The workspace's audit log (see docs/audit.md). */
+        audit: createAuditServices(ctx),
+        /** Operator commands (CLI): seed, re-encryption, OIDC key rotation. No access checks. */
+        operator: createOperatorServices(ctx),
+      },
+      AUDITED_OPERATIONS,
+    ),
+  );
   return {
     ...services,
     /** Scheduled re-verification (`createConnectionHealthScheduler`); internal, no access checks. */

@@ -1,12 +1,13 @@
 import { workspaceScope } from '../access/index.js';
 import { assertWithinLimit } from '../admin/limits.js';
+import { inAuditedTransaction, recordAudit, type AuditBy } from '../audit/index.js';
 import type { EngineContext } from '../context.js';
-import type { CloudConnection } from '../domain/records.js';
+import type { CloudConnection, ConnectionStatus } from '../domain/records.js';
 import { connectionTestFailed, EngineError, invalidId, notFound, precondition } from '../errors/index.js';
 import type { OidcIssuer } from '../oidc/index.js';
 import type { AzureCredentials } from '../ports/cloud.js';
 import type { Actor } from '../ports/runtime.js';
-import type { ConnectionPatch } from '../ports/storage.js';
+import type { ConnectionPatch, StorageTx } from '../ports/storage.js';
 import { parsePathId } from '../validation/index.js';
 import { CONNECTION_SECRET_AAD } from './complete.js';
 import type { WifConfig } from './schemas.js';
@@ -65,10 +66,36 @@ export function createReverification(ctx: EngineContext, oidc: OidcIssuer) {
    * Record the result in one transaction under the workspace lock: a verdict moves the status
    * (`connected ↔ failed`), an outage only records its error. A connection deleted or reset meanwhile
    * is left alone (404). `connected` again counts against the plan's `max_cloud_connections`.
+   * The audit entry goes in the same transaction — except a refusal or outage answered to a caller:
+   * the route throws it, and the engine's failure wrapper records it (one entry either way). A status
+   * change emits `connection.status_changed` after the commit.
    */
-  async function record(c: CloudConnection, result: Awaited<ReturnType<typeof runStored>>): Promise<VerificationOutcome> {
+  async function record(c: CloudConnection, result: Awaited<ReturnType<typeof runStored>>, by: AuditBy): Promise<VerificationOutcome> {
     const limits = result.ok === true && c.status === 'failed' ? await ctx.limits.limitsFor(c.workspaceId) : null;
-    const outcome = await ctx.storage.transaction(async (tx) => {
+    const scheduled = !('userId' in by);
+    const outcome = await inAuditedTransaction(ctx, async (tx, outbox) => {
+      const { from, settled } = await settle(tx);
+      const to = settled.connection.status;
+      if (settled.kind === 'connected' || scheduled) {
+        const failure = settled.kind === 'failed' ? 'Connection test failed' : 'Provider unavailable';
+        await recordAudit(tx, ctx, by, {
+          workspaceId: c.workspaceId,
+          operation: 'cloudConnections.verify',
+          targets: { connectionId: c.id },
+          ...(settled.kind === 'connected' ? {} : { outcome: 'failure' as const, error: failure }),
+          detail: { from, to, scheduled },
+        });
+      }
+      if (from !== to) {
+        outbox.add({ type: 'connection.status_changed', workspaceId: c.workspaceId, connectionId: c.id, from, to, ...(settled.kind === 'failed' ? { reason: settled.reason } : {}) });
+      }
+      return settled;
+    });
+    // Credentials assumed before a refusal must not outlive it.
+    if (outcome.kind === 'failed') ctx.awsSessions.drop(c.id);
+    return outcome;
+
+    async function settle(tx: StorageTx): Promise<{ from: ConnectionStatus; settled: VerificationOutcome }> {
       await tx.lockWorkspace(c.workspaceId);
       const current = await tx.connections.getConnection(c.workspaceId, c.id);
       if (!current || !isVerifiable(current)) throw notFound.connection();
@@ -76,7 +103,7 @@ export function createReverification(ctx: EngineContext, oidc: OidcIssuer) {
       const failures = current.verificationFailures;
       if (result.ok === 'outage') {
         const patch: ConnectionPatch = { lastVerifiedAt: now, lastVerificationError: result.error.message, verificationFailures: failures + 1 };
-        return { kind: 'outage' as const, connection: await tx.connections.updateConnection(c.id, patch, now), error: result.error };
+        return { from: current.status, settled: { kind: 'outage', connection: await tx.connections.updateConnection(c.id, patch, now), error: result.error } };
       }
       if (!result.ok) {
         const patch: ConnectionPatch = {
@@ -87,7 +114,7 @@ export function createReverification(ctx: EngineContext, oidc: OidcIssuer) {
           verificationFailures: failures + 1,
         };
         const updated = await tx.connections.updateConnection(c.id, patch, now);
-        return { kind: 'failed' as const, connection: updated, statusChanged: current.status !== 'failed', reason: result.message };
+        return { from: current.status, settled: { kind: 'failed', connection: updated, statusChanged: current.status !== 'failed', reason: result.message } };
       }
       if (limits && current.status === 'failed') {
         assertWithinLimit(limits, 'max_cloud_connections', await tx.connections.countConnected(c.workspaceId, { excludeId: c.id }));
@@ -103,16 +130,13 @@ export function createReverification(ctx: EngineContext, oidc: OidcIssuer) {
         ...(current.provider === 'aws' && current.roleArn === null && current.accountId !== null ? { roleArn: roleArnFor(ctx, current.accountId) } : {}),
       };
       const updated = await tx.connections.updateConnection(c.id, patch, now);
-      return { kind: 'connected' as const, connection: updated, statusChanged: current.status !== 'connected' };
-    });
-    // Credentials assumed before a refusal must not outlive it.
-    if (outcome.kind === 'failed') ctx.awsSessions.drop(c.id);
-    return outcome;
+      return { from: current.status, settled: { kind: 'connected', connection: updated, statusChanged: current.status !== 'connected' } };
+    }
   }
 
-  /** Test the stored setup and record the result: what the route and the scheduler share. */
-  async function reverify(c: CloudConnection): Promise<VerificationOutcome> {
-    return record(c, await runStored(c));
+  /** Test the stored setup and record the result: what the route (`by` the caller) and the scheduler (`system`) share. */
+  async function reverify(c: CloudConnection, by: AuditBy = { kind: 'system' }): Promise<VerificationOutcome> {
+    return record(c, await runStored(c), by);
   }
 
   return {
@@ -127,7 +151,7 @@ export function createReverification(ctx: EngineContext, oidc: OidcIssuer) {
       const id = parsePathId(input?.connectionId, invalidId.connection);
       const connection = await ctx.storage.connections.getConnection(workspace.id, id);
       if (!connection) throw notFound.connection();
-      const outcome = await reverify(connection);
+      const outcome = await reverify(connection, actor!);
       if (outcome.kind === 'outage') throw outcome.error;
       if (outcome.kind === 'failed') throw connectionTestFailed(outcome.reason, serializeConnection(outcome.connection));
       return { message: 'Cloud connection verified successfully', data: serializeConnection(outcome.connection) };
