@@ -13,6 +13,12 @@ import { waitFor } from '../test-support/wait.js';
 import { describeBackends, startTestServer, trpcFailure, type Backend, type TestServer } from './harness/index.js';
 
 const INTERVAL_S = 60;
+const AZURE = {
+  tenantId: '11111111-2222-3333-4444-555555555555',
+  subscriptionId: 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee',
+  clientId: '99999999-8888-7777-6666-555555555555',
+  clientSecret: 'Azure~Client.Secret_0123456789',
+};
 const roleArn = (account: string) => `arn:aws:iam::${account}:role/GatewaysAppDeployRole`;
 /** One attempt per call: an injected outage is seen once, not retried away. */
 const ONE_ATTEMPT = { maxAttempts: 1, baseMs: 1, capMs: 1, maxRetryAfterSeconds: 1 };
@@ -24,17 +30,23 @@ const stsOutage = () => ({
   match: (req: { body: string }) => req.body.includes('Action=AssumeRole'),
 });
 
-function sandbox(now: () => Date) {
-  return createSandboxProviders({ platformAccountId: '999999999999', now, retryPolicy: ONE_ATTEMPT });
+function sandbox(now: () => Date, server: () => TestServer) {
+  return createSandboxProviders({
+    platformAccountId: '999999999999',
+    now,
+    retryPolicy: ONE_ATTEMPT,
+    // The issuer depends on the server's port, known only after start: read it lazily.
+    oidc: { issuer: () => `${server().baseUrl}/api`, jwks: () => server().engine.publicAssets.jwks() },
+  });
 }
 
 async function setup(backend: Backend, attachTo?: TestServer, shared?: ReturnType<typeof sandbox>, events: CloudlinkEvent[] = []) {
   // The fakes read the server's clock, known only once it started.
   const ref: { server?: TestServer } = {};
-  const sb = shared ?? sandbox(() => (ref.server!.clock as FakeClock).now());
+  const sb = shared ?? sandbox(() => (ref.server!.clock as FakeClock).now(), () => ref.server!);
   const server = await startTestServer({
     backend,
-    providers: { aws: sb.providers.aws },
+    providers: { aws: sb.providers.aws, gcp: sb.providers.gcp, azure: sb.providers.azure },
     engineOptions: { aws: { accountId: '999999999999' }, onEvent: (e) => void events.push(e) },
     ...(attachTo ? { attachTo } : {}),
   });
@@ -127,6 +139,26 @@ describeBackends('re-verification: POST …/:connectionId/verify and tRPC cloudC
     expect(stored.last_verification_error).toMatch(/ServiceUnavailable/);
     const list = await server.rest('GET', '/api/cloud-connections/acme?status=connected', { token: owner.token });
     expect(list.body.data[0]).toMatchObject({ id, connectionStatus: 'connected', lastVerificationError: stored.last_verification_error });
+  });
+
+  it('GCP and Azure: verify re-runs the test with the sealed setup complete stored', async () => {
+    const wif = {
+      projectId: 'my-gcp-project-12345',
+      projectNumber: '123456789012',
+      poolId: 'gateways-pool',
+      providerId: 'gateways-oidc',
+      serviceAccountEmail: 'gateways-cloud-connection@my-gcp-project-12345.iam.gserviceaccount.com',
+    };
+    const gcp = (await server.rest('POST', '/api/cloud-connections/acme/connect-gcp', { token: owner.token, body: {} })).body.data.connectionId as number;
+    await server.rest('POST', `/api/cloud-connections/acme/${gcp}/complete`, { token: owner.token, body: { accountName: 'GCP', wifConfig: Buffer.from(JSON.stringify(wif)).toString('base64') } });
+    const azure = (await server.rest('POST', '/api/cloud-connections/acme/connect-azure', { token: owner.token, body: {} })).body.data.connectionId as number;
+    await server.rest('POST', `/api/cloud-connections/acme/${azure}/complete`, { token: owner.token, body: { accountName: 'Azure', ...AZURE } });
+    for (const connectionId of [gcp, azure]) {
+      expect(await server.rest('POST', `/api/cloud-connections/acme/${connectionId}/verify`, { token: owner.token })).toMatchObject({
+        status: 200,
+        body: { message: 'Cloud connection verified successfully', data: { id: connectionId, connectionStatus: 'connected' } },
+      });
+    }
   });
 
   it('refuses a pending connection (400 Connection not completed), an unknown one (404) and viewers (403)', async () => {
