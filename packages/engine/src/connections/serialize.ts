@@ -17,11 +17,12 @@ export function serializeConnection(c: CloudConnection) {
     connectionStatus: c.status,
     connectedAt: toIso(c.connectedAt),
     failureReason: c.failureReason,
-    lastVerifiedAt: toIso(c.lastVerifiedAt),
-    lastVerificationError: c.lastVerificationError,
     isActive: c.isActive,
     createdAt: toIso(c.createdAt),
     updatedAt: toIso(c.updatedAt),
+    // Re-verification (docs/connections.md#re-verification): null until the first one.
+    lastVerifiedAt: toIso(c.lastVerifiedAt),
+    lastVerificationError: c.lastVerificationError,
   };
 }
 export type ConnectionObject = ReturnType<typeof serializeConnection>;
