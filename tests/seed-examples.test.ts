@@ -6,7 +6,7 @@ import { describeBackends, startTestServer, type RestResponse, type TestServer }
  * Every curl example of the original product's cloud-connections documentation, run as written (host, slug and
  * ids adapted) against REST, with the response compared field by field — name and JSON type — to
  * the documented response. The documented examples are copied verbatim; this project's additions to
- * them (`failureReason`, `externalId`, `setupTokenExpiresAt`, `isActive`/`createdAt`/`updatedAt` on
+ * them (`failureReason`, `lastVerifiedAt`, `lastVerificationError`, `externalId`, `setupTokenExpiresAt`, `isActive`/`createdAt`/`updatedAt` on
  * the complete response) are listed beside each, so a renamed, dropped or retyped field fails here.
  */
 
@@ -110,9 +110,11 @@ const DOC_DELETE_409 = {
 const DOC_DELETE = { message: 'Cloud connection deleted successfully' };
 
 // --- this project's additions to the documented shapes ---
-const withConnectionExtras = <T extends { data: object }>(doc: T) => ({ ...doc, data: { ...doc.data, failureReason: null, ...CONNECTION_TAIL } });
+// `lastVerifiedAt`, `lastVerificationError` (re-verification): null until the first one.
+const HEALTH = { lastVerifiedAt: null, lastVerificationError: null };
+const withConnectionExtras = <T extends { data: object }>(doc: T) => ({ ...doc, data: { ...doc.data, failureReason: null, ...CONNECTION_TAIL, ...HEALTH } });
 // `nextCursor` (list pagination): null when the page holds the rest of the list.
-const withListExtras = (doc: typeof DOC_LIST) => ({ ...doc, data: doc.data.map((c) => ({ ...c, failureReason: null })), nextCursor: null });
+const withListExtras = (doc: typeof DOC_LIST) => ({ ...doc, data: doc.data.map((c) => ({ ...c, failureReason: null, ...HEALTH })), nextCursor: null });
 
 function expectShape(res: RestResponse, status: number, documented: unknown): void {
   expect({ status: res.status, shape: shapeOf(res.body) }).toEqual({ status, shape: shapeOf(documented) });

@@ -41,6 +41,7 @@ export const SEEDS: Record<RestOperation, (w: World) => Seed> = {
   'cloudConnections.connectGcp': () => ({ body: {} }),
   'cloudConnections.connectAzure': () => ({ body: {} }),
   'cloudConnections.complete': () => ({ target: 'gcp', body: { accountName: 'Prod GCP', wifConfig: GCP_WIF } }),
+  'cloudConnections.verify': () => ({ target: 'gcp' }),
   'cloudConnections.update': () => ({ target: 'azure', body: { accountName: 'Prod Azure' } }),
   'cloudConnections.delete': () => ({ target: 'gcp' }),
   'dns.createZone': () => ({ body: { name: 'zone', domainName: 'fuzz.example', comment: 'fuzz', positionX: 1, positionY: '2' } }),

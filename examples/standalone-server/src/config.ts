@@ -37,6 +37,11 @@ export interface ServerConfig {
   /** `CLOUDLINK_DNS_RESOLVERS`; unset → the system resolvers. */
   readonly dnsResolvers?: readonly { readonly host: string; readonly port: number }[];
   readonly sandbox: boolean;
+  /**
+   * Scheduled re-verification of connected and failed connections (docs/connections.md):
+   * `CLOUDLINK_VERIFY` (`on` | `off`, default on) and `CLOUDLINK_VERIFY_INTERVAL_SECONDS` (default 6 h).
+   */
+  readonly verify: { readonly enabled: boolean; readonly intervalSeconds: number };
 }
 
 /** Thrown by `loadConfig` with one line per malformed variable. */
@@ -54,7 +59,7 @@ export const CONFIG_VARIABLES = [
   'AWS_ENDPOINT_URL_STS', 'AWS_ENDPOINT_URL_ROUTE_53', 'CLOUDFLARE_API_BASE_URL', 'CLOUDLINK_CLOUDFLARE_BATCH_SIZE',
   'CLOUDLINK_GCP_STS_URL', 'CLOUDLINK_GCP_IAM_CREDENTIALS_URL', 'CLOUDLINK_GCP_RESOURCE_MANAGER_URL',
   'AZURE_AUTHORITY_HOST', 'CLOUDLINK_AZURE_ARM_URL', 'CLOUDLINK_AZURE_TOKEN_TTL_SECONDS', 'CLOUDLINK_DNS_RESOLVERS',
-  'CLOUDLINK_SANDBOX',
+  'CLOUDLINK_SANDBOX', 'CLOUDLINK_VERIFY', 'CLOUDLINK_VERIFY_INTERVAL_SECONDS',
 ] as const;
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -130,6 +135,15 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): ServerC
     else if (!['false', '0'].includes(sandboxRaw)) problems.push(`CLOUDLINK_SANDBOX must be true, 1, false or 0 (got "${sandboxRaw}")`);
   }
 
+  const verifyRaw = get('CLOUDLINK_VERIFY')?.toLowerCase();
+  let verifyEnabled = true;
+  if (verifyRaw !== undefined) {
+    if (['off', 'false', '0'].includes(verifyRaw)) verifyEnabled = false;
+    else if (!['on', 'true', '1'].includes(verifyRaw)) problems.push(`CLOUDLINK_VERIFY must be on or off (got "${verifyRaw}")`);
+  }
+  // At least a minute: every check calls the customer's cloud; at most 30 days.
+  const verifyIntervalSeconds = int('CLOUDLINK_VERIFY_INTERVAL_SECONDS', 6 * 3600, 60, 30 * 24 * 3600);
+
   const config: ServerConfig = {
     port,
     host,
@@ -163,6 +177,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): ServerC
     },
     ...optional('dnsResolvers', parseResolvers(get('CLOUDLINK_DNS_RESOLVERS'), problems)),
     sandbox,
+    verify: { enabled: verifyEnabled, intervalSeconds: verifyIntervalSeconds },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

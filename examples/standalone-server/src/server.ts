@@ -6,6 +6,7 @@ import type { Logger as PinoLogger } from 'pino';
 import { createApp } from './app.js';
 import type { ServerConfig } from './config.js';
 import { createRuntime, type Runtime } from './runtime.js';
+import { startHealthScheduler } from './health-scheduler.js';
 
 /**
  * How long a client may take to send a request. Node's defaults (60 s for the headers, 5 min for
@@ -69,6 +70,14 @@ export async function startServer(
     server.close();
     throw e;
   }
+  let scheduler: Awaited<ReturnType<typeof startHealthScheduler>>;
+  try {
+    scheduler = await startHealthScheduler(effective, runtime, logger);
+  } catch (e) {
+    await runtime.close();
+    server.close();
+    throw e;
+  }
   const app = createApp({ engine: runtime.engine, auth: runtime.auth, logger });
   server.off('request', starting);
   server.on('request', app);
@@ -98,6 +107,7 @@ export async function startServer(
       await stopped;
       clearInterval(sweep);
       clearTimeout(timer);
+      await scheduler?.stop();
       await runtime.close();
       logger.info({}, 'cloudlink server stopped');
     })();

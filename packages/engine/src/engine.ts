@@ -102,7 +102,7 @@ export function createEngine(options: EngineOptions) {
   };
   const withEvents = { ...base, events: createEventSink(options.onEvent, base.logger) };
   const ctx: EngineContext = { ...withEvents, awsSessions: createAwsSessionCache(withEvents) };
-  const connections = createConnectionServices(ctx);
+  const { connectionHealth, ...connections } = createConnectionServices(ctx);
   const dnsServices = createDnsServices(ctx);
   const admin = createAdminServices(ctx);
   let closed = false;
@@ -124,6 +124,8 @@ export function createEngine(options: EngineOptions) {
   );
   return {
     ...services,
+    /** Scheduled re-verification (`createConnectionHealthScheduler`); internal, no access checks. */
+    connectionHealth,
     /** Database reachable and migrated (for `/readyz`). */
     health: () => storage.health(),
     /** Close the storage. Idempotent. */

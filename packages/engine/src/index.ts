@@ -53,6 +53,21 @@ export type {
   GcpSetupScriptInput,
   ListConnectionsInput,
   UpdateConnectionInput,
+  VerifyConnectionInput,
+  VerificationOutcome,
+  VerificationSchedule,
+  ScheduledCheckResult,
+  ConnectionHealthScheduler,
+  ConnectionHealthSchedulerOptions,
+} from './connections/index.js';
+export {
+  createConnectionHealthScheduler,
+  createInProcessJobQueue,
+  DEFAULT_VERIFY_INTERVAL_SECONDS,
+  DEFAULT_VERIFY_JITTER,
+  DEFAULT_VERIFY_MAX_BACKOFF_SECONDS,
+  VERIFY_CONNECTION_JOB,
+  VERIFY_SWEEP_JOB,
 } from './connections/index.js';
 export {
   azureCallbackBodySchema,

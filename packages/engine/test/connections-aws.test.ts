@@ -98,6 +98,8 @@ describe('complete (AWS)', () => {
         isActive: true,
         createdAt: '2024-01-15T10:30:00.000Z',
         updatedAt: '2024-01-15T10:35:00.000Z',
+        lastVerifiedAt: null,
+        lastVerificationError: null,
       },
     });
     const calls = t.aws.control.calls.map((c) => c.call);

@@ -27,6 +27,7 @@ export type RestOperation =
   | 'cloudConnections.connectGcp'
   | 'cloudConnections.connectAzure'
   | 'cloudConnections.complete'
+  | 'cloudConnections.verify'
   | 'cloudConnections.update'
   | 'cloudConnections.delete'
   | 'cloudConnections.azureSetupCallback'
@@ -181,6 +182,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
   route('POST', `${CC}/connect-gcp`, 'cloudConnections.connectGcp', 'Start a GCP connection', 201),
   route('POST', `${CC}/connect-azure`, 'cloudConnections.connectAzure', 'Start an Azure connection', 201),
   route('POST', `${CC}/:connectionId/complete`, 'cloudConnections.complete', 'Complete (test) a pending or failed connection'),
+  route('POST', `${CC}/:connectionId/verify`, 'cloudConnections.verify', 'Re-verify a connected or failed connection'),
   route('PATCH', `${CC}/:connectionId`, 'cloudConnections.update', 'Rename a connection'),
   route('DELETE', `${CC}/:connectionId`, 'cloudConnections.delete', 'Delete a connection'),
 

@@ -132,6 +132,10 @@ export interface CloudConnectionsTable {
   setup_token_hash: string | null;
   setup_token_expires_at: Timestamp | null;
   setup_token_used_at: Timestamp | null;
+  last_verified_at: Timestamp | null;
+  last_verification_error: string | null;
+  verification_failures: Generated<number>;
+  next_verification_at: Timestamp | null;
   is_active: Bool;
   created_at: Timestamp;
   updated_at: Timestamp;

@@ -7,3 +7,5 @@ export type { PostgresStorage, PostgresStorageOptions } from './postgres-storage
 export { postgresDialect } from './postgres-dialect.js';
 export { ZONE_LOCK_NAMESPACE } from './zone-lock.js';
 export type { Peek } from '@cloudlink/storage-kysely';
+export { createPgBossJobQueue } from './pg-boss-queue.js';
+export type { PgBossJobQueueOptions } from './pg-boss-queue.js';

@@ -98,6 +98,7 @@ function build(engine: Engine) {
       connectGcp: mutation('cloudConnections', 'connectGcp'),
       connectAzure: mutation('cloudConnections', 'connectAzure'),
       complete: mutation('cloudConnections', 'complete'),
+      verify: mutation('cloudConnections', 'verify'),
       update: mutation('cloudConnections', 'update'),
       delete: mutation('cloudConnections', 'delete'),
     }),
@@ -164,6 +165,7 @@ export type CloudlinkRouter = TRPCBuiltRouter<
       connectGcp: Mutation<'cloudConnections', 'connectGcp'>;
       connectAzure: Mutation<'cloudConnections', 'connectAzure'>;
       complete: Mutation<'cloudConnections', 'complete'>;
+      verify: Mutation<'cloudConnections', 'verify'>;
       update: Mutation<'cloudConnections', 'update'>;
       delete: Mutation<'cloudConnections', 'delete'>;
     };

@@ -16,6 +16,7 @@ export const AUDITED_OPERATIONS = [
   'cloudConnections.connectGcp',
   'cloudConnections.connectAzure',
   'cloudConnections.complete',
+  'cloudConnections.verify',
   'cloudConnections.update',
   'cloudConnections.delete',
   'cloudConnections.azureSetupCallback',

@@ -20,6 +20,9 @@ export function serializeConnection(c: CloudConnection) {
     isActive: c.isActive,
     createdAt: toIso(c.createdAt),
     updatedAt: toIso(c.updatedAt),
+    // Re-verification (docs/connections.md#re-verification): null until the first one.
+    lastVerifiedAt: toIso(c.lastVerifiedAt),
+    lastVerificationError: c.lastVerificationError,
   };
 }
 export type ConnectionObject = ReturnType<typeof serializeConnection>;

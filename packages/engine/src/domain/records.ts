@@ -116,6 +116,14 @@ export interface CloudConnection {
   readonly setupTokenHash: string | null;
   readonly setupTokenExpiresAt: Date | null;
   readonly setupTokenUsedAt: Date | null;
+  /** When a re-verification last reached a verdict or an outage (docs/connections.md#re-verification). */
+  readonly lastVerifiedAt: Date | null;
+  /** Why the last re-verification did not pass (a refusal or an outage); null after a pass. */
+  readonly lastVerificationError: string | null;
+  /** Re-verifications in a row that did not pass; drives the scheduler's back-off. */
+  readonly verificationFailures: number;
+  /** When the scheduler checks this connection next; null: not scheduled yet. */
+  readonly nextVerificationAt: Date | null;
   readonly isActive: boolean;
   readonly createdAt: Date;
   readonly updatedAt: Date;

@@ -70,6 +70,9 @@ export const precondition = {
     new EngineError('PRECONDITION', 'DNS provider required', 'Provide cloudflareApiToken or link an AWS cloud connection to the project'),
   syncNotSupported: (type: string) =>
     new EngineError('PRECONDITION', 'Sync not supported', `Resource type "${type}" does not support syncing`),
+  /** Verify on a connection with nothing stored to test: pending, or failed before its setup was ever stored. */
+  connectionNotCompleted: (id: number, why: string) =>
+    new EngineError('PRECONDITION', 'Connection not completed', `Cloud connection ${id} ${why}; call complete first`),
   accountNameRequired: () =>
     new EngineError('PRECONDITION', 'Account name required', 'Set accountName on the connection (PATCH) before running the setup command'),
   lastOwner: () => new EngineError('PRECONDITION', 'Cannot remove last owner', 'A workspace must keep at least one owner'),

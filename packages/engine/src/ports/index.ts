@@ -7,3 +7,4 @@ export * from './access.js';
 export * from './provider-error.js';
 export * from './cloud.js';
 export * from './dns.js';
+export * from './job-queue.js';

@@ -189,6 +189,10 @@ export type ConnectionPatch = Partial<
     | 'setupTokenHash'
     | 'setupTokenExpiresAt'
     | 'setupTokenUsedAt'
+    | 'lastVerifiedAt'
+    | 'lastVerificationError'
+    | 'verificationFailures'
+    | 'nextVerificationAt'
   >
 >;
 
@@ -235,6 +239,17 @@ export interface ConnectionRepo {
    * `cloudlink reencrypt` re-seals (then written back with `updateConnection`).
    */
   listSealedSecrets(): Promise<{ id: number; secretData: string }[]>;
+  /**
+   * Active `connected` or `failed` connections (any workspace) whose `next_verification_at` is null
+   * or at most `now`, `id` ascending, at most `limit`: the scheduler's sweep.
+   */
+  listConnectionsDueForVerification(now: Date, limit: number): Promise<CloudConnection[]>;
+  /**
+   * Atomically take the connection's next scheduled check: sets `next_verification_at = next` only
+   * where the connection is active, `connected` or `failed`, and `next_verification_at` still equals
+   * `expected` (null included). True for exactly one of any number of concurrent callers.
+   */
+  claimVerification(id: number, expected: Date | null, next: Date): Promise<boolean>;
 }
 
 export interface ResourceFilter {

@@ -31,6 +31,9 @@ export interface FakeStsOptions {
 
 export interface FakeSts extends FakeService {
   addRole(role: FakeRole): void;
+  /** Delete a role (by ARN): AssumeRole on it is refused with AccessDenied, as STS does, until `restoreRole`. */
+  deleteRole(roleArn: string): void;
+  restoreRole(roleArn: string): void;
   /** Parsed form bodies of the requests, in order. */
   calls(): URLSearchParams[];
 }
@@ -48,6 +51,7 @@ export function createFakeSts(options: FakeStsOptions): FakeSts {
   const roles = new Map<string, FakeRole>();
   const addRole = (role: FakeRole): void => void roles.set(`arn:aws:iam::${role.accountId}:role/${role.roleName}`, role);
   for (const role of options.roles ?? []) addRole(role);
+  const deleted = new Set<string>();
   const principals = new Map<string, Principal>([
     [options.platformAccessKeyId, { account: options.platformAccount, arn: `arn:aws:iam::${options.platformAccount}:user/cloudlink-platform` }],
   ]);
@@ -65,7 +69,7 @@ export function createFakeSts(options: FakeStsOptions): FakeSts {
       case 'AssumeRole': {
         const roleArn = form.get('RoleArn') ?? '';
         const session = form.get('RoleSessionName') ?? '';
-        const role = roles.get(roleArn) ?? options.resolveRole?.(roleArn);
+        const role = deleted.has(roleArn) ? undefined : (roles.get(roleArn) ?? options.resolveRole?.(roleArn));
         const denied = !role || role.trustedAccount !== caller.account || !externalIdMatches(role.externalId, form.get('ExternalId'));
         if (denied) return stsError(403, 'Sender', 'AccessDenied', `User: ${caller.arn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`);
         const duration = Number(form.get('DurationSeconds') ?? '3600');
@@ -82,7 +86,12 @@ export function createFakeSts(options: FakeStsOptions): FakeSts {
         return stsError(400, 'Sender', 'InvalidAction', `Could not find operation ${form.get('Action') ?? ''} for version 2011-06-15`);
     }
   });
-  return Object.assign(service, { addRole, calls: () => service.requests.map((r) => new URLSearchParams(r.body)) });
+  return Object.assign(service, {
+    addRole,
+    deleteRole: (roleArn: string) => void deleted.add(roleArn),
+    restoreRole: (roleArn: string) => void deleted.delete(roleArn),
+    calls: () => service.requests.map((r) => new URLSearchParams(r.body)),
+  });
 }
 
 /** The STS XML error document, as the real service sends it. */

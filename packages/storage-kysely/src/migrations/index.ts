@@ -4,6 +4,7 @@ import { up0001Initial } from './0001_initial.js';
 import { up0002WriteIntents } from './0002_write_intents.js';
 import { up0003ResourceConnections } from './0003_resource_connections.js';
 import { up0004AuditLog } from './0004_audit_log.js';
+import { up0005ConnectionHealth } from './0005_connection_health.js';
 
 /**
  * Every migration, in order. Forward-only: add a new file and a line here, never edit a shipped
@@ -14,6 +15,7 @@ const MIGRATIONS: readonly (readonly [name: string, up: (db: Kysely<unknown>, di
   ['0002_write_intents', up0002WriteIntents],
   ['0003_resource_connections', up0003ResourceConnections],
   ['0004_audit_log', up0004AuditLog],
+  ['0005_connection_health', up0005ConnectionHealth],
 ];
 
 /** The migrations for one dialect, keyed by the name recorded in `cloudlink_migrations`. */

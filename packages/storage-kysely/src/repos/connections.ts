@@ -18,6 +18,10 @@ const PATCH_COLUMNS = {
   setupTokenHash: 'setup_token_hash',
   setupTokenExpiresAt: 'setup_token_expires_at',
   setupTokenUsedAt: 'setup_token_used_at',
+  lastVerifiedAt: 'last_verified_at',
+  lastVerificationError: 'last_verification_error',
+  verificationFailures: 'verification_failures',
+  nextVerificationAt: 'next_verification_at',
 } as const satisfies Record<keyof ConnectionPatch, keyof CloudConnectionsTable>;
 
 export function createConnectionRepo({ db, d }: RepoContext): ConnectionRepo {
@@ -47,6 +51,10 @@ export function createConnectionRepo({ db, d }: RepoContext): ConnectionRepo {
     setupTokenHash: r.setup_token_hash === null ? null : r.setup_token_hash.trim(),
     setupTokenExpiresAt: optDate(d, r.setup_token_expires_at),
     setupTokenUsedAt: optDate(d, r.setup_token_used_at),
+    lastVerifiedAt: optDate(d, r.last_verified_at),
+    lastVerificationError: r.last_verification_error,
+    verificationFailures: decodeNumber(r.verification_failures),
+    nextVerificationAt: optDate(d, r.next_verification_at),
     isActive: d.decodeBool(r.is_active),
     createdAt: d.decodeDate(r.created_at),
     updatedAt: d.decodeDate(r.updated_at),
@@ -165,6 +173,29 @@ export function createConnectionRepo({ db, d }: RepoContext): ConnectionRepo {
         .orderBy('id')
         .execute();
       return rows.map((r) => ({ id: decodeNumber(r.id), secretData: r.secret_data as string }));
+    },
+    async listConnectionsDueForVerification(now, limit) {
+      const rows = await base()
+        .where('c.is_active', '=', active)
+        .where('c.connection_status', 'in', ['connected', 'failed'])
+        .where((eb) => eb.or([eb('c.next_verification_at', 'is', null), eb('c.next_verification_at', '<=', d.encodeDate(now))]))
+        .orderBy('c.id')
+        .limit(limit)
+        .execute();
+      return rows.map(toConnection);
+    },
+    async claimVerification(id, expected, next) {
+      if (!idInRange(d, id)) return false;
+      // One conditional UPDATE: the database decides the single winner among instances.
+      const result = await db
+        .updateTable('cloud_connections')
+        .set({ next_verification_at: d.encodeDate(next) })
+        .where('id', '=', id)
+        .where('is_active', '=', active)
+        .where('connection_status', 'in', ['connected', 'failed'])
+        .where((eb) => (expected === null ? eb('next_verification_at', 'is', null) : eb('next_verification_at', '=', d.encodeDate(expected))))
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
     },
     async softDeleteConnection(id, now) {
       const at = d.encodeDate(now);

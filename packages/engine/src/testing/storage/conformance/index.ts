@@ -6,6 +6,7 @@ import { describeWorkspacesAndMembers } from './workspaces-members.js';
 import { describeProjectsAndEnvironments } from './projects-environments.js';
 import { describeConnections } from './connections.js';
 import { describeConnectionTokens } from './connection-tokens.js';
+import { describeConnectionHealth } from './connection-health.js';
 import { describeResources } from './resources.js';
 import { describeDnsRecordsAndOidcKeys } from './dns-records-oidc.js';
 import { describeSlugVacancy } from './slug-vacancy.js';
@@ -43,6 +44,7 @@ export function describeStorageConformance(options: StorageConformanceOptions): 
     describeProjectsAndEnvironments(ctx);
     describeConnections(ctx);
     describeConnectionTokens(ctx);
+    describeConnectionHealth(ctx);
     describeResources(ctx);
     describeDnsRecordsAndOidcKeys(ctx);
     describeSlugVacancy(ctx);

@@ -33,8 +33,15 @@ function connectionChanges(patch: ConnectionPatch): Partial<ConnectionRow> {
   if ('setupTokenHash' in patch) out.setup_token_hash = patch.setupTokenHash ?? null;
   if ('setupTokenExpiresAt' in patch) out.setup_token_expires_at = copyDate(patch.setupTokenExpiresAt);
   if ('setupTokenUsedAt' in patch) out.setup_token_used_at = copyDate(patch.setupTokenUsedAt);
+  if ('lastVerifiedAt' in patch) out.last_verified_at = copyDate(patch.lastVerifiedAt);
+  if ('lastVerificationError' in patch) out.last_verification_error = patch.lastVerificationError ?? null;
+  if (patch.verificationFailures !== undefined) out.verification_failures = patch.verificationFailures;
+  if ('nextVerificationAt' in patch) out.next_verification_at = copyDate(patch.nextVerificationAt);
   return out;
 }
+
+/** The connections the scheduler re-verifies: active, and connected or failed. */
+const isScheduled = (c: ConnectionRow) => c.is_active && (c.connection_status === 'connected' || c.connection_status === 'failed');
 
 export function createConnectionRepo(run: Run): ConnectionRepo {
   const find = (db: Db, id: number) => db.tables.cloud_connections.find((c) => c.id === id) ?? null;
@@ -59,6 +66,10 @@ export function createConnectionRepo(run: Run): ConnectionRepo {
             setup_token_hash: input.setupTokenHash ?? null,
             setup_token_expires_at: copyDate(input.setupTokenExpiresAt),
             setup_token_used_at: null,
+            last_verified_at: null,
+            last_verification_error: null,
+            verification_failures: 0,
+            next_verification_at: null,
             is_active: true,
             created_at: input.now,
             updated_at: input.now,
@@ -131,6 +142,21 @@ export function createConnectionRepo(run: Run): ConnectionRepo {
       run((db) =>
         db.tables.cloud_connections.flatMap((c) => (c.secret_data === null ? [] : [{ id: c.id, secretData: c.secret_data }])),
       ),
+    listConnectionsDueForVerification: (now, limit) =>
+      run((db) =>
+        db.tables.cloud_connections
+          .filter((c) => isScheduled(c) && (c.next_verification_at === null || c.next_verification_at.getTime() <= now.getTime()))
+          .sort((a, b) => a.id - b.id)
+          .slice(0, limit)
+          .map(toConnection),
+      ),
+    claimVerification: (id, expected, next) =>
+      run((db) => {
+        const row = find(db, id);
+        if (row === null || !isScheduled(row) || (row.next_verification_at?.getTime() ?? null) !== (expected?.getTime() ?? null)) return false;
+        updateRow(db, 'cloud_connections', id, { next_verification_at: copyDate(next) });
+        return true;
+      }),
     softDeleteConnection: (id, now) =>
       run((db) => {
         // Dropping the hash both invalidates the token and frees it from the unique index.

@@ -121,6 +121,10 @@ export interface ConnectionRow {
   setup_token_hash: string | null;
   setup_token_expires_at: Date | null;
   setup_token_used_at: Date | null;
+  last_verified_at: Date | null;
+  last_verification_error: string | null;
+  verification_failures: number;
+  next_verification_at: Date | null;
   is_active: boolean;
   created_at: Date;
   updated_at: Date;
