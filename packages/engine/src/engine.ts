@@ -2,7 +2,9 @@ import { createMembersAccessControl, createPlanTableLimits } from './access/inde
 import { createAdminServices, createOperatorServices } from './admin/index.js';
 import { createAwsSessionCache, createConnectionServices, isSafeBaseUrl, SAFE_BASE_URL_RULE } from './connections/index.js';
 import type { EngineConfig, EngineContext, EngineProviders } from './context.js';
+import { createCredentialServices } from './credentials/index.js';
 import { createDnsServices } from './dns/index.js';
+import { createOidcIssuer } from './oidc/index.js';
 import { createResourceConnectionServices } from './resources/connections/index.js';
 import { PLAN_SLUGS, type PlanSlug } from './domain/plans.js';
 import type { AccessControl, PlanLimits } from './ports/access.js';
@@ -99,6 +101,8 @@ export function createEngine(options: EngineOptions) {
     ...connections,
     ...dnsServices,
     resourceConnections: createResourceConnectionServices(ctx),
+    /** Short-lived cloud credentials of a connection for the host's code (docs/credentials.md). */
+    credentials: createCredentialServices(ctx, createOidcIssuer(ctx)),
     /** Operator commands (CLI): seed, re-encryption, OIDC key rotation. No access checks. */
     operator: createOperatorServices(ctx),
   });

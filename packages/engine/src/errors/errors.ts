@@ -114,6 +114,9 @@ export const conflict = {
       'Multiple hosted zones',
       `The linked AWS account has ${ids.length} hosted zones for ${domain} (${ids.join(', ')}); pass hostedZoneId to choose the one to import`,
     ),
+  /** Credentials were asked of a connection that is not `connected` (docs/credentials.md): never stale ones instead. */
+  connectionNotConnected: (id: number, status: string) =>
+    new EngineError('CONFLICT', 'Cloud connection not connected', `Cloud connection ${id} is ${status}; credentials are issued for connected connections only`),
   connectionAlreadyCompleted: (id: number) =>
     new EngineError('CONFLICT', 'Connection already completed', `Cloud connection ${id} is already connected`),
   subdomainConnected: (subdomainId: number) =>
