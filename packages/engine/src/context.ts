@@ -6,6 +6,7 @@ import type { SecretBox } from './ports/secret-box.js';
 import type { Storage } from './ports/storage.js';
 import type { CloudConnection } from './domain/records.js';
 import type { PlanSlug } from './domain/plans.js';
+import type { EventSink } from './events/index.js';
 
 /** Engine settings with their documented defaults applied. */
 export interface EngineConfig {
@@ -68,4 +69,6 @@ export interface EngineContext {
   readonly config: EngineConfig;
   readonly providers: EngineProviders;
   readonly awsSessions: AwsSessionCache;
+  /** The host's `onEvent` hook, to call only after the change's transaction has committed. */
+  readonly events: EventSink;
 }

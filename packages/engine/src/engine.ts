@@ -11,6 +11,7 @@ import type { AccessControl, PlanLimits } from './ports/access.js';
 import type { Clock, Logger, Random } from './ports/runtime.js';
 import type { SecretBox } from './ports/secret-box.js';
 import type { Storage } from './ports/storage.js';
+import { createEventSink, type EventHook } from './events/index.js';
 import { silentLogger, systemClock, systemRandom } from './runtime/index.js';
 import { refuseNulCharacters } from './validation/nul.js';
 import { trimTrailingSlashes } from './validation/text.js';
@@ -39,6 +40,12 @@ export interface EngineOptions {
    * `max_cloud_connections`, which counts connected ones.
    */
   readonly maxPendingConnections?: number;
+  /**
+   * Told about connection status changes, credential issues and DNS changes, after their transaction
+   * commits (see docs/audit.md). Called without awaiting; a throw or rejection is logged and swallowed,
+   * never failing the request.
+   */
+  readonly onEvent?: EventHook;
 }
 
 /** Default of `maxPendingConnections`: enough for a team setting up several accounts at once. */
@@ -61,6 +68,7 @@ function checkOptions(options: EngineOptions): void {
   }
   const maxPending = options?.maxPendingConnections;
   if (maxPending !== undefined && !(Number.isSafeInteger(maxPending) && maxPending >= 1)) problems.push('maxPendingConnections must be a positive integer');
+  if (options?.onEvent !== undefined && typeof options.onEvent !== 'function') problems.push('onEvent must be a function');
   if (problems.length > 0) throw new TypeError(`createEngine: ${problems.join('; ')}`);
 }
 
@@ -91,7 +99,8 @@ export function createEngine(options: EngineOptions) {
     config,
     providers: options.providers ?? {},
   };
-  const ctx: EngineContext = { ...base, awsSessions: createAwsSessionCache(base) };
+  const withEvents = { ...base, events: createEventSink(options.onEvent, base.logger) };
+  const ctx: EngineContext = { ...withEvents, awsSessions: createAwsSessionCache(withEvents) };
   const connections = createConnectionServices(ctx);
   const dnsServices = createDnsServices(ctx);
   const admin = createAdminServices(ctx);

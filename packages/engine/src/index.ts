@@ -22,6 +22,8 @@ export * from './dns/index.js';
 export * from './resources/connections/index.js';
 export * from './resources/index.js';
 export * from './secrets/index.js';
+export * from './audit/index.js';
+export * from './events/index.js';
 // Service input types and body/query schemas, for adapters (typed tRPC procedures, OpenAPI bodies).
 export type {
   AddMemberInput,

@@ -1,6 +1,6 @@
 import express from 'express';
 import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
-import { RESERVED_PROJECT_SLUGS, routeNotFound, unauthenticated } from '@cloudlink/engine';
+import { REQUEST_ID_HEADER, RESERVED_PROJECT_SLUGS, requestIdFrom, routeNotFound, unauthenticated } from '@cloudlink/engine';
 import type { Actor, Engine, Logger } from '@cloudlink/engine';
 import { readJsonBody } from './body.js';
 import { callEngine } from './engine-call.js';
@@ -20,7 +20,24 @@ export interface CloudlinkRestRouterOptions {
   readonly openApi?: OpenApiOptions | false;
 }
 
-async function actorOf(authenticate: Authenticate, req: Request): Promise<Actor> {
+/** Where the request id chosen for this request is kept between the middleware and the handler. */
+const REQUEST_ID_LOCAL = 'cloudlinkRequestId';
+
+/** Choose the request id (the client's `X-Request-Id` or a new one) and echo it on every answer, errors included. */
+const requestIdMiddleware: RequestHandler = (req, res, next) => {
+  const id = requestIdFrom(req.headers['x-request-id']);
+  res.locals[REQUEST_ID_LOCAL] = id;
+  res.setHeader(REQUEST_ID_HEADER, id);
+  next();
+};
+
+/** The authenticated actor, carrying the request id (unless the host's hook set one itself). */
+async function actorOf(authenticate: Authenticate, req: Request, res: Response): Promise<Actor> {
+  const actor = await authenticatedActor(authenticate, req);
+  return actor.requestId === undefined ? { ...actor, requestId: String(res.locals[REQUEST_ID_LOCAL]) } : actor;
+}
+
+async function authenticatedActor(authenticate: Authenticate, req: Request): Promise<Actor> {
   let actor: Actor | null | undefined;
   try {
     actor = await authenticate(req);
@@ -51,7 +68,7 @@ function handlerFor(route: RestRoute, options: CloudlinkRestRouterOptions): Requ
       next('route');
       return;
     }
-    const actor = route.public ? null : await actorOf(options.authenticate, req);
+    const actor = route.public ? null : await actorOf(options.authenticate, req, res);
     const body = await readJsonBody(req, res);
     // Path params win over query, query over body: a body can never retarget the route's scope.
     const input: Record<string, unknown> = { ...body, ...declaredQuery(route, req), ...req.params };
@@ -74,6 +91,7 @@ function handlerFor(route: RestRoute, options: CloudlinkRestRouterOptions): Requ
 export function createCloudlinkRestRouter(options: CloudlinkRestRouterOptions): Router {
   const logger = options.logger ?? stderrLogger;
   const router = express.Router();
+  router.use(requestIdMiddleware);
   if (options.openApi !== false) {
     const openApi = options.openApi ?? {};
     let document: unknown;

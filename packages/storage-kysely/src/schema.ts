@@ -219,6 +219,22 @@ export interface ResourceConnectionsTable {
   deleted_at: Timestamp | null;
 }
 
+/** The append-only audit log (see migration 0004). */
+export interface AuditLogTable {
+  id: Generated<number>;
+  workspace_id: number;
+  actor_kind: string;
+  actor_user_id: number | null;
+  operation: string;
+  connection_id: number | null;
+  targets: Json;
+  outcome: string;
+  error: string | null;
+  detail: Json;
+  request_id: string | null;
+  created_at: Timestamp;
+}
+
 export interface OidcSigningKeysTable {
   id: Generated<number>;
   kid: string;
@@ -249,6 +265,7 @@ export interface Database {
   dns_zone_intents: DnsZoneIntentsTable;
   resource_connections: ResourceConnectionsTable;
   oidc_signing_keys: OidcSigningKeysTable;
+  audit_log: AuditLogTable;
 }
 
 /** Every table name of the schema (migration tables excluded). */
@@ -268,4 +285,5 @@ export const TABLES = [
   'dns_zone_intents',
   'resource_connections',
   'oidc_signing_keys',
+  'audit_log',
 ] as const satisfies readonly (keyof Database)[];

@@ -17,6 +17,7 @@ import { createResourceRepo } from './repos/resources.js';
 import { createDnsRecordRepo } from './repos/dns-records.js';
 import { createResourceConnectionRepo } from './repos/resource-connections.js';
 import { createOidcKeyRepo } from './repos/oidc-keys.js';
+import { createAuditRepo } from './repos/audit.js';
 
 /** What a driver package supplies to build a Storage on the shared SQL layer. */
 export interface KyselyStorageOptions {
@@ -68,6 +69,7 @@ function createRepos(db: Kysely<Database>, d: SqlDialect, check: () => void, ato
     dnsRecords: guard(createDnsRecordRepo(ctx), check, d),
     resourceConnections: guard(createResourceConnectionRepo(ctx), check, d),
     oidcKeys: guard(createOidcKeyRepo(ctx), check, d),
+    audit: guard(createAuditRepo(ctx), check, d),
     lockWorkspace: async (workspaceId) => {
       check();
       await d.lockWorkspace(db, workspaceId);

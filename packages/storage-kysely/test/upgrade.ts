@@ -13,7 +13,7 @@ const later = new Date('2024-01-15T11:00:00.000Z');
 /**
  * A database as release 0002 left it, with rows in it: migrated up to `0002_write_intents` only
  * (through the same migrator and tables the storage uses), roles as 0002 seeded them (without
- * `canRegisterResources`, which did not exist yet), and a workspace with a zone and a host
+ * `canRegisterResources`, `canIssueCredentials` and `canViewAuditLog`, which did not exist yet), and a workspace with a zone and a host
  * resource. Rows are written in SQL: the repositories speak the current schema. Returns the ids.
  */
 export async function databaseAt0002(db: Kysely<unknown>, d: SqlDialect) {
@@ -26,7 +26,7 @@ export async function databaseAt0002(db: Kysely<unknown>, d: SqlDialect) {
   const { error } = await migrator.migrateTo('0002_write_intents');
   if (error) throw error;
   for (const role of SYSTEM_ROLES) {
-    const { canRegisterResources: _new, ...old } = role.permissions;
+    const { canRegisterResources: _0003, canIssueCredentials: _0004a, canViewAuditLog: _0004b, ...old } = role.permissions;
     await sql`UPDATE roles SET permissions = ${d.encodeJson(old)} WHERE id = ${role.id}`.execute(db);
   }
   const at = d.encodeDate(now);
@@ -47,19 +47,21 @@ export async function databaseAt0002(db: Kysely<unknown>, d: SqlDialect) {
 }
 
 /**
- * Migrate a database left by {@link databaseAt0002} through `storage`: only 0003 runs, the old rows
+ * Migrate a database left by {@link databaseAt0002} through `storage`: only 0003 and 0004 run, the old rows
  * read back (no parent), roles match the code again, and subdomains and connections work.
  */
 export async function upgradeFrom0002(storage: Storage, old: Awaited<ReturnType<typeof databaseAt0002>>, roles: () => Promise<Record<string, unknown>[]>) {
-  expect(await storage.health()).toEqual({ ok: false, reason: 'pending migrations: 0003_resource_connections' });
-  expect(await storage.migrate()).toEqual({ applied: ['0003_resource_connections'] });
+  expect(await storage.health()).toEqual({ ok: false, reason: 'pending migrations: 0003_resource_connections, 0004_audit_log' });
+  expect(await storage.migrate()).toEqual({ applied: ['0003_resource_connections', '0004_audit_log'] });
   expect(await storage.health()).toEqual({ ok: true });
 
   const stored = await roles();
   expect(stored.map((r) => [r.code, typeof r.permissions === 'string' ? JSON.parse(r.permissions) : r.permissions])).toEqual(
     SYSTEM_ROLES.map((r) => [r.code, r.permissions]),
   );
-  expect(SYSTEM_ROLES.filter((r) => r.permissions.canRegisterResources).map((r) => r.code)).toEqual(['owner', 'admin']);
+  for (const flag of ['canRegisterResources', 'canIssueCredentials', 'canViewAuditLog'] as const) {
+    expect(SYSTEM_ROLES.filter((r) => r.permissions[flag]).map((r) => r.code)).toEqual(['owner', 'admin']);
+  }
 
   const scope = { projectId: old.project, environmentId: old.environment };
   const zone = await storage.resources.getResource(scope, old.zone);
@@ -75,5 +77,10 @@ export async function upgradeFrom0002(storage: Storage, old: Awaited<ReturnType<
   });
   expect((await storage.resourceConnections.listConnectionsOfResource(old.instance)).map((c) => c.id)).toEqual([link.id]);
   expect(await storage.resources.countResourcesByType(old.environment)).toEqual({ dns: 1, instance: 1, subdomain: 1 });
+  const entry = await storage.audit.appendAudit({
+    workspaceId: old.workspace, actor: { kind: 'user', userId: old.user }, operation: 'resourceConnections.create',
+    targets: { resourceConnectionId: link.id }, outcome: 'success', error: null, detail: {}, requestId: null, createdAt: later,
+  });
+  expect(await storage.audit.listAudit(old.workspace, {}, { limit: 10 })).toEqual([entry]);
   expect(await storage.migrate()).toEqual({ applied: [] });
 }

@@ -61,11 +61,11 @@ describe('createSqliteStorage', () => {
   it('migrate() applies every migration once and is idempotent', async () => {
     const storage = createSqliteStorage({ filename: ':memory:' });
     cleanups.push(() => storage.close());
-    expect(await storage.health()).toEqual({ ok: false, reason: 'pending migrations: 0001_initial, 0002_write_intents, 0003_resource_connections' });
-    expect(await storage.migrate()).toEqual({ applied: ['0001_initial', '0002_write_intents', '0003_resource_connections'] });
+    expect(await storage.health()).toEqual({ ok: false, reason: 'pending migrations: 0001_initial, 0002_write_intents, 0003_resource_connections, 0004_audit_log' });
+    expect(await storage.migrate()).toEqual({ applied: ['0001_initial', '0002_write_intents', '0003_resource_connections', '0004_audit_log'] });
     expect(await storage.migrate()).toEqual({ applied: [] });
     expect(await storage.health()).toEqual({ ok: true });
-    expect((await storage.peek.rows('cloudlink_migrations')).map((r) => r.name)).toEqual(['0001_initial', '0002_write_intents', '0003_resource_connections']);
+    expect((await storage.peek.rows('cloudlink_migrations')).map((r) => r.name)).toEqual(['0001_initial', '0002_write_intents', '0003_resource_connections', '0004_audit_log']);
   });
 
   it('seeds plans, roles and cloud providers with their fixed ids', async () => {
@@ -217,7 +217,7 @@ describe('repositories on SQLite', () => {
     await exerciseAllRepositories(await open());
   });
 
-  it('upgrades a database with rows from 0002_write_intents to 0003_resource_connections', async () => {
+  it('upgrades a database with rows from 0002_write_intents through 0004_audit_log', async () => {
     const filename = tmpFile();
     const old = new Kysely<unknown>({ dialect: new SqliteDialect({ database: new BetterSqlite3(filename) }) });
     const ids = await databaseAt0002(old, sqliteDialect);

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { internal_exceptionHandler, nodeHTTPRequestHandler } from '@trpc/server/adapters/node-http';
 import type { TRPCError } from '@trpc/server';
 import type { TRPCRequestInfo } from '@trpc/server/http';
-import { batchTooLarge, MAX_BODY_BYTES, MAX_URL_BYTES, unsupportedMediaType, urlTooLong } from '@cloudlink/engine';
+import { batchTooLarge, MAX_BODY_BYTES, MAX_URL_BYTES, REQUEST_ID_HEADER, requestIdFrom, unsupportedMediaType, urlTooLong } from '@cloudlink/engine';
 import type { Engine, EngineError } from '@cloudlink/engine';
 import type { CloudlinkContext } from './context.js';
 import { cloudlinkResponseMeta, toTrpcError } from './errors.js';
@@ -68,7 +68,12 @@ export function createCloudlinkTrpcHandler<TRequest extends IncomingMessage = In
   if (!Number.isInteger(maxBatchSize) || maxBatchSize < 1) throw new TypeError('createCloudlinkTrpcHandler: maxBatchSize must be a positive integer');
   const shared = {
     router,
-    createContext: ({ req, res, info }: { req: TRequest; res: ServerResponse; info: TRPCRequestInfo }) => options.createContext({ req, res, info }),
+    createContext: async ({ req, res, info }: { req: TRequest; res: ServerResponse; info: TRPCRequestInfo }): Promise<CloudlinkContext> => {
+      const context = await options.createContext({ req, res, info });
+      const requestId = String(res.getHeader(REQUEST_ID_HEADER));
+      // The host's own request id wins; otherwise the one chosen for this request (see docs/audit.md).
+      return context.actor && context.actor.requestId === undefined ? { ...context, actor: { ...context.actor, requestId } } : context;
+    },
     maxBodySize: cloudlinkTrpcLimits.maxBodySize,
     maxBatchSize,
     allowBatching: maxBatchSize > 1,
@@ -76,6 +81,8 @@ export function createCloudlinkTrpcHandler<TRequest extends IncomingMessage = In
     ...(options.onError ? { onError: options.onError } : {}),
   };
   return (req, res) => {
+    // One request id per HTTP request (a batch shares it), echoed on every answer, refusals included.
+    res.setHeader(REQUEST_ID_HEADER, requestIdFrom(req.headers['x-request-id']));
     const url = new URL(req.url ?? '/', 'http://localhost');
     // The procedure path is the last segment, as tRPC's own Express adapter takes it.
     const path = url.pathname.slice(url.pathname.lastIndexOf('/') + 1);

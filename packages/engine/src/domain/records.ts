@@ -219,3 +219,51 @@ export interface OidcSigningKey {
   readonly publishedUntil: Date | null;
   readonly createdAt: Date;
 }
+
+export const AUDIT_ACTOR_KINDS = ['user', 'host', 'system'] as const;
+export type AuditActorKind = (typeof AUDIT_ACTOR_KINDS)[number];
+
+/**
+ * Who did something recorded in the audit log: a signed-in `user`, the `host` application calling
+ * the engine on its own behalf (no user), or the engine itself (`system`: a setup callback proved by
+ * its token, a scheduled re-verification). `userId` is set for `user` only.
+ */
+export interface AuditActor {
+  readonly kind: AuditActorKind;
+  readonly userId: number | null;
+}
+
+/** The ids an audit entry is about; only those that apply are present. */
+export interface AuditTargets {
+  readonly connectionId?: number;
+  readonly projectId?: number;
+  readonly environmentId?: number;
+  readonly resourceId?: number;
+  readonly zoneId?: number;
+  readonly resourceConnectionId?: number;
+  readonly userId?: number;
+}
+
+export const AUDIT_OUTCOMES = ['success', 'failure'] as const;
+export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
+
+/**
+ * One line of a workspace's append-only audit log (see docs/audit.md): a mutation or a credential
+ * issue, written in the transaction of the change it records. Never holds a secret.
+ */
+export interface AuditEntry {
+  readonly id: number;
+  readonly workspaceId: number;
+  readonly actor: AuditActor;
+  /** The engine operation, e.g. `cloudConnections.complete`, `credentials.issue`. */
+  readonly operation: string;
+  readonly targets: AuditTargets;
+  readonly outcome: AuditOutcome;
+  /** The error string of a failure (the `error` of the response), else null. */
+  readonly error: string | null;
+  /** Small, non-secret facts about the change (a provider, a new role, counts). */
+  readonly detail: Readonly<Record<string, unknown>>;
+  /** The request id of the call that made the change (`X-Request-Id`), or null. */
+  readonly requestId: string | null;
+  readonly createdAt: Date;
+}

@@ -27,4 +27,9 @@ export interface Logger {
 export interface Actor {
   readonly userId: number;
   readonly email?: string;
+  /**
+   * The id of the request this call serves, recorded in the audit log: the REST adapter takes it from
+   * `X-Request-Id` (or makes one) and echoes it; the tRPC context does the same. Capped at 128 printable characters.
+   */
+  readonly requestId?: string;
 }

@@ -1,4 +1,5 @@
 import type {
+  AuditEntry,
   CloudConnection,
   ConnectionStatus,
   Environment,
@@ -37,6 +38,7 @@ export interface StorageTx {
   readonly dnsRecords: DnsRecordRepo;
   readonly resourceConnections: ResourceConnectionRepo;
   readonly oidcKeys: OidcKeyRepo;
+  readonly audit: AuditRepo;
   /**
    * Serialise plan-limit and link checks of one workspace against the write they guard. Only valid
    * inside `transaction`. Postgres: `SELECT … FOR UPDATE` on the workspace row; SQLite: a no-op, as
@@ -402,6 +404,35 @@ export interface ResourceConnectionRepo {
   updateResourceConnection(id: number, patch: ResourceConnectionPatch, now: Date): Promise<ResourceConnection>;
   /** `is_active=false`, `deleted_at=now`; false when it was not active. */
   softDeleteResourceConnection(id: number, now: Date): Promise<boolean>;
+}
+
+/** An audit entry to append: everything but the id the storage assigns. */
+export type NewAuditEntry = Omit<AuditEntry, 'id'>;
+
+/** Which entries of a workspace's log to list; every filter present must match. */
+export interface AuditFilter {
+  /** Entries whose targets name this cloud connection. */
+  readonly connectionId?: number;
+  /** Exactly this operation (`cloudConnections.complete`). */
+  readonly operation?: string;
+}
+
+/** One page of the audit log, newest first: rows with `id < before`, `id` descending, at most `limit`. */
+export interface AuditPage {
+  readonly before?: number;
+  readonly limit: number;
+}
+
+/**
+ * The audit log (see docs/audit.md). Append-only: there is no way to change or remove an entry (the
+ * SQL storages also refuse UPDATE and DELETE on the table). Write it through the `tx` of the change
+ * it records, so both commit or neither does.
+ */
+export interface AuditRepo {
+  /** Append one entry (`createdAt` as given); returns it with its id. */
+  appendAudit(entry: NewAuditEntry): Promise<AuditEntry>;
+  /** The workspace's entries, newest first (`id` descending), one keyset page. */
+  listAudit(workspaceId: number, filter: AuditFilter, page: AuditPage): Promise<AuditEntry[]>;
 }
 
 /** Every unique constraint storage can report, named `<table>.<column>`. */

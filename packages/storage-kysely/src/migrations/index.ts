@@ -3,6 +3,7 @@ import type { SqlDialect } from '../dialect.js';
 import { up0001Initial } from './0001_initial.js';
 import { up0002WriteIntents } from './0002_write_intents.js';
 import { up0003ResourceConnections } from './0003_resource_connections.js';
+import { up0004AuditLog } from './0004_audit_log.js';
 
 /**
  * Every migration, in order. Forward-only: add a new file and a line here, never edit a shipped
@@ -12,6 +13,7 @@ const MIGRATIONS: readonly (readonly [name: string, up: (db: Kysely<unknown>, di
   ['0001_initial', up0001Initial],
   ['0002_write_intents', up0002WriteIntents],
   ['0003_resource_connections', up0003ResourceConnections],
+  ['0004_audit_log', up0004AuditLog],
 ];
 
 /** The migrations for one dialect, keyed by the name recorded in `cloudlink_migrations`. */

@@ -4,12 +4,13 @@ import { createMemberRepo, createEnvironmentRepo, createPlanRepo, createProjectR
 import { createConnectionRepo, createOidcKeyRepo, createResourceRepo } from './memory/cloud-repos.js';
 import { createDnsRecordRepo } from './memory/dns-repos.js';
 import { createResourceConnectionRepo } from './memory/resource-connections.js';
+import { createAuditRepo } from './memory/audit.js';
 import { emptyDb, type Db } from './memory/rows.js';
 import type { Run } from './memory/run.js';
 import { applySeeds } from './memory/seed.js';
 import type { StoragePeek } from './peek.js';
 
-const MIGRATIONS = ['0001_initial', '0002_write_intents', '0003_resource_connections'] as const;
+const MIGRATIONS = ['0001_initial', '0002_write_intents', '0003_resource_connections', '0004_audit_log'] as const;
 
 export interface MemoryStorageOptions {
   /** Apply the migration at creation, so `migrate()` then reports nothing to do. Default false, like the SQL storages. */
@@ -71,6 +72,7 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): MemoryS
       dnsRecords: createDnsRecordRepo(run),
       resourceConnections: createResourceConnectionRepo(run),
       oidcKeys: createOidcKeyRepo(run),
+      audit: createAuditRepo(run),
       lockWorkspace,
     };
   }

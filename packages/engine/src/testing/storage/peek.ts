@@ -1,4 +1,4 @@
-/** The tables of the migrations (0001, the creation notes of 0002, the resource connections of 0003) that a conformance run may read raw. */
+/** The tables of the migrations (0001, the creation notes of 0002, the resource connections of 0003, the audit log of 0004) that a conformance run may read raw. */
 export const PEEK_TABLES = [
   'users',
   'plans',
@@ -15,6 +15,7 @@ export const PEEK_TABLES = [
   'dns_zone_intents',
   'resource_connections',
   'oidc_signing_keys',
+  'audit_log',
 ] as const;
 export type PeekTable = (typeof PEEK_TABLES)[number];
 

@@ -12,6 +12,7 @@ import { describeSlugVacancy } from './slug-vacancy.js';
 import { describeListPages } from './pages.js';
 import { describeDnsWriteIntents } from './dns-write-intents.js';
 import { describeResourceConnections } from './resource-connections.js';
+import { describeAuditLog } from './audit.js';
 
 export type { CreateStorage, StorageConformanceContext, StorageUnderTest } from './context.js';
 import { T0, at, expectConflict, raw } from './context.js';
@@ -48,6 +49,7 @@ export function describeStorageConformance(options: StorageConformanceOptions): 
     describeListPages(ctx);
     describeDnsWriteIntents(ctx);
     describeResourceConnections(ctx);
+    describeAuditLog(ctx);
     options.additionalTests?.(ctx);
   });
 }

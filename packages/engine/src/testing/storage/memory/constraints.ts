@@ -1,4 +1,4 @@
-import { CONNECTION_STATUSES, RESOURCE_CONNECTION_STATUSES } from '../../../domain/records.js';
+import { AUDIT_ACTOR_KINDS, AUDIT_OUTCOMES, CONNECTION_STATUSES, RESOURCE_CONNECTION_STATUSES } from '../../../domain/records.js';
 import { StorageConflictError, type UniqueConstraint } from '../../../ports/storage.js';
 import type { Db, RowOf, TableName } from './rows.js';
 
@@ -43,6 +43,7 @@ const UNIQUE: { [T in TableName]: UniqueIndex<T>[] } = {
   dns_record_intents: [{ constraint: null, key: (r) => `${r.zone_resource_id}/${r.name}/${r.type}` }],
   dns_zone_intents: [{ constraint: null, key: (r) => `${r.environment_id}/${r.domain_name}` }],
   oidc_signing_keys: [{ constraint: 'oidc_signing_keys.kid', key: (r) => r.kid }],
+  audit_log: [],
 };
 
 /** Foreign keys: column → referenced table (SQLite runs with `PRAGMA foreign_keys=ON`). */
@@ -82,6 +83,10 @@ const FOREIGN: { [T in TableName]?: [keyof RowOf<T> & string, TableName][] } = {
     ['created_by', 'users'],
   ],
   dns_records: [['zone_resource_id', 'resources']],
+  audit_log: [
+    ['workspace_id', 'workspaces'],
+    ['actor_user_id', 'users'],
+  ],
   dns_record_intents: [['zone_resource_id', 'resources']],
   dns_zone_intents: [
     ['workspace_id', 'workspaces'],
@@ -114,6 +119,10 @@ const NOT_NULL: { [T in TableName]?: (keyof RowOf<T> & string)[] } = {
 const CHECK: { [T in TableName]?: [keyof RowOf<T> & string, string, readonly unknown[]][] } = {
   cloud_connections: [['connection_status', 'ck_cloud_connections_status', CONNECTION_STATUSES]],
   resource_connections: [['status', 'ck_resource_connections_status', RESOURCE_CONNECTION_STATUSES]],
+  audit_log: [
+    ['outcome', 'ck_audit_log_outcome', AUDIT_OUTCOMES],
+    ['actor_kind', 'ck_audit_log_actor_kind', AUDIT_ACTOR_KINDS],
+  ],
 };
 
 /** A constraint the engine has no name for (seeded tables, a broken foreign key): a plain error, as a driver would throw. */

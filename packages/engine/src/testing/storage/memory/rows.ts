@@ -1,4 +1,4 @@
-import type { ConnectionRecordSet, MemberPermissions } from '../../../domain/records.js';
+import type { AuditActorKind, AuditOutcome, ConnectionRecordSet, MemberPermissions } from '../../../domain/records.js';
 import type { PermissionSet } from '../../../domain/permissions.js';
 import type { PlanRestrictions } from '../../../domain/plans.js';
 import { PEEK_TABLES } from '../peek.js';
@@ -217,6 +217,21 @@ export interface OidcKeyRow {
   updated_at: Date;
 }
 
+export interface AuditLogRow {
+  id: number;
+  workspace_id: number;
+  actor_kind: AuditActorKind;
+  actor_user_id: number | null;
+  operation: string;
+  connection_id: number | null;
+  targets: Record<string, number>;
+  outcome: AuditOutcome;
+  error: string | null;
+  detail: Record<string, unknown>;
+  request_id: string | null;
+  created_at: Date;
+}
+
 /** Every table, keyed by its SQL name. */
 export interface Tables {
   users: UserRow[];
@@ -234,6 +249,7 @@ export interface Tables {
   dns_zone_intents: DnsZoneIntentRow[];
   resource_connections: ResourceConnectionRow[];
   oidc_signing_keys: OidcKeyRow[];
+  audit_log: AuditLogRow[];
 }
 
 export type TableName = keyof Tables;
