@@ -1,5 +1,6 @@
 /** @module credentials — short-lived cloud credentials of a connection for the host's own code (docs/credentials.md). */
 import { workspaceScope } from '../access/index.js';
+import { inAuditedTransaction, recordAudit, recordFailure, type AuditBy, type AuditRecord } from '../audit/index.js';
 import type { AwsSessionRequest, EngineContext } from '../context.js';
 import { CONNECTION_SECRET_AAD } from '../connections/complete.js';
 import { gcpAudience, gcpSubject, noVerdict } from '../connections/verify.js';
@@ -27,8 +28,10 @@ export interface IssueCredentialsInput {
 }
 
 /** `credentials.forHost`: the workspace by id or slug, no actor. */
-export type HostCredentialsInput = Omit<IssueCredentialsInput, 'workspaceSlug'> &
-  ({ readonly workspaceId: number; readonly workspaceSlug?: never } | { readonly workspaceSlug: string; readonly workspaceId?: never });
+export type HostCredentialsInput = Omit<IssueCredentialsInput, 'workspaceSlug'> & {
+  /** Recorded with the audit entry (e.g. the host's own request id). */
+  readonly requestId?: string;
+} & ({ readonly workspaceId: number; readonly workspaceSlug?: never } | { readonly workspaceSlug: string; readonly workspaceId?: never });
 
 /** The issued credentials, one shape per cloud; `expiresAt` is ISO 8601 so every transport carries it alike. */
 export type IssuedCredentials =
@@ -78,20 +81,45 @@ export function awsSessionName(workspaceId: number, connectionId: number, purpos
  * deleted are never handed out; a failing exchange changes nothing about the connection.
  */
 export function createCredentialServices(ctx: EngineContext, oidc: OidcIssuer) {
-  async function issueFor(workspace: Workspace, rawConnectionId: unknown, body: IssueCredentialsBody, actorUserId: number | null): Promise<IssuedCredentials> {
+  /**
+   * Every issue that reaches a connection is in the audit log (`credentials.issue`): a success with
+   * its expiry, and the event `credentials.issued`; a refusal (409 not connected) or a failed exchange
+   * as a failure. Never a key or a token.
+   */
+  async function issueFor(workspace: Workspace, rawConnectionId: unknown, body: IssueCredentialsBody, by: AuditBy): Promise<IssuedCredentials> {
     const connectionId = parsePathId(rawConnectionId, invalidId.connection);
     const connection = await ctx.storage.connections.getConnection(workspace.id, connectionId);
     if (!connection) throw notFound.connection();
-    if (connection.status !== 'connected') throw conflict.connectionNotConnected(connection.id, connection.status);
-    const logFields = { workspaceId: workspace.id, connectionId: connection.id, provider: connection.provider, purpose: body.purpose, actorUserId };
+    const record: AuditRecord = {
+      workspaceId: workspace.id,
+      operation: 'credentials.issue',
+      targets: { connectionId: connection.id },
+      detail: { provider: connection.provider, purpose: body.purpose },
+    };
+    let issued: IssuedCredentials;
     try {
-      const issued = await exchange(workspace, connection, body);
-      ctx.logger.info({ ...logFields, expiresAt: issued.expiresAt }, 'credentials issued');
-      return issued;
+      if (connection.status !== 'connected') throw conflict.connectionNotConnected(connection.id, connection.status);
+      issued = await exchangeReported(workspace, connection, body);
+    } catch (e) {
+      await recordFailure(ctx, by, record, e);
+      throw e;
+    }
+    await inAuditedTransaction(ctx, async (tx, outbox) => {
+      await recordAudit(tx, ctx, by, { ...record, detail: { ...record.detail, expiresAt: issued.expiresAt } });
+      outbox.add({ type: 'credentials.issued', workspaceId: workspace.id, connectionId: connection.id, provider: connection.provider, purpose: body.purpose });
+    });
+    return issued;
+  }
+
+  /** The exchange; a provider failure is logged and answered, and changes nothing about the connection. */
+  async function exchangeReported(workspace: Workspace, connection: CloudConnection, body: IssueCredentialsBody): Promise<IssuedCredentials> {
+    try {
+      return await exchange(workspace, connection, body);
     } catch (e) {
       if (!isProviderCallError(e)) throw e;
       // Reported, never acted on: whether the connection still works is for verification to decide.
-      ctx.logger.warn({ ...logFields, call: e.call, code: e.providerCode, kind: e.kind }, 'credentials exchange failed');
+      const fields = { workspaceId: workspace.id, connectionId: connection.id, provider: connection.provider, purpose: body.purpose };
+      ctx.logger.warn({ ...fields, call: e.call, code: e.providerCode, kind: e.kind }, 'credentials exchange failed');
       if (e.kind === 'throttled' || e.kind === 'transient' || e.kind === 'platform') throw noVerdict(e);
       throw providerError('Credentials exchange failed', e.message);
     }
@@ -163,10 +191,11 @@ export function createCredentialServices(ctx: EngineContext, oidc: OidcIssuer) {
      * Behind the opt-in tRPC procedure only (docs/credentials.md); no REST route.
      */
     async issue(actor: Actor | null, input: IssueCredentialsInput) {
-      const { workspace, user } = await workspaceScope(ctx, actor, input?.workspaceSlug, 'canIssueCredentials');
+      const { workspace } = await workspaceScope(ctx, actor, input?.workspaceSlug, 'canIssueCredentials');
       const { workspaceSlug: _slug, connectionId, ...rest } = input;
       const body = parseInput(issueCredentialsSchema, rest);
-      return { message: 'Credentials issued', data: await issueFor(workspace, connectionId, body, user.id) };
+      // workspaceScope has checked the actor names a user.
+      return { message: 'Credentials issued', data: await issueFor(workspace, connectionId, body, actor as Actor) };
     },
 
     /**
@@ -174,7 +203,7 @@ export function createCredentialServices(ctx: EngineContext, oidc: OidcIssuer) {
      * permission check (like `operator`) — the host decides who may use it. Never expose it as a route.
      */
     async forHost(input: HostCredentialsInput) {
-      const { workspaceId, workspaceSlug, connectionId, ...rest } = input ?? ({} as HostCredentialsInput);
+      const { workspaceId, workspaceSlug, connectionId, requestId, ...rest } = input ?? ({} as HostCredentialsInput);
       const workspace =
         typeof workspaceId === 'number' && Number.isSafeInteger(workspaceId)
           ? await ctx.storage.workspaces.getWorkspaceById(workspaceId)
@@ -183,7 +212,8 @@ export function createCredentialServices(ctx: EngineContext, oidc: OidcIssuer) {
             : null;
       if (!workspace) throw notFound.workspace();
       const body = parseInput(issueCredentialsSchema, rest);
-      return { message: 'Credentials issued', data: await issueFor(workspace, connectionId, body, null) };
+      const by: AuditBy = { kind: 'host', ...(typeof requestId === 'string' ? { requestId } : {}) };
+      return { message: 'Credentials issued', data: await issueFor(workspace, connectionId, body, by) };
     },
   };
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { FIELD_CAPS, lengthCap } from '../validation/caps.js';
 
 /** Fits AWS's RoleSessionName/SourceIdentity charset, so it can name the session as given. */
-const PURPOSE = /^[A-Za-z0-9][\w.@=,+-]*$/;
+const PURPOSE = /^[a-z0-9][\w.@=,+-]*$/i;
 /** An OAuth scope: printable ASCII without spaces (RFC 6749 §3.3). */
 const SCOPE = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
 /** AWS session durations: at least 15 minutes, at most the template's MaxSessionDuration (1 h). */
