@@ -7,6 +7,7 @@ import type { CloudlinkEvent } from '@cloudlink/engine';
 import { createFakeClock } from '@cloudlink/engine/testing';
 import { CloudlinkAuthClient, CloudlinkTokenCredential, fromCloudlink } from '@cloudlink/providers/credentials';
 import { createSandboxProviders, createTestCertificates, listen, type ListeningFake, type SandboxFakes, type TestCertificates } from '@cloudlink/sandbox';
+import { createCloudlinkRouter } from '@cloudlink/trpc-router';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeBackends, startTestServer, type TestServer } from './harness/index.js';
 
@@ -151,6 +152,18 @@ describeBackends('credentials for the host: real SDK calls against the fakes', (
     });
     const issued = await server.engine.credentials.issue({ userId: owner.id }, { workspaceSlug: 'acme', connectionId: ids.azure, purpose: 'ci' });
     expect(issued).toMatchObject({ message: 'Credentials issued', data: { provider: 'azure', subscriptionId: AZURE.subscriptionId } });
+  });
+
+  it('tRPC: credentials.issue only when the host opts in', async () => {
+    const off = await server.trpcClient(owner.token).cloudConnections.list.query({ workspaceSlug: 'acme' });
+    expect(off.count).toBeGreaterThan(0);
+    const plain = createCloudlinkRouter({ engine: server.engine });
+    expect(Object.keys(plain._def.procedures)).not.toContain('credentials.issue');
+    const router = createCloudlinkRouter({ engine: server.engine, credentials: true });
+    const caller = router.createCaller({ actor: { userId: owner.id } });
+    const issued = await caller.credentials.issue({ workspaceSlug: 'acme', connectionId: ids.aws, purpose: 'cli' });
+    expect(issued.data).toMatchObject({ provider: 'aws', accountId: '123456789012' });
+    await expect(router.createCaller({ actor: null }).credentials.issue({ workspaceSlug: 'acme', connectionId: ids.aws, purpose: 'cli' })).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
   });
 
   it('every use is in the audit log and emits credentials.issued, without a secret', async () => {

@@ -6,7 +6,7 @@ import { CONNECTION_SECRET_AAD } from '../connections/complete.js';
 import { gcpAudience, gcpSubject, noVerdict } from '../connections/verify.js';
 import type { WifConfig } from '../connections/schemas.js';
 import type { CloudConnection, Workspace } from '../domain/records.js';
-import { conflict, invalidId, notFound, precondition, providerError, providerNotConfigured } from '../errors/index.js';
+import { conflict, credentialsExchangeFailed, invalidId, notFound, precondition, providerNotConfigured } from '../errors/index.js';
 import type { OidcIssuer } from '../oidc/index.js';
 import type { AccessToken, AzureCredentials } from '../ports/cloud.js';
 import { isProviderCallError } from '../ports/provider-error.js';
@@ -121,7 +121,7 @@ export function createCredentialServices(ctx: EngineContext, oidc: OidcIssuer) {
       const fields = { workspaceId: workspace.id, connectionId: connection.id, provider: connection.provider, purpose: body.purpose };
       ctx.logger.warn({ ...fields, call: e.call, code: e.providerCode, kind: e.kind }, 'credentials exchange failed');
       if (e.kind === 'throttled' || e.kind === 'transient' || e.kind === 'platform') throw noVerdict(e);
-      throw providerError('Credentials exchange failed', e.message);
+      throw credentialsExchangeFailed(e.message);
     }
   }
 

@@ -217,6 +217,13 @@ export function providerError(
   return new EngineError('PROVIDER_FAILURE', error, message, rest);
 }
 
+/**
+ * 502 `Credentials exchange failed`: the cloud refused the exchange that issues a connection's
+ * credentials (docs/credentials.md), e.g. the role or its trust was removed. The connection's
+ * status is not changed by it.
+ */
+export const credentialsExchangeFailed = (message: string) => new EngineError('PROVIDER_FAILURE', 'Credentials exchange failed', message);
+
 /** 503 `Provider unavailable` for a provider that is not configured (e.g. no AWS platform account). */
 export const providerNotConfigured = (message: string) =>
   new EngineError('PROVIDER_UNAVAILABLE', 'Provider unavailable', message);
