@@ -74,7 +74,7 @@ describeBackends('DNS records: alias items and proxied', (backend) => {
         { recordName: 'b', recordType: 'A', values: ['192.0.2.1'], alias: { target: ALB } },
         { recordName: 'c', recordType: 'TXT', alias: { target: ALB } },
         { recordName: 'd', recordType: 'A', alias: { target: 'lb.example.net' } },
-        { recordName: 'e', recordType: 'A', values: ['192.0.2.1'], proxied: false },
+        { recordName: 'e', recordType: 'A', values: ['192.0.2.1'], proxied: true },
       ],
     });
     expect(res.status).toBe(400);

@@ -27,7 +27,8 @@ const EXAMPLES = {
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'cloudlink-pack-'));
 const tarballs: string[] = [];
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+// Several installed copies of every package: removing them takes a while on a busy disk.
+afterAll(() => rmSync(scratch, { recursive: true, force: true }), 300_000);
 
 function sh(cmd: string, args: string[], cwd: string, timeout = 240_000): string {
   return execFileSync(cmd, args, { cwd, encoding: 'utf8', timeout, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_nodedir: '/usr' } });

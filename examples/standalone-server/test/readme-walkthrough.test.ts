@@ -9,17 +9,27 @@ import { REPO_ROOT, spawnServer, testEnv, type SpawnedServer } from './support/s
  * commands, so any failed request fails the test) from the repository root, against a sandbox
  * server started on a free port with the same data dir.
  */
-const env = testEnv({ CLOUDLINK_SANDBOX: 'true' });
-let server: SpawnedServer;
+interface Sandbox {
+  env: Record<string, string>;
+  server: SpawnedServer;
+}
+
+/** A sandbox server of its own (fresh data dir): the env its commands run with, and the server. */
+async function startSandbox(): Promise<Sandbox> {
+  const env = testEnv({ CLOUDLINK_SANDBOX: 'true' });
+  return { env, server: await spawnServer(env) };
+}
+
+let sandbox: Sandbox;
 
 beforeAll(async () => {
-  server = await spawnServer(env);
+  sandbox = await startSandbox();
 }, 60_000);
 afterAll(async () => {
-  await server?.stop();
+  await sandbox?.server.stop();
 });
 
-function runBash(script: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runBash(script: string, { env, server }: Sandbox = sandbox): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn('bash', ['-c', `set -euo pipefail\n${script}`], {
       cwd: REPO_ROOT,
@@ -34,7 +44,8 @@ function runBash(script: string): Promise<{ code: number | null; stdout: string;
   });
 }
 
-const walkthrough = (section: string) => [...codeBlocks('Walkthrough: setup', 'bash'), ...codeBlocks(section, 'bash')].join('\n');
+/** The setup section's blocks, then those of `sections` in order, as one script (one shell: later sections use earlier variables). */
+const walkthrough = (...sections: string[]) => ['Walkthrough: setup', ...sections].flatMap((section) => codeBlocks(section, 'bash')).join('\n');
 
 describe('README sandbox walkthrough', { timeout: 120_000 }, () => {
   it('setup seeds a workspace and the token works', async () => {
@@ -62,7 +73,7 @@ describe('README sandbox walkthrough', { timeout: 120_000 }, () => {
   it('GCP: connect and complete with a wifConfig', async () => {
     const r = await runBash(walkthrough('Walkthrough: GCP'));
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain(`"issuer":"${server.url.replace("127.0.0.1", "localhost")}/api"`);
+    expect(r.stdout).toContain(`"issuer":"${sandbox.server.url.replace("127.0.0.1", "localhost")}/api"`);
     const done = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { data: { connectionStatus: string; accountId: string } };
     expect(done.data).toMatchObject({ connectionStatus: 'connected', accountId: 'shop-prod-1' });
   });
@@ -83,5 +94,44 @@ describe('README sandbox walkthrough', { timeout: 120_000 }, () => {
     const resources = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { data: { name: string; metadata: { provider: string } }[] };
     expect(resources.data.map((d) => [d.name, d.metadata.provider])).toContainEqual(['marketing', 'cloudflare']);
     expect(r.stdout).not.toContain('sandbox-token');
+  });
+});
+
+/**
+ * The resources section continues the AWS one in the same shell, so it runs setup + AWS + resources
+ * on a server of its own: the AWS section run twice on one server would connect the same account
+ * twice and create example.com again.
+ */
+describe('README sandbox walkthrough: point a domain at your resources', { timeout: 120_000 }, () => {
+  let own: Sandbox;
+  beforeAll(async () => {
+    own = await startSandbox();
+  }, 60_000);
+  afterAll(async () => {
+    await own?.server.stop();
+  });
+
+  it('registers an instance and a load balancer, connects app and the apex, syncs, re-points, lists', async () => {
+    const r = await runBash(walkthrough('Walkthrough: AWS and Route 53', 'Walkthrough: point a domain at your resources'), own);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    // One answer per line (the AWS section also echoes its console URL, which is not JSON).
+    const answers = lines.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { data?: { dns_active?: boolean; domainChecked?: string } });
+    const sync = answers.find((a) => a.data?.domainChecked !== undefined);
+    expect(sync?.data).toMatchObject({ dns_active: true, domainChecked: 'app.example.com' });
+    expect(r.stdout).toContain('"message":"Resource updated successfully"');
+
+    type Listed = { name: string; type: string; values: string[]; aliasTarget?: { hostedZoneId: string; dnsName: string } };
+    const list = JSON.parse(lines.at(-1)!) as { data: Listed[] };
+    const at = (name: string, type: string) => list.data.filter((s) => s.name === name && s.type === type);
+    // The re-pointed address, not the registered one.
+    expect(at('app.example.com.', 'A')).toEqual([expect.objectContaining({ values: ['192.0.2.21'] })]);
+    expect(at('example.com.', 'A')).toEqual([
+      expect.objectContaining({ aliasTarget: expect.objectContaining({ hostedZoneId: 'Z35SXDOTRQ7X7K', dnsName: 'shop-alb-1234.us-east-1.elb.amazonaws.com.' }) }),
+    ]);
+    expect(at('_gateways_app.app.example.com.', 'TXT')).toEqual([expect.objectContaining({ values: ['"installed"'] })]);
+    expect(at('_gateways_app.example.com.', 'TXT')).toEqual([expect.objectContaining({ values: ['"installed"'] })]);
+    // The AWS section's records are still there.
+    expect(at('www.example.com.', 'A')).toEqual([expect.objectContaining({ values: ['192.0.2.10'] })]);
   });
 });

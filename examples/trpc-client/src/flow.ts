@@ -13,8 +13,9 @@ export interface FlowOptions {
 }
 
 /**
- * Connect AWS → complete → link the project → create a Route 53 zone → upsert records → list them.
- * Returns the ids it created and the final record list.
+ * Connect AWS → complete → link the project → create a Route 53 zone → upsert records → list them →
+ * register an instance → name `app` in the zone → connect it to the instance → sync the zone.
+ * Returns the ids it created, the record list and what the connection and the sync answered.
  */
 export async function walkFlow(client: CloudlinkClient, o: FlowOptions) {
   const log = o.log ?? (() => {});
@@ -49,5 +50,35 @@ export async function walkFlow(client: CloudlinkClient, o: FlowOptions) {
 
   const records = await client.dns.listRecords.query({ projectSlug: o.project, environmentSlug: o.environment, id: zone.data.id });
   for (const r of records.data) log(`  ${r.name} ${r.type} ${r.ttl ?? ''} ${r.values.join(' ')}`);
-  return { connectionId, zoneId: zone.data.id, records: records.data };
+
+  const pointed = await pointSubdomain(client, o, zone.data.id);
+  return { connectionId, zoneId: zone.data.id, records: records.data, ...pointed };
+}
+
+/**
+ * Point `app.<domain>` at a resource the host runs: register it with its address, name `app` in the
+ * zone, connect the two (that writes the A record and the `_gateways_app` TXT), then sync the zone,
+ * which finds that TXT in DNS.
+ */
+async function pointSubdomain(client: CloudlinkClient, o: FlowOptions, zoneId: number) {
+  const log = o.log ?? (() => {});
+  const env = { projectSlug: o.project, environmentSlug: o.environment };
+  const instance = await client.resources.register.mutate({
+    ...env,
+    resourceType: 'instance',
+    name: 'web-1',
+    dnsTarget: { addresses: ['192.0.2.20'] },
+  });
+  log(`${instance.message}: ${instance.data.name} (${instance.data.id})`);
+
+  const subdomain = await client.subdomains.create.mutate({ ...env, zoneId, name: 'app' });
+  log(`${subdomain.message}: ${subdomain.data.fqdn}`);
+
+  const connection = await client.resourceConnections.create.mutate({ ...env, sourceId: subdomain.data.id, targetId: instance.data.id });
+  log(`${connection.message}: ${connection.data.recordName} → ${connection.data.target.name}`);
+  for (const r of connection.data.records) log(`  ${r.name} ${r.type} ${r.ttl ?? ''} ${r.values.join(' ')}`);
+
+  const sync = await client.resources.sync.mutate({ ...env, resourceId: zoneId });
+  log(`${sync.message}: dns_active ${sync.data.dns_active} (checked ${sync.data.domainChecked})`);
+  return { resourceId: instance.data.id, subdomainId: subdomain.data.id, connection: connection.data, sync: sync.data };
 }

@@ -5,7 +5,8 @@ import { walkFlow } from './flow.js';
 const HELP = `Usage: pnpm --filter @cloudlink/trpc-client-example start -- [options]
 
 Walks a whole flow against a running cloudlink server over tRPC: connect AWS, complete, link the
-project, create a Route 53 zone, write records, list them. Try it against \`pnpm start:sandbox\`.
+project, create a Route 53 zone, write records, list them, register an instance, name app.<domain>,
+connect it to the instance, sync the zone. Try it against \`pnpm start:sandbox\`.
 
 Options (each also read from the environment variable in brackets):
   --url <url>           server base URL [CLOUDLINK_URL] (default http://localhost:3000)

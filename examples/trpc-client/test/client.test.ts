@@ -41,14 +41,29 @@ function program(args: string[], extraEnv: Record<string, string> = {}) {
 }
 
 describe('trpc-client example', { timeout: 120_000 }, () => {
-  it('walkFlow: connect → complete → link → zone → records', async () => {
-    const result = await walkFlow(createCloudlinkClient({ url: server.url, token }), { workspace: 'acme', project: 'shop', environment: 'prod', accountId: '123456789012', domain: 'one.example.com' });
+  it('walkFlow: connect → complete → link → zone → records → resource → subdomain → connection → sync', async () => {
+    const client = createCloudlinkClient({ url: server.url, token });
+    const result = await walkFlow(client, { workspace: 'acme', project: 'shop', environment: 'prod', accountId: '123456789012', domain: 'one.example.com' });
     expect(result.records).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ name: 'www.one.example.com.', type: 'A', values: ['192.0.2.1'] }),
         expect.objectContaining({ name: 'one.example.com.', type: 'TXT', values: ['"v=spf1 -all"'] }),
       ]),
     );
+    expect(result.connection).toMatchObject({
+      status: 'active',
+      source: { id: result.subdomainId, resourceType: 'subdomain', name: 'app' },
+      target: { id: result.resourceId, resourceType: 'instance', name: 'web-1' },
+      recordName: 'app.one.example.com.',
+      records: [
+        { name: 'app.one.example.com.', type: 'A', ttl: 300, values: ['192.0.2.20'] },
+        { name: '_gateways_app.app.one.example.com.', type: 'TXT', ttl: 300, values: ['"installed"'] },
+      ],
+    });
+    expect(result.sync).toMatchObject({ dns_active: true, domainChecked: 'app.one.example.com' });
+    // The records are at the provider, not only in the answer.
+    const live = await client.dns.listRecords.query({ projectSlug: 'shop', environmentSlug: 'prod', id: result.zoneId });
+    expect(live.data).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'app.one.example.com.', type: 'A', values: ['192.0.2.20'] })]));
   });
 
   it('the program runs the flow with URL and token from the environment, and --help', async () => {
@@ -56,6 +71,7 @@ describe('trpc-client example', { timeout: 120_000 }, () => {
     expect(r.code, r.stderr).toBe(0);
     expect((JSON.parse(r.stdout) as { records: { name: string }[] }).records.map((x) => x.name)).toContain('www.two.example.com.');
     expect(r.stderr).toContain('Cloud connection linked successfully');
+    expect(r.stderr).toContain('dns_active true (checked app.two.example.com)');
     const help = await program(['--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('--token');

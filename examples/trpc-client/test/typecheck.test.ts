@@ -31,8 +31,9 @@ describe('types inferred from CloudlinkRouter', { timeout: 120_000 }, () => {
       const r = tsc([copy]);
       expect(r.status).not.toBe(0);
       expect(r.stdout).toMatch(/error TS\d+: Object literal may only specify known properties, but 'accountNmae' does not exist/);
+      expect(r.stdout).toMatch(/error TS\d+: Object literal may only specify known properties, but 'sourceID' does not exist/);
       expect(r.stdout).toContain("Property 'domain' does not exist");
-      expect(r.stdout.match(/error TS/g)?.length).toBe(4);
+      expect(r.stdout.match(/error TS/g)?.length).toBe(5);
     } finally {
       rmSync(copy, { force: true });
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isProviderCallError } from '@cloudlink/engine';
+import { awsAliasTarget, isProviderCallError } from '@cloudlink/engine';
 import type { DnsSession, RecordChange, ZoneInfo } from '@cloudlink/engine';
 import { createSandboxProviders } from '../src/index.js';
 
@@ -66,5 +66,36 @@ describe('sandbox Route 53 runs the real provider against the fake', () => {
     expect(await copy.resolver.resolveTxt('_verify.example.com')).toEqual([['hello sandbox']]);
     const again = await route53Session(copy);
     expect(await again.session.getZone(zone.hostedZoneId)).toMatchObject({ domainName: 'example.com' });
+  });
+
+  it("accepts an alias to any endpoint the engine knows, with the engine's zone id, and refuses another id as Route 53 does", async () => {
+    const { session, sandbox } = await route53Session();
+    const zone = await session.createOrImportZone({ domainName: 'example.com', callerReference: 'ref-4' });
+    const alias = (name: string, dnsName: string, hostedZoneId: string): RecordChange => ({
+      action: 'UPSERT',
+      recordSet: { name, type: 'A', ttl: null, values: [dnsName], alias: { hostedZoneId, dnsName, evaluateTargetHealth: false } },
+    });
+    // Regions outside the few the fake once listed for itself: the engine's table is the fake's.
+    const endpoints = ['my-alb-1.ap-south-1.elb.amazonaws.com.', 'my-nlb-1.elb.sa-east-1.amazonaws.com.', 'site.s3-website.eu-west-3.amazonaws.com.'];
+    const changes = endpoints.map((dnsName, i) => {
+      const target = awsAliasTarget(dnsName);
+      if (!target.ok) throw new Error(`engine does not know ${dnsName}`);
+      return alias(`a${i}.example.com.`, dnsName, target.hostedZoneId);
+    });
+    await session.applyChanges(zone, changes);
+    expect(sandbox.fakes.route53.recordSets(zone.hostedZoneId).filter((s) => s.aliasTarget).map((s) => s.aliasTarget?.hostedZoneId)).toEqual([
+      'ZP97RAFLXTNZK',
+      'ZTK26PT1VY4CU',
+      'Z3R1K369G5AVDG',
+    ]);
+
+    // The us-east-1 load balancers' zone for an ap-south-1 load balancer.
+    const error = await session
+      .applyChanges(zone, [alias('wrong.example.com.', endpoints[0]!, 'Z35SXDOTRQ7X7K')])
+      .then(() => undefined, (e: unknown) => e);
+    expect(error).toMatchObject({ providerCode: 'InvalidChangeBatch', kind: 'invalid-input' });
+    expect((error as Error).message).toContain(
+      'Tried to create an alias that targets my-alb-1.ap-south-1.elb.amazonaws.com., type A in zone Z35SXDOTRQ7X7K, but the alias target name does not lie within the target zone',
+    );
   });
 });

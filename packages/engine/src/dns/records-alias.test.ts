@@ -16,6 +16,16 @@ async function cloudflareZone(t: DnsTestbed) {
 
 const ALB = 'my-alb-1234.us-east-1.elb.amazonaws.com';
 
+describe('proxied: false on Route 53', () => {
+  it('is DNS-only, what Route 53 does anyway: accepted and sent as a plain set', async () => {
+    const t = await createDnsTestbed();
+    const z = await route53Zone(t);
+    const res = await t.engine.dns.upsertRecords(t.owner, { ...z.path, recordName: 'www', recordType: 'A', values: ['192.0.2.1'], proxied: false });
+    expect(res.data).toMatchObject({ recordName: 'www.myapp.com.', values: ['192.0.2.1'], ttl: 300 });
+    expect(t.route53.recordSets(z.hostedZoneId).find((s) => s.name === 'www.myapp.com.')).not.toHaveProperty('proxied', true);
+  });
+});
+
 describe('alias items (Route 53)', () => {
   it('an AWS endpoint: hostedZoneId filled in, the port alias shape sent, one change batch with the plain items', async () => {
     const t = await createDnsTestbed();

@@ -3,8 +3,8 @@
  * ChangeResourceRecordSets validation the real service applies (all-or-nothing batches, batch
  * limits with UPSERT counted twice, CREATE of an existing set, DELETE that must match exactly).
  */
+import { awsAliasTarget } from '@cloudlink/engine';
 import { ROUTE53_FEATURES } from '@cloudlink/providers/aws';
-import { withinServiceZone } from './route53-alias-zones.js';
 
 export interface FakeRrset {
   name: string;
@@ -99,8 +99,17 @@ function aliasProblems(zone: FakeZone, rrset: FakeRrset, sets: ReadonlyMap<strin
     if (target !== zone.name && !target.endsWith(`.${zone.name}`)) return [outside, missing];
     return sets.has(rrsetKey({ name: target, type: rrset.type })) ? [] : [missing];
   }
-  const within = withinServiceZone(alias.hostedZoneId, target);
-  return within ? [] : [outside, missing];
+  return withinServiceZone(alias.hostedZoneId, target) ? [] : [outside, missing];
+}
+
+/**
+ * Whether `name` is an AWS endpoint (S3 website, CloudFront, load balancer) served from the hosted
+ * zone `hostedZoneId`. The engine's table of those zones is the one the fake checks against, so a
+ * target the engine fills in is one the fake accepts, and one it would refuse is refused here too.
+ */
+function withinServiceZone(hostedZoneId: string, name: string): boolean {
+  const endpoint = awsAliasTarget(name);
+  return endpoint.ok && endpoint.hostedZoneId === hostedZoneId;
 }
 
 /**

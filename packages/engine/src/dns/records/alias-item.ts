@@ -98,13 +98,16 @@ export function checkAlias(raw: unknown, name: string | null, type: string | nul
   return { hostedZoneId: zone.hostedZoneId, dnsName: inZone, evaluateTargetHealth };
 }
 
-/** Check `proxied` of an item of type `type`: Cloudflare zones only, and only types Cloudflare proxies. */
+/**
+ * Check `proxied` of an item of type `type`: only Cloudflare zones proxy, and only some types.
+ * `false` is DNS-only, what every provider does anyway, so a client may send it to any zone.
+ */
 export function checkProxied(raw: unknown, type: string | null, zone: RecordZone | undefined, add: AddIssue): boolean | null {
   if (typeof raw !== 'boolean') {
     add('proxied', 'must be a boolean');
     return null;
   }
-  if (zone?.provider !== 'cloudflare') {
+  if (raw && zone?.provider !== 'cloudflare') {
     add('proxied', 'applies only to Cloudflare zones');
     return null;
   }
