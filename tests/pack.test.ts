@@ -152,7 +152,7 @@ const { createSqliteStorage } = require('@cloudlink/storage-sqlite');
 const { createPostgresStorage } = require('@cloudlink/storage-postgres');
 require('@cloudlink/storage-kysely');
 require('@cloudlink/providers');
-for (const sub of ['aws', 'gcp', 'azure', 'cloudflare', 'credentials']) require('@cloudlink/providers/' + sub);
+for (const sub of ['aws', 'gcp', 'azure', 'cloudflare']) require('@cloudlink/providers/' + sub);
 assert.equal(typeof require('@cloudlink/sandbox').createSandboxProviders, 'function');
 const { createCloudlinkRouter } = require('@cloudlink/trpc-router');
 const { createCloudlinkRestRouter } = require('@cloudlink/express-adapter');

@@ -1,6 +1,6 @@
 import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/identity';
-import { issueFor } from './source.js';
-import type { CloudlinkCredentialsTarget, CredentialsSource } from './source.js';
+import { issueFor } from '../shared/credentials-source.js';
+import type { CloudlinkCredentialsTarget, CredentialsSource } from '../shared/credentials-source.js';
 
 /**
  * An `@azure/core-auth` `TokenCredential` for the connection's service principal: pass it to any

@@ -1,5 +1,5 @@
-import { issueFor } from './source.js';
-import type { CloudlinkCredentialsTarget, CredentialsSource } from './source.js';
+import { issueFor } from '../shared/credentials-source.js';
+import type { CloudlinkCredentialsTarget, CredentialsSource } from '../shared/credentials-source.js';
 
 /** The AWS SDK v3 credential identity (structurally `AwsCredentialIdentity` of `@aws-sdk/types`). */
 export interface CloudlinkAwsIdentity {

@@ -1,6 +1,6 @@
 import { AuthClient } from 'google-auth-library';
-import { issueFor } from './source.js';
-import type { CloudlinkCredentialsTarget, CredentialsSource } from './source.js';
+import { issueFor } from '../shared/credentials-source.js';
+import type { CloudlinkCredentialsTarget, CredentialsSource } from '../shared/credentials-source.js';
 
 /** gaxios's request options and response, named through the library (gaxios is its dependency, not ours). */
 type RequestOptions = Parameters<AuthClient['request']>[0];
