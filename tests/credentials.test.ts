@@ -8,7 +8,7 @@ import { createFakeClock } from '@cloudlink/engine/testing';
 import { fromCloudlink } from '@cloudlink/providers/aws';
 import { CloudlinkTokenCredential } from '@cloudlink/providers/azure';
 import { CloudlinkAuthClient } from '@cloudlink/providers/gcp';
-import { createSandboxProviders, createTestCertificates, listen, type ListeningFake, type SandboxFakes, type TestCertificates } from '@cloudlink/sandbox';
+import { createSandboxProviders, createTestCertificates, listen, stsErrorBody, type ListeningFake, type SandboxFakes, type TestCertificates } from '@cloudlink/sandbox';
 import { createCloudlinkRouter } from '@cloudlink/trpc-router';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeBackends, startTestServer, type TestServer } from './harness/index.js';
@@ -145,6 +145,26 @@ describeBackends('credentials for the host: real SDK calls against the fakes', (
     await expect(server.engine.credentials.forHost({ workspaceId, connectionId: ids.gcp, purpose: 'reporting' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
+  it('concurrent issues share one AssumeRole (single-flight)', async () => {
+    const assumes = () => fakes.sts.calls().filter((c) => c.get('Action') === 'AssumeRole').length;
+    const before = assumes();
+    const all = await Promise.all(Array.from({ length: 5 }, () => server.engine.credentials.forHost({ workspaceId, connectionId: ids.aws, purpose: 'batch' })));
+    expect(assumes() - before).toBe(1);
+    expect(new Set(all.map((r) => r.data.provider === 'aws' && r.data.accessKeyId)).size).toBe(1);
+  });
+
+  it('a refused exchange is answered and audited, and leaves the connection connected', async () => {
+    const message = 'User: arn:aws:iam::999999999999:user/cloudlink-platform is not authorized to perform: sts:AssumeRole';
+    fakes.sts.fault({ status: 403, body: stsErrorBody('Sender', 'AccessDenied', message), match: (r) => new URLSearchParams(r.body).get('Action') === 'AssumeRole' });
+    await expect(server.engine.credentials.forHost({ workspaceId, connectionId: ids.aws, purpose: 'refused' })).rejects.toMatchObject({
+      code: 'PROVIDER_FAILURE',
+      error: 'Credentials exchange failed',
+      message: `AssumeRole failed: AccessDenied: ${message}`,
+    });
+    expect((await server.storage.connections.getConnection(workspaceId, ids.aws))?.status).toBe('connected');
+    expect((await audit()).find((e) => e.detail.purpose === 'refused')).toMatchObject({ outcome: 'failure', error: 'Credentials exchange failed' });
+  });
+
   it('members need canIssueCredentials; the actor path works for an owner', async () => {
     const dev = await server.createUser('dev@example.com');
     await server.engine.members.add({ userId: owner.id }, { workspaceSlug: 'acme', email: 'dev@example.com', role: 'dev' });
@@ -174,7 +194,7 @@ describeBackends('credentials for the host: real SDK calls against the fakes', (
     expect(new Set(ok.map((e) => e.detail.provider))).toEqual(new Set(['aws', 'gcp', 'azure']));
     expect(ok.find((e) => e.detail.purpose === 'inventory')).toMatchObject({ actor: { kind: 'host', userId: null }, targets: { connectionId: ids.aws } });
     expect(ok.find((e) => e.detail.purpose === 'ci')).toMatchObject({ actor: { kind: 'user', userId: owner.id }, targets: { connectionId: ids.azure } });
-    expect(entries.find((e) => e.outcome === 'failure')).toMatchObject({ error: 'Cloud connection not connected', targets: { connectionId: ids.pending } });
+    expect(entries.find((e) => e.outcome === 'failure' && e.targets.connectionId === ids.pending)).toMatchObject({ error: 'Cloud connection not connected' });
     expect(events.filter((e) => e.type === 'credentials.issued').length).toBe(ok.length);
     const text = JSON.stringify(entries);
     expect(text).not.toMatch(/ASIA|ya29\.|secret|Bearer/i);
