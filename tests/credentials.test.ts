@@ -9,7 +9,9 @@ import { fromCloudlink } from '@cloudlink/providers/aws';
 import { CloudlinkTokenCredential } from '@cloudlink/providers/azure';
 import { CloudlinkAuthClient } from '@cloudlink/providers/gcp';
 import { createSandboxProviders, createTestCertificates, listen, stsErrorBody, type ListeningFake, type SandboxFakes, type TestCertificates } from '@cloudlink/sandbox';
-import { createCloudlinkRouter } from '@cloudlink/trpc-router';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createCloudlinkRouter, createCloudlinkTrpcHandler } from '@cloudlink/trpc-router';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeBackends, startTestServer, type TestServer } from './harness/index.js';
 
@@ -186,6 +188,22 @@ describeBackends('credentials for the host: real SDK calls against the fakes', (
     const issued = await caller.credentials.issue({ workspaceSlug: 'acme', connectionId: ids.aws, purpose: 'cli' });
     expect(issued.data).toMatchObject({ provider: 'aws', accountId: '123456789012' });
     await expect(router.createCaller({ actor: null }).credentials.issue({ workspaceSlug: 'acme', connectionId: ids.aws, purpose: 'cli' })).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+  });
+
+  it('tRPC over HTTP: the handler serves credentials.issue only with credentials: true', async () => {
+    const serve = async (credentials: boolean) => {
+      const handler = createCloudlinkTrpcHandler({ engine: server.engine, createContext: () => ({ actor: { userId: owner.id } }), credentials });
+      const http = createServer((req, res) => void handler(req, res));
+      await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+      const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}/credentials.issue`;
+      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ workspaceSlug: 'acme', connectionId: ids.azure, purpose: 'http' }) });
+      await new Promise((resolve) => http.close(resolve));
+      return { status: res.status, body: (await res.json()) as { result?: { data: { data: { provider: string } } } } };
+    };
+    expect((await serve(false)).status).toBe(404);
+    const on = await serve(true);
+    expect(on.status).toBe(200);
+    expect(on.body.result?.data.data.provider).toBe('azure');
   });
 
   it('every use is in the audit log and emits credentials.issued, without a secret', async () => {
