@@ -90,13 +90,16 @@ describeBackends('slug probing', (backend) => {
     t.reset();
     const refused = await statusOf(t.engine.projects.create(actor, { workspaceSlug: 'acme', name: 'Shop' }));
     expect(refused).toMatchObject({ status: 403, error: 'Plan limit exceeded' });
-    expect(t.calls.filter((c) => /slugVacancy|SlugTaken|createProject|transaction/.test(c))).toEqual([]);
+    // The one transaction is the refusal's audit entry (docs/audit.md), after the check.
+    expect(t.calls.filter((c) => /slugVacancy|SlugTaken|createProject|transaction/.test(c))).toEqual(['transaction']);
+    expect((await backing.peek.rows('audit_log')).at(-1)).toMatchObject({ operation: 'projects.create', outcome: 'failure', error: 'Plan limit exceeded' });
 
     // free plan: max_environments_per_project 1, taken by master
     t.reset();
     const env = await statusOf(t.engine.environments.create(actor, { projectSlug: 'shop', name: 'Dev' }));
     expect(env).toMatchObject({ status: 403, error: 'Plan limit exceeded' });
-    expect(t.calls.filter((c) => /slugVacancy|SlugTaken|createEnvironment|transaction/.test(c))).toEqual([]);
+    expect(t.calls.filter((c) => /slugVacancy|SlugTaken|createEnvironment|transaction/.test(c))).toEqual(['transaction']);
+    expect((await backing.peek.rows('audit_log')).at(-1)).toMatchObject({ operation: 'environments.create', outcome: 'failure', error: 'Plan limit exceeded' });
   });
 
   it('an adversary that makes every insert lose its race gets 409 Slug unavailable after a bounded number of tries, never 500', async () => {

@@ -27,6 +27,7 @@ export const SEEDS: Record<RestOperation, (w: World) => Seed> = {
   'workspaces.usage': () => ({}),
   'projects.create': () => ({ body: { name: 'Web', description: 'fuzz' } }),
   'members.list': () => ({}),
+  'audit.list': () => ({ query: { operation: 'members.add', limit: '5' } }),
   'members.add': (w) => ({ body: { email: w.candidate.email, role: 'dev' } }),
   'members.updateRole': () => ({ body: { role: 'viewer' } }),
   'members.remove': () => ({}),

@@ -13,6 +13,7 @@ export const EMBEDDING_SECTIONS = {
   engine: 'Call the engine directly, with your own storage or access control',
   trpc: 'tRPC: merge the router into your tRPC app',
   rest: 'REST: mount the documented API in your Express app',
+  events: 'Audit log and events',
 } as const;
 
 // Inside the server package, so the examples resolve its dependencies (express, jose, the packages).
@@ -60,6 +61,12 @@ describe('README embedding examples', { timeout: 120_000 }, () => {
     const r = await output(files.engine);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.trim()).toBe('Project created successfully [ \'master\' ]');
+  });
+
+  it('audit log and events: entries newest first with the request id; a throwing hook does not fail the call', async () => {
+    const r = await output(files.events);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toBe('cloudConnections.delete:success:req-42 cloudConnections.connectGcp:success:req-42 connection.status_changed');
   });
 
   it('tRPC: the merged router serves both its own and cloudlink procedures', async () => {

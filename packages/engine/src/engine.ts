@@ -12,6 +12,9 @@ import type { Clock, Logger, Random } from './ports/runtime.js';
 import type { SecretBox } from './ports/secret-box.js';
 import type { Storage } from './ports/storage.js';
 import { createEventSink, type EventHook } from './events/index.js';
+import { createAuditServices } from './audit/list.js';
+import { AUDITED_OPERATIONS } from './audit/operations.js';
+import { withAuditedFailures } from './audit/scope.js';
 import { silentLogger, systemClock, systemRandom } from './runtime/index.js';
 import { refuseNulCharacters } from './validation/nul.js';
 import { trimTrailingSlashes } from './validation/text.js';
@@ -106,14 +109,23 @@ export function createEngine(options: EngineOptions) {
   const admin = createAdminServices(ctx);
   let closed = false;
   const services = refuseNulCharacters({
-    ...admin,
-    ...connections,
-    ...dnsServices,
-    resourceConnections: createResourceConnectionServices(ctx),
+    ...withAuditedFailures(
+      ctx,
+      {
+        ...admin,
+        ...connections,
+        ...dnsServices,
+        resourceConnections: createResourceConnectionServices(ctx),
+        /** The workspace's audit log (see docs/audit.md). */
+        audit: createAuditServices(ctx),
+        /** Operator commands (CLI): seed, re-encryption, OIDC key rotation. No access checks. */
+        operator: createOperatorServices(ctx),
+      },
+      AUDITED_OPERATIONS,
+    ),
+    // Outside the wrapper: it records its own successes and failures (docs/credentials.md).
     /** Short-lived cloud credentials of a connection for the host's code (docs/credentials.md). */
     credentials: createCredentialServices(ctx, createOidcIssuer(ctx)),
-    /** Operator commands (CLI): seed, re-encryption, OIDC key rotation. No access checks. */
-    operator: createOperatorServices(ctx),
   });
   return {
     ...services,

@@ -25,6 +25,7 @@ export const OPERATION_SCHEMAS: Partial<Record<RestOperation, OperationSchemas>>
   'members.add': { body: ['addMemberBodySchema'] },
   'members.updateRole': { body: ['updateMemberRoleBodySchema'] },
   'cloudConnections.list': { query: 'listConnectionsQuerySchema' },
+  'audit.list': { query: 'listAuditQuerySchema' },
   'cloudConnections.connectAws': { body: ['connectAwsBodySchema'] },
   'cloudConnections.connectGcp': { body: ['connectGcpBodySchema'] },
   'cloudConnections.connectAzure': { body: ['connectAzureBodySchema'] },

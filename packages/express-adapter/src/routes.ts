@@ -21,6 +21,7 @@ export type RestOperation =
   | 'members.add'
   | 'members.updateRole'
   | 'members.remove'
+  | 'audit.list'
   | 'cloudConnections.list'
   | 'cloudConnections.connectAws'
   | 'cloudConnections.connectGcp'
@@ -108,6 +109,10 @@ const PAGE: readonly QueryParam[] = [
 const CONNECTION_FILTERS: readonly QueryParam[] = ['status', 'provider', 'provider_id', 'include_inactive'].map((name) => ({ name }));
 const RESOURCE_FILTERS: readonly QueryParam[] = ['type', 'region', 'status', 'state'].map((name) => ({ name }));
 const SUBDOMAIN_FILTERS: readonly QueryParam[] = [{ name: 'zoneId', description: 'Only the subdomains of this zone' }];
+const AUDIT_FILTERS: readonly QueryParam[] = [
+  { name: 'connectionId', schema: { type: 'string', pattern: '^[1-9][0-9]{0,14}$' }, description: 'Only the entries about this cloud connection' },
+  { name: 'operation', description: 'Only the entries of this operation, e.g. `cloudConnections.complete`' },
+];
 const RESOURCE_CONNECTION_FILTERS: readonly QueryParam[] = [{ name: 'resourceId', description: 'Only the connections with this resource as source or target' }];
 const DELETE_FROM_CLOUD: QueryParam = {
   name: 'deleteFromCloud',
@@ -163,6 +168,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
   route('POST', `${WS}/members`, 'members.add', 'Add an existing user as a member', 201),
   route('PATCH', `${WS}/members/:userId`, 'members.updateRole', 'Change a member role'),
   route('DELETE', `${WS}/members/:userId`, 'members.remove', 'Remove a member'),
+  list(`${WS}/audit`, 'audit.list', 'The workspace audit log, newest first', AUDIT_FILTERS),
   route('GET', PR, 'projects.get', 'Get a project'),
   route('POST', `${PR}/environments`, 'environments.create', 'Create an environment', 201),
   list(`${PR}/environments`, 'environments.list', 'List environments'),

@@ -84,3 +84,13 @@ export async function upgradeFrom0002(storage: Storage, old: Awaited<ReturnType<
   expect(await storage.audit.listAudit(old.workspace, {}, { limit: 10 })).toEqual([entry]);
   expect(await storage.migrate()).toEqual({ applied: [] });
 }
+
+/** The audit log refuses UPDATE and DELETE in the database itself (migration 0004's triggers), whoever issues them. */
+export async function expectAuditAppendOnly(db: Kysely<unknown>): Promise<void> {
+  const before = (await sql<{ n: unknown }>`SELECT count(*) AS n FROM audit_log`.execute(db)).rows[0]!.n;
+  expect(Number(before)).toBeGreaterThan(0);
+  await expect(sql`UPDATE audit_log SET operation = 'forged'`.execute(db)).rejects.toThrow(/append-only/);
+  await expect(sql`DELETE FROM audit_log`.execute(db)).rejects.toThrow(/append-only/);
+  const after = await sql<{ n: unknown; forged: unknown }>`SELECT count(*) AS n, sum(CASE WHEN operation = 'forged' THEN 1 ELSE 0 END) AS forged FROM audit_log`.execute(db);
+  expect([Number(after.rows[0]!.n), Number(after.rows[0]!.forged ?? 0)]).toEqual([Number(before), 0]);
+}

@@ -9,7 +9,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import { ZONE_LOCK_NAMESPACE, createPostgresStorage, postgresDialect } from '../src/index.js';
 import type { PostgresStorage } from '../src/index.js';
 import { exerciseAllRepositories } from '../../storage-kysely/test/roundtrip.js';
-import { databaseAt0002, upgradeFrom0002 } from '../../storage-kysely/test/upgrade.js';
+import { databaseAt0002, expectAuditAppendOnly, upgradeFrom0002 } from '../../storage-kysely/test/upgrade.js';
 
 /** The four seeded plans, read through the storage: a query that needs no fixture. */
 const seededPlans = async (repos: Pick<StorageTx, 'plans'>) => (await Promise.all([1, 2, 3, 4].map((id) => repos.plans.getPlanById(id)))).filter((p) => p !== null);
@@ -284,6 +284,7 @@ describe('createPostgresStorage', () => {
     try {
       const ids = await databaseAt0002(old, postgresDialect);
       await upgradeFrom0002(storage, ids, () => storage.peek.rows('roles'));
+      await expectAuditAppendOnly(old);
     } finally {
       await old.destroy();
       await storage.close();

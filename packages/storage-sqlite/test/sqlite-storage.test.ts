@@ -9,7 +9,7 @@ import { Kysely, SqliteDialect } from 'kysely';
 import { createSqliteStorage, sqliteDialect } from '../src/index.js';
 import type { SqliteStorage } from '../src/index.js';
 import { exerciseAllRepositories } from '../../storage-kysely/test/roundtrip.js';
-import { databaseAt0002, upgradeFrom0002 } from '../../storage-kysely/test/upgrade.js';
+import { databaseAt0002, expectAuditAppendOnly, upgradeFrom0002 } from '../../storage-kysely/test/upgrade.js';
 
 /** The four seeded plans, read through the storage: a query that needs no fixture. */
 const seededPlans = async (repos: Pick<StorageTx, 'plans'>) => (await Promise.all([1, 2, 3, 4].map((id) => repos.plans.getPlanById(id)))).filter((p) => p !== null);
@@ -225,5 +225,11 @@ describe('repositories on SQLite', () => {
     const storage = createSqliteStorage({ filename });
     cleanups.push(() => storage.close());
     await upgradeFrom0002(storage, ids, () => storage.peek.rows('roles'));
+    const again = new Kysely<unknown>({ dialect: new SqliteDialect({ database: new BetterSqlite3(filename) }) });
+    try {
+      await expectAuditAppendOnly(again);
+    } finally {
+      await again.destroy();
+    }
   });
 });

@@ -103,6 +103,9 @@ function build(engine: Engine) {
       updateRole: mutation('members', 'updateRole'),
       remove: mutation('members', 'remove'),
     }),
+    audit: t.router({
+      list: query('audit', 'list'),
+    }),
     projects: t.router({
       create: mutation('projects', 'create'),
       get: query('projects', 'get'),
@@ -172,6 +175,7 @@ export type CloudlinkRouter = TRPCBuiltRouter<
       updateRole: Mutation<'members', 'updateRole'>;
       remove: Mutation<'members', 'remove'>;
     };
+    audit: { list: Query<'audit', 'list'> };
     projects: {
       create: Mutation<'projects', 'create'>;
       get: Query<'projects', 'get'>;

@@ -2,6 +2,7 @@ import type { EngineContext } from '../context.js';
 import type { Environment, Member, Project, User, Workspace } from '../domain/records.js';
 import type { Permission } from '../domain/permissions.js';
 import { forbidden, notFound, unauthenticated } from '../errors/index.js';
+import { noteAuditScope } from '../audit/scope.js';
 import type { Actor } from '../ports/runtime.js';
 
 /**
@@ -45,6 +46,7 @@ export async function workspaceScope(
   if (!workspace) throw notFound.workspace();
   const member = await ctx.access.membership({ userId: user.id }, workspace.id);
   if (!member) throw forbidden.workspace();
+  noteAuditScope({ workspaceId: workspace.id });
   if (permission && !(await ctx.access.can(member, permission))) throw forbidden.permission(permission);
   return { user, workspace, member };
 }
@@ -77,7 +79,9 @@ export async function projectScope(
   const workspace = await ctx.storage.workspaces.getWorkspaceById(project.workspaceId);
   if (!workspace || !workspace.isActive) throw notFound.project();
   const member = await ctx.access.membership({ userId: user.id }, workspace.id);
-  if (!member || !coversScope(member, project.slug)) throw forbidden.project();
+  if (!member) throw forbidden.project();
+  noteAuditScope({ workspaceId: workspace.id, projectId: project.id });
+  if (!coversScope(member, project.slug)) throw forbidden.project();
   if (permission && !(await ctx.access.can(member, permission))) throw forbidden.permission(permission);
   return { user, workspace, member, project };
 }
@@ -101,10 +105,12 @@ export async function environmentScope(
   if (!workspace || !workspace.isActive) throw notFound.project();
   const member = await ctx.access.membership({ userId: user.id }, workspace.id);
   if (!member) throw forbidden.project();
+  noteAuditScope({ workspaceId: workspace.id, projectId: project.id });
   const envSlug = slugOf(input.environmentSlug) ?? '';
   if (!coversScope(member, project.slug, envSlug)) throw forbidden.environment();
   const environment = envSlug === '' ? null : await ctx.storage.environments.getEnvironmentBySlug(project.id, envSlug);
   if (!environment) throw notFound.environment();
+  noteAuditScope({ workspaceId: workspace.id, projectId: project.id, environmentId: environment.id });
   if (!(await ctx.access.can(member, permission))) throw forbidden.permission(permission);
   return { user, workspace, member, project, environment };
 }

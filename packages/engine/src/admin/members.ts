@@ -1,4 +1,5 @@
 import { workspaceScope } from '../access/index.js';
+import { recordAudit } from '../audit/index.js';
 import type { EngineContext } from '../context.js';
 import type { RoleCode } from '../domain/permissions.js';
 import type { Member } from '../domain/records.js';
@@ -89,7 +90,9 @@ export function createMemberServices(ctx: EngineContext) {
           await assertOwnerRule(tx, workspace.id, { caller: callerNow, from: null, to: body.role });
           if (await tx.members.getMember(workspace.id, user.id)) throw conflict.memberExists();
           assertWithinLimit(limits, 'max_workspace_members', await tx.members.countMembers(workspace.id));
-          return tx.members.addMember({ workspaceId: workspace.id, userId: user.id, role: body.role, permissions: { projectPermissions: '*' }, now: ctx.clock.now() });
+          const added = await tx.members.addMember({ workspaceId: workspace.id, userId: user.id, role: body.role, permissions: { projectPermissions: '*' }, now: ctx.clock.now() });
+          await recordAudit(tx, ctx, actor ?? { kind: 'host' }, { workspaceId: workspace.id, operation: 'members.add', targets: { userId: user.id }, detail: { role: body.role } });
+          return added;
         });
         return { message: 'Member added successfully', data: serializeMember(member) };
       } catch (e) {
@@ -112,7 +115,9 @@ export function createMemberServices(ctx: EngineContext) {
         if (!current) throw notFound.member();
         // Caller and target may both have changed since the pre-check: the owner rule holds under the lock too.
         await assertOwnerRule(tx, workspace.id, { caller: callerNow, from: current.role, to: body.role });
-        return tx.members.setMemberRole({ workspaceId: workspace.id, userId, role: body.role as RoleCode, now: ctx.clock.now() });
+        const changed = await tx.members.setMemberRole({ workspaceId: workspace.id, userId, role: body.role as RoleCode, now: ctx.clock.now() });
+        await recordAudit(tx, ctx, actor ?? { kind: 'host' }, { workspaceId: workspace.id, operation: 'members.updateRole', targets: { userId }, detail: { from: current.role, to: body.role } });
+        return changed;
       });
       if (!updated) throw notFound.member();
       return { message: 'Member role updated successfully', data: serializeMember(updated) };
@@ -131,6 +136,7 @@ export function createMemberServices(ctx: EngineContext) {
         if (!current) throw notFound.member();
         await assertOwnerRule(tx, workspace.id, { caller: callerNow, from: current.role, to: null });
         await tx.members.removeMember({ workspaceId: workspace.id, userId, now: ctx.clock.now() });
+        await recordAudit(tx, ctx, actor ?? { kind: 'host' }, { workspaceId: workspace.id, operation: 'members.remove', targets: { userId }, detail: { role: current.role } });
       });
       return { message: 'Member removed successfully' };
     },

@@ -1,4 +1,5 @@
 import { projectScope, workspaceScope } from '../access/index.js';
+import { recordAudit } from '../audit/index.js';
 import type { EngineContext } from '../context.js';
 import { RESERVED_PROJECT_SLUGS } from '../domain/slug.js';
 import type { Actor } from '../ports/runtime.js';
@@ -47,7 +48,10 @@ export function createProjectServices(ctx: EngineContext) {
               isDefault: count === 0,
               now,
             });
-            await tx.environments.createEnvironment({ projectId: created.id, name: 'master', slug: 'master', description: null, isDefault: true, now });
+            const master = await tx.environments.createEnvironment({ projectId: created.id, name: 'master', slug: 'master', description: null, isDefault: true, now });
+            await recordAudit(tx, ctx, actor ?? { kind: 'host' }, {
+              workspaceId: workspace.id, operation: 'projects.create', targets: { projectId: created.id, environmentId: master.id }, detail: { slug },
+            });
             return created;
           }),
       });
@@ -68,6 +72,7 @@ export function createEnvironmentServices(ctx: EngineContext) {
     /** POST /api/projects/:projectSlug/environments — `canManageEnvironments`, `max_environments_per_project`. */
     async create(actor: Actor | null, input: CreateEnvironmentInput) {
       const { project, workspace } = await projectScope(ctx, actor, input?.projectSlug, 'canManageEnvironments');
+      const auditor = actor ?? { kind: 'host' as const };
       const body = parseInput(createEnvironmentBodySchema, input);
       const limits = await ctx.limits.limitsFor(workspace.id);
       assertWithinLimit(limits, 'max_environments_per_project', await ctx.storage.environments.countEnvironments(project.id));
@@ -80,7 +85,7 @@ export function createEnvironmentServices(ctx: EngineContext) {
           ctx.storage.transaction(async (tx) => {
             await tx.lockWorkspace(workspace.id);
             assertWithinLimit(limits, 'max_environments_per_project', await tx.environments.countEnvironments(project.id));
-            return tx.environments.createEnvironment({
+            const created = await tx.environments.createEnvironment({
               projectId: project.id,
               name: body.name,
               slug,
@@ -88,6 +93,8 @@ export function createEnvironmentServices(ctx: EngineContext) {
               isDefault: false,
               now: ctx.clock.now(),
             });
+            await recordAudit(tx, ctx, auditor, { workspaceId: workspace.id, operation: 'environments.create', targets: { projectId: project.id, environmentId: created.id }, detail: { slug } });
+            return created;
           }),
       });
       return { message: 'Environment created successfully', data: serializeEnvironment(environment) };

@@ -1,4 +1,5 @@
 import { requireUser, workspaceScope } from '../access/index.js';
+import { recordAudit } from '../audit/index.js';
 import type { EngineContext } from '../context.js';
 import { RESERVED_WORKSPACE_SLUGS } from '../domain/slug.js';
 import type { Actor } from '../ports/runtime.js';
@@ -38,6 +39,7 @@ export function createWorkspaceServices(ctx: EngineContext) {
             const now = ctx.clock.now();
             const created = await tx.workspaces.createWorkspace({ name: body.name, slug, description: body.description ?? null, planId: plan.id, now });
             await tx.members.addMember({ workspaceId: created.id, userId: user.id, role: 'owner', permissions: { projectPermissions: '*' }, now });
+            await recordAudit(tx, ctx, actor ?? { kind: 'host' }, { workspaceId: created.id, operation: 'workspaces.create', targets: { userId: user.id }, detail: { slug } });
             return created;
           }),
       });

@@ -5,7 +5,11 @@ import type { CloudlinkEvent, Outbox } from '../events/index.js';
 import type { Actor } from '../ports/runtime.js';
 import type { StorageTx } from '../ports/storage.js';
 import { REQUEST_ID_MAX_CHARS } from './request-id.js';
+import { markAuditRecorded } from './scope.js';
+import type { AuditedOperation } from './operations.js';
 
+export { AUDITED_OPERATIONS, type AuditedOperation } from './operations.js';
+export { listAuditQuerySchema, serializeAuditEntry, type ListAuditInput } from './list.js';
 export { REQUEST_ID_HEADER, REQUEST_ID_MAX_CHARS, requestIdFrom } from './request-id.js';
 
 /** A caller without a user: the host on its own behalf, or the engine itself (see `AuditActor`). */
@@ -20,8 +24,8 @@ export type AuditBy = Actor | NonUserActor;
 /** What a service says about its change; the actor, request id and time are filled in here. */
 export interface AuditRecord {
   readonly workspaceId: number;
-  /** The engine operation (`cloudConnections.complete`). */
-  readonly operation: string;
+  /** The engine operation (`cloudConnections.complete`; h-verify and h-creds add theirs). */
+  readonly operation: AuditedOperation | (string & {});
   readonly targets?: AuditTargets;
   /** Default `success`. */
   readonly outcome?: AuditOutcome;
@@ -49,6 +53,7 @@ function boundedDetail(detail: Record<string, unknown> | undefined): Record<stri
  */
 export function recordAudit(tx: StorageTx, ctx: Pick<EngineContext, 'clock'>, by: AuditBy, record: AuditRecord): Promise<AuditEntry> {
   const outcome = record.outcome ?? 'success';
+  markAuditRecorded();
   return tx.audit.appendAudit({
     workspaceId: record.workspaceId,
     actor: actorOf(by),
@@ -63,16 +68,16 @@ export function recordAudit(tx: StorageTx, ctx: Pick<EngineContext, 'clock'>, by
 }
 
 /**
- * The failures worth a line in the log: the caller was authenticated and the target found, and then
- * a rule said no (403 permission or plan limit, 409 conflict) or the cloud did (a failed connection
- * test, 502/503 provider failures). Validation (400), 401 and 404 are noise an unauthenticated or
- * probing client can produce at will; they are not recorded.
+ * The failures worth a line in the log: the caller is a member of the workspace, and then a rule
+ * said no (403 permission or plan limit, 409 conflict) or the cloud did (502/503 provider failures).
+ * Validation (400), 401 and 404 are noise an unauthenticated or probing client can produce at will;
+ * they are not recorded. A failed connection test is recorded by `complete` itself, in the
+ * transaction that marks the connection `failed`.
  */
 const RECORDED_FAILURE_CODES: ReadonlySet<EngineErrorCode> = new Set([
   'FORBIDDEN',
   'PLAN_LIMIT',
   'CONFLICT',
-  'CONNECTION_TEST_FAILED',
   'PROVIDER_FAILURE',
   'PROVIDER_UNAVAILABLE',
 ]);

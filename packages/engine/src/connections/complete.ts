@@ -1,4 +1,6 @@
 import { workspaceScope } from '../access/index.js';
+import { inAuditedTransaction, recordAudit, type AuditBy, type AuditedOperation } from '../audit/index.js';
+import { noteAuditScope, noteAuditTargets } from '../audit/scope.js';
 import { assertWithinLimit } from '../admin/limits.js';
 import type { EngineContext } from '../context.js';
 import type { CloudConnection } from '../domain/records.js';
@@ -82,19 +84,29 @@ export function createCompletion(ctx: EngineContext, oidc: OidcIssuer) {
    * Store a verdict in one transaction that re-checks status (a concurrent complete may have won),
    * the plan limit (success only) and the name (the DB index). Success spends an Azure token.
    */
-  async function settle(connection: CloudConnection, plan: Plan, verdict: TestVerdict) {
+  async function settle(by: AuditBy, operation: AuditedOperation, connection: CloudConnection, plan: Plan, verdict: TestVerdict) {
     const limits = await ctx.limits.limitsFor(connection.workspaceId);
     let updated: CloudConnection;
     try {
-      updated = await ctx.storage.transaction(async (tx) => {
+      updated = await inAuditedTransaction(ctx, async (tx, outbox) => {
         await tx.lockWorkspace(connection.workspaceId);
         const current = await tx.connections.getConnection(connection.workspaceId, connection.id);
         if (!current) throw notFound.connection();
         if (current.status === 'connected') throw conflict.connectionAlreadyCompleted(connection.id);
         const now = ctx.clock.now();
         const common = { accountId: plan.accountId, accountName: plan.accountName };
-        if (!verdict.ok) return tx.connections.updateConnection(connection.id, { ...common, status: 'failed', failureReason: verdict.message }, now);
+        const workspaceId = connection.workspaceId;
+        const targets = { connectionId: connection.id };
+        const detail = { provider: connection.provider, accountId: plan.accountId };
+        if (!verdict.ok) {
+          // The failed test is the outcome: recorded here, with the status it sets, not again by the failure wrapper.
+          await recordAudit(tx, ctx, by, { workspaceId, operation, targets, detail, outcome: 'failure', error: 'Connection test failed' });
+          if (current.status !== 'failed') outbox.add({ type: 'connection.status_changed', workspaceId, connectionId: connection.id, from: current.status, to: 'failed', reason: verdict.message });
+          return tx.connections.updateConnection(connection.id, { ...common, status: 'failed', failureReason: verdict.message }, now);
+        }
         assertWithinLimit(limits, 'max_cloud_connections', await tx.connections.countConnected(connection.workspaceId, { excludeId: connection.id }));
+        await recordAudit(tx, ctx, by, { workspaceId, operation, targets, detail });
+        outbox.add({ type: 'connection.status_changed', workspaceId, connectionId: connection.id, from: current.status, to: 'connected' });
         return tx.connections.updateConnection(
           connection.id,
           {
@@ -127,12 +139,13 @@ export function createCompletion(ctx: EngineContext, oidc: OidcIssuer) {
       const id = parsePathId(input?.connectionId, invalidId.connection);
       const connection = await ctx.storage.connections.getConnection(workspace.id, id);
       if (!connection) throw notFound.connection();
+      noteAuditTargets({ connectionId: id });
       const plan = planFor(connection, input);
       if (connection.status === 'connected') throw conflict.connectionAlreadyCompleted(id);
       const limits = await ctx.limits.limitsFor(workspace.id);
       assertWithinLimit(limits, 'max_cloud_connections', await ctx.storage.connections.countConnected(workspace.id, { excludeId: id }));
       await assertNameFree(ctx, workspace.id, plan.accountName, id);
-      return settle(connection, plan, await plan.test());
+      return settle(actor ?? { kind: 'host' }, 'cloudConnections.complete', connection, plan, await plan.test());
     },
 
     /**
@@ -154,6 +167,9 @@ export function createCompletion(ctx: EngineContext, oidc: OidcIssuer) {
       ) {
         throw invalidSetupToken();
       }
+      // The token proved the caller: from here a refusal belongs in the connection's workspace log.
+      noteAuditScope({ workspaceId: found.workspaceId });
+      noteAuditTargets({ connectionId: found.id });
       if (found.accountName === null) throw precondition.accountNameRequired();
       const limits = await ctx.limits.limitsFor(found.workspaceId);
       assertWithinLimit(limits, 'max_cloud_connections', await ctx.storage.connections.countConnected(found.workspaceId, { excludeId: found.id }));
@@ -166,7 +182,7 @@ export function createCompletion(ctx: EngineContext, oidc: OidcIssuer) {
         await ctx.clock.sleep(ctx.config.azure.callbackRetryIntervalMs);
         verdict = await plan.test();
       }
-      return settle(found, plan, verdict);
+      return settle({ kind: 'system' }, 'cloudConnections.azureSetupCallback', found, plan, verdict);
     },
   };
 }

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { inAuditedTransaction, recordAudit, type AuditBy } from '../audit/index.js';
+import { noteAuditTargets } from '../audit/scope.js';
 import { workspaceScope } from '../access/index.js';
 import { assertWithinLimit } from '../admin/limits.js';
 import type { EngineContext } from '../context.js';
@@ -61,13 +63,17 @@ export function createConnectionManagement(ctx: EngineContext, platformAccountId
    * Insert the pending connection under the workspace lock, after counting the ones not yet
    * connected: the cap holds when concurrent requests (on any app instance) race.
    */
-  async function create(workspaceId: number, provider: CloudProviderName, createdBy: number, region: string, extra: Record<string, unknown> = {}) {
+  async function create(by: AuditBy, workspaceId: number, provider: CloudProviderName, createdBy: number, region: string, extra: Record<string, unknown> = {}) {
     return ctx.storage.transaction(async (tx) => {
       await tx.lockWorkspace(workspaceId);
       const byStatus = await tx.connections.countConnectionsByStatus(workspaceId);
       const notConnected = byStatus.pending + byStatus.failed;
       if (notConnected >= ctx.config.maxPendingConnections) throw conflict.tooManyPendingConnections(notConnected);
-      return tx.connections.createConnection({ workspaceId, provider, createdBy, region, now: ctx.clock.now(), ...extra });
+      const created = await tx.connections.createConnection({ workspaceId, provider, createdBy, region, now: ctx.clock.now(), ...extra });
+      // The setup token, ExternalId and stack name stay out of the log: only the provider and region.
+      const operation = provider === 'aws' ? 'cloudConnections.connectAws' : provider === 'gcp' ? 'cloudConnections.connectGcp' : 'cloudConnections.connectAzure';
+      await recordAudit(tx, ctx, by, { workspaceId, operation, targets: { connectionId: created.id }, detail: { provider, region } });
+      return created;
     });
   }
 
@@ -111,7 +117,7 @@ export function createConnectionManagement(ctx: EngineContext, platformAccountId
       await platformAccountId();
       const externalId = hex(ctx.random.bytes(16));
       const stackName = `DeploCloudConnection-${hex(ctx.random.bytes(4))}`;
-      const connection = await create(workspace.id, 'aws', user.id, region, { externalId, stackName });
+      const connection = await create(actor ?? { kind: 'host' }, workspace.id, 'aws', user.id, region, { externalId, stackName });
       const templateUrl = ctx.config.aws.templateUrl ?? `${api}/cloud-connections/templates/aws.yaml`;
       const connectionUrl =
         `https://console.aws.amazon.com/cloudformation/home?region=${region}#/stacks/create/review` +
@@ -125,7 +131,7 @@ export function createConnectionManagement(ctx: EngineContext, platformAccountId
     /** POST …/connect-gcp — pending connection and the Cloud Shell setup command. */
     async connectGcp(actor: Actor | null, input: ConnectInput) {
       const { user, workspace, region } = await begin(actor, input, connectGcpBodySchema);
-      const connection = await create(workspace.id, 'gcp', user.id, region);
+      const connection = await create(actor ?? { kind: 'host' }, workspace.id, 'gcp', user.id, region);
       const scriptUrl = `${api}/cloud-connections/scripts/gcp-wif.sh?connection=${connection.id}`;
       const command = gcpSetupCommand(scriptUrl);
       return {
@@ -148,7 +154,7 @@ export function createConnectionManagement(ctx: EngineContext, platformAccountId
       const { user, workspace, region } = await begin(actor, input, connectAzureBodySchema);
       const token = hex(ctx.random.bytes(12));
       const expiresAt = new Date(ctx.clock.now().getTime() + ctx.config.azure.tokenTtlSeconds * 1000);
-      const connection = await create(workspace.id, 'azure', user.id, region, { setupTokenHash: hashSetupToken(token), setupTokenExpiresAt: expiresAt });
+      const connection = await create(actor ?? { kind: 'host' }, workspace.id, 'azure', user.id, region, { setupTokenHash: hashSetupToken(token), setupTokenExpiresAt: expiresAt });
       const scriptUrl = `${api}/cloud-connections/scripts/azure.sh`;
       return {
         message: 'Azure connection initiated',
@@ -170,11 +176,16 @@ export function createConnectionManagement(ctx: EngineContext, platformAccountId
       const id = parsePathId(input?.connectionId, invalidId.connection);
       const connection = await ctx.storage.connections.getConnection(workspace.id, id);
       if (!connection) throw notFound.connection();
+      noteAuditTargets({ connectionId: id });
       const { accountName } = parseInput(updateConnectionBodySchema, input);
       await assertNameFree(ctx, workspace.id, accountName, id);
       let updated;
       try {
-        updated = await ctx.storage.connections.updateConnection(id, { accountName }, ctx.clock.now());
+        updated = await ctx.storage.transaction(async (tx) => {
+          const changed = await tx.connections.updateConnection(id, { accountName }, ctx.clock.now());
+          await recordAudit(tx, ctx, actor ?? { kind: 'host' }, { workspaceId: workspace.id, operation: 'cloudConnections.update', targets: { connectionId: id }, detail: { accountName } });
+          return changed;
+        });
       } catch (e) {
         if (isStorageConflict(e, 'cloud_connections.account_name') && accountName !== null) throw conflict.duplicateAccountName(accountName);
         throw e;
@@ -200,14 +211,20 @@ export function createConnectionManagement(ctx: EngineContext, platformAccountId
       const { workspace } = await workspaceScope(ctx, actor, input?.workspaceSlug, 'canManageResources');
       const id = parsePathId(input?.connectionId, invalidId.connection);
       if (!(await ctx.storage.connections.getConnection(workspace.id, id))) throw notFound.connection();
-      await ctx.storage.transaction(async (tx) => {
+      noteAuditTargets({ connectionId: id });
+      await inAuditedTransaction(ctx, async (tx, outbox) => {
         await tx.lockWorkspace(workspace.id);
-        if (!(await tx.connections.getConnection(workspace.id, id))) throw notFound.connection();
+        const current = await tx.connections.getConnection(workspace.id, id);
+        if (!current) throw notFound.connection();
         const busy = await tx.projects.listProjectsWithActiveResources(id);
         if (busy.length > 0) throw conflict.cannotDeleteConnection(busy.map((p) => p.name).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
         const now = ctx.clock.now();
         await tx.projects.unlinkConnection({ connectionId: id, now });
         await tx.connections.softDeleteConnection(id, now);
+        await recordAudit(tx, ctx, actor ?? { kind: 'host' }, { workspaceId: workspace.id, operation: 'cloudConnections.delete', targets: { connectionId: id }, detail: { provider: current.provider } });
+        if (current.status !== 'disconnected') {
+          outbox.add({ type: 'connection.status_changed', workspaceId: workspace.id, connectionId: id, from: current.status, to: 'disconnected', reason: 'deleted' });
+        }
       });
       ctx.awsSessions.drop(id);
       return { message: 'Cloud connection deleted successfully' };

@@ -1,4 +1,6 @@
 import { projectScope } from '../access/index.js';
+import { recordAudit } from '../audit/index.js';
+import { noteAuditTargets } from '../audit/scope.js';
 import { projectObject } from '../admin/serialize.js';
 import type { EngineContext } from '../context.js';
 import { conflict, invalidId, notFound, precondition } from '../errors/index.js';
@@ -25,6 +27,7 @@ export function createProjectLinkServices(ctx: EngineContext) {
       const connectionId = parsePathId(input?.connectionId, invalidId.connection);
       const connection = await ctx.storage.connections.getConnection(workspace.id, connectionId);
       if (!connection) throw notFound.connection();
+      noteAuditTargets({ connectionId });
       if (connection.status !== 'connected') throw precondition.connectionNotActive();
       const result = await ctx.storage.transaction(async (tx) => {
         await tx.lockWorkspace(workspace.id);
@@ -33,6 +36,9 @@ export function createProjectLinkServices(ctx: EngineContext) {
         const target = await tx.connections.getConnection(workspace.id, connectionId);
         if (!target) throw notFound.connection();
         if (target.status !== 'connected') throw precondition.connectionNotActive();
+        await recordAudit(tx, ctx, actor ?? { kind: 'host' }, {
+          workspaceId: workspace.id, operation: 'projects.connectCloud', targets: { projectId: project.id, connectionId }, detail: { previousConnectionId: current.connectedCloudId },
+        });
         if (current.connectedCloudId === connectionId) return { project: current, previous: null };
         if (current.connectedCloudId !== null && (await tx.resources.countResources({ projectId: project.id })) > 0) {
           throw conflict.cannotDisconnectCloud();
@@ -52,6 +58,10 @@ export function createProjectLinkServices(ctx: EngineContext) {
         const current = await tx.projects.getProjectById(project.id);
         if (!current || !current.isActive) throw notFound.project();
         if ((await tx.resources.countResources({ projectId: project.id })) > 0) throw conflict.cannotDisconnectCloud();
+        await recordAudit(tx, ctx, actor ?? { kind: 'host' }, {
+          workspaceId: workspace.id, operation: 'projects.disconnectCloud',
+          targets: { projectId: project.id, ...(current.connectedCloudId === null ? {} : { connectionId: current.connectedCloudId }) },
+        });
         if (current.connectedCloudId === null) return { project: current, previous: null };
         const updated = await tx.projects.setProjectConnection({ projectId: project.id, connectionId: null, now: ctx.clock.now() });
         return { project: updated, previous: current.connectedCloudId };

@@ -1,4 +1,6 @@
 import { environmentScope } from '../access/index.js';
+import type { StorageTx } from '../ports/storage.js';
+import { recordAudit } from '../audit/index.js';
 import type { EngineContext } from '../context.js';
 import type { StoredRecordSet } from '../domain/records.js';
 import { notFound, validationFailed, type ValidationIssue } from '../errors/index.js';
@@ -113,7 +115,13 @@ const creations = (steps: readonly Planned[]) =>
  * transaction: new sets are `managed`; existing ones keep their flag, or become ours when an
  * earlier write noted it would create exactly what the provider holds and died before recording it.
  */
-async function recordApplied(ctx: EngineContext, zoneId: number, applied: readonly { planned: Planned; outcome: ChangeOutcome | null }[]): Promise<void> {
+async function recordApplied(
+  ctx: EngineContext,
+  zoneId: number,
+  applied: readonly { planned: Planned; outcome: ChangeOutcome | null }[],
+  /** The audit entry of a finished write, committed with the stored copy. */
+  audit?: (tx: StorageTx) => Promise<unknown>,
+): Promise<void> {
   const upserts = applied.filter((a) => a.planned.change?.action === 'UPSERT' || (a.planned.change === null && a.planned.current));
   const deletes = applied.filter((a) => a.planned.change?.action === 'DELETE');
   const existing = upserts.filter((a) => a.planned.current !== null).map((a) => a.planned.set);
@@ -130,11 +138,14 @@ async function recordApplied(ctx: EngineContext, zoneId: number, applied: readon
   });
   const removed = deletes.map((d) => ({ name: d.planned.set.name, type: d.planned.set.type }));
   const settled = [...upserts.map((u) => ({ name: u.planned.set.name, type: u.planned.set.type })), ...removed];
-  if (settled.length === 0) return;
+  if (settled.length === 0 && !audit) return;
   await ctx.storage.transaction(async (tx) => {
-    await tx.dnsRecords.putRecordSets(zoneId, put, now);
-    await tx.dnsRecords.deleteRecordSets(zoneId, removed);
-    await tx.dnsRecords.settleCreateIntents(zoneId, settled);
+    if (settled.length > 0) {
+      await tx.dnsRecords.putRecordSets(zoneId, put, now);
+      await tx.dnsRecords.deleteRecordSets(zoneId, removed);
+      await tx.dnsRecords.settleCreateIntents(zoneId, settled);
+    }
+    await audit?.(tx);
   });
 }
 
@@ -170,10 +181,19 @@ export function createRecordWriteServices(ctx: EngineContext) {
       const byPlan = new Map<Planned, ChangeOutcome>();
       toSend.forEach((p, i) => byPlan.set(p, outcomes[i] as ChangeOutcome));
       const results = steps.map((p) => ({ planned: p, outcome: byPlan.get(p) ?? null }));
-      await recordApplied(ctx, zoneRow.id, results);
+      // The stored copy and the entry commit together; the provider call is already over.
+      await recordApplied(ctx, zoneRow.id, results, (tx) =>
+        recordAudit(tx, ctx, actor ?? { kind: 'host' }, {
+          workspaceId: scope.workspace.id,
+          operation: mode === 'upsert' ? 'dns.upsertRecords' : 'dns.deleteRecords',
+          targets: { projectId: scope.project.id, environmentId: scope.environment.id, zoneId: zoneRow.id },
+          detail: { provider: pid, recordSets: results.length, changed: toSend.length },
+        }),
+      );
       return results;
     });
 
+    ctx.events.emit({ type: 'dns.changed', workspaceId: scope.workspace.id, zoneId: zoneRow.id, kind: 'records_changed' });
     const data = planned.map(({ planned: p, outcome }) => answerItem(p.set, mode, outcome?.changeId ?? null, outcome?.status ?? 'INSYNC'));
     if (!request.batch) {
       return { message: mode === 'upsert' ? 'DNS record created successfully' : 'DNS record deleted successfully', data: data[0] };

@@ -1,4 +1,5 @@
 import { environmentScope } from '../access/index.js';
+import { recordAudit } from '../audit/index.js';
 import type { EngineContext } from '../context.js';
 import type { Resource, StoredRecordSet } from '../domain/records.js';
 import { invalidId, notFound, precondition } from '../errors/index.js';
@@ -193,7 +194,16 @@ export function createResourceServices(ctx: EngineContext) {
       const domainChecked = await checkedDomain(ctx, resource.id, zone.meta.domainName);
       const dnsActive = await verificationPresent(ctx, `${VERIFICATION_LABEL}.${domainChecked}`);
       const now = ctx.clock.now();
-      await ctx.storage.resources.updateResource(resource.id, { metadata: { ...resource.metadata, nameServers: [...refreshed.nameServers], dns_active: dnsActive } }, now);
+      await ctx.storage.transaction(async (tx) => {
+        await tx.resources.updateResource(resource.id, { metadata: { ...resource.metadata, nameServers: [...refreshed.nameServers], dns_active: dnsActive } }, now);
+        await recordAudit(tx, ctx, a ?? { kind: 'host' }, {
+          workspaceId: scope.workspace.id,
+          operation: 'resources.sync',
+          targets: { projectId: scope.project.id, environmentId: scope.environment.id, zoneId: resource.id },
+          detail: { provider: zone.meta.provider, dnsActive },
+        });
+      });
+      ctx.events.emit({ type: 'dns.changed', workspaceId: scope.workspace.id, zoneId: resource.id, kind: 'zone_synced' });
       return {
         message: dnsActive ? 'DNS verified (Gateways TXT record present)' : 'DNS not verified (Gateways TXT record not found)',
         data: { id: resource.id, resourceId: resource.resourceId, dns_active: dnsActive, domainChecked, syncedAt: now.toISOString() },
@@ -216,8 +226,12 @@ export function createResourceServices(ctx: EngineContext) {
           }
           await forget(current);
         });
+        ctx.events.emit({ type: 'dns.changed', workspaceId: scope.workspace.id, zoneId: resource.id, kind: 'zone_deleted' });
       } else {
         await removeResource(ctx, scope, resource, fromCloud);
+        if (resource.resourceType === 'subdomain' && resource.parentResourceId !== null) {
+          ctx.events.emit({ type: 'dns.changed', workspaceId: scope.workspace.id, zoneId: resource.parentResourceId, kind: 'subdomain_deleted', resourceId: resource.id });
+        }
       }
       return { message: 'Resource deleted successfully', data: { id: resource.id, resourceType: resource.resourceType } };
     },

@@ -1,4 +1,5 @@
 import { environmentScope, type EnvironmentScope } from '../access/index.js';
+import { recordAudit } from '../audit/index.js';
 import { assertWithinLimit } from '../admin/limits.js';
 import type { EngineContext } from '../context.js';
 import type { CloudConnection, Resource } from '../domain/records.js';
@@ -133,7 +134,7 @@ export function createZoneServices(ctx: EngineContext) {
             if (await tx.resources.dnsDomainTaken(environment.id, body.domainName)) throw conflict.dnsZoneExists(body.domainName);
             throw zoneBusy(DNS_OPERATION.createZone);
           }
-          return tx.resources.createResource({
+          const zoneResource = await tx.resources.createResource({
             workspaceId: workspace.id,
             projectId: project.id,
             environmentId: environment.id,
@@ -151,6 +152,14 @@ export function createZoneServices(ctx: EngineContext) {
             createdBy: user.id,
             now: ctx.clock.now(),
           });
+          // Never the Cloudflare token: the provider, the domain and whether it was adopted.
+          await recordAudit(tx, ctx, actor ?? { kind: 'host' }, {
+            workspaceId: workspace.id,
+            operation: 'dns.createZone',
+            targets: { projectId: project.id, environmentId: environment.id, zoneId: zoneResource.id, ...(target.provider === 'route53' ? { connectionId: target.connection.id } : {}) },
+            detail: { provider: target.provider, domainName: body.domainName, adopted },
+          });
+          return zoneResource;
         });
       } catch (e) {
         // Only a zone we created is ours to remove (an imported Cloudflare zone stays as it was), and
@@ -160,6 +169,7 @@ export function createZoneServices(ctx: EngineContext) {
         if (isStorageConflict(e, 'resources.domain_name')) throw conflict.dnsZoneExists(body.domainName);
         throw e;
       }
+      ctx.events.emit({ type: 'dns.changed', workspaceId: workspace.id, zoneId: created.id, kind: 'zone_created' });
       return {
         message: 'DNS hosted zone created successfully',
         data: { ...serializeZone(created), project: scopeRef(project), environment: scopeRef(environment) },

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { invalidField } from '../errors/index.js';
 
 /** The lists that issue cursors; a cursor of one is refused by every other. */
-export type CursorList = 'connections' | 'environments' | 'members' | 'resources' | 'subdomains' | 'zones' | 'records' | 'resourceConnections';
+export type CursorList = 'audit' | 'connections' | 'environments' | 'members' | 'resources' | 'subdomains' | 'zones' | 'records' | 'resourceConnections';
 
 const BASE64URL = /^[\w-]+$/;
 const refused = () => invalidField('cursor', 'is not a cursor of this list');

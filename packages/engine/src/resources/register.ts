@@ -1,4 +1,5 @@
 import { environmentScope } from '../access/index.js';
+import { recordAudit } from '../audit/index.js';
 import { assertWithinLimit } from '../admin/limits.js';
 import type { EngineContext } from '../context.js';
 import { serializeResource } from '../dns/serialize.js';
@@ -35,7 +36,7 @@ export function createHostResourceServices(ctx: EngineContext) {
         // (and we record no link) or waits for us (and then sees this resource and refuses).
         const current = await tx.projects.getProjectById(project.id);
         if (!current || !current.isActive) throw notFound.project();
-        return tx.resources.createResource({
+        const resource = await tx.resources.createResource({
           workspaceId: workspace.id,
           projectId: project.id,
           environmentId: environment.id,
@@ -53,6 +54,13 @@ export function createHostResourceServices(ctx: EngineContext) {
           createdBy: user.id,
           now: ctx.clock.now(),
         });
+        await recordAudit(tx, ctx, actor ?? { kind: 'host' }, {
+          workspaceId: workspace.id,
+          operation: 'resources.register',
+          targets: { projectId: project.id, environmentId: environment.id, resourceId: resource.id, ...(current.connectedCloudId === null ? {} : { connectionId: current.connectedCloudId }) },
+          detail: { resourceType: body.resourceType },
+        });
+        return resource;
       });
       return { message: 'Resource registered successfully', data: serializeResource(created, project, environment) };
     },

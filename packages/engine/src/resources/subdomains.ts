@@ -1,4 +1,5 @@
 import { environmentScope, type EnvironmentScope } from '../access/index.js';
+import { recordAudit } from '../audit/index.js';
 import { assertWithinLimit } from '../admin/limits.js';
 import type { EngineContext } from '../context.js';
 import type { Resource, ResourceConnection } from '../domain/records.js';
@@ -96,7 +97,7 @@ export function createSubdomainServices(ctx: EngineContext) {
             await tx.lockWorkspace(workspace.id);
             assertWithinLimit(limits, 'max_resources', await tx.resources.countResources({ workspaceId: workspace.id }));
             assertWithinLimit(limits, 'max_resources_per_project', await tx.resources.countResources({ projectId: project.id }));
-            return tx.resources.createResource({
+            const subdomain = await tx.resources.createResource({
               workspaceId: workspace.id,
               projectId: project.id,
               environmentId: environment.id,
@@ -115,12 +116,20 @@ export function createSubdomainServices(ctx: EngineContext) {
               createdBy: user.id,
               now: ctx.clock.now(),
             });
+            await recordAudit(tx, ctx, actor ?? { kind: 'host' }, {
+              workspaceId: workspace.id,
+              operation: 'subdomains.create',
+              targets: { projectId: project.id, environmentId: environment.id, zoneId: current.id, resourceId: subdomain.id },
+              detail: { domainName: fqdn },
+            });
+            return subdomain;
           });
         } catch (e) {
           if (isStorageConflict(e, 'resources.subdomain')) throw conflict.subdomainExists(fqdn);
           throw e;
         }
       });
+      ctx.events.emit({ type: 'dns.changed', workspaceId: workspace.id, zoneId: zone.id, kind: 'subdomain_created', resourceId: created.id });
       return { message: 'Subdomain created successfully', data: serializeSubdomain(created, zone, null) };
     },
 

@@ -137,6 +137,7 @@ export function createResourceConnectionServices(ctx: EngineContext) {
           throw e;
         }
       });
+      ctx.events.emit({ type: 'dns.changed', workspaceId: scope.workspace.id, zoneId: zoneRow.id, kind: 'connection_created', resourceConnectionId: written.id });
       return { message: 'Resource connection created successfully', data: await present(written) };
     },
 
@@ -175,6 +176,7 @@ export function createResourceConnectionServices(ctx: EngineContext) {
         if (fresh.status === 'deleting') throw precondition.connectionNotAllowed(`Resource connection ${fresh.id} is being disconnected; delete it again to finish`);
         return { connection: fresh, fresh: false };
       });
+      ctx.events.emit({ type: 'dns.changed', workspaceId: scope.workspace.id, zoneId: zoneRow.id, kind: 'connection_updated', resourceConnectionId: written.id });
       return { message: 'Resource connection updated successfully', data: await present(written) };
     },
 
@@ -194,6 +196,7 @@ export function createResourceConnectionServices(ctx: EngineContext) {
           await disconnectConnections(ctx, zone, zoneRow.id, [fresh]);
         });
       }
+      if (zoneRow) ctx.events.emit({ type: 'dns.changed', workspaceId: scope.workspace.id, zoneId: zoneRow.id, kind: 'connection_deleted', resourceConnectionId: connection.id });
       return { message: 'Resource connection deleted successfully', data: { id: connection.id } };
     },
   };
