@@ -1,5 +1,5 @@
 import type { AccessControl, PlanLimits } from './ports/access.js';
-import type { AwsConnector, AwsCredentials, AzureConnector, GcpConnector } from './ports/cloud.js';
+import type { AccessToken, AwsConnector, AwsCredentials, AzureConnector, GcpConnector } from './ports/cloud.js';
 import type { DnsProvider, DnsResolver } from './ports/dns.js';
 import type { Clock, Logger, Random } from './ports/runtime.js';
 import type { SecretBox } from './ports/secret-box.js';
@@ -36,12 +36,24 @@ export interface EngineProviders {
   readonly resolver?: DnsResolver;
 }
 
+/** The AssumeRole session of credentials issued to the host (docs/credentials.md); default `cloudlink-<id>`, 1 h. */
+export interface AwsSessionRequest {
+  readonly sessionName: string;
+  readonly sourceIdentity?: string;
+  /** A session policy (JSON). */
+  readonly policy?: string;
+  readonly durationSeconds?: number;
+}
+
 /**
- * Assumed-role credentials per AWS connection, cached in process until 5 minutes before expiry,
- * refreshed single-flight, dropped on complete, delete and unlink (see docs/provider-calls.md).
+ * Temporary credentials per connection (assumed-role credentials, and the GCP and Azure tokens
+ * issued to the host), cached in process until 5 minutes before expiry, refreshed single-flight,
+ * dropped on complete, delete and unlink (see docs/provider-calls.md).
  */
 export interface AwsSessionCache {
-  credentialsFor(connection: CloudConnection, options?: { signal?: AbortSignal }): Promise<AwsCredentials>;
+  credentialsFor(connection: CloudConnection, options?: { signal?: AbortSignal; session?: AwsSessionRequest }): Promise<AwsCredentials>;
+  /** Any token of a connection under `key` (which names everything that changes what it grants), same rules. */
+  cached(connectionId: number, key: string, load: () => Promise<AccessToken>): Promise<AccessToken>;
   drop(connectionId: number): void;
 }
 

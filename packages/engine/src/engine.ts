@@ -2,7 +2,9 @@ import { createMembersAccessControl, createPlanTableLimits } from './access/inde
 import { createAdminServices, createOperatorServices } from './admin/index.js';
 import { createAwsSessionCache, createConnectionServices, isSafeBaseUrl, SAFE_BASE_URL_RULE } from './connections/index.js';
 import type { EngineConfig, EngineContext, EngineProviders } from './context.js';
+import { createCredentialServices } from './credentials/index.js';
 import { createDnsServices } from './dns/index.js';
+import { createOidcIssuer } from './oidc/index.js';
 import { createResourceConnectionServices } from './resources/connections/index.js';
 import { PLAN_SLUGS, type PlanSlug } from './domain/plans.js';
 import type { AccessControl, PlanLimits } from './ports/access.js';
@@ -106,8 +108,8 @@ export function createEngine(options: EngineOptions) {
   const dnsServices = createDnsServices(ctx);
   const admin = createAdminServices(ctx);
   let closed = false;
-  const services = refuseNulCharacters(
-    withAuditedFailures(
+  const services = refuseNulCharacters({
+    ...withAuditedFailures(
       ctx,
       {
         ...admin,
@@ -121,7 +123,10 @@ export function createEngine(options: EngineOptions) {
       },
       AUDITED_OPERATIONS,
     ),
-  );
+    // Outside the wrapper: it records its own successes and failures (docs/credentials.md).
+    /** Short-lived cloud credentials of a connection for the host's code (docs/credentials.md). */
+    credentials: createCredentialServices(ctx, createOidcIssuer(ctx)),
+  });
   return {
     ...services,
     /** Scheduled re-verification (`createConnectionHealthScheduler`); internal, no access checks. */

@@ -8,7 +8,9 @@ export type { PageQuery } from './pagination/index.js';
 export type { Engine, EngineOptions } from './engine.js';
 /** The rule `createEngine` applies to `publicUrl`, for hosts that validate their configuration first. */
 export { isSafeBaseUrl, SAFE_BASE_URL_RULE } from './connections/index.js';
-export type { EngineConfig, EngineContext, EngineProviders, AwsSessionCache } from './context.js';
+export type { EngineConfig, EngineContext, EngineProviders, AwsSessionCache, AwsSessionRequest } from './context.js';
+export { awsSessionName, issueCredentialsSchema, AWS_MAX_DURATION_SECONDS, AWS_MIN_DURATION_SECONDS } from './credentials/index.js';
+export type { IssueCredentialsInput, HostCredentialsInput, IssuedCredentials, IssueCredentialsBody } from './credentials/index.js';
 export * from './errors/index.js';
 export * from './domain/index.js';
 export * from './ports/index.js';

@@ -44,6 +44,7 @@ describe('GCP', () => {
     const spy = await createTestEngine({
       wrap: {
         gcp: (c): GcpConnector => ({
+          getAccessToken: (input) => c.getAccessToken(input),
           testWorkloadIdentity: (input) =>
             c.testWorkloadIdentity({
               ...input,
@@ -111,7 +112,7 @@ describe('GCP', () => {
       data: { connectionStatus: 'failed', accountId: WIF.projectId, accountName: 'G' },
     });
     const mismatch = await createTestEngine({
-      wrap: { gcp: () => ({ testWorkloadIdentity: async (input) => ({ projectId: input.projectId, projectNumber: '999' }) }) },
+      wrap: { gcp: (c) => ({ getAccessToken: (input) => c.getAccessToken(input), testWorkloadIdentity: async (input) => ({ projectId: input.projectId, projectNumber: '999' }) }) },
     });
     const m = await mismatch.workspace('ann@example.com', 'Acme');
     const c = await mismatch.engine.cloudConnections.connectGcp(m.actor, { workspaceSlug: m.workspaceSlug });

@@ -162,3 +162,22 @@ describe('createAzureConnector against fake Entra ID and ARM over https', () => 
     expect(() => createAzureConnector({ authorityHost: 'http://127.0.0.1:1', env: {} })).toThrow(/https/);
   });
 });
+
+describe('createAzureConnector.getToken (credentials for the host)', () => {
+  it('asks Entra ID for exactly the scopes given (default the ARM scope) and reports the expiry', async () => {
+    const { azure: c } = connector();
+    const before = Date.now();
+    const token = await c.getToken(creds(), [`${azure.arm.url}/user_impersonation`]);
+    expect(Object.fromEntries(new URLSearchParams(azure.entra.requests.filter(isToken).at(-1)!.body))).toMatchObject({ scope: `${azure.arm.url}/user_impersonation` });
+    expect(token.expiresAt.getTime()).toBeGreaterThan(before + 3_500_000);
+    await c.getToken(creds());
+    expect(Object.fromEntries(new URLSearchParams(azure.entra.requests.filter(isToken).at(-1)!.body))).toMatchObject({ scope: `${azure.arm.url}/.default` });
+  });
+
+  it('a wrong secret is refused, and the secret is in no message', async () => {
+    const { azure: c } = connector();
+    const e = await failure(c.getToken(creds({ clientSecret: 'Q~wrong' })));
+    expect(e.call).toBe('Entra ID token request');
+    expect(e.kind).not.toBe('transient');
+  });
+});

@@ -190,3 +190,22 @@ describe('createGcpConnector against fake Google STS, IAM Credentials and Resour
     await expect(c.testWorkloadIdentity(input())).resolves.toEqual({ projectId: 'proj-1', projectNumber: '555' });
   });
 });
+
+describe('createGcpConnector.getAccessToken (credentials for the host)', () => {
+  it('exchanges and impersonates for the scopes asked, and reports the token expiry', async () => {
+    const { gcp: c } = connector();
+    const before = Date.now();
+    const token = await c.getAccessToken({ audience: AUDIENCE, subjectToken: async () => 'jwt-good', serviceAccountEmail: SA, scopes: ['https://www.googleapis.com/auth/compute.readonly'] });
+    expect(token.token).toMatch(/^ya29\./);
+    expect(token.expiresAt.getTime()).toBeGreaterThanOrEqual(before + 3_590_000);
+    const body = JSON.parse(gcp.iam.requests.at(-1)!.body) as { scope: string[] };
+    expect(body.scope).toEqual(['https://www.googleapis.com/auth/compute.readonly']);
+  });
+
+  it('names the step that refused: a subject not bound to the service account', async () => {
+    const { gcp: c } = connector();
+    const e = await failure(c.getAccessToken({ audience: AUDIENCE, subjectToken: async () => 'jwt-unbound', serviceAccountEmail: SA }));
+    expect(e.call).toBe('generateAccessToken');
+    expect(e.kind).not.toBe('transient');
+  });
+});

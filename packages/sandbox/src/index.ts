@@ -12,7 +12,7 @@ export { listen } from './http/listen.js';
 export type { ListenOptions, ListeningFake } from './http/listen.js';
 
 export { createFakeSts, stsErrorBody } from './fakes/sts.js';
-export type { FakeRole, FakeSts, FakeStsOptions } from './fakes/sts.js';
+export type { FakeRole, FakeSts, FakeStsOptions, FakeStsSession } from './fakes/sts.js';
 export { createFakeRoute53 } from './fakes/route53.js';
 export type { FakeRoute53, FakeRoute53State, FakeRrset, FakeZone, Route53Failure, Route53Operation } from './fakes/route53.js';
 export { createFakeCloudflare } from './fakes/cloudflare.js';

@@ -3,7 +3,7 @@
  * `@trpc/client`.
  */
 export { createCloudlinkRouter } from './router.js';
-export type { CloudlinkRouter, CloudlinkRouterOptions, CloudlinkErrorShape, CloudlinkErrorData } from './router.js';
+export type { CloudlinkRouter, CloudlinkRouterOptions, CloudlinkRouterWithCredentials, CloudlinkCredentialsProcedures, CloudlinkErrorShape, CloudlinkErrorData } from './router.js';
 export type { CloudlinkContext } from './context.js';
 export type { OperationInput, OperationOutput } from './engine-types.js';
 export { toTrpcError, cloudlinkBodyOf, cloudlinkResponseMeta } from './errors.js';

@@ -29,6 +29,8 @@ export interface CloudlinkTrpcHandlerOptions<TRequest extends IncomingMessage> {
   readonly createContext: (opts: { req: TRequest; res: ServerResponse; info: TRPCRequestInfo }) => CloudlinkContext | Promise<CloudlinkContext>;
   /** Calls per batch (default 10); `1` turns batching off (a batch then answers 400). */
   readonly maxBatchSize?: number;
+  /** Serve the opt-in `credentials.issue` too (default off; see `CloudlinkRouterOptions.credentials`, docs/credentials.md). */
+  readonly credentials?: boolean;
   /** Called with every error (tRPC's `onError`); log `error.cause` of `INTERNAL_SERVER_ERROR`s. */
   readonly onError?: (opts: { error: TRPCError; path: string | undefined; req: TRequest }) => void;
 }
@@ -63,7 +65,7 @@ function refusal(req: IncomingMessage, url: URL, procedures: string, maxBatchSiz
 export function createCloudlinkTrpcHandler<TRequest extends IncomingMessage = IncomingMessage>(
   options: CloudlinkTrpcHandlerOptions<TRequest>,
 ): CloudlinkTrpcHandler<TRequest> {
-  const router: CloudlinkRouter = createCloudlinkRouter({ engine: options.engine });
+  const router: CloudlinkRouter = createCloudlinkRouter({ engine: options.engine, ...(options.credentials === true ? { credentials: true } : {}) });
   const maxBatchSize = options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE;
   if (!Number.isInteger(maxBatchSize) || maxBatchSize < 1) throw new TypeError('createCloudlinkTrpcHandler: maxBatchSize must be a positive integer');
   const shared = {

@@ -5,6 +5,7 @@ import type {
   TRPCDefaultErrorData,
   TRPCMutationProcedure,
   TRPCQueryProcedure,
+  TRPCRouterRecord as RouterRecord,
 } from '@trpc/server';
 import type { Engine, ErrorBody } from '@cloudlink/engine';
 import type { CloudlinkContext } from './context.js';
@@ -52,19 +53,43 @@ const procedure = t.procedure.use(mapEngineErrors);
 
 export interface CloudlinkRouterOptions {
   readonly engine: Engine;
+  /**
+   * Add `credentials.issue` (default off): it hands short-lived cloud credentials of a connection
+   * to any member with `canIssueCredentials`, so a host exposes it only when its users' own code
+   * (CLIs, scripts) needs them; the host's backend uses `engine.credentials.forHost` instead
+   * (docs/credentials.md).
+   */
+  readonly credentials?: boolean;
+}
+
+/** Both procedure kinds over `engine`: `engine[group][method](ctx.actor, input)`. */
+function proceduresOf(engine: Engine) {
+  return {
+    /** A read, as a query. */
+    query: <G extends string, M extends string>(group: G, method: M) =>
+      procedure
+        .input(typedInput<OperationInput<G, M>>())
+        .query(async ({ ctx, input }) => (await operationOf(engine, group, method)(ctx.actor, input as never)) as OperationOutput<G, M>),
+    /** A write, as a mutation. */
+    mutation: <G extends string, M extends string>(group: G, method: M) =>
+      procedure
+        .input(typedInput<OperationInput<G, M>>())
+        .mutation(async ({ ctx, input }) => (await operationOf(engine, group, method)(ctx.actor, input as never)) as OperationOutput<G, M>),
+  };
+}
+
+/** The opt-in group (see `CloudlinkRouterOptions.credentials`). */
+function credentialsGroup(engine: Engine) {
+  const { mutation } = proceduresOf(engine);
+  return t.router({ issue: mutation('credentials', 'issue') });
+}
+
+function buildWithCredentials(engine: Engine) {
+  return t.router({ ...build(engine)._def.record, credentials: credentialsGroup(engine) });
 }
 
 function build(engine: Engine) {
-  /** A read: `engine[group][method](ctx.actor, input)` as a query. */
-  const query = <G extends string, M extends string>(group: G, method: M) =>
-    procedure
-      .input(typedInput<OperationInput<G, M>>())
-      .query(async ({ ctx, input }) => (await operationOf(engine, group, method)(ctx.actor, input as never)) as OperationOutput<G, M>);
-  /** A write: the same, as a mutation. */
-  const mutation = <G extends string, M extends string>(group: G, method: M) =>
-    procedure
-      .input(typedInput<OperationInput<G, M>>())
-      .mutation(async ({ ctx, input }) => (await operationOf(engine, group, method)(ctx.actor, input as never)) as OperationOutput<G, M>);
+  const { query, mutation } = proceduresOf(engine);
 
   return t.router({
     workspaces: t.router({
@@ -201,12 +226,30 @@ export type CloudlinkRouter = TRPCBuiltRouter<
   }
 >;
 
+type RouterDef<Record extends RouterRecord> = TRPCBuiltRouter<{ ctx: CloudlinkContext; meta: object; errorShape: CloudlinkErrorShape; transformer: false }, Record>;
+type ProceduresOf<R> = R extends TRPCBuiltRouter<infer _Root, infer Record> ? Record : never;
+
+/** `credentials.issue`: the opt-in procedure (docs/credentials.md). */
+export type CloudlinkCredentialsProcedures = {
+  credentials: { issue: Mutation<'credentials', 'issue'> };
+};
+
+/** The router with `credentials: true`. */
+export type CloudlinkRouterWithCredentials = RouterDef<ProceduresOf<CloudlinkRouter> & CloudlinkCredentialsProcedures>;
+
 /**
  * A tRPC v11 router with one procedure per REST operation over `engine`. Each procedure passes
  * `ctx.actor` and its input (REST path params + query + body merged) to one engine method and
  * returns the documented REST success body. Errors carry the REST error body in `data.cloudlink`.
+ * With `credentials: true` it also has `credentials.issue`.
  */
-export function createCloudlinkRouter(options: CloudlinkRouterOptions): CloudlinkRouter {
+export function createCloudlinkRouter(options: CloudlinkRouterOptions & { readonly credentials: true }): CloudlinkRouterWithCredentials;
+export function createCloudlinkRouter(options: CloudlinkRouterOptions): CloudlinkRouter;
+export function createCloudlinkRouter(options: CloudlinkRouterOptions): CloudlinkRouter | CloudlinkRouterWithCredentials {
+  if (options.credentials === true) {
+    const withCredentials: CloudlinkRouterWithCredentials = buildWithCredentials(options.engine);
+    return withCredentials;
+  }
   // The inferred router and the written-out type must agree; the assignment checks it.
   const router: CloudlinkRouter = build(options.engine);
   return router;

@@ -117,6 +117,9 @@ export const conflict = {
       'Multiple hosted zones',
       `The linked AWS account has ${ids.length} hosted zones for ${domain} (${ids.join(', ')}); pass hostedZoneId to choose the one to import`,
     ),
+  /** Credentials were asked of a connection that is not `connected` (docs/credentials.md): never stale ones instead. */
+  connectionNotConnected: (id: number, status: string) =>
+    new EngineError('CONFLICT', 'Cloud connection not connected', `Cloud connection ${id} is ${status}; credentials are issued for connected connections only`),
   connectionAlreadyCompleted: (id: number) =>
     new EngineError('CONFLICT', 'Connection already completed', `Cloud connection ${id} is already connected`),
   subdomainConnected: (subdomainId: number) =>
@@ -216,6 +219,13 @@ export function providerError(
   if (throttled) return new EngineError('PROVIDER_UNAVAILABLE', error, message, { retryAfter: 5, ...rest });
   return new EngineError('PROVIDER_FAILURE', error, message, rest);
 }
+
+/**
+ * 502 `Credentials exchange failed`: the cloud refused the exchange that issues a connection's
+ * credentials (docs/credentials.md), e.g. the role or its trust was removed. The connection's
+ * status is not changed by it.
+ */
+export const credentialsExchangeFailed = (message: string) => new EngineError('PROVIDER_FAILURE', 'Credentials exchange failed', message);
 
 /** 503 `Provider unavailable` for a provider that is not configured (e.g. no AWS platform account). */
 export const providerNotConfigured = (message: string) =>

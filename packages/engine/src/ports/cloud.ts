@@ -16,9 +16,13 @@ export interface AwsCredentials {
 }
 
 export interface AwsConnector {
-  /** STS AssumeRole with the platform credentials. Without `externalId` for the negative test. Call name: `AssumeRole`. */
+  /**
+   * STS AssumeRole with the platform credentials. Without `externalId` for the negative test;
+   * `sourceIdentity` and `policy` (a session policy, JSON) for credentials handed to the host
+   * (docs/credentials.md). Call name: `AssumeRole`.
+   */
   assumeRole(
-    input: { roleArn: string; externalId?: string; sessionName: string; durationSeconds?: number },
+    input: { roleArn: string; externalId?: string; sessionName: string; durationSeconds?: number; sourceIdentity?: string; policy?: string },
     options?: { signal?: AbortSignal },
   ): Promise<AwsCredentials>;
   /** STS GetCallerIdentity, with the given credentials or, when omitted, the platform's own. Call name: `GetCallerIdentity`. */
@@ -40,6 +44,21 @@ export interface GcpConnector {
    * the engine compares the number. Call names: `STS token exchange`, `generateAccessToken`, `projects.get`.
    */
   testWorkloadIdentity(input: GcpWifTestInput, options?: { signal?: AbortSignal }): Promise<{ projectId: string; projectNumber: string }>;
+  /**
+   * STS token exchange → generateAccessToken for `scopes` (default cloud-platform): the service
+   * account's access token for the host (docs/credentials.md). Call names: `STS token exchange`, `generateAccessToken`.
+   */
+  getAccessToken(input: GcpAccessTokenInput, options?: { signal?: AbortSignal }): Promise<AccessToken>;
+}
+
+export interface GcpAccessTokenInput extends Omit<GcpWifTestInput, 'projectId'> {
+  readonly scopes?: readonly string[];
+}
+
+/** A bearer token and when it stops working. */
+export interface AccessToken {
+  readonly token: string;
+  readonly expiresAt: Date;
 }
 
 export interface AzureCredentials {
@@ -55,4 +74,9 @@ export interface AzureConnector {
    * `Entra ID token request`, `subscriptions.get`.
    */
   getSubscription(input: AzureCredentials, options?: { signal?: AbortSignal }): Promise<{ subscriptionId: string; displayName?: string }>;
+  /**
+   * Client-credentials token from Entra ID for `scopes` (default the ARM `.default` scope): the
+   * service principal's token for the host (docs/credentials.md). Call name: `Entra ID token request`.
+   */
+  getToken(input: AzureCredentials, scopes?: readonly string[], options?: { signal?: AbortSignal }): Promise<AccessToken>;
 }

@@ -34,6 +34,12 @@ export const FIELD_CAPS = {
   encodedObject: 8192,
   /** Free-text filters in query strings. */
   filter: 100,
+  /** Why credentials are issued (docs/credentials.md); it goes into AWS session names. */
+  purpose: 32,
+  /** An OAuth scope (GCP, Azure). */
+  scope: 256,
+  /** An AWS session policy: AWS accepts at most 2048 characters of plain text. */
+  sessionPolicy: 2048,
   /** API tokens handed to a provider (Cloudflare's are 40 characters). */
   apiToken: 1024,
 } as const;

@@ -103,6 +103,7 @@ export const ERROR_CATALOGUE: readonly CatalogueEntry[] = [
   { factory: 'conflict.resourceInUse', make: () => [e.conflict.resourceInUse(1)], when: 'clearing the `dnsTarget` of a resource that a resource connection targets (`1` is the resource id)' },
   { factory: 'conflict.multipleHostedZones', make: () => [e.conflict.multipleHostedZones('<domain>', ['<id1>', '<id2>'])], when: 'zone create without `hostedZoneId` finds several public hosted zones for the domain not created by cloudlink ([adoption](records.md#adopting-an-existing-hosted-zone))' },
   { factory: 'conflict.connectionAlreadyCompleted', make: () => [e.conflict.connectionAlreadyCompleted(1)], when: 'complete on a `connected` connection, or a concurrent complete won (`1` is the connection id)' },
+  { factory: 'conflict.connectionNotConnected', make: () => [e.conflict.connectionNotConnected(1, 'pending')], when: '`credentials.issue` / `forHost` on a connection that is not `connected` (pending or failed): never stale credentials ([credentials](credentials.md))' },
   { factory: 'conflict.memberExists', make: () => [e.conflict.memberExists()], when: 'the user is already an active member' },
   { factory: 'conflict.slugUnavailable', make: () => [e.conflict.slugUnavailable()], when: 'every slug tried for a new workspace, project or environment was taken by concurrent inserts' },
   { factory: 'conflict.tooManyPendingConnections', make: () => [e.conflict.tooManyPendingConnections(10)], when: 'the workspace already holds `maxPendingConnections` (default 10) pending or failed connections' },
@@ -112,6 +113,7 @@ export const ERROR_CATALOGUE: readonly CatalogueEntry[] = [
   { factory: 'internalError', make: () => [e.internalError()], when: 'anything unexpected; the cause goes only to the log' },
   { factory: 'providerError', make: () => [e.providerError('Provider unavailable', PROVIDER_MESSAGE), e.providerError('Provider unavailable', PROVIDER_MESSAGE, { throttled: true, retryAfter: 5 })], when: 'a connection test reached no verdict: network, timeout, 5xx, our own platform credentials refused (502), or throttling (503)' },
   ...dnsOperationRows,
+  { factory: 'credentialsExchangeFailed', make: () => [e.credentialsExchangeFailed('AssumeRole failed: AccessDenied: User: … is not authorized to perform: sts:AssumeRole')], when: 'the cloud refused to issue a connection\'s credentials (role, trust or binding removed); the connection\'s status is unchanged ([credentials](credentials.md))' },
   { factory: 'providerNotConfigured', make: () => [e.providerNotConfigured('<what> is not configured')], when: 'the host configured no provider for this cloud, or no AWS platform account is known' },
 ];
 

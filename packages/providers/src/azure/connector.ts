@@ -46,7 +46,14 @@ export function createAzureConnector(options: AzureConnectorOptions = {}): Azure
       throwIfCallerAborted(signal);
       const ctx = { policy, options, authorityHost, armUrl, signal };
       const token = await retryStep(policy, signal, () => requestToken(ctx, input));
-      return retryStep(policy, signal, () => getSubscription(ctx, input, token));
+      return retryStep(policy, signal, () => getSubscription(ctx, input, token.token));
+    },
+
+    async getToken(input, scopes, callOptions) {
+      const signal = callOptions?.signal;
+      throwIfCallerAborted(signal);
+      const ctx = { policy, options, authorityHost, armUrl, signal };
+      return retryStep(policy, signal, () => requestToken(ctx, input, scopes));
     },
   };
 }
@@ -60,7 +67,7 @@ interface StepContext {
 }
 
 /** One attempt of the Entra ID step; a fresh credential each time, so MSAL's own throttle cache never short-cuts our retries. */
-async function requestToken(ctx: StepContext, input: AzureCredentials): Promise<string> {
+async function requestToken(ctx: StepContext, input: AzureCredentials, scopes?: readonly string[]): Promise<{ token: string; expiresAt: Date }> {
   const observation: Observation = {};
   const secrets = [input.clientSecret];
   const site = { provider: 'azure', call: ENTRA_STEP };
@@ -73,8 +80,9 @@ async function requestToken(ctx: StepContext, input: AzureCredentials): Promise<
   });
   const deadline = startDeadline(ctx.policy.timeoutMs, ctx.signal);
   try {
-    const token = await credential.getToken(`${ctx.armUrl}/.default`, { abortSignal: deadline.signal });
-    return token.token;
+    const wanted = scopes && scopes.length > 0 ? [...scopes] : [`${ctx.armUrl}/.default`];
+    const token = await credential.getToken(wanted, { abortSignal: deadline.signal });
+    return { token: token.token, expiresAt: new Date(token.expiresOnTimestamp) };
   } catch (e) {
     throwIfCallerAborted(ctx.signal);
     const failed = observation.response && (observation.response.status < 200 || observation.response.status >= 300) ? observation.response : undefined;

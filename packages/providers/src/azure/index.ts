@@ -5,3 +5,5 @@
 export { createAzureConnector } from './connector.js';
 export type { AzureConnectorOptions } from './connector.js';
 export type { AzureTlsOptions } from './http-client.js';
+export { CloudlinkTokenCredential } from './credentials.js';
+export type { CredentialsSource, CloudlinkCredentialsTarget } from '../shared/credentials-source.js';

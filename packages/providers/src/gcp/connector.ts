@@ -73,6 +73,18 @@ export function createGcpConnector(options: GcpConnectorOptions = {}): GcpConnec
       }
       return { projectId: project.projectId, projectNumber: project.projectNumber };
     },
+
+    async getAccessToken(input, callOptions) {
+      const signal = callOptions?.signal;
+      throwIfCallerAborted(signal);
+      return impersonateWithExpiry(policy, options.fetch, signal, {
+        audience: input.audience,
+        stsUrl,
+        impersonationUrl: `${iamUrl}/v1/projects/-/serviceAccounts/${encodeURIComponent(input.serviceAccountEmail)}:generateAccessToken`,
+        subjectToken: input.subjectToken,
+        ...(input.scopes && input.scopes.length > 0 ? { scopes: input.scopes } : {}),
+      });
+    },
   };
 }
 
@@ -81,10 +93,22 @@ interface ImpersonationInput {
   readonly stsUrl: string;
   readonly impersonationUrl: string;
   readonly subjectToken: () => Promise<string>;
+  /** Default cloud-platform. */
+  readonly scopes?: readonly string[];
 }
 
 /** STS exchange + generateAccessToken through the library; returns the impersonated access token. */
 async function impersonate(policy: CallPolicy, fetchImpl: typeof fetch | undefined, signal: AbortSignal | undefined, input: ImpersonationInput): Promise<string> {
+  return (await impersonateWithExpiry(policy, fetchImpl, signal, input)).token;
+}
+
+/** The impersonated token and its expiry (generateAccessToken's `expireTime`, through the library). */
+async function impersonateWithExpiry(
+  policy: CallPolicy,
+  fetchImpl: typeof fetch | undefined,
+  signal: AbortSignal | undefined,
+  input: ImpersonationInput,
+): Promise<{ token: string; expiresAt: Date }> {
   let subject: Promise<string> | undefined;
   let supplierError: { error: unknown } | undefined;
   let lastStep = STS_STEP;
@@ -123,7 +147,7 @@ async function impersonate(policy: CallPolicy, fetchImpl: typeof fetch | undefin
           throw error;
         })),
     },
-    scopes: [CLOUD_PLATFORM],
+    scopes: input.scopes ? [...input.scopes] : [CLOUD_PLATFORM],
     transporterOptions: { fetchImplementation: stepFetch as typeof fetch },
   });
   // The library marks its calls `retry: true`; the retry policy in stepFetch is the only one, so attempts are never multiplied.
@@ -134,7 +158,10 @@ async function impersonate(policy: CallPolicy, fetchImpl: typeof fetch | undefin
   try {
     const { token } = await client.getAccessToken();
     if (!token) throw new ProviderCallError({ provider: 'gcp', call: IAM_STEP, code: 'MalformedResponse', message: 'no access token returned', kind: 'transient' });
-    return token;
+    // The library keeps generateAccessToken's expireTime as the credentials' expiry_date.
+    const expiry = client.credentials.expiry_date;
+    const expiresAt = new Date(typeof expiry === 'number' ? expiry : policy.clock.now().getTime() + 3_600_000);
+    return { token, expiresAt };
   } catch (e) {
     throwIfCallerAborted(signal);
     if (supplierError) throw supplierError.error;

@@ -4,3 +4,6 @@
  */
 export { createGcpConnector } from './connector.js';
 export type { GcpConnectorOptions } from './connector.js';
+export { CloudlinkAuthClient } from './credentials.js';
+export type { CloudlinkAuthClientOptions } from './credentials.js';
+export type { CredentialsSource, CloudlinkCredentialsTarget } from '../shared/credentials-source.js';

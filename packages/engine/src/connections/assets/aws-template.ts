@@ -44,7 +44,10 @@ Resources:
           - Effect: Allow
             Principal:
               AWS: 'arn:aws:iam::${input.platformAccountId}:root'
-            Action: 'sts:AssumeRole'
+            # SetSourceIdentity: credentials issued to the host name their workspace, connection and purpose (docs/credentials.md).
+            Action:
+              - 'sts:AssumeRole'
+              - 'sts:SetSourceIdentity'
             Condition:
               StringEquals:
                 'sts:ExternalId':

@@ -30,5 +30,14 @@ export function createMemoryAzureConnector(options: MemoryRetryOptions = {}): Me
         return { subscriptionId: input.subscriptionId, displayName: MEMORY_AZURE_SUBSCRIPTION_NAME };
       });
     },
+    async getToken(input, scopes) {
+      return retry(async () => {
+        await enter({ call: 'Entra ID token request' });
+        if (input.clientSecret === 'invalid') {
+          throw memoryProviderError('azure', 'Entra ID token request', 'invalid_client', 'refused', 'AADSTS7000215: Invalid client secret provided.', 401);
+        }
+        return { token: `memory-azure:${input.clientId}:${(scopes ?? []).join(' ')}`, expiresAt: new Date(Date.now() + 3_599_000) };
+      });
+    },
   };
 }

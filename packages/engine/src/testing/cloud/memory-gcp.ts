@@ -39,6 +39,13 @@ export function createMemoryGcpConnector(options: MemoryGcpOptions): MemoryGcpCo
       await retry(() => enter({ call: 'projects.get' }));
       return { projectId: input.projectId, projectNumber };
     },
+    async getAccessToken(input) {
+      const token = await input.subjectToken();
+      await retry(() => exchange(input.audience, token));
+      await retry(() => enter({ call: 'generateAccessToken' }));
+      const now = options.now?.() ?? new Date();
+      return { token: `memory-gcp:${input.serviceAccountEmail}:${(input.scopes ?? []).join(' ')}`, expiresAt: new Date(now.getTime() + 3_600_000) };
+    },
   };
 
   /** The STS exchange: the audience names the pool provider, our token must verify; gives the project number. */

@@ -55,6 +55,8 @@ export function createAwsConnector(options: AwsConnectorOptions = {}): AwsConnec
             RoleSessionName: input.sessionName,
             DurationSeconds: input.durationSeconds ?? 3600,
             ...(input.externalId !== undefined ? { ExternalId: input.externalId } : {}),
+            ...(input.sourceIdentity !== undefined ? { SourceIdentity: input.sourceIdentity } : {}),
+            ...(input.policy !== undefined ? { Policy: input.policy } : {}),
           }),
           { abortSignal },
         ),
