@@ -1,11 +1,14 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { AuditTargets } from '../domain/records.js';
 import type { EngineContext } from '../context.js';
+import type { StorageTx } from '../ports/storage.js';
 import type { Actor } from '../ports/runtime.js';
 import { recordAudit, recordFailure, type AuditBy } from './index.js';
 
 /** What the access pipeline learnt about the running mutation: the workspace, and the project and environment. */
 interface AuditScope {
+  readonly operation: string;
+  readonly by: AuditBy;
   workspaceId?: number;
   targets: AuditTargets;
   /** Set once the service recorded its own entry (inside its transaction). */
@@ -39,6 +42,19 @@ export function markAuditRecorded(): void {
   if (store) store.recorded = true;
 }
 
+/**
+ * The running mutation's success entry, through `tx`: the transaction that commits its change.
+ * For services whose change is written by shared code (a connection's final transaction, a soft
+ * delete) and that so cannot name the actor and operation themselves; the targets add to what the
+ * pipeline noted. A no-op outside an audited mutation, before the pipeline named the workspace, or
+ * once the mutation has its entry.
+ */
+export async function recordMutationEntry(tx: StorageTx, ctx: Pick<EngineContext, 'clock'>, targets: AuditTargets = {}): Promise<void> {
+  const store = current.getStore();
+  if (!store || store.recorded || store.workspaceId === undefined) return;
+  await recordAudit(tx, ctx, store.by, { workspaceId: store.workspaceId, operation: store.operation, targets: { ...store.targets, ...targets } });
+}
+
 /** Who a failure is recorded for: the actor, or the engine itself for a call without one (a setup callback). */
 function byOf(actor: unknown): AuditBy {
   const a = actor as Actor | null | undefined;
@@ -52,10 +68,10 @@ function answeredId(result: unknown): number | undefined {
 }
 
 /**
- * The safety net for a mutation whose service does not record its own entry yet: a `success` entry
- * in a transaction of its own, right after the change committed, with the scope the pipeline noted
- * and the id the answer names. Services record inside their change's transaction instead (see
- * docs/audit.md for which do); this only keeps "every mutation leaves one entry" true meanwhile.
+ * For a mutation that committed no change of its own (a connect repeated after it finished): a
+ * `success` entry in a transaction of its own, after the answer, with the scope the pipeline noted
+ * and the id the answer names, so every mutation leaves one entry. Changes record theirs inside
+ * their own transaction (`recordAudit`, `recordMutationEntry`).
  */
 async function recordLate(ctx: EngineContext, by: AuditBy, operation: string, scope: AuditScope, result: unknown): Promise<void> {
   const workspaceId = scope.workspaceId as number;
@@ -78,17 +94,17 @@ type Operation = (actor: never, input: never) => Promise<unknown>;
  */
 export function auditFailures<F extends Operation>(ctx: EngineContext, operation: string, fn: F): F {
   const wrapped = async (actor: never, input: never) => {
-    const scope: AuditScope = { targets: {}, recorded: false };
+    const scope: AuditScope = { operation, by: byOf(actor), targets: {}, recorded: false };
     let result: unknown;
     try {
       result = await current.run(scope, () => fn(actor, input));
     } catch (error) {
       if (scope.workspaceId !== undefined) {
-        await recordFailure(ctx, byOf(actor), { workspaceId: scope.workspaceId, operation, targets: scope.targets }, error);
+        await recordFailure(ctx, scope.by, { workspaceId: scope.workspaceId, operation, targets: scope.targets }, error);
       }
       throw error;
     }
-    if (!scope.recorded && scope.workspaceId !== undefined) await recordLate(ctx, byOf(actor), operation, scope, result);
+    if (!scope.recorded && scope.workspaceId !== undefined) await recordLate(ctx, scope.by, operation, scope, result);
     return result;
   };
   return wrapped as F;

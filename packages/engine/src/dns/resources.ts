@@ -1,3 +1,4 @@
+import { recordMutationEntry } from '../audit/scope.js';
 import { environmentScope } from '../access/index.js';
 import { recordAudit } from '../audit/index.js';
 import type { EngineContext } from '../context.js';
@@ -59,6 +60,7 @@ export function createResourceServices(ctx: EngineContext) {
       }
       await tx.dnsRecords.deleteAllRecordSets(zone.id);
       await tx.resources.softDeleteResource(zone.id, now);
+      await recordMutationEntry(tx, ctx, { zoneId: zone.id });
     });
   }
   /** Every set but the apex NS/SOA, deleted in chunks, then the hosted zone. */

@@ -116,7 +116,14 @@ function toRecordSet(set: ConnectionRecordSet, live: RecordSet | null): RecordSe
  * the stored copy, drop the removed ones, settle the notes and set the zone's `dns_active`. A failure
  * leaves the rows and the notes as they were: the retry, a disconnect or a zone delete finishes.
  */
-export async function applyConnectionWrite(ctx: EngineContext, zone: OpenZone, zoneId: number, plan: PlannedWrite): Promise<ResourceConnection[]> {
+export async function applyConnectionWrite(
+  ctx: EngineContext,
+  zone: OpenZone,
+  zoneId: number,
+  plan: PlannedWrite,
+  /** Runs inside the final transaction (the request's audit entry commits with the change). */
+  inCommit?: (tx: StorageTx) => Promise<void>,
+): Promise<ResourceConnection[]> {
   const changes: RecordChange[] = [
     ...plan.deletes.map((recordSet) => ({ action: 'DELETE' as const, recordSet })),
     ...plan.upserts.map(({ set, live }) => ({ action: 'UPSERT' as const, recordSet: toRecordSet(set, live) })),
@@ -144,6 +151,7 @@ export async function applyConnectionWrite(ctx: EngineContext, zone: OpenZone, z
     await tx.dnsRecords.deleteRecordSets(zoneId, removed);
     await tx.dnsRecords.settleCreateIntents(zoneId, [...plan.upserts.map((u) => u.set), ...removed]);
     await setDnsActive(tx, zoneId, true, now);
+    await inCommit?.(tx);
     return rows;
   });
 }
@@ -168,6 +176,8 @@ export async function disconnectConnections(
   zoneId: number,
   connections: readonly ResourceConnection[],
   operation: DnsOperation = DNS_OPERATION.disconnect,
+  /** Runs inside the final transaction (the request's audit entry commits with the change). */
+  inCommit?: (tx: StorageTx) => Promise<void>,
 ): Promise<void> {
   if (connections.length === 0) return;
   const now = ctx.clock.now();
@@ -193,6 +203,7 @@ export async function disconnectConnections(
     }
     const remaining = (await tx.resourceConnections.listConnectionsOfZone(zoneId)).filter((c) => !ids.has(c.id) && c.status === 'active');
     await setDnsActive(tx, zoneId, remaining.length > 0, now);
+    await inCommit?.(tx);
   });
 }
 

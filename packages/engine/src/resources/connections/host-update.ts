@@ -1,3 +1,4 @@
+import { recordMutationEntry } from '../../audit/scope.js';
 import { z } from 'zod';
 import { environmentScope } from '../../access/index.js';
 import type { EngineContext } from '../../context.js';
@@ -72,7 +73,11 @@ export function createHostResourceUpdateServices(ctx: EngineContext) {
       };
       // Every connection must be rebuildable from the new target before anything changes (400 otherwise).
       if (body.dnsTarget !== undefined && targeted) await checkRepoint(ctx, { ...resource, metadata });
-      const updated = await ctx.storage.resources.updateResource(id, patch, ctx.clock.now());
+      const updated = await ctx.storage.transaction(async (tx) => {
+        const row = await tx.resources.updateResource(id, patch, ctx.clock.now());
+        await recordMutationEntry(tx, ctx, { resourceId: id });
+        return row;
+      });
       if (body.dnsTarget !== undefined && targeted) await repointTargetConnections(ctx, scope.project, updated);
       return { message: 'Resource updated successfully', data: serializeResource(updated, scope.project, scope.environment) };
     },

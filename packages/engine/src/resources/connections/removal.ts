@@ -2,6 +2,7 @@ import type { EnvironmentScope } from '../../access/index.js';
 import type { EngineContext } from '../../context.js';
 import type { Resource } from '../../domain/records.js';
 import { forbidden } from '../../errors/index.js';
+import { recordMutationEntry } from '../../audit/scope.js';
 import { disconnectResource, zoneOfSubdomain } from './lifecycle.js';
 import { isHostResourceType } from '../catalogue.js';
 
@@ -11,9 +12,17 @@ import { isHostResourceType } from '../catalogue.js';
  * only), then the resource is soft-deleted. A host resource itself is never touched at any provider.
  */
 
+/** Soft-delete a subdomain or host resource, with the request's audit entry in the same transaction. */
+function softDeleteWithEntry(ctx: EngineContext, resource: Resource): Promise<void> {
+  return ctx.storage.transaction(async (tx) => {
+    await tx.resources.softDeleteResource(resource.id, ctx.clock.now());
+    await recordMutationEntry(tx, ctx, { resourceId: resource.id });
+  });
+}
+
 /** A subdomain: disconnected and soft-deleted under its zone's lock, so no connect slips in between. */
 export async function removeSubdomain(ctx: EngineContext, scope: EnvironmentScope, subdomain: Resource, fromCloud: boolean): Promise<void> {
-  const softDelete = () => ctx.storage.resources.softDeleteResource(subdomain.id, ctx.clock.now());
+  const softDelete = () => softDeleteWithEntry(ctx, subdomain);
   const zone = await zoneOfSubdomain(ctx, subdomain);
   if (!zone) {
     // The zone was forgotten already (it takes its subdomains with it): nothing left at any provider.
@@ -34,7 +43,7 @@ export async function removeResource(ctx: EngineContext, scope: EnvironmentScope
     throw forbidden.permission('canRegisterResources');
   }
   await disconnectResource(ctx, scope.project, resource, fromCloud);
-  await ctx.storage.resources.softDeleteResource(resource.id, ctx.clock.now());
+  await softDeleteWithEntry(ctx, resource);
   // A connect that read the resource before the soft delete has stored its row by now (it checks
   // the target again after storing it, and gives up when it is gone): disconnect that one too.
   await disconnectResource(ctx, scope.project, resource, fromCloud);

@@ -1,3 +1,4 @@
+import { recordMutationEntry } from '../../audit/scope.js';
 import { environmentScope, type EnvironmentScope } from '../../access/index.js';
 import type { EngineContext } from '../../context.js';
 import type { Resource, ResourceConnection } from '../../domain/records.js';
@@ -93,7 +94,7 @@ export function createResourceConnectionServices(ctx: EngineContext) {
         if (fresh) await ctx.storage.resourceConnections.softDeleteResourceConnection(connection.id, ctx.clock.now());
         throw e;
       }
-      const [written] = await applyConnectionWrite(ctx, zone, zoneRow.id, plan);
+      const [written] = await applyConnectionWrite(ctx, zone, zoneRow.id, plan, (tx) => recordMutationEntry(tx, ctx, { resourceConnectionId: connection.id, zoneId: zoneRow.id }));
       return written as ResourceConnection;
     });
   }
@@ -187,13 +188,18 @@ export function createResourceConnectionServices(ctx: EngineContext) {
       const zoneRow = connection.zoneResourceId === null ? null : await ctx.storage.resources.getResource(scopeIds(scope), connection.zoneResourceId);
       if (!zoneRow) {
         // No zone, no records to remove: forget it.
-        await ctx.storage.resourceConnections.softDeleteResourceConnection(connection.id, ctx.clock.now());
+        await ctx.storage.transaction(async (tx) => {
+          await tx.resourceConnections.softDeleteResourceConnection(connection.id, ctx.clock.now());
+          await recordMutationEntry(tx, ctx, { resourceConnectionId: connection.id });
+        });
       } else {
         const zone = await openZone(ctx, scope.project, zoneRow, op);
         await withZoneLock(ctx, zoneRow, op, async () => {
           const fresh = await ctx.storage.resourceConnections.getResourceConnection(scopeIds(scope), connection.id);
           if (!fresh) throw notFound.resourceConnection();
-          await disconnectConnections(ctx, zone, zoneRow.id, [fresh]);
+          await disconnectConnections(ctx, zone, zoneRow.id, [fresh], DNS_OPERATION.disconnect, (tx) =>
+            recordMutationEntry(tx, ctx, { resourceConnectionId: fresh.id, zoneId: zoneRow.id }),
+          );
         });
       }
       if (zoneRow) ctx.events.emit({ type: 'dns.changed', workspaceId: scope.workspace.id, zoneId: zoneRow.id, kind: 'connection_deleted', resourceConnectionId: connection.id });
