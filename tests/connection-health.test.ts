@@ -284,6 +284,7 @@ describe('scheduled re-verification: two instances on one Postgres database', ()
       await sweeps(schedulers, 3);
       expect(checks()).toEqual(completes.map((n) => n + round));
     }
-    expect(schedulers.every((s) => s.stats.sweeps > 0)).toBe(true);
+    // Which instance pg-boss hands a sweep or a check to is its business (one may get them all):
+    // what holds is the count at the cloud, checked each round above.
   });
 });

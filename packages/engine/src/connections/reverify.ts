@@ -66,9 +66,11 @@ export function createReverification(ctx: EngineContext, oidc: OidcIssuer) {
    * Record the result in one transaction under the workspace lock: a verdict moves the status
    * (`connected ↔ failed`), an outage only records its error. A connection deleted or reset meanwhile
    * is left alone (404). `connected` again counts against the plan's `max_cloud_connections`.
-   * The audit entry goes in the same transaction — except a refusal or outage answered to a caller:
-   * the route throws it, and the engine's failure wrapper records it (one entry either way). A status
-   * change emits `connection.status_changed` after the commit.
+   * The audit entry goes in the same transaction: a pass, a refusal (the status change it records;
+   * the route then throws `Connection test failed`, which the failure wrapper leaves alone, as for
+   * `complete`), and a scheduled check's outage. An outage answered to a caller is thrown as
+   * `Provider unavailable`, and the engine's failure wrapper records that (one entry either way). A
+   * status change emits `connection.status_changed` after the commit.
    */
   async function record(c: CloudConnection, result: Awaited<ReturnType<typeof runStored>>, by: AuditBy): Promise<VerificationOutcome> {
     const limits = result.ok === true && c.status === 'failed' ? await ctx.limits.limitsFor(c.workspaceId) : null;
@@ -76,7 +78,7 @@ export function createReverification(ctx: EngineContext, oidc: OidcIssuer) {
     const outcome = await inAuditedTransaction(ctx, async (tx, outbox) => {
       const { from, settled } = await settle(tx);
       const to = settled.connection.status;
-      if (settled.kind === 'connected' || scheduled) {
+      if (settled.kind !== 'outage' || scheduled) {
         const failure = settled.kind === 'failed' ? 'Connection test failed' : 'Provider unavailable';
         await recordAudit(tx, ctx, by, {
           workspaceId: c.workspaceId,
