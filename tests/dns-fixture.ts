@@ -1,7 +1,7 @@
 import { createAwsConnector, createRoute53Provider } from '@cloudlink/providers/aws';
 import { createCloudflareProvider } from '@cloudlink/providers/cloudflare';
 import { startTestServer, type Backend, type TestServer } from './harness/index.js';
-import { createSandboxResolver, startFakeCloudflare, startFakeRoute53, startFakeSts, type ListeningCloudflare, type ListeningRoute53, type ListeningSts, type SandboxResolver } from '@cloudlink/sandbox';
+import { createSandboxResolver, fakeZoneTxtSources, startFakeCloudflare, startFakeRoute53, startFakeSts, type ListeningCloudflare, type ListeningRoute53, type ListeningSts, type SandboxResolver } from '@cloudlink/sandbox';
 
 /**
  * Cross-package DNS setup: the REAL providers of `@cloudlink/providers` (AWS SDK STS + Route 53,
@@ -41,14 +41,7 @@ export async function startDnsWorld(backend: Backend, options: DnsWorldOptions =
   const sts = await startFakeSts({ platformAccount: PLATFORM_ACCOUNT, platformAccessKeyId: 'AKIDPLATFORM' });
   const r53 = await startFakeRoute53();
   const cf = await startFakeCloudflare();
-  const resolver = createSandboxResolver(
-    options.resolveFromZones
-      ? [
-          { txtValues: (fqdn) => r53.lookup(fqdn, 'TXT').flatMap((s) => s.values) },
-          { txtValues: (fqdn) => cf.lookup(fqdn, 'TXT').flatMap((r) => (r.content !== undefined ? [r.content] : [])) },
-        ]
-      : [],
-  );
+  const resolver = createSandboxResolver(options.resolveFromZones ? fakeZoneTxtSources(r53, cf) : []);
   const server = await startTestServer({
     backend,
     providers: {

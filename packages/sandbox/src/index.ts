@@ -32,7 +32,7 @@ export type { TestCertificates } from './testing/certificates.js';
 
 export { createSandboxProviders, SANDBOX_PLATFORM_ACCOUNT } from './sandbox/providers.js';
 export type { SandboxFakes, SandboxProviders, SandboxProvidersOptions, SandboxState } from './sandbox/providers.js';
-export { createSandboxResolver } from './sandbox/resolver.js';
+export { createSandboxResolver, fakeZoneTxtSources } from './sandbox/resolver.js';
 export type { SandboxResolver, SandboxResolverState, TxtSource } from './sandbox/resolver.js';
 export { SANDBOX_DENIED_ACCOUNT, SANDBOX_DENIED_POOL, SANDBOX_INVALID_SECRET } from './sandbox/worlds.js';
 export type { SandboxOidc } from './sandbox/worlds.js';

@@ -15,7 +15,7 @@ import { createFakeRoute53 } from '../fakes/route53.js';
 import type { FakeRoute53, FakeRoute53State } from '../fakes/route53.js';
 import { createFakeSts } from '../fakes/sts.js';
 import type { FakeSts } from '../fakes/sts.js';
-import { createSandboxResolver } from './resolver.js';
+import { createSandboxResolver, fakeZoneTxtSources } from './resolver.js';
 import type { SandboxResolver, SandboxResolverState } from './resolver.js';
 import { sandboxAwsRoles, sandboxAzureWorld, sandboxGcpWorld } from './worlds.js';
 import type { SandboxOidc } from './worlds.js';
@@ -86,10 +86,7 @@ export function createSandboxProviders(options: SandboxProvidersOptions = {}): S
   };
   const { timeoutMs, retryPolicy, clock, random } = options;
   const policy: CallPolicy = { ...(timeoutMs !== undefined && { timeoutMs }), ...(retryPolicy && { retryPolicy }), ...(clock && { clock }), ...(random && { random }) };
-  const resolver = createSandboxResolver([
-    { txtValues: (fqdn) => fakes.route53.lookup(fqdn, 'TXT').flatMap((s) => s.values) },
-    { txtValues: (fqdn) => fakes.cloudflare.lookup(fqdn, 'TXT').flatMap((r) => (r.content !== undefined ? [r.content] : [])) },
-  ]);
+  const resolver = createSandboxResolver(fakeZoneTxtSources(fakes.route53, fakes.cloudflare));
   // Fixed production URLs: the fakes answer whatever host is addressed, and the env never redirects the sandbox.
   const env = {};
   const providers = {

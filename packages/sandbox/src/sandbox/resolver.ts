@@ -1,5 +1,7 @@
 import { parseTxtStrings } from '@cloudlink/engine';
 import type { DnsResolver } from '@cloudlink/engine';
+import type { FakeCloudflare } from '../fakes/cloudflare.js';
+import type { FakeRoute53 } from '../fakes/route53.js';
 
 /** Static TXT answers set by tests, by absolute lower-case name. */
 export interface SandboxResolverState {
@@ -9,6 +11,14 @@ export interface SandboxResolverState {
 /** A source of TXT answers: the record sets a fake holds for a name (wire-form values). */
 export interface TxtSource {
   txtValues(fqdn: string): string[];
+}
+
+/** The TXT sets the Route 53 and Cloudflare fakes hold: what was written through the real providers resolves. */
+export function fakeZoneTxtSources(route53: Pick<FakeRoute53, 'lookup'>, cloudflare: Pick<FakeCloudflare, 'lookup'>): TxtSource[] {
+  return [
+    { txtValues: (fqdn) => route53.lookup(fqdn, 'TXT').flatMap((s) => s.values) },
+    { txtValues: (fqdn) => cloudflare.lookup(fqdn, 'TXT').flatMap((r) => (r.content !== undefined ? [r.content] : [])) },
+  ];
 }
 
 export interface SandboxResolver extends DnsResolver {
