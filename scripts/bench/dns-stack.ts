@@ -51,7 +51,7 @@ export interface DnsStack {
   /** The stack's storage, for checks outside the measured calls. */
   readonly storage: Storage;
   /** A REST call as a client makes it (Bearer token, JSON); throws on a non-2xx answer. */
-  rest(method: string, pathname: string, body?: unknown): Promise<{ status: number; body: any }>;
+  rest(method: string, pathname: string, body?: unknown): Promise<{ status: number; body: unknown }>;
   /** Create a Route 53 zone over REST; its resource id and hosted zone id. */
   createZone(domainName: string): Promise<{ id: number; hostedZoneId: string }>;
   close(): Promise<void>;
@@ -96,7 +96,7 @@ export async function startDnsStack(fakes: { stsUrl: string; route53Url: string 
     const text = await res.text();
     const parsed: unknown = text ? JSON.parse(text) : null;
     if (!res.ok) throw new Error(`${method} ${pathname}: ${res.status} ${text.slice(0, 500)}`);
-    return { status: res.status, body: parsed as any };
+    return { status: res.status, body: parsed };
   };
   const base = '/api/shop/master';
   return {
@@ -106,7 +106,8 @@ export async function startDnsStack(fakes: { stsUrl: string; route53Url: string 
     rest,
     async createZone(domainName) {
       const r = await rest('POST', `${base}/dns`, { name: domainName.replace(/\W/g, '-'), domainName });
-      return { id: r.body.data.id as number, hostedZoneId: r.body.data.hostedZoneId as string };
+      const { data } = r.body as { data: { id: number; hostedZoneId: string } };
+      return { id: data.id, hostedZoneId: data.hostedZoneId };
     },
     async close() {
       server.closeAllConnections();
