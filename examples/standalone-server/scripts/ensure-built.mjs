@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/* global process, console, setTimeout */
+/* global process, console, setTimeout, URL */
 /**
  * The server runs as built JavaScript under plain `node`, and the workspace packages it imports
  * resolve to their own built `dist`. So that `pnpm start`, `pnpm start:sandbox` and

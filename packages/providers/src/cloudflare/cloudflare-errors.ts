@@ -1,8 +1,9 @@
+import type * as CloudflareModule from 'cloudflare';
 import { ProviderCallError, isProviderCallError } from '@cloudlink/engine';
 import type { ProviderFailureKind } from '@cloudlink/engine';
 import { kindOfStatus, parseRetryAfter, redactSecrets } from '../shared/index.js';
 
-type CloudflareSdk = typeof import('cloudflare');
+type CloudflareSdk = typeof CloudflareModule;
 let sdk: Promise<CloudflareSdk> | undefined;
 let loaded: CloudflareSdk | undefined;
 
