@@ -1,8 +1,6 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import {
   autocannon,
@@ -16,7 +14,8 @@ import {
 } from '../../examples/standalone-server/bench/deps.js';
 import { createTestDatabase } from '../../test-support/postgres.js';
 import { seedReadFixture, type ReadFixture } from './fixture.js';
-import { spawnListening, targetOf, type Target } from './processes.js';
+import { cpuMicrosOf, rssBytesOf, spawnListening, type Target } from './processes.js';
+import { spawnServer } from './startup.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const JWT_SECRET = 'bench-jwt-secret-0123456789abcdef0123456789';
@@ -46,27 +45,10 @@ export interface ReadBenchOptions {
   readonly storages: readonly ('SQLite' | 'Postgres')[];
 }
 
-/**
- * The product as `pnpm start` runs it, on `env`'s database: resolves once `/readyz` answers 200.
- * Logs go to /dev/null (the process still formats and writes them, as in production).
- */
+/** The product as production runs it (the built server, `node dist/main.js`), resolved once `/readyz` answers 200. */
 async function spawnProduct(env: NodeJS.ProcessEnv): Promise<Target> {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', 'src/main.ts'], {
-    cwd: path.join(root, 'examples/standalone-server'),
-    env: { ...env, PORT: '0', HOST: '127.0.0.1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stderr!.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-4000)));
-  const url = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      output = (output + line + '\n').slice(-4000);
-      if (line.includes('cloudlink server listening')) resolve((JSON.parse(line) as { url: string }).url.replace('localhost', '127.0.0.1'));
-    });
-    child.once('exit', (code) => reject(new Error(`the product exited with ${code} before listening:\n${output}`)));
-  });
-  child.stdout!.resume();
-  return targetOf('cloudlink', child, url);
+  const server = await spawnServer(env);
+  return { name: 'cloudlink', url: server.url, pid: server.pid, cpuMicros: () => cpuMicrosOf(server.pid), rssBytes: () => rssBytesOf(server.pid), stop: server.stop };
 }
 
 /** The routes every target answers, as [label, REST path, tRPC path]. */

@@ -1,25 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ensureBuilt, SERVER_DIR } from '../../examples/standalone-server/scripts/ensure-built.mjs';
 import type { BenchRow } from './measure.js';
+import { freePort, stopper } from './processes.js';
 
 /** The built product server, as production runs it (`node dist/main.js`). */
 export const SERVER_MAIN = path.join(SERVER_DIR, 'dist/main.js');
-
-/** A free TCP port on 127.0.0.1 (asked of the OS, then released for the child to bind). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /** Resolves once `GET url/readyz` answers 200, polling every few ms; rejects when the child exits first. */
 async function waitReady(url: string, child: ChildProcess, stderr: () => string, timeoutMs = 60_000): Promise<void> {
@@ -56,17 +44,6 @@ function startChild(args: readonly string[], env: Record<string, string | undefi
   let err = '';
   child.stderr!.on('data', (c: Buffer) => (err = (err + c.toString('utf8')).slice(-4000)));
   return { child, url: `http://127.0.0.1:${port}`, stderr: () => err };
-}
-
-function stopper(child: ChildProcess): () => Promise<void> {
-  return async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise<void>((r) => child.once('exit', () => r()));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(timer);
-  };
 }
 
 /**
