@@ -1,5 +1,4 @@
 import { createConnectionHealthScheduler, createInProcessJobQueue, type ConnectionHealthScheduler, type Logger } from '@cloudlink/engine';
-import { createPgBossJobQueue } from '@cloudlink/storage-postgres';
 import type { ServerConfig } from './config.js';
 import type { Runtime } from './runtime.js';
 
@@ -10,7 +9,10 @@ import type { Runtime } from './runtime.js';
  */
 export async function startHealthScheduler(config: ServerConfig, runtime: Runtime, logger: Logger): Promise<ConnectionHealthScheduler | undefined> {
   if (!config.verify.enabled) return undefined;
-  const queue = config.databaseUrl ? createPgBossJobQueue({ connectionString: config.databaseUrl, logger }) : createInProcessJobQueue({ logger });
+  // pg-boss is imported only on Postgres (already loaded with the storage there); SQLite never loads it.
+  const queue = config.databaseUrl
+    ? (await import('@cloudlink/storage-postgres')).createPgBossJobQueue({ connectionString: config.databaseUrl, logger })
+    : createInProcessJobQueue({ logger });
   const scheduler = createConnectionHealthScheduler(runtime.engine, { queue, intervalSeconds: config.verify.intervalSeconds, logger });
   await scheduler.start();
   logger.info({ intervalSeconds: config.verify.intervalSeconds, queue: config.databaseUrl ? 'pg-boss' : 'in-process' }, 'connection re-verification scheduled');

@@ -1,8 +1,8 @@
-import { createNodeDnsResolver, type EngineProviders } from '@cloudlink/engine';
+import { createNodeDnsResolver, type EngineProviders, type GcpConnector } from '@cloudlink/engine';
 import { createAwsConnector, createRoute53Provider } from '@cloudlink/providers/aws';
 import { createAzureConnector } from '@cloudlink/providers/azure';
 import { createCloudflareProvider } from '@cloudlink/providers/cloudflare';
-import { createGcpConnector } from '@cloudlink/providers/gcp';
+import type { GcpConnectorOptions } from '@cloudlink/providers/gcp';
 import type { ServerConfig } from './config.js';
 
 /**
@@ -12,7 +12,7 @@ import type { ServerConfig } from './config.js';
 export function createRealProviders(config: ServerConfig): EngineProviders {
   return {
     aws: createAwsConnector({ ...(config.aws.stsEndpoint !== undefined && { endpoint: config.aws.stsEndpoint }) }),
-    gcp: createGcpConnector({
+    gcp: lazyGcpConnector({
       stsUrl: config.gcp.stsUrl,
       iamCredentialsUrl: config.gcp.iamCredentialsUrl,
       resourceManagerUrl: config.gcp.resourceManagerUrl,
@@ -25,5 +25,19 @@ export function createRealProviders(config: ServerConfig): EngineProviders {
     resolver: createNodeDnsResolver({
       ...(config.dnsResolvers && { servers: config.dnsResolvers.map((s) => (s.host.includes(':') ? `[${s.host}]:${s.port}` : `${s.host}:${s.port}`)) }),
     }),
+  };
+}
+
+/**
+ * The GCP connector, its module imported on the first call and once. `@cloudlink/providers/gcp` also
+ * exports `CloudlinkAuthClient`, a subclass of google-auth-library's `AuthClient`, so importing it
+ * loads that library (several MiB resident) at once; a server that never reaches GCP should not.
+ */
+function lazyGcpConnector(options: GcpConnectorOptions): GcpConnector {
+  let made: Promise<GcpConnector> | undefined;
+  const connector = () => (made ??= import('@cloudlink/providers/gcp').then(({ createGcpConnector }) => createGcpConnector(options)));
+  return {
+    testWorkloadIdentity: async (input, callOptions) => (await connector()).testWorkloadIdentity(input, callOptions),
+    getAccessToken: async (input, callOptions) => (await connector()).getAccessToken(input, callOptions),
   };
 }

@@ -1,8 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { createEngine, createSecretBox, parseEncryptionKeys, type Engine, type EngineProviders, type Logger, type Storage } from '@cloudlink/engine';
-import { createPostgresStorage } from '@cloudlink/storage-postgres';
-import { createSqliteStorage } from '@cloudlink/storage-sqlite';
 import { createJwtAuth, type JwtAuth } from './auth.js';
 import type { ServerConfig } from './config.js';
 import type { Sandbox } from './sandbox.js';
@@ -33,7 +31,7 @@ export interface RuntimeOptions {
  */
 export async function createRuntime(config: ServerConfig, logger: Logger, options: RuntimeOptions = {}): Promise<Runtime> {
   const secrets = resolveSecrets(config, (message) => logger.warn({}, message));
-  const storage = createStorage(config);
+  const storage = await createStorage(config);
   const auth = createJwtAuth({ secret: secrets.jwtSecret });
   let sandbox: Sandbox | undefined;
   // Filled once the engine exists; read lazily by the sandbox's GCP stand-in.
@@ -94,8 +92,16 @@ export async function createRuntime(config: ServerConfig, logger: Logger, option
   };
 }
 
-function createStorage(config: ServerConfig): Storage {
-  if (config.databaseUrl) return createPostgresStorage({ connectionString: config.databaseUrl });
+/**
+ * Only the configured backend is imported: the Postgres driver (with pg-boss) and the SQLite one
+ * each cost several MiB of resident memory, and a process uses exactly one of them.
+ */
+async function createStorage(config: ServerConfig): Promise<Storage> {
+  if (config.databaseUrl) {
+    const { createPostgresStorage } = await import('@cloudlink/storage-postgres');
+    return createPostgresStorage({ connectionString: config.databaseUrl });
+  }
   mkdirSync(config.dataDir, { recursive: true });
+  const { createSqliteStorage } = await import('@cloudlink/storage-sqlite');
   return createSqliteStorage({ filename: path.join(config.dataDir, 'cloudlink.db') });
 }

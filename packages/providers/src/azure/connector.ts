@@ -1,5 +1,5 @@
-import { ClientSecretCredential } from '@azure/identity';
-import { createHttpHeaders, createPipelineRequest } from '@azure/core-rest-pipeline';
+import type * as IdentityModule from '@azure/identity';
+import type * as PipelineModule from '@azure/core-rest-pipeline';
 import type { HttpClient } from '@azure/core-rest-pipeline';
 import { ProviderCallError, trimTrailingSlashes } from '@cloudlink/engine';
 import type { AzureConnector, AzureCredentials } from '@cloudlink/engine';
@@ -27,6 +27,24 @@ const ENTRA_STEP = 'Entra ID token request';
 const ARM_STEP = 'subscriptions.get';
 const API_VERSION = '2022-12-01';
 
+/** The two Azure SDK modules the connector uses. */
+interface AzureSdk {
+  readonly identity: typeof IdentityModule;
+  readonly pipeline: typeof PipelineModule;
+}
+
+let sdk: Promise<AzureSdk> | undefined;
+
+/**
+ * @azure/identity (with MSAL) and @azure/core-rest-pipeline, imported on the first call and once:
+ * they cost over 10 MiB of resident memory, and a process that never reaches Azure (a server that
+ * only reads, the CLI) should not pay for them.
+ */
+function loadAzureSdk(): Promise<AzureSdk> {
+  sdk ??= Promise.all([import('@azure/identity'), import('@azure/core-rest-pipeline')]).then(([identity, pipeline]) => ({ identity, pipeline }));
+  return sdk;
+}
+
 /**
  * The Azure connector: a client-credentials token from Entra ID through @azure/identity's
  * `ClientSecretCredential` (SDK retries and redirects off), then `GET /subscriptions/<id>` on ARM.
@@ -44,7 +62,7 @@ export function createAzureConnector(options: AzureConnectorOptions = {}): Azure
     async getSubscription(input, callOptions) {
       const signal = callOptions?.signal;
       throwIfCallerAborted(signal);
-      const ctx = { policy, options, authorityHost, armUrl, signal };
+      const ctx = { policy, options, authorityHost, armUrl, signal, sdk: await loadAzureSdk() };
       const token = await retryStep(policy, signal, () => requestToken(ctx, input));
       return retryStep(policy, signal, () => getSubscription(ctx, input, token.token));
     },
@@ -52,7 +70,7 @@ export function createAzureConnector(options: AzureConnectorOptions = {}): Azure
     async getToken(input, scopes, callOptions) {
       const signal = callOptions?.signal;
       throwIfCallerAborted(signal);
-      const ctx = { policy, options, authorityHost, armUrl, signal };
+      const ctx = { policy, options, authorityHost, armUrl, signal, sdk: await loadAzureSdk() };
       return retryStep(policy, signal, () => requestToken(ctx, input, scopes));
     },
   };
@@ -64,6 +82,17 @@ interface StepContext {
   readonly authorityHost: string;
   readonly armUrl: string;
   readonly signal: AbortSignal | undefined;
+  readonly sdk: AzureSdk;
+}
+
+/** The HTTP client of one step: the injected one, or the SDK's default, observed. */
+function stepHttpClient(ctx: StepContext, observation: Observation): HttpClient {
+  return createObservingHttpClient({
+    timeoutMs: ctx.policy.timeoutMs,
+    observation,
+    base: ctx.options.httpClient ?? ctx.sdk.pipeline.createDefaultHttpClient(),
+    ...(ctx.options.tls ? { tls: ctx.options.tls } : {}),
+  });
 }
 
 /** One attempt of the Entra ID step; a fresh credential each time, so MSAL's own throttle cache never short-cuts our retries. */
@@ -71,10 +100,10 @@ async function requestToken(ctx: StepContext, input: AzureCredentials, scopes?: 
   const observation: Observation = {};
   const secrets = [input.clientSecret];
   const site = { provider: 'azure', call: ENTRA_STEP };
-  const credential = new ClientSecretCredential(input.tenantId, input.clientId, input.clientSecret, {
+  const credential = new ctx.sdk.identity.ClientSecretCredential(input.tenantId, input.clientId, input.clientSecret, {
     authorityHost: ctx.authorityHost,
     disableInstanceDiscovery: true,
-    httpClient: createObservingHttpClient({ timeoutMs: ctx.policy.timeoutMs, observation, ...(ctx.options.httpClient ? { base: ctx.options.httpClient } : {}), ...(ctx.options.tls ? { tls: ctx.options.tls } : {}) }),
+    httpClient: stepHttpClient(ctx, observation),
     retryOptions: { maxRetries: 0 },
     redirectOptions: { maxRetries: 0 },
   });
@@ -101,7 +130,8 @@ async function requestToken(ctx: StepContext, input: AzureCredentials, scopes?: 
 async function getSubscription(ctx: StepContext, input: AzureCredentials, token: string): Promise<{ subscriptionId: string; displayName?: string }> {
   const observation: Observation = {};
   const site = { provider: 'azure', call: ARM_STEP };
-  const client = createObservingHttpClient({ timeoutMs: ctx.policy.timeoutMs, observation, ...(ctx.options.httpClient ? { base: ctx.options.httpClient } : {}), ...(ctx.options.tls ? { tls: ctx.options.tls } : {}) });
+  const client = stepHttpClient(ctx, observation);
+  const { createHttpHeaders, createPipelineRequest } = ctx.sdk.pipeline;
   const deadline = startDeadline(ctx.policy.timeoutMs, ctx.signal);
   let response;
   try {

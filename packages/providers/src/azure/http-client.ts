@@ -1,6 +1,5 @@
 import { Agent } from 'node:https';
 import { rootCertificates } from 'node:tls';
-import { createDefaultHttpClient } from '@azure/core-rest-pipeline';
 import type { HttpClient, PipelineRequest, PipelineResponse } from '@azure/core-rest-pipeline';
 
 /** Extra TLS trust for the Azure endpoints (private CAs, local fakes). */
@@ -20,12 +19,13 @@ export interface Observation {
  * recorded: @azure/identity reports failures in MSAL's words, we classify from what was on the wire.
  */
 export function createObservingHttpClient(options: {
-  readonly base?: HttpClient;
+  /** The client underneath: the injected one, else @azure/core-rest-pipeline's default (passed in, as the SDK is imported lazily). */
+  readonly base: HttpClient;
   readonly tls?: AzureTlsOptions;
   readonly timeoutMs: number;
   readonly observation: Observation;
 }): HttpClient {
-  const base = options.base ?? createDefaultHttpClient();
+  const { base } = options;
   const agent = options.tls
     ? new Agent({ keepAlive: false, ca: [...(typeof options.tls.ca === 'string' || Buffer.isBuffer(options.tls.ca) ? [options.tls.ca] : options.tls.ca), ...defaultCas()] })
     : undefined;

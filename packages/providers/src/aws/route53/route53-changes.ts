@@ -1,4 +1,3 @@
-import { ChangeResourceRecordSetsCommand } from '@aws-sdk/client-route-53';
 import type { ChangeResourceRecordSetsCommandOutput } from '@aws-sdk/client-route-53';
 import { withRetry } from '@cloudlink/engine';
 import type { ChangeOutcome, ReadBackVerdict, RecordChange, RecordSet, ZoneInfo } from '@cloudlink/engine';
@@ -63,8 +62,12 @@ async function sendBatch(
   const firstDelete = slice.find((c) => c.action === 'DELETE');
   return withRetry(
     async (): Promise<BatchResult> => {
-      const command = new ChangeResourceRecordSetsCommand({ HostedZoneId: zone.hostedZoneId, ChangeBatch: changeBatch });
-      const out = await sendOnce<ChangeResourceRecordSetsCommandOutput>(ctx, CALL, command, signal);
+      const out = await sendOnce<ChangeResourceRecordSetsCommandOutput>(
+        ctx,
+        CALL,
+        (sdk) => new sdk.ChangeResourceRecordSetsCommand({ HostedZoneId: zone.hostedZoneId, ChangeBatch: changeBatch }),
+        signal,
+      );
       return { changeId: bareId(out.ChangeInfo?.Id), status: out.ChangeInfo?.Status ?? 'PENDING' };
     },
     {

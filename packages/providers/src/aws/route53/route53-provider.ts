@@ -1,11 +1,3 @@
-import {
-  CreateHostedZoneCommand,
-  DeleteHostedZoneCommand,
-  GetHostedZoneCommand,
-  ListHostedZonesByNameCommand,
-  ListResourceRecordSetsCommand,
-  Route53Client,
-} from '@aws-sdk/client-route-53';
 import type {
   CreateHostedZoneCommandOutput,
   GetHostedZoneCommandOutput,
@@ -13,13 +5,15 @@ import type {
   ListHostedZonesByNameCommandOutput,
   ListResourceRecordSetsCommandOutput,
   RRType,
+  Route53Client,
   Route53ClientConfig,
 } from '@aws-sdk/client-route-53';
 import { isProviderCallError, windowInOrder, withRetry, withoutRootDot } from '@cloudlink/engine';
 import type { AwsCredentials, DnsAuth, DnsProvider, DnsSession, ExistingZone, RecordSet, ZoneInfo } from '@cloudlink/engine';
 import { resolveCallPolicy } from '../../shared/index.js';
 import type { CallPolicyOptions } from '../../shared/index.js';
-import { sendOnce, sendWithRetry } from './route53-call.js';
+import { loadRoute53Sdk, sendOnce, sendWithRetry } from './route53-call.js';
+import type { Route53Sdk } from './route53-call.js';
 import type { Route53CallContext } from './route53-call.js';
 import { applyRoute53Changes } from './route53-changes.js';
 import { ROUTE53_FEATURES, bareId, decodeRoute53Name, fromRoute53RecordSet, zoneDomainName } from './route53-records.js';
@@ -53,10 +47,10 @@ export function createRoute53Provider(options: Route53ProviderOptions = {}): Dns
   const { timeoutMs } = policy;
   // One SDK client per credentials object: the engine's credential cache hands out the same object until it refreshes.
   const clients = new WeakMap<AwsCredentials, Route53Client>();
-  const clientFor = (credentials: AwsCredentials): Route53Client => {
+  const clientFor = (sdk: Route53Sdk, credentials: AwsCredentials): Route53Client => {
     let client = clients.get(credentials);
     if (!client) {
-      client = new Route53Client({
+      client = new sdk.Route53Client({
         region: options.region ?? 'us-east-1',
         ...(options.endpoint ? { endpoint: options.endpoint } : {}),
         credentials,
@@ -78,9 +72,10 @@ export function createRoute53Provider(options: Route53ProviderOptions = {}): Dns
     },
     session(auth: DnsAuth): DnsSession {
       if (auth.provider !== 'route53') throw new TypeError('route53: session needs route53 credentials');
+      const { credentials } = auth;
       return createRoute53Session(
         {
-          client: clientFor(auth.credentials),
+          client: async () => clientFor(await loadRoute53Sdk(), credentials),
           clock: policy.clock,
           random: policy.random,
           policy: policy.retryPolicy,
@@ -109,7 +104,7 @@ function zoneInfoOf(out: Pick<GetHostedZoneCommandOutput, 'HostedZone' | 'Delega
 function createRoute53Session(ctx: Route53CallContext, defaultPageSize: number): DnsSession {
   const getZone = async (hostedZoneId: string, signal?: AbortSignal): Promise<ZoneInfo | null> => {
     try {
-      const out = await sendWithRetry<GetHostedZoneCommandOutput>(ctx, 'GetHostedZone', () => new GetHostedZoneCommand({ Id: hostedZoneId }), {
+      const out = await sendWithRetry<GetHostedZoneCommandOutput>(ctx, 'GetHostedZone', (sdk) => new sdk.GetHostedZoneCommand({ Id: hostedZoneId }), {
         safeToResend: true,
         signal,
       });
@@ -132,7 +127,7 @@ function createRoute53Session(ctx: Route53CallContext, defaultPageSize: number):
       const out = await sendWithRetry<ListHostedZonesByNameCommandOutput>(
         ctx,
         'ListHostedZonesByName',
-        () => new ListHostedZonesByNameCommand({ ...params, MaxItems: ZONES_PAGE_SIZE }),
+        (sdk) => new sdk.ListHostedZonesByNameCommand({ ...params, MaxItems: ZONES_PAGE_SIZE }),
         { safeToResend: true, signal },
       );
       for (const zone of out.HostedZones ?? []) {
@@ -170,8 +165,8 @@ function createRoute53Session(ctx: Route53CallContext, defaultPageSize: number):
     const out = await sendWithRetry<ListResourceRecordSetsCommandOutput>(
       ctx,
       'ListResourceRecordSets',
-      () =>
-        new ListResourceRecordSetsCommand({
+      (sdk) =>
+        new sdk.ListResourceRecordSetsCommand({
           HostedZoneId: zone.hostedZoneId,
           StartRecordName: name,
           StartRecordType: type as RRType,
@@ -193,7 +188,7 @@ function createRoute53Session(ctx: Route53CallContext, defaultPageSize: number):
       const page = await sendWithRetry<ListResourceRecordSetsCommandOutput>(
         ctx,
         'ListResourceRecordSets',
-        () => new ListResourceRecordSetsCommand({ HostedZoneId: zone.hostedZoneId, MaxItems: maxItems, ...params }),
+        (sdk) => new sdk.ListResourceRecordSetsCommand({ HostedZoneId: zone.hostedZoneId, MaxItems: maxItems, ...params }),
         { safeToResend: true, signal },
       );
       for (const rrset of page.ResourceRecordSets ?? []) yield fromRoute53RecordSet(rrset);
@@ -219,11 +214,12 @@ function createRoute53Session(ctx: Route53CallContext, defaultPageSize: number):
             const out = await sendOnce<CreateHostedZoneCommandOutput>(
               ctx,
               'CreateHostedZone',
-              new CreateHostedZoneCommand({
-                Name: input.domainName,
-                CallerReference: input.callerReference,
-                ...(input.comment !== undefined ? { HostedZoneConfig: { Comment: input.comment, PrivateZone: false } } : {}),
-              }),
+              (sdk) =>
+                new sdk.CreateHostedZoneCommand({
+                  Name: input.domainName,
+                  CallerReference: input.callerReference,
+                  ...(input.comment !== undefined ? { HostedZoneConfig: { Comment: input.comment, PrivateZone: false } } : {}),
+                }),
               signal,
             );
             return zoneInfoOf(out);
@@ -260,7 +256,7 @@ function createRoute53Session(ctx: Route53CallContext, defaultPageSize: number):
       applyRoute53Changes(ctx, zone, changes, (name, type) => readRecordSet(zone, name, type, options?.signal), options?.signal),
     async deleteZone(zone, options) {
       try {
-        await sendWithRetry(ctx, 'DeleteHostedZone', () => new DeleteHostedZoneCommand({ Id: zone.hostedZoneId }), {
+        await sendWithRetry(ctx, 'DeleteHostedZone', (sdk) => new sdk.DeleteHostedZoneCommand({ Id: zone.hostedZoneId }), {
           safeToResend: true,
           signal: options?.signal,
         });

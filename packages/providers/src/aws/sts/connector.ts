@@ -1,5 +1,5 @@
-import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import type { STSClientConfig } from '@aws-sdk/client-sts';
+import type * as StsModule from '@aws-sdk/client-sts';
+import type { STSClient, STSClientConfig } from '@aws-sdk/client-sts';
 import { ProviderCallError } from '@cloudlink/engine';
 import type { AwsConnector, AwsCredentials } from '@cloudlink/engine';
 import { resolveCallPolicy, retryStep, startDeadline, throwIfCallerAborted } from '../../shared/index.js';
@@ -28,6 +28,18 @@ export interface AwsConnectorOptions extends CallPolicyOptions {
 }
 
 type StsCall = 'AssumeRole' | 'GetCallerIdentity';
+type StsSdk = typeof StsModule;
+
+let sdk: Promise<StsSdk> | undefined;
+
+/**
+ * `@aws-sdk/client-sts`, imported on the first call and once: the SDK costs several MiB of resident
+ * memory, and a process that never assumes a role (a server that only reads, the CLI) should not pay for it.
+ */
+function loadStsSdk(): Promise<StsSdk> {
+  sdk ??= import('@aws-sdk/client-sts');
+  return sdk;
+}
 
 /**
  * The AWS connector on `@aws-sdk/client-sts`. SDK retries are off (`maxAttempts: 1`): throttled
@@ -44,13 +56,16 @@ export function createAwsConnector(options: AwsConnectorOptions = {}): AwsConnec
     ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
     ...(options.credentials !== undefined ? { credentials: options.credentials } : {}),
   };
-  const platformClient = new STSClient(base);
+  // The platform client is made with the SDK, on the first call, and shared from then on.
+  let platform: Promise<{ readonly sdk: StsSdk; readonly client: STSClient }> | undefined;
+  const platformClient = () => (platform ??= loadStsSdk().then((m) => ({ sdk: m, client: new m.STSClient(base) })));
 
   return {
     async assumeRole(input, callOptions) {
-      const out = await send(policy, platformClient, 'AssumeRole', callOptions?.signal, (client, abortSignal) =>
+      const { sdk: m, client: platformStsClient } = await platformClient();
+      const out = await send(policy, platformStsClient, 'AssumeRole', callOptions?.signal, (client, abortSignal) =>
         client.send(
-          new AssumeRoleCommand({
+          new m.AssumeRoleCommand({
             RoleArn: input.roleArn,
             RoleSessionName: input.sessionName,
             DurationSeconds: input.durationSeconds ?? 3600,
@@ -73,9 +88,10 @@ export function createAwsConnector(options: AwsConnectorOptions = {}): AwsConnec
     },
 
     async getCallerIdentity(credentials, callOptions) {
+      const { sdk: m, client: platformStsClient } = await platformClient();
       // Customer credentials get a short-lived client of their own; the platform client is shared.
       const client = credentials
-        ? new STSClient({
+        ? new m.STSClient({
             ...base,
             credentials: {
               accessKeyId: credentials.accessKeyId,
@@ -84,15 +100,15 @@ export function createAwsConnector(options: AwsConnectorOptions = {}): AwsConnec
               ...(credentials.expiration ? { expiration: credentials.expiration } : {}),
             },
           })
-        : platformClient;
+        : platformStsClient;
       try {
         const out = await send(policy, client, 'GetCallerIdentity', callOptions?.signal, (c, abortSignal) =>
-          c.send(new GetCallerIdentityCommand({}), { abortSignal }),
+          c.send(new m.GetCallerIdentityCommand({}), { abortSignal }),
         );
         if (!out.Account || !out.Arn) throw malformed('GetCallerIdentity', 'response carries no Account');
         return { account: out.Account, arn: out.Arn };
       } finally {
-        if (client !== platformClient) client.destroy();
+        if (client !== platformStsClient) client.destroy();
       }
     },
   };
