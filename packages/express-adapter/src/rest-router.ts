@@ -23,11 +23,16 @@ export interface CloudlinkRestRouterOptions {
 /** Where the request id chosen for this request is kept between the middleware and the handler. */
 const REQUEST_ID_LOCAL = 'cloudlinkRequestId';
 
-/** Choose the request id (the client's `X-Request-Id` or a new one) and echo it on every answer, errors included. */
+/**
+ * Choose the request id and echo it on every answer, errors included: the one the host's own
+ * middleware already set on the response (so its log lines and the audit log name the same
+ * request), else the client's `X-Request-Id`, else a new one.
+ */
 const requestIdMiddleware: RequestHandler = (req, res, next) => {
-  const id = requestIdFrom(req.headers['x-request-id']);
+  const chosen = res.getHeader(REQUEST_ID_HEADER);
+  const id = typeof chosen === 'string' && chosen !== '' ? chosen : requestIdFrom(req.headers['x-request-id']);
   res.locals[REQUEST_ID_LOCAL] = id;
-  res.setHeader(REQUEST_ID_HEADER, id);
+  if (id !== chosen) res.setHeader(REQUEST_ID_HEADER, id);
   next();
 };
 
