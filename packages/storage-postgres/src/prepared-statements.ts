@@ -112,19 +112,27 @@ function namingClient(
     epoch += 1;
   }
 
-  /** After a named query settled: pg tracks what Postgres really parsed, mirror it. */
+  /** After a named query settled: pg knows whether Postgres parsed it; mirror that, most recent last. */
   function settled(name: string, text: string): void {
-    if (parsed[name] === undefined) return;
     live.delete(name);
-    live.set(name, text);
-    if (live.size <= config.maxPerConnection) return;
-    // Out in batches, so a churning workload pays one DEALLOCATE round trip per batch, not per query.
-    let excess = live.size - config.maxPerConnection + Math.ceil(config.maxPerConnection / 8);
+    if (parsed[name] !== undefined) live.set(name, text);
+  }
+
+  /**
+   * Room for one more name, counting those not yet deallocated: the least recently used go, in a
+   * batch so a churning workload pays one DEALLOCATE round trip per batch rather than per query.
+   * False inside a transaction when nothing can be deallocated yet: the query then runs unnamed.
+   */
+  async function makeRoom(): Promise<boolean> {
+    if (live.size + retired.size < config.maxPerConnection) return true;
+    let out = Math.max(Math.ceil(config.maxPerConnection / 8), live.size + retired.size + 1 - config.maxPerConnection);
     for (const old of live.keys()) {
-      if (excess-- <= 0) break;
+      if (out-- <= 0) break;
       live.delete(old);
       retired.add(old);
     }
+    if (outsideTransaction()) await deallocateRetired();
+    return live.size + retired.size < config.maxPerConnection;
   }
 
   async function deallocateRetired(): Promise<void> {
@@ -164,13 +172,13 @@ function namingClient(
     }
     if (retired.size > 0 && outsideTransaction()) await deallocateRetired();
     const name = `cl${epoch.toString(36)}_${textHash(text)}`;
-    if (retired.has(name)) return client.query<R>(text, values);
+    if (!live.has(name) && (retired.has(name) || !(await makeRoom()))) return client.query<R>(text, values);
     let result: PostgresQueryResult<unknown>;
     try {
       result = await pg.query({ name, text, values });
     } catch (e) {
       const prepared = parsed[name] !== undefined;
-      if (prepared) settled(name, text);
+      settled(name, text);
       if ((e as { code?: unknown }).code === PLAN_RESULT_CHANGED && prepared) {
         // The table changed under the statement (DDL from another process): re-prepare everything.
         retireAll();
