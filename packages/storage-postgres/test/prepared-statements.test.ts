@@ -192,6 +192,21 @@ describe('named prepared statements', () => {
       await other.end();
     }
     expect((await all()).rows).toEqual([{ a: 1, b: null, c: null, d: null }]);
+
+    // Inside a transaction the 0A000 cannot be retried (the transaction is aborted): that one
+    // transaction fails, and the connection's next one re-prepares.
+    const inTransaction = () => db.transaction().execute(async (trx) => (await sql`SELECT * FROM prep_ddl WHERE a >= ${0}`.execute(trx)).rows);
+    expect(await inTransaction()).toEqual([{ a: 1, b: null, c: null, d: null }]);
+    const another = new pg.Client({ connectionString: database.url });
+    await another.connect();
+    try {
+      await another.query('ALTER TABLE prep_ddl ADD COLUMN e int');
+    } finally {
+      await another.end();
+    }
+    await expect(inTransaction()).rejects.toMatchObject({ code: '0A000' });
+    expect(await inTransaction()).toEqual([{ a: 1, b: null, c: null, d: null, e: null }]);
+    expect((await all()).rows).toEqual([{ a: 1, b: null, c: null, d: null, e: null }]);
     const prepared = await preparedOn(pool);
     expect(prepared.server.map((s) => s.name).sort()).toEqual(Object.keys(prepared.pg).sort());
   });
