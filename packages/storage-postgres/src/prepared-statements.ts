@@ -31,6 +31,8 @@ const DROPS_STATEMENTS = /^\s*(?:deallocate|discard)\b/i;
 const MAX_TEXT_LENGTH = 16_384;
 /** SQLSTATE of "cached plan must not change result type" (the table changed under a prepared statement). */
 const PLAN_RESULT_CHANGED = '0A000';
+/** SQLSTATE of "prepared statement … does not exist". */
+const STATEMENT_MISSING = '26000';
 
 /** Hashes of recent texts: Kysely compiles a fresh string per call, hashing it each time costs more than a lookup. */
 const hashes = new Map<string, string>();
@@ -53,7 +55,11 @@ function textHash(text: string): string {
  *
  * Kept correct by:
  * - a failed statement: pg records a name only once Postgres confirmed the parse, so a parse
- *   error leaves nothing behind and the next call parses again;
+ *   error leaves nothing behind and the next call parses again; an execution error leaves a
+ *   usable statement. A failure inside pg (a parameter it cannot serialise) makes pg close the
+ *   statement on the server while still listing it as parsed: the name is not reused until
+ *   `pg_prepared_statements` says whether it still exists. A server answering "does not exist"
+ *   (`26000`) anyway gets the statement parsed again (retried once outside a transaction);
  * - schema changes: a statement on these connections that may change a table (anything but
  *   DML/transaction control) retires every connection's names before its next query; a change
  *   made elsewhere shows up as `0A000` (cached plan must not change result type): the connection's
@@ -103,6 +109,9 @@ function namingClient(
   const live = new Map<string, string>();
   // Names to deallocate (not to be used again until then).
   const retired = new Set<string>();
+  // Names whose query failed inside pg, not on the server: pg may have closed the statement (a
+  // parameter it could not serialise) yet still lists it as parsed. Looked up before any reuse.
+  const doubtful = new Set<string>();
 
   const outsideTransaction = () => pg.getTransactionStatus() === 'I';
 
@@ -124,15 +133,16 @@ function namingClient(
    * False inside a transaction when nothing can be deallocated yet: the query then runs unnamed.
    */
   async function makeRoom(): Promise<boolean> {
-    if (live.size + retired.size < config.maxPerConnection) return true;
-    let out = Math.max(Math.ceil(config.maxPerConnection / 8), live.size + retired.size + 1 - config.maxPerConnection);
+    const held = () => live.size + retired.size + doubtful.size;
+    if (held() < config.maxPerConnection) return true;
+    let out = Math.max(Math.ceil(config.maxPerConnection / 8), held() + 1 - config.maxPerConnection);
     for (const old of live.keys()) {
       if (out-- <= 0) break;
       live.delete(old);
       retired.add(old);
     }
     if (outsideTransaction()) await deallocateRetired();
-    return live.size + retired.size < config.maxPerConnection;
+    return held() < config.maxPerConnection;
   }
 
   async function deallocateRetired(): Promise<void> {
@@ -151,6 +161,26 @@ function namingClient(
     }
   }
 
+  /** Whether the server still holds the doubtful names: those it does are usable again, the rest forgotten. */
+  async function settleDoubtful(): Promise<void> {
+    const names = [...doubtful];
+    doubtful.clear();
+    try {
+      const { rows } = await client.query<{ name: string }>('SELECT name FROM pg_prepared_statements WHERE name = ANY($1)', [names]);
+      const held = new Set(rows.map((r) => r.name));
+      for (const name of names) {
+        const text = parsed[name];
+        if (!held.has(name)) delete parsed[name];
+        else if (text !== undefined) live.set(name, text);
+        else retired.add(name);
+      }
+    } catch {
+      // Unknown: never use a name of this epoch again.
+      for (const name of names) delete parsed[name];
+      retireAll();
+    }
+  }
+
   async function run<R>(text: string, values: unknown[], retried: boolean): Promise<PostgresQueryResult<R>> {
     if (values.length > config.maxParameters || text.length > MAX_TEXT_LENGTH || !NAMEABLE.test(text) || text.includes(';')) {
       try {
@@ -159,9 +189,10 @@ function namingClient(
         if (!SCHEMA_SAFE.test(text)) config.schema.generation += 1;
         if (DROPS_STATEMENTS.test(text)) {
           // DEALLOCATE ALL / DISCARD ALL: what pg believes parsed is gone; start a fresh epoch.
-          for (const name of [...live.keys(), ...retired]) delete parsed[name];
+          for (const name of [...live.keys(), ...retired, ...doubtful]) delete parsed[name];
           live.clear();
           retired.clear();
+          doubtful.clear();
           epoch += 1;
         }
       }
@@ -170,18 +201,30 @@ function namingClient(
       generation = config.schema.generation;
       retireAll();
     }
+    if (doubtful.size > 0 && outsideTransaction()) await settleDoubtful();
     if (retired.size > 0 && outsideTransaction()) await deallocateRetired();
     const name = `cl${epoch.toString(36)}_${textHash(text)}`;
-    if (!live.has(name) && (retired.has(name) || !(await makeRoom()))) return client.query<R>(text, values);
+    if (!live.has(name) && (retired.has(name) || doubtful.has(name) || !(await makeRoom()))) return client.query<R>(text, values);
     let result: PostgresQueryResult<unknown>;
     try {
       result = await pg.query({ name, text, values });
     } catch (e) {
+      const code = (e as { code?: unknown }).code;
+      if (typeof code !== 'string') {
+        live.delete(name);
+        doubtful.add(name);
+        throw e;
+      }
       const prepared = parsed[name] !== undefined;
       settled(name, text);
-      if ((e as { code?: unknown }).code === PLAN_RESULT_CHANGED && prepared) {
+      if (code === PLAN_RESULT_CHANGED && prepared) {
         // The table changed under the statement (DDL from another process): re-prepare everything.
         retireAll();
+        if (!retried && outsideTransaction()) return run(text, values, true);
+      } else if (code === STATEMENT_MISSING) {
+        // pg and the server disagree (something dropped it behind pg's back): parse it again.
+        delete parsed[name];
+        live.delete(name);
         if (!retried && outsideTransaction()) return run(text, values, true);
       }
       throw e;

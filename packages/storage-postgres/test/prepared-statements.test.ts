@@ -133,6 +133,28 @@ describe('named prepared statements', () => {
     const prepared = await preparedOn(pool);
     expect(prepared.server.map((s) => s.name).sort()).toEqual(Object.keys(prepared.pg).sort());
 
+    // Fails in pg before anything is sent back (a parameter it cannot serialise): pg closes the
+    // statement on the server, so the name must not be trusted afterwards.
+    const echo = (v: unknown) => sql<{ v: string }>`SELECT ${v}::text AS v`.execute(db);
+    expect((await echo('a')).rows).toEqual([{ v: 'a' }]);
+    const unserialisable = {
+      toPostgres() {
+        throw new Error('cannot serialise');
+      },
+    };
+    await expect(echo(unserialisable)).rejects.toThrow('cannot serialise');
+    // Next used inside a transaction, where a missing statement could not be retried.
+    expect((await db.transaction().execute((trx) => sql<{ v: string }>`SELECT ${'b'}::text AS v`.execute(trx))).rows).toEqual([{ v: 'b' }]);
+    expect((await echo('b')).rows).toEqual([{ v: 'b' }]);
+    await expect(db.transaction().execute((trx) => sql`SELECT ${unserialisable}::text AS v`.execute(trx))).rejects.toThrow('cannot serialise');
+    expect((await echo('c')).rows).toEqual([{ v: 'c' }]);
+    const afterClose = await preparedOn(pool);
+    expect(afterClose.server.map((s) => s.name).sort()).toEqual(
+      Object.keys(afterClose.pg)
+        .filter((name) => afterClose.server.some((s) => s.name === name))
+        .sort(),
+    );
+
     // Through the storage: a unique violation, then the same statement succeeds.
     const { storage } = storageOnOneClient(true);
     counter += 1;
