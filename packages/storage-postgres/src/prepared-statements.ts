@@ -141,13 +141,29 @@ function namingClient(
       live.delete(old);
       retired.add(old);
     }
-    if (outsideTransaction()) await deallocateRetired();
+    if (outsideTransaction()) await maintain();
     return held() < config.maxPerConnection;
+  }
+
+  /**
+   * Deallocate retired names, look up doubtful ones. One at a time per connection; names leave
+   * their set only once settled, so a concurrent query on the connection never takes them meanwhile.
+   */
+  let maintaining: Promise<void> | null = null;
+  function maintain(): Promise<void> {
+    maintaining ??= (async () => {
+      try {
+        if (doubtful.size > 0) await settleDoubtful();
+        if (retired.size > 0) await deallocateRetired();
+      } finally {
+        maintaining = null;
+      }
+    })();
+    return maintaining;
   }
 
   async function deallocateRetired(): Promise<void> {
     const names = [...retired];
-    retired.clear();
     try {
       // Several statements in one simple-protocol query: one round trip.
       await client.query(names.map((name) => `DEALLOCATE ${name}`).join('; '), []);
@@ -157,18 +173,21 @@ function namingClient(
       live.clear();
       epoch += 1;
     } finally {
-      for (const name of names) delete parsed[name];
+      for (const name of names) {
+        retired.delete(name);
+        delete parsed[name];
+      }
     }
   }
 
   /** Whether the server still holds the doubtful names: those it does are usable again, the rest forgotten. */
   async function settleDoubtful(): Promise<void> {
     const names = [...doubtful];
-    doubtful.clear();
     try {
       const { rows } = await client.query<{ name: string }>('SELECT name FROM pg_prepared_statements WHERE name = ANY($1)', [names]);
       const held = new Set(rows.map((r) => r.name));
       for (const name of names) {
+        doubtful.delete(name);
         const text = parsed[name];
         if (!held.has(name)) delete parsed[name];
         else if (text !== undefined) live.set(name, text);
@@ -176,7 +195,10 @@ function namingClient(
       }
     } catch {
       // Unknown: never use a name of this epoch again.
-      for (const name of names) delete parsed[name];
+      for (const name of names) {
+        doubtful.delete(name);
+        delete parsed[name];
+      }
       retireAll();
     }
   }
@@ -201,8 +223,7 @@ function namingClient(
       generation = config.schema.generation;
       retireAll();
     }
-    if (doubtful.size > 0 && outsideTransaction()) await settleDoubtful();
-    if (retired.size > 0 && outsideTransaction()) await deallocateRetired();
+    if ((retired.size > 0 || doubtful.size > 0) && outsideTransaction()) await maintain();
     const name = `cl${epoch.toString(36)}_${textHash(text)}`;
     if (!live.has(name) && (retired.has(name) || doubtful.has(name) || !(await makeRoom()))) return client.query<R>(text, values);
     let result: PostgresQueryResult<unknown>;

@@ -180,6 +180,15 @@ describe('named prepared statements', () => {
     // The most recent text is among the kept ones.
     expect(prepared.server.some((s) => s.statement.includes('+ 199'))).toBe(true);
 
+    // Inside a transaction nothing can be deallocated: past the bound, new texts run unnamed.
+    const inTx = await db.transaction().execute((trx) =>
+      Promise.all(Array.from({ length: 40 }, (_, i) => sql<{ n: number }>`SELECT ${i}::int - ${sql.raw(String(i))} AS n`.execute(trx))),
+    );
+    expect(inTx.map((r) => r.rows)).toEqual(Array.from({ length: 40 }, () => [{ n: 0 }]));
+    const afterTx = await preparedOn(pool);
+    expect(afterTx.server.length).toBeLessThanOrEqual(16);
+    expect(afterTx.server.map((s) => s.name).sort()).toEqual(Object.keys(afterTx.pg).sort());
+
     // A text with more parameters than the bound runs unnamed.
     const many = Array.from({ length: 9 }, (_, i) => i);
     const { rows } = await sql<{ n: number[] }>`SELECT ARRAY[${sql.join(many.map((i) => sql`${i}::int`))}] AS n`.execute(db);
