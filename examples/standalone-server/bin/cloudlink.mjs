@@ -1,11 +1,17 @@
 #!/usr/bin/env node
-/* global process, URL */
-// The `cloudlink` bin: runs src/cli.ts under tsx with the `source` export condition, so the
-// workspace packages' TypeScript sources are used without a build (this example is never published).
+/* global process, console, URL */
+// The `cloudlink` bin: builds first when the build is missing or older than its sources (progress
+// on stderr, so stdout stays JSON; a no-op otherwise), then runs the built dist/cli.js with node.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { ensureBuilt } from '../scripts/ensure-built.mjs';
 
-const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
-const tsx = import.meta.resolve('tsx');
-const result = spawnSync(process.execPath, ['--conditions=source', '--import', tsx, cli, ...process.argv.slice(2)], { stdio: 'inherit' });
+try {
+  await ensureBuilt();
+} catch (e) {
+  console.error(JSON.stringify({ error: 'Build failed', message: e instanceof Error ? e.message : String(e) }));
+  process.exit(1);
+}
+const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const result = spawnSync(process.execPath, [cli, ...process.argv.slice(2)], { stdio: 'inherit' });
 process.exit(result.status ?? 1);

@@ -60,7 +60,7 @@ describe.each(backends)('cloudlink CLI on $name', { timeout: 120_000 }, ({ env: 
   });
 });
 
-/** The CLI in-process (same code as the bin, without a tsx start-up per call). */
+/** The CLI in-process (same code as the bin, without a process start-up per call). */
 async function inProcess(args: string[], env: Record<string, string>) {
   let stdout = '';
   let stderr = '';

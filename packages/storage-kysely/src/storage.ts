@@ -18,6 +18,8 @@ import { createDnsRecordRepo } from './repos/dns-records.js';
 import { createResourceConnectionRepo } from './repos/resource-connections.js';
 import { createOidcKeyRepo } from './repos/oidc-keys.js';
 import { createAuditRepo } from './repos/audit.js';
+import { createScopeRepo } from './repos/scopes.js';
+import { createCompiledQueries, type CompiledQueries } from './compiled.js';
 
 /** What a driver package supplies to build a Storage on the shared SQL layer. */
 export interface KyselyStorageOptions {
@@ -55,8 +57,8 @@ function guard<T extends object>(repo: T, check: () => void, d: SqlDialect): T {
   return out as T;
 }
 
-function createRepos(db: Kysely<Database>, d: SqlDialect, check: () => void, atomic: RepoContext['atomic']): StorageTx {
-  const ctx: RepoContext = { db, d, atomic };
+function createRepos(db: Kysely<Database>, d: SqlDialect, check: () => void, atomic: RepoContext['atomic'], compiled: CompiledQueries): StorageTx {
+  const ctx: RepoContext = { db, d, atomic, compiled };
   return {
     users: guard(createUserRepo(ctx), check, d),
     plans: guard(createPlanRepo(ctx), check, d),
@@ -70,6 +72,7 @@ function createRepos(db: Kysely<Database>, d: SqlDialect, check: () => void, ato
     resourceConnections: guard(createResourceConnectionRepo(ctx), check, d),
     oidcKeys: guard(createOidcKeyRepo(ctx), check, d),
     audit: guard(createAuditRepo(ctx), check, d),
+    scopes: guard(createScopeRepo(ctx), check, d),
     lockWorkspace: async (workspaceId) => {
       check();
       await d.lockWorkspace(db, workspaceId);
@@ -87,7 +90,8 @@ export function createKyselyStorage(options: KyselyStorageOptions): Storage {
   const guard = createStorageGuard('cloudlink storage');
   const check = () => guard.assertOpen();
   const checkRoot = () => guard.assertRoot();
-  const root = createRepos(db, d, checkRoot, (fn) => options.runTransaction(db, fn));
+  const compiled = createCompiledQueries();
+  const root = createRepos(db, d, checkRoot, (fn) => options.runTransaction(db, fn), compiled);
   return {
     ...root,
     // Outside a transaction a row lock would be released at once: nothing to serialise.
@@ -95,7 +99,7 @@ export function createKyselyStorage(options: KyselyStorageOptions): Storage {
     async transaction(fn) {
       checkRoot();
       try {
-        return await options.runTransaction(db, (trx) => guard.insideTransaction(() => fn(createRepos(trx, d, check, (inner) => inner(trx)))));
+        return await options.runTransaction(db, (trx) => guard.insideTransaction(() => fn(createRepos(trx, d, check, (inner) => inner(trx), compiled))));
       } catch (e) {
         throw mapError(e, d);
       }

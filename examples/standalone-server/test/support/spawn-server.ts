@@ -24,7 +24,7 @@ export function testEnv(extra: Record<string, string> = {}): Record<string, stri
   };
 }
 
-/** A server running as a real child process (`tsx --conditions=source src/main.ts`). */
+/** A server running as a real child process (`node dist/main.js`, the build production runs). */
 export interface SpawnedServer {
   readonly url: string;
   readonly child: ChildProcess;
@@ -38,11 +38,11 @@ export interface SpawnedServer {
 }
 
 /**
- * Start `src/main.ts` with `env` and wait for its "listening" log line (which carries the URL, so
+ * Start the built `dist/main.js` (the vitest global setup builds it when stale) with `env` and wait for its "listening" log line (which carries the URL, so
  * PORT=0 works without guessing a free port).
  */
 export async function spawnServer(env: Record<string, string>, timeoutMs = 30_000): Promise<SpawnedServer> {
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, ['dist/main.js'], {
     cwd: SERVER_DIR,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -4,10 +4,13 @@ import type { Permission } from '../domain/permissions.js';
 import { forbidden, notFound, unauthenticated } from '../errors/index.js';
 import { noteAuditScope } from '../audit/scope.js';
 import type { Actor } from '../ports/runtime.js';
+import { readsMembersTable } from './default-access.js';
 
 /**
  * The access pipelines of docs/access.md, written once. Every service starts with one of these; the
- * order of checks (and so which error wins) is fixed here and nowhere else.
+ * order of checks (and so which error wins) is fixed here and nowhere else. Each scope is read in
+ * one storage call (`storage.scopes`: user, workspace or project and environment, membership
+ * together) and the checks then run on what it returned, in the documented order.
  */
 
 /** Step 1: an actor naming an existing user, else 401. */
@@ -18,6 +21,12 @@ export async function requireUser(ctx: EngineContext, actor: Actor | null | unde
   return user;
 }
 
+/** The actor's user id, else 401 before any lookup. */
+function userIdOf(actor: Actor | null | undefined): number {
+  if (!actor || !Number.isSafeInteger(actor.userId)) throw unauthenticated();
+  return actor.userId;
+}
+
 /**
  * A slug from a path, or null when it cannot name anything: slugs come from names of at most 100
  * characters plus a numeric suffix, so a longer one is answered as unknown without a lookup.
@@ -25,6 +34,11 @@ export async function requireUser(ctx: EngineContext, actor: Actor | null | unde
 const MAX_SLUG_LOOKUP = 128;
 function slugOf(raw: unknown): string | null {
   return typeof raw === 'string' && raw.length <= MAX_SLUG_LOOKUP ? raw : null;
+}
+
+/** The membership the scope query read, unless the host's own AccessControl decides memberships. */
+async function membershipOf(ctx: EngineContext, stored: Member | null, user: User, workspace: Workspace): Promise<Member | null> {
+  return readsMembersTable(ctx.access) ? stored : ctx.access.membership({ userId: user.id }, workspace.id);
 }
 
 export interface WorkspaceScope {
@@ -40,11 +54,14 @@ export async function workspaceScope(
   workspaceSlug: unknown,
   permission?: Permission,
 ): Promise<WorkspaceScope> {
-  const user = await requireUser(ctx, actor);
+  const userId = userIdOf(actor);
   const slug = slugOf(workspaceSlug);
-  const workspace = slug === null ? null : await ctx.storage.workspaces.getWorkspaceBySlug(slug);
+  const rows = slug === null ? null : await ctx.storage.scopes.workspaceScope(userId, slug);
+  const user = rows ? rows.user : await ctx.storage.users.getUserById(userId);
+  if (!user) throw unauthenticated();
+  const workspace = rows?.workspace;
   if (!workspace) throw notFound.workspace();
-  const member = await ctx.access.membership({ userId: user.id }, workspace.id);
+  const member = await membershipOf(ctx, rows.member, user, workspace);
   if (!member) throw forbidden.workspace();
   noteAuditScope({ workspaceId: workspace.id });
   if (permission && !(await ctx.access.can(member, permission))) throw forbidden.permission(permission);
@@ -72,13 +89,15 @@ export async function projectScope(
   projectSlug: unknown,
   permission?: Permission,
 ): Promise<ProjectScope> {
-  const user = await requireUser(ctx, actor);
+  const userId = userIdOf(actor);
   const slug = slugOf(projectSlug);
-  const project = slug === null ? null : await ctx.storage.projects.getProjectBySlug(slug);
-  if (!project) throw notFound.project();
-  const workspace = await ctx.storage.workspaces.getWorkspaceById(project.workspaceId);
-  if (!workspace || !workspace.isActive) throw notFound.project();
-  const member = await ctx.access.membership({ userId: user.id }, workspace.id);
+  const rows = slug === null ? null : await ctx.storage.scopes.projectScope(userId, slug);
+  const user = rows ? rows.user : await ctx.storage.users.getUserById(userId);
+  if (!user) throw unauthenticated();
+  const project = rows?.project;
+  const workspace = rows?.workspace;
+  if (!project || !workspace || !workspace.isActive) throw notFound.project();
+  const member = await membershipOf(ctx, rows.member, user, workspace);
   if (!member) throw forbidden.project();
   noteAuditScope({ workspaceId: workspace.id, projectId: project.id });
   if (!coversScope(member, project.slug)) throw forbidden.project();
@@ -97,18 +116,20 @@ export async function environmentScope(
   input: { readonly projectSlug?: unknown; readonly environmentSlug?: unknown },
   permission: Permission,
 ): Promise<EnvironmentScope> {
-  const user = await requireUser(ctx, actor);
+  const userId = userIdOf(actor);
   const projectSlug = slugOf(input.projectSlug);
-  const project = projectSlug === null ? null : await ctx.storage.projects.getProjectBySlug(projectSlug);
-  if (!project) throw notFound.project();
-  const workspace = await ctx.storage.workspaces.getWorkspaceById(project.workspaceId);
-  if (!workspace || !workspace.isActive) throw notFound.project();
-  const member = await ctx.access.membership({ userId: user.id }, workspace.id);
+  const envSlug = slugOf(input.environmentSlug) ?? '';
+  const rows = projectSlug === null ? null : await ctx.storage.scopes.projectScope(userId, projectSlug, envSlug === '' ? undefined : envSlug);
+  const user = rows ? rows.user : await ctx.storage.users.getUserById(userId);
+  if (!user) throw unauthenticated();
+  const project = rows?.project;
+  const workspace = rows?.workspace;
+  if (!project || !workspace || !workspace.isActive) throw notFound.project();
+  const member = await membershipOf(ctx, rows.member, user, workspace);
   if (!member) throw forbidden.project();
   noteAuditScope({ workspaceId: workspace.id, projectId: project.id });
-  const envSlug = slugOf(input.environmentSlug) ?? '';
   if (!coversScope(member, project.slug, envSlug)) throw forbidden.environment();
-  const environment = envSlug === '' ? null : await ctx.storage.environments.getEnvironmentBySlug(project.id, envSlug);
+  const environment = rows.environment;
   if (!environment) throw notFound.environment();
   noteAuditScope({ workspaceId: workspace.id, projectId: project.id, environmentId: environment.id });
   if (!(await ctx.access.can(member, permission))) throw forbidden.permission(permission);

@@ -1,5 +1,10 @@
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
+import type { StoredRecordSet } from '../domain/records.js';
+import type { Storage } from '../ports/storage.js';
 import { createDnsTestbed, engineError, type DnsTestbed } from '../testing/dns/dns-testbed.js';
+import { createMemoryStorage } from '../testing/storage/index.js';
 import { RESOURCE_SUBTYPES } from './schemas.js';
 
 async function route53Zone(t: DnsTestbed, domainName = 'myapp.com') {
@@ -117,6 +122,49 @@ describe('resources.sync', () => {
     const z = await cloudflareZone(t);
     const viewer = await t.addUser('v@example.com', 'viewer');
     expect((await engineError(t.engine.resources.sync(viewer, z.res))).message).toBe('You do not have permission to perform this action (requires canUpdateResources)');
+  });
+});
+
+describe('resources.sync memory', () => {
+  it('holds nothing of the old stored copy but the keys of our sets once the zone is listed', async () => {
+    v8.setFlagsFromString('--expose-gc');
+    const gc = vm.runInNewContext('gc') as () => void;
+    // Every stored set handed to the engine is a fresh object watched by a WeakRef; when sync opens
+    // its transaction to write the fresh copy (the listing is over, the old copy no longer needed),
+    // a full GC must be able to collect every one of them.
+    const base = createMemoryStorage({ migrated: true });
+    let handedOut: WeakRef<StoredRecordSet>[] = [];
+    let stillHeld: number | undefined;
+    const storage: Storage = {
+      ...base,
+      dnsRecords: {
+        ...base.dnsRecords,
+        async listRecordSets(zoneResourceId) {
+          const sets = structuredClone(await base.dnsRecords.listRecordSets(zoneResourceId));
+          handedOut = sets.map((s) => new WeakRef(s));
+          return sets;
+        },
+      },
+      async transaction(fn) {
+        if (handedOut.length > 0 && stillHeld === undefined) {
+          // A macrotask first: objects a WeakRef was made or read in this task stay alive until it ends.
+          await new Promise((r) => setImmediate(r));
+          gc();
+          stillHeld = handedOut.filter((w) => w.deref() !== undefined).length;
+        }
+        return base.transaction(fn);
+      },
+    };
+    const t = await createDnsTestbed({ storage });
+    const z = await route53Zone(t);
+    await t.engine.dns.upsertRecords(t.owner, { ...z.path, records: Array.from({ length: 50 }, (_, i) => ({ recordName: `h${i}`, recordType: 'A', values: [`10.0.0.${i}`] })) });
+    for (let i = 0; i < 50; i++) t.route53.putRecordSet(z.hostedZoneId, { name: `f${i}.myapp.com.`, type: 'A', ttl: 300, values: ['10.9.9.9'] });
+    handedOut = [];
+    await t.engine.resources.sync(t.owner, z.res);
+    expect(stillHeld).toBe(0);
+    const stored = await base.dnsRecords.listRecordSets(z.id);
+    expect(stored.filter((s) => s.managed)).toHaveLength(50);
+    expect(stored.filter((s) => !s.managed)).toHaveLength(50);
   });
 });
 

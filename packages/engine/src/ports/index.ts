@@ -8,3 +8,4 @@ export * from './provider-error.js';
 export * from './cloud.js';
 export * from './dns.js';
 export * from './job-queue.js';
+export * from './storage-scopes.js';

@@ -39,6 +39,7 @@ export interface StorageTx {
   readonly resourceConnections: ResourceConnectionRepo;
   readonly oidcKeys: OidcKeyRepo;
   readonly audit: AuditRepo;
+  readonly scopes: ScopeRepo;
   /**
    * Serialise plan-limit and link checks of one workspace against the write they guard. Only valid
    * inside `transaction`. Postgres: `SELECT … FOR UPDATE` on the workspace row; SQLite: a no-op, as
@@ -111,6 +112,39 @@ export interface WorkspaceRepo {
   setWorkspacePlan(input: { workspaceId: number; planId: number; now: Date }): Promise<void>;
   /** Where the slug rule can put a new row: whether `base` is free and the first free `base-N`; every row counts, active or not. */
   slugVacancy(base: string): Promise<SlugVacancy>;
+}
+
+/**
+ * What the access check of a request reads about its scope, in one statement: every request runs
+ * one, so it answers the user, the workspace or project (and environment) and the membership
+ * together instead of as three or four dependent round trips. Each part is null when missing (all
+ * of them when the user is unknown, as nothing else matters then); the engine decides which error
+ * that is. `scopeRepoFrom` composes one from the other repositories for
+ * storages that cannot join.
+ */
+export interface ScopeRepo {
+  /** User `userId`, the active workspace `workspaceSlug` and the user's active membership of it. */
+  workspaceScope(userId: number, workspaceSlug: string): Promise<WorkspaceScopeRows>;
+  /**
+   * User `userId`, the active project `projectSlug`, its workspace (active or not), the user's
+   * active membership of that workspace and, when `environmentSlug` is given, the project's active
+   * environment of that slug.
+   */
+  projectScope(userId: number, projectSlug: string, environmentSlug?: string): Promise<ProjectScopeRows>;
+}
+
+export interface WorkspaceScopeRows {
+  readonly user: User | null;
+  readonly workspace: Workspace | null;
+  readonly member: Member | null;
+}
+
+export interface ProjectScopeRows {
+  readonly user: User | null;
+  readonly project: Project | null;
+  readonly workspace: Workspace | null;
+  readonly member: Member | null;
+  readonly environment: Environment | null;
 }
 
 export interface MemberRepo {

@@ -93,7 +93,7 @@ async function sendBatch(
   };
   const call = `POST /zones/${zone.hostedZoneId}/dns_records/batch`;
   const send = async (): Promise<string[][]> => {
-    const result = await ctx.client.dns.records.batch(body as never, signal ? { signal } : {});
+    const result = await (await ctx.client()).dns.records.batch(body as never, signal ? { signal } : {});
     const ids = (result.posts ?? []).map((r) => r.id);
     return batch.map((u) => ids.splice(0, u.posts.length));
   };

@@ -6,7 +6,8 @@ import type { CloudflareRecord } from './cloudflare-records.js';
 
 /** What every Cloudflare call of one session needs. */
 export interface CloudflareCallContext {
-  readonly client: Cloudflare;
+  /** The session's SDK client, made on the first call (the SDK is imported then). */
+  readonly client: () => Promise<Cloudflare>;
   readonly apiToken: string;
   readonly clock: Pick<Clock, 'now' | 'sleep'>;
   readonly random: Pick<Random, 'fraction'>;
@@ -62,7 +63,7 @@ export async function* recordPages(ctx: CloudflareCallContext, zoneId: string, q
       ...(query.type ? { type: query.type as 'A' } : {}),
       ...(query.nameExact ? { name: { exact: query.nameExact } } : {}),
     };
-    const result = await cfCall(ctx, `GET /zones/${zoneId}/dns_records`, async () => await ctx.client.dns.records.list(params, signal ? { signal } : {}), { safeToResend: true, signal });
+    const result = await cfCall(ctx, `GET /zones/${zoneId}/dns_records`, async () => await (await ctx.client()).dns.records.list(params, signal ? { signal } : {}), { safeToResend: true, signal });
     const records = result.result as unknown as CloudflareRecord[];
     if (records.length === 0) return;
     yield records;

@@ -1,7 +1,20 @@
-import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'cloudflare';
+import type * as CloudflareModule from 'cloudflare';
 import { ProviderCallError, isProviderCallError } from '@cloudlink/engine';
 import type { ProviderFailureKind } from '@cloudlink/engine';
 import { kindOfStatus, parseRetryAfter, redactSecrets } from '../shared/index.js';
+
+type CloudflareSdk = typeof CloudflareModule;
+let sdk: Promise<CloudflareSdk> | undefined;
+let loaded: CloudflareSdk | undefined;
+
+/**
+ * The `cloudflare` SDK, imported on first use and once: it is large (tens of MiB once loaded), and
+ * a process that never reaches Cloudflare (a server that only reads, the CLI) should not pay for it.
+ */
+export function loadCloudflareSdk(): Promise<CloudflareSdk> {
+  sdk ??= import('cloudflare').then((m) => (loaded = m));
+  return sdk;
+}
 
 /**
  * Turn anything a Cloudflare SDK call threw into a ProviderCallError naming the call: `code` is the
@@ -10,6 +23,8 @@ import { kindOfStatus, parseRetryAfter, redactSecrets } from '../shared/index.js
  */
 export function toCloudflareError(call: string, error: unknown, context: { apiToken: string; now: Date; signal?: AbortSignal | undefined }): unknown {
   if (isProviderCallError(error)) return error;
+  // Only an SDK call can throw the SDK's errors, and a call needs the SDK loaded.
+  const { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } = loaded ?? NO_SDK_ERRORS;
   if (error instanceof APIUserAbortError || context.signal?.aborted) return context.signal?.reason ?? error;
   const make = (code: string, message: string, kind: ProviderFailureKind, extra: { status?: number; retryAfter?: number } = {}) =>
     new ProviderCallError({ provider: 'cloudflare', call, code, message: redactSecrets(message, [context.apiToken]), kind, ...extra, cause: error });
@@ -26,3 +41,13 @@ export function toCloudflareError(call: string, error: unknown, context: { apiTo
   }
   return make('NetworkError', error instanceof Error ? error.message : String(error), 'transient');
 }
+
+/** Classes no error is an instance of, standing in for the SDK's before it is loaded. */
+const NO_SDK_ERRORS = (() => {
+  class Never {
+    static [Symbol.hasInstance](): boolean {
+      return false;
+    }
+  }
+  return { APIConnectionError: Never, APIConnectionTimeoutError: Never, APIError: Never, APIUserAbortError: Never } as unknown as CloudflareSdk;
+})();

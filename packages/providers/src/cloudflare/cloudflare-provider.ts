@@ -1,4 +1,4 @@
-import Cloudflare from 'cloudflare';
+import type Cloudflare from 'cloudflare';
 import { ProviderCallError, createWindowSelector, isProviderCallError, recordSetOrderKey, toFqdn, withoutRootDot } from '@cloudlink/engine';
 import type { DnsAuth, DnsProvider, DnsSession, RecordSet, ZoneInfo } from '@cloudlink/engine';
 import { resolveCallPolicy } from '../shared/index.js';
@@ -6,6 +6,7 @@ import type { CallPolicyOptions } from '../shared/index.js';
 import { applyCloudflareChanges } from './cloudflare-apply.js';
 import { cfCall, recordPages } from './cloudflare-call.js';
 import type { CloudflareCallContext } from './cloudflare-call.js';
+import { loadCloudflareSdk } from './cloudflare-errors.js';
 import { setKey } from './cloudflare-plan.js';
 import { CLOUDFLARE_FEATURES, toRecordSet } from './cloudflare-records.js';
 import type { CloudflareRecord } from './cloudflare-records.js';
@@ -55,7 +56,8 @@ export function createCloudflareProvider(options: CloudflareProviderOptions = {}
     capabilities: { recordTypes: CLOUDFLARE_FEATURES.recordTypes, apexCname: CLOUDFLARE_FEATURES.apexCname, createsZones: CLOUDFLARE_FEATURES.createsZones, aliasRecords: CLOUDFLARE_FEATURES.aliasRecords, proxy: CLOUDFLARE_FEATURES.proxy },
     session(auth: DnsAuth): DnsSession {
       if (auth.provider !== 'cloudflare') throw new TypeError('cloudflare: session needs a Cloudflare API token');
-      const client = new Cloudflare({
+      let made: Promise<Cloudflare> | undefined;
+      const client = (): Promise<Cloudflare> => (made ??= loadCloudflareSdk().then(({ default: Cloudflare }) => new Cloudflare({
         apiToken: auth.apiToken,
         // Never pick up other credentials from the environment.
         apiKey: null,
@@ -67,7 +69,7 @@ export function createCloudflareProvider(options: CloudflareProviderOptions = {}
         apiVersion: CLOUDFLARE_API_VERSION,
         fetchOptions: { redirect: 'manual' },
         ...(options.fetch ? { fetch: options.fetch } : {}),
-      });
+      })));
       return createCloudflareSession({
         client,
         apiToken: auth.apiToken,
@@ -111,7 +113,7 @@ function createCloudflareSession(ctx: CloudflareCallContext): DnsSession {
     async createOrImportZone(input, options) {
       const signal = options?.signal;
       try {
-        const token = await cfCall(ctx, 'GET /user/tokens/verify', async () => await ctx.client.user.tokens.verify(signal ? { signal } : {}), { safeToResend: true, signal });
+        const token = await cfCall(ctx, 'GET /user/tokens/verify', async () => await (await ctx.client()).user.tokens.verify(signal ? { signal } : {}), { safeToResend: true, signal });
         if (token.status !== 'active') {
           throw new ProviderCallError({ provider: 'cloudflare', call: 'GET /user/tokens/verify', code: token.status, message: `This API token is ${token.status}`, kind: 'unauthorized' });
         }
@@ -120,7 +122,7 @@ function createCloudflareSession(ctx: CloudflareCallContext): DnsSession {
         const httpAuthError = isProviderCallError(e) && e.kind === 'unauthorized' && e.status !== undefined;
         if (!httpAuthError) throw e;
       }
-      const page = await cfCall(ctx, 'GET /zones', async () => await ctx.client.zones.list({ name: input.domainName, per_page: 50 }, signal ? { signal } : {}), {
+      const page = await cfCall(ctx, 'GET /zones', async () => await (await ctx.client()).zones.list({ name: input.domainName, per_page: 50 }, signal ? { signal } : {}), {
         safeToResend: true,
         signal,
       });
@@ -139,7 +141,7 @@ function createCloudflareSession(ctx: CloudflareCallContext): DnsSession {
     async getZone(hostedZoneId, options) {
       const signal = options?.signal;
       try {
-        const zone = await cfCall(ctx, `GET /zones/${hostedZoneId}`, async () => await ctx.client.zones.get({ zone_id: hostedZoneId }, signal ? { signal } : {}), { safeToResend: true, signal });
+        const zone = await cfCall(ctx, `GET /zones/${hostedZoneId}`, async () => await (await ctx.client()).zones.get({ zone_id: hostedZoneId }, signal ? { signal } : {}), { safeToResend: true, signal });
         return { hostedZoneId: zone.id, domainName: zone.name.toLowerCase(), nameServers: zone.name_servers };
       } catch (e) {
         if (isProviderCallError(e) && e.kind === 'not-found') return null;

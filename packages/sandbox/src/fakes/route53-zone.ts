@@ -164,6 +164,21 @@ export function applyChangeBatch(zone: FakeZone, changes: readonly FakeChange[])
   zone.rrsets = new Map([...next.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
+/**
+ * The keys of a zone's map, in its (sorted) insertion order, computed once per map: the fake replaces
+ * `zone.rrsets` with a freshly sorted map on every change instead of editing it, and the size check
+ * catches a map edited in place.
+ */
+const keysOfMap = new WeakMap<Map<string, FakeRrset>, string[]>();
+function sortedKeys(map: Map<string, FakeRrset>): string[] {
+  let keys = keysOfMap.get(map);
+  if (!keys || keys.length !== map.size) {
+    keys = [...map.keys()];
+    keysOfMap.set(map, keys);
+  }
+  return keys;
+}
+
 /** One ListResourceRecordSets page starting at (name, type), in Route 53 order. */
 export function listPage(
   zone: FakeZone,
@@ -172,9 +187,17 @@ export function listPage(
 ): { sets: FakeRrset[]; next?: { name: string; type: string; setIdentifier?: string } } {
   // Routing-policy variants of one name and type continue by SetIdentifier, as on Route 53.
   const from = start.name ? rrsetKey({ name: start.name, type: start.type ?? '', ...(start.identifier ? { setIdentifier: start.identifier } : {}) }) : '';
-  const all = [...zone.rrsets.entries()].filter(([key]) => key >= from);
-  const sets = all.slice(0, maxItems).map(([, r]) => r);
-  const following = all[maxItems]?.[1];
+  // A binary search into the sorted keys: a full listing costs one pass over the zone, not one per page.
+  const keys = sortedKeys(zone.rrsets);
+  let lo = 0;
+  for (let hi = keys.length; lo < hi; ) {
+    const mid = (lo + hi) >>> 1;
+    if ((keys[mid] as string) < from) lo = mid + 1;
+    else hi = mid;
+  }
+  const sets = keys.slice(lo, lo + maxItems).map((k) => zone.rrsets.get(k) as FakeRrset);
+  const followingKey = keys[lo + maxItems];
+  const following = followingKey === undefined ? undefined : zone.rrsets.get(followingKey);
   if (!following) return { sets };
   return { sets, next: { name: following.name, type: following.type, ...(following.setIdentifier ? { setIdentifier: following.setIdentifier } : {}) } };
 }

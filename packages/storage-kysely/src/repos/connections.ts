@@ -24,7 +24,7 @@ const PATCH_COLUMNS = {
   nextVerificationAt: 'next_verification_at',
 } as const satisfies Record<keyof ConnectionPatch, keyof CloudConnectionsTable>;
 
-export function createConnectionRepo({ db, d }: RepoContext): ConnectionRepo {
+export function createConnectionRepo({ db, d, compiled }: RepoContext): ConnectionRepo {
   const active = d.encodeBool(true);
   const base = () =>
     db
@@ -104,24 +104,51 @@ export function createConnectionRepo({ db, d }: RepoContext): ConnectionRepo {
     getConnectionById: byId,
     async listConnections(workspaceId, filter, page) {
       if (filter.providerId !== undefined && !idInRange(d, filter.providerId)) return [];
-      let q = base().where('c.workspace_id', '=', workspaceId);
-      if (!filter.includeInactive) q = q.where('c.is_active', '=', active);
-      if (filter.status) q = q.where('c.connection_status', '=', filter.status);
-      if (filter.provider) q = q.where('cp.name', '=', filter.provider);
-      if (filter.providerId !== undefined) q = q.where('c.cloud_provider_id', '=', filter.providerId);
-      if (filter.accountName !== undefined) q = q.where('c.account_name', '=', filter.accountName);
-      if (page.after !== undefined) q = q.where('c.id', '>', Math.min(page.after, d.maxId));
-      const rows = await q.orderBy('c.id').limit(page.limit).execute();
+      // One compiled shape per combination of filters (at most 64); the values are bound per call.
+      const args: unknown[] = [workspaceId, page.limit];
+      const shape: string[] = [];
+      const where = (name: string, value: unknown) => {
+        shape.push(name);
+        args.push(value);
+      };
+      if (filter.status) where('status', filter.status);
+      if (filter.provider) where('provider', filter.provider);
+      if (filter.providerId !== undefined) where('providerId', filter.providerId);
+      if (filter.accountName !== undefined) where('accountName', filter.accountName);
+      if (page.after !== undefined) where('after', Math.min(page.after, d.maxId));
+      const rows = await compiled.rows(
+        db,
+        `connections.list:${filter.includeInactive ? 'all' : 'active'}:${shape.join(',')}`,
+        (arg) => {
+          let q = base().where('c.workspace_id', '=', arg<number>(0));
+          if (!filter.includeInactive) q = q.where('c.is_active', '=', active);
+          shape.forEach((name, i) => {
+            const value = arg<never>(i + 2);
+            if (name === 'status') q = q.where('c.connection_status', '=', value);
+            else if (name === 'provider') q = q.where('cp.name', '=', value);
+            else if (name === 'providerId') q = q.where('c.cloud_provider_id', '=', value);
+            else if (name === 'accountName') q = q.where('c.account_name', '=', value);
+            else q = q.where('c.id', '>', value);
+          });
+          return q.orderBy('c.id').limit(arg<number>(1));
+        },
+        args,
+      );
       return rows.map(toConnection);
     },
     async countConnectionsByStatus(workspaceId) {
-      const rows = await db
-        .selectFrom('cloud_connections')
-        .select(['connection_status', (eb) => eb.fn.countAll().as('n')])
-        .where('workspace_id', '=', workspaceId)
-        .where('is_active', '=', active)
-        .groupBy('connection_status')
-        .execute();
+      const rows = await compiled.rows(
+        db,
+        'connections.countByStatus',
+        (arg) =>
+          db
+            .selectFrom('cloud_connections')
+            .select(['connection_status', (eb) => eb.fn.countAll().as('n')])
+            .where('workspace_id', '=', arg<number>(0))
+            .where('is_active', '=', active)
+            .groupBy('connection_status'),
+        [workspaceId],
+      );
       const counts = Object.fromEntries(CONNECTION_STATUSES.map((s) => [s, 0])) as Record<ConnectionStatus, number>;
       for (const r of rows) counts[r.connection_status as ConnectionStatus] = decodeNumber(r.n);
       return counts;

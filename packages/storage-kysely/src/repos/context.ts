@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { SqlDialect } from '../dialect.js';
 import type { Database } from '../schema.js';
+import type { CompiledQueries } from '../compiled.js';
 
 /** What every repository is built from: a Kysely handle (root or transaction) and the dialect seam. */
 export interface RepoContext {
@@ -11,6 +12,8 @@ export interface RepoContext {
    * inside a `transaction()` (whose commit or rollback then covers them).
    */
   atomic<T>(fn: (db: Kysely<Database>) => Promise<T>): Promise<T>;
+  /** The hot reads compiled once, shared by the root and every transaction of one storage. */
+  readonly compiled: CompiledQueries;
 }
 
 /**

@@ -3,24 +3,29 @@ import type { Environment, EnvironmentRepo } from '@cloudlink/engine';
 import type { EnvironmentsTable } from '../schema.js';
 import { optDate } from './context.js';
 import type { RepoContext } from './context.js';
-import { decodeNumber } from '../dialect.js';
+import { decodeNumber, type SqlDialect } from '../dialect.js';
 import { slugVacancy } from './slug-vacancy.js';
+
+/** The domain environment of an `environments` row. */
+export function environmentFromRow(d: SqlDialect, r: Selectable<EnvironmentsTable>): Environment {
+  return {
+      id: decodeNumber(r.id),
+      projectId: decodeNumber(r.project_id),
+      name: r.name,
+      slug: r.slug,
+      description: r.description,
+      isDefault: d.decodeBool(r.is_default),
+      isActive: d.decodeBool(r.is_active),
+      createdAt: d.decodeDate(r.created_at),
+      updatedAt: d.decodeDate(r.updated_at),
+      deletedAt: optDate(d, r.deleted_at),
+  };
+}
 
 export function createEnvironmentRepo(repo: RepoContext): EnvironmentRepo {
   const { db, d } = repo;
   const active = d.encodeBool(true);
-  const toEnvironment = (r: Selectable<EnvironmentsTable>): Environment => ({
-    id: decodeNumber(r.id),
-    projectId: decodeNumber(r.project_id),
-    name: r.name,
-    slug: r.slug,
-    description: r.description,
-    isDefault: d.decodeBool(r.is_default),
-    isActive: d.decodeBool(r.is_active),
-    createdAt: d.decodeDate(r.created_at),
-    updatedAt: d.decodeDate(r.updated_at),
-    deletedAt: optDate(d, r.deleted_at),
-  });
+  const toEnvironment = (r: Selectable<EnvironmentsTable>): Environment => environmentFromRow(d, r);
   return {
     async createEnvironment({ projectId, name, slug, description, isDefault, now }) {
       const row = await db

@@ -1,8 +1,29 @@
 import { StorageConflictError } from '@cloudlink/engine';
 import type { Member, MemberPermissions, MemberRepo, RoleCode } from '@cloudlink/engine';
+import type { Selectable } from 'kysely';
+import type { WorkspaceMembersTable } from '../schema.js';
 import { idInRange } from './context.js';
 import type { RepoContext } from './context.js';
-import { decodeNumber } from '../dialect.js';
+import { decodeNumber, type SqlDialect } from '../dialect.js';
+
+/** A `workspace_members` row with its role's code and its user's email and name. */
+export type MemberRow = Omit<Selectable<WorkspaceMembersTable>, 'role_id'> & { role_code: string; user_email: string; user_name: string | null };
+
+/** The domain member of a member row. */
+export function memberFromRow(d: SqlDialect, r: MemberRow): Member {
+  return {
+    id: decodeNumber(r.id),
+    workspaceId: decodeNumber(r.workspace_id),
+    userId: decodeNumber(r.user_id),
+    role: r.role_code as RoleCode,
+    permissions: r.permissions === null ? null : (d.decodeJson(r.permissions) as MemberPermissions),
+    isActive: d.decodeBool(r.is_active),
+    joinedAt: d.decodeDate(r.joined_at),
+    createdAt: d.decodeDate(r.created_at),
+    updatedAt: d.decodeDate(r.updated_at),
+    user: { id: decodeNumber(r.user_id), name: r.user_name, email: r.user_email },
+  };
+}
 
 export function createMemberRepo({ db, d }: RepoContext): MemberRepo {
   const active = d.encodeBool(true);
@@ -29,19 +50,7 @@ export function createMemberRepo({ db, d }: RepoContext): MemberRepo {
       .where('m.workspace_id', '=', workspaceId)
       .where('m.is_active', '=', active);
 
-  type Row = Awaited<ReturnType<ReturnType<typeof selectMembers>['executeTakeFirstOrThrow']>>;
-  const toMember = (r: Row): Member => ({
-    id: decodeNumber(r.id),
-    workspaceId: decodeNumber(r.workspace_id),
-    userId: decodeNumber(r.user_id),
-    role: r.role_code as RoleCode,
-    permissions: r.permissions === null ? null : (d.decodeJson(r.permissions) as MemberPermissions),
-    isActive: d.decodeBool(r.is_active),
-    joinedAt: d.decodeDate(r.joined_at),
-    createdAt: d.decodeDate(r.created_at),
-    updatedAt: d.decodeDate(r.updated_at),
-    user: { id: decodeNumber(r.user_id), name: r.user_name, email: r.user_email },
-  });
+  const toMember = (r: MemberRow): Member => memberFromRow(d, r);
 
   const getMember = async (workspaceId: number, userId: number): Promise<Member | null> => {
     if (!idInRange(d, userId)) return null;

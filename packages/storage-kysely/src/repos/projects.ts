@@ -3,26 +3,31 @@ import type { Project, ProjectRepo } from '@cloudlink/engine';
 import type { ProjectsTable } from '../schema.js';
 import { missingRow, optDate } from './context.js';
 import type { RepoContext } from './context.js';
-import { decodeNumber } from '../dialect.js';
+import { decodeNumber, type SqlDialect } from '../dialect.js';
 import { slugVacancy } from './slug-vacancy.js';
+
+/** The domain project of a `projects` row. */
+export function projectFromRow(d: SqlDialect, r: Selectable<ProjectsTable>): Project {
+  return {
+      id: decodeNumber(r.id),
+      workspaceId: decodeNumber(r.workspace_id),
+      userId: decodeNumber(r.user_id),
+      name: r.name,
+      slug: r.slug,
+      description: r.description,
+      isDefault: d.decodeBool(r.is_default),
+      isActive: d.decodeBool(r.is_active),
+      connectedCloudId: r.connected_cloud_id === null ? null : decodeNumber(r.connected_cloud_id),
+      createdAt: d.decodeDate(r.created_at),
+      updatedAt: d.decodeDate(r.updated_at),
+      deletedAt: optDate(d, r.deleted_at),
+  };
+}
 
 export function createProjectRepo(repo: RepoContext): ProjectRepo {
   const { db, d } = repo;
   const active = d.encodeBool(true);
-  const toProject = (r: Selectable<ProjectsTable>): Project => ({
-    id: decodeNumber(r.id),
-    workspaceId: decodeNumber(r.workspace_id),
-    userId: decodeNumber(r.user_id),
-    name: r.name,
-    slug: r.slug,
-    description: r.description,
-    isDefault: d.decodeBool(r.is_default),
-    isActive: d.decodeBool(r.is_active),
-    connectedCloudId: r.connected_cloud_id === null ? null : decodeNumber(r.connected_cloud_id),
-    createdAt: d.decodeDate(r.created_at),
-    updatedAt: d.decodeDate(r.updated_at),
-    deletedAt: optDate(d, r.deleted_at),
-  });
+  const toProject = (r: Selectable<ProjectsTable>): Project => projectFromRow(d, r);
   return {
     async createProject({ workspaceId, userId, name, slug, description, isDefault, now }) {
       const row = await db

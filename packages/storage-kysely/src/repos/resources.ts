@@ -21,7 +21,7 @@ const PATCH_COLUMNS = {
 /** `ResourceFilter.type`: one type or a list of them. */
 const typesOf = (type: string | readonly string[]): readonly string[] => (typeof type === 'string' ? [type] : type);
 
-export function createResourceRepo({ db, d, atomic }: RepoContext): ResourceRepo {
+export function createResourceRepo({ db, d, atomic, compiled }: RepoContext): ResourceRepo {
   const active = d.encodeBool(true);
   const optNumber = (v: unknown) => (v === null || v === undefined ? null : decodeNumber(v));
   const toResource = (r: Selectable<ResourcesTable>): Resource => ({
@@ -109,14 +109,38 @@ export function createResourceRepo({ db, d, atomic }: RepoContext): ResourceRepo
       // `IN ()` is not SQL (no type at all matches nothing); a parent beyond the id range is no row.
       if (types?.length === 0) return [];
       if (filter.parentResourceId !== undefined && !idInRange(d, filter.parentResourceId)) return [];
-      let q = db.selectFrom('resources').selectAll().where('environment_id', '=', environmentId).where('is_active', '=', active);
-      if (types !== undefined) q = q.where('resource_type', 'in', [...types]);
-      if (filter.parentResourceId !== undefined) q = q.where('parent_resource_id', '=', filter.parentResourceId);
-      if (filter.region !== undefined) q = q.where('region', '=', filter.region);
-      if (filter.status !== undefined) q = q.where('status', '=', filter.status);
-      if (filter.state !== undefined) q = q.where(d.jsonStringField('metadata', 'state'), '=', filter.state);
-      if (page.after !== undefined) q = q.where('id', '>', Math.min(page.after, d.maxId));
-      const rows = await q.orderBy('id').limit(page.limit).execute();
+      // One compiled shape per combination of filters and number of types; the values are bound per call.
+      const args: unknown[] = [environmentId, page.limit, ...(types ?? [])];
+      const shape: string[] = [];
+      const where = (name: string, value: unknown) => {
+        shape.push(name);
+        args.push(value);
+      };
+      if (filter.parentResourceId !== undefined) where('parent', filter.parentResourceId);
+      if (filter.region !== undefined) where('region', filter.region);
+      if (filter.status !== undefined) where('status', filter.status);
+      if (filter.state !== undefined) where('state', filter.state);
+      if (page.after !== undefined) where('after', Math.min(page.after, d.maxId));
+      const typeCount = types?.length ?? -1;
+      const rows = await compiled.rows(
+        db,
+        `resources.list:${typeCount}:${shape.join(',')}`,
+        (arg) => {
+          let q = db.selectFrom('resources').selectAll().where('environment_id', '=', arg<number>(0)).where('is_active', '=', active);
+          if (typeCount >= 0) q = q.where('resource_type', 'in', Array.from({ length: typeCount }, (_, i) => arg<string>(i + 2)));
+          const first = 2 + Math.max(0, typeCount);
+          shape.forEach((name, i) => {
+            const value = arg<never>(first + i);
+            if (name === 'parent') q = q.where('parent_resource_id', '=', value);
+            else if (name === 'region') q = q.where('region', '=', value);
+            else if (name === 'status') q = q.where('status', '=', value);
+            else if (name === 'state') q = q.where(d.jsonStringField('metadata', 'state'), '=', value);
+            else q = q.where('id', '>', value);
+          });
+          return q.orderBy('id').limit(arg<number>(1));
+        },
+        args,
+      );
       return rows.map(toResource);
     },
     async getResourceById(id) {

@@ -3,16 +3,21 @@ import type { User, UserRepo } from '@cloudlink/engine';
 import type { UsersTable } from '../schema.js';
 import { idInRange } from './context.js';
 import type { RepoContext } from './context.js';
-import { decodeNumber } from '../dialect.js';
+import { decodeNumber, type SqlDialect } from '../dialect.js';
 
-export function createUserRepo({ db, d }: RepoContext): UserRepo {
-  const toUser = (r: Selectable<UsersTable>): User => ({
+/** The domain user of a `users` row. */
+export function userFromRow(d: SqlDialect, r: Selectable<UsersTable>): User {
+  return {
     id: decodeNumber(r.id),
     email: r.email,
     name: r.name,
     createdAt: d.decodeDate(r.created_at),
     updatedAt: d.decodeDate(r.updated_at),
-  });
+  };
+}
+
+export function createUserRepo({ db, d }: RepoContext): UserRepo {
+  const toUser = (r: Selectable<UsersTable>): User => userFromRow(d, r);
   return {
     async createUser({ email, name, now }) {
       const row = await db

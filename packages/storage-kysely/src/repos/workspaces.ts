@@ -3,22 +3,27 @@ import type { Workspace, WorkspaceRepo } from '@cloudlink/engine';
 import type { WorkspacesTable } from '../schema.js';
 import { optDate } from './context.js';
 import type { RepoContext } from './context.js';
-import { decodeNumber } from '../dialect.js';
+import { decodeNumber, type SqlDialect } from '../dialect.js';
 import { slugVacancy } from './slug-vacancy.js';
+
+/** The domain workspace of a `workspaces` row. */
+export function workspaceFromRow(d: SqlDialect, r: Selectable<WorkspacesTable>): Workspace {
+  return {
+      id: decodeNumber(r.id),
+      name: r.name,
+      slug: r.slug,
+      description: r.description,
+      planId: decodeNumber(r.plan_id),
+      isActive: d.decodeBool(r.is_active),
+      createdAt: d.decodeDate(r.created_at),
+      updatedAt: d.decodeDate(r.updated_at),
+      deletedAt: optDate(d, r.deleted_at),
+  };
+}
 
 export function createWorkspaceRepo(repo: RepoContext): WorkspaceRepo {
   const { db, d } = repo;
-  const toWorkspace = (r: Selectable<WorkspacesTable>): Workspace => ({
-    id: decodeNumber(r.id),
-    name: r.name,
-    slug: r.slug,
-    description: r.description,
-    planId: decodeNumber(r.plan_id),
-    isActive: d.decodeBool(r.is_active),
-    createdAt: d.decodeDate(r.created_at),
-    updatedAt: d.decodeDate(r.updated_at),
-    deletedAt: optDate(d, r.deleted_at),
-  });
+  const toWorkspace = (r: Selectable<WorkspacesTable>): Workspace => workspaceFromRow(d, r);
   return {
     async createWorkspace({ name, slug, description, planId, now }) {
       const row = await db

@@ -1,5 +1,6 @@
 import type { Storage, StorageTx } from '../../ports/storage.js';
 import { createInProcessZoneLock, createMutex, createStorageGuard } from '../../ports/storage-guards.js';
+import { scopeRepoFrom } from '../../ports/storage-scopes.js';
 import { createMemberRepo, createEnvironmentRepo, createPlanRepo, createProjectRepo, createUserRepo, createWorkspaceRepo } from './memory/admin-repos.js';
 import { createConnectionRepo, createOidcKeyRepo, createResourceRepo } from './memory/cloud-repos.js';
 import { createDnsRecordRepo } from './memory/dns-repos.js';
@@ -60,19 +61,23 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): MemoryS
   };
 
   function repos(run: Run, lockWorkspace: (workspaceId: number) => Promise<void>): StorageTx {
-    return {
+    const admin = {
       users: createUserRepo(run),
-      plans: createPlanRepo(run),
       workspaces: createWorkspaceRepo(run),
       members: createMemberRepo(run),
       projects: createProjectRepo(run),
       environments: createEnvironmentRepo(run),
+    };
+    return {
+      ...admin,
+      plans: createPlanRepo(run),
       connections: createConnectionRepo(run),
       resources: createResourceRepo(run),
       dnsRecords: createDnsRecordRepo(run),
       resourceConnections: createResourceConnectionRepo(run),
       oidcKeys: createOidcKeyRepo(run),
       audit: createAuditRepo(run),
+      scopes: scopeRepoFrom(admin),
       lockWorkspace,
     };
   }

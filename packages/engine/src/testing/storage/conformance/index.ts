@@ -14,6 +14,7 @@ import { describeListPages } from './pages.js';
 import { describeDnsWriteIntents } from './dns-write-intents.js';
 import { describeResourceConnections } from './resource-connections.js';
 import { describeAuditLog } from './audit.js';
+import { describeScopes } from './scopes.js';
 
 export type { CreateStorage, StorageConformanceContext, StorageUnderTest } from './context.js';
 import { T0, at, expectConflict, raw } from './context.js';
@@ -52,6 +53,7 @@ export function describeStorageConformance(options: StorageConformanceOptions): 
     describeDnsWriteIntents(ctx);
     describeResourceConnections(ctx);
     describeAuditLog(ctx);
+    describeScopes(ctx);
     options.additionalTests?.(ctx);
   });
 }
