@@ -45,6 +45,7 @@ export async function benchPgPrepared(opts: { ms?: number; rounds?: number } = {
       ['users.getUserById', (s) => s.users.getUserById(user.id)],
       ['workspaces.getWorkspaceBySlug', (s) => s.workspaces.getWorkspaceBySlug('acme')],
       ['members.getMember', (s) => s.members.getMember(workspace.id, user.id)],
+      ['scopes.workspaceScope', (s) => s.scopes.workspaceScope(user.id, 'acme')],
       ['connections.listConnections (18 rows)', (s) => s.connections.listConnections(workspace.id, {}, { limit: 50 })],
       ['connections.countConnectionsByStatus', (s) => s.connections.countConnectionsByStatus(workspace.id)],
     ];
