@@ -3,6 +3,7 @@ import type { NextFunction, Request, RequestHandler, Response, Router } from 'ex
 import { REQUEST_ID_HEADER, RESERVED_PROJECT_SLUGS, requestIdFrom, routeNotFound, unauthenticated } from '@cloudlink/engine';
 import type { Actor, Engine, Logger } from '@cloudlink/engine';
 import { readJsonBody } from './body.js';
+import { routeDispatcher } from './dispatch.js';
 import { callEngine } from './engine-call.js';
 import { createErrorHandler, stderrLogger } from './error-handler.js';
 import { createOpenApiDocument, type OpenApiOptions } from './openapi.js';
@@ -105,9 +106,7 @@ export function createCloudlinkRestRouter(options: CloudlinkRestRouterOptions): 
       res.json(document);
     });
   }
-  for (const route of REST_ROUTES) {
-    router[route.method.toLowerCase() as Lowercase<RestRoute['method']>](route.path, handlerFor(route, options));
-  }
+  router.use(routeDispatcher(REST_ROUTES.map((route) => ({ method: route.method, path: route.path, handler: handlerFor(route, options) }))));
   router.use((req, _res, next) => next(routeNotFound(req.method, req.originalUrl.split('?')[0] ?? req.originalUrl)));
   router.use(createErrorHandler(logger));
   return router;
