@@ -101,7 +101,7 @@ export function createFastQuery<TRequest extends IncomingMessage>(options: FastQ
   if (separator === '.') {
     for (const [path, procedure] of Object.entries(router._def.procedures as Record<string, AnyTRPCProcedure>)) {
       // Only names tRPC's `decodeURIComponent` leaves unchanged, so the URL segment is the path.
-      if (procedure._def.type === 'query' && /^[A-Za-z0-9_.-]+$/.test(path)) queries.set(path, procedure);
+      if (procedure._def.type === 'query' && /^[\w.-]+$/.test(path)) queries.set(path, procedure);
     }
   }
 
