@@ -78,15 +78,15 @@ export function requestLogging(logger: PinoLogger) {
     const reqId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     res.setHeader('X-Request-Id', reqId);
     const started = process.hrtime.bigint();
+    const path = req.originalUrl.split('?')[0];
     requestContext.run({ reqId }, () => {
-      logger.debug({ method: req.method, path: req.originalUrl.split('?')[0] }, 'request received');
+      logger.debug({ method: req.method, path }, 'request received');
       res.on('finish', () => {
-        requestContext.run({ reqId }, () => {
-          const ms = Number(process.hrtime.bigint() - started) / 1e6;
-          const line = { method: req.method, path: req.originalUrl.split('?')[0], status: res.statusCode, ms: Math.round(ms * 10) / 10 };
-          if (res.statusCode >= 500) logger.error(line, 'request failed');
-          else logger.info(line, 'request');
-        });
+        // Outside the request's context by now: the id goes on the line itself.
+        const ms = Number(process.hrtime.bigint() - started) / 1e6;
+        const line = { reqId, method: req.method, path, status: res.statusCode, ms: Math.round(ms * 10) / 10 };
+        if (res.statusCode >= 500) logger.error(line, 'request failed');
+        else logger.info(line, 'request');
       });
       next();
     });
