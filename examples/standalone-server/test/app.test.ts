@@ -96,6 +96,9 @@ describe('createApp', () => {
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
     await waitFor(() => lines.some((l) => l.path === '/api/workspaces/request-id-check' && l.status === 401), 'the access line of the 401');
     expect(lines.find((l) => l.path === '/api/workspaces/request-id-check' && l.status === 401)?.reqId).toBe(id);
+    const trpc = await fetch(`${base}/trpc/workspaces.get?input=${encodeURIComponent(JSON.stringify({ workspaceSlug: 'request-id-trpc' }))}`);
+    const trpcId = trpc.headers.get('x-request-id');
+    await waitFor(() => lines.some((l) => l.path === '/trpc/workspaces.get' && l.reqId === trpcId), 'the access line of the tRPC call, with the same id');
   });
 
   it('serves the API reference page at /docs and the OpenAPI document', async () => {

@@ -1,6 +1,6 @@
 import express from 'express';
 import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
-import { REQUEST_ID_HEADER, RESERVED_PROJECT_SLUGS, requestIdFrom, routeNotFound, unauthenticated } from '@cloudlink/engine';
+import { REQUEST_ID_HEADER, RESERVED_PROJECT_SLUGS, requestIdOf, routeNotFound, unauthenticated } from '@cloudlink/engine';
 import type { Actor, Engine, Logger } from '@cloudlink/engine';
 import { readJsonBody } from './body.js';
 import { routeDispatcher } from './dispatch.js';
@@ -31,7 +31,7 @@ const REQUEST_ID_LOCAL = 'cloudlinkRequestId';
  */
 const requestIdMiddleware: RequestHandler = (req, res, next) => {
   const chosen = res.getHeader(REQUEST_ID_HEADER);
-  const id = typeof chosen === 'string' && chosen !== '' ? chosen : requestIdFrom(req.headers['x-request-id']);
+  const id = requestIdOf(chosen, req.headers['x-request-id']);
   res.locals[REQUEST_ID_LOCAL] = id;
   if (id !== chosen) res.setHeader(REQUEST_ID_HEADER, id);
   next();

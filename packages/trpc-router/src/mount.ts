@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createURL, internal_exceptionHandler, nodeHTTPRequestHandler } from '@trpc/server/adapters/node-http';
 import type { TRPCError } from '@trpc/server';
 import type { TRPCRequestInfo } from '@trpc/server/http';
-import { batchTooLarge, MAX_BODY_BYTES, MAX_URL_BYTES, REQUEST_ID_HEADER, requestIdFrom, unsupportedMediaType, urlTooLong } from '@cloudlink/engine';
+import { batchTooLarge, MAX_BODY_BYTES, MAX_URL_BYTES, REQUEST_ID_HEADER, requestIdOf, unsupportedMediaType, urlTooLong } from '@cloudlink/engine';
 import type { Engine, EngineError } from '@cloudlink/engine';
 import type { CloudlinkContext } from './context.js';
 import { cloudlinkResponseMeta, toTrpcError } from './errors.js';
@@ -88,7 +88,8 @@ export function createCloudlinkTrpcHandler<TRequest extends IncomingMessage = In
   const fastQuery = createFastQuery<TRequest>(shared);
   return (req, res) => {
     // One request id per HTTP request (a batch shares it), echoed on every answer, refusals included.
-    res.setHeader(REQUEST_ID_HEADER, requestIdFrom(req.headers['x-request-id']));
+    // The host's middleware may have chosen it already (one id on its log lines and the audit).
+    res.setHeader(REQUEST_ID_HEADER, requestIdOf(res.getHeader(REQUEST_ID_HEADER), req.headers['x-request-id']));
     // The URL as the adapter builds it (scheme and Host); a Host it refuses leaves the call to it.
     let trpcUrl: URL | undefined;
     try {
