@@ -10,6 +10,7 @@ import { benchStorageWrites } from './bench/storage.js';
 import { benchStartup } from './bench/startup.js';
 import { benchDnsWrites } from './bench/dns-writes.js';
 import { benchZoneSync } from './bench/zone-sync.js';
+import { benchPgPrepared } from './bench/pg-prepared.js';
 
 const SECTIONS = ['reads', 'startup', 'writes', 'sync', 'micro'] as const;
 type Section = (typeof SECTIONS)[number];
@@ -28,7 +29,8 @@ Local, bounded benchmarks, each beside a baseline measured in the same run. Sect
           same change batches sent with the AWS SDK
   sync    sync of a Route 53 zone of BENCH_SYNC_RECORDS record sets and of half as many: time and
           peak heap per set (linear when the ratio is 1), against listing it with the AWS SDK
-  micro   record normalisation, Route 53 batch planning, storage writes per database
+  micro   record normalisation, Route 53 batch planning, storage writes per database, Postgres
+          hot reads as named prepared statements against unnamed ones
 
 Postgres runs need the server at DATABASE_URL (default postgres://postgres@127.0.0.1:5432).
 
@@ -81,7 +83,7 @@ if (chosen.has('sync')) {
 if (chosen.has('micro')) {
   const count = num('BENCH_WRITES', 300);
   log('bench: record normalisation, Route 53 planning, storage writes…');
-  rows.push(benchNormalisation(), await benchRoute53Planning(), await benchStorageWrites(count));
+  rows.push(benchNormalisation(), await benchRoute53Planning(), await benchStorageWrites(count), ...(await benchPgPrepared()));
 }
 
 if (process.env.BENCH_JSON) {

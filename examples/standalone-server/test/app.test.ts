@@ -89,6 +89,18 @@ describe('createApp', () => {
     expect(generated).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it('names a request without X-Request-Id once: the id on the REST answer is the id of its access line', async () => {
+    const res = await fetch(`${base}/api/workspaces/request-id-check`);
+    expect(res.status).toBe(401);
+    const id = res.headers.get('x-request-id');
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    await waitFor(() => lines.some((l) => l.path === '/api/workspaces/request-id-check' && l.status === 401), 'the access line of the 401');
+    expect(lines.find((l) => l.path === '/api/workspaces/request-id-check' && l.status === 401)?.reqId).toBe(id);
+    const trpc = await fetch(`${base}/trpc/workspaces.get?input=${encodeURIComponent(JSON.stringify({ workspaceSlug: 'request-id-trpc' }))}`);
+    const trpcId = trpc.headers.get('x-request-id');
+    await waitFor(() => lines.some((l) => l.path === '/trpc/workspaces.get' && l.reqId === trpcId), 'the access line of the tRPC call, with the same id');
+  });
+
   it('serves the API reference page at /docs and the OpenAPI document', async () => {
     const docs = await fetch(`${base}/docs`);
     expect(docs.headers.get('content-type')).toContain('text/html');

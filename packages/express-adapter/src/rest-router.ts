@@ -1,8 +1,9 @@
 import express from 'express';
 import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
-import { REQUEST_ID_HEADER, RESERVED_PROJECT_SLUGS, requestIdFrom, routeNotFound, unauthenticated } from '@cloudlink/engine';
+import { REQUEST_ID_HEADER, RESERVED_PROJECT_SLUGS, requestIdOf, routeNotFound, unauthenticated } from '@cloudlink/engine';
 import type { Actor, Engine, Logger } from '@cloudlink/engine';
 import { readJsonBody } from './body.js';
+import { routeDispatcher } from './dispatch.js';
 import { callEngine } from './engine-call.js';
 import { createErrorHandler, stderrLogger } from './error-handler.js';
 import { createOpenApiDocument, type OpenApiOptions } from './openapi.js';
@@ -23,11 +24,16 @@ export interface CloudlinkRestRouterOptions {
 /** Where the request id chosen for this request is kept between the middleware and the handler. */
 const REQUEST_ID_LOCAL = 'cloudlinkRequestId';
 
-/** Choose the request id (the client's `X-Request-Id` or a new one) and echo it on every answer, errors included. */
+/**
+ * Choose the request id and echo it on every answer, errors included: the one the host's own
+ * middleware already set on the response (so its log lines and the audit log name the same
+ * request), else the client's `X-Request-Id`, else a new one.
+ */
 const requestIdMiddleware: RequestHandler = (req, res, next) => {
-  const id = requestIdFrom(req.headers['x-request-id']);
+  const chosen = res.getHeader(REQUEST_ID_HEADER);
+  const id = requestIdOf(chosen, req.headers['x-request-id']);
   res.locals[REQUEST_ID_LOCAL] = id;
-  res.setHeader(REQUEST_ID_HEADER, id);
+  if (id !== chosen) res.setHeader(REQUEST_ID_HEADER, id);
   next();
 };
 
@@ -100,9 +106,7 @@ export function createCloudlinkRestRouter(options: CloudlinkRestRouterOptions): 
       res.json(document);
     });
   }
-  for (const route of REST_ROUTES) {
-    router[route.method.toLowerCase() as Lowercase<RestRoute['method']>](route.path, handlerFor(route, options));
-  }
+  router.use(routeDispatcher(REST_ROUTES.map((route) => ({ method: route.method, path: route.path, handler: handlerFor(route, options) }))));
   router.use((req, _res, next) => next(routeNotFound(req.method, req.originalUrl.split('?')[0] ?? req.originalUrl)));
   router.use(createErrorHandler(logger));
   return router;

@@ -6,26 +6,40 @@ import { createKyselyStorage, createPeek } from '@cloudlink/storage-kysely';
 import type { Database, Peek } from '@cloudlink/storage-kysely';
 import { postgresDialect } from './postgres-dialect.js';
 import { withPostgresZoneLock } from './zone-lock.js';
+import { withPreparedStatements } from './prepared-statements.js';
 
-export type PostgresStorageOptions =
-  | {
-      /** e.g. `postgres://user@host:5432/db`; the storage creates (and on close ends) its own pool. */
-      readonly connectionString: string;
-      /** Pool size. Default 10. */
-      readonly max?: number;
-      /** Size of the separate pool whose clients hold zone locks (one per locked zone). Default `max`. */
-      readonly lockSessions?: number;
-    }
-  | {
-      /** A `pg.Pool` (or anything with its `connect`/`end` shape); the caller keeps ownership. */
-      readonly pool: PostgresPool;
-      /**
-       * Clients for zone locks, never the query pool (a held lock must not take a client its
-       * holder's queries need). The caller keeps ownership. Default: when `pool` is a `pg.Pool`,
-       * a private pool with its options (ended on close); otherwise required.
-       */
-      readonly lockPool?: PostgresPool;
-    };
+/** Options of both forms. */
+interface CommonOptions {
+  /**
+   * Run the storage's queries (SELECT/INSERT/UPDATE/DELETE/WITH) as named prepared statements, so
+   * Postgres plans each distinct query once per connection instead of on every call. Default `true`;
+   * `false` sends every query unnamed (as before), e.g. behind a transaction-mode pooler (PgBouncer
+   * < 1.21) that cannot keep prepared statements, or to compare.
+   */
+  readonly preparedStatements?: boolean;
+}
+
+export type PostgresStorageOptions = CommonOptions &
+  (
+    | {
+        /** e.g. `postgres://user@host:5432/db`; the storage creates (and on close ends) its own pool. */
+        readonly connectionString: string;
+        /** Pool size. Default 10. */
+        readonly max?: number;
+        /** Size of the separate pool whose clients hold zone locks (one per locked zone). Default `max`. */
+        readonly lockSessions?: number;
+      }
+    | {
+        /** A `pg.Pool` (or anything with its `connect`/`end` shape); the caller keeps ownership. */
+        readonly pool: PostgresPool;
+        /**
+         * Clients for zone locks, never the query pool (a held lock must not take a client its
+         * holder's queries need). The caller keeps ownership. Default: when `pool` is a `pg.Pool`,
+         * a private pool with its options (ended on close); otherwise required.
+         */
+        readonly lockPool?: PostgresPool;
+      }
+  );
 
 /** A Postgres `Storage`, plus the raw-row reader the conformance suite uses. */
 export interface PostgresStorage extends Storage {
@@ -64,7 +78,8 @@ export function createPostgresStorage(options: PostgresStorageOptions): Postgres
   const pool: PostgresPool = owned ? createPool({ connectionString: options.connectionString, max: options.max ?? 10 }) : options.pool;
   const locks = lockPoolFor(options);
   // Kysely ends the pool it is given on destroy(); an injected pool belongs to the caller.
-  const handed: PostgresPool = owned ? pool : { connect: () => pool.connect(), end: async () => {} };
+  const own: PostgresPool = owned ? pool : { connect: () => pool.connect(), end: async () => {} };
+  const handed = options.preparedStatements === false ? own : withPreparedStatements(own);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: handed }) });
 
   const storage = createKyselyStorage({

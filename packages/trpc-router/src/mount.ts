@@ -1,11 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { internal_exceptionHandler, nodeHTTPRequestHandler } from '@trpc/server/adapters/node-http';
+import { createURL, internal_exceptionHandler, nodeHTTPRequestHandler } from '@trpc/server/adapters/node-http';
 import type { TRPCError } from '@trpc/server';
 import type { TRPCRequestInfo } from '@trpc/server/http';
-import { batchTooLarge, MAX_BODY_BYTES, MAX_URL_BYTES, REQUEST_ID_HEADER, requestIdFrom, unsupportedMediaType, urlTooLong } from '@cloudlink/engine';
+import { batchTooLarge, MAX_BODY_BYTES, MAX_URL_BYTES, REQUEST_ID_HEADER, requestIdOf, unsupportedMediaType, urlTooLong } from '@cloudlink/engine';
 import type { Engine, EngineError } from '@cloudlink/engine';
 import type { CloudlinkContext } from './context.js';
 import { cloudlinkResponseMeta, toTrpcError } from './errors.js';
+import { createFastQuery } from './fast-query.js';
 import { createCloudlinkRouter, type CloudlinkRouter } from './router.js';
 
 /** Calls one batched request may carry by default: enough for a page's `httpBatchLink` burst. */
@@ -82,10 +83,21 @@ export function createCloudlinkTrpcHandler<TRequest extends IncomingMessage = In
     responseMeta: cloudlinkResponseMeta,
     ...(options.onError ? { onError: options.onError } : {}),
   };
+  // A single GET of a query (the bulk of reads) skips the adapter's WHATWG Request/Response
+  // round trip; it answers the same bytes, and leaves every other request to the adapter.
+  const fastQuery = createFastQuery<TRequest>(shared);
   return (req, res) => {
     // One request id per HTTP request (a batch shares it), echoed on every answer, refusals included.
-    res.setHeader(REQUEST_ID_HEADER, requestIdFrom(req.headers['x-request-id']));
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    // The host's middleware may have chosen it already (one id on its log lines and the audit).
+    res.setHeader(REQUEST_ID_HEADER, requestIdOf(res.getHeader(REQUEST_ID_HEADER), req.headers['x-request-id']));
+    // The URL as the adapter builds it (scheme and Host); a Host it refuses leaves the call to it.
+    let trpcUrl: URL | undefined;
+    try {
+      trpcUrl = createURL(req);
+    } catch {
+      trpcUrl = undefined;
+    }
+    const url = trpcUrl ?? new URL(req.url ?? '/', 'http://localhost');
     // The procedure path is the last segment, as tRPC's own Express adapter takes it.
     const path = url.pathname.slice(url.pathname.lastIndexOf('/') + 1);
     const refused = refusal(req, url, path, maxBatchSize);
@@ -95,6 +107,7 @@ export function createCloudlinkTrpcHandler<TRequest extends IncomingMessage = In
       internal_exceptionHandler({ ...shared, req, res, path })(toTrpcError(refused));
       return;
     }
+    if (trpcUrl && fastQuery(req, res, path, trpcUrl, (cause) => internal_exceptionHandler({ ...shared, req, res, path })(cause))) return;
     void nodeHTTPRequestHandler({ ...shared, req, res, path });
   };
 }

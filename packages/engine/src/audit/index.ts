@@ -10,7 +10,7 @@ import type { AuditedOperation } from './operations.js';
 
 export { AUDITED_OPERATIONS, type AuditedOperation } from './operations.js';
 export { listAuditQuerySchema, serializeAuditEntry, type ListAuditInput } from './list.js';
-export { REQUEST_ID_HEADER, REQUEST_ID_MAX_CHARS, requestIdFrom } from './request-id.js';
+export { REQUEST_ID_HEADER, REQUEST_ID_MAX_CHARS, requestIdFrom, requestIdOf } from './request-id.js';
 
 /** A caller without a user: the host on its own behalf, or the engine itself (see `AuditActor`). */
 export interface NonUserActor {

@@ -17,3 +17,12 @@ export function requestIdFrom(header: string | readonly string[] | undefined): s
   if (typeof value === 'string' && value.length > 0 && value.length <= REQUEST_ID_MAX_CHARS && PRINTABLE.test(value)) return value;
   return randomUUID();
 }
+
+/**
+ * The id of an HTTP request: the one the host's own middleware already put on the response (so
+ * its log lines and cloudlink's audit entries name the same request), else `requestIdFrom` the
+ * client's header.
+ */
+export function requestIdOf(alreadySet: unknown, header: string | readonly string[] | undefined): string {
+  return typeof alreadySet === 'string' && alreadySet !== '' ? alreadySet : requestIdFrom(header);
+}
