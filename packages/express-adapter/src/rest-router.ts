@@ -3,7 +3,7 @@ import type { NextFunction, Request, RequestHandler, Response, Router } from 'ex
 import { REQUEST_ID_HEADER, RESERVED_PROJECT_SLUGS, requestIdOf, routeNotFound, unauthenticated } from '@cloudlink/engine';
 import type { Actor, Engine, Logger } from '@cloudlink/engine';
 import { readJsonBody } from './body.js';
-import { routeDispatcher } from './dispatch.js';
+import { routeDispatcher, type DispatchedRoute } from './dispatch.js';
 import { callEngine } from './engine-call.js';
 import { createErrorHandler, stderrLogger } from './error-handler.js';
 import { createOpenApiDocument, type OpenApiOptions } from './openapi.js';
@@ -29,13 +29,12 @@ const REQUEST_ID_LOCAL = 'cloudlinkRequestId';
  * middleware already set on the response (so its log lines and the audit log name the same
  * request), else the client's `X-Request-Id`, else a new one.
  */
-const requestIdMiddleware: RequestHandler = (req, res, next) => {
+function chooseRequestId(req: Request, res: Response): void {
   const chosen = res.getHeader(REQUEST_ID_HEADER);
   const id = requestIdOf(chosen, req.headers['x-request-id']);
   res.locals[REQUEST_ID_LOCAL] = id;
   if (id !== chosen) res.setHeader(REQUEST_ID_HEADER, id);
-  next();
-};
+}
 
 /** The authenticated actor, carrying the request id (unless the host's hook set one itself). */
 async function actorOf(authenticate: Authenticate, req: Request, res: Response): Promise<Actor> {
@@ -97,16 +96,25 @@ function handlerFor(route: RestRoute, options: CloudlinkRestRouterOptions): Requ
 export function createCloudlinkRestRouter(options: CloudlinkRestRouterOptions): Router {
   const logger = options.logger ?? stderrLogger;
   const router = express.Router();
-  router.use(requestIdMiddleware);
+  const routes: DispatchedRoute[] = REST_ROUTES.map((route) => ({ method: route.method, path: route.path, handler: handlerFor(route, options) }));
   if (options.openApi !== false) {
     const openApi = options.openApi ?? {};
     let document: unknown;
-    router.get(OPENAPI_PATH, (_req, res) => {
-      document ??= createOpenApiDocument(openApi);
-      res.json(document);
+    routes.unshift({
+      method: 'GET',
+      path: OPENAPI_PATH,
+      handler: (_req, res) => {
+        document ??= createOpenApiDocument(openApi);
+        res.json(document);
+      },
     });
   }
-  router.use(routeDispatcher(REST_ROUTES.map((route) => ({ method: route.method, path: route.path, handler: handlerFor(route, options) }))));
+  // One layer for the whole API: the request id first, then the route (see routeDispatcher).
+  const dispatch = routeDispatcher(routes);
+  router.use((req, res, next) => {
+    chooseRequestId(req, res);
+    dispatch(req, res, next);
+  });
   router.use((req, _res, next) => next(routeNotFound(req.method, req.originalUrl.split('?')[0] ?? req.originalUrl)));
   router.use(createErrorHandler(logger));
   return router;

@@ -29,7 +29,16 @@ interface Compiled {
   readonly parameters: readonly (Slot | unknown)[];
 }
 
-export function createCompiledQueries(): CompiledQueries {
+/**
+ * Runs a compiled read at once, bypassing Kysely's executor, when the driver can do so safely
+ * right now; `undefined` when it cannot (the caller then goes through Kysely). SQLite provides one:
+ * better-sqlite3 runs a statement synchronously, so while no transaction is open on the connection
+ * a read is a statement of its own and cannot interleave with anything; while one is open (from
+ * this caller or another), the read goes through Kysely, which serialises it with the transaction.
+ */
+export type ReadNow = (sql: string, parameters: readonly unknown[]) => unknown[] | undefined;
+
+export function createCompiledQueries(readNow?: ReadNow): CompiledQueries {
   const cache = new Map<string, Compiled>();
   const compile = (key: string, query: Compilable<unknown>, arity: number): Compiled => {
     const { sql, parameters } = query.compile();
@@ -47,6 +56,8 @@ export function createCompiledQueries(): CompiledQueries {
         cache.set(key, compiled);
       }
       const values = compiled.parameters.map((p) => (p instanceof Slot ? args[p.index] : p));
+      const direct = readNow?.(compiled.sql, values);
+      if (direct) return direct as R[];
       const result = await db.executeQuery<R>(CompiledQuery.raw(compiled.sql, values));
       return result.rows;
     },

@@ -19,7 +19,7 @@ import { createResourceConnectionRepo } from './repos/resource-connections.js';
 import { createOidcKeyRepo } from './repos/oidc-keys.js';
 import { createAuditRepo } from './repos/audit.js';
 import { createScopeRepo } from './repos/scopes.js';
-import { createCompiledQueries, type CompiledQueries } from './compiled.js';
+import { createCompiledQueries, type CompiledQueries, type ReadNow } from './compiled.js';
 
 /** What a driver package supplies to build a Storage on the shared SQL layer. */
 export interface KyselyStorageOptions {
@@ -30,6 +30,8 @@ export interface KyselyStorageOptions {
   runTransaction<T>(db: Kysely<Database>, fn: (trx: Kysely<Database>) => Promise<T>): Promise<T>;
   /** The zone lock of `Storage.withZoneLock`. */
   withZoneLock<T>(zoneResourceId: number, fn: () => Promise<T>, options: { timeoutMs: number }): Promise<T>;
+  /** See `ReadNow`: the driver's way to run a compiled read without Kysely's executor, when it safely can. */
+  readonly readNow?: ReadNow;
   /** Extra cleanup after the Kysely instance is destroyed. */
   onClose?(): Promise<void>;
 }
@@ -90,7 +92,7 @@ export function createKyselyStorage(options: KyselyStorageOptions): Storage {
   const guard = createStorageGuard('cloudlink storage');
   const check = () => guard.assertOpen();
   const checkRoot = () => guard.assertRoot();
-  const compiled = createCompiledQueries();
+  const compiled = createCompiledQueries(options.readNow);
   const root = createRepos(db, d, checkRoot, (fn) => options.runTransaction(db, fn), compiled);
   return {
     ...root,

@@ -16,6 +16,8 @@ import { cachingPrepare } from './statement-cache.js';
  */
 export interface SqliteDatabaseLike extends SqliteDatabase {
   exec(source: string): unknown;
+  /** better-sqlite3's flag: whether a transaction is open on the connection (reads skip Kysely only when it is `false`). */
+  readonly inTransaction?: boolean;
 }
 
 export type SqliteStorageOptions =
@@ -80,6 +82,11 @@ export function createSqliteStorage(options: SqliteStorageOptions): SqliteStorag
         }
       }),
     withZoneLock: (id, fn, lockOptions) => zoneLock.withLock(id, fn, lockOptions),
+    readNow: (source, parameters) => {
+      if (database.inTransaction !== false) return undefined;
+      const statement = handed.prepare(source);
+      return statement.reader ? (statement.all(parameters) as unknown[]) : undefined;
+    },
   });
   return Object.assign(storage, { peek: createPeek(db as Kysely<unknown>) });
 }

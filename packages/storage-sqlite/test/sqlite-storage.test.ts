@@ -233,3 +233,57 @@ describe('repositories on SQLite', () => {
     }
   });
 });
+
+describe('hot reads outside Kysely (compiled queries run at once while no transaction is open)', () => {
+  async function workspaceWithUser(storage: SqliteStorage) {
+    const user = await storage.users.createUser({ email: 'reader@example.com', name: null, now });
+    const workspace = await storage.workspaces.createWorkspace({ name: 'W', slug: 'w', description: null, planId: 1, now });
+    return { user, workspace };
+  }
+  const listAll = (repos: Pick<StorageTx, 'connections'>, workspaceId: number) => repos.connections.listConnections(workspaceId, { includeInactive: true }, { limit: 10 });
+
+  it('a read on the storage while a transaction is open waits for it and never sees its uncommitted rows', async () => {
+    const storage = await open(tmpFile());
+    const { user, workspace } = await workspaceWithUser(storage);
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let inside: number[] = [];
+    const tx = storage.transaction(async (t) => {
+      await t.connections.createConnection({ workspaceId: workspace.id, provider: 'aws', createdBy: user.id, region: 'us-east-1', now });
+      inside = (await listAll(t, workspace.id)).map((c) => c.id);
+      await held;
+    });
+    // Let the transaction open and write.
+    while (inside.length === 0) await new Promise((r) => setTimeout(r, 1));
+    let outside: number[] | null = null;
+    const read = listAll(storage, workspace.id).then((rows) => (outside = rows.map((c) => c.id)));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(outside).toBeNull();
+    release();
+    await tx;
+    await read;
+    expect(outside).toEqual(inside);
+    expect(inside).toHaveLength(1);
+  });
+
+  it('a rolled-back write is never seen by a read that came in during the transaction', async () => {
+    const storage = await open(tmpFile());
+    const { user, workspace } = await workspaceWithUser(storage);
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let wrote = false;
+    const tx = storage
+      .transaction(async (t) => {
+        await t.connections.createConnection({ workspaceId: workspace.id, provider: 'aws', createdBy: user.id, region: 'us-east-1', now });
+        wrote = true;
+        await held;
+        throw new Error('roll back');
+      })
+      .catch(() => undefined);
+    while (!wrote) await new Promise((r) => setTimeout(r, 1));
+    const read = listAll(storage, workspace.id);
+    release();
+    await tx;
+    expect(await read).toEqual([]);
+  });
+});
