@@ -25,8 +25,8 @@ export function createApp({ engine, auth, logger }: AppOptions): express.Express
   const app = express();
   app.disable('x-powered-by');
   app.use(requestLogging(logger));
-  app.use(healthRoutes(engine, logger));
-  app.get('/docs', docsPage('/api/openapi.json'));
+  // The API first: Express tries the layers in order, and nearly every request is an API call.
+  app.use('/api', createCloudlinkRestRouter({ engine, authenticate: (req) => auth.authenticate(req), logger }));
   // The safe mount: 5 MB bodies, 16 KB URLs, 10 calls per batch, JSON-only mutations (see the
   // trpc-router README for what a host mounting the bare router must set itself).
   app.use(
@@ -39,7 +39,8 @@ export function createApp({ engine, auth, logger }: AppOptions): express.Express
       },
     }),
   );
-  app.use('/api', createCloudlinkRestRouter({ engine, authenticate: (req) => auth.authenticate(req), logger }));
+  app.use(healthRoutes(engine, logger));
+  app.get('/docs', docsPage('/api/openapi.json'));
   // Outside /api and /trpc: the same JSON 404 shape as the REST API (`Not found`, docs/errors.md).
   app.use((req, res) => {
     res.status(404).json({ error: 'Not found', message: `Route ${req.method} ${req.path} not found` });
