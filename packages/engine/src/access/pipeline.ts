@@ -82,16 +82,14 @@ export function coversScope(member: Member, projectSlug: string, environmentSlug
   });
 }
 
-/** Project routes: 401 → 404 project → 403 membership → 403 scope → 403 flag. */
-export async function projectScope(
-  ctx: EngineContext,
-  actor: Actor | null | undefined,
-  projectSlug: unknown,
-  permission?: Permission,
-): Promise<ProjectScope> {
+/**
+ * Steps shared by project and environment routes: 401 → 404 project (missing, or its workspace
+ * inactive) → 403 membership; the environment row comes along when `environmentSlug` is given.
+ */
+async function projectMember(ctx: EngineContext, actor: Actor | null | undefined, projectSlug: unknown, environmentSlug?: string) {
   const userId = userIdOf(actor);
   const slug = slugOf(projectSlug);
-  const rows = slug === null ? null : await ctx.storage.scopes.projectScope(userId, slug);
+  const rows = slug === null ? null : await ctx.storage.scopes.projectScope(userId, slug, environmentSlug);
   const user = rows ? rows.user : await ctx.storage.users.getUserById(userId);
   if (!user) throw unauthenticated();
   const project = rows?.project;
@@ -100,6 +98,17 @@ export async function projectScope(
   const member = await membershipOf(ctx, rows.member, user, workspace);
   if (!member) throw forbidden.project();
   noteAuditScope({ workspaceId: workspace.id, projectId: project.id });
+  return { user, workspace, member, project, environment: rows.environment };
+}
+
+/** Project routes: 401 → 404 project → 403 membership → 403 scope → 403 flag. */
+export async function projectScope(
+  ctx: EngineContext,
+  actor: Actor | null | undefined,
+  projectSlug: unknown,
+  permission?: Permission,
+): Promise<ProjectScope> {
+  const { user, workspace, member, project } = await projectMember(ctx, actor, projectSlug);
   if (!coversScope(member, project.slug)) throw forbidden.project();
   if (permission && !(await ctx.access.can(member, permission))) throw forbidden.permission(permission);
   return { user, workspace, member, project };
@@ -116,20 +125,9 @@ export async function environmentScope(
   input: { readonly projectSlug?: unknown; readonly environmentSlug?: unknown },
   permission: Permission,
 ): Promise<EnvironmentScope> {
-  const userId = userIdOf(actor);
-  const projectSlug = slugOf(input.projectSlug);
   const envSlug = slugOf(input.environmentSlug) ?? '';
-  const rows = projectSlug === null ? null : await ctx.storage.scopes.projectScope(userId, projectSlug, envSlug === '' ? undefined : envSlug);
-  const user = rows ? rows.user : await ctx.storage.users.getUserById(userId);
-  if (!user) throw unauthenticated();
-  const project = rows?.project;
-  const workspace = rows?.workspace;
-  if (!project || !workspace || !workspace.isActive) throw notFound.project();
-  const member = await membershipOf(ctx, rows.member, user, workspace);
-  if (!member) throw forbidden.project();
-  noteAuditScope({ workspaceId: workspace.id, projectId: project.id });
+  const { user, workspace, member, project, environment } = await projectMember(ctx, actor, input.projectSlug, envSlug === '' ? undefined : envSlug);
   if (!coversScope(member, project.slug, envSlug)) throw forbidden.environment();
-  const environment = rows.environment;
   if (!environment) throw notFound.environment();
   noteAuditScope({ workspaceId: workspace.id, projectId: project.id, environmentId: environment.id });
   if (!(await ctx.access.can(member, permission))) throw forbidden.permission(permission);
