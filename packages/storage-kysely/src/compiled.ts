@@ -4,7 +4,7 @@ import type { Database } from './schema.js';
 /**
  * Queries compiled once. Kysely builds an operation tree and compiles it to SQL on every call,
  * which costs more than running a small indexed query on SQLite and about as much as a round trip
- * on Postgres (tens of µs, measured by `pnpm bench`). The reads every request makes have one
+ * on Postgres (tens of µs per query, measured). The reads every request makes have one
  * shape per key, so each is built once with placeholders where its arguments go; later calls only
  * bind the arguments to the SQL text of that first compilation. Keys name shapes, not values: they
  * come from the code (a handful per query), so the cache is bounded by the code, not by traffic.
