@@ -86,11 +86,21 @@ export async function createIntents(ctx: EngineContext, zoneResourceId: number):
 }
 
 /**
- * Whether a live record set is ours: the stored copy says `managed`, or a write noted it would
+ * The `name type` keys of the stored sets marked `managed`: all a sync needs from the stored copy,
+ * so the copy itself is not held while the fresh one is listed (that would double its memory).
+ */
+export async function managedSetKeys(ctx: EngineContext, zoneResourceId: number): Promise<Set<string>> {
+  const keys = new Set<string>();
+  for (const s of await ctx.storage.dnsRecords.listRecordSets(zoneResourceId)) if (s.managed) keys.add(setKey(s.name, s.type));
+  return keys;
+}
+
+/**
+ * Whether a live record set is ours: the stored copy marks it `managed`, or a write noted it would
  * create exactly these values and then died before recording that it had.
  */
-export function isOurs(live: RecordSet, stored: { managed: boolean } | undefined, intent: IntendedRecordSet | undefined): boolean {
-  return (stored?.managed ?? false) || (intent !== undefined && sameValues(intent.values, live.values));
+export function isOurs(live: RecordSet, storedManaged: boolean, intent: IntendedRecordSet | undefined): boolean {
+  return storedManaged || (intent !== undefined && sameValues(intent.values, live.values));
 }
 
 /** The stored form of a provider record set. */

@@ -130,7 +130,7 @@ async function recordApplied(
   const now = ctx.clock.now();
   const put: StoredRecordSet[] = upserts.map(({ planned, outcome }) => {
     const key = setKey(planned.set.name, planned.set.type);
-    const managed = planned.current === null ? true : isOurs(planned.current, flags.get(key), intents.get(key));
+    const managed = planned.current === null ? true : isOurs(planned.current, flags.get(key)?.managed ?? false, intents.get(key));
     // Without an outcome (a batch applied before a later one failed) the set now holds what was sent;
     // only an UPSERT that sent nothing (identical on Cloudflare) still holds the current state.
     const held = outcome?.recordSet ?? (planned.change === null ? planned.current : null) ?? planned.set;

@@ -9,7 +9,7 @@ import { isProviderCallError } from '../ports/provider-error.js';
 import type { Actor } from '../ports/runtime.js';
 import { parseInput, parsePathId, parseQueryBoolean } from '../validation/index.js';
 import { callProvider, DNS_OPERATION, openZone, withZoneLock, type OpenZone } from './provider-access.js';
-import { createIntents, isOurs, setKey, TARGETED_READ_LIMIT, toStored } from './record-state.js';
+import { createIntents, isOurs, managedSetKeys, setKey, TARGETED_READ_LIMIT, toStored } from './record-state.js';
 import { sameValues } from './records/record-set.js';
 import { listResourcesQuerySchema, type ListResourcesQuery } from './schemas.js';
 import { scopeRef, serializeResource, zoneMetadata } from './serialize.js';
@@ -165,15 +165,13 @@ export function createResourceServices(ctx: EngineContext) {
             await forget(resource);
             return null;
           }
-          // Only the keys of our sets are kept from the stored copy: holding the whole copy while the
-          // fresh one is listed would double the sync's memory for a flag per set.
-          const managed = await managedKeys(ctx, resource.id);
+          const managed = await managedSetKeys(ctx, resource.id);
           const intents = await createIntents(ctx, resource.id);
           const sets: StoredRecordSet[] = [];
           for await (const rs of zone.session.listRecordSets(info)) {
             if (rs.type === 'NS' || rs.type === 'SOA') continue;
             const key = setKey(rs.name, rs.type);
-            sets.push(toStored(rs, isOurs(rs, managed.has(key) ? OURS : undefined, intents.get(key))));
+            sets.push(toStored(rs, isOurs(rs, managed.has(key), intents.get(key))));
           }
           // The fresh copy settles every note: what the provider holds now says which were ours.
           await ctx.storage.transaction(async (tx) => {
@@ -240,15 +238,6 @@ export function createResourceServices(ctx: EngineContext) {
       return { message: 'Resource deleted successfully', data: { id: resource.id, resourceType: resource.resourceType } };
     },
   };
-}
-
-const OURS = { managed: true } as const;
-
-/** The `name type` keys of the stored sets marked `managed`. */
-async function managedKeys(ctx: EngineContext, zoneResourceId: number): Promise<Set<string>> {
-  const keys = new Set<string>();
-  for (const s of await ctx.storage.dnsRecords.listRecordSets(zoneResourceId)) if (s.managed) keys.add(setKey(s.name, s.type));
-  return keys;
 }
 
 /**
