@@ -28,6 +28,11 @@ export function opsPerSecond(fn: () => unknown, ms = 700): number {
   return (n * 1000) / (now - start);
 }
 
+/** The middle value of `xs` (the upper one of the two middles for an even count). */
+export function median(xs: readonly number[]): number {
+  return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+}
+
 /** Median duration in ms of `fn` over `runs` runs (after one warm-up run). */
 export async function medianMs(fn: () => unknown, runs = 7): Promise<number> {
   await fn();
@@ -37,8 +42,7 @@ export async function medianMs(fn: () => unknown, runs = 7): Promise<number> {
     await fn();
     times.push(performance.now() - t);
   }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)]!;
+  return median(times);
 }
 
 const fmt = (n: number) => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(n >= 10 ? 1 : 3));

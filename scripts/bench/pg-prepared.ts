@@ -1,6 +1,7 @@
 import { createPostgresStorage, type Storage } from '../../examples/standalone-server/bench/deps.js';
 import { createTestDatabase } from '../../test-support/postgres.js';
 import type { BenchRow } from './measure.js';
+import { median } from './measure.js';
 
 /** Mean µs per call of `fn`, called one after another for about `ms` after a short warm-up. */
 async function usPerCall(fn: () => Promise<unknown>, ms: number): Promise<number> {
@@ -17,7 +18,6 @@ async function usPerCall(fn: () => Promise<unknown>, ms: number): Promise<number
   return ((now - start) * 1000) / n;
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /**
  * The storage's hot reads on Postgres with named prepared statements (the default) against the

@@ -55,9 +55,9 @@ export function freePort(): Promise<number> {
   });
 }
 
-export function targetOf(name: string, child: ChildProcess, url: string): Target {
-  const pid = child.pid!;
-  return { name, url, pid, cpuMicros: () => cpuMicrosOf(pid), rssBytes: () => rssBytesOf(pid), stop: stopper(child) };
+/** The process `pid`, listening at `url`, as a benchmark target. */
+export function targetOf(name: string, url: string, pid: number, stop: () => Promise<void>): Target {
+  return { name, url, pid, cpuMicros: () => cpuMicrosOf(pid), rssBytes: () => rssBytesOf(pid), stop };
 }
 
 /**
@@ -72,7 +72,7 @@ export function spawnListening(name: string, args: readonly string[], env: NodeJ
     const lines = createInterface({ input: child.stdout! });
     lines.on('line', (line) => {
       const m = /^listening (\d+)$/.exec(line);
-      if (m) resolve(targetOf(name, child, `http://127.0.0.1:${m[1]}`));
+      if (m) resolve(targetOf(name, `http://127.0.0.1:${m[1]}`, child.pid!, stopper(child)));
     });
     child.once('exit', (code) => reject(new Error(`${name} exited with ${code} before listening:\n${stderr}`)));
   });

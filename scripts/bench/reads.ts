@@ -14,7 +14,8 @@ import {
 } from '../../examples/standalone-server/bench/deps.js';
 import { createTestDatabase } from '../../test-support/postgres.js';
 import { seedReadFixture, type ReadFixture } from './fixture.js';
-import { cpuMicrosOf, rssBytesOf, spawnListening, type Target } from './processes.js';
+import { median } from './measure.js';
+import { spawnListening, targetOf, type Target } from './processes.js';
 import { spawnServer } from './startup.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -48,7 +49,7 @@ export interface ReadBenchOptions {
 /** The product as production runs it (the built server, `node dist/main.js`), resolved once `/readyz` answers 200. */
 async function spawnProduct(env: NodeJS.ProcessEnv): Promise<Target> {
   const server = await spawnServer(env);
-  return { name: 'cloudlink', url: server.url, pid: server.pid, cpuMicros: () => cpuMicrosOf(server.pid), rssBytes: () => rssBytesOf(server.pid), stop: server.stop };
+  return targetOf('cloudlink', server.url, server.pid, server.stop);
 }
 
 /** The routes every target answers, as [label, REST path, tRPC path]. */
@@ -107,7 +108,6 @@ async function measure(target: Target, url: string, headers: Record<string, stri
   }
 }
 
-const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /**
  * Seeds one database, starts the raw node:http baseline, the Express baseline (both

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ensureBuilt, SERVER_DIR } from '../../examples/standalone-server/scripts/ensure-built.mjs';
 import type { BenchRow } from './measure.js';
+import { median } from './measure.js';
 import { freePort, stopper } from './processes.js';
 
 /** The built product server, as production runs it (`node dist/main.js`). */
@@ -83,7 +84,6 @@ async function timeToReady(args: readonly string[], env: Record<string, string |
   }
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /**
  * Start-up time of the built server on SQLite (spawn → first `/readyz` 200, median of `runs`): on a
