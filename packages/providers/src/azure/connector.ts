@@ -3,7 +3,7 @@ import type * as PipelineModule from '@azure/core-rest-pipeline';
 import type { HttpClient } from '@azure/core-rest-pipeline';
 import { ProviderCallError, trimTrailingSlashes } from '@cloudlink/engine';
 import type { AzureConnector, AzureCredentials } from '@cloudlink/engine';
-import { flattenText, redactSecrets, resolveCallPolicy, retryStep, startDeadline, throwIfCallerAborted, transportFailure } from '../shared/index.js';
+import { flattenText, once, redactSecrets, resolveCallPolicy, retryStep, startDeadline, throwIfCallerAborted, transportFailure } from '../shared/index.js';
 import type { CallPolicy, CallPolicyOptions } from '../shared/index.js';
 import { classifyAzureResponse } from './classify.js';
 import { createObservingHttpClient } from './http-client.js';
@@ -33,17 +33,14 @@ interface AzureSdk {
   readonly pipeline: typeof PipelineModule;
 }
 
-let sdk: Promise<AzureSdk> | undefined;
-
 /**
  * @azure/identity (with MSAL) and @azure/core-rest-pipeline, imported on the first call and once:
  * they cost over 10 MiB of resident memory, and a process that never reaches Azure (a server that
  * only reads, the CLI) should not pay for them.
  */
-function loadAzureSdk(): Promise<AzureSdk> {
-  sdk ??= Promise.all([import('@azure/identity'), import('@azure/core-rest-pipeline')]).then(([identity, pipeline]) => ({ identity, pipeline }));
-  return sdk;
-}
+const loadAzureSdk = once(
+  (): Promise<AzureSdk> => Promise.all([import('@azure/identity'), import('@azure/core-rest-pipeline')]).then(([identity, pipeline]) => ({ identity, pipeline })),
+);
 
 /**
  * The Azure connector: a client-credentials token from Entra ID through @azure/identity's

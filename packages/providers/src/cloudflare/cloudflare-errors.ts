@@ -1,20 +1,16 @@
 import type * as CloudflareModule from 'cloudflare';
 import { ProviderCallError, isProviderCallError } from '@cloudlink/engine';
 import type { ProviderFailureKind } from '@cloudlink/engine';
-import { kindOfStatus, parseRetryAfter, redactSecrets } from '../shared/index.js';
+import { kindOfStatus, once, parseRetryAfter, redactSecrets } from '../shared/index.js';
 
 type CloudflareSdk = typeof CloudflareModule;
-let sdk: Promise<CloudflareSdk> | undefined;
 let loaded: CloudflareSdk | undefined;
 
 /**
  * The `cloudflare` SDK, imported on first use and once: it is large (tens of MiB once loaded), and
  * a process that never reaches Cloudflare (a server that only reads, the CLI) should not pay for it.
  */
-export function loadCloudflareSdk(): Promise<CloudflareSdk> {
-  sdk ??= import('cloudflare').then((m) => (loaded = m));
-  return sdk;
-}
+export const loadCloudflareSdk: () => Promise<CloudflareSdk> = once(() => import('cloudflare').then((m) => (loaded = m)));
 
 /**
  * Turn anything a Cloudflare SDK call threw into a ProviderCallError naming the call: `code` is the

@@ -1,7 +1,7 @@
 import type Cloudflare from 'cloudflare';
 import { ProviderCallError, createWindowSelector, isProviderCallError, recordSetOrderKey, toFqdn, withoutRootDot } from '@cloudlink/engine';
 import type { DnsAuth, DnsProvider, DnsSession, RecordSet, ZoneInfo } from '@cloudlink/engine';
-import { resolveCallPolicy } from '../shared/index.js';
+import { once, resolveCallPolicy } from '../shared/index.js';
 import type { CallPolicyOptions } from '../shared/index.js';
 import { applyCloudflareChanges } from './cloudflare-apply.js';
 import { cfCall, recordPages } from './cloudflare-call.js';
@@ -56,8 +56,7 @@ export function createCloudflareProvider(options: CloudflareProviderOptions = {}
     capabilities: { recordTypes: CLOUDFLARE_FEATURES.recordTypes, apexCname: CLOUDFLARE_FEATURES.apexCname, createsZones: CLOUDFLARE_FEATURES.createsZones, aliasRecords: CLOUDFLARE_FEATURES.aliasRecords, proxy: CLOUDFLARE_FEATURES.proxy },
     session(auth: DnsAuth): DnsSession {
       if (auth.provider !== 'cloudflare') throw new TypeError('cloudflare: session needs a Cloudflare API token');
-      let made: Promise<Cloudflare> | undefined;
-      const client = (): Promise<Cloudflare> => (made ??= loadCloudflareSdk().then(({ default: Cloudflare }) => new Cloudflare({
+      const client = once((): Promise<Cloudflare> => loadCloudflareSdk().then(({ default: Cloudflare }) => new Cloudflare({
         apiToken: auth.apiToken,
         // Never pick up other credentials from the environment.
         apiKey: null,

@@ -13,3 +13,4 @@ export { DEFAULT_TIMEOUT_MS, resolveCallPolicy, retryStep, throwIfCallerAborted 
 export type { CallPolicy, CallPolicyOptions } from './options.js';
 export { readJson, sendAttempt } from './http-step.js';
 export type { HttpAttempt, StatusClassifier } from './http-step.js';
+export { once } from './once.js';

@@ -2,20 +2,16 @@ import { withRetry } from '@cloudlink/engine';
 import type { Clock, Random, RetryPolicy } from '@cloudlink/engine';
 import type * as Route53Module from '@aws-sdk/client-route-53';
 import type { Route53Client } from '@aws-sdk/client-route-53';
+import { once } from '../../shared/index.js';
 import { toRoute53Error } from './route53-errors.js';
 
 export type Route53Sdk = typeof Route53Module;
-
-let sdk: Promise<Route53Sdk> | undefined;
 
 /**
  * `@aws-sdk/client-route-53`, imported on a session's first call and once: the SDK costs several
  * MiB of resident memory, and a process that never reaches Route 53 should not pay for it.
  */
-export function loadRoute53Sdk(): Promise<Route53Sdk> {
-  sdk ??= import('@aws-sdk/client-route-53');
-  return sdk;
-}
+export const loadRoute53Sdk: () => Promise<Route53Sdk> = once(() => import('@aws-sdk/client-route-53'));
 
 /** Builds one SDK command from the loaded SDK (its command classes exist only once it is imported). */
 export type Route53Command = (sdk: Route53Sdk) => unknown;

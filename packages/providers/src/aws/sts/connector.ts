@@ -2,7 +2,7 @@ import type * as StsModule from '@aws-sdk/client-sts';
 import type { STSClient, STSClientConfig } from '@aws-sdk/client-sts';
 import { ProviderCallError } from '@cloudlink/engine';
 import type { AwsConnector, AwsCredentials } from '@cloudlink/engine';
-import { resolveCallPolicy, retryStep, startDeadline, throwIfCallerAborted } from '../../shared/index.js';
+import { once, resolveCallPolicy, retryStep, startDeadline, throwIfCallerAborted } from '../../shared/index.js';
 import type { CallPolicy, CallPolicyOptions } from '../../shared/index.js';
 import { classifyStsError } from './classify.js';
 
@@ -30,16 +30,11 @@ export interface AwsConnectorOptions extends CallPolicyOptions {
 type StsCall = 'AssumeRole' | 'GetCallerIdentity';
 type StsSdk = typeof StsModule;
 
-let sdk: Promise<StsSdk> | undefined;
-
 /**
  * `@aws-sdk/client-sts`, imported on the first call and once: the SDK costs several MiB of resident
  * memory, and a process that never assumes a role (a server that only reads, the CLI) should not pay for it.
  */
-function loadStsSdk(): Promise<StsSdk> {
-  sdk ??= import('@aws-sdk/client-sts');
-  return sdk;
-}
+const loadStsSdk = once((): Promise<StsSdk> => import('@aws-sdk/client-sts'));
 
 /**
  * The AWS connector on `@aws-sdk/client-sts`. SDK retries are off (`maxAttempts: 1`): throttled
@@ -57,8 +52,7 @@ export function createAwsConnector(options: AwsConnectorOptions = {}): AwsConnec
     ...(options.credentials !== undefined ? { credentials: options.credentials } : {}),
   };
   // The platform client is made with the SDK, on the first call, and shared from then on.
-  let platform: Promise<{ readonly sdk: StsSdk; readonly client: STSClient }> | undefined;
-  const platformClient = () => (platform ??= loadStsSdk().then((m) => ({ sdk: m, client: new m.STSClient(base) })));
+  const platformClient = once(() => loadStsSdk().then((m) => ({ sdk: m, client: new m.STSClient(base) })));
 
   return {
     async assumeRole(input, callOptions) {
