@@ -112,6 +112,16 @@ export interface WorkspaceRepo {
   setWorkspacePlan(input: { workspaceId: number; planId: number; now: Date }): Promise<void>;
   /** Where the slug rule can put a new row: whether `base` is free and the first free `base-N`; every row counts, active or not. */
   slugVacancy(base: string): Promise<SlugVacancy>;
+  /**
+   * The active workspaces in which `userId` is an active member, each with that member's role;
+   * workspace `id` ascending, one keyset page (`after` is a workspace id).
+   */
+  listWorkspacesOfUser(userId: number, page: IdPage): Promise<UserWorkspace[]>;
+}
+
+/** A workspace as one of its members sees it in their list: the row and their role in it. */
+export interface UserWorkspace extends Workspace {
+  readonly role: RoleCode;
 }
 
 /**
@@ -182,6 +192,19 @@ export interface ProjectRepo {
   unlinkConnection(input: { connectionId: number; now: Date }): Promise<number>;
   /** Active projects linked to the connection that have ≥ 1 active resource, ordered by name. */
   listProjectsWithActiveResources(connectionId: number): Promise<Project[]>;
+  /** Active projects of the workspace, `id` ascending, one keyset page. */
+  listProjects(workspaceId: number, page: IdPage): Promise<Project[]>;
+  /**
+   * Rename an active project: the fields given are set (`description: null` clears it), the slug
+   * never changes; `updatedAt = now`. Returns the row, or null when there is no active project.
+   */
+  updateProject(input: { projectId: number; name?: string; description?: string | null; now: Date }): Promise<Project | null>;
+  /**
+   * Soft delete an active project (`is_active = false`, `deleted_at = now`), unlinking its cloud
+   * connection and soft-deleting its active environments alike, all or nothing. Its slug stays
+   * taken. Returns false when there was no active project.
+   */
+  softDeleteProject(input: { projectId: number; now: Date }): Promise<boolean>;
 }
 
 export interface EnvironmentRepo {
@@ -197,6 +220,8 @@ export interface EnvironmentRepo {
   countEnvironments(projectId: number): Promise<number>;
   /** The highest count of active environments of any one active project of the workspace (0 when none). */
   maxEnvironmentsPerProject(workspaceId: number): Promise<number>;
+  /** Soft delete an active environment (`is_active = false`, `deleted_at = now`); its slug stays taken. False when there was none. */
+  softDeleteEnvironment(input: { environmentId: number; now: Date }): Promise<boolean>;
 }
 
 export interface ConnectionFilter {

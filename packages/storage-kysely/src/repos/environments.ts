@@ -1,7 +1,7 @@
 import type { Selectable } from 'kysely';
 import type { Environment, EnvironmentRepo } from '@cloudlink/engine';
 import type { EnvironmentsTable } from '../schema.js';
-import { optDate } from './context.js';
+import { idInRange, optDate } from './context.js';
 import type { RepoContext } from './context.js';
 import { decodeNumber, type SqlDialect } from '../dialect.js';
 import { slugVacancy } from './slug-vacancy.js';
@@ -81,6 +81,17 @@ export function createEnvironmentRepo(repo: RepoContext): EnvironmentRepo {
         .groupBy('e.project_id')
         .execute();
       return rows.reduce((max, r) => Math.max(max, decodeNumber(r.n)), 0);
+    },
+    async softDeleteEnvironment({ environmentId, now }) {
+      if (!idInRange(d, environmentId)) return false;
+      const at = d.encodeDate(now);
+      const result = await db
+        .updateTable('environments')
+        .set({ is_active: d.encodeBool(false), deleted_at: at, updated_at: at })
+        .where('id', '=', environmentId)
+        .where('is_active', '=', active)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
     },
   };
 }

@@ -1,7 +1,7 @@
 import type { Selectable } from 'kysely';
 import type { Project, ProjectRepo } from '@cloudlink/engine';
 import type { ProjectsTable } from '../schema.js';
-import { missingRow, optDate } from './context.js';
+import { idInRange, missingRow, optDate } from './context.js';
 import type { RepoContext } from './context.js';
 import { decodeNumber, type SqlDialect } from '../dialect.js';
 import { slugVacancy } from './slug-vacancy.js';
@@ -103,5 +103,46 @@ export function createProjectRepo(repo: RepoContext): ProjectRepo {
         .execute();
       return rows.map(toProject);
     },
+    async listProjects(workspaceId, page) {
+      let q = db.selectFrom('projects').selectAll().where('workspace_id', '=', workspaceId).where('is_active', '=', active);
+      if (page.after !== undefined) q = q.where('id', '>', Math.min(page.after, d.maxId));
+      const rows = await q.orderBy('id').limit(page.limit).execute();
+      return rows.map(toProject);
+    },
+    async updateProject({ projectId, name, description, now }) {
+      if (!idInRange(d, projectId)) return null;
+      const row = await db
+        .updateTable('projects')
+        .set({
+          ...(name === undefined ? {} : { name }),
+          ...(description === undefined ? {} : { description }),
+          updated_at: d.encodeDate(now),
+        })
+        .where('id', '=', projectId)
+        .where('is_active', '=', active)
+        .returningAll()
+        .executeTakeFirst();
+      return row ? toProject(row) : null;
+    },
+    softDeleteProject: ({ projectId, now }) =>
+      repo.atomic(async (tx) => {
+        if (!idInRange(d, projectId)) return false;
+        const at = d.encodeDate(now);
+        const inactive = d.encodeBool(false);
+        const result = await tx
+          .updateTable('projects')
+          .set({ is_active: inactive, connected_cloud_id: null, deleted_at: at, updated_at: at })
+          .where('id', '=', projectId)
+          .where('is_active', '=', active)
+          .executeTakeFirst();
+        if (Number(result.numUpdatedRows) === 0) return false;
+        await tx
+          .updateTable('environments')
+          .set({ is_active: inactive, deleted_at: at, updated_at: at })
+          .where('project_id', '=', projectId)
+          .where('is_active', '=', active)
+          .execute();
+        return true;
+      }),
   };
 }

@@ -1,7 +1,7 @@
 import type { Selectable } from 'kysely';
-import type { Workspace, WorkspaceRepo } from '@cloudlink/engine';
+import type { RoleCode, Workspace, WorkspaceRepo } from '@cloudlink/engine';
 import type { WorkspacesTable } from '../schema.js';
-import { optDate } from './context.js';
+import { idInRange, optDate } from './context.js';
 import type { RepoContext } from './context.js';
 import { decodeNumber, type SqlDialect } from '../dialect.js';
 import { slugVacancy } from './slug-vacancy.js';
@@ -62,5 +62,22 @@ export function createWorkspaceRepo(repo: RepoContext): WorkspaceRepo {
         .execute();
     },
     slugVacancy: (base) => slugVacancy(repo, 'workspaces', base),
+    async listWorkspacesOfUser(userId, page) {
+      if (!idInRange(d, userId)) return [];
+      const active = d.encodeBool(true);
+      // Driven by the membership rows of the user (ix_workspace_members_user), joined to their workspace.
+      let q = db
+        .selectFrom('workspace_members as m')
+        .innerJoin('workspaces as w', 'w.id', 'm.workspace_id')
+        .innerJoin('roles as r', 'r.id', 'm.role_id')
+        .selectAll('w')
+        .select('r.code as role_code')
+        .where('m.user_id', '=', userId)
+        .where('m.is_active', '=', active)
+        .where('w.is_active', '=', active);
+      if (page.after !== undefined) q = q.where('w.id', '>', Math.min(page.after, d.maxId));
+      const rows = await q.orderBy('w.id').limit(page.limit).execute();
+      return rows.map(({ role_code, ...w }) => ({ ...toWorkspace(w), role: role_code as RoleCode }));
+    },
   };
 }

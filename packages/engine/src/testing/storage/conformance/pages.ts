@@ -27,7 +27,7 @@ export function describeListPages(ctx: StorageConformanceContext): void {
   const BEYOND = 2 ** 40;
 
   describe('list pages (keyset by id)', () => {
-    it('members, environments, connections and resources page by id, each row once', async () => {
+    it('members, environments, connections, resources, projects and workspaces of a user page by id, each row once', async () => {
       const f = fixtures(ctx.storage);
       const { user, workspace, project, environment } = await f.scope();
       const other = await f.scope();
@@ -41,12 +41,19 @@ export function describeListPages(ctx: StorageConformanceContext): void {
       await f.connection(other.workspace, user);
       for (let i = 0; i < 7; i++) await f.resource({ user, workspace, project, environment });
       await f.resource(other);
+      for (let i = 0; i < 6; i++) await f.project(workspace, user);
+      for (let i = 0; i < 6; i++) {
+        const w = await f.workspace();
+        await ctx.storage.members.addMember({ workspaceId: w.id, userId: user.id, role: 'viewer', permissions: null, now: T0 });
+      }
 
       const cases: [string, (page: IdPage) => Promise<{ id: number }[]>][] = [
         ['members', (page) => ctx.storage.members.listMembers(workspace.id, page)],
         ['environments', (page) => ctx.storage.environments.listEnvironments(project.id, page)],
         ['connections', (page) => ctx.storage.connections.listConnections(workspace.id, {}, page)],
         ['resources', (page) => ctx.storage.resources.listResources(environment.id, {}, page)],
+        ['projects', (page) => ctx.storage.projects.listProjects(workspace.id, page)],
+        ['workspaces of a user', (page) => ctx.storage.workspaces.listWorkspacesOfUser(user.id, page)],
       ];
       for (const [name, read] of cases) {
         const all = (await read({ limit: 1000 })).map((r) => r.id);

@@ -118,6 +118,84 @@ export function describeProjectsAndEnvironments(ctx: StorageConformanceContext):
     });
   });
 
+  describe('projects.listProjects', () => {
+    it('lists the active projects of one workspace, id ascending', async () => {
+      const { f, user, workspace } = await base();
+      const other = await f.workspace();
+      const b = await f.project(workspace, user, `b-${workspace.id}`);
+      const a = await f.project(workspace, user, `a-${workspace.id}`);
+      const gone = await f.project(workspace, user);
+      await f.project(other, user);
+      await ctx.storage.projects.softDeleteProject({ projectId: gone.id, now: at(1) });
+      expect(await ctx.storage.projects.listProjects(workspace.id, { limit: 100 })).toEqual([b, a]);
+      expect(await ctx.storage.projects.listProjects(workspace.id + 1000, { limit: 100 })).toEqual([]);
+    });
+  });
+
+  describe('projects.updateProject', () => {
+    it('sets the fields given, never the slug, and stamps updated_at', async () => {
+      const { f, user, workspace } = await base();
+      const p = await ctx.storage.projects.createProject({ workspaceId: workspace.id, userId: user.id, name: 'Web', slug: `web-${workspace.id}`, description: 'Site', isDefault: true, now: T0 });
+      const renamed = await ctx.storage.projects.updateProject({ projectId: p.id, name: 'Website', now: at(1) });
+      expect(renamed).toEqual({ ...p, name: 'Website', updatedAt: at(1) });
+      let row = await ctx.row('projects', p.id);
+      expect([row.name, row.slug, row.description, raw.time(row.updated_at)]).toEqual(['Website', p.slug, 'Site', at(1).getTime()]);
+      const cleared = await ctx.storage.projects.updateProject({ projectId: p.id, description: null, now: at(2) });
+      expect(cleared).toMatchObject({ name: 'Website', description: null, updatedAt: at(2) });
+      row = await ctx.row('projects', p.id);
+      expect([row.name, row.description]).toEqual(['Website', null]);
+      const other = await f.project(workspace, user);
+      expect(await ctx.row('projects', other.id)).toMatchObject({ name: other.name });
+    });
+
+    it('is null for a deleted or missing project and writes nothing', async () => {
+      const { f, user, workspace } = await base();
+      const p = await f.project(workspace, user);
+      await ctx.storage.projects.softDeleteProject({ projectId: p.id, now: at(1) });
+      expect(await ctx.storage.projects.updateProject({ projectId: p.id, name: 'Back', now: at(2) })).toBeNull();
+      expect((await ctx.row('projects', p.id)).name).toBe(p.name);
+      expect(await ctx.storage.projects.updateProject({ projectId: p.id + 1000, name: 'x', now: at(2) })).toBeNull();
+      expect(await ctx.storage.projects.updateProject({ projectId: 2 ** 40, name: 'x', now: at(2) })).toBeNull();
+    });
+  });
+
+  describe('projects.softDeleteProject', () => {
+    it('deactivates the project and its environments, unlinks it, keeps its slug taken', async () => {
+      const { f, user, workspace } = await base();
+      const p = await f.project(workspace, user, `gone-${workspace.id}`);
+      const keep = await f.project(workspace, user);
+      const c = await f.connection(workspace, user);
+      await ctx.storage.projects.setProjectConnection({ projectId: p.id, connectionId: c.id, now: T0 });
+      const e1 = await f.environment(p);
+      const e2 = await f.environment(p);
+      await ctx.storage.environments.softDeleteEnvironment({ environmentId: e2.id, now: T0 });
+      const kept = await f.environment(keep);
+      expect(await ctx.storage.projects.softDeleteProject({ projectId: p.id, now: at(3) })).toBe(true);
+      const row = await ctx.row('projects', p.id);
+      expect([raw.bool(row.is_active), raw.time(row.deleted_at), raw.time(row.updated_at), row.connected_cloud_id]).toEqual([false, at(3).getTime(), at(3).getTime(), null]);
+      const e1Row = await ctx.row('environments', e1.id);
+      expect([raw.bool(e1Row.is_active), raw.time(e1Row.deleted_at)]).toEqual([false, at(3).getTime()]);
+      // Already deleted before: keeps its own deletion time.
+      expect(raw.time((await ctx.row('environments', e2.id)).deleted_at)).toBe(T0.getTime());
+      expect(raw.bool((await ctx.row('environments', kept.id)).is_active)).toBe(true);
+      expect(raw.bool((await ctx.row('projects', keep.id)).is_active)).toBe(true);
+      expect(await ctx.storage.projects.getProjectBySlug(p.slug)).toBeNull();
+      expect(await ctx.storage.projects.countProjects(workspace.id)).toBe(1);
+      expect(await ctx.storage.projects.slugVacancy(p.slug)).toMatchObject({ baseFree: false });
+      await expectConflict(f.project(workspace, user, p.slug), 'projects.slug');
+      expect(await ctx.storage.projects.softDeleteProject({ projectId: p.id, now: at(4) })).toBe(false);
+      expect(raw.time((await ctx.row('projects', p.id)).deleted_at)).toBe(at(3).getTime());
+      expect(await ctx.storage.projects.softDeleteProject({ projectId: 2 ** 40, now: at(4) })).toBe(false);
+    });
+
+    it('lets exactly one of two concurrent deletes win', async () => {
+      const { f, user, workspace } = await base();
+      const p = await f.project(workspace, user);
+      const results = await Promise.all([1, 2].map((m) => ctx.storage.transaction((tx) => tx.projects.softDeleteProject({ projectId: p.id, now: at(m) }))));
+      expect(results.filter(Boolean)).toHaveLength(1);
+    });
+  });
+
   describe('environments.createEnvironment', () => {
     it('stores an active environment of the project', async () => {
       const { f, user, workspace } = await base();
@@ -188,6 +266,26 @@ export function describeProjectsAndEnvironments(ctx: StorageConformanceContext):
       for (let i = 0; i < 5; i++) await f.environment(r);
       expect(await ctx.storage.environments.maxEnvironmentsPerProject(workspace.id)).toBe(3);
       expect(await ctx.storage.environments.maxEnvironmentsPerProject(other.id)).toBe(5);
+    });
+  });
+
+  describe('environments.softDeleteEnvironment', () => {
+    it('deactivates one environment and keeps its slug taken within the project', async () => {
+      const { f, user, workspace } = await base();
+      const p = await f.project(workspace, user);
+      const e = await f.environment(p, 'staging');
+      const other = await f.environment(p, 'prod');
+      expect(await ctx.storage.environments.softDeleteEnvironment({ environmentId: e.id, now: at(2) })).toBe(true);
+      const row = await ctx.row('environments', e.id);
+      expect([raw.bool(row.is_active), raw.time(row.deleted_at), raw.time(row.updated_at)]).toEqual([false, at(2).getTime(), at(2).getTime()]);
+      expect(raw.bool((await ctx.row('environments', other.id)).is_active)).toBe(true);
+      expect(await ctx.storage.environments.getEnvironmentBySlug(p.id, 'staging')).toBeNull();
+      expect((await ctx.storage.environments.listEnvironments(p.id, { limit: 10 })).map((x) => x.id)).toEqual([other.id]);
+      expect(await ctx.storage.environments.countEnvironments(p.id)).toBe(1);
+      expect(await ctx.storage.environments.slugVacancy(p.id, 'staging')).toMatchObject({ baseFree: false });
+      await expectConflict(f.environment(p, 'staging'), 'environments.slug');
+      expect(await ctx.storage.environments.softDeleteEnvironment({ environmentId: e.id, now: at(3) })).toBe(false);
+      expect(await ctx.storage.environments.softDeleteEnvironment({ environmentId: 2 ** 40, now: at(3) })).toBe(false);
     });
   });
 }

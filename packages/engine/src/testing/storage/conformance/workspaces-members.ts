@@ -53,6 +53,32 @@ export function describeWorkspacesAndMembers(ctx: StorageConformanceContext): vo
     });
   });
 
+  describe('workspaces.listWorkspacesOfUser', () => {
+    it("lists the workspaces of the user's active memberships with the role, workspace id ascending", async () => {
+      const f = fixtures(ctx.storage);
+      const user = await f.user();
+      const stranger = await f.user();
+      const [a, b, left, theirs] = [await f.workspace(), await f.workspace(), await f.workspace(), await f.workspace()];
+      await ctx.storage.members.addMember({ workspaceId: b.id, userId: user.id, role: 'viewer', permissions: null, now: T0 });
+      await ctx.storage.members.addMember({ workspaceId: a.id, userId: user.id, role: 'owner', permissions: null, now: T0 });
+      await ctx.storage.members.addMember({ workspaceId: left.id, userId: user.id, role: 'dev', permissions: null, now: T0 });
+      await ctx.storage.members.removeMember({ workspaceId: left.id, userId: user.id, now: at(1) });
+      await ctx.storage.members.addMember({ workspaceId: theirs.id, userId: stranger.id, role: 'owner', permissions: null, now: T0 });
+      await ctx.storage.members.addMember({ workspaceId: a.id, userId: stranger.id, role: 'admin', permissions: null, now: T0 });
+      expect(await ctx.storage.workspaces.listWorkspacesOfUser(user.id, { limit: 10 })).toEqual([
+        { ...a, role: 'owner' },
+        { ...b, role: 'viewer' },
+      ]);
+      expect((await ctx.storage.workspaces.listWorkspacesOfUser(stranger.id, { limit: 10 })).map((w) => [w.id, w.role])).toEqual([
+        [a.id, 'admin'],
+        [theirs.id, 'owner'],
+      ]);
+      expect(await ctx.storage.workspaces.listWorkspacesOfUser(user.id, { after: a.id, limit: 10 })).toEqual([{ ...b, role: 'viewer' }]);
+      expect(await ctx.storage.workspaces.listWorkspacesOfUser(stranger.id + 1000, { limit: 10 })).toEqual([]);
+      expect(await ctx.storage.workspaces.listWorkspacesOfUser(2 ** 40, { limit: 10 })).toEqual([]);
+    });
+  });
+
   async function memberSetup() {
     const f = fixtures(ctx.storage);
     const user = await f.user(undefined, 'Member Name');

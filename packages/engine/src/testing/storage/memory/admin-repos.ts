@@ -1,4 +1,4 @@
-import { SYSTEM_ROLES } from '../../../domain/permissions.js';
+import { SYSTEM_ROLES, type RoleCode } from '../../../domain/permissions.js';
 import type { EnvironmentRepo, MemberRepo, PlanRepo, ProjectRepo, UserRepo, WorkspaceRepo } from '../../../ports/storage.js';
 import { insertRow, updateRow } from './constraints.js';
 import { byCodeUnits, toEnvironment, toMember, toPlan, toProject, toUser, toWorkspace } from './map.js';
@@ -11,6 +11,12 @@ function roleId(code: string): number {
   const role = SYSTEM_ROLES.find((r) => r.code === code);
   if (!role) throw new Error(`unknown role ${code}`);
   return role.id;
+}
+
+function roleCode(id: number): RoleCode {
+  const role = SYSTEM_ROLES.find((r) => r.id === id);
+  if (!role) throw new Error(`unknown role id ${id}`);
+  return role.code;
 }
 
 function mustExist<T>(row: T | null, what: string): T {
@@ -82,6 +88,12 @@ export function createWorkspaceRepo(run: Run): WorkspaceRepo {
         updateRow(db, 'workspaces', workspaceId, { plan_id: planId, updated_at: now });
       }),
     slugVacancy: (base) => run((db) => slugVacancyAmong(db.tables.workspaces, base)),
+    listWorkspacesOfUser: (userId, page) =>
+      run((db) => {
+        const roles = new Map(db.tables.workspace_members.filter((m) => m.user_id === userId && m.is_active).map((m) => [m.workspace_id, m.role_id]));
+        const rows = pageById(db.tables.workspaces.filter((w) => w.is_active && roles.has(w.id)), page);
+        return rows.map((w) => ({ ...toWorkspace(w), role: roleCode(roles.get(w.id)!) }));
+      }),
   };
 }
 
@@ -198,6 +210,24 @@ export function createProjectRepo(run: Run): ProjectRepo {
           .sort((a, b) => byCodeUnits(a.name, b.name) || a.id - b.id)
           .map(toProject),
       ),
+    listProjects: (workspaceId, page) => run((db) => pageById(db.tables.projects.filter((p) => p.workspace_id === workspaceId && p.is_active), page).map(toProject)),
+    updateProject: ({ projectId, name, description, now }) =>
+      run((db) => {
+        const row = db.tables.projects.find((p) => p.id === projectId && p.is_active);
+        if (!row) return null;
+        const patch = { ...(name === undefined ? {} : { name }), ...(description === undefined ? {} : { description }), updated_at: now };
+        return toProject(mustExist(updateRow(db, 'projects', projectId, patch), `project ${projectId}`));
+      }),
+    softDeleteProject: ({ projectId, now }) =>
+      run((db) => {
+        const row = db.tables.projects.find((p) => p.id === projectId && p.is_active);
+        if (!row) return false;
+        updateRow(db, 'projects', projectId, { is_active: false, connected_cloud_id: null, deleted_at: now, updated_at: now });
+        for (const e of db.tables.environments.filter((e) => e.project_id === projectId && e.is_active)) {
+          updateRow(db, 'environments', e.id, { is_active: false, deleted_at: now, updated_at: now });
+        }
+        return true;
+      }),
   };
 }
 
@@ -234,5 +264,12 @@ export function createEnvironmentRepo(run: Run): EnvironmentRepo {
           .filter((p) => p.workspace_id === workspaceId && p.is_active)
           .reduce((max, p) => Math.max(max, active(db, p.id).length), 0),
       ),
+    softDeleteEnvironment: ({ environmentId, now }) =>
+      run((db) => {
+        const row = db.tables.environments.find((e) => e.id === environmentId && e.is_active);
+        if (!row) return false;
+        updateRow(db, 'environments', environmentId, { is_active: false, deleted_at: now, updated_at: now });
+        return true;
+      }),
   };
 }
