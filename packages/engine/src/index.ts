@@ -34,8 +34,13 @@ export type {
   ProjectSlugInput,
   ListEnvironmentsInput,
   ListPageQuery,
+  ListProjectsInput,
+  ListWorkspacesInput,
   RemoveMemberInput,
   UpdateMemberRoleInput,
+  UpdateProjectInput,
+  DeleteProjectInput,
+  DeleteEnvironmentInput,
   WorkspaceSlugInput,
 } from './admin/index.js';
 export {
@@ -44,6 +49,7 @@ export {
   createProjectBodySchema,
   createWorkspaceBodySchema,
   updateMemberRoleBodySchema,
+  updateProjectBodySchema,
 } from './admin/index.js';
 export type {
   AzureSetupCallbackInput,

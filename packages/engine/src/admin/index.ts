@@ -17,9 +17,18 @@ export function createAdminServices(ctx: EngineContext) {
 
 export { createOperatorServices } from './operator.js';
 export type { SeedInput } from './operator.js';
-export type { CreateWorkspaceInput, WorkspaceSlugInput } from './workspaces.js';
+export type { CreateWorkspaceInput, ListWorkspacesInput, WorkspaceSlugInput } from './workspaces.js';
 export type { ListPageQuery } from './schemas.js';
-export type { CreateProjectInput, ProjectSlugInput, CreateEnvironmentInput, ListEnvironmentsInput } from './projects.js';
+export type {
+  CreateProjectInput,
+  ProjectSlugInput,
+  CreateEnvironmentInput,
+  ListEnvironmentsInput,
+  ListProjectsInput,
+  UpdateProjectInput,
+  DeleteProjectInput,
+  DeleteEnvironmentInput,
+} from './projects.js';
 export type { ListMembersInput, AddMemberInput, UpdateMemberRoleInput, RemoveMemberInput } from './members.js';
 export type { ConnectCloudInput, DisconnectCloudInput } from '../connections/project-link.js';
 export {
@@ -29,9 +38,11 @@ export {
   createWorkspaceBodySchema,
   seedInputSchema,
   updateMemberRoleBodySchema,
+  updateProjectBodySchema,
 } from './schemas.js';
 export {
   projectObject,
+  projectObjects,
   serializeConnectedCloud,
   serializeEnvironment,
   serializeMember,

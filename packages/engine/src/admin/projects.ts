@@ -1,13 +1,22 @@
-import { projectScope, workspaceScope } from '../access/index.js';
+import { coversScope, environmentScope, projectScope, workspaceScope } from '../access/index.js';
 import { recordAudit } from '../audit/index.js';
 import type { EngineContext } from '../context.js';
 import { RESERVED_PROJECT_SLUGS } from '../domain/slug.js';
+import { conflict, notFound } from '../errors/index.js';
 import type { Actor } from '../ports/runtime.js';
 import { parseInput } from '../validation/index.js';
 import { assertWithinLimit } from './limits.js';
-import { createEnvironmentBodySchema, createProjectBodySchema, type CreateEnvironmentBody, type CreateProjectBody, type ListPageQuery } from './schemas.js';
+import {
+  createEnvironmentBodySchema,
+  createProjectBodySchema,
+  updateProjectBodySchema,
+  type CreateEnvironmentBody,
+  type CreateProjectBody,
+  type ListPageQuery,
+  type UpdateProjectBody,
+} from './schemas.js';
 import { listPageQuerySchema, openIdPage } from '../pagination/index.js';
-import { projectObject, serializeEnvironment, serializeProject } from './serialize.js';
+import { projectObject, projectObjects, serializeEnvironment, serializeProject } from './serialize.js';
 import { insertWithFreeSlug } from './slug-insert.js';
 
 export type CreateProjectInput = CreateProjectBody & { readonly workspaceSlug: string };
@@ -16,8 +25,16 @@ export interface ProjectSlugInput {
 }
 export type CreateEnvironmentInput = CreateEnvironmentBody & ProjectSlugInput;
 export type ListEnvironmentsInput = ProjectSlugInput & ListPageQuery;
+export type ListProjectsInput = { readonly workspaceSlug: string } & ListPageQuery;
+export type UpdateProjectInput = UpdateProjectBody & ProjectSlugInput;
+export type DeleteProjectInput = ProjectSlugInput;
+export type DeleteEnvironmentInput = ProjectSlugInput & { readonly environmentSlug: string };
 
-/** `projects.{create, get}`; link/unlink live with the connections. */
+/**
+ * `projects.{create, get, list, update, delete}`; link/unlink live with the connections. A project's
+ * slug is fixed at create and stays taken after a delete: it is the key of its URLs, of scope
+ * entries (`<project>/<env>`) and of its audit entries, so it never comes to name another project.
+ */
 export function createProjectServices(ctx: EngineContext) {
   return {
     /** POST /api/workspaces/:workspaceSlug/projects — `canManageProjects`, `max_projects`; creates `master` too. */
@@ -63,10 +80,69 @@ export function createProjectServices(ctx: EngineContext) {
       const { project, workspace } = await projectScope(ctx, actor, input?.projectSlug);
       return { message: 'Project retrieved successfully', data: await projectObject(ctx.storage, project, workspace.slug) };
     },
+
+    /**
+     * GET /api/workspaces/:workspaceSlug/projects — member; active projects, `id` ascending, one page
+     * (`limit`, `cursor`). Only the projects the caller may `get` are listed (their
+     * `projectPermissions` cover the whole project), so a page may hold fewer than `limit` rows while
+     * `nextCursor` is still set.
+     */
+    async list(actor: Actor | null, input: ListProjectsInput) {
+      const { workspace, member } = await workspaceScope(ctx, actor, input?.workspaceSlug);
+      const page = openIdPage(parseInput(listPageQuerySchema, input), 'projects', workspace.id);
+      const { items, nextCursor } = page.finish(await ctx.storage.projects.listProjects(workspace.id, page.read));
+      const data = await projectObjects(ctx.storage, items.filter((p) => coversScope(member, p.slug)), workspace.slug);
+      return { message: 'Projects retrieved successfully', count: data.length, data, nextCursor };
+    },
+
+    /** PATCH /api/projects/:projectSlug — `canManageProjects`; `name` and/or `description`, never the slug. */
+    async update(actor: Actor | null, input: UpdateProjectInput) {
+      const { project, workspace } = await projectScope(ctx, actor, input?.projectSlug, 'canManageProjects');
+      const body = parseInput(updateProjectBodySchema, input);
+      const updated = await ctx.storage.transaction(async (tx) => {
+        // Only an active row is updated: a delete that committed first makes this a 404.
+        const changed = await tx.projects.updateProject({ projectId: project.id, name: body.name, description: body.description, now: ctx.clock.now() });
+        if (!changed) throw notFound.project();
+        const fields = [...(body.name === undefined ? [] : ['name']), ...(body.description === undefined ? [] : ['description'])];
+        await recordAudit(tx, ctx, actor ?? { kind: 'host' }, { workspaceId: workspace.id, operation: 'projects.update', targets: { projectId: project.id }, detail: { fields } });
+        return changed;
+      });
+      return { message: 'Project updated successfully', data: await projectObject(ctx.storage, updated, workspace.slug) };
+    },
+
+    /**
+     * DELETE /api/projects/:projectSlug — `canManageProjects`; soft. 409 for the workspace's default
+     * project, and while any environment of the project holds an active resource (DNS zones,
+     * subdomains, host resources; a resource connection always has its subdomain, so it counts
+     * too). A linked cloud connection is unlinked, not refused: the connection belongs to the
+     * workspace, as when the connection itself is deleted. The environments go with the project.
+     */
+    async delete(actor: Actor | null, input: DeleteProjectInput) {
+      const { project, workspace } = await projectScope(ctx, actor, input?.projectSlug, 'canManageProjects');
+      if (project.isDefault) throw conflict.cannotDeleteDefaultProject();
+      const unlinked = await ctx.storage.transaction(async (tx) => {
+        // Under the lock every resource insert takes, so none can land between the count and the delete.
+        await tx.lockWorkspace(workspace.id);
+        const current = await tx.projects.getProjectById(project.id);
+        if (!current || !current.isActive) throw notFound.project();
+        const resources = await tx.resources.countResources({ projectId: project.id });
+        if (resources > 0) throw conflict.cannotDeleteProject(resources);
+        await tx.projects.softDeleteProject({ projectId: project.id, now: ctx.clock.now() });
+        await recordAudit(tx, ctx, actor ?? { kind: 'host' }, {
+          workspaceId: workspace.id,
+          operation: 'projects.delete',
+          targets: { projectId: project.id, ...(current.connectedCloudId === null ? {} : { connectionId: current.connectedCloudId }) },
+          detail: { slug: project.slug },
+        });
+        return current.connectedCloudId;
+      });
+      if (unlinked !== null) ctx.awsSessions.drop(unlinked);
+      return { message: 'Project deleted successfully', data: { id: project.id, slug: project.slug } };
+    },
   };
 }
 
-/** `environments.{create, list}`. */
+/** `environments.{create, list, delete}`. */
 export function createEnvironmentServices(ctx: EngineContext) {
   return {
     /** POST /api/projects/:projectSlug/environments — `canManageEnvironments`, `max_environments_per_project`. */
@@ -107,6 +183,27 @@ export function createEnvironmentServices(ctx: EngineContext) {
       const { items, nextCursor } = page.finish(await ctx.storage.environments.listEnvironments(project.id, page.read));
       const data = items.map(serializeEnvironment);
       return { message: 'Environments retrieved successfully', count: data.length, data, nextCursor };
+    },
+
+    /**
+     * DELETE /api/projects/:projectSlug/environments/:environmentSlug — `canManageEnvironments`
+     * (environment pipeline); soft, and its slug stays taken within the project. 409 for the
+     * default environment (`master`) and while the environment holds an active resource.
+     */
+    async delete(actor: Actor | null, input: DeleteEnvironmentInput) {
+      const { project, workspace, environment } = await environmentScope(ctx, actor, input ?? {}, 'canManageEnvironments');
+      if (environment.isDefault) throw conflict.cannotDeleteDefaultEnvironment();
+      await ctx.storage.transaction(async (tx) => {
+        await tx.lockWorkspace(workspace.id);
+        const byType = await tx.resources.countResourcesByType(environment.id);
+        const resources = Object.values(byType).reduce((sum, n) => sum + n, 0);
+        if (resources > 0) throw conflict.cannotDeleteEnvironment(resources);
+        if (!(await tx.environments.softDeleteEnvironment({ environmentId: environment.id, now: ctx.clock.now() }))) throw notFound.environment();
+        await recordAudit(tx, ctx, actor ?? { kind: 'host' }, {
+          workspaceId: workspace.id, operation: 'environments.delete', targets: { projectId: project.id, environmentId: environment.id }, detail: { slug: environment.slug },
+        });
+      });
+      return { message: 'Environment deleted successfully', data: { id: environment.id, slug: environment.slug } };
     },
   };
 }

@@ -28,6 +28,19 @@ export const createWorkspaceBodySchema = z.object({ name: nameSchema, descriptio
 export const createProjectBodySchema = z.object({ name: nameSchema, description: descriptionSchema });
 export const createEnvironmentBodySchema = z.object({ name: nameSchema, description: descriptionSchema });
 
+/**
+ * `PATCH /api/projects/:projectSlug`: `name` and/or `description` (`null` clears it). The slug is
+ * the key of every URL, scope entry (`<project>/<env>`) and audit reference of the project, so it
+ * never changes; a body that tries is refused rather than silently ignored.
+ */
+export const updateProjectBodySchema = z
+  .object({
+    name: nameSchema.optional(),
+    description: descriptionSchema,
+    slug: z.never({ error: 'cannot be changed: it is the key of the project URLs; create a new project for a new slug' }).optional(),
+  })
+  .refine((body) => body.name !== undefined || body.description !== undefined, { error: 'must set name or description' });
+
 /** Capped before the email pattern runs (a pipe only runs when the length check passed). */
 const emailSchema = requiredString().trim().toLowerCase().max(...lengthCap(FIELD_CAPS.email)).pipe(z.email({ error: 'must be an email address' }));
 
@@ -55,6 +68,7 @@ export const seedInputSchema = z.object({
 export type CreateWorkspaceBody = z.input<typeof createWorkspaceBodySchema>;
 export type CreateProjectBody = z.input<typeof createProjectBodySchema>;
 export type CreateEnvironmentBody = z.input<typeof createEnvironmentBodySchema>;
+export type UpdateProjectBody = Omit<z.input<typeof updateProjectBodySchema>, 'slug'>;
 export type AddMemberBody = z.input<typeof addMemberBodySchema>;
 export type UpdateMemberRoleBody = z.input<typeof updateMemberRoleBodySchema>;
 export type SeedInput = z.input<typeof seedInputSchema>;

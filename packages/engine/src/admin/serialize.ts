@@ -67,6 +67,20 @@ export async function projectObject(
   return serializeProject(project, slug, connection);
 }
 
+/**
+ * Project objects of one workspace's list: each linked connection is read once, however many
+ * projects of the page share it (a page may hold up to 1 000 projects, a workspace few connections).
+ */
+export async function projectObjects(
+  store: Pick<StorageTx, 'connections'>,
+  projects: readonly Project[],
+  workspaceSlug: string,
+): Promise<ProjectObject[]> {
+  const ids = [...new Set(projects.flatMap((p) => (p.connectedCloudId === null ? [] : [p.connectedCloudId])))];
+  const connections = new Map(await Promise.all(ids.map(async (id) => [id, await store.connections.getConnectionById(id)] as const)));
+  return projects.map((p) => serializeProject(p, workspaceSlug, p.connectedCloudId === null ? null : (connections.get(p.connectedCloudId) ?? null)));
+}
+
 /** The environment object of the REST API. */
 export function serializeEnvironment(e: Environment) {
   return {

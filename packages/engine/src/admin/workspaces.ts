@@ -1,14 +1,17 @@
 import { requireUser, workspaceScope } from '../access/index.js';
+import { readsMembersTable } from '../access/default-access.js';
 import { recordAudit } from '../audit/index.js';
 import type { EngineContext } from '../context.js';
 import { RESERVED_WORKSPACE_SLUGS } from '../domain/slug.js';
 import type { Actor } from '../ports/runtime.js';
+import { listPageQuerySchema, openIdPage } from '../pagination/index.js';
 import { parseInput } from '../validation/index.js';
-import { createWorkspaceBodySchema, type CreateWorkspaceBody } from './schemas.js';
+import { createWorkspaceBodySchema, type CreateWorkspaceBody, type ListPageQuery } from './schemas.js';
 import { serializeWorkspace } from './serialize.js';
 import { insertWithFreeSlug } from './slug-insert.js';
 
 export type CreateWorkspaceInput = CreateWorkspaceBody;
+export type ListWorkspacesInput = ListPageQuery;
 export interface WorkspaceSlugInput {
   readonly workspaceSlug: string;
 }
@@ -19,7 +22,7 @@ function usageLine(current: number, limit: number) {
   return { current, limit, percentage, unlimited: false };
 }
 
-/** `workspaces.{create, get, usage}`. */
+/** `workspaces.{create, list, get, usage}`. */
 export function createWorkspaceServices(ctx: EngineContext) {
   return {
     /** POST /api/workspaces — the caller becomes `owner`; plan = the engine's `defaultPlan` (`free` unless the host sets one). */
@@ -44,6 +47,24 @@ export function createWorkspaceServices(ctx: EngineContext) {
           }),
       });
       return { message: 'Workspace created successfully', data: serializeWorkspace(workspace) };
+    },
+
+    /**
+     * GET /api/workspaces — any authenticated user: the active workspaces they are an active member
+     * of, each with their `userRole`; workspace `id` ascending, one page (`limit`, `cursor`). The
+     * rows come from the members table; with a host's own `AccessControl`, each is confirmed (and
+     * its role taken) from it, so a page may be shorter than `limit` while `nextCursor` is set.
+     */
+    async list(actor: Actor | null, input: ListWorkspacesInput) {
+      const user = await requireUser(ctx, actor);
+      const page = openIdPage(parseInput(listPageQuerySchema, input), 'workspaces', user.id);
+      const { items, nextCursor } = page.finish(await ctx.storage.workspaces.listWorkspacesOfUser(user.id, page.read));
+      const data = [];
+      for (const w of items) {
+        const role = readsMembersTable(ctx.access) ? w.role : (await ctx.access.membership({ userId: user.id }, w.id))?.role;
+        if (role !== undefined) data.push({ ...serializeWorkspace(w), userRole: role });
+      }
+      return { message: 'Workspaces retrieved successfully', count: data.length, data, nextCursor };
     },
 
     /** GET /api/workspaces/:workspaceSlug — member; adds `userRole` and `plan`. */

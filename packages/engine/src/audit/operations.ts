@@ -6,9 +6,12 @@
 export const AUDITED_OPERATIONS = [
   'workspaces.create',
   'projects.create',
+  'projects.update',
+  'projects.delete',
   'projects.connectCloud',
   'projects.disconnectCloud',
   'environments.create',
+  'environments.delete',
   'members.add',
   'members.updateRole',
   'members.remove',

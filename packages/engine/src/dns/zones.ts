@@ -1,5 +1,6 @@
 import { environmentScope, type EnvironmentScope } from '../access/index.js';
 import { recordAudit } from '../audit/index.js';
+import { assertScopeStillActive } from '../admin/scope-guard.js';
 import { assertWithinLimit } from '../admin/limits.js';
 import type { EngineContext } from '../context.js';
 import type { CloudConnection, Resource } from '../domain/records.js';
@@ -119,6 +120,7 @@ export function createZoneServices(ctx: EngineContext) {
       try {
         created = await ctx.storage.transaction(async (tx) => {
           await tx.lockWorkspace(workspace.id);
+          await assertScopeStillActive(tx, project, environment);
           assertWithinLimit(limits, 'max_resources', await tx.resources.countResources({ workspaceId: workspace.id }));
           assertWithinLimit(limits, 'max_resources_per_project', await tx.resources.countResources({ projectId: project.id }));
           if (target.provider === 'route53') {

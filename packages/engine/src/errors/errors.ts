@@ -91,6 +91,9 @@ export const invalidSetupToken = () => new EngineError('INVALID_TOKEN', 'Invalid
 export const connectionTestFailed = (message: string, data: unknown) =>
   new EngineError('CONNECTION_TEST_FAILED', 'Connection test failed', message, { data });
 
+/** `1 active resource`, `3 active resources`. */
+const activeResources = (n: number) => `${n} active resource${n === 1 ? '' : 's'}`;
+
 export const conflict = {
   duplicateAccountName: (name: string) =>
     new EngineError('CONFLICT', 'Duplicate account name', `A cloud connection named "${name}" already exists in this workspace`),
@@ -105,6 +108,26 @@ export const conflict = {
       'CONFLICT',
       'Cannot disconnect cloud',
       'The project still has active resources. Delete all resources in this project first, then try again.',
+    ),
+  /** The project a workspace's first project became (`isDefault`): it stays while the workspace does. */
+  cannotDeleteDefaultProject: () =>
+    new EngineError('CONFLICT', 'Cannot delete default project', 'The default project of a workspace cannot be deleted'),
+  /** Project delete while it still holds active resources (zones, subdomains, host resources). */
+  cannotDeleteProject: (resources: number) =>
+    new EngineError(
+      'CONFLICT',
+      'Cannot delete project',
+      `The project still has ${activeResources(resources)}. Delete all resources in this project first, then try again.`,
+    ),
+  /** The environment every project is created with (`master`, `isDefault`). */
+  cannotDeleteDefaultEnvironment: () =>
+    new EngineError('CONFLICT', 'Cannot delete default environment', 'The default environment of a project cannot be deleted'),
+  /** Environment delete while it still holds active resources. */
+  cannotDeleteEnvironment: (resources: number) =>
+    new EngineError(
+      'CONFLICT',
+      'Cannot delete environment',
+      `The environment still has ${activeResources(resources)}. Delete all resources in this environment first, then try again.`,
     ),
   dnsZoneExists: (domain: string) =>
     new EngineError('CONFLICT', 'DNS zone already exists', `A DNS zone for ${domain} already exists in this environment`),

@@ -2,15 +2,27 @@ import type { z } from 'zod';
 import { invalidField } from '../errors/index.js';
 
 /** The lists that issue cursors; a cursor of one is refused by every other. */
-export type CursorList = 'audit' | 'connections' | 'environments' | 'members' | 'resources' | 'subdomains' | 'zones' | 'records' | 'resourceConnections';
+export type CursorList =
+  | 'audit'
+  | 'connections'
+  | 'environments'
+  | 'members'
+  | 'projects'
+  | 'resources'
+  | 'subdomains'
+  | 'zones'
+  | 'records'
+  | 'resourceConnections'
+  | 'workspaces';
 
 const BASE64URL = /^[\w-]+$/;
 const refused = () => invalidField('cursor', 'is not a cursor of this list');
 
 /**
  * An opaque cursor: base64url JSON naming the list, its scope (the workspace, project, environment
- * or zone id) and the position after which the next page starts. Not a secret and not signed: the
- * position is re-checked on decode, and every read stays filtered by the caller's scope.
+ * or zone id; the user for the list of their own workspaces) and the position after which the next
+ * page starts. Not a secret and not signed: the position is re-checked on decode, and every read
+ * stays filtered by the caller's scope.
  */
 export function encodeCursor(list: CursorList, scope: number, after: unknown): string {
   return Buffer.from(JSON.stringify({ l: list, s: scope, a: after }), 'utf8').toString('base64url');

@@ -1,5 +1,6 @@
 import { environmentScope } from '../access/index.js';
 import { recordAudit } from '../audit/index.js';
+import { assertScopeStillActive } from '../admin/scope-guard.js';
 import { assertWithinLimit } from '../admin/limits.js';
 import type { EngineContext } from '../context.js';
 import { serializeResource } from '../dns/serialize.js';
@@ -34,8 +35,7 @@ export function createHostResourceServices(ctx: EngineContext) {
         assertWithinLimit(limits, 'max_resources_per_project', await tx.resources.countResources({ projectId: project.id }));
         // The link as it stands under the lock: an unlink or a connection delete either ran before
         // (and we record no link) or waits for us (and then sees this resource and refuses).
-        const current = await tx.projects.getProjectById(project.id);
-        if (!current || !current.isActive) throw notFound.project();
+        const current = await assertScopeStillActive(tx, project, environment);
         const resource = await tx.resources.createResource({
           workspaceId: workspace.id,
           projectId: project.id,

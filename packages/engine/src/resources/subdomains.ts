@@ -1,5 +1,6 @@
 import { environmentScope, type EnvironmentScope } from '../access/index.js';
 import { recordAudit } from '../audit/index.js';
+import { assertScopeStillActive } from '../admin/scope-guard.js';
 import { assertWithinLimit } from '../admin/limits.js';
 import type { EngineContext } from '../context.js';
 import type { Resource, ResourceConnection } from '../domain/records.js';
@@ -95,6 +96,7 @@ export function createSubdomainServices(ctx: EngineContext) {
         try {
           return await ctx.storage.transaction(async (tx) => {
             await tx.lockWorkspace(workspace.id);
+            await assertScopeStillActive(tx, project, environment);
             assertWithinLimit(limits, 'max_resources', await tx.resources.countResources({ workspaceId: workspace.id }));
             assertWithinLimit(limits, 'max_resources_per_project', await tx.resources.countResources({ projectId: project.id }));
             const subdomain = await tx.resources.createResource({
