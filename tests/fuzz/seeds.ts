@@ -23,6 +23,7 @@ export const SEEDS: Record<RestOperation, (w: World) => Seed> = {
   'publicAssets.gcpSetupScript': (w) => ({ query: { connection: String(w.targets.gcpId) } }),
   'publicAssets.azureSetupScript': () => ({}),
   'workspaces.create': () => ({ body: { name: 'Fuzzed' } }),
+  'workspaces.list': () => ({ query: { limit: '5' } }),
   'workspaces.get': () => ({}),
   'workspaces.usage': () => ({}),
   'projects.create': () => ({ body: { name: 'Web', description: 'fuzz' } }),
@@ -32,8 +33,14 @@ export const SEEDS: Record<RestOperation, (w: World) => Seed> = {
   'members.updateRole': () => ({ body: { role: 'viewer' } }),
   'members.remove': () => ({}),
   'projects.get': () => ({}),
+  'projects.list': () => ({ query: { limit: '5' } }),
+  'projects.update': () => ({ body: { name: 'Shop', description: 'fuzz' } }),
+  // Refused (409): shop is acme's default project and holds zones, so the world stays intact.
+  'projects.delete': () => ({}),
   'environments.create': () => ({ body: { name: 'staging' } }),
   'environments.list': () => ({}),
+  // Refused (409): master is the default environment.
+  'environments.delete': () => ({}),
   'projects.connectCloud': () => ({ target: 'aws' }),
   'projects.disconnectCloud': () => ({}),
   'cloudConnections.list': () => ({ query: { provider: 'aws' } }),

@@ -21,6 +21,7 @@ export interface OperationSchemas {
 export const OPERATION_SCHEMAS: Partial<Record<RestOperation, OperationSchemas>> = {
   'workspaces.create': { body: ['createWorkspaceBodySchema'] },
   'projects.create': { body: ['createProjectBodySchema'] },
+  'projects.update': { body: ['updateProjectBodySchema'] },
   'environments.create': { body: ['createEnvironmentBodySchema'] },
   'members.add': { body: ['addMemberBodySchema'] },
   'members.updateRole': { body: ['updateMemberRoleBodySchema'] },

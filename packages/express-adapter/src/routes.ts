@@ -9,14 +9,19 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 /** Engine operations reachable over REST, as `<group>.<method>` of the `Engine` type. */
 export type RestOperation =
   | 'workspaces.create'
+  | 'workspaces.list'
   | 'workspaces.get'
   | 'workspaces.usage'
   | 'projects.create'
   | 'projects.get'
+  | 'projects.list'
+  | 'projects.update'
+  | 'projects.delete'
   | 'projects.connectCloud'
   | 'projects.disconnectCloud'
   | 'environments.create'
   | 'environments.list'
+  | 'environments.delete'
   | 'members.list'
   | 'members.add'
   | 'members.updateRole'
@@ -162,17 +167,22 @@ export const REST_ROUTES: readonly RestRoute[] = [
 
   // Workspaces, members, projects, environments.
   route('POST', '/workspaces', 'workspaces.create', 'Create a workspace (the caller becomes owner)', 201),
+  list('/workspaces', 'workspaces.list', "The caller's workspaces, with their role in each"),
   route('GET', WS, 'workspaces.get', 'Get a workspace'),
   route('GET', `${WS}/usage`, 'workspaces.usage', 'Plan usage of a workspace'),
   route('POST', `${WS}/projects`, 'projects.create', 'Create a project (with environment master)', 201),
+  list(`${WS}/projects`, 'projects.list', 'List projects'),
   list(`${WS}/members`, 'members.list', 'List members'),
   route('POST', `${WS}/members`, 'members.add', 'Add an existing user as a member', 201),
   route('PATCH', `${WS}/members/:userId`, 'members.updateRole', 'Change a member role'),
   route('DELETE', `${WS}/members/:userId`, 'members.remove', 'Remove a member'),
   list(`${WS}/audit`, 'audit.list', 'The workspace audit log, newest first', AUDIT_FILTERS),
   route('GET', PR, 'projects.get', 'Get a project'),
+  route('PATCH', PR, 'projects.update', 'Rename a project (name, description; the slug never changes)'),
+  route('DELETE', PR, 'projects.delete', 'Delete a project (soft; refused for the default project and while it holds resources)'),
   route('POST', `${PR}/environments`, 'environments.create', 'Create an environment', 201),
   list(`${PR}/environments`, 'environments.list', 'List environments'),
+  route('DELETE', `${PR}/environments/:environmentSlug`, 'environments.delete', 'Delete an environment (soft; refused for master and while it holds resources)'),
   route('PATCH', `${PR}/connect-cloud/:connectionId`, 'projects.connectCloud', 'Link the project to a cloud connection'),
   route('PATCH', `${PR}/disconnect-cloud`, 'projects.disconnectCloud', 'Unlink the project from its cloud connection'),
 

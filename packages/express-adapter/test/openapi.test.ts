@@ -42,7 +42,19 @@ describe('OpenAPI document', () => {
       expect(listed, route.operation).toEqual(route.query.map((q) => q.name));
     }
     const lists = REST_ROUTES.filter((r) => r.operation.endsWith('.list') || r.operation.startsWith('dns.list'));
-    expect(lists.map((r) => r.operation).sort()).toEqual(['audit.list', 'cloudConnections.list', 'dns.listRecords', 'dns.listZones', 'environments.list', 'members.list', 'resourceConnections.list', 'resources.list', 'subdomains.list']);
+    expect(lists.map((r) => r.operation).sort()).toEqual([
+      'audit.list',
+      'cloudConnections.list',
+      'dns.listRecords',
+      'dns.listZones',
+      'environments.list',
+      'members.list',
+      'projects.list',
+      'resourceConnections.list',
+      'resources.list',
+      'subdomains.list',
+      'workspaces.list',
+    ]);
     for (const route of lists) expect(route.query.map((q) => q.name).slice(-2), route.operation).toEqual(['limit', 'cursor']);
     const writes = REST_ROUTES.filter((r) => r.method !== 'GET' && r.query.length > 0);
     expect(writes.map((r) => `${r.operation}:${r.query.map((q) => q.name).join(',')}`)).toEqual(['resources.delete:deleteFromCloud', 'subdomains.delete:deleteFromCloud']);

@@ -94,6 +94,7 @@ function build(engine: Engine) {
   return t.router({
     workspaces: t.router({
       create: mutation('workspaces', 'create'),
+      list: query('workspaces', 'list'),
       get: query('workspaces', 'get'),
       usage: query('workspaces', 'usage'),
     }),
@@ -109,12 +110,16 @@ function build(engine: Engine) {
     projects: t.router({
       create: mutation('projects', 'create'),
       get: query('projects', 'get'),
+      list: query('projects', 'list'),
+      update: mutation('projects', 'update'),
+      delete: mutation('projects', 'delete'),
       connectCloud: mutation('projects', 'connectCloud'),
       disconnectCloud: mutation('projects', 'disconnectCloud'),
     }),
     environments: t.router({
       create: mutation('environments', 'create'),
       list: query('environments', 'list'),
+      delete: mutation('environments', 'delete'),
     }),
     // azureSetupCallback is REST-only (public, authenticated by its token, not by an actor).
     cloudConnections: t.router({
@@ -169,7 +174,12 @@ type Mutation<G extends string, M extends string> = TRPCMutationProcedure<{ inpu
 export type CloudlinkRouter = TRPCBuiltRouter<
   { ctx: CloudlinkContext; meta: object; errorShape: CloudlinkErrorShape; transformer: false },
   {
-    workspaces: { create: Mutation<'workspaces', 'create'>; get: Query<'workspaces', 'get'>; usage: Query<'workspaces', 'usage'> };
+    workspaces: {
+      create: Mutation<'workspaces', 'create'>;
+      list: Query<'workspaces', 'list'>;
+      get: Query<'workspaces', 'get'>;
+      usage: Query<'workspaces', 'usage'>;
+    };
     members: {
       list: Query<'members', 'list'>;
       add: Mutation<'members', 'add'>;
@@ -180,10 +190,13 @@ export type CloudlinkRouter = TRPCBuiltRouter<
     projects: {
       create: Mutation<'projects', 'create'>;
       get: Query<'projects', 'get'>;
+      list: Query<'projects', 'list'>;
+      update: Mutation<'projects', 'update'>;
+      delete: Mutation<'projects', 'delete'>;
       connectCloud: Mutation<'projects', 'connectCloud'>;
       disconnectCloud: Mutation<'projects', 'disconnectCloud'>;
     };
-    environments: { create: Mutation<'environments', 'create'>; list: Query<'environments', 'list'> };
+    environments: { create: Mutation<'environments', 'create'>; list: Query<'environments', 'list'>; delete: Mutation<'environments', 'delete'> };
     cloudConnections: {
       list: Query<'cloudConnections', 'list'>;
       connectAws: Mutation<'cloudConnections', 'connectAws'>;
