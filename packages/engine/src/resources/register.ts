@@ -5,7 +5,6 @@ import { assertWithinLimit } from '../admin/limits.js';
 import type { EngineContext } from '../context.js';
 import { serializeResource } from '../dns/serialize.js';
 import type { EnvironmentPath } from '../dns/zones.js';
-import { notFound } from '../errors/index.js';
 import type { Actor } from '../ports/runtime.js';
 import { parseInput } from '../validation/index.js';
 import type { DnsTarget } from './dns-target.js';
