@@ -21,7 +21,7 @@ describeBackends('workspace and project lists, project rename/delete, environmen
     const ws = await server.rest('POST', '/api/workspaces', { token: owner.token, body: { name: `${prefix} team` } });
     expect(ws.status).toBe(201);
     const workspaceSlug = ws.body.data.slug as string;
-    await server.storage.workspaces.setWorkspacePlan({ workspaceId: ws.body.data.id, planId: 4, now: server.clock.now() });
+    await server.storage.workspaces.setWorkspacePlan({ workspaceId: ws.body.data.id, planId: 4, now: new Date() });
     const first = await server.rest('POST', `/api/workspaces/${workspaceSlug}/projects`, { token: owner.token, body: { name: `${prefix} default` } });
     expect(first.body.data.isDefault).toBe(true);
     return { owner, workspaceSlug, workspaceId: ws.body.data.id as number, defaultSlug: first.body.data.slug as string };
@@ -73,6 +73,7 @@ describeBackends('workspace and project lists, project rename/delete, environmen
     // A user with no workspace gets an empty list; no token is 401; a cursor is bound to its user.
     const nobody = await server.createUser(`nobody-${++serial}@example.com`);
     expect((await server.rest('GET', '/api/workspaces', { token: nobody.token })).body).toEqual({ message: 'Workspaces retrieved successfully', count: 0, data: [], nextCursor: null });
+    expect(await server.trpcClient(nobody.token).workspaces.list.query()).toEqual({ message: 'Workspaces retrieved successfully', count: 0, data: [], nextCursor: null });
     expect(await server.rest('GET', '/api/workspaces')).toMatchObject({ status: 401, body: { error: 'Unauthorized' } });
     const cursor = pages[0]!.nextCursor!;
     const refused = await server.rest('GET', `/api/workspaces?cursor=${cursor}`, { token: nobody.token });
@@ -87,10 +88,10 @@ describeBackends('workspace and project lists, project rename/delete, environmen
     const slugs = [t.defaultSlug];
     for (let i = 0; i < 4; i++) slugs.push(await project(t.workspaceSlug, t.owner, `List project ${i}`));
     // A connected cloud connection linked to one project shows as its connectedCloud.
-    const connection = await server.storage.connections.createConnection({ workspaceId: t.workspaceId, provider: 'aws', createdBy: t.owner.id, region: 'us-east-1', accountName: 'Prod', now: server.clock.now() });
-    await server.storage.connections.updateConnection(connection.id, { status: 'connected', accountId: '123456789012', roleArn: 'arn:aws:iam::123456789012:role/cl' }, server.clock.now());
+    const connection = await server.storage.connections.createConnection({ workspaceId: t.workspaceId, provider: 'aws', createdBy: t.owner.id, region: 'us-east-1', accountName: 'Prod', now: new Date() });
+    await server.storage.connections.updateConnection(connection.id, { status: 'connected', accountId: '123456789012', roleArn: 'arn:aws:iam::123456789012:role/cl' }, new Date());
     const linked = await server.storage.projects.getProjectBySlug(slugs[2]!);
-    await server.storage.projects.setProjectConnection({ projectId: linked!.id, connectionId: connection.id, now: server.clock.now() });
+    await server.storage.projects.setProjectConnection({ projectId: linked!.id, connectionId: connection.id, now: new Date() });
     expect((await server.rest('DELETE', `/api/projects/${slugs[3]}`, { token: t.owner.token })).status).toBe(200);
 
     const trpc = server.trpcClient(viewer.token);
@@ -176,9 +177,9 @@ describeBackends('workspace and project lists, project rename/delete, environmen
     await server.rest('DELETE', `/api/${slug}/master/resources/${a.body.data.id}`, { token: t.owner.token });
     await server.rest('DELETE', `/api/${slug}/staging/resources/${b.body.data.id}`, { token: t.owner.token });
     // A linked connection does not block the delete: the project is unlinked.
-    const connection = await server.storage.connections.createConnection({ workspaceId: t.workspaceId, provider: 'aws', createdBy: t.owner.id, region: 'us-east-1', now: server.clock.now() });
+    const connection = await server.storage.connections.createConnection({ workspaceId: t.workspaceId, provider: 'aws', createdBy: t.owner.id, region: 'us-east-1', now: new Date() });
     const row = (await server.peek.rows('projects')).find((r) => r.slug === slug)!;
-    await server.storage.projects.setProjectConnection({ projectId: Number(row.id), connectionId: connection.id, now: server.clock.now() });
+    await server.storage.projects.setProjectConnection({ projectId: Number(row.id), connectionId: connection.id, now: new Date() });
 
     const deleted = await trpc.projects.delete.mutate({ projectSlug: slug });
     expect(deleted).toEqual({ message: 'Project deleted successfully', data: { id: Number(row.id), slug } });
