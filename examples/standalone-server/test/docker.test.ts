@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test-support/postgres.js';
 import { CONFIG_VARIABLES, loadConfig } from '../src/config.js';
 import { envOf, execForm, readDockerfile, type Stage } from './support/dockerfile.js';
+import { codeBlocks } from './support/readme.js';
 import { REPO_ROOT, runCli, SERVER_DIR, spawnServer, testEnv, type SpawnedServer } from './support/spawn-server.js';
 
 /**
@@ -165,13 +166,19 @@ describe('compose.yaml', () => {
     expect(Number(/^(\d+)s$/.exec(cloudlink.stop_grace_period ?? '')?.[1])).toBeGreaterThan(grace);
   });
 
-  it('passes only documented variables, refuses to start without the secrets, and its environment passes the server\'s check', () => {
+  it('passes only documented variables, refuses to start without the secrets, and with the README\'s .env passes the server\'s check', () => {
     for (const name of Object.keys(cloudlink.environment)) expect(KNOWN_VARIABLES.has(name), name).toBe(true);
-    const dotEnv = {
-      POSTGRES_PASSWORD: 'a1b2c3d4e5f6',
-      CLOUDLINK_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 5).toString('base64')}`,
-      CLOUDLINK_JWT_SECRET: 'c'.repeat(64),
-    };
+    // The README's command that writes `.env`, run as written (its block's lines up to `> .env`).
+    const block = codeBlocks('With Docker Compose', 'bash')[0]!.split('\n');
+    const writeEnv = block.slice(0, block.findIndex((l) => l.endsWith('> .env')) + 1).join('\n');
+    const dir = mkdtempSync(path.join(tmpdir(), 'cloudlink-compose-'));
+    const written = spawnSync('bash', ['-euo', 'pipefail', '-c', writeEnv], { cwd: dir, encoding: 'utf8' });
+    expect(written.status, written.stderr).toBe(0);
+    const dotEnv = Object.fromEntries(
+      readFileSync(path.join(dir, '.env'), 'utf8').trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+    ) as Record<string, string>;
+    rmSync(dir, { recursive: true, force: true });
+    expect(Object.keys(dotEnv).sort()).toEqual(['CLOUDLINK_ENCRYPTION_KEYS', 'CLOUDLINK_JWT_SECRET', 'POSTGRES_PASSWORD']);
     const env = Object.fromEntries(Object.entries(cloudlink.environment).map(([k, v]) => [k, interpolate(String(v), dotEnv)]));
     const config = loadConfig({ ...envOf(runtime), ...env }, '/app');
     const db = new URL(config.databaseUrl!);
