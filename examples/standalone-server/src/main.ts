@@ -1,6 +1,6 @@
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logging.js';
-import { startServer } from './server.js';
+import { startServer, type RunningServer } from './server.js';
 
 /**
  * `node dist/main.js`: read the environment, start the server, and stop gracefully on SIGTERM or
@@ -35,9 +35,18 @@ async function main(): Promise<void> {
     }
     throw e;
   }
-  const running = await startServer(config, logger);
   const graceMs = config.shutdownGraceSeconds * 1000;
+  let running: RunningServer | undefined = undefined;
   let signalled = false;
+  const shutDown = (server: RunningServer) => {
+    server.close({ graceMs }).then(
+      ({ forced }) => process.exit(forced ? 1 : 0),
+      (err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
   const stop = (signal: NodeJS.Signals) => {
     if (signalled) {
       // A second signal means "now": skip the grace period.
@@ -46,21 +55,21 @@ async function main(): Promise<void> {
     }
     signalled = true;
     logger.info({ signal, graceMs }, 'shutting down');
-    // The grace period bounds the requests; this bounds what comes after (pg-boss, the database).
+    // The grace period bounds the requests; this bounds what comes after (pg-boss, the database),
+    // and a start-up that does not finish.
     setTimeout(() => {
       logger.error({ graceMs, backstopMs: CLOSE_BACKSTOP_MS }, 'shutdown did not finish in time, exiting');
       process.exit(1);
     }, graceMs + CLOSE_BACKSTOP_MS).unref();
-    running.close({ graceMs }).then(
-      ({ forced }) => process.exit(forced ? 1 : 0),
-      (err: unknown) => {
-        logger.error({ err }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
+    if (running) shutDown(running);
   };
+  // Before start-up, which can wait on the database for a while: as PID 1 in a container, a signal
+  // with no handler is ignored, and `docker stop` would hang until its SIGKILL.
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+  running = await startServer(config, logger);
+  // A signal during start-up: stop now that there is something to close cleanly.
+  if (signalled) shutDown(running);
 }
 
 main().catch((err: unknown) => {

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { request } from 'node:http';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test-support/postgres.js';
 import { waitFor } from '../../../test-support/wait.js';
@@ -9,9 +10,10 @@ import { runCli, SERVER_DIR, spawnServer, testEnv, type SpawnedServer } from './
  * How the built server stops, as a process manager sees it: SIGTERM or SIGINT while idle exits 0;
  * a request in flight finishes while new connections are refused (on Postgres, with the pg-boss
  * schedule running); a request that outlives CLOUDLINK_SHUTDOWN_GRACE_SECONDS is cut and the exit
- * code says so; a second signal exits at once; and every line on stdout is JSON, the start-up
- * failure and the shutdown lines included. Requests are held open by sending half a body, so no
- * step depends on how long anything takes.
+ * code says so; a second signal exits at once; a signal during start-up (held in its migration step
+ * by a lock the test holds) is handled, and a stop that cannot finish ends at the backstop; and every
+ * line on stdout is JSON, the start-up failure and the shutdown lines included. Requests are held
+ * open by sending half a body, so no step depends on how long anything takes.
  */
 
 type Line = { msg: string; level: number } & Record<string, unknown>;
@@ -42,6 +44,21 @@ function holdRequest(url: URL, body: string, headers: Record<string, string>) {
     finish = () => req.end(body.slice(5));
   });
   return { response, finish: () => finish() };
+}
+
+/** `node dist/main.js` without waiting for it to listen: its stdout lines as they come, and its exit code. */
+function spawnStarting(env: Record<string, string>) {
+  const child = spawn(process.execPath, ['dist/main.js'], { cwd: SERVER_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines: string[] = [];
+  let buffered = '';
+  child.stdout.on('data', (c: Buffer) => {
+    const parts = (buffered + c.toString('utf8')).split('\n');
+    buffered = parts.pop() ?? '';
+    lines.push(...parts);
+  });
+  child.stderr.resume();
+  const exited = new Promise<number | null>((r) => child.once('exit', r));
+  return { child, lines, exited };
 }
 
 const received = (server: SpawnedServer, requestId: string) => () =>
@@ -126,6 +143,61 @@ describe('stopping the server process on Postgres (pg-boss schedule running)', {
   afterAll(async () => {
     await server?.stop();
     await db?.drop();
+  });
+
+  /**
+   * Start-up held in its migration step: a transaction of the test's holds the migrations table, so
+   * the signal deterministically arrives while the server is starting (as when the database is slow).
+   */
+  async function startingWhileMigrationsWait(extra: Record<string, string>) {
+    const lock = new pg.Client({ connectionString: db.url });
+    await lock.connect();
+    await lock.query('BEGIN');
+    await lock.query('LOCK TABLE cloudlink_migrations IN ACCESS EXCLUSIVE MODE');
+    const starting = spawnStarting({ ...env, CLOUDLINK_DATA_DIR: testEnv().CLOUDLINK_DATA_DIR!, ...extra });
+    // Watched from another session: inside its transaction, `lock` would see one frozen snapshot of pg_stat_activity.
+    const watch = new pg.Client({ connectionString: db.url });
+    await watch.connect();
+    try {
+      await waitFor(async () => {
+        const { rows } = await watch.query<{ n: string }>(
+          "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+        );
+        return Number(rows[0]!.n) > 0;
+      }, 'the starting server to wait for the migrations table');
+    } finally {
+      await watch.end();
+    }
+    const release = async (how: 'COMMIT' | 'ROLLBACK') => {
+      await lock.query(how).catch(() => {});
+      await lock.end();
+    };
+    return { ...starting, release };
+  }
+
+  it('handles SIGTERM during start-up: finishes starting, then stops cleanly with exit 0', async () => {
+    const { child, lines, exited, release } = await startingWhileMigrationsWait({});
+    try {
+      child.kill('SIGTERM');
+      await waitFor(() => lines.some((l) => l.includes('"msg":"shutting down"')), 'the signal to be handled during start-up');
+      expect(lines.some((l) => l.includes('cloudlink server listening'))).toBe(false);
+    } finally {
+      await release('COMMIT');
+    }
+    expect(await exited).toBe(0);
+    expect(lines.some((l) => l.includes('"msg":"cloudlink server stopped"'))).toBe(true);
+  });
+
+  it('exits 1 when stopping cannot finish (start-up stuck on the database) once the grace period and the backstop are over', async () => {
+    const { child, lines, exited, release } = await startingWhileMigrationsWait({ CLOUDLINK_SHUTDOWN_GRACE_SECONDS: '0' });
+    try {
+      child.kill('SIGTERM');
+      expect(await exited).toBe(1);
+      expect(lines.some((l) => l.includes('"msg":"shutdown did not finish in time, exiting"'))).toBe(true);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await release('ROLLBACK');
+    }
   });
 
   it('finishes the write in flight, refuses new connections, stops pg-boss, closes the pool and exits 0', async () => {
