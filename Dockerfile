@@ -6,18 +6,17 @@
 #   docker build -t cloudlink .
 #   docker run -p 3000:3000 -v cloudlink-data:/data cloudlink
 #
-# The build reaches only the npm registry (Node's Debian base image aside): pnpm comes from it, and
+# Besides the two base images, the build reaches only the npm registry: pnpm comes from it, and
 # better-sqlite3 is compiled here rather than downloaded as a prebuilt binary. compose.yaml runs the
 # image beside Postgres; the README's "Running in production" section documents both.
 
 ARG NODE_VERSION=20.20.2
 
 # ---- build: install the workspace, build every package and the server, prune to production deps
-FROM node:${NODE_VERSION}-bookworm-slim AS build
-# A compiler and Python for node-gyp, which builds better-sqlite3's native module.
-RUN apt-get update \
-  && apt-get install -y --no-install-recommends python3 make g++ \
-  && rm -rf /var/lib/apt/lists/*
+# The full Debian image: it has the python3, make and g++ node-gyp needs for better-sqlite3's native
+# module, so nothing comes from Debian's mirrors. Same Node and Debian release as the runtime, so the
+# compiled module matches the runtime's ABI and C library.
+FROM node:${NODE_VERSION}-bookworm AS build
 # The version in package.json's packageManager field (a test keeps the two equal).
 RUN npm install -g pnpm@10.34.9
 # node-gyp takes the headers of the Node it runs under instead of downloading them (the
