@@ -33,7 +33,9 @@ COPY . .
 RUN pnpm install --frozen-lockfile --offline
 RUN pnpm build
 # The server with its production dependencies only, the workspace packages copied in as their built
-# `dist`: a self-contained folder, run with plain node.
+# `dist`: a self-contained folder, run with plain node. Injected workspace packages are what
+# `pnpm deploy` needs; they are turned on for this command only, so the workspace itself keeps its
+# symlinks (a rebuilt package is seen at once while developing).
 RUN pnpm --config.inject-workspace-packages=true --filter @cloudlink/standalone-server --prod deploy --offline /app
 
 # ---- runtime: Node and the pruned server, nothing else
