@@ -148,8 +148,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): ServerC
   }
   // At least a minute: every check calls the customer's cloud; at most 30 days.
   const verifyIntervalSeconds = int('CLOUDLINK_VERIFY_INTERVAL_SECONDS', 6 * 3600, 60, 30 * 24 * 3600);
-  // 10 s by default: Docker and Compose send SIGKILL 10 s after SIGTERM unless told otherwise, and
-  // a request that needs longer is better cut by the server, which logs it, than by the kernel.
+  // Meant to stay below the process manager's kill timeout (compose.yaml gives 20 s): a request that
+  // outlives it is better cut by the server, which logs it and still closes the database, than by SIGKILL.
   const shutdownGraceSeconds = int('CLOUDLINK_SHUTDOWN_GRACE_SECONDS', 10, 0, 3600);
 
   const config: ServerConfig = {

@@ -114,7 +114,7 @@ export async function startServer(
       await stopped;
       clearInterval(sweep);
       clearTimeout(timer);
-      logger.info({ forced }, 'stopped accepting connections; every request has ended');
+      logger.info({ forced }, 'every connection closed');
       await scheduler?.stop();
       await runtime.close();
       logger.info({ forced }, 'cloudlink server stopped');

@@ -214,7 +214,7 @@ describe('stopping the server process on Postgres (pg-boss schedule running)', {
     expect(await server.exited).toBe(0);
     const lines = jsonLines(server);
     expect(lines.some((l) => l.msg === 'connection re-verification scheduled' && l.queue === 'pg-boss')).toBe(true);
-    const order = ['shutting down', 'stopped accepting connections; every request has ended', 'cloudlink server stopped'];
+    const order = ['shutting down', 'every connection closed', 'cloudlink server stopped'];
     const at = order.map((msg) => lines.findIndex((l) => l.msg === msg));
     expect(at.every((i) => i >= 0), JSON.stringify(at)).toBe(true);
     expect([...at].sort((a, b) => a - b)).toEqual(at);
