@@ -109,14 +109,24 @@ const ROOTS = new Set([
 class NamespaceTransformer extends OperationNodeTransformer {
   readonly #tables = new Set<string>();
   readonly #ctes = new Set<string>();
+  /**
+   * Nodes this transformer produced. A builder used inside another one (a subquery as a value) is
+   * transformed when it is embedded and again with the outer query; a schema is only added where
+   * none is, but a prefix would be added twice without this.
+   */
+  readonly #renamed = new WeakSet<object>();
 
   constructor(private readonly ns: Exclude<Namespace, { kind: 'default' }>) {
     super();
   }
 
   #rename(node: SchemableIdentifierNode): SchemableIdentifierNode {
-    if (this.ns.kind === 'schema') return { ...node, schema: IdentifierNode.create(this.ns.schema) };
-    return { ...node, identifier: IdentifierNode.create(`${this.ns.prefix}${node.identifier.name}`) };
+    const renamed: SchemableIdentifierNode =
+      this.ns.kind === 'schema'
+        ? { ...node, schema: IdentifierNode.create(this.ns.schema) }
+        : { ...node, identifier: IdentifierNode.create(`${this.ns.prefix}${node.identifier.name}`) };
+    this.#renamed.add(renamed);
+    return renamed;
   }
 
   protected override transformNodeImpl<T extends OperationNode>(node: T, queryId?: QueryId): T {
@@ -174,11 +184,13 @@ class NamespaceTransformer extends OperationNodeTransformer {
   }
 
   #add(node: SchemableIdentifierNode, into: Set<string>): void {
+    if (this.#renamed.has(node)) return;
     const id = node.identifier.name;
     if (!node.schema && !this.#tables.has(id) && !this.#ctes.has(id)) into.add(id);
   }
 
   protected override transformSchemableIdentifier(node: SchemableIdentifierNode, queryId?: QueryId): SchemableIdentifierNode {
+    if (this.#renamed.has(node)) return node;
     const transformed = super.transformSchemableIdentifier(node, queryId);
     if (transformed.schema || !this.#tables.has(node.identifier.name)) return transformed;
     return this.#rename(transformed);
@@ -188,13 +200,16 @@ class NamespaceTransformer extends OperationNodeTransformer {
   protected override transformReferences(node: Parameters<OperationNodeTransformer['transformReferences']>[0], queryId?: QueryId) {
     const transformed = super.transformReferences(node, queryId);
     // Already renamed when the statement's own table (a self-reference) was collected.
-    if (transformed.table.table.schema || this.#tables.has(node.table.table.identifier.name)) return transformed;
+    const table = node.table.table;
+    if (transformed.table.table.schema || this.#renamed.has(table) || this.#tables.has(table.identifier.name)) return transformed;
     return { ...transformed, table: { ...transformed.table, table: this.#rename(transformed.table.table) } };
   }
 
   protected override transformCreateIndex(node: Parameters<OperationNodeTransformer['transformCreateIndex']>[0], queryId?: QueryId) {
     const transformed = super.transformCreateIndex(node, queryId);
-    if (this.ns.kind !== 'prefix') return transformed;
-    return { ...transformed, name: IdentifierNode.create(`${this.ns.prefix}${transformed.name.name}`) };
+    if (this.ns.kind !== 'prefix' || this.#renamed.has(node.name)) return transformed;
+    const name = IdentifierNode.create(`${this.ns.prefix}${transformed.name.name}`);
+    this.#renamed.add(name);
+    return { ...transformed, name };
   }
 }

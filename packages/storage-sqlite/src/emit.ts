@@ -6,7 +6,7 @@ import { sqliteDialect } from './sqlite-dialect.js';
  * (see `emitMigrationSql` in `@cloudlink/storage-kysely` and docs/storage-namespaces.md): a storage
  * created with the same `tablePrefix` on the database the script ran on has nothing to migrate.
  */
-export function emitSqliteMigrationSql(options: { readonly tablePrefix?: string; readonly from?: string } = {}): Promise<string> {
+export async function emitSqliteMigrationSql(options: { readonly tablePrefix?: string; readonly from?: string } = {}): Promise<string> {
   const namespace = options.tablePrefix === undefined ? DEFAULT_NAMESPACE : prefixNamespace(options.tablePrefix);
   return emitMigrationSql({ dialect: sqliteDialect, namespace, ...(options.from !== undefined && { from: options.from }) });
 }
