@@ -78,5 +78,7 @@ describe('cloudlink migrations sql', { timeout: 120_000 }, () => {
     }
     const badEnv = await inProcess(['migrations', 'sql'], { ...env, CLOUDLINK_DATABASE_SCHEMA: 'cloudlink' });
     expect(JSON.parse(badEnv.stderr)).toMatchObject({ error: 'Invalid configuration', message: expect.stringContaining('CLOUDLINK_DATABASE_SCHEMA needs DATABASE_URL') });
+    const badSchema = await inProcess(['migrations', 'sql'], { ...env, DATABASE_URL: 'postgres://db.invalid/x', CLOUDLINK_DATABASE_SCHEMA: 'Bad-Name' });
+    expect(JSON.parse(badSchema.stderr)).toMatchObject({ error: 'Invalid configuration', message: expect.stringMatching(/^CLOUDLINK_DATABASE_SCHEMA must be 1-56 lower-case/) });
   });
 });
