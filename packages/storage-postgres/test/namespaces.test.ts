@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isZoneLockTimeout } from '@cloudlink/engine';
+import { createEngine, createSecretBox, isZoneLockTimeout, parseEncryptionKeys } from '@cloudlink/engine';
 import { createTestDatabase, type TestDatabase } from '../../../test-support/postgres.js';
 import { ZONE_LOCK_NAMESPACE, createPostgresStorage, pgBossSchemaFor, zoneLockKey } from '../src/index.js';
 import type { PostgresStorage } from '../src/index.js';
@@ -79,6 +79,22 @@ describe('Postgres schema namespaces', () => {
     });
     expect(await a.peek.rows('audit_log')).toHaveLength(1);
     expect(await b.peek.rows('audit_log')).toHaveLength(0);
+    expect(await hostUsers()).toEqual(before);
+  });
+
+  it('runs one engine per schema: the same workspace slug in each, each engine listing only its own projects', async () => {
+    const before = await hostUsers();
+    const engineOn = (storage: PostgresStorage) =>
+      createEngine({ storage, secrets: createSecretBox({ keys: parseEncryptionKeys(`k1:${Buffer.alloc(32, 5).toString('base64')}`) }), publicUrl: 'https://app.example.com' });
+    const [ea, eb] = [engineOn(a), engineOn(b)];
+    const sa = await ea.operator.seed({ workspace: 'shared', project: 'shop-a', environment: 'prod', email: 'owner-a@example.com', role: 'owner' });
+    const sb = await eb.operator.seed({ workspace: 'shared', project: 'shop-b', environment: 'prod', email: 'owner-b@example.com', role: 'owner' });
+    expect((await ea.workspaces.get({ userId: sa.user.id }, { workspaceSlug: 'shared' })).data.slug).toBe('shared');
+    expect((await eb.workspaces.get({ userId: sb.user.id }, { workspaceSlug: 'shared' })).data.slug).toBe('shared');
+    expect((await a.peek.rows('projects')).map((r) => r.slug)).toEqual(['shop-a']);
+    expect((await b.peek.rows('projects')).map((r) => r.slug)).toEqual(['shop-b']);
+    expect(await a.users.getUserByEmail('owner-b@example.com')).toBeNull();
+    expect(await b.users.getUserByEmail('owner-a@example.com')).toBeNull();
     expect(await hostUsers()).toEqual(before);
   });
 
