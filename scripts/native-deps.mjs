@@ -20,14 +20,16 @@ const STALE_LOCK_MS = 15 * 60_000;
 /** Native dependencies of the workspace, and the file their build writes. */
 const NATIVE = [{ name: 'better-sqlite3', binary: path.join('build', 'Release', 'better_sqlite3.node') }];
 
-/** Every installed copy of a native package (pnpm's virtual store holds one per version and peer set). */
+/**
+ * Every installed copy of a native package: pnpm's virtual store holds one per version and peer set
+ * (a hoisted `node-linker` puts it at the top of node_modules instead).
+ */
 function installedCopies(name) {
   const store = path.join(ROOT, 'node_modules', '.pnpm');
-  if (!existsSync(store)) return [];
-  const dirs = readdirSync(store)
-    .filter((d) => d.startsWith(`${name}@`))
-    .map((d) => path.join(store, d, 'node_modules', name))
-    .filter((d) => existsSync(path.join(d, 'package.json')));
+  const dirs = [
+    path.join(ROOT, 'node_modules', name),
+    ...(existsSync(store) ? readdirSync(store).filter((d) => d.startsWith(`${name}@`)).map((d) => path.join(store, d, 'node_modules', name)) : []),
+  ].filter((d) => existsSync(path.join(d, 'package.json')));
   return [...new Set(dirs.map((d) => realpathSync(d)))];
 }
 
@@ -126,12 +128,8 @@ function repair() {
         failure = check(dir);
       }
       if (failure) throw new Error(`${name} in ${dir} does not load in Node ${process.version}:\n${failure}`);
-      if (!existsSync(cached)) {
-        mkdirSync(CACHE, { recursive: true });
-        // Dropped first: the cache must never share an inode with a build that may be rebuilt in place.
-        rmSync(cached, { force: true });
-        replaceFile(path.join(dir, binary), cached);
-      }
+      // A copy, not a link: the build in place may be a hard link into pnpm's store.
+      if (!existsSync(cached)) replaceFile(path.join(dir, binary), cached);
     }
   }
 }
