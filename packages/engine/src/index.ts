@@ -24,6 +24,8 @@ export * from './resources/index.js';
 export * from './secrets/index.js';
 export * from './audit/index.js';
 export * from './events/index.js';
+// The schema of every success body, and the map the adapters read (docs/api-responses.md).
+export * from './responses/index.js';
 // Service input types and body/query schemas, for adapters (typed tRPC procedures, OpenAPI bodies).
 export type {
   AddMemberInput,
