@@ -114,7 +114,7 @@ export const publishedJwkSchema = named(
 );
 export type PublishedJwk = z.output<typeof publishedJwkSchema>;
 
-export const jwksSchema = z.strictObject({ keys: z.array(publishedJwkSchema) });
+export const jwksSchema = named('JsonWebKeySet', z.strictObject({ keys: z.array(publishedJwkSchema) }));
 export type Jwks = z.output<typeof jwksSchema>;
 
 export const CONNECTION_RESPONSES = {
