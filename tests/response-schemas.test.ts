@@ -134,14 +134,14 @@ describeBackends('REST answers match their documented schemas', (backend) => {
       clientId: '99999999-8888-7777-6666-555555555555',
       clientSecret: 'Azure~Client.Secret_0123456789',
     };
-    let server: TestServer | undefined;
     const { providers } = createSandboxProviders({
       platformAccountId: '999999999999',
       // The fakes check token times against the engine's (fake) clock.
-      now: () => (server!.clock as { now(): Date }).now(),
-      oidc: { issuer: () => `${server!.baseUrl}/api`, jwks: () => server!.engine.publicAssets.jwks() },
+      now: () => (server.clock as { now(): Date }).now(),
+      oidc: { issuer: () => `${server.baseUrl}/api`, jwks: () => server.engine.publicAssets.jwks() },
     });
-    server = await startTestServer({ backend, providers: { aws: providers.aws, gcp: providers.gcp, azure: providers.azure }, engineOptions: { aws: { accountId: '999999999999' } } });
+    // Read by the providers' callbacks above only once requests run, after it is assigned.
+    const server: TestServer = await startTestServer({ backend, providers: { aws: providers.aws, gcp: providers.gcp, azure: providers.azure }, engineOptions: { aws: { accountId: '999999999999' } } });
     try {
       const owner = await server.createUser('owner@example.com');
       const ws = await call(server, 'POST', '/api/workspaces', owner.token, { name: 'Acme' });

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import * as engineExports from '@cloudlink/engine';
 import { OPERATION_RESPONSES, responseSchemaId } from '@cloudlink/engine';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { createOpenApiDocument, OPERATION_SCHEMAS, REST_ROUTES, type RestRoute } from '../src/index.js';
 import { REQUEST_EXAMPLES } from '../src/openapi-examples.js';
 
