@@ -82,13 +82,13 @@ describe('tRPC output validation', () => {
 
   it('gives every procedure, credentials.issue included, the schema of its operation', () => {
     const router = createCloudlinkRouter({ engine, credentials: true, validateOutput: true });
-    const procedures = Object.entries(router._def.procedures as Record<string, AnyTRPCProcedure>);
+    const procedures = Object.entries(router._def.procedures as unknown as Record<string, AnyTRPCProcedure>);
     expect(procedures.length).toBeGreaterThan(40);
     for (const [path, procedure] of procedures) {
       expect(path in OPERATION_RESPONSES, path).toBe(true);
       expect((procedure._def as { output?: unknown }).output, path).toBe(OPERATION_RESPONSES[path as keyof typeof OPERATION_RESPONSES]);
     }
     const unchecked = createCloudlinkRouter({ engine, validateOutput: false });
-    for (const procedure of Object.values(unchecked._def.procedures as Record<string, AnyTRPCProcedure>)) expect((procedure._def as { output?: unknown }).output).toBeUndefined();
+    for (const procedure of Object.values(unchecked._def.procedures as unknown as Record<string, AnyTRPCProcedure>)) expect((procedure._def as { output?: unknown }).output).toBeUndefined();
   });
 });
