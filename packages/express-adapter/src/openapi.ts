@@ -342,7 +342,9 @@ function pruneComponents(document: JsonObject, schemas: Record<string, JsonObjec
 
 /**
  * The OpenAPI 3.1 description of the REST routes, built from the same route table the router
- * serves (so the two cannot drift). Served by the router at `/api/openapi.json`.
+ * serves (so the two cannot drift). Success bodies are the engine's response schemas (the ones its
+ * services are typed by), errors are listed per status with the extra keys of their kind, and each
+ * write shows a request example (docs/api-responses.md). Served by the router at `/api/openapi.json`.
  */
 export function createOpenApiDocument(options: OpenApiOptions = {}): JsonObject {
   const paths: Record<string, JsonObject> = {};
