@@ -37,6 +37,9 @@ export type {
   RemoveMemberInput,
   UpdateMemberRoleInput,
   WorkspaceSlugInput,
+  ProvisionUserInput,
+  ProvisionedUser,
+  ProvisionedUserObject,
 } from './admin/index.js';
 export {
   addMemberBodySchema,
@@ -44,6 +47,8 @@ export {
   createProjectBodySchema,
   createWorkspaceBodySchema,
   updateMemberRoleBodySchema,
+  provisionUserInputSchema,
+  EXTERNAL_ID_MAX_CHARS,
 } from './admin/index.js';
 export type {
   AzureSetupCallbackInput,
