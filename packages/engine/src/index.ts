@@ -40,6 +40,8 @@ export type {
   ProvisionUserInput,
   ProvisionedUser,
   ProvisionedUserObject,
+  FirstSightOptions,
+  HostIdentity,
 } from './admin/index.js';
 export {
   addMemberBodySchema,
@@ -49,6 +51,8 @@ export {
   updateMemberRoleBodySchema,
   provisionUserInputSchema,
   EXTERNAL_ID_MAX_CHARS,
+  FIRST_SIGHT_MAX_ENTRIES,
+  provisionOnFirstSight,
 } from './admin/index.js';
 export type {
   AzureSetupCallbackInput,
