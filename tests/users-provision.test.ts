@@ -1,4 +1,4 @@
-import { createEngine, isEngineError, type AccessControl, type Engine, type UserIdActor } from '@cloudlink/engine';
+import { createEngine, isEngineError, type AccessControl, type Engine, type StorageTx, type UserIdActor } from '@cloudlink/engine';
 import { createFakeClock, createTestSecretBox } from '@cloudlink/engine/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { countingStorage } from './counting-storage.js';
@@ -185,6 +185,47 @@ describe('users.provision on Postgres: two app instances, one database', () => {
     expect(rows.map((r) => [r.email, r.external_id])).toEqual([['race@example.com', 'auth0|race']]);
     expect(new Set(results.map((r) => r.user.id))).toEqual(new Set([Number(rows[0]!.id)]));
     expect(results.filter((r) => r.created)).toHaveLength(1);
+  });
+
+  it('a provision of the same id committed between the two reads of another is taken as its own row, not as a 409', async () => {
+    const main = await open('postgres');
+    const other = attachPostgresStorage(main.url!);
+    opened.push(other);
+    let open_!: () => void;
+    const gate = new Promise<void>((r) => (open_ = r));
+    let paused!: () => void;
+    const reached = new Promise<void>((r) => (paused = r));
+    // Instance B reads "no such external id", then waits while instance A creates and commits it.
+    const heldAfterLookup = new Proxy(other.storage, {
+      get: (target, key, receiver) =>
+        key === 'transaction'
+          ? (fn: (tx: StorageTx) => Promise<unknown>) =>
+              target.transaction((tx) =>
+                fn(new Proxy(tx, {
+                  get: (t, k, r) =>
+                    k === 'users'
+                      ? new Proxy(t.users, {
+                          get: (u, m, ur) =>
+                            m === 'getUserByExternalId'
+                              ? async (id: string) => {
+                                  const found = await u.getUserByExternalId(id);
+                                  paused();
+                                  await gate;
+                                  return found;
+                                }
+                              : Reflect.get(u, m, ur),
+                        })
+                      : Reflect.get(t, k, r),
+                })),
+              )
+          : Reflect.get(target, key, receiver),
+    });
+    const b = engineOver({ storage: heldAfterLookup }).users.provision({ externalId: 'idp|between', email: 'between@example.com', name: 'B' });
+    await reached;
+    const a = await engineOver(main).users.provision({ externalId: 'idp|between', email: 'between@example.com', name: 'A' });
+    open_();
+    expect(await b).toEqual({ created: false, user: { ...a.user, name: 'B' } });
+    expect((await main.peek.rows('users')).map((r) => [r.external_id, r.name])).toEqual([['idp|between', 'B']]);
   });
 
   it('two external ids racing for one email: one user gets it, the other call is 409, nothing else is written', async () => {

@@ -46,19 +46,28 @@ function patchOf(user: User, body: Parsed): UserPatch {
   };
 }
 
+/** Bring `user` (the one the external id names) up to date: nothing written when nothing changed. */
+async function upToDate(ctx: EngineContext, tx: StorageTx, user: User, body: Parsed): Promise<ProvisionedUser> {
+  const patch = patchOf(user, body);
+  if (Object.keys(patch).length === 0) return { user: serializeProvisionedUser(user), created: false };
+  if (patch.email !== undefined) {
+    // Checked first for a clear answer; the unique index still decides a concurrent race.
+    const holder = await tx.users.getUserByEmail(patch.email);
+    if (holder && holder.id !== user.id) throw conflict.emailInUse();
+  }
+  return { user: serializeProvisionedUser(await tx.users.updateUser(user.id, patch, ctx.clock.now())), created: false };
+}
+
 /** One attempt, in one transaction: find by external id, then create or bring up to date. */
 async function provisionOnce(ctx: EngineContext, tx: StorageTx, body: Parsed): Promise<ProvisionedUser> {
-  const now = ctx.clock.now();
   const existing = await tx.users.getUserByExternalId(body.externalId);
-  const patch = existing ? patchOf(existing, body) : null;
-  if (existing && Object.keys(patch!).length === 0) return { user: serializeProvisionedUser(existing), created: false };
-  if (!existing || patch!.email !== undefined) {
-    // Checked first for a clear answer; the unique index still decides a concurrent race.
-    const holder = await tx.users.getUserByEmail(body.email);
-    if (holder && holder.id !== existing?.id) throw conflict.emailInUse();
-  }
-  if (existing) return { user: serializeProvisionedUser(await tx.users.updateUser(existing.id, patch!, now)), created: false };
-  const created = await tx.users.createUser({ email: body.email, name: body.name ?? null, externalId: body.externalId, now });
+  if (existing) return upToDate(ctx, tx, existing, body);
+  const holder = await tx.users.getUserByEmail(body.email);
+  // Each read sees what was committed when it ran (Postgres READ COMMITTED): a concurrent provision
+  // of this same external id may have committed between the two. Its row is ours.
+  if (holder && holder.externalId === body.externalId) return upToDate(ctx, tx, holder, body);
+  if (holder) throw conflict.emailInUse();
+  const created = await tx.users.createUser({ email: body.email, name: body.name ?? null, externalId: body.externalId, now: ctx.clock.now() });
   return { user: serializeProvisionedUser(created), created: true };
 }
 
