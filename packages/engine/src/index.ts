@@ -39,6 +39,11 @@ export type {
   RemoveMemberInput,
   UpdateMemberRoleInput,
   WorkspaceSlugInput,
+  ProvisionUserInput,
+  ProvisionedUser,
+  ProvisionedUserObject,
+  FirstSightOptions,
+  HostIdentity,
 } from './admin/index.js';
 export {
   addMemberBodySchema,
@@ -46,6 +51,10 @@ export {
   createProjectBodySchema,
   createWorkspaceBodySchema,
   updateMemberRoleBodySchema,
+  provisionUserInputSchema,
+  EXTERNAL_ID_MAX_CHARS,
+  FIRST_SIGHT_MAX_ENTRIES,
+  provisionOnFirstSight,
 } from './admin/index.js';
 export type {
   AzureSetupCallbackInput,
