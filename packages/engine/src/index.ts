@@ -24,6 +24,8 @@ export * from './resources/index.js';
 export * from './secrets/index.js';
 export * from './audit/index.js';
 export * from './events/index.js';
+// The schema of every success body, and the map the adapters read (docs/api-responses.md).
+export * from './responses/index.js';
 // Service input types and body/query schemas, for adapters (typed tRPC procedures, OpenAPI bodies).
 export type {
   AddMemberInput,
@@ -42,6 +44,11 @@ export type {
   DeleteProjectInput,
   DeleteEnvironmentInput,
   WorkspaceSlugInput,
+  ProvisionUserInput,
+  ProvisionedUser,
+  ProvisionedUserObject,
+  FirstSightOptions,
+  HostIdentity,
 } from './admin/index.js';
 export {
   addMemberBodySchema,
@@ -50,6 +57,10 @@ export {
   createWorkspaceBodySchema,
   updateMemberRoleBodySchema,
   updateProjectBodySchema,
+  provisionUserInputSchema,
+  EXTERNAL_ID_MAX_CHARS,
+  FIRST_SIGHT_MAX_ENTRIES,
+  provisionOnFirstSight,
 } from './admin/index.js';
 export type {
   AzureSetupCallbackInput,

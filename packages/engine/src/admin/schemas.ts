@@ -42,7 +42,7 @@ export const updateProjectBodySchema = z
   .refine((body) => body.name !== undefined || body.description !== undefined, { error: 'must set name or description' });
 
 /** Capped before the email pattern runs (a pipe only runs when the length check passed). */
-const emailSchema = requiredString().trim().toLowerCase().max(...lengthCap(FIELD_CAPS.email)).pipe(z.email({ error: 'must be an email address' }));
+export const emailSchema = requiredString().trim().toLowerCase().max(...lengthCap(FIELD_CAPS.email)).pipe(z.email({ error: 'must be an email address' }));
 
 export const addMemberBodySchema = z.object({
   email: emailSchema,
