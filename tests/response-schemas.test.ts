@@ -65,6 +65,12 @@ describeBackends('REST answers match their documented schemas', (backend) => {
     const connectionId = (await server.storage.projects.getProjectBySlug('shop'))!.connectedCloudId!;
     await call(server, 'PATCH', `/api/projects/blog/connect-cloud/${connectionId}`, token);
     await call(server, 'PATCH', '/api/projects/blog/disconnect-cloud', token);
+    await call(server, 'GET', '/api/workspaces?limit=1', token);
+    await call(server, 'GET', '/api/workspaces/acme/projects', token);
+    await call(server, 'PATCH', '/api/projects/blog', token, { name: 'Weblog', description: null });
+    await call(server, 'POST', '/api/projects/blog/environments', token, { name: 'Preview' });
+    await call(server, 'DELETE', '/api/projects/blog/environments/preview', token);
+    await call(server, 'DELETE', '/api/projects/blog', token);
     await call(server, 'GET', '/api/workspaces/acme/audit?limit=5', token);
   });
 

@@ -23,6 +23,7 @@ const AZURE_CREDENTIALS = {
 export const REQUEST_EXAMPLES: Partial<Record<RestOperation, Record<string, RequestExample>>> = {
   'workspaces.create': one('A workspace', { name: 'Acme Corp', description: 'Production infrastructure of Acme' }),
   'projects.create': one('A project', { name: 'Storefront', description: 'Public web shop' }),
+  'projects.update': one('A new name and description (the slug stays)', { name: 'Online store', description: 'Public web shop, EU and US' }),
   'environments.create': one('An environment', { name: 'staging', description: 'Pre-production' }),
   'members.add': one('A member', { email: 'dana@example.com', role: 'dev' }),
   'members.updateRole': one('A new role', { role: 'admin' }),

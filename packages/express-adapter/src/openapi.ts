@@ -169,7 +169,8 @@ const PLAN_LIMITED: ReadonlySet<RestOperation> = new Set<RestOperation>([
 
 /** Operations that can answer 409 (the conflicts of docs/errors.md). */
 const CONFLICTING: ReadonlySet<RestOperation> = new Set<RestOperation>([
-  'workspaces.create', 'projects.create', 'environments.create', 'members.add', 'projects.connectCloud', 'projects.disconnectCloud',
+  'workspaces.create', 'projects.create', 'projects.delete', 'environments.create', 'environments.delete', 'members.add', 'projects.connectCloud',
+  'projects.disconnectCloud',
   'cloudConnections.connectAws', 'cloudConnections.connectGcp', 'cloudConnections.connectAzure', 'cloudConnections.complete', 'cloudConnections.update',
   'cloudConnections.delete', 'cloudConnections.azureSetupCallback', 'dns.createZone', 'resources.update', 'subdomains.create',
   'resourceConnections.create', 'resourceConnections.update',

@@ -88,7 +88,7 @@ export function createProjectServices(ctx: EngineContext) {
      * `projectPermissions` cover the whole project), so a page may hold fewer than `limit` rows while
      * `nextCursor` is still set.
      */
-    async list(actor: Actor | null, input: ListProjectsInput) {
+    async list(actor: Actor | null, input: ListProjectsInput): Promise<OperationResponse<'projects.list'>> {
       const { workspace, member } = await workspaceScope(ctx, actor, input?.workspaceSlug);
       const page = openIdPage(parseInput(listPageQuerySchema, input), 'projects', workspace.id);
       const { items, nextCursor } = page.finish(await ctx.storage.projects.listProjects(workspace.id, page.read));
@@ -97,7 +97,7 @@ export function createProjectServices(ctx: EngineContext) {
     },
 
     /** PATCH /api/projects/:projectSlug — `canManageProjects`; `name` and/or `description`, never the slug. */
-    async update(actor: Actor | null, input: UpdateProjectInput) {
+    async update(actor: Actor | null, input: UpdateProjectInput): Promise<OperationResponse<'projects.update'>> {
       const { project, workspace } = await projectScope(ctx, actor, input?.projectSlug, 'canManageProjects');
       const body = parseInput(updateProjectBodySchema, input);
       const updated = await ctx.storage.transaction(async (tx) => {
@@ -118,7 +118,7 @@ export function createProjectServices(ctx: EngineContext) {
      * too). A linked cloud connection is unlinked, not refused: the connection belongs to the
      * workspace, as when the connection itself is deleted. The environments go with the project.
      */
-    async delete(actor: Actor | null, input: DeleteProjectInput) {
+    async delete(actor: Actor | null, input: DeleteProjectInput): Promise<OperationResponse<'projects.delete'>> {
       const { project, workspace } = await projectScope(ctx, actor, input?.projectSlug, 'canManageProjects');
       if (project.isDefault) throw conflict.cannotDeleteDefaultProject();
       const unlinked = await ctx.storage.transaction(async (tx) => {
@@ -191,7 +191,7 @@ export function createEnvironmentServices(ctx: EngineContext) {
      * (environment pipeline); soft, and its slug stays taken within the project. 409 for the
      * default environment (`master`) and while the environment holds an active resource.
      */
-    async delete(actor: Actor | null, input: DeleteEnvironmentInput) {
+    async delete(actor: Actor | null, input: DeleteEnvironmentInput): Promise<OperationResponse<'environments.delete'>> {
       const { project, workspace, environment } = await environmentScope(ctx, actor, input ?? {}, 'canManageEnvironments');
       if (environment.isDefault) throw conflict.cannotDeleteDefaultEnvironment();
       await ctx.storage.transaction(async (tx) => {

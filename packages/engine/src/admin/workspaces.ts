@@ -56,7 +56,7 @@ export function createWorkspaceServices(ctx: EngineContext) {
      * rows come from the members table; with a host's own `AccessControl`, each is confirmed (and
      * its role taken) from it, so a page may be shorter than `limit` while `nextCursor` is set.
      */
-    async list(actor: Actor | null, input?: ListWorkspacesInput) {
+    async list(actor: Actor | null, input?: ListWorkspacesInput): Promise<OperationResponse<'workspaces.list'>> {
       const user = await requireUser(ctx, actor);
       const page = openIdPage(parseInput(listPageQuerySchema, input), 'workspaces', user.id);
       const { items, nextCursor } = page.finish(await ctx.storage.workspaces.listWorkspacesOfUser(user.id, page.read));

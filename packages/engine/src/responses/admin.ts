@@ -45,6 +45,9 @@ export const workspaceDetailSchema = named(
   }),
 );
 
+/** `workspaces.list`: a workspace of the caller with their role in it (docs/projects.md). */
+export const userWorkspaceSchema = named('UserWorkspace', workspaceSchema.extend({ userRole: roleSchema }));
+
 /** One line of `workspaces.usage`: `limit` null and `unlimited` true for a `-1` limit. */
 export const usageLineSchema = named(
   'UsageLine',
@@ -108,6 +111,9 @@ export const environmentSchema = named(
 );
 export type EnvironmentObject = z.output<typeof environmentSchema>;
 
+/** What a project or environment delete answers: the id and the slug (which stays taken). */
+export const deletedScopeSchema = named('DeletedScope', z.strictObject({ id: idSchema, slug: z.string() }), 'The project or environment just deleted');
+
 /** `projectPermissions`: `"*"`, `null` (all) or `"<project>/<env>"` / `"<project>/*"` entries (docs/access.md). */
 export const memberPermissionsSchema = named(
   'MemberPermissions',
@@ -132,14 +138,19 @@ export type MemberObject = z.output<typeof memberSchema>;
 
 export const ADMIN_RESPONSES = {
   'workspaces.create': dataEnvelope(workspaceSchema),
+  'workspaces.list': listEnvelope(userWorkspaceSchema),
   'workspaces.get': dataEnvelope(workspaceDetailSchema),
   'workspaces.usage': workspaceUsageResponseSchema,
   'projects.create': dataEnvelope(projectSchema),
   'projects.get': dataEnvelope(projectSchema),
+  'projects.list': listEnvelope(projectSchema),
+  'projects.update': dataEnvelope(projectSchema),
+  'projects.delete': dataEnvelope(deletedScopeSchema),
   'projects.connectCloud': dataEnvelope(projectSchema),
   'projects.disconnectCloud': dataEnvelope(projectSchema),
   'environments.create': dataEnvelope(environmentSchema),
   'environments.list': listEnvelope(environmentSchema),
+  'environments.delete': dataEnvelope(deletedScopeSchema),
   'members.list': listEnvelope(memberSchema),
   'members.add': dataEnvelope(memberSchema),
   'members.updateRole': dataEnvelope(memberSchema),
