@@ -1,3 +1,4 @@
+/* global module */
 // The standalone server serves only the self-contained browser bundle of @scalar/api-reference
 // (dist/browser/standalone.js: Vue, the styles and the request client are inlined in it) as the
 // /docs page's script. Its Node-side dependencies (Vue, @scalar/* sources, ~280 packages) are never
