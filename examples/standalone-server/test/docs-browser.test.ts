@@ -1,12 +1,7 @@
-import type { AddressInfo } from 'node:net';
-import { createEngine, createSecretBox, parseEncryptionKeys } from '@cloudlink/engine';
 import { REST_ROUTES } from '@cloudlink/express-adapter';
-import { createSqliteStorage } from '@cloudlink/storage-sqlite';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../src/app.js';
-import { createJwtAuth } from '../src/auth.js';
-import { createLogger } from '../src/logging.js';
+import { runCli, spawnServer, testEnv, type SpawnedServer } from './support/spawn-server.js';
 
 /**
  * Chromium from Debian (scripts/ensure-system-deps.sh installs it before `pnpm test`), with every
@@ -23,11 +18,8 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-const storage = createSqliteStorage({ filename: ':memory:' });
-const engine = createEngine({ storage, secrets: createSecretBox({ keys: parseEncryptionKeys(`k:${Buffer.alloc(32, 3).toString('base64')}`) }), publicUrl: 'http://localhost:3000' });
-const auth = createJwtAuth({ secret: 'docs-test-secret-0123456789abcdef012345' });
-const app = createApp({ engine, auth, logger: createLogger({ level: 'silent' }) });
-let server: ReturnType<typeof app.listen>;
+/** The built server in sandbox mode, as `pnpm start:sandbox` runs it (the bundle resolved from dist). */
+let server: SpawnedServer;
 let base = '';
 let browser: Browser;
 let context: BrowserContext;
@@ -38,12 +30,12 @@ const pageErrors: string[] = [];
 const cspViolations: string[] = [];
 
 beforeAll(async () => {
-  await storage.migrate();
-  const seeded = await engine.operator.seed({ workspace: 'acme', project: 'shop', environment: 'prod', email: 'docs@example.com', role: 'owner' });
-  token = await auth.issue({ id: seeded.user.id, email: seeded.user.email });
-  server = app.listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const env = testEnv({ CLOUDLINK_SANDBOX: 'true' });
+  server = await spawnServer(env);
+  base = server.url;
+  const seeded = await runCli(['seed', '--workspace', 'acme', '--project', 'shop', '--environment', 'prod', '--email', 'docs@example.com', '--role', 'owner'], env);
+  expect(seeded.code, seeded.stderr).toBe(0);
+  token = (JSON.parse(seeded.stdout) as { token: string }).token;
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   context = await browser.newContext();
   // On the context, so requests from workers and every page are seen too.
@@ -56,8 +48,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await browser?.close();
-  await new Promise((r) => server.close(r));
-  await engine.close();
+  await server?.stop();
 });
 
 async function openDocs(hash = ''): Promise<Page> {
