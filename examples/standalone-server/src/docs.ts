@@ -33,8 +33,9 @@ function scalarConfiguration(openApiPath: string): Record<string, unknown> {
     agent: { disabled: true },
     mcp: { disabled: true },
     documentDownloadType: 'json',
-    // The token pasted under "Authentication" survives a reload (kept in this browser only).
-    persistAuth: true,
+    // The pasted token lives in the page only: persisting it would leave a 7-day Bearer token in
+    // local storage, readable by anything later served on this origin.
+    persistAuth: false,
     authentication: { preferredSecurityScheme: 'bearerAuth' },
     defaultOpenAllTags: false,
     orderRequiredPropertiesFirst: true,

@@ -138,6 +138,10 @@ describe('GET /docs (Scalar) in a browser', { timeout: 90_000 }, () => {
     await expect.poll(async () => status.textContent(), { timeout: 10_000 }).toContain('200 OK');
     await expect.poll(async () => client.locator('.cm-content', { hasText: 'Workspace retrieved successfully' }).count(), { timeout: 10_000 }).toBe(1);
 
+    // The token was used, not stored: nothing later served on this origin can read it back.
+    const stored = await page.evaluate(() => JSON.stringify([Object.entries(localStorage), Object.entries(sessionStorage)]));
+    expect(stored).not.toContain(token);
+
     expect(pageErrors).toEqual([]);
     expect(cspViolations).toEqual([]);
     expect(foreign).toEqual([]);
