@@ -57,9 +57,20 @@ const COMPILER_OPTIONS: ts.CompilerOptions = {
   skipLibCheck: true,
 };
 
+/** Parsed files (the libs, the generated types, openapi-fetch's) shared by the two compilations. */
+const parsed = new Map<string, ts.SourceFile | undefined>();
+
 /** Typecheck `file` (and what it imports); emit JavaScript beside it when `emit`. Returns the errors. */
 function compile(file: string, emit: boolean): { code: number; text: string; line: number }[] {
-  const program = ts.createProgram([file], { ...COMPILER_OPTIONS, noEmit: !emit, outDir: emit ? path.dirname(file) : undefined });
+  const options = { ...COMPILER_OPTIONS, noEmit: !emit, outDir: emit ? path.dirname(file) : undefined };
+  const host = ts.createCompilerHost(options);
+  const read = host.getSourceFile.bind(host);
+  host.getSourceFile = (name, version, onError) => {
+    if (name === file) return read(name, version, onError);
+    if (!parsed.has(name)) parsed.set(name, read(name, version, onError));
+    return parsed.get(name);
+  };
+  const program = ts.createProgram([file], options, host);
   const diagnostics = [...ts.getPreEmitDiagnostics(program)];
   if (emit && diagnostics.length === 0) diagnostics.push(...program.emit().diagnostics);
   return diagnostics.map((d) => ({
