@@ -16,7 +16,7 @@ function scalarBundlePath(): string {
   return path.join(path.dirname(main), 'browser', 'standalone.js');
 }
 
-/** The bundle as served: as is, and gzipped (3.5 MB → under 1 MB) for browsers that accept it. */
+/** The bundle as served: as is, and gzipped (3.5 MB → about 1 MB) for browsers that accept it. */
 interface Bundle {
   readonly raw: Buffer;
   readonly gzipped: Buffer;
