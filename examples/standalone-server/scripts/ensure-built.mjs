@@ -145,6 +145,9 @@ function pnpmCommand() {
  * Returns the names built. Progress goes to stderr; a failed build throws.
  */
 export async function ensureBuilt() {
+  // A deployed copy (`pnpm deploy`, the Docker image) ships `dist` without sources or workspace:
+  // there is nothing to build, and nothing to build it with.
+  if (!existsSync(path.join(SERVER_DIR, 'src'))) return [];
   if (staleUnits().length === 0) return [];
   return withLock(() => {
     // Another process may have built while this one waited for the lock.

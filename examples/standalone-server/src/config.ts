@@ -42,6 +42,11 @@ export interface ServerConfig {
    * `CLOUDLINK_VERIFY` (`on` | `off`, default on) and `CLOUDLINK_VERIFY_INTERVAL_SECONDS` (default 6 h).
    */
   readonly verify: { readonly enabled: boolean; readonly intervalSeconds: number };
+  /**
+   * `CLOUDLINK_SHUTDOWN_GRACE_SECONDS`: how long a stopping server lets in-flight requests finish
+   * before it cuts them (and then exits with 1 rather than 0).
+   */
+  readonly shutdownGraceSeconds: number;
 }
 
 /** Thrown by `loadConfig` with one line per malformed variable. */
@@ -59,7 +64,7 @@ export const CONFIG_VARIABLES = [
   'AWS_ENDPOINT_URL_STS', 'AWS_ENDPOINT_URL_ROUTE_53', 'CLOUDFLARE_API_BASE_URL', 'CLOUDLINK_CLOUDFLARE_BATCH_SIZE',
   'CLOUDLINK_GCP_STS_URL', 'CLOUDLINK_GCP_IAM_CREDENTIALS_URL', 'CLOUDLINK_GCP_RESOURCE_MANAGER_URL',
   'AZURE_AUTHORITY_HOST', 'CLOUDLINK_AZURE_ARM_URL', 'CLOUDLINK_AZURE_TOKEN_TTL_SECONDS', 'CLOUDLINK_DNS_RESOLVERS',
-  'CLOUDLINK_SANDBOX', 'CLOUDLINK_VERIFY', 'CLOUDLINK_VERIFY_INTERVAL_SECONDS',
+  'CLOUDLINK_SANDBOX', 'CLOUDLINK_VERIFY', 'CLOUDLINK_VERIFY_INTERVAL_SECONDS', 'CLOUDLINK_SHUTDOWN_GRACE_SECONDS',
 ] as const;
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -143,6 +148,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): ServerC
   }
   // At least a minute: every check calls the customer's cloud; at most 30 days.
   const verifyIntervalSeconds = int('CLOUDLINK_VERIFY_INTERVAL_SECONDS', 6 * 3600, 60, 30 * 24 * 3600);
+  // Meant to stay below the process manager's kill timeout (compose.yaml gives 20 s): a request that
+  // outlives it is better cut by the server, which logs it and still closes the database, than by SIGKILL.
+  const shutdownGraceSeconds = int('CLOUDLINK_SHUTDOWN_GRACE_SECONDS', 10, 0, 3600);
 
   const config: ServerConfig = {
     port,
@@ -178,6 +186,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): ServerC
     ...optional('dnsResolvers', parseResolvers(get('CLOUDLINK_DNS_RESOLVERS'), problems)),
     sandbox,
     verify: { enabled: verifyEnabled, intervalSeconds: verifyIntervalSeconds },
+    shutdownGraceSeconds,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -24,9 +24,10 @@ export interface RunningServer {
   readonly runtime: Runtime;
   /**
    * Graceful stop: refuse new connections, let in-flight requests finish (at most `graceMs`, then
-   * cut the rest), persist sandbox state and close the database. Idempotent.
+   * cut the rest), stop the re-verification schedule, persist sandbox state and close the database.
+   * Idempotent. `forced` says whether requests were still running when the grace period ended.
    */
-  close(options?: { graceMs?: number }): Promise<void>;
+  close(options?: { graceMs?: number }): Promise<{ forced: boolean }>;
 }
 
 /**
@@ -95,21 +96,29 @@ export async function startServer(
   const url = `http://${host}:${port}`;
   logger.info({ url, publicUrl: effective.publicUrl, storage: config.databaseUrl ? 'postgres' : 'sqlite', sandbox: config.sandbox }, 'cloudlink server listening');
 
-  let closing: Promise<void> | undefined;
+  let closing: Promise<{ forced: boolean }> | undefined;
   const close = (options: { graceMs?: number } = {}) => {
     closing ??= (async () => {
+      const graceMs = options.graceMs ?? config.shutdownGraceSeconds * 1000;
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       // Idle keep-alive sockets would hold server.close() open; busy ones become idle once their
       // response is written, so sweep until every socket is gone.
       server.closeIdleConnections();
       const sweep = setInterval(() => server.closeIdleConnections(), 50);
-      const timer = setTimeout(() => server.closeAllConnections(), options.graceMs ?? 10_000);
+      let forced = false;
+      const timer = setTimeout(() => {
+        forced = true;
+        logger.warn({ graceMs }, 'shutdown grace period over, closing the connections still busy');
+        server.closeAllConnections();
+      }, graceMs);
       await stopped;
       clearInterval(sweep);
       clearTimeout(timer);
+      logger.info({ forced }, 'every connection closed');
       await scheduler?.stop();
       await runtime.close();
-      logger.info({}, 'cloudlink server stopped');
+      logger.info({ forced }, 'cloudlink server stopped');
+      return { forced };
     })();
     return closing;
   };

@@ -21,6 +21,7 @@ describe('loadConfig', () => {
       gcp: { stsUrl: 'https://sts.googleapis.com/v1/token' },
       azure: { authorityHost: 'https://login.microsoftonline.com', armUrl: 'https://management.azure.com', tokenTtlSeconds: 3600 },
       verify: { enabled: true, intervalSeconds: 21600 },
+      shutdownGraceSeconds: 10,
     });
     expect(c.databaseUrl).toBeUndefined();
     expect(c.dnsResolvers).toBeUndefined();
@@ -37,7 +38,7 @@ describe('loadConfig', () => {
       CLOUDLINK_GCP_RESOURCE_MANAGER_URL: 'http://127.0.0.1:6', AZURE_AUTHORITY_HOST: 'https://127.0.0.1:7',
       CLOUDLINK_AZURE_ARM_URL: 'http://127.0.0.1:8', CLOUDLINK_AZURE_TOKEN_TTL_SECONDS: '600',
       CLOUDLINK_DNS_RESOLVERS: '127.0.0.1:5353,[::1],10.0.0.2', CLOUDLINK_SANDBOX: '1',
-      CLOUDLINK_VERIFY: 'off', CLOUDLINK_VERIFY_INTERVAL_SECONDS: '3600',
+      CLOUDLINK_VERIFY: 'off', CLOUDLINK_VERIFY_INTERVAL_SECONDS: '3600', CLOUDLINK_SHUTDOWN_GRACE_SECONDS: '25',
     });
     expect(c).toMatchObject({
       port: 8080, host: '0.0.0.0', databaseUrl: 'postgres://u@db:5432/x', dataDir: '/var/cl', publicUrl: 'https://cl.example.com',
@@ -48,6 +49,7 @@ describe('loadConfig', () => {
       azure: { authorityHost: 'https://127.0.0.1:7', armUrl: 'http://127.0.0.1:8', tokenTtlSeconds: 600 },
       dnsResolvers: [{ host: '127.0.0.1', port: 5353 }, { host: '::1', port: 53 }, { host: '10.0.0.2', port: 53 }],
       verify: { enabled: false, intervalSeconds: 3600 },
+      shutdownGraceSeconds: 25,
     });
     expect(c.encryptionKeys).toBe(`a:${KEY},b:${KEY}`);
   });
@@ -60,7 +62,7 @@ describe('loadConfig', () => {
       CLOUDLINK_GCP_STS_URL: 'nope', CLOUDLINK_GCP_IAM_CREDENTIALS_URL: 'nope', CLOUDLINK_GCP_RESOURCE_MANAGER_URL: 'nope',
       AZURE_AUTHORITY_HOST: 'http://127.0.0.1:1', CLOUDLINK_AZURE_ARM_URL: 'nope', CLOUDLINK_AZURE_TOKEN_TTL_SECONDS: '-5',
       CLOUDLINK_DNS_RESOLVERS: '127.0.0.1,dns.google', CLOUDLINK_SANDBOX: 'yes', HOST: 'bad host/',
-      CLOUDLINK_VERIFY: 'sometimes', CLOUDLINK_VERIFY_INTERVAL_SECONDS: '59',
+      CLOUDLINK_VERIFY: 'sometimes', CLOUDLINK_VERIFY_INTERVAL_SECONDS: '59', CLOUDLINK_SHUTDOWN_GRACE_SECONDS: '1h',
     };
     let error: unknown;
     try {

@@ -41,9 +41,14 @@ export interface SpawnedServer {
  * Start the built `dist/main.js` (the vitest global setup builds it when stale) with `env` and wait for its "listening" log line (which carries the URL, so
  * PORT=0 works without guessing a free port).
  */
-export async function spawnServer(env: Record<string, string>, timeoutMs = 30_000): Promise<SpawnedServer> {
-  const child = spawn(process.execPath, ['dist/main.js'], {
-    cwd: SERVER_DIR,
+export async function spawnServer(
+  env: Record<string, string>,
+  timeoutMs = 30_000,
+  /** Another copy of the server (e.g. a `pnpm deploy` output) and its start command; default `node dist/main.js` here. */
+  at: { readonly cwd: string; readonly args: readonly string[] } = { cwd: SERVER_DIR, args: ['dist/main.js'] },
+): Promise<SpawnedServer> {
+  const child = spawn(process.execPath, at.args, {
+    cwd: at.cwd,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -89,9 +94,9 @@ export async function spawnServer(env: Record<string, string>, timeoutMs = 30_00
 }
 
 /** Run the `cloudlink` CLI (bin/cloudlink.mjs) with `env`; resolves with exit code, stdout and stderr. */
-export function runCli(args: readonly string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function runCli(args: readonly string[], env: Record<string, string>, serverDir = SERVER_DIR): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(SERVER_DIR, 'bin/cloudlink.mjs'), ...args], { cwd: SERVER_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [path.join(serverDir, 'bin/cloudlink.mjs'), ...args], { cwd: serverDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
