@@ -19,9 +19,9 @@ ARG NODE_VERSION=20.20.2
 FROM node:${NODE_VERSION}-bookworm AS build
 # The version in package.json's packageManager field (a test keeps the two equal).
 RUN npm install -g pnpm@10.34.9
-# node-gyp takes the headers of the Node it runs under instead of downloading them (the
-# repository's .npmrc names the Debian location), and better-sqlite3 skips its download of a
-# prebuilt binary from outside the registry.
+# node-gyp takes the headers of the Node it runs under instead of downloading them (the repository's
+# .pnpmfile.cjs would pick the same prefix), and better-sqlite3 skips its download of a prebuilt
+# binary from outside the registry.
 ENV npm_config_nodedir=/usr/local \
     npm_config_build_from_source=true \
     CI=true

@@ -3,7 +3,7 @@ import regexp from 'eslint-plugin-regexp';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '**/data/**', '**/coverage/**'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', '**/data/**', '**/coverage/**', '.cache/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   // Every pattern may meet attacker-sized input: none may backtrack super-linearly, in a match

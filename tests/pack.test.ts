@@ -31,7 +31,7 @@ const tarballs: string[] = [];
 afterAll(() => rmSync(scratch, { recursive: true, force: true }), 300_000);
 
 function sh(cmd: string, args: string[], cwd: string, timeout = 240_000): string {
-  return execFileSync(cmd, args, { cwd, encoding: 'utf8', timeout, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_nodedir: '/usr' } });
+  return execFileSync(cmd, args, { cwd, encoding: 'utf8', timeout, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 /** A fenced ```ts block of a README section (the same extraction as the server's README tests). */
