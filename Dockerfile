@@ -10,7 +10,9 @@
 # better-sqlite3 is compiled here rather than downloaded as a prebuilt binary. compose.yaml runs the
 # image beside Postgres; the README's "Running in production" section documents both.
 
-ARG NODE_VERSION=20.20.2
+# Node 24, the active LTS line (Node 20 reached end of life in April 2026); the project's tests also
+# run on 24 (pnpm test:node 24).
+ARG NODE_VERSION=24.22.3
 
 # ---- build: install the workspace, build every package and the server, prune to production deps
 # The full Debian image: it has the python3, make and g++ node-gyp needs for better-sqlite3's native
