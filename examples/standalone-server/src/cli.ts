@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { isEngineError, notFound } from '@cloudlink/engine';
 import { pino } from 'pino';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, type ServerConfig } from './config.js';
 import { redactSecrets } from './logging.js';
 import { createRuntime, type Runtime } from './runtime.js';
 
@@ -15,7 +15,13 @@ interface Command {
   readonly summary: string;
   readonly usage: string;
   readonly options: Record<string, { type: 'string'; required?: boolean; description: string }>;
-  run(runtime: (options?: { migrate?: boolean }) => Promise<Runtime>, values: Record<string, string | undefined>): Promise<unknown>;
+  /** Prints what `run` returns as it is (a string), not as JSON: for output meant for a file. */
+  readonly text?: boolean;
+  run(
+    runtime: (options?: { migrate?: boolean }) => Promise<Runtime>,
+    values: Record<string, string | undefined>,
+    config: ServerConfig,
+  ): Promise<unknown>;
 }
 
 const ROLES = 'owner|admin|dev|billing|viewer|member';
@@ -62,6 +68,40 @@ const COMMANDS: Record<string, Command> = {
       return rt.storage.migrate();
     },
   },
+  'migrations sql': {
+    summary: 'Print the migrations as SQL, for a host that applies schema changes with its own tool',
+    usage: 'cloudlink migrations sql [--dialect postgres|sqlite] [--schema <name> | --table-prefix <prefix>] [--from <migration>] > cloudlink.sql',
+    options: {
+      dialect: { type: 'string', description: 'postgres or sqlite (default: postgres when DATABASE_URL is set, else sqlite)' },
+      schema: { type: 'string', description: 'postgres: the schema of the tables (default: CLOUDLINK_DATABASE_SCHEMA, else unqualified names)' },
+      'table-prefix': { type: 'string', description: 'sqlite: the prefix of every table, index and trigger name (default: none)' },
+      from: { type: 'string', description: 'the last migration the database already has; only later ones are printed' },
+    },
+    text: true,
+    async run(_runtime, v, config) {
+      // No database is opened: the SQL is what `cloudlink migrate` would run, written down.
+      const dialect = v.dialect ?? (config.databaseUrl ? 'postgres' : 'sqlite');
+      const from = v.from !== undefined ? { from: v.from } : {};
+      try {
+        if (dialect === 'postgres') {
+          if (v['table-prefix'] !== undefined) throw new UsageError('--table-prefix is for --dialect sqlite; Postgres takes --schema');
+          const schema = v.schema ?? config.databaseSchema;
+          const { emitPostgresMigrationSql } = await import('@cloudlink/storage-postgres');
+          return await emitPostgresMigrationSql({ ...(schema !== undefined && { schema }), ...from });
+        }
+        if (dialect === 'sqlite') {
+          if (v.schema !== undefined) throw new UsageError('--schema is for --dialect postgres; SQLite takes --table-prefix');
+          const { emitSqliteMigrationSql } = await import('@cloudlink/storage-sqlite');
+          return await emitSqliteMigrationSql({ ...(v['table-prefix'] !== undefined && { tablePrefix: v['table-prefix'] }), ...from });
+        }
+      } catch (e) {
+        // A malformed name or an unknown migration is the caller's argument.
+        if (e instanceof TypeError) throw new UsageError(e.message.replace(/^schema/, '--schema').replace(/^tablePrefix/, '--table-prefix').replace(/^from/, '--from'));
+        throw e;
+      }
+      throw new UsageError(`--dialect must be postgres or sqlite (got "${dialect}")`);
+    },
+  },
   reencrypt: {
     summary: 'Re-seal every stored secret with the first key of CLOUDLINK_ENCRYPTION_KEYS',
     usage: 'cloudlink reencrypt',
@@ -85,7 +125,8 @@ function mainHelp(): string {
     ...lines,
     '',
     'Every command reads the server environment (DATABASE_URL, CLOUDLINK_DATA_DIR, CLOUDLINK_ENCRYPTION_KEYS,',
-    'CLOUDLINK_JWT_SECRET, …), prints JSON on stdout, and on failure a JSON error on stderr with exit code 1.',
+    'CLOUDLINK_JWT_SECRET, …), prints JSON on stdout (`migrations sql`: SQL), and on failure a JSON error on stderr',
+    'with exit code 1.',
     'Run `cloudlink <command> --help` for its options.',
   ].join('\n');
 }
@@ -102,7 +143,9 @@ export async function runCli(argv: readonly string[], io: { out(s: string): void
   out: (s) => process.stdout.write(s),
   err: (s) => process.stderr.write(s),
 }): Promise<number> {
-  const [name, ...rest] = argv;
+  // Two-word commands (`migrations sql`) are looked up by both words.
+  const twoWords = argv.length >= 2 ? `${argv[0]} ${argv[1]}` : '';
+  const [name, ...rest] = twoWords in COMMANDS ? [twoWords, ...argv.slice(2)] : argv;
   if (name === '--help' || name === '-h' || name === 'help') {
     io.out(`${mainHelp()}\n`);
     return 0;
@@ -128,8 +171,8 @@ export async function runCli(argv: readonly string[], io: { out(s: string): void
     const config = loadConfig(io.env ?? process.env);
     // Warnings (generated dev keys) go to stderr so stdout stays one JSON document.
     const logger = pino({ level: 'warn', base: null, formatters: { log: (o) => redactSecrets(o) as Record<string, unknown> } }, pino.destination(2));
-    const result = await command.run(async (options = {}) => (runtime = await createRuntime(config, logger, { ...options, providers: false })), strings);
-    io.out(`${JSON.stringify(result, null, 2)}\n`);
+    const result = await command.run(async (options = {}) => (runtime = await createRuntime(config, logger, { ...options, providers: false })), strings, config);
+    io.out(command.text ? String(result) : `${JSON.stringify(result, null, 2)}\n`);
     return 0;
   } catch (e) {
     io.err(`${JSON.stringify(errorBody(e))}\n`);

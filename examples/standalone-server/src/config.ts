@@ -2,6 +2,7 @@ import { isSafeBaseUrl, SAFE_BASE_URL_RULE } from '@cloudlink/engine';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { parseEncryptionKeys, trimTrailingSlashes } from '@cloudlink/engine';
+import { schemaNamespace } from '@cloudlink/storage-kysely';
 
 /**
  * The server's settings, read from the environment. Every variable that is set is checked
@@ -14,6 +15,11 @@ export interface ServerConfig {
   readonly host: string;
   /** Postgres connection string; unset → SQLite file `<dataDir>/cloudlink.db`. */
   readonly databaseUrl?: string;
+  /**
+   * `CLOUDLINK_DATABASE_SCHEMA`: the Postgres schema of cloudlink's tables (docs/storage-namespaces.md),
+   * and `<schema>_pgboss` for the job queue; unset → unqualified names (normally `public`) and `pgboss`.
+   */
+  readonly databaseSchema?: string;
   /** Absolute path of `CLOUDLINK_DATA_DIR`. */
   readonly dataDir: string;
   /** Public base URL without trailing slash. */
@@ -59,7 +65,7 @@ export class ConfigError extends Error {
 
 /** The variables `loadConfig` reads, for `--help` texts and the README table. */
 export const CONFIG_VARIABLES = [
-  'PORT', 'HOST', 'DATABASE_URL', 'CLOUDLINK_DATA_DIR', 'CLOUDLINK_PUBLIC_URL', 'CLOUDLINK_ENCRYPTION_KEYS',
+  'PORT', 'HOST', 'DATABASE_URL', 'CLOUDLINK_DATABASE_SCHEMA', 'CLOUDLINK_DATA_DIR', 'CLOUDLINK_PUBLIC_URL', 'CLOUDLINK_ENCRYPTION_KEYS',
   'CLOUDLINK_JWT_SECRET', 'CLOUDLINK_AWS_ACCOUNT_ID', 'CLOUDLINK_AWS_TEMPLATE_URL', 'CLOUDLINK_AWS_ROLE_NAME',
   'AWS_ENDPOINT_URL_STS', 'AWS_ENDPOINT_URL_ROUTE_53', 'CLOUDFLARE_API_BASE_URL', 'CLOUDLINK_CLOUDFLARE_BATCH_SIZE',
   'CLOUDLINK_GCP_STS_URL', 'CLOUDLINK_GCP_IAM_CREDENTIALS_URL', 'CLOUDLINK_GCP_RESOURCE_MANAGER_URL',
@@ -106,6 +112,16 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): ServerC
   if (!HOSTNAME.test(host)) problems.push(`HOST must be a host name or IP address (got "${host}")`);
 
   const databaseUrl = url('DATABASE_URL', undefined, ['postgres:', 'postgresql:']);
+  const databaseSchema = get('CLOUDLINK_DATABASE_SCHEMA');
+  if (databaseSchema !== undefined) {
+    // The storage's own rule, so the server stops here with the variable named.
+    try {
+      schemaNamespace(databaseSchema);
+      if (get('DATABASE_URL') === undefined) problems.push('CLOUDLINK_DATABASE_SCHEMA needs DATABASE_URL (a schema is a Postgres namespace; SQLite has none)');
+    } catch (e) {
+      problems.push(`CLOUDLINK_DATABASE_SCHEMA ${(e as Error).message.replace(/^schema /, '')}`);
+    }
+  }
   const dataDir = path.resolve(cwd, get('CLOUDLINK_DATA_DIR') ?? './data');
   let publicUrl = url('CLOUDLINK_PUBLIC_URL', `http://localhost:${port}`) ?? `http://localhost:${port}`;
   // A base URL: the issuer (`…/api`) and every script URL are built by appending a path to it, and
@@ -156,6 +172,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): ServerC
     port,
     host,
     ...(databaseUrl !== undefined && { databaseUrl }),
+    ...(databaseSchema !== undefined && { databaseSchema }),
     dataDir,
     publicUrl: trimTrailingSlashes(publicUrl),
     publicUrlSet: get('CLOUDLINK_PUBLIC_URL') !== undefined,

@@ -10,9 +10,14 @@ import type { Runtime } from './runtime.js';
 export async function startHealthScheduler(config: ServerConfig, runtime: Runtime, logger: Logger): Promise<ConnectionHealthScheduler | undefined> {
   if (!config.verify.enabled) return undefined;
   // pg-boss is imported only on Postgres (already loaded with the storage there); SQLite never loads it.
-  const queue = config.databaseUrl
-    ? (await import('@cloudlink/storage-postgres')).createPgBossJobQueue({ connectionString: config.databaseUrl, logger })
-    : createInProcessJobQueue({ logger });
+  let queue;
+  if (config.databaseUrl) {
+    const { createPgBossJobQueue, pgBossSchemaFor } = await import('@cloudlink/storage-postgres');
+    // Each cloudlink schema has its own queue beside it (`<schema>_pgboss`).
+    queue = createPgBossJobQueue({ connectionString: config.databaseUrl, schema: pgBossSchemaFor(config.databaseSchema), logger });
+  } else {
+    queue = createInProcessJobQueue({ logger });
+  }
   const scheduler = createConnectionHealthScheduler(runtime.engine, { queue, intervalSeconds: config.verify.intervalSeconds, logger });
   await scheduler.start();
   logger.info({ intervalSeconds: config.verify.intervalSeconds, queue: config.databaseUrl ? 'pg-boss' : 'in-process' }, 'connection re-verification scheduled');

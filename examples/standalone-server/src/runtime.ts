@@ -99,7 +99,7 @@ export async function createRuntime(config: ServerConfig, logger: Logger, option
 async function createStorage(config: ServerConfig): Promise<Storage> {
   if (config.databaseUrl) {
     const { createPostgresStorage } = await import('@cloudlink/storage-postgres');
-    return createPostgresStorage({ connectionString: config.databaseUrl });
+    return createPostgresStorage({ connectionString: config.databaseUrl, ...(config.databaseSchema !== undefined && { schema: config.databaseSchema }) });
   }
   mkdirSync(config.dataDir, { recursive: true });
   const { createSqliteStorage } = await import('@cloudlink/storage-sqlite');

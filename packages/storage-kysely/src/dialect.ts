@@ -1,6 +1,7 @@
 import type { Kysely, RawBuilder } from 'kysely';
 import type { UniqueConstraint } from '@cloudlink/engine';
 import type { Database } from './schema.js';
+import type { Namespace } from './namespace.js';
 
 /** Column type names and literals the migrations need, per dialect. */
 export interface DdlTypes {
@@ -42,8 +43,9 @@ export interface SqlDialect {
   /**
    * The name of the unique index that refused a write, or null when `error` is not a unique
    * violation (SQLite `SQLITE_CONSTRAINT_UNIQUE` + message; Postgres `23505` + constraint name).
+   * Names the database reports are in `namespace` (SQLite: with the table prefix).
    */
-  uniqueViolation(error: unknown): UniqueConstraint | null;
+  uniqueViolation(error: unknown, namespace?: Namespace): UniqueConstraint | null;
   /** Serialise writers of one workspace inside a transaction (Postgres row lock; SQLite no-op). */
   lockWorkspace(trx: Kysely<Database>, workspaceId: number): Promise<void>;
   /**

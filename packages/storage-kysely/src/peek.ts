@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
+import { DEFAULT_NAMESPACE, namespacePlugin, type Namespace } from './namespace.js';
 
 /** Raw reads for tests: rows exactly as the driver returns them (snake_case, no mapping). */
 export interface Peek {
@@ -9,9 +10,11 @@ export interface Peek {
 
 /**
  * The conformance "backdoor" (Auth.js style): verify writes without going through the storage's
- * own getters. Test use only; `table` is an identifier, never user input.
+ * own getters. Test use only; `table` is an identifier, never user input, read in `namespace`.
  */
-export function createPeek(db: Kysely<unknown>): Peek {
+export function createPeek(root: Kysely<unknown>, namespace: Namespace = DEFAULT_NAMESPACE): Peek {
+  const plugin = namespacePlugin(namespace);
+  const db = plugin ? root.withPlugin(plugin) : root;
   return {
     async rows(table) {
       const result = await sql<Record<string, unknown>>`SELECT * FROM ${sql.table(table)} ORDER BY 1`.execute(db);

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import { StorageConflictError, createStorageGuard, isStorageConflict } from '@cloudlink/engine';
 import type { Storage, StorageTx } from '@cloudlink/engine';
 import type { SqlDialect } from './dialect.js';
+import { DEFAULT_NAMESPACE, namespacePlugin, type Namespace } from './namespace.js';
 import { pendingMigrations, runMigrations } from './migrator.js';
 import type { Database } from './schema.js';
 import type { RepoContext } from './repos/context.js';
@@ -23,9 +24,11 @@ import { createCompiledQueries, type CompiledQueries, type ReadNow } from './com
 
 /** What a driver package supplies to build a Storage on the shared SQL layer. */
 export interface KyselyStorageOptions {
-  /** The root Kysely instance; `close()` destroys it. */
+  /** The root Kysely instance, without the namespace (it is applied here); `close()` destroys it. */
   readonly db: Kysely<Database>;
   readonly dialect: SqlDialect;
+  /** Where the tables live (docs/storage-namespaces.md). Default: unqualified names, as before namespaces. */
+  readonly namespace?: Namespace;
   /** Run `fn` in one transaction (SQLite: `BEGIN IMMEDIATE`; Postgres: READ COMMITTED). */
   runTransaction<T>(db: Kysely<Database>, fn: (trx: Kysely<Database>) => Promise<T>): Promise<T>;
   /** The zone lock of `Storage.withZoneLock`. */
@@ -37,14 +40,14 @@ export interface KyselyStorageOptions {
 }
 
 /** Turn a driver's unique violation into the engine's StorageConflictError; anything else passes through. */
-function mapError(e: unknown, d: SqlDialect): unknown {
+function mapError(e: unknown, d: SqlDialect, ns: Namespace): unknown {
   if (isStorageConflict(e)) return e;
-  const constraint = d.uniqueViolation(e);
+  const constraint = d.uniqueViolation(e, ns);
   return constraint ? new StorageConflictError(constraint, { cause: e }) : e;
 }
 
 /** Wrap every method: refuse calls after close, map unique violations in one place. */
-function guard<T extends object>(repo: T, check: () => void, d: SqlDialect): T {
+function guard<T extends object>(repo: T, check: () => void, d: SqlDialect, ns: Namespace): T {
   const out: Record<string, unknown> = {};
   for (const [name, fn] of Object.entries(repo)) {
     out[name] = async (...args: unknown[]) => {
@@ -52,29 +55,29 @@ function guard<T extends object>(repo: T, check: () => void, d: SqlDialect): T {
       try {
         return await (fn as (...a: unknown[]) => Promise<unknown>)(...args);
       } catch (e) {
-        throw mapError(e, d);
+        throw mapError(e, d, ns);
       }
     };
   }
   return out as T;
 }
 
-function createRepos(db: Kysely<Database>, d: SqlDialect, check: () => void, atomic: RepoContext['atomic'], compiled: CompiledQueries): StorageTx {
+function createRepos(db: Kysely<Database>, d: SqlDialect, ns: Namespace, check: () => void, atomic: RepoContext['atomic'], compiled: CompiledQueries): StorageTx {
   const ctx: RepoContext = { db, d, atomic, compiled };
   return {
-    users: guard(createUserRepo(ctx), check, d),
-    plans: guard(createPlanRepo(ctx), check, d),
-    workspaces: guard(createWorkspaceRepo(ctx), check, d),
-    members: guard(createMemberRepo(ctx), check, d),
-    projects: guard(createProjectRepo(ctx), check, d),
-    environments: guard(createEnvironmentRepo(ctx), check, d),
-    connections: guard(createConnectionRepo(ctx), check, d),
-    resources: guard(createResourceRepo(ctx), check, d),
-    dnsRecords: guard(createDnsRecordRepo(ctx), check, d),
-    resourceConnections: guard(createResourceConnectionRepo(ctx), check, d),
-    oidcKeys: guard(createOidcKeyRepo(ctx), check, d),
-    audit: guard(createAuditRepo(ctx), check, d),
-    scopes: guard(createScopeRepo(ctx), check, d),
+    users: guard(createUserRepo(ctx), check, d, ns),
+    plans: guard(createPlanRepo(ctx), check, d, ns),
+    workspaces: guard(createWorkspaceRepo(ctx), check, d, ns),
+    members: guard(createMemberRepo(ctx), check, d, ns),
+    projects: guard(createProjectRepo(ctx), check, d, ns),
+    environments: guard(createEnvironmentRepo(ctx), check, d, ns),
+    connections: guard(createConnectionRepo(ctx), check, d, ns),
+    resources: guard(createResourceRepo(ctx), check, d, ns),
+    dnsRecords: guard(createDnsRecordRepo(ctx), check, d, ns),
+    resourceConnections: guard(createResourceConnectionRepo(ctx), check, d, ns),
+    oidcKeys: guard(createOidcKeyRepo(ctx), check, d, ns),
+    audit: guard(createAuditRepo(ctx), check, d, ns),
+    scopes: guard(createScopeRepo(ctx), check, d, ns),
     lockWorkspace: async (workspaceId) => {
       check();
       await d.lockWorkspace(db, workspaceId);
@@ -88,12 +91,17 @@ function createRepos(db: Kysely<Database>, d: SqlDialect, check: () => void, ato
  * the zone lock and the dialect.
  */
 export function createKyselyStorage(options: KyselyStorageOptions): Storage {
-  const { db, dialect: d } = options;
+  const { dialect: d } = options;
+  const ns = options.namespace ?? DEFAULT_NAMESPACE;
+  // Every repository, transaction and compiled read goes through the namespaced handle; the
+  // migrator names its own tables (migrator.ts).
+  const plugin = namespacePlugin(ns);
+  const db = plugin ? options.db.withPlugin(plugin) : options.db;
   const guard = createStorageGuard('cloudlink storage');
   const check = () => guard.assertOpen();
   const checkRoot = () => guard.assertRoot();
   const compiled = createCompiledQueries(options.readNow);
-  const root = createRepos(db, d, checkRoot, (fn) => options.runTransaction(db, fn), compiled);
+  const root = createRepos(db, d, ns, checkRoot, (fn) => options.runTransaction(db, fn), compiled);
   return {
     ...root,
     // Outside a transaction a row lock would be released at once: nothing to serialise.
@@ -101,9 +109,9 @@ export function createKyselyStorage(options: KyselyStorageOptions): Storage {
     async transaction(fn) {
       checkRoot();
       try {
-        return await options.runTransaction(db, (trx) => guard.insideTransaction(() => fn(createRepos(trx, d, check, (inner) => inner(trx), compiled))));
+        return await options.runTransaction(db, (trx) => guard.insideTransaction(() => fn(createRepos(trx, d, ns, check, (inner) => inner(trx), compiled))));
       } catch (e) {
-        throw mapError(e, d);
+        throw mapError(e, d, ns);
       }
     },
     async withZoneLock(zoneResourceId, fn, lockOptions) {
@@ -112,13 +120,13 @@ export function createKyselyStorage(options: KyselyStorageOptions): Storage {
     },
     async migrate() {
       check();
-      return runMigrations(db, d);
+      return runMigrations(options.db, d, ns);
     },
     async health() {
       if (guard.closed) return { ok: false, reason: 'storage is closed' };
       try {
         await sql`SELECT 1`.execute(db);
-        const pending = await pendingMigrations(db, d);
+        const pending = await pendingMigrations(options.db, d, ns);
         return pending.length === 0 ? { ok: true } : { ok: false, reason: `pending migrations: ${pending.join(', ')}` };
       } catch (e) {
         return { ok: false, reason: `database unreachable: ${(e as Error).message}` };
@@ -126,7 +134,7 @@ export function createKyselyStorage(options: KyselyStorageOptions): Storage {
     },
     async close() {
       if (!guard.close()) return;
-      await db.destroy();
+      await options.db.destroy();
       await options.onClose?.();
     },
   };

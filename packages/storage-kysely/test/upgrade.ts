@@ -3,8 +3,7 @@ import type { Kysely, RawBuilder } from 'kysely';
 import { expect } from 'vitest';
 import { SYSTEM_ROLES } from '@cloudlink/engine';
 import type { Storage } from '@cloudlink/engine';
-import { MIGRATION_LOCK_TABLE, MIGRATION_TABLE } from '../src/migrator.js';
-import { migrationsFor } from '../src/migrations/index.js';
+import { MIGRATION_LOCK_TABLE, MIGRATION_TABLE, migrationsFor } from '../src/migrator.js';
 import type { SqlDialect } from '../src/dialect.js';
 
 const now = new Date('2024-01-15T10:30:00.123Z');

@@ -1,14 +1,30 @@
 import PgBoss from 'pg-boss';
 import type { JobData, JobQueue, Logger } from '@cloudlink/engine';
+import { schemaNamespace } from '@cloudlink/storage-kysely';
 
 export interface PgBossJobQueueOptions {
   /** The same database as the storage; pg-boss keeps its tables in its own schema. */
   readonly connectionString: string;
-  /** Default `pgboss`. */
+  /**
+   * The schema pg-boss keeps its tables in. Default `pgboss`; next to a storage with a `schema`,
+   * pass `pgBossSchemaFor(thatSchema)` (`<schema>_pgboss`), so each cloudlink namespace has its own
+   * queue. pg-boss manages (and migrates) its schema itself, so it never shares cloudlink's.
+   */
   readonly schema?: string;
   /** How often an idle worker polls for jobs (≥ 0.5). Default 2 s. */
   readonly pollingIntervalSeconds?: number;
   readonly logger?: Logger;
+}
+
+/**
+ * The pg-boss schema that belongs with a cloudlink storage schema: `<schema>_pgboss`, or pg-boss's
+ * own default `pgboss` for the default namespace. A schema of its own rather than cloudlink's:
+ * pg-boss creates and upgrades its tables (`job`, `queue`, `version`, …) on its own schedule.
+ */
+export function pgBossSchemaFor(storageSchema?: string): string {
+  if (storageSchema === undefined) return 'pgboss';
+  schemaNamespace(storageSchema); // validates: the name is spliced into pg-boss's SQL
+  return `${storageSchema}_pgboss`;
 }
 
 /**

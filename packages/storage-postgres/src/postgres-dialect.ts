@@ -37,7 +37,8 @@ export const postgresDialect: SqlDialect = {
   uniqueViolation,
   async lockWorkspace(trx, workspaceId) {
     // Row lock held to the end of the transaction: concurrent check-then-insert of one workspace queue here.
-    await sql`SELECT id FROM workspaces WHERE id = ${workspaceId} FOR UPDATE`.execute(trx);
+    // Built, not raw SQL, so the storage's namespace (its schema) applies.
+    await trx.selectFrom('workspaces').select('id').where('id', '=', workspaceId).forUpdate().execute();
   },
   jsonStringField(column, key) {
     const [col, k] = [sql.ref(identifier(column)), sql.lit(identifier(key))];

@@ -2,10 +2,10 @@ import pg from 'pg';
 import { Kysely, PostgresDialect } from 'kysely';
 import type { PostgresPool } from 'kysely';
 import type { Storage } from '@cloudlink/engine';
-import { createKyselyStorage, createPeek } from '@cloudlink/storage-kysely';
+import { DEFAULT_NAMESPACE, createKyselyStorage, createPeek, schemaNamespace } from '@cloudlink/storage-kysely';
 import type { Database, Peek } from '@cloudlink/storage-kysely';
 import { postgresDialect } from './postgres-dialect.js';
-import { withPostgresZoneLock } from './zone-lock.js';
+import { withPostgresZoneLock, zoneLockKey } from './zone-lock.js';
 import { withPreparedStatements } from './prepared-statements.js';
 
 /** Options of both forms. */
@@ -17,6 +17,16 @@ interface CommonOptions {
    * < 1.21) that cannot keep prepared statements, or to compare.
    */
   readonly preparedStatements?: boolean;
+  /**
+   * The Postgres schema that holds every cloudlink table, index, function and migration record
+   * (created by `migrate()` when missing), so cloudlink lives in the host's database beside the
+   * host's own tables, or beside another cloudlink in another schema, neither seeing the other's
+   * rows; zone locks and prepared statements are kept apart too. Lower-case letters, digits and
+   * `_`, at most 56, not `pg_…`. Default: none — names stay unqualified and resolve through the
+   * connection's `search_path` (normally `public`), as before this option existed.
+   * See docs/storage-namespaces.md.
+   */
+  readonly schema?: string;
 }
 
 export type PostgresStorageOptions = CommonOptions &
@@ -74,6 +84,9 @@ function lockPoolFor(options: PostgresStorageOptions): { pool: PostgresPool; own
  * (safe when several instances start at once); it is never run implicitly.
  */
 export function createPostgresStorage(options: PostgresStorageOptions): PostgresStorage {
+  // Validated before any pool is made: a bad name is the caller's mistake, reported as such.
+  const namespace = options.schema === undefined ? DEFAULT_NAMESPACE : schemaNamespace(options.schema);
+  const lockKey = zoneLockKey(namespace);
   const owned = 'connectionString' in options;
   const pool: PostgresPool = owned ? createPool({ connectionString: options.connectionString, max: options.max ?? 10 }) : options.pool;
   const locks = lockPoolFor(options);
@@ -85,11 +98,12 @@ export function createPostgresStorage(options: PostgresStorageOptions): Postgres
   const storage = createKyselyStorage({
     db,
     dialect: postgresDialect,
+    namespace,
     runTransaction: (root, fn) => root.transaction().setIsolationLevel('read committed').execute(fn),
-    withZoneLock: (id, fn, lockOptions) => withPostgresZoneLock(locks.pool, id, fn, lockOptions),
+    withZoneLock: (id, fn, lockOptions) => withPostgresZoneLock(locks.pool, lockKey, id, fn, lockOptions),
     onClose: async () => {
       if (locks.owned) await locks.pool.end();
     },
   });
-  return Object.assign(storage, { peek: createPeek(db as Kysely<unknown>) });
+  return Object.assign(storage, { peek: createPeek(db as Kysely<unknown>, namespace) });
 }

@@ -34,6 +34,9 @@ const PLAN_RESULT_CHANGED = '0A000';
 /** SQLSTATE of "prepared statement … does not exist". */
 const STATEMENT_MISSING = '26000';
 
+/** Tags of `withPreparedStatements` wrappers, so no two share a statement name. */
+let nextTag = 0;
+
 /** Hashes of recent texts: Kysely compiles a fresh string per call, hashing it each time costs more than a lookup. */
 const hashes = new Map<string, string>();
 function textHash(text: string): string {
@@ -76,13 +79,17 @@ export function withPreparedStatements(pool: PostgresPool, limits: PreparedState
   // Bumped by schema-changing statements run through this pool: every connection retires its names.
   const schema = { generation: 0 };
   const wrapped = new WeakMap<PostgresPoolClient, PostgresPoolClient>();
+  // Names of this wrapper only: several storages (other namespaces, or the host's own) may share
+  // one pool and so one client, whose `parsedStatements` pg keeps per client. Each tracks, retires
+  // and deallocates its own names; one never drops or reuses a statement of another.
+  const tag = (nextTag++).toString(36);
   return {
     async connect() {
       const client = await pool.connect();
       let named = wrapped.get(client);
       if (!named) {
         // One wrapper per pg client: Kysely keeps its connection per client object.
-        named = namingClient(client, { maxPerConnection, maxParameters, schema });
+        named = namingClient(client, { tag, maxPerConnection, maxParameters, schema });
         wrapped.set(client, named);
       }
       return named;
@@ -98,7 +105,7 @@ function isPgClient(client: unknown): client is PgClient {
 
 function namingClient(
   client: PostgresPoolClient,
-  config: { maxPerConnection: number; maxParameters: number; schema: { generation: number } },
+  config: { tag: string; maxPerConnection: number; maxParameters: number; schema: { generation: number } },
 ): PostgresPoolClient {
   if (!isPgClient(client)) return client;
   const pg: PgClient = client;
@@ -224,7 +231,7 @@ function namingClient(
       retireAll();
     }
     if ((retired.size > 0 || doubtful.size > 0) && outsideTransaction()) await maintain();
-    const name = `cl${epoch.toString(36)}_${textHash(text)}`;
+    const name = `cl${config.tag}_${epoch.toString(36)}_${textHash(text)}`;
     if (!live.has(name) && (retired.has(name) || doubtful.has(name) || !(await makeRoom()))) return client.query<R>(text, values);
     let result: PostgresQueryResult<unknown>;
     try {

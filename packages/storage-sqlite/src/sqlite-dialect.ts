@@ -1,18 +1,20 @@
 import { sql } from 'kysely';
 import type { UniqueConstraint } from '@cloudlink/engine';
-import { constraintByColumns, constraintByIndex } from '@cloudlink/storage-kysely';
-import type { SqlDialect } from '@cloudlink/storage-kysely';
+import { DEFAULT_NAMESPACE, constraintByColumns, constraintByIndex, localName } from '@cloudlink/storage-kysely';
+import type { Namespace, SqlDialect } from '@cloudlink/storage-kysely';
 
 /**
  * SQLite reports a unique violation as `SQLITE_CONSTRAINT_UNIQUE` with the message
- * `UNIQUE constraint failed: <table>.<col>, …` (or `index '<name>'` for expression indexes).
+ * `UNIQUE constraint failed: <table>.<col>, …` (or `index '<name>'` for expression indexes); under
+ * a table prefix those names carry it, and it is stripped before the lookup.
  */
-function uniqueViolation(error: unknown): UniqueConstraint | null {
+function uniqueViolation(error: unknown, ns: Namespace = DEFAULT_NAMESPACE): UniqueConstraint | null {
   const e = error as { code?: unknown; message?: unknown } | null;
   if (!e || e.code !== 'SQLITE_CONSTRAINT_UNIQUE' || typeof e.message !== 'string') return null;
   const detail = e.message.replace(/^UNIQUE constraint failed: /, '').trim();
   const index = /^index '([^']+)'$/.exec(detail)?.[1];
-  return index ? constraintByIndex(index) : constraintByColumns(detail);
+  if (index) return constraintByIndex(localName(ns, index) ?? index);
+  return constraintByColumns(detail.split(', ').map((column) => localName(ns, column) ?? column).join(', '));
 }
 
 /** The SQLite side of the seam: ISO text timestamps with ms, 0/1 booleans, JSON text. */

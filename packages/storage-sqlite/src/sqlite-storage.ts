@@ -5,7 +5,7 @@ import { Kysely, SqliteDialect, sql } from 'kysely';
 import type { SqliteDatabase } from 'kysely';
 import { createInProcessZoneLock } from '@cloudlink/engine';
 import type { Storage } from '@cloudlink/engine';
-import { createKyselyStorage, createPeek } from '@cloudlink/storage-kysely';
+import { DEFAULT_NAMESPACE, createKyselyStorage, createPeek, prefixNamespace } from '@cloudlink/storage-kysely';
 import type { Database, Peek } from '@cloudlink/storage-kysely';
 import { sqliteDialect } from './sqlite-dialect.js';
 import { cachingPrepare } from './statement-cache.js';
@@ -20,18 +20,31 @@ export interface SqliteDatabaseLike extends SqliteDatabase {
   readonly inTransaction?: boolean;
 }
 
-export type SqliteStorageOptions =
-  | {
-      /** A file path (its directory is created when missing), or `':memory:'` for a private in-memory database. */
-      readonly filename: string;
-      /** How long a statement waits for another process's write lock (ms). Default 5000. */
-      readonly busyTimeoutMs?: number;
-    }
-  | {
-      /** An open database; the storage configures it but never closes it. */
-      readonly database: SqliteDatabaseLike;
-      readonly busyTimeoutMs?: number;
-    };
+/** Options of both forms. */
+interface CommonOptions {
+  /** How long a statement waits for another process's write lock (ms). Default 5000. */
+  readonly busyTimeoutMs?: number;
+  /**
+   * Put every cloudlink table, index, trigger and migration record under this prefix (e.g. `cl_`:
+   * `cl_users`, `cl_cloudlink_migrations`), so cloudlink shares a database file with the host's own
+   * tables, or with another cloudlink under another prefix, without either seeing the other's rows.
+   * Lower-case letters, digits and `_`, starting with a letter, at most 32. Default: no prefix.
+   * See docs/storage-namespaces.md.
+   */
+  readonly tablePrefix?: string;
+}
+
+export type SqliteStorageOptions = CommonOptions &
+  (
+    | {
+        /** A file path (its directory is created when missing), or `':memory:'` for a private in-memory database. */
+        readonly filename: string;
+      }
+    | {
+        /** An open database; the storage configures it but never closes it. */
+        readonly database: SqliteDatabaseLike;
+      }
+  );
 
 /** A SQLite `Storage`, plus the raw-row reader the conformance suite uses. */
 export interface SqliteStorage extends Storage {
@@ -46,6 +59,8 @@ export interface SqliteStorage extends Storage {
  * Zone locks are an in-process mutex. Call `migrate()` before use; it is never run implicitly.
  */
 export function createSqliteStorage(options: SqliteStorageOptions): SqliteStorage {
+  // Validated before anything is opened: a bad prefix is the caller's mistake, reported as such.
+  const namespace = options.tablePrefix === undefined ? DEFAULT_NAMESPACE : prefixNamespace(options.tablePrefix);
   const owned = 'filename' in options;
   const inMemory = owned && (options.filename === ':memory:' || options.filename === '');
   // A first start in a fresh data directory should just work.
@@ -67,6 +82,7 @@ export function createSqliteStorage(options: SqliteStorageOptions): SqliteStorag
   const storage = createKyselyStorage({
     db,
     dialect: sqliteDialect,
+    namespace,
     runTransaction: (root, fn) =>
       // connection() holds Kysely's single-connection mutex until fn settles, so nothing else
       // interleaves statements into this transaction.
@@ -88,5 +104,5 @@ export function createSqliteStorage(options: SqliteStorageOptions): SqliteStorag
       return statement.reader ? (statement.all(parameters) as unknown[]) : undefined;
     },
   });
-  return Object.assign(storage, { peek: createPeek(db as Kysely<unknown>) });
+  return Object.assign(storage, { peek: createPeek(db as Kysely<unknown>, namespace) });
 }

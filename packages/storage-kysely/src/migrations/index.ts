@@ -1,4 +1,4 @@
-import type { Kysely, Migration } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { SqlDialect } from '../dialect.js';
 import { up0001Initial } from './0001_initial.js';
 import { up0002WriteIntents } from './0002_write_intents.js';
@@ -8,20 +8,16 @@ import { up0005ConnectionHealth } from './0005_connection_health.js';
 
 /**
  * Every migration, in order. Forward-only: add a new file and a line here, never edit a shipped
- * one. They are code (not .sql files) so tsup bundles them.
+ * one. They are code (not .sql files) so tsup bundles them. Names are written unqualified: the
+ * namespace is applied around each migration (`migrationsFor` in migrator.ts).
  */
-const MIGRATIONS: readonly (readonly [name: string, up: (db: Kysely<unknown>, dialect: SqlDialect) => Promise<void>])[] = [
+export const MIGRATIONS: readonly (readonly [name: string, up: (db: Kysely<unknown>, dialect: SqlDialect) => Promise<void>])[] = [
   ['0001_initial', up0001Initial],
   ['0002_write_intents', up0002WriteIntents],
   ['0003_resource_connections', up0003ResourceConnections],
   ['0004_audit_log', up0004AuditLog],
   ['0005_connection_health', up0005ConnectionHealth],
 ];
-
-/** The migrations for one dialect, keyed by the name recorded in `cloudlink_migrations`. */
-export function migrationsFor(dialect: SqlDialect): Record<string, Migration> {
-  return Object.fromEntries(MIGRATIONS.map(([name, up]) => [name, { up: (db: Kysely<unknown>) => up(db, dialect) }]));
-}
 
 /** The migration names, in order. */
 export const MIGRATION_NAMES: readonly string[] = MIGRATIONS.map(([name]) => name);
