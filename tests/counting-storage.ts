@@ -8,7 +8,7 @@ export interface StorageCalls {
   reset(): void;
 }
 
-const REPOS = ['users', 'plans', 'workspaces', 'members', 'projects', 'environments', 'connections', 'resources', 'dnsRecords', 'oidcKeys'] as const;
+const REPOS = ['users', 'plans', 'workspaces', 'members', 'projects', 'environments', 'connections', 'resources', 'dnsRecords', 'oidcKeys', 'scopes'] as const;
 
 /**
  * A Storage that records every repository call (inside transactions too) before passing it on:

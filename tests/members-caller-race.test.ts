@@ -1,4 +1,4 @@
-import { createEngine, type Actor, type Engine, type Storage, type StorageTx } from '@cloudlink/engine';
+import { createEngine, type UserIdActor as Actor, type Engine, type Storage, type StorageTx } from '@cloudlink/engine';
 import { createFakeClock, createTestSecretBox } from '@cloudlink/engine/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

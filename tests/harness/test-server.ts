@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { createTRPCClient, httpLink, type TRPCClient } from '@trpc/client';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
-import { createEngine, type Engine, type EngineOptions, type EngineProviders, type Storage, type User } from '@cloudlink/engine';
+import { createEngine, type Actor, type Engine, type EngineOptions, type EngineProviders, type Storage, type User } from '@cloudlink/engine';
 import { createFakeClock, createTestSecretBox, type FakeClock } from '@cloudlink/engine/testing';
 import { createCloudlinkRestRouter } from '@cloudlink/express-adapter';
 import { cloudlinkResponseMeta, createCloudlinkRouter, createCloudlinkTrpcHandler, type CloudlinkRouter } from '@cloudlink/trpc-router';
@@ -28,6 +28,11 @@ export interface TestServerOptions {
    * standalone server uses (5 MB bodies, 16 KB URLs, 10 calls per batch, JSON-only POSTs).
    */
   readonly trpcMount?: 'bare' | 'handler';
+  /**
+   * The host's authentication, for REST and tRPC alike, given the engine (to provision users);
+   * default: the Bearer JWT of `authenticateBearer` (`sub` = user id).
+   */
+  readonly authenticate?: (engine: Engine) => (req: IncomingMessage) => Promise<Actor | null>;
 }
 
 export interface RestResponse {
@@ -97,8 +102,9 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
   });
 
   const app = express();
-  app.use('/api', createCloudlinkRestRouter({ engine, authenticate: (req) => authenticateBearer(req.headers.authorization) }));
-  const createContext = async ({ req }: { req: IncomingMessage }) => ({ actor: await authenticateBearer(req.headers.authorization) });
+  const authenticate = options.authenticate?.(engine) ?? ((req: IncomingMessage) => authenticateBearer(req.headers.authorization));
+  app.use('/api', createCloudlinkRestRouter({ engine, authenticate }));
+  const createContext = async ({ req }: { req: IncomingMessage }) => ({ actor: await authenticate(req) });
   app.use(
     '/trpc',
     options.trpcMount === 'handler'

@@ -1,6 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { SignJWT } from 'jose';
 import { afterAll, describe, expect, it } from 'vitest';
 import { codeBlocks } from './support/readme.js';
 import { REPO_ROOT, SERVER_DIR } from './support/spawn-server.js';
@@ -95,6 +96,14 @@ describe('README embedding examples', { timeout: 120_000 }, () => {
       const spec = (await (await fetch(`${base}/api/openapi.json`)).json()) as { openapi: string; paths: object };
       expect(spec.openapi).toMatch(/^3\./);
       expect(Object.keys(spec.paths)).toContain('/cloud-connections/{workspaceSlug}/connect-aws');
+      // The app's own token (sub = its user id): the person is provisioned on first sight and acts as that user.
+      const secret = new TextEncoder().encode('replace-me-with-32-or-more-characters!!');
+      const token = await new SignJWT({ email: 'Dana@Example.com', name: 'Dana' }).setProtectedHeader({ alg: 'HS256' }).setSubject('auth0|dana').sign(secret);
+      const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+      const created = await fetch(`${base}/api/workspaces`, { method: 'POST', headers, body: JSON.stringify({ name: 'Dana Co' }) });
+      expect(created.status).toBe(201);
+      const members = (await (await fetch(`${base}/api/workspaces/dana-co/members`, { headers })).json()) as { data: { role: string; user: { email: string; name: string } }[] };
+      expect(members.data.map((m) => [m.role, m.user.email, m.user.name])).toEqual([['owner', 'dana@example.com', 'Dana']]);
     } finally {
       child.kill('SIGTERM');
     }

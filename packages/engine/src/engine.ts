@@ -1,5 +1,5 @@
 import { createMembersAccessControl, createPlanTableLimits } from './access/index.js';
-import { createAdminServices, createOperatorServices } from './admin/index.js';
+import { createAdminServices, createOperatorServices, createUserServices } from './admin/index.js';
 import { createAwsSessionCache, createConnectionServices, isSafeBaseUrl, SAFE_BASE_URL_RULE } from './connections/index.js';
 import type { EngineConfig, EngineContext, EngineProviders } from './context.js';
 import { createCredentialServices } from './credentials/index.js';
@@ -123,6 +123,8 @@ export function createEngine(options: EngineOptions) {
       },
       AUDITED_OPERATIONS,
     ),
+    /** The host's own users: provisioned by its external id, no actor (docs/access.md#provisioning-users). */
+    users: createUserServices(ctx),
     // Outside the wrapper: it records its own successes and failures (docs/credentials.md).
     /** Short-lived cloud credentials of a connection for the host's code (docs/credentials.md). */
     credentials: createCredentialServices(ctx, createOidcIssuer(ctx)),

@@ -24,6 +24,8 @@ export * from './resources/index.js';
 export * from './secrets/index.js';
 export * from './audit/index.js';
 export * from './events/index.js';
+// The schema of every success body, and the map the adapters read (docs/api-responses.md).
+export * from './responses/index.js';
 // Service input types and body/query schemas, for adapters (typed tRPC procedures, OpenAPI bodies).
 export type {
   AddMemberInput,
@@ -37,6 +39,11 @@ export type {
   RemoveMemberInput,
   UpdateMemberRoleInput,
   WorkspaceSlugInput,
+  ProvisionUserInput,
+  ProvisionedUser,
+  ProvisionedUserObject,
+  FirstSightOptions,
+  HostIdentity,
 } from './admin/index.js';
 export {
   addMemberBodySchema,
@@ -44,6 +51,10 @@ export {
   createProjectBodySchema,
   createWorkspaceBodySchema,
   updateMemberRoleBodySchema,
+  provisionUserInputSchema,
+  EXTERNAL_ID_MAX_CHARS,
+  FIRST_SIGHT_MAX_ENTRIES,
+  provisionOnFirstSight,
 } from './admin/index.js';
 export type {
   AzureSetupCallbackInput,

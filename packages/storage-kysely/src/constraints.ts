@@ -7,6 +7,7 @@ import type { UniqueConstraint } from '@cloudlink/engine';
  */
 export const UNIQUE_INDEXES: readonly { index: string; columns: string; constraint: UniqueConstraint }[] = [
   { index: 'ux_users_email', columns: 'users.email', constraint: 'users.email' },
+  { index: 'ux_users_external_id', columns: 'users.external_id', constraint: 'users.external_id' },
   { index: 'ux_workspaces_slug', columns: 'workspaces.slug', constraint: 'workspaces.slug' },
   { index: 'ux_workspace_members_user', columns: 'workspace_members.workspace_id, workspace_members.user_id', constraint: 'workspace_members' },
   { index: 'ux_projects_slug', columns: 'projects.slug', constraint: 'projects.slug' },

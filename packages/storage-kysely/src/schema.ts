@@ -22,6 +22,7 @@ export interface UsersTable {
   id: Generated<number>;
   email: string;
   name: string | null;
+  external_id: string | null;
   created_at: DefaultedTimestamp;
   updated_at: DefaultedTimestamp;
 }

@@ -50,8 +50,8 @@ export async function databaseAt0002(db: Kysely<unknown>, d: SqlDialect) {
  * read back (no parent), roles match the code again, and subdomains and connections work.
  */
 export async function upgradeFrom0002(storage: Storage, old: Awaited<ReturnType<typeof databaseAt0002>>, roles: () => Promise<Record<string, unknown>[]>) {
-  expect(await storage.health()).toEqual({ ok: false, reason: 'pending migrations: 0003_resource_connections, 0004_audit_log, 0005_connection_health' });
-  expect(await storage.migrate()).toEqual({ applied: ['0003_resource_connections', '0004_audit_log', '0005_connection_health'] });
+  expect(await storage.health()).toEqual({ ok: false, reason: 'pending migrations: 0003_resource_connections, 0004_audit_log, 0005_connection_health, 0006_user_external_id' });
+  expect(await storage.migrate()).toEqual({ applied: ['0003_resource_connections', '0004_audit_log', '0005_connection_health', '0006_user_external_id'] });
   expect(await storage.health()).toEqual({ ok: true });
 
   const stored = await roles();
@@ -81,6 +81,10 @@ export async function upgradeFrom0002(storage: Storage, old: Awaited<ReturnType<
     targets: { resourceConnectionId: link.id }, outcome: 'success', error: null, detail: {}, requestId: null, createdAt: later,
   });
   expect(await storage.audit.listAudit(old.workspace, {}, { limit: 10 })).toEqual([entry]);
+  // 0006: users from before have no external id; a provisioned one is found by its id in the scope query.
+  expect(await storage.users.getUserById(old.user)).toMatchObject({ email: 'old@example.com', externalId: null });
+  const provisioned = await storage.users.createUser({ email: 'new@example.com', name: null, externalId: 'idp|new', now: later });
+  expect((await storage.scopes.workspaceScope({ externalId: 'idp|new' }, 'old')).user?.id).toBe(provisioned.id);
   expect(await storage.migrate()).toEqual({ applied: [] });
 }
 

@@ -32,6 +32,8 @@ export interface CloudlinkTrpcHandlerOptions<TRequest extends IncomingMessage> {
   readonly maxBatchSize?: number;
   /** Serve the opt-in `credentials.issue` too (default off; see `CloudlinkRouterOptions.credentials`, docs/credentials.md). */
   readonly credentials?: boolean;
+  /** Check every result against its documented schema (see `CloudlinkRouterOptions.validateOutput`; default on unless `NODE_ENV=production`). */
+  readonly validateOutput?: boolean;
   /** Called with every error (tRPC's `onError`); log `error.cause` of `INTERNAL_SERVER_ERROR`s. */
   readonly onError?: (opts: { error: TRPCError; path: string | undefined; req: TRequest }) => void;
 }
@@ -66,7 +68,11 @@ function refusal(req: IncomingMessage, url: URL, procedures: string, maxBatchSiz
 export function createCloudlinkTrpcHandler<TRequest extends IncomingMessage = IncomingMessage>(
   options: CloudlinkTrpcHandlerOptions<TRequest>,
 ): CloudlinkTrpcHandler<TRequest> {
-  const router: CloudlinkRouter = createCloudlinkRouter({ engine: options.engine, ...(options.credentials === true ? { credentials: true } : {}) });
+  const router: CloudlinkRouter = createCloudlinkRouter({
+    engine: options.engine,
+    ...(options.credentials === true ? { credentials: true } : {}),
+    ...(options.validateOutput === undefined ? {} : { validateOutput: options.validateOutput }),
+  });
   const maxBatchSize = options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE;
   if (!Number.isInteger(maxBatchSize) || maxBatchSize < 1) throw new TypeError('createCloudlinkTrpcHandler: maxBatchSize must be a positive integer');
   const shared = {

@@ -7,6 +7,7 @@ import type {
   TRPCQueryProcedure,
   TRPCRouterRecord as RouterRecord,
 } from '@trpc/server';
+import { OPERATION_RESPONSES } from '@cloudlink/engine';
 import type { Engine, ErrorBody } from '@cloudlink/engine';
 import type { CloudlinkContext } from './context.js';
 import { operationOf, typedInput, type OperationInput, type OperationOutput } from './engine-types.js';
@@ -60,36 +61,60 @@ export interface CloudlinkRouterOptions {
    * (docs/credentials.md).
    */
   readonly credentials?: boolean;
+  /**
+   * Check every result against its documented schema (`OPERATION_RESPONSES` of the engine) before
+   * it is sent: a body that strays from its schema answers 500 `Internal server error` (the cause goes
+   * to `onError`) instead of reaching a client. Default on, except when `NODE_ENV` is `production`,
+   * where the check's cost (a parse of every body) buys nothing: the engine's types already tie each
+   * body to its schema. The single-GET fast path of `createCloudlinkTrpcHandler` runs the same procedure,
+   * so it checks alike.
+   */
+  readonly validateOutput?: boolean;
 }
 
-/** Both procedure kinds over `engine`: `engine[group][method](ctx.actor, input)`. */
-function proceduresOf(engine: Engine) {
+/** `validateOutput` when the host leaves it unset. */
+export function defaultValidateOutput(): boolean {
+  return process.env.NODE_ENV !== 'production';
+}
+
+type OutputParser = Parameters<typeof procedure.output>[0];
+
+/** The documented body schema of `group.method`; every procedure has one (a missing one is a bug of the map). */
+function responseSchemaOf(group: string, method: string): OutputParser {
+  const schema = (OPERATION_RESPONSES as Readonly<Record<string, OutputParser>>)[`${group}.${method}`];
+  if (schema === undefined) throw new Error(`no response schema for ${group}.${method}`);
+  return schema;
+}
+
+/** Both procedure kinds over `engine`: `engine[group][method](ctx.actor, input)`, each with its output schema when validating. */
+function proceduresOf(engine: Engine, validateOutput: boolean) {
+  const base = <G extends string, M extends string>(group: G, method: M) => {
+    const typed = procedure.input(typedInput<OperationInput<G, M>>());
+    // The schema's output type is the engine method's result type (the engine is typed by the schemas), so the procedure's type is the same either way.
+    return (validateOutput ? typed.output(responseSchemaOf(group, method)) : typed) as typeof typed;
+  };
   return {
     /** A read, as a query. */
     query: <G extends string, M extends string>(group: G, method: M) =>
-      procedure
-        .input(typedInput<OperationInput<G, M>>())
-        .query(async ({ ctx, input }) => (await operationOf(engine, group, method)(ctx.actor, input as never)) as OperationOutput<G, M>),
+      base(group, method).query(async ({ ctx, input }) => (await operationOf(engine, group, method)(ctx.actor, input as never)) as OperationOutput<G, M>),
     /** A write, as a mutation. */
     mutation: <G extends string, M extends string>(group: G, method: M) =>
-      procedure
-        .input(typedInput<OperationInput<G, M>>())
-        .mutation(async ({ ctx, input }) => (await operationOf(engine, group, method)(ctx.actor, input as never)) as OperationOutput<G, M>),
+      base(group, method).mutation(async ({ ctx, input }) => (await operationOf(engine, group, method)(ctx.actor, input as never)) as OperationOutput<G, M>),
   };
 }
 
 /** The opt-in group (see `CloudlinkRouterOptions.credentials`). */
-function credentialsGroup(engine: Engine) {
-  const { mutation } = proceduresOf(engine);
+function credentialsGroup(engine: Engine, validateOutput: boolean) {
+  const { mutation } = proceduresOf(engine, validateOutput);
   return t.router({ issue: mutation('credentials', 'issue') });
 }
 
-function buildWithCredentials(engine: Engine) {
-  return t.router({ ...build(engine)._def.record, credentials: credentialsGroup(engine) });
+function buildWithCredentials(engine: Engine, validateOutput: boolean) {
+  return t.router({ ...build(engine, validateOutput)._def.record, credentials: credentialsGroup(engine, validateOutput) });
 }
 
-function build(engine: Engine) {
-  const { query, mutation } = proceduresOf(engine);
+function build(engine: Engine, validateOutput: boolean) {
+  const { query, mutation } = proceduresOf(engine, validateOutput);
 
   return t.router({
     workspaces: t.router({
@@ -241,16 +266,19 @@ export type CloudlinkRouterWithCredentials = RouterDef<ProceduresOf<CloudlinkRou
  * A tRPC v11 router with one procedure per REST operation over `engine`. Each procedure passes
  * `ctx.actor` and its input (REST path params + query + body merged) to one engine method and
  * returns the documented REST success body. Errors carry the REST error body in `data.cloudlink`.
- * With `credentials: true` it also has `credentials.issue`.
+ * With `credentials: true` it also has `credentials.issue`. Every procedure carries its body's schema
+ * (`.output`) and checks its result against it unless `validateOutput` is off (default: on, except
+ * under `NODE_ENV=production`).
  */
 export function createCloudlinkRouter(options: CloudlinkRouterOptions & { readonly credentials: true }): CloudlinkRouterWithCredentials;
 export function createCloudlinkRouter(options: CloudlinkRouterOptions): CloudlinkRouter;
 export function createCloudlinkRouter(options: CloudlinkRouterOptions): CloudlinkRouter | CloudlinkRouterWithCredentials {
+  const validateOutput = options.validateOutput ?? defaultValidateOutput();
   if (options.credentials === true) {
-    const withCredentials: CloudlinkRouterWithCredentials = buildWithCredentials(options.engine);
+    const withCredentials: CloudlinkRouterWithCredentials = buildWithCredentials(options.engine, validateOutput);
     return withCredentials;
   }
   // The inferred router and the written-out type must agree; the assignment checks it.
-  const router: CloudlinkRouter = build(options.engine);
+  const router: CloudlinkRouter = build(options.engine, validateOutput);
   return router;
 }

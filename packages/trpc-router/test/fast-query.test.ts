@@ -81,6 +81,8 @@ describe('the single-GET-query fast path answers exactly as tRPC’s adapter', (
           if (k !== 'usage' || typeof method !== 'function') return method;
           return async (actor: never, input: { workspaceSlug?: string }) => {
             if (input?.workspaceSlug === 'throttled') throw providerError('Failed to list DNS records', 'ListResourceRecordSets failed: Throttling: Rate exceeded', { throttled: true, retryAfter: 7 });
+            // A body off its documented schema (a key the schema does not list): output validation refuses it.
+            if (input?.workspaceSlug === 'stray') return { message: 'Workspace usage retrieved successfully', stray: true };
             return (method as (a: never, i: unknown) => Promise<unknown>).call(g, actor, input);
           };
         },
@@ -215,6 +217,14 @@ describe('the single-GET-query fast path answers exactly as tRPC’s adapter', (
     const failedContext = await same(q('workspaces.get', { workspaceSlug: 'acme' }), { user: 'explode', servedBy: 'fast' });
     expect(failedContext.status).toBe(500);
     expect(failedContext.headers['retry-after']).toBe('3');
+  });
+
+  it('validates outputs on the fast path as the adapter does: a body off its schema is a 500 on both', async () => {
+    const stray = await same(q('workspaces.usage', { workspaceSlug: 'stray' }), { user: owner, servedBy: 'fast' });
+    expect(stray.status).toBe(500);
+    expect(errorOf(stray).data).toMatchObject({ code: 'INTERNAL_SERVER_ERROR', path: 'workspaces.usage', cloudlink: { error: 'Internal server error' } });
+    expect(stray.body).not.toContain('stray');
+    expect(seen.fast.map((e) => e.code)).toEqual(['INTERNAL_SERVER_ERROR']);
   });
 
   it('leaves everything else to the adapter, with the same answer', async () => {

@@ -3,7 +3,10 @@ import type { Environment, Member, Project, User, Workspace } from '../domain/re
 import type { Permission } from '../domain/permissions.js';
 import { forbidden, notFound, unauthenticated } from '../errors/index.js';
 import { noteAuditScope } from '../audit/scope.js';
+import { noteActorUser } from '../audit/actor.js';
 import type { Actor } from '../ports/runtime.js';
+import type { UserRef } from '../ports/storage.js';
+import { isExternalId } from '../admin/external-id.js';
 import { readsMembersTable } from './default-access.js';
 
 /**
@@ -15,16 +18,35 @@ import { readsMembersTable } from './default-access.js';
 
 /** Step 1: an actor naming an existing user, else 401. */
 export async function requireUser(ctx: EngineContext, actor: Actor | null | undefined): Promise<User> {
-  if (!actor || !Number.isSafeInteger(actor.userId)) throw unauthenticated();
-  const user = await ctx.storage.users.getUserById(actor.userId);
-  if (!user) throw unauthenticated();
-  return user;
+  const ref = userRefOf(actor);
+  const user = typeof ref === 'number' ? await ctx.storage.users.getUserById(ref) : await ctx.storage.users.getUserByExternalId(ref.externalId);
+  return resolvedUser(actor!, user);
 }
 
-/** The actor's user id, else 401 before any lookup. */
-function userIdOf(actor: Actor | null | undefined): number {
-  if (!actor || !Number.isSafeInteger(actor.userId)) throw unauthenticated();
-  return actor.userId;
+/**
+ * How the actor names its user, else 401 before any lookup: `userId` when it has one, else the
+ * host's `externalId` (a string of at most EXTERNAL_ID_MAX_CHARS, as no longer one is ever stored).
+ */
+function userRefOf(actor: Actor | null | undefined): UserRef {
+  if (!actor || typeof actor !== 'object') throw unauthenticated();
+  if (actor.userId !== undefined) {
+    if (!Number.isSafeInteger(actor.userId)) throw unauthenticated();
+    return actor.userId;
+  }
+  if (isExternalId(actor.externalId)) return { externalId: actor.externalId };
+  throw unauthenticated();
+}
+
+/**
+ * The user the storage found for `actor`, else 401. An actor naming both ids must name one user:
+ * a `userId` whose row carries another external id is refused rather than trusted half-way. The
+ * user id is noted for the audit log, which records it for entries written on this actor's behalf.
+ */
+function resolvedUser(actor: Actor, user: User | null): User {
+  if (!user) throw unauthenticated();
+  if (actor.externalId !== undefined && actor.externalId !== user.externalId) throw unauthenticated();
+  noteActorUser(actor, user.id);
+  return user;
 }
 
 /**
@@ -36,9 +58,13 @@ function slugOf(raw: unknown): string | null {
   return typeof raw === 'string' && raw.length <= MAX_SLUG_LOOKUP ? raw : null;
 }
 
-/** The membership the scope query read, unless the host's own AccessControl decides memberships. */
+/**
+ * The membership the scope query read, unless the host's own AccessControl decides memberships; a
+ * host's control is told both ids of the user, so it can key its own RBAC by its own id.
+ */
 async function membershipOf(ctx: EngineContext, stored: Member | null, user: User, workspace: Workspace): Promise<Member | null> {
-  return readsMembersTable(ctx.access) ? stored : ctx.access.membership({ userId: user.id }, workspace.id);
+  if (readsMembersTable(ctx.access)) return stored;
+  return ctx.access.membership(user.externalId === null ? { userId: user.id } : { userId: user.id, externalId: user.externalId }, workspace.id);
 }
 
 export interface WorkspaceScope {
@@ -54,11 +80,10 @@ export async function workspaceScope(
   workspaceSlug: unknown,
   permission?: Permission,
 ): Promise<WorkspaceScope> {
-  const userId = userIdOf(actor);
+  const ref = userRefOf(actor);
   const slug = slugOf(workspaceSlug);
-  const rows = slug === null ? null : await ctx.storage.scopes.workspaceScope(userId, slug);
-  const user = rows ? rows.user : await ctx.storage.users.getUserById(userId);
-  if (!user) throw unauthenticated();
+  const rows = slug === null ? null : await ctx.storage.scopes.workspaceScope(ref, slug);
+  const user = rows ? resolvedUser(actor!, rows.user) : await requireUser(ctx, actor);
   const workspace = rows?.workspace;
   if (!workspace) throw notFound.workspace();
   const member = await membershipOf(ctx, rows.member, user, workspace);
@@ -87,11 +112,10 @@ export function coversScope(member: Member, projectSlug: string, environmentSlug
  * inactive) → 403 membership; the environment row comes along when `environmentSlug` is given.
  */
 async function projectMember(ctx: EngineContext, actor: Actor | null | undefined, projectSlug: unknown, environmentSlug?: string) {
-  const userId = userIdOf(actor);
+  const ref = userRefOf(actor);
   const slug = slugOf(projectSlug);
-  const rows = slug === null ? null : await ctx.storage.scopes.projectScope(userId, slug, environmentSlug);
-  const user = rows ? rows.user : await ctx.storage.users.getUserById(userId);
-  if (!user) throw unauthenticated();
+  const rows = slug === null ? null : await ctx.storage.scopes.projectScope(ref, slug, environmentSlug);
+  const user = rows ? resolvedUser(actor!, rows.user) : await requireUser(ctx, actor);
   const project = rows?.project;
   const workspace = rows?.workspace;
   if (!project || !workspace || !workspace.isActive) throw notFound.project();

@@ -16,6 +16,11 @@ export function createAdminServices(ctx: EngineContext) {
 }
 
 export { createOperatorServices } from './operator.js';
+export { createUserServices, provisionUserInputSchema, serializeProvisionedUser } from './users.js';
+export type { ProvisionUserInput, ProvisionedUser, ProvisionedUserObject } from './users.js';
+export { EXTERNAL_ID_MAX_CHARS } from './external-id.js';
+export { FIRST_SIGHT_MAX_ENTRIES, provisionOnFirstSight } from './first-sight.js';
+export type { FirstSightOptions, HostIdentity } from './first-sight.js';
 export type { SeedInput } from './operator.js';
 export type { CreateWorkspaceInput, WorkspaceSlugInput } from './workspaces.js';
 export type { ListPageQuery } from './schemas.js';

@@ -12,6 +12,7 @@ import { addMemberBodySchema, updateMemberRoleBodySchema, type AddMemberBody, ty
 import { serializeMember } from './serialize.js';
 import { listPageQuerySchema, openIdPage } from '../pagination/index.js';
 import type { ListPageQuery } from './schemas.js';
+import type { OperationResponse } from '../responses/operations.js';
 
 interface WorkspacePath {
   readonly workspaceSlug: string;
@@ -66,7 +67,7 @@ async function callerUnderLock(ctx: EngineContext, tx: StorageTx, workspaceId: n
 export function createMemberServices(ctx: EngineContext) {
   return {
     /** Active members, `id` ascending, one page (`limit`, `cursor`). */
-    async list(actor: Actor | null, input: ListMembersInput) {
+    async list(actor: Actor | null, input: ListMembersInput): Promise<OperationResponse<'members.list'>> {
       const { workspace } = await workspaceScope(ctx, actor, input?.workspaceSlug);
       const page = openIdPage(parseInput(listPageQuerySchema, input), 'members', workspace.id);
       const { items, nextCursor } = page.finish(await ctx.storage.members.listMembers(workspace.id, page.read));
@@ -75,7 +76,7 @@ export function createMemberServices(ctx: EngineContext) {
     },
 
     /** Direct add of an existing user; a removed member is reactivated (still 201). */
-    async add(actor: Actor | null, input: AddMemberInput) {
+    async add(actor: Actor | null, input: AddMemberInput): Promise<OperationResponse<'members.add'>> {
       const { workspace, member: caller } = await workspaceScope(ctx, actor, input?.workspaceSlug, 'canManageMembers');
       const body = parseInput(addMemberBodySchema, input);
       assertCallerMayChange(caller, null, body.role);
@@ -101,7 +102,7 @@ export function createMemberServices(ctx: EngineContext) {
       }
     },
 
-    async updateRole(actor: Actor | null, input: UpdateMemberRoleInput) {
+    async updateRole(actor: Actor | null, input: UpdateMemberRoleInput): Promise<OperationResponse<'members.updateRole'>> {
       const { workspace, member: caller } = await workspaceScope(ctx, actor, input?.workspaceSlug, 'canManageMembers');
       const userId = parseUserId(input?.userId);
       const target = await ctx.storage.members.getMember(workspace.id, userId);
@@ -123,7 +124,7 @@ export function createMemberServices(ctx: EngineContext) {
       return { message: 'Member role updated successfully', data: serializeMember(updated) };
     },
 
-    async remove(actor: Actor | null, input: RemoveMemberInput) {
+    async remove(actor: Actor | null, input: RemoveMemberInput): Promise<OperationResponse<'members.remove'>> {
       const { workspace, member: caller } = await workspaceScope(ctx, actor, input?.workspaceSlug, 'canManageMembers');
       const userId = parseUserId(input?.userId);
       const target = await ctx.storage.members.getMember(workspace.id, userId);

@@ -9,6 +9,7 @@ import { createEnvironmentBodySchema, createProjectBodySchema, type CreateEnviro
 import { listPageQuerySchema, openIdPage } from '../pagination/index.js';
 import { projectObject, serializeEnvironment, serializeProject } from './serialize.js';
 import { insertWithFreeSlug } from './slug-insert.js';
+import type { OperationResponse } from '../responses/operations.js';
 
 export type CreateProjectInput = CreateProjectBody & { readonly workspaceSlug: string };
 export interface ProjectSlugInput {
@@ -21,7 +22,7 @@ export type ListEnvironmentsInput = ProjectSlugInput & ListPageQuery;
 export function createProjectServices(ctx: EngineContext) {
   return {
     /** POST /api/workspaces/:workspaceSlug/projects — `canManageProjects`, `max_projects`; creates `master` too. */
-    async create(actor: Actor | null, input: CreateProjectInput) {
+    async create(actor: Actor | null, input: CreateProjectInput): Promise<OperationResponse<'projects.create'>> {
       const { user, workspace } = await workspaceScope(ctx, actor, input?.workspaceSlug, 'canManageProjects');
       const body = parseInput(createProjectBodySchema, input);
       const limits = await ctx.limits.limitsFor(workspace.id);
@@ -59,7 +60,7 @@ export function createProjectServices(ctx: EngineContext) {
     },
 
     /** GET /api/projects/:projectSlug — member (project pipeline). */
-    async get(actor: Actor | null, input: ProjectSlugInput) {
+    async get(actor: Actor | null, input: ProjectSlugInput): Promise<OperationResponse<'projects.get'>> {
       const { project, workspace } = await projectScope(ctx, actor, input?.projectSlug);
       return { message: 'Project retrieved successfully', data: await projectObject(ctx.storage, project, workspace.slug) };
     },
@@ -70,7 +71,7 @@ export function createProjectServices(ctx: EngineContext) {
 export function createEnvironmentServices(ctx: EngineContext) {
   return {
     /** POST /api/projects/:projectSlug/environments — `canManageEnvironments`, `max_environments_per_project`. */
-    async create(actor: Actor | null, input: CreateEnvironmentInput) {
+    async create(actor: Actor | null, input: CreateEnvironmentInput): Promise<OperationResponse<'environments.create'>> {
       const { project, workspace } = await projectScope(ctx, actor, input?.projectSlug, 'canManageEnvironments');
       const auditor = actor ?? { kind: 'host' as const };
       const body = parseInput(createEnvironmentBodySchema, input);
@@ -101,7 +102,7 @@ export function createEnvironmentServices(ctx: EngineContext) {
     },
 
     /** GET /api/projects/:projectSlug/environments — member; `id` ascending, one page (`limit`, `cursor`). */
-    async list(actor: Actor | null, input: ListEnvironmentsInput) {
+    async list(actor: Actor | null, input: ListEnvironmentsInput): Promise<OperationResponse<'environments.list'>> {
       const { project } = await projectScope(ctx, actor, input?.projectSlug);
       const page = openIdPage(parseInput(listPageQuerySchema, input), 'environments', project.id);
       const { items, nextCursor } = page.finish(await ctx.storage.environments.listEnvironments(project.id, page.read));

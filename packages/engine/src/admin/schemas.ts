@@ -29,7 +29,7 @@ export const createProjectBodySchema = z.object({ name: nameSchema, description:
 export const createEnvironmentBodySchema = z.object({ name: nameSchema, description: descriptionSchema });
 
 /** Capped before the email pattern runs (a pipe only runs when the length check passed). */
-const emailSchema = requiredString().trim().toLowerCase().max(...lengthCap(FIELD_CAPS.email)).pipe(z.email({ error: 'must be an email address' }));
+export const emailSchema = requiredString().trim().toLowerCase().max(...lengthCap(FIELD_CAPS.email)).pipe(z.email({ error: 'must be an email address' }));
 
 export const addMemberBodySchema = z.object({
   email: emailSchema,

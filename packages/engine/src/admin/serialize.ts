@@ -1,5 +1,8 @@
 import type { CloudConnection, Environment, Member, Project, User, Workspace } from '../domain/records.js';
 import type { StorageTx } from '../ports/storage.js';
+import type { ConnectedCloudObject, EnvironmentObject, MemberObject, ProjectObject, WorkspaceObject } from '../responses/admin.js';
+
+export type { ConnectedCloudObject, EnvironmentObject, MemberObject, ProjectObject, WorkspaceObject };
 
 /** ISO 8601 UTC with milliseconds, or `null`. */
 export function toIso(date: Date | null | undefined): string | null {
@@ -7,7 +10,7 @@ export function toIso(date: Date | null | undefined): string | null {
 }
 
 /** The workspace object of the REST API; `profileImage` is always `null` for now. */
-export function serializeWorkspace(w: Workspace) {
+export function serializeWorkspace(w: Workspace): WorkspaceObject {
   return {
     id: w.id,
     name: w.name,
@@ -16,16 +19,15 @@ export function serializeWorkspace(w: Workspace) {
     profileImage: null,
     planId: w.planId,
     isActive: w.isActive,
-    createdAt: toIso(w.createdAt),
-    updatedAt: toIso(w.updatedAt),
+    createdAt: w.createdAt.toISOString(),
+    updatedAt: w.updatedAt.toISOString(),
   };
 }
-export type WorkspaceObject = ReturnType<typeof serializeWorkspace>;
 
 const CLOUD_TYPES = { aws: 'AWS', gcp: 'GCP', azure: 'AZURE' } as const;
 
 /** A project's `connectedCloud`: `roleArn` only for AWS. */
-export function serializeConnectedCloud(c: CloudConnection | null) {
+export function serializeConnectedCloud(c: CloudConnection | null): ConnectedCloudObject | null {
   if (!c) return null;
   return {
     id: c.id,
@@ -37,7 +39,7 @@ export function serializeConnectedCloud(c: CloudConnection | null) {
 }
 
 /** The project object of the REST API. */
-export function serializeProject(p: Project, workspaceSlug: string, connection: CloudConnection | null) {
+export function serializeProject(p: Project, workspaceSlug: string, connection: CloudConnection | null): ProjectObject {
   return {
     id: p.id,
     userId: p.userId,
@@ -50,11 +52,10 @@ export function serializeProject(p: Project, workspaceSlug: string, connection: 
     isActive: p.isActive,
     connectedCloudId: p.connectedCloudId,
     connectedCloud: p.connectedCloudId === null ? null : serializeConnectedCloud(connection),
-    createdAt: toIso(p.createdAt),
-    updatedAt: toIso(p.updatedAt),
+    createdAt: p.createdAt.toISOString(),
+    updatedAt: p.updatedAt.toISOString(),
   };
 }
-export type ProjectObject = ReturnType<typeof serializeProject>;
 
 /** Load what a project object needs (workspace slug, linked connection) and serialise it. */
 export async function projectObject(
@@ -68,7 +69,7 @@ export async function projectObject(
 }
 
 /** The environment object of the REST API. */
-export function serializeEnvironment(e: Environment) {
+export function serializeEnvironment(e: Environment): EnvironmentObject {
   return {
     id: e.id,
     projectId: e.projectId,
@@ -77,27 +78,32 @@ export function serializeEnvironment(e: Environment) {
     description: e.description,
     isDefault: e.isDefault,
     isActive: e.isActive,
-    createdAt: toIso(e.createdAt),
-    updatedAt: toIso(e.updatedAt),
+    createdAt: e.createdAt.toISOString(),
+    updatedAt: e.updatedAt.toISOString(),
   };
 }
-export type EnvironmentObject = ReturnType<typeof serializeEnvironment>;
+
+/** The stored permissions as a plain (mutable) copy: what the schema's type says a body holds. */
+function memberPermissions(p: Member['permissions']): MemberObject['permissions'] {
+  if (p === null) return null;
+  const scope = p.projectPermissions;
+  return { ...p, projectPermissions: typeof scope === 'string' || scope === null ? scope : [...scope] };
+}
 
 /** The membership row of the REST API; `user.profileImage` is always `null` for now. */
-export function serializeMember(m: Member) {
+export function serializeMember(m: Member): MemberObject {
   return {
     id: m.id,
     workspaceId: m.workspaceId,
     userId: m.userId,
     role: m.role,
-    permissions: m.permissions,
+    permissions: memberPermissions(m.permissions),
     isActive: m.isActive,
-    joinedAt: toIso(m.joinedAt),
-    updatedAt: toIso(m.updatedAt),
+    joinedAt: m.joinedAt.toISOString(),
+    updatedAt: m.updatedAt.toISOString(),
     user: { id: m.user.id, name: m.user.name, email: m.user.email, profileImage: null },
   };
 }
-export type MemberObject = ReturnType<typeof serializeMember>;
 
 /** The operator's view of a user (printed by `cloudlink seed`): `{id, email, name}`. */
 export function serializeUser(u: User) {

@@ -7,6 +7,7 @@ import { parseInput } from '../validation/index.js';
 import { createWorkspaceBodySchema, type CreateWorkspaceBody } from './schemas.js';
 import { serializeWorkspace } from './serialize.js';
 import { insertWithFreeSlug } from './slug-insert.js';
+import type { OperationResponse } from '../responses/operations.js';
 
 export type CreateWorkspaceInput = CreateWorkspaceBody;
 export interface WorkspaceSlugInput {
@@ -23,7 +24,7 @@ function usageLine(current: number, limit: number) {
 export function createWorkspaceServices(ctx: EngineContext) {
   return {
     /** POST /api/workspaces — the caller becomes `owner`; plan = the engine's `defaultPlan` (`free` unless the host sets one). */
-    async create(actor: Actor | null, input: CreateWorkspaceInput) {
+    async create(actor: Actor | null, input: CreateWorkspaceInput): Promise<OperationResponse<'workspaces.create'>> {
       const user = await requireUser(ctx, actor);
       const body = parseInput(createWorkspaceBodySchema, input);
       const plan = await ctx.storage.plans.getPlanBySlug(ctx.config.defaultPlan);
@@ -47,7 +48,7 @@ export function createWorkspaceServices(ctx: EngineContext) {
     },
 
     /** GET /api/workspaces/:workspaceSlug — member; adds `userRole` and `plan`. */
-    async get(actor: Actor | null, input: WorkspaceSlugInput) {
+    async get(actor: Actor | null, input: WorkspaceSlugInput): Promise<OperationResponse<'workspaces.get'>> {
       const { workspace, member } = await workspaceScope(ctx, actor, input?.workspaceSlug);
       const plan = await ctx.storage.plans.getPlanById(workspace.planId);
       return {
@@ -55,13 +56,13 @@ export function createWorkspaceServices(ctx: EngineContext) {
         data: {
           ...serializeWorkspace(workspace),
           userRole: member.role,
-          plan: plan ? { id: plan.id, slug: plan.slug, name: plan.name, restrictions: plan.restrictions } : null,
+          plan: plan ? { id: plan.id, slug: plan.slug, name: plan.name, restrictions: { ...plan.restrictions, features_disabled: [...plan.restrictions.features_disabled] } } : null,
         },
       };
     },
 
     /** GET /api/workspaces/:workspaceSlug/usage — member. */
-    async usage(actor: Actor | null, input: WorkspaceSlugInput) {
+    async usage(actor: Actor | null, input: WorkspaceSlugInput): Promise<OperationResponse<'workspaces.usage'>> {
       const { workspace } = await workspaceScope(ctx, actor, input?.workspaceSlug);
       const [plan, limits, projects, environments, resources, connections] = await Promise.all([
         ctx.storage.plans.getPlanById(workspace.planId),

@@ -5,6 +5,7 @@ import type { CloudlinkEvent, Outbox } from '../events/index.js';
 import type { Actor } from '../ports/runtime.js';
 import type { StorageTx } from '../ports/storage.js';
 import { REQUEST_ID_MAX_CHARS } from './request-id.js';
+import { userIdOfActor } from './actor.js';
 import { markAuditRecorded } from './scope.js';
 import type { AuditedOperation } from './operations.js';
 
@@ -39,7 +40,7 @@ export interface AuditRecord {
 export const AUDIT_DETAIL_MAX_CHARS = 2_000;
 
 function actorOf(by: AuditBy): AuditActor {
-  return 'userId' in by ? { kind: 'user', userId: by.userId } : { kind: by.kind, userId: null };
+  return 'kind' in by ? { kind: by.kind, userId: null } : { kind: 'user', userId: userIdOfActor(by) };
 }
 
 function boundedDetail(detail: Record<string, unknown> | undefined): Record<string, unknown> {

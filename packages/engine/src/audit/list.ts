@@ -6,6 +6,8 @@ import type { Actor } from '../ports/runtime.js';
 import { decodeCursor, encodeCursor, LIST_PAGE_MAX, pageQueryFields } from '../pagination/index.js';
 import { lengthCap } from '../validation/caps.js';
 import { parseInput } from '../validation/index.js';
+import type { AuditEntryObject } from '../responses/audit.js';
+import type { OperationResponse } from '../responses/operations.js';
 
 /** Operation names are `<group>.<method>`: letters only, so a filter can never be anything else. */
 const OPERATION = /^[a-z]{1,40}\.[a-z]{1,40}$/i;
@@ -31,7 +33,7 @@ export type ListAuditInput = { readonly workspaceSlug: string } & z.input<typeof
 const positiveId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
 /** The REST/tRPC shape of an entry: ISO time, everything else as stored. */
-export function serializeAuditEntry(e: AuditEntry) {
+export function serializeAuditEntry(e: AuditEntry): AuditEntryObject {
   return {
     id: e.id,
     workspaceId: e.workspaceId,
@@ -49,7 +51,7 @@ export function serializeAuditEntry(e: AuditEntry) {
 /** `audit.list`: the workspace's log, newest first, for holders of `canViewAuditLog` (owners and admins). */
 export function createAuditServices(ctx: EngineContext) {
   return {
-    async list(actor: Actor | null, input: ListAuditInput) {
+    async list(actor: Actor | null, input: ListAuditInput): Promise<OperationResponse<'audit.list'>> {
       const { workspace } = await workspaceScope(ctx, actor, input?.workspaceSlug, 'canViewAuditLog');
       const query = parseInput(listAuditQuerySchema, input);
       const limit = query.limit ?? LIST_PAGE_MAX;

@@ -55,10 +55,13 @@ export async function recordMutationEntry(tx: StorageTx, ctx: Pick<EngineContext
   await recordAudit(tx, ctx, store.by, { workspaceId: store.workspaceId, operation: store.operation, targets: { ...store.targets, ...targets } });
 }
 
-/** Who a failure is recorded for: the actor, or the engine itself for a call without one (a setup callback). */
+/**
+ * Who a failure is recorded for: the actor (by either id; the pipeline resolves it before anything
+ * is recorded), or the engine itself for a call without one (a setup callback).
+ */
 function byOf(actor: unknown): AuditBy {
   const a = actor as Actor | null | undefined;
-  return a && typeof a === 'object' && typeof a.userId === 'number' ? a : { kind: 'system' };
+  return a && typeof a === 'object' && (typeof a.userId === 'number' || typeof a.externalId === 'string') ? a : { kind: 'system' };
 }
 
 /** The id of the row a mutation answered with (`data.id`), if any: the target of a late entry. */

@@ -1,3 +1,4 @@
+import type { OperationResponse } from '../responses/operations.js';
 import { workspaceScope } from '../access/index.js';
 import { inAuditedTransaction, recordAudit, type AuditBy, type AuditedOperation } from '../audit/index.js';
 import { noteAuditScope, noteAuditTargets } from '../audit/scope.js';
@@ -134,7 +135,7 @@ export function createCompletion(ctx: EngineContext, oidc: OidcIssuer) {
      * POST …/:connectionId/complete (docs/connections.md): pipeline (body included) → 409 when connected →
      * plan limit excluding itself → duplicate name → provider test → one settling transaction.
      */
-    async complete(actor: Actor | null, input: CompleteConnectionInput) {
+    async complete(actor: Actor | null, input: CompleteConnectionInput): Promise<OperationResponse<'cloudConnections.complete'>> {
       const { workspace } = await workspaceScope(ctx, actor, input?.workspaceSlug, 'canManageResources');
       const id = parsePathId(input?.connectionId, invalidId.connection);
       const connection = await ctx.storage.connections.getConnection(workspace.id, id);
@@ -152,7 +153,7 @@ export function createCompletion(ctx: EngineContext, oidc: OidcIssuer) {
      * POST /api/cloud-connections/azure-setup-callback — public; the one-time token authenticates
      * the caller. The token is claimed before the test and stays spent whatever the outcome.
      */
-    async azureSetupCallback(_actor: Actor | null, input: AzureSetupCallbackInput) {
+    async azureSetupCallback(_actor: Actor | null, input: AzureSetupCallbackInput): Promise<OperationResponse<'cloudConnections.azureSetupCallback'>> {
       const body = parseInput(azureCallbackBodySchema, input);
       if (body.token.length !== 24 || !/^[0-9a-f]{24}$/.test(body.token)) throw invalidSetupToken();
       const found = await ctx.storage.connections.getConnectionBySetupTokenHash(hashSetupToken(body.token));

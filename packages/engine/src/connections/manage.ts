@@ -1,3 +1,4 @@
+import type { OperationResponse } from '../responses/operations.js';
 import { createHash } from 'node:crypto';
 import { inAuditedTransaction, recordAudit, type AuditBy } from '../audit/index.js';
 import { noteAuditTargets } from '../audit/scope.js';
@@ -21,7 +22,6 @@ import {
 } from './schemas.js';
 import { serializeConnection } from './serialize.js';
 import { azureSetupCommand, gcpSetupCommand } from './assets/index.js';
-import { toIso } from '../admin/serialize.js';
 import { openIdPage } from '../pagination/index.js';
 
 export type ListConnectionsInput = ListConnectionsQuery & { readonly workspaceSlug: string };
@@ -82,7 +82,7 @@ export function createConnectionManagement(ctx: EngineContext, platformAccountId
      * GET /api/cloud-connections/:workspaceSlug — `canViewResources`; one page (`limit`, `cursor`),
      * `id` ascending; `summary` ignores every filter and the page (one aggregate query).
      */
-    async list(actor: Actor | null, input: ListConnectionsInput) {
+    async list(actor: Actor | null, input: ListConnectionsInput): Promise<OperationResponse<'cloudConnections.list'>> {
       const { workspace } = await workspaceScope(ctx, actor, input?.workspaceSlug, 'canViewResources');
       const query = parseInput(listConnectionsQuerySchema, input);
       const page = openIdPage(query, 'connections', workspace.id);
@@ -112,7 +112,7 @@ export function createConnectionManagement(ctx: EngineContext, platformAccountId
     },
 
     /** POST …/connect-aws — pending connection, fresh ExternalId and stack name, quick-create URL. */
-    async connectAws(actor: Actor | null, input: ConnectInput) {
+    async connectAws(actor: Actor | null, input: ConnectInput): Promise<OperationResponse<'cloudConnections.connectAws'>> {
       const { user, workspace, region } = await begin(actor, input, connectAwsBodySchema);
       await platformAccountId();
       const externalId = hex(ctx.random.bytes(16));
@@ -129,7 +129,7 @@ export function createConnectionManagement(ctx: EngineContext, platformAccountId
     },
 
     /** POST …/connect-gcp — pending connection and the Cloud Shell setup command. */
-    async connectGcp(actor: Actor | null, input: ConnectInput) {
+    async connectGcp(actor: Actor | null, input: ConnectInput): Promise<OperationResponse<'cloudConnections.connectGcp'>> {
       const { user, workspace, region } = await begin(actor, input, connectGcpBodySchema);
       const connection = await create(actor ?? { kind: 'host' }, workspace.id, 'gcp', user.id, region);
       const scriptUrl = `${api}/cloud-connections/scripts/gcp-wif.sh?connection=${connection.id}`;
@@ -150,7 +150,7 @@ export function createConnectionManagement(ctx: EngineContext, platformAccountId
     },
 
     /** POST …/connect-azure — pending connection and a one-time 24-hex token; only its hash is stored. */
-    async connectAzure(actor: Actor | null, input: ConnectInput) {
+    async connectAzure(actor: Actor | null, input: ConnectInput): Promise<OperationResponse<'cloudConnections.connectAzure'>> {
       const { user, workspace, region } = await begin(actor, input, connectAzureBodySchema);
       const token = hex(ctx.random.bytes(12));
       const expiresAt = new Date(ctx.clock.now().getTime() + ctx.config.azure.tokenTtlSeconds * 1000);
@@ -165,13 +165,13 @@ export function createConnectionManagement(ctx: EngineContext, platformAccountId
           setupScriptUrl: scriptUrl,
           region,
           status: 'pending' as const,
-          setupTokenExpiresAt: toIso(expiresAt),
+          setupTokenExpiresAt: expiresAt.toISOString(),
         },
       };
     },
 
     /** PATCH …/:connectionId — set or clear `accountName`, any status. */
-    async update(actor: Actor | null, input: UpdateConnectionInput) {
+    async update(actor: Actor | null, input: UpdateConnectionInput): Promise<OperationResponse<'cloudConnections.update'>> {
       const { workspace } = await workspaceScope(ctx, actor, input?.workspaceSlug, 'canManageResources');
       const id = parsePathId(input?.connectionId, invalidId.connection);
       const connection = await ctx.storage.connections.getConnection(workspace.id, id);
@@ -198,7 +198,7 @@ export function createConnectionManagement(ctx: EngineContext, platformAccountId
           accountId: updated.accountId,
           region: updated.region,
           connectionStatus: updated.status,
-          updatedAt: toIso(updated.updatedAt),
+          updatedAt: updated.updatedAt.toISOString(),
         },
       };
     },
@@ -207,7 +207,7 @@ export function createConnectionManagement(ctx: EngineContext, platformAccountId
      * DELETE …/:connectionId — refused while a linked project has active resources; otherwise soft
      * delete, unlink projects and invalidate the token in one transaction.
      */
-    async delete(actor: Actor | null, input: DeleteConnectionInput) {
+    async delete(actor: Actor | null, input: DeleteConnectionInput): Promise<OperationResponse<'cloudConnections.delete'>> {
       const { workspace } = await workspaceScope(ctx, actor, input?.workspaceSlug, 'canManageResources');
       const id = parsePathId(input?.connectionId, invalidId.connection);
       if (!(await ctx.storage.connections.getConnection(workspace.id, id))) throw notFound.connection();

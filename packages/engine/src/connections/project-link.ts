@@ -6,6 +6,7 @@ import type { EngineContext } from '../context.js';
 import { conflict, invalidId, notFound, precondition } from '../errors/index.js';
 import type { Actor } from '../ports/runtime.js';
 import { parsePathId } from '../validation/index.js';
+import type { OperationResponse } from '../responses/operations.js';
 
 export interface ConnectCloudInput {
   readonly projectSlug: string;
@@ -22,7 +23,7 @@ export interface DisconnectCloudInput {
 export function createProjectLinkServices(ctx: EngineContext) {
   return {
     /** PATCH /api/projects/:projectSlug/connect-cloud/:connectionId — `canManageProjects`. */
-    async connectCloud(actor: Actor | null, input: ConnectCloudInput) {
+    async connectCloud(actor: Actor | null, input: ConnectCloudInput): Promise<OperationResponse<'projects.connectCloud'>> {
       const { project, workspace } = await projectScope(ctx, actor, input?.projectSlug, 'canManageProjects');
       const connectionId = parsePathId(input?.connectionId, invalidId.connection);
       const connection = await ctx.storage.connections.getConnection(workspace.id, connectionId);
@@ -51,7 +52,7 @@ export function createProjectLinkServices(ctx: EngineContext) {
     },
 
     /** PATCH /api/projects/:projectSlug/disconnect-cloud — `canManageProjects`; 200 even when nothing was linked. */
-    async disconnectCloud(actor: Actor | null, input: DisconnectCloudInput) {
+    async disconnectCloud(actor: Actor | null, input: DisconnectCloudInput): Promise<OperationResponse<'projects.disconnectCloud'>> {
       const { project, workspace } = await projectScope(ctx, actor, input?.projectSlug, 'canManageProjects');
       const result = await ctx.storage.transaction(async (tx) => {
         await tx.lockWorkspace(workspace.id);

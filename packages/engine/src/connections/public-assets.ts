@@ -3,6 +3,7 @@ import { notFound } from '../errors/index.js';
 import type { OidcIssuer } from '../oidc/index.js';
 import { renderAwsTemplate, renderAzureSetupScript, renderGcpSetupScript } from './assets/index.js';
 import { gcpSubject } from './verify.js';
+import type { OperationResponse } from '../responses/operations.js';
 
 export interface GcpSetupScriptInput {
   /** The connection id, from the `connection` query parameter. */
@@ -16,9 +17,9 @@ export interface GcpSetupScriptInput {
 export function createPublicAssets(ctx: EngineContext, oidc: OidcIssuer, platformAccountId: () => Promise<string>) {
   return {
     /** GET /api/.well-known/openid-configuration */
-    openidConfiguration: async () => oidc.discovery(),
+    openidConfiguration: async (): Promise<OperationResponse<'publicAssets.openidConfiguration'>> => oidc.discovery(),
     /** GET /api/.well-known/jwks.json (creates the first key on first use). */
-    jwks: () => oidc.jwks(),
+    jwks: (): Promise<OperationResponse<'publicAssets.jwks'>> => oidc.jwks(),
     /** GET /api/cloud-connections/templates/aws.yaml — 503 when the platform account is unknown. */
     async awsTemplate(): Promise<string> {
       return renderAwsTemplate({ platformAccountId: await platformAccountId(), roleName: ctx.config.aws.roleName });

@@ -13,6 +13,7 @@ import { CONNECTION_SECRET_AAD } from './complete.js';
 import type { WifConfig } from './schemas.js';
 import { serializeConnection } from './serialize.js';
 import { roleArnFor, testAws, testAzure, testGcp, type TestVerdict } from './verify.js';
+import type { OperationResponse } from '../responses/operations.js';
 
 export interface VerifyConnectionInput {
   readonly workspaceSlug: string;
@@ -148,7 +149,7 @@ export function createReverification(ctx: EngineContext, oidc: OidcIssuer) {
      * `Connection not completed`). Pass → 200 `connected`; refusal → 400 `Connection test failed`
      * with the now failed connection as `data`; outage → 502/503, status unchanged, error recorded.
      */
-    async verify(actor: Actor | null, input: VerifyConnectionInput) {
+    async verify(actor: Actor | null, input: VerifyConnectionInput): Promise<OperationResponse<'cloudConnections.verify'>> {
       const { workspace } = await workspaceScope(ctx, actor, input?.workspaceSlug, 'canManageResources');
       const id = parsePathId(input?.connectionId, invalidId.connection);
       const connection = await ctx.storage.connections.getConnection(workspace.id, id);

@@ -1,12 +1,15 @@
 import { toIso } from '../admin/serialize.js';
 import { CLOUD_PROVIDERS } from '../domain/plans.js';
 import type { CloudConnection } from '../domain/records.js';
+import type { ConnectionObject } from '../responses/connections.js';
+
+export type { ConnectionObject };
 
 /**
  * The connection object of the REST API. Never includes `role_arn`, `external_id`, `stack_name`,
  * `secret_data`, token columns, `workspace_id` or `created_by`.
  */
-export function serializeConnection(c: CloudConnection) {
+export function serializeConnection(c: CloudConnection): ConnectionObject {
   const provider = CLOUD_PROVIDERS.find((p) => p.name === c.provider) ?? CLOUD_PROVIDERS[0];
   return {
     id: c.id,
@@ -18,11 +21,10 @@ export function serializeConnection(c: CloudConnection) {
     connectedAt: toIso(c.connectedAt),
     failureReason: c.failureReason,
     isActive: c.isActive,
-    createdAt: toIso(c.createdAt),
-    updatedAt: toIso(c.updatedAt),
+    createdAt: c.createdAt.toISOString(),
+    updatedAt: c.updatedAt.toISOString(),
     // Re-verification (docs/connections.md#re-verification): null until the first one.
     lastVerifiedAt: toIso(c.lastVerifiedAt),
     lastVerificationError: c.lastVerificationError,
   };
 }
-export type ConnectionObject = ReturnType<typeof serializeConnection>;

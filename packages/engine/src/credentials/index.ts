@@ -13,6 +13,8 @@ import { isProviderCallError } from '../ports/provider-error.js';
 import type { Actor } from '../ports/runtime.js';
 import { parseInput, parsePathId } from '../validation/index.js';
 import { issueCredentialsSchema, type IssueCredentialsBody } from './schemas.js';
+import type { IssuedCredentials } from '../responses/credentials.js';
+import type { OperationResponse } from '../responses/operations.js';
 
 export { issueCredentialsSchema, AWS_MAX_DURATION_SECONDS, AWS_MIN_DURATION_SECONDS } from './schemas.js';
 export type { IssueCredentialsBody } from './schemas.js';
@@ -34,33 +36,7 @@ export type HostCredentialsInput = Omit<IssueCredentialsInput, 'workspaceSlug'> 
 } & ({ readonly workspaceId: number; readonly workspaceSlug?: never } | { readonly workspaceSlug: string; readonly workspaceId?: never });
 
 /** The issued credentials, one shape per cloud; `expiresAt` is ISO 8601 so every transport carries it alike. */
-export type IssuedCredentials =
-  | {
-      readonly provider: 'aws';
-      readonly connectionId: number;
-      readonly accountId: string | null;
-      readonly region: string;
-      readonly accessKeyId: string;
-      readonly secretAccessKey: string;
-      readonly sessionToken: string | null;
-      readonly expiresAt: string;
-    }
-  | {
-      readonly provider: 'gcp';
-      readonly connectionId: number;
-      readonly projectId: string | null;
-      readonly serviceAccountEmail: string;
-      readonly accessToken: string;
-      readonly expiresAt: string;
-    }
-  | {
-      readonly provider: 'azure';
-      readonly connectionId: number;
-      readonly tenantId: string;
-      readonly subscriptionId: string;
-      readonly accessToken: string;
-      readonly expiresAt: string;
-    };
+export type { IssuedCredentials };
 
 /** AWS RoleSessionName / SourceIdentity: 2–64 characters of `[\w+=,.@-]`. */
 const AWS_NAME_MAX = 64;
@@ -190,7 +166,7 @@ export function createCredentialServices(ctx: EngineContext, oidc: OidcIssuer) {
      * Short-lived credentials of a connection for the caller's own code — `canIssueCredentials`.
      * Behind the opt-in tRPC procedure only (docs/credentials.md); no REST route.
      */
-    async issue(actor: Actor | null, input: IssueCredentialsInput) {
+    async issue(actor: Actor | null, input: IssueCredentialsInput): Promise<OperationResponse<'credentials.issue'>> {
       const { workspace } = await workspaceScope(ctx, actor, input?.workspaceSlug, 'canIssueCredentials');
       const { workspaceSlug: _slug, connectionId, ...rest } = input;
       const body = parseInput(issueCredentialsSchema, rest);
@@ -202,7 +178,7 @@ export function createCredentialServices(ctx: EngineContext, oidc: OidcIssuer) {
      * The same for the host's own backend, without an actor: no authentication, membership or
      * permission check (like `operator`) — the host decides who may use it. Never expose it as a route.
      */
-    async forHost(input: HostCredentialsInput) {
+    async forHost(input: HostCredentialsInput): Promise<OperationResponse<'credentials.issue'>> {
       const { workspaceId, workspaceSlug, connectionId, requestId, ...rest } = input ?? ({} as HostCredentialsInput);
       const workspace =
         typeof workspaceId === 'number' && Number.isSafeInteger(workspaceId)

@@ -5,6 +5,8 @@ import { invalidField } from '../errors/index.js';
 import { decodeCursor, encodeCursor, RECORD_PAGE_MAX, recordPageQuerySchema, type PageQuery } from '../pagination/index.js';
 import type { RecordSet, RecordSetKey } from '../ports/dns.js';
 import type { Actor } from '../ports/runtime.js';
+import type { ListedRecord } from '../responses/dns.js';
+import type { OperationResponse } from '../responses/operations.js';
 import { parseInput } from '../validation/index.js';
 import { callProvider, DNS_OPERATION, openZone, type OpenZone } from './provider-access.js';
 import { compareRecordSets } from './records/names.js';
@@ -18,14 +20,13 @@ export type ListRecordsInput = GetZoneInput & PageQuery;
  * One listed record set (see docs/records.md#listing): `alias`/`aliasTarget` only on Route 53 alias
  * sets, `proxied` on every Cloudflare set.
  */
-export function serializeListedRecord(rs: RecordSet, provider: 'route53' | 'cloudflare' = 'route53') {
+export function serializeListedRecord(rs: RecordSet, provider: 'route53' | 'cloudflare' = 'route53'): ListedRecord {
   if (rs.alias) {
     return { name: rs.name, type: rs.type, ttl: null, alias: true, values: [rs.alias.dnsName], aliasTarget: { ...rs.alias } };
   }
   if (provider === 'cloudflare') return { name: rs.name, type: rs.type, ttl: rs.ttl, values: [...rs.values], proxied: rs.proxied ?? false };
   return { name: rs.name, type: rs.type, ttl: rs.ttl, values: [...rs.values] };
 }
-type ListedRecord = ReturnType<typeof serializeListedRecord>;
 interface RecordPage {
   readonly data: ListedRecord[];
   readonly last: RecordSetKey | null;
@@ -82,7 +83,7 @@ export function createRecordListServices(ctx: EngineContext) {
      * and maximum 10 000 record sets; `cursor`); NS and SOA omitted; Route 53 order (reversed name,
      * then type). Route 53 variants of one name and type are never split across pages.
      */
-    async listRecords(actor: Actor | null, input: ListRecordsInput) {
+    async listRecords(actor: Actor | null, input: ListRecordsInput): Promise<OperationResponse<'dns.listRecords'>> {
       const scope = await environmentScope(ctx, actor, input ?? {}, 'canViewResources');
       const zoneRow = await findZone(ctx, scope, input?.id);
       const query = parseInput(recordPageQuerySchema, input);

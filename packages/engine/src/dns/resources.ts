@@ -20,6 +20,7 @@ import { VERIFICATION_LABEL, VERIFICATION_TEXT } from '../resources/connections/
 import { reconcileStaleZoneNotes } from './zone-intents.js';
 import { resourceCounts } from '../resources/catalogue.js';
 import type { EnvironmentPath } from './zones.js';
+import type { OperationResponse } from '../responses/operations.js';
 
 export type ListResourcesInput = EnvironmentPath & ListResourcesQuery;
 export interface ResourceInput extends EnvironmentPath {
@@ -114,7 +115,7 @@ export function createResourceServices(ctx: EngineContext) {
      * GET …/resources — `canViewResources`: one page (`limit`, `cursor`), `id`
      * ascending, every filter applied by the database; `counts` cover the whole environment.
      */
-    async list(a: Actor | null, input: ListResourcesInput) {
+    async list(a: Actor | null, input: ListResourcesInput): Promise<OperationResponse<'resources.list'>> {
       const scope = await environmentScope(ctx, a, input ?? {}, 'canViewResources');
       const q = parseInput(listResourcesQuerySchema, input);
       const page = openIdPage(q, 'resources', scope.environment.id);
@@ -143,13 +144,13 @@ export function createResourceServices(ctx: EngineContext) {
     },
 
     /** GET …/resources/:resourceId — `canViewResources`. */
-    async get(a: Actor | null, input: ResourceInput) {
+    async get(a: Actor | null, input: ResourceInput): Promise<OperationResponse<'resources.get'>> {
       const { scope, resource } = await findResource(a, input, 'canViewResources');
       return { message: 'Resource retrieved successfully', data: serializeResource(resource, scope.project, scope.environment) };
     },
 
     /** PUT …/resources/:resourceId/sync — `canUpdateResources`. */
-    async sync(a: Actor | null, input: ResourceInput) {
+    async sync(a: Actor | null, input: ResourceInput): Promise<OperationResponse<'resources.sync'>> {
       const { scope, resource } = await findResource(a, input, 'canUpdateResources');
       if (resource.resourceType !== 'dns') throw precondition.syncNotSupported(resource.resourceType);
       const op = DNS_OPERATION.sync;
@@ -213,7 +214,7 @@ export function createResourceServices(ctx: EngineContext) {
     },
 
     /** DELETE …/resources/:resourceId?deleteFromCloud= — `canDeleteResources`. */
-    async delete(a: Actor | null, input: DeleteResourceInput) {
+    async delete(a: Actor | null, input: DeleteResourceInput): Promise<OperationResponse<'resources.delete'>> {
       const { scope, resource } = await findResource(a, input, 'canDeleteResources');
       const fromCloud = parseQueryBoolean(input?.deleteFromCloud, 'deleteFromCloud') ?? true;
       if (resource.resourceType === 'dns') {

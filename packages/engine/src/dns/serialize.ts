@@ -1,4 +1,9 @@
 import type { Environment, Project, Resource } from '../domain/records.js';
+import type { ScopeRef } from '../responses/common.js';
+import type { ZoneObject } from '../responses/dns.js';
+import type { ResourceObject } from '../responses/resources.js';
+
+export type { ResourceObject, ZoneObject };
 
 /**
  * The zone and resource objects of the REST API, built from the stored resource row. `secret_data`
@@ -23,7 +28,7 @@ export interface ZoneMetadata {
   readonly adopted: boolean;
 }
 
-const iso = (d: Date | null) => (d ? d.toISOString() : null);
+const iso = (d: Date) => d.toISOString();
 
 /** Read a dns resource's metadata defensively (old or hand-edited rows). */
 export function zoneMetadata(r: Resource): ZoneMetadata {
@@ -44,7 +49,7 @@ function position(r: Resource) {
 }
 
 /** The zone object. */
-export function serializeZone(r: Resource) {
+export function serializeZone(r: Resource): ZoneObject {
   const m = zoneMetadata(r);
   return {
     id: r.id,
@@ -61,15 +66,14 @@ export function serializeZone(r: Resource) {
     updatedAt: iso(r.updatedAt),
   };
 }
-export type ZoneObject = ReturnType<typeof serializeZone>;
 
 /** `{id, slug, name}` of a project or environment. */
-export function scopeRef(x: Project | Environment) {
+export function scopeRef(x: Project | Environment): ScopeRef {
   return { id: x.id, slug: x.slug, name: x.name };
 }
 
 /** The resource object. */
-export function serializeResource(r: Resource, project: Project, environment: Environment) {
+export function serializeResource(r: Resource, project: Project, environment: Environment): ResourceObject {
   return {
     id: r.id,
     resourceType: r.resourceType,
@@ -85,4 +89,3 @@ export function serializeResource(r: Resource, project: Project, environment: En
     updatedAt: iso(r.updatedAt),
   };
 }
-export type ResourceObject = ReturnType<typeof serializeResource>;

@@ -15,6 +15,7 @@ import { openNotedRoute53Zone } from './zone-intents.js';
 import { scopeRef, serializeZone, type ZoneMetadata } from './serialize.js';
 import { listPageQuerySchema, openIdPage } from '../pagination/index.js';
 import type { ListPageQuery } from '../admin/schemas.js';
+import type { OperationResponse } from '../responses/operations.js';
 
 /** Path params shared by every environment-scoped route. */
 export interface EnvironmentPath {
@@ -67,7 +68,7 @@ export function createZoneServices(ctx: EngineContext) {
 
   return {
     /** POST …/dns — `canCreateResources`. */
-    async createZone(actor: Actor | null, input: CreateZoneInput) {
+    async createZone(actor: Actor | null, input: CreateZoneInput): Promise<OperationResponse<'dns.createZone'>> {
       const scope = await environmentScope(ctx, actor, input ?? {}, 'canCreateResources');
       const { workspace, project, environment, user } = scope;
       const body = parseInput(createZoneBodySchema, input);
@@ -177,7 +178,7 @@ export function createZoneServices(ctx: EngineContext) {
     },
 
     /** GET …/dns — `canViewResources`: active zones of the environment, `id` ascending, one page (`limit`, `cursor`). */
-    async listZones(actor: Actor | null, input: ListZonesInput) {
+    async listZones(actor: Actor | null, input: ListZonesInput): Promise<OperationResponse<'dns.listZones'>> {
       const scope = await environmentScope(ctx, actor, input ?? {}, 'canViewResources');
       const page = openIdPage(parseInput(listPageQuerySchema, input), 'zones', scope.environment.id);
       const { items, nextCursor } = page.finish(await ctx.storage.resources.listResources(scope.environment.id, { type: 'dns' }, page.read));
@@ -186,7 +187,7 @@ export function createZoneServices(ctx: EngineContext) {
     },
 
     /** GET …/dns/:id — `canViewResources`. */
-    async getZone(actor: Actor | null, input: GetZoneInput) {
+    async getZone(actor: Actor | null, input: GetZoneInput): Promise<OperationResponse<'dns.getZone'>> {
       const scope = await environmentScope(ctx, actor, input ?? {}, 'canViewResources');
       const zone = await findZone(ctx, scope, input?.id);
       return { message: 'DNS zone retrieved successfully', data: serializeZone(zone) };

@@ -10,6 +10,8 @@ export interface User {
   readonly id: number;
   readonly email: string;
   readonly name: string | null;
+  /** The host's own id of this user (`users.provision`), unique; null for users made otherwise (`cloudlink seed`). */
+  readonly externalId: string | null;
   readonly createdAt: Date;
   readonly updatedAt: Date;
 }

@@ -130,6 +130,8 @@ export const conflict = {
   resourceInUse: (id: number) =>
     new EngineError('CONFLICT', 'Resource in use', `Resource ${id} is the target of a resource connection; delete the connection first`),
   memberExists: () => new EngineError('CONFLICT', 'Member already exists', 'This user is already a member of the workspace'),
+  /** `users.provision` gave an email another user has (docs/access.md#provisioning-users): never merged, never moved. */
+  emailInUse: () => new EngineError('CONFLICT', 'Email already in use', 'Another user already has this email address'),
   /** Every slug tried for a new workspace, project or environment was taken by concurrent inserts. */
   slugUnavailable: () => new EngineError('CONFLICT', 'Slug unavailable', 'Could not find a free slug for this name; try again or choose another name'),
   /** The per-workspace cap on connections that are not `connected` (pending + failed). */

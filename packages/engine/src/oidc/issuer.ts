@@ -1,6 +1,7 @@
 import { exportJWK, exportPKCS8, generateKeyPair, importPKCS8, SignJWT, type CryptoKey } from 'jose';
 import type { EngineContext } from '../context.js';
 import type { OidcSigningKey } from '../domain/records.js';
+import type { Jwks, OpenIdConfiguration, PublishedJwk } from '../responses/connections.js';
 
 /** AAD binding sealed private keys to their column. */
 export const OIDC_PRIVATE_KEY_AAD = 'cloudlink:oidc_signing_keys.private_key';
@@ -11,22 +12,15 @@ export const OIDC_RETIRED_PUBLISHED_MS = 7 * 24 * 60 * 60 * 1000;
 /** Token lifetime: `exp = iat + 600`. */
 export const OIDC_TOKEN_TTL_SECONDS = 600;
 
-export interface PublishedJwk {
-  readonly kty: string;
-  readonly alg: 'RS256';
-  readonly use: 'sig';
-  readonly kid: string;
-  readonly n: string;
-  readonly e: string;
-}
+export type { PublishedJwk };
 
 export interface OidcIssuer {
   /** `${publicUrl}/api`, no trailing slash. */
   readonly issuer: string;
   /** The OIDC discovery document GCP reads to find our JWKS. */
-  discovery(): Record<string, unknown>;
+  discovery(): OpenIdConfiguration;
   /** Every published key (creating the first key on first use). */
-  jwks(): Promise<{ keys: PublishedJwk[] }>;
+  jwks(): Promise<Jwks>;
   /** An RS256 JWT with `iss`, `sub`, `aud`, `iat`, `exp = iat+600`, `jti`, signed by the current key. */
   mint(input: { subject: string; audience: string }): Promise<string>;
   /** Publish a new key now that signs after 1 h; retire the current signer 7 days after that. */

@@ -23,9 +23,7 @@ export interface Logger {
   error(obj: object, msg?: string): void;
 }
 
-/** An authenticated caller; `userId` must be an existing user (else 401). */
-export interface Actor {
-  readonly userId: number;
+interface ActorCommon {
   readonly email?: string;
   /**
    * The id of the request this call serves, recorded in the audit log: the REST adapter takes it from
@@ -33,3 +31,24 @@ export interface Actor {
    */
   readonly requestId?: string;
 }
+
+/**
+ * A caller named by cloudlink's user id. `externalId`, when also given, must be that user's (else
+ * 401); the engine passes it, filled in from the user row, to a host's `AccessControl`.
+ */
+export interface UserIdActor extends ActorCommon {
+  readonly userId: number;
+  readonly externalId?: string;
+}
+
+/**
+ * A caller named by the host's own user id (`users.provision` stored it): the engine resolves it to
+ * the user in the same statement as the rest of the access check. Unknown → 401.
+ */
+export interface ExternalIdActor extends ActorCommon {
+  readonly externalId: string;
+  readonly userId?: undefined;
+}
+
+/** An authenticated caller: an existing user, by cloudlink's id or by the host's (else 401). See docs/access.md#authentication. */
+export type Actor = UserIdActor | ExternalIdActor;

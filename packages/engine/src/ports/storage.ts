@@ -69,13 +69,31 @@ export interface Storage extends StorageTx {
 }
 
 export interface UserRepo {
-  /** Insert; `email` is stored lower-case. Duplicate email → StorageConflictError('users.email'). */
-  createUser(input: { email: string; name: string | null; now: Date }): Promise<User>;
+  /**
+   * Insert; `email` is stored lower-case. Duplicate email → StorageConflictError('users.email');
+   * duplicate external id → StorageConflictError('users.external_id').
+   */
+  createUser(input: { email: string; name: string | null; externalId?: string | null; now: Date }): Promise<User>;
   /** The user with this id, or null (also for an id outside the database's integer range). */
   getUserById(id: number): Promise<User | null>;
   /** Case-insensitive. */
   getUserByEmail(email: string): Promise<User | null>;
+  /** The user with this external id (exact, case-sensitive: it is the host's opaque id), or null. */
+  getUserByExternalId(externalId: string): Promise<User | null>;
+  /**
+   * Change the fields present in `patch` (`email` stored lower-case); `updatedAt = now`; returns the
+   * row. Duplicate email → StorageConflictError('users.email'). A missing user throws.
+   */
+  updateUser(id: number, patch: UserPatch, now: Date): Promise<User>;
 }
+
+export type UserPatch = Partial<Pick<User, 'email' | 'name'>>;
+
+/**
+ * How the access check names its user: cloudlink's id, or the host's external id
+ * (`users.provision`). One statement either way.
+ */
+export type UserRef = number | { readonly externalId: string };
 
 export interface PlanRepo {
   /** The plan with this id, or null. */
@@ -123,14 +141,14 @@ export interface WorkspaceRepo {
  * storages that cannot join.
  */
 export interface ScopeRepo {
-  /** User `userId`, the active workspace `workspaceSlug` and the user's active membership of it. */
-  workspaceScope(userId: number, workspaceSlug: string): Promise<WorkspaceScopeRows>;
+  /** User `user` (by id or external id), the active workspace `workspaceSlug` and the user's active membership of it. */
+  workspaceScope(user: UserRef, workspaceSlug: string): Promise<WorkspaceScopeRows>;
   /**
-   * User `userId`, the active project `projectSlug`, its workspace (active or not), the user's
-   * active membership of that workspace and, when `environmentSlug` is given, the project's active
-   * environment of that slug.
+   * User `user` (by id or external id), the active project `projectSlug`, its workspace (active or
+   * not), the user's active membership of that workspace and, when `environmentSlug` is given, the
+   * project's active environment of that slug.
    */
-  projectScope(userId: number, projectSlug: string, environmentSlug?: string): Promise<ProjectScopeRows>;
+  projectScope(user: UserRef, projectSlug: string, environmentSlug?: string): Promise<ProjectScopeRows>;
 }
 
 export interface WorkspaceScopeRows {
@@ -487,6 +505,7 @@ export interface AuditRepo {
 /** Every unique constraint storage can report, named `<table>.<column>`. */
 export type UniqueConstraint =
   | 'users.email'
+  | 'users.external_id'
   | 'workspaces.slug'
   | 'workspace_members'
   | 'projects.slug'

@@ -9,6 +9,7 @@ import type { Actor } from '../ports/runtime.js';
 import { parseInput } from '../validation/index.js';
 import type { DnsTarget } from './dns-target.js';
 import { registerResourceBodySchema, type RegisterResourceBody } from './schemas.js';
+import type { OperationResponse } from '../responses/operations.js';
 
 export type RegisterResourceInput = EnvironmentPath & RegisterResourceBody;
 
@@ -21,7 +22,7 @@ export function hostResourceMetadata(hostMetadata: Readonly<Record<string, unkno
 export function createHostResourceServices(ctx: EngineContext) {
   return {
     /** POST …/resources — `canRegisterResources`. */
-    async register(actor: Actor | null, input: RegisterResourceInput) {
+    async register(actor: Actor | null, input: RegisterResourceInput): Promise<OperationResponse<'resources.register'>> {
       const scope = await environmentScope(ctx, actor, input ?? {}, 'canRegisterResources');
       const { workspace, project, environment, user } = scope;
       const body = parseInput(registerResourceBodySchema, input);

@@ -1,5 +1,8 @@
 import type { Resource, ResourceConnection } from '../domain/records.js';
 import { zoneMetadata } from '../dns/serialize.js';
+import type { SubdomainObject } from '../responses/resources.js';
+
+export type { SubdomainObject };
 
 /**
  * The subdomain object of docs/resources.md#subdomains, built from the stored subdomain row, its
@@ -14,7 +17,7 @@ export function connectionOfSubdomain(subdomainId: number, connections: readonly
 }
 
 /** `zone` is null only for a row whose zone is gone (zone deletes soft-delete their subdomains with them). */
-export function serializeSubdomain(sub: Resource, zone: Resource | null, connection: ResourceConnection | null) {
+export function serializeSubdomain(sub: Resource, zone: Resource | null, connection: ResourceConnection | null): SubdomainObject {
   const meta = zone ? zoneMetadata(zone) : null;
   return {
     id: sub.id,
@@ -26,4 +29,3 @@ export function serializeSubdomain(sub: Resource, zone: Resource | null, connect
     updatedAt: iso(sub.updatedAt),
   };
 }
-export type SubdomainObject = ReturnType<typeof serializeSubdomain>;

@@ -15,6 +15,7 @@ import { parseInput, parsePathId } from '../validation/index.js';
 import { createSubdomainBodySchema, listSubdomainsQuerySchema, type CreateSubdomainBody, type ListSubdomainsQuery } from './schemas.js';
 import { connectionOfSubdomain, serializeSubdomain } from './subdomain-object.js';
 import { VERIFICATION_LABEL } from './connections/records.js';
+import type { OperationResponse } from '../responses/operations.js';
 
 export type CreateSubdomainInput = EnvironmentPath & CreateSubdomainBody;
 export type ListSubdomainsInput = EnvironmentPath & ListSubdomainsQuery;
@@ -79,7 +80,7 @@ export function createSubdomainServices(ctx: EngineContext) {
 
   return {
     /** POST …/subdomains — `canCreateResources`. */
-    async create(actor: Actor | null, input: CreateSubdomainInput) {
+    async create(actor: Actor | null, input: CreateSubdomainInput): Promise<OperationResponse<'subdomains.create'>> {
       const scope = await environmentScope(ctx, actor, input ?? {}, 'canCreateResources');
       const { workspace, project, environment, user } = scope;
       const body = parseInput(createSubdomainBodySchema, input);
@@ -134,7 +135,7 @@ export function createSubdomainServices(ctx: EngineContext) {
     },
 
     /** GET …/subdomains — `canViewResources`: one page (`limit`, `cursor`), `id` ascending, optionally of one zone. */
-    async list(actor: Actor | null, input: ListSubdomainsInput) {
+    async list(actor: Actor | null, input: ListSubdomainsInput): Promise<OperationResponse<'subdomains.list'>> {
       const scope = await environmentScope(ctx, actor, input ?? {}, 'canViewResources');
       const q = parseInput(listSubdomainsQuerySchema, input);
       if (q.zoneId !== undefined) await zoneInScope(ctx, scope, q.zoneId);
@@ -146,7 +147,7 @@ export function createSubdomainServices(ctx: EngineContext) {
     },
 
     /** GET …/subdomains/:id — `canViewResources`. */
-    async get(actor: Actor | null, input: SubdomainInput) {
+    async get(actor: Actor | null, input: SubdomainInput): Promise<OperationResponse<'subdomains.get'>> {
       const scope = await environmentScope(ctx, actor, input ?? {}, 'canViewResources');
       const sub = await findSubdomain(ctx, scope, input?.id);
       const zone = sub.parentResourceId === null ? null : await ctx.storage.resources.getResource({ projectId: scope.project.id, environmentId: scope.environment.id }, sub.parentResourceId);

@@ -1,5 +1,5 @@
 import { createEngine, type Engine } from '../../src/index.js';
-import type { Actor } from '../../src/ports/runtime.js';
+import type { UserIdActor as Actor } from '../../src/ports/runtime.js';
 import type { AwsConnector, AzureConnector, GcpConnector } from '../../src/ports/cloud.js';
 
 const optional = <K extends string, V>(key: K, value: V | null): Partial<Record<K, V>> => (value === null ? {} : ({ [key]: value } as Record<K, V>));

@@ -105,6 +105,7 @@ export const ERROR_CATALOGUE: readonly CatalogueEntry[] = [
   { factory: 'conflict.connectionAlreadyCompleted', make: () => [e.conflict.connectionAlreadyCompleted(1)], when: 'complete on a `connected` connection, or a concurrent complete won (`1` is the connection id)' },
   { factory: 'conflict.connectionNotConnected', make: () => [e.conflict.connectionNotConnected(1, 'pending')], when: '`credentials.issue` / `forHost` on a connection that is not `connected` (pending or failed): never stale credentials ([credentials](credentials.md))' },
   { factory: 'conflict.memberExists', make: () => [e.conflict.memberExists()], when: 'the user is already an active member' },
+  { factory: 'conflict.emailInUse', make: () => [e.conflict.emailInUse()], when: '`users.provision` with an email another user has, on first sight or as a change ([access](access.md#provisioning-users))' },
   { factory: 'conflict.slugUnavailable', make: () => [e.conflict.slugUnavailable()], when: 'every slug tried for a new workspace, project or environment was taken by concurrent inserts' },
   { factory: 'conflict.tooManyPendingConnections', make: () => [e.conflict.tooManyPendingConnections(10)], when: 'the workspace already holds `maxPendingConnections` (default 10) pending or failed connections' },
   { factory: 'payloadTooLarge', make: () => [e.payloadTooLarge()], when: 'a request body over 5 MB (checked on `Content-Length` and while streaming)' },

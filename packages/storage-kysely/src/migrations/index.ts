@@ -5,6 +5,7 @@ import { up0002WriteIntents } from './0002_write_intents.js';
 import { up0003ResourceConnections } from './0003_resource_connections.js';
 import { up0004AuditLog } from './0004_audit_log.js';
 import { up0005ConnectionHealth } from './0005_connection_health.js';
+import { up0006UserExternalId } from './0006_user_external_id.js';
 
 /**
  * Every migration, in order. Forward-only: add a new file and a line here, never edit a shipped
@@ -17,6 +18,7 @@ export const MIGRATIONS: readonly (readonly [name: string, up: (db: Kysely<unkno
   ['0003_resource_connections', up0003ResourceConnections],
   ['0004_audit_log', up0004AuditLog],
   ['0005_connection_health', up0005ConnectionHealth],
+  ['0006_user_external_id', up0006UserExternalId],
 ];
 
 /** The migration names, in order. */

@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import type { ScopeRepo } from '@cloudlink/engine';
+import type { ScopeRepo, UserRef } from '@cloudlink/engine';
 import type { EnvironmentsTable, ProjectsTable, UsersTable, WorkspaceMembersTable, WorkspacesTable } from '../schema.js';
 import { idInRange } from './context.js';
 import type { RepoContext } from './context.js';
@@ -21,13 +21,23 @@ import { environmentFromRow } from './environments.js';
 function columns<T>() {
   return <const C extends readonly (keyof T & string)[]>(cols: C & ([Exclude<keyof T, C[number]>] extends [never] ? unknown : never)) => cols;
 }
-const USER = columns<UsersTable>()(['id', 'email', 'name', 'created_at', 'updated_at']);
+const USER = columns<UsersTable>()(['id', 'email', 'name', 'external_id', 'created_at', 'updated_at']);
 const WORKSPACE = columns<WorkspacesTable>()(['id', 'name', 'slug', 'description', 'plan_id', 'is_active', 'created_at', 'updated_at', 'deleted_at']);
 const MEMBER = columns<Omit<WorkspaceMembersTable, 'role_id'>>()(['id', 'workspace_id', 'user_id', 'permissions', 'is_active', 'joined_at', 'created_at', 'updated_at']);
 const PROJECT = columns<ProjectsTable>()([
   'id', 'workspace_id', 'user_id', 'name', 'slug', 'description', 'is_default', 'is_active', 'connected_cloud_id', 'created_at', 'updated_at', 'deleted_at',
 ]);
 const ENVIRONMENT = columns<EnvironmentsTable>()(['id', 'project_id', 'name', 'slug', 'description', 'is_default', 'is_active', 'created_at', 'updated_at', 'deleted_at']);
+
+/**
+ * The user a scope query starts from, and the variant of the compiled statement that finds it:
+ * `u.id = $1` or `u.external_id = $1` (both unique), so a host's id costs no extra round trip.
+ * Null when the id cannot name a row.
+ */
+function userKey(d: RepoContext['d'], ref: UserRef): { column: 'u.id' | 'u.external_id'; value: number | string; suffix: '' | '.external' } | null {
+  if (typeof ref === 'number') return idInRange(d, ref) ? { column: 'u.id', value: ref, suffix: '' } : null;
+  return { column: 'u.external_id', value: ref.externalId, suffix: '.external' };
+}
 
 /** `table.col as prefix_col` for each column. */
 const prefixed = (table: string, prefix: string, cols: readonly string[]) => cols.map((c) => `${table}.${c} as ${prefix}${c}`);
@@ -52,11 +62,12 @@ export function createScopeRepo({ db, d, compiled }: RepoContext): ScopeRepo {
   };
 
   return {
-    async workspaceScope(userId, workspaceSlug) {
-      if (!idInRange(d, userId)) return { user: null, workspace: null, member: null };
+    async workspaceScope(ref, workspaceSlug) {
+      const key = userKey(d, ref);
+      if (!key) return { user: null, workspace: null, member: null };
       const [row] = await compiled.rows(
         db,
-        'scopes.workspace',
+        `scopes.workspace${key.suffix}`,
         (arg) =>
           db
             .selectFrom('users as u')
@@ -64,8 +75,8 @@ export function createScopeRepo({ db, d, compiled }: RepoContext): ScopeRepo {
             .leftJoin('workspace_members as m', (j) => j.onRef('m.workspace_id', '=', 'w.id').onRef('m.user_id', '=', 'u.id').on('m.is_active', '=', active))
             .leftJoin('roles as r', 'r.id', 'm.role_id')
             .select([...prefixed('u', 'u_', USER), ...prefixed('w', 'w_', WORKSPACE), ...prefixed('m', 'm_', MEMBER), 'r.code as r_code'] as never[])
-            .where('u.id', '=', arg<number>(0)),
-        [userId, workspaceSlug],
+            .where(key.column, '=', arg<number | string>(0)),
+        [key.value, workspaceSlug],
       );
       if (!row) return { user: null, workspace: null, member: null };
       const r = row as Record<string, unknown>;
@@ -73,13 +84,14 @@ export function createScopeRepo({ db, d, compiled }: RepoContext): ScopeRepo {
       return { user: userPart(r), workspace: workspace && workspaceFromRow(d, workspace), member: memberPart(r) };
     },
 
-    async projectScope(userId, projectSlug, environmentSlug) {
+    async projectScope(ref, projectSlug, environmentSlug) {
       const none = { user: null, project: null, workspace: null, member: null, environment: null };
-      if (!idInRange(d, userId)) return none;
+      const key = userKey(d, ref);
+      if (!key) return none;
       const withEnvironment = environmentSlug !== undefined;
       const [row] = await compiled.rows(
         db,
-        withEnvironment ? 'scopes.environment' : 'scopes.project',
+        `${withEnvironment ? 'scopes.environment' : 'scopes.project'}${key.suffix}`,
         (arg) => {
           const base = db
             .selectFrom('users as u')
@@ -88,14 +100,14 @@ export function createScopeRepo({ db, d, compiled }: RepoContext): ScopeRepo {
             .leftJoin('workspace_members as m', (j) => j.onRef('m.workspace_id', '=', 'w.id').onRef('m.user_id', '=', 'u.id').on('m.is_active', '=', active))
             .leftJoin('roles as r', 'r.id', 'm.role_id')
             .select([...prefixed('u', 'u_', USER), ...prefixed('p', 'p_', PROJECT), ...prefixed('w', 'w_', WORKSPACE), ...prefixed('m', 'm_', MEMBER), 'r.code as r_code'] as never[])
-            .where('u.id', '=', arg<number>(0));
+            .where(key.column, '=', arg<number | string>(0));
           return withEnvironment
             ? base
                 .leftJoin('environments as e', (j) => j.onRef('e.project_id', '=', 'p.id').on('e.slug', '=', arg<string>(2)).on('e.is_active', '=', active))
                 .select(prefixed('e', 'e_', ENVIRONMENT) as never[])
             : base;
         },
-        withEnvironment ? [userId, projectSlug, environmentSlug] : [userId, projectSlug],
+        withEnvironment ? [key.value, projectSlug, environmentSlug] : [key.value, projectSlug],
       );
       if (!row) return none;
       const r = row as Record<string, unknown>;

@@ -16,6 +16,7 @@ import { hostResourceFields, RESERVED_METADATA_KEYS } from '../schemas.js';
 import { findSubdomain, type SubdomainInput } from '../subdomains.js';
 import { checkRepoint, repointTargetConnections } from './lifecycle.js';
 import { removeSubdomain } from './removal.js';
+import type { OperationResponse } from '../../responses/operations.js';
 
 /** `PATCH …/resources/:resourceId` body: any of the register fields but the type (see docs/resources.md#host-resources). */
 export const updateResourceBodySchema = z
@@ -50,7 +51,7 @@ export function createHostResourceUpdateServices(ctx: EngineContext) {
      * connection targeting the resource (per zone, one batch); the row is written first, so a retry
      * of the same PATCH finishes a re-point a provider failure cut short.
      */
-    async update(actor: Actor | null, input: UpdateResourceInput) {
+    async update(actor: Actor | null, input: UpdateResourceInput): Promise<OperationResponse<'resources.update'>> {
       const scope = await environmentScope(ctx, actor, input ?? {}, 'canRegisterResources');
       const id = parsePathId(input?.resourceId, invalidId.resource);
       const resource = await ctx.storage.resources.getResource({ projectId: scope.project.id, environmentId: scope.environment.id }, id);
@@ -83,7 +84,7 @@ export function createHostResourceUpdateServices(ctx: EngineContext) {
     },
 
     /** DELETE …/subdomains/:id?deleteFromCloud= — `canDeleteResources`: disconnect, then soft-delete. */
-    async deleteSubdomain(actor: Actor | null, input: DeleteSubdomainInput) {
+    async deleteSubdomain(actor: Actor | null, input: DeleteSubdomainInput): Promise<OperationResponse<'subdomains.delete'>> {
       const scope = await environmentScope(ctx, actor, input ?? {}, 'canDeleteResources');
       const sub = await findSubdomain(ctx, scope, input?.id);
       const fromCloud = parseQueryBoolean(input?.deleteFromCloud, 'deleteFromCloud') ?? true;

@@ -1,5 +1,8 @@
 import type { ConnectionRecordSet, Resource, ResourceConnection } from '../../domain/records.js';
+import type { ResourceConnectionObject } from '../../responses/resources.js';
 import { VERIFICATION_LABEL } from './records.js';
+
+export type { ResourceConnectionObject };
 
 const iso = (d: Date) => d.toISOString();
 
@@ -8,7 +11,7 @@ function endRef(id: number, r: Resource | null) {
   return { id, resourceType: r?.resourceType ?? null, name: r?.name ?? null };
 }
 
-function recordOut(s: ConnectionRecordSet) {
+function recordOut(s: ConnectionRecordSet): ResourceConnectionObject['records'][number] {
   return {
     name: s.name,
     type: s.type,
@@ -23,7 +26,7 @@ function recordOut(s: ConnectionRecordSet) {
 export const changeIdOf = (c: ResourceConnection): string | null => (typeof c.options.changeId === 'string' ? c.options.changeId : null);
 
 /** The connection object of docs/resources.md#resource-connections. */
-export function serializeResourceConnection(c: ResourceConnection, source: Resource | null, target: Resource | null) {
+export function serializeResourceConnection(c: ResourceConnection, source: Resource | null, target: Resource | null): ResourceConnectionObject {
   const main = c.records.find((s) => !s.name.startsWith(`${VERIFICATION_LABEL}.`)) ?? c.records[0];
   return {
     id: c.id,
@@ -39,4 +42,3 @@ export function serializeResourceConnection(c: ResourceConnection, source: Resou
     updatedAt: iso(c.updatedAt),
   };
 }
-export type ResourceConnectionObject = ReturnType<typeof serializeResourceConnection>;

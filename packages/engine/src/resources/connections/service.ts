@@ -1,3 +1,4 @@
+import type { OperationResponse } from '../../responses/operations.js';
 import { recordMutationEntry } from '../../audit/scope.js';
 import { environmentScope, type EnvironmentScope } from '../../access/index.js';
 import type { EngineContext } from '../../context.js';
@@ -101,7 +102,7 @@ export function createResourceConnectionServices(ctx: EngineContext) {
 
   return {
     /** POST …/resource-connections — `canUpdateResources`: connect a subdomain to a host resource (201). */
-    async create(a: Actor | null, input: CreateResourceConnectionInput) {
+    async create(a: Actor | null, input: CreateResourceConnectionInput): Promise<OperationResponse<'resourceConnections.create'>> {
       const scope = await environmentScope(ctx, a, input ?? {}, 'canUpdateResources');
       const body = parseInput(createResourceConnectionBodySchema, input);
       const source = await resourceIn(scope, 'sourceId', body.sourceId);
@@ -143,7 +144,7 @@ export function createResourceConnectionServices(ctx: EngineContext) {
     },
 
     /** GET …/resource-connections — `canViewResources`: one keyset page, `?resourceId=` (source or target). */
-    async list(a: Actor | null, input: ListResourceConnectionsInput) {
+    async list(a: Actor | null, input: ListResourceConnectionsInput): Promise<OperationResponse<'resourceConnections.list'>> {
       const scope = await environmentScope(ctx, a, input ?? {}, 'canViewResources');
       const q = parseInput(listResourceConnectionsQuerySchema, input);
       const page = openIdPage(q, 'resourceConnections', scope.environment.id);
@@ -155,13 +156,13 @@ export function createResourceConnectionServices(ctx: EngineContext) {
     },
 
     /** GET …/resource-connections/:id — `canViewResources`. */
-    async get(a: Actor | null, input: ResourceConnectionInput) {
+    async get(a: Actor | null, input: ResourceConnectionInput): Promise<OperationResponse<'resourceConnections.get'>> {
       const { connection } = await findConnection(a, input, 'canViewResources');
       return { message: 'Resource connection retrieved successfully', data: await present(connection) };
     },
 
     /** PATCH …/resource-connections/:id — `canUpdateResources`: re-point (`targetId`) and/or `ttl`, `proxied`, in one batch. */
-    async update(a: Actor | null, input: UpdateResourceConnectionInput) {
+    async update(a: Actor | null, input: UpdateResourceConnectionInput): Promise<OperationResponse<'resourceConnections.update'>> {
       const { scope, connection } = await findConnection(a, input, 'canUpdateResources');
       const body = parseInput(updateResourceConnectionBodySchema, input);
       if (connection.status === 'deleting') throw precondition.connectionNotAllowed(`Resource connection ${connection.id} is being disconnected; delete it again to finish`);
@@ -182,7 +183,7 @@ export function createResourceConnectionServices(ctx: EngineContext) {
     },
 
     /** DELETE …/resource-connections/:id — `canUpdateResources`: disconnect (records removed at the provider). */
-    async delete(a: Actor | null, input: ResourceConnectionInput) {
+    async delete(a: Actor | null, input: ResourceConnectionInput): Promise<OperationResponse<'resourceConnections.delete'>> {
       const { scope, connection } = await findConnection(a, input, 'canUpdateResources');
       const op = DNS_OPERATION.disconnect;
       const zoneRow = connection.zoneResourceId === null ? null : await ctx.storage.resources.getResource(scopeIds(scope), connection.zoneResourceId);

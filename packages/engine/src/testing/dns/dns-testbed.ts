@@ -3,7 +3,7 @@ import { isEngineError, type EngineError } from '../../errors/index.js';
 import type { PlanSlug } from '../../domain/plans.js';
 import type { Storage } from '../../ports/storage.js';
 import type { PlanLimits } from '../../ports/access.js';
-import type { Actor } from '../../ports/runtime.js';
+import type { UserIdActor as Actor } from '../../ports/runtime.js';
 import { createMemoryAwsConnector, type MemoryAwsConnector } from '../cloud/index.js';
 import { createFakeClock, createMemoryStorage, createSeededRandom, createTestSecretBox, type FakeClock } from '../storage/index.js';
 import { createMemoryDnsProvider, type MemoryDnsProvider } from './memory-dns-provider.js';

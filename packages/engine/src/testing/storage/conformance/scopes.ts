@@ -7,7 +7,7 @@ export function describeScopes(ctx: StorageConformanceContext): void {
   async function setup() {
     const s = ctx.storage;
     const f = fixtures(s);
-    const user = await f.user(undefined, 'Scoped User');
+    const user = await s.users.createUser({ email: 'scoped@example.com', name: 'Scoped User', externalId: 'idp|scoped', now: T0 });
     const stranger = await f.user();
     const workspace = await f.workspace();
     const other = await f.workspace();
@@ -72,6 +72,25 @@ export function describeScopes(ctx: StorageConformanceContext): void {
       expect([notMember.workspace?.id, notMember.member, notMember.environment?.slug]).toEqual([other.id, null, 'staging']);
       expect((await s.scopes.projectScope(stranger.id, otherProject.slug)).member?.role).toBe('owner');
       expect(await s.scopes.projectScope(user.id + stranger.id + 1000, project.slug)).toEqual({ user: null, project: null, workspace: null, member: null, environment: null });
+    });
+  });
+
+  describe('scopes by external id', () => {
+    it("answers exactly what the user id answers, for the workspace, project and environment scopes", async () => {
+      const { s, user, workspace, project } = await setup();
+      const ref = { externalId: 'idp|scoped' };
+      expect(await s.scopes.workspaceScope(ref, workspace.slug)).toEqual(await s.scopes.workspaceScope(user.id, workspace.slug));
+      expect(await s.scopes.projectScope(ref, project.slug)).toEqual(await s.scopes.projectScope(user.id, project.slug));
+      expect(await s.scopes.projectScope(ref, project.slug, 'prod')).toEqual(await s.scopes.projectScope(user.id, project.slug, 'prod'));
+      expect((await s.scopes.workspaceScope(ref, workspace.slug)).user?.externalId).toBe('idp|scoped');
+    });
+
+    it('finds no one for an unknown external id, another case of it, or a user without one', async () => {
+      const { s, workspace, project } = await setup();
+      for (const externalId of ['idp|unknown', 'IDP|SCOPED', '']) {
+        expect(await s.scopes.workspaceScope({ externalId }, workspace.slug)).toEqual({ user: null, workspace: null, member: null });
+        expect(await s.scopes.projectScope({ externalId }, project.slug, 'prod')).toEqual({ user: null, project: null, workspace: null, member: null, environment: null });
+      }
     });
   });
 }

@@ -8,12 +8,13 @@ export function describeUsersAndPlans(ctx: StorageConformanceContext): void {
   describe('users.createUser', () => {
     it('stores the email lower-case with the given name and timestamps', async () => {
       const user = await ctx.storage.users.createUser({ email: 'Ada.Lovelace@Example.COM', name: 'Ada', now: T0 });
-      expect(user).toEqual({ id: user.id, email: 'ada.lovelace@example.com', name: 'Ada', createdAt: T0, updatedAt: T0 });
+      expect(user).toEqual({ id: user.id, email: 'ada.lovelace@example.com', name: 'Ada', externalId: null, createdAt: T0, updatedAt: T0 });
       const row = await ctx.row('users', user.id);
       expect(row.email).toBe('ada.lovelace@example.com');
       expect(row.name).toBe('Ada');
       expect(raw.time(row.created_at)).toBe(T0.getTime());
       expect(raw.time(row.updated_at)).toBe(T0.getTime());
+      expect(row.external_id).toBeNull();
     });
 
     it('accepts a null name and hands out increasing ids', async () => {
@@ -27,6 +28,54 @@ export function describeUsersAndPlans(ctx: StorageConformanceContext): void {
       await ctx.storage.users.createUser({ email: 'dup@example.com', name: null, now: T0 });
       await expectConflict(ctx.storage.users.createUser({ email: 'DUP@example.com', name: 'x', now: T0 }), 'users.email');
       expect(await ctx.rows('users')).toHaveLength(1);
+    });
+  });
+
+  describe('users: external id', () => {
+    it('stores the external id exactly as given and finds the user by it, case-sensitively', async () => {
+      const user = await ctx.storage.users.createUser({ email: 'ext@example.com', name: null, externalId: 'auth0|AbC123', now: T0 });
+      expect(user.externalId).toBe('auth0|AbC123');
+      expect((await ctx.row('users', user.id)).external_id).toBe('auth0|AbC123');
+      expect(await ctx.storage.users.getUserByExternalId('auth0|AbC123')).toEqual(user);
+      expect(await ctx.storage.users.getUserByExternalId('auth0|abc123')).toBeNull();
+      expect(await ctx.storage.users.getUserByExternalId('nobody')).toBeNull();
+    });
+
+    it('refuses a second user with the same external id: users.external_id; many users have none', async () => {
+      await ctx.storage.users.createUser({ email: 'one@example.com', name: null, externalId: 'same', now: T0 });
+      await expectConflict(ctx.storage.users.createUser({ email: 'two@example.com', name: null, externalId: 'same', now: T0 }), 'users.external_id');
+      await ctx.storage.users.createUser({ email: 'three@example.com', name: null, externalId: null, now: T0 });
+      await ctx.storage.users.createUser({ email: 'four@example.com', name: null, now: T0 });
+      expect((await ctx.rows('users')).map((r) => r.external_id)).toEqual(['same', null, null]);
+    });
+
+    it('keeps an external id of 255 characters (4-byte ones included) and refuses a longer or empty one', async () => {
+      const longest = '𝕏'.repeat(255);
+      const user = await ctx.storage.users.createUser({ email: 'long@example.com', name: null, externalId: longest, now: T0 });
+      expect((await ctx.storage.users.getUserByExternalId(longest))?.id).toBe(user.id);
+      await expect(ctx.storage.users.createUser({ email: 'longer@example.com', name: null, externalId: 'x'.repeat(256), now: T0 })).rejects.toThrow();
+      await expect(ctx.storage.users.createUser({ email: 'empty@example.com', name: null, externalId: '', now: T0 })).rejects.toThrow();
+      expect(await ctx.rows('users')).toHaveLength(1);
+    });
+  });
+
+  describe('users.updateUser', () => {
+    it('changes only the fields given, stores the email lower-case and stamps updatedAt', async () => {
+      const user = await ctx.storage.users.createUser({ email: 'old@example.com', name: 'Old', externalId: 'u-1', now: T0 });
+      const renamed = await ctx.storage.users.updateUser(user.id, { name: 'New' }, at(1));
+      expect(renamed).toEqual({ ...user, name: 'New', updatedAt: at(1) });
+      const moved = await ctx.storage.users.updateUser(user.id, { email: 'New@Example.com', name: null }, at(2));
+      expect(moved).toEqual({ ...user, email: 'new@example.com', name: null, updatedAt: at(2) });
+      const row = await ctx.row('users', user.id);
+      expect([row.email, row.name, row.external_id, raw.time(row.created_at), raw.time(row.updated_at)]).toEqual(['new@example.com', null, 'u-1', T0.getTime(), at(2).getTime()]);
+    });
+
+    it("refuses another user's email: users.email, nothing changed; a missing user throws", async () => {
+      const a = await ctx.storage.users.createUser({ email: 'a@example.com', name: null, now: T0 });
+      const b = await ctx.storage.users.createUser({ email: 'b@example.com', name: 'B', now: T0 });
+      await expectConflict(ctx.storage.users.updateUser(b.id, { email: 'A@example.com', name: 'changed' }, at(1)), 'users.email');
+      expect([(await ctx.row('users', b.id)).email, (await ctx.row('users', b.id)).name]).toEqual(['b@example.com', 'B']);
+      await expect(ctx.storage.users.updateUser(a.id + b.id + 1000, { name: 'x' }, at(1))).rejects.toThrow();
     });
   });
 

@@ -20,8 +20,8 @@ function mustExist<T>(row: T | null, what: string): T {
 
 export function createUserRepo(run: Run): UserRepo {
   return {
-    createUser: ({ email, name, now }) =>
-      run((db) => toUser(insertRow(db, 'users', { email: email.toLowerCase(), name, created_at: now, updated_at: now }))),
+    createUser: ({ email, name, externalId, now }) =>
+      run((db) => toUser(insertRow(db, 'users', { email: email.toLowerCase(), name, external_id: externalId ?? null, created_at: now, updated_at: now }))),
     getUserById: (id) =>
       run((db) => {
         const row = db.tables.users.find((u) => u.id === id);
@@ -31,6 +31,20 @@ export function createUserRepo(run: Run): UserRepo {
       run((db) => {
         const row = db.tables.users.find((u) => u.email === email.toLowerCase());
         return row ? toUser(row) : null;
+      }),
+    getUserByExternalId: (externalId) =>
+      run((db) => {
+        const row = db.tables.users.find((u) => u.external_id === externalId);
+        return row ? toUser(row) : null;
+      }),
+    updateUser: (id, patch, now) =>
+      run((db) => {
+        const changes = {
+          ...(patch.email === undefined ? {} : { email: patch.email.toLowerCase() }),
+          ...(patch.name === undefined ? {} : { name: patch.name }),
+          updated_at: now,
+        };
+        return toUser(mustExist(updateRow(db, 'users', id, changes), `user ${id}`));
       }),
   };
 }

@@ -10,7 +10,10 @@ import type { Db, RowOf, TableName } from './rows.js';
 type UniqueIndex<T extends TableName> = { constraint: UniqueConstraint | null; key: (row: RowOf<T>) => string | null };
 
 const UNIQUE: { [T in TableName]: UniqueIndex<T>[] } = {
-  users: [{ constraint: 'users.email', key: (r) => r.email }],
+  users: [
+    { constraint: 'users.email', key: (r) => r.email },
+    { constraint: 'users.external_id', key: (r) => r.external_id },
+  ],
   plans: [{ constraint: null, key: (r) => r.slug }],
   roles: [{ constraint: null, key: (r) => r.code }],
   cloud_providers: [{ constraint: null, key: (r) => r.name }],
@@ -115,8 +118,9 @@ const NOT_NULL: { [T in TableName]?: (keyof RowOf<T> & string)[] } = {
   ],
 };
 
-/** CHECK constraints of the migrations: column → the values it accepts. */
-const CHECK: { [T in TableName]?: [keyof RowOf<T> & string, string, readonly unknown[]][] } = {
+/** CHECK constraints of the migrations: column → the values it accepts (a list, or a test). */
+const CHECK: { [T in TableName]?: [keyof RowOf<T> & string, string, readonly unknown[] | ((value: unknown) => boolean)][] } = {
+  users: [['external_id', 'ck_users_external_id', (v) => v === null || (typeof v === 'string' && v.length >= 1 && [...v].length <= 255)]],
   cloud_connections: [['connection_status', 'ck_cloud_connections_status', CONNECTION_STATUSES]],
   resource_connections: [['status', 'ck_resource_connections_status', RESOURCE_CONNECTION_STATUSES]],
   audit_log: [
@@ -136,7 +140,7 @@ export function checkRow<T extends TableName>(db: Db, table: T, row: RowOf<T>): 
     if (row[column] === null || row[column] === undefined) throw new ConstraintError(`NOT NULL constraint failed: ${table}.${column}`);
   }
   for (const [column, name, allowed] of CHECK[table] ?? []) {
-    if (!allowed.includes(row[column])) throw new ConstraintError(`CHECK constraint failed: ${name}`);
+    if (!(typeof allowed === 'function' ? allowed(row[column]) : allowed.includes(row[column]))) throw new ConstraintError(`CHECK constraint failed: ${name}`);
   }
   const rows = db.tables[table] as RowOf<T>[];
   for (const index of UNIQUE[table] as UniqueIndex<T>[]) {

@@ -37,7 +37,7 @@ const dateOrNull = (d: Date | null): Date | null => (d === null ? null : date(d)
 const json = <T>(v: T): T => structuredClone(v);
 
 export function toUser(r: UserRow): User {
-  return { id: r.id, email: r.email, name: r.name, createdAt: date(r.created_at), updatedAt: date(r.updated_at) };
+  return { id: r.id, email: r.email, name: r.name, externalId: r.external_id, createdAt: date(r.created_at), updatedAt: date(r.updated_at) };
 }
 
 export function toPlan(r: PlanRow): Plan {

@@ -11,6 +11,7 @@ export interface UserRow {
   id: number;
   email: string;
   name: string | null;
+  external_id: string | null;
   created_at: Date;
   updated_at: Date;
 }

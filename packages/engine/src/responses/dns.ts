@@ -1,0 +1,90 @@
+import { z } from 'zod';
+import { dataEnvelope, idSchema, isoDateSchema, listEnvelope, messageSchema, named, positionSchema, scopeRefSchema } from './common.js';
+
+/** DNS zones and their record sets (docs/records.md). */
+
+export const dnsProviderSchema = z.enum(['route53', 'cloudflare']);
+
+export const dnsZoneSchema = named(
+  'DnsZone',
+  z.strictObject({
+    id: idSchema,
+    name: z.string(),
+    provider: dnsProviderSchema,
+    domainName: z.string(),
+    hostedZoneId: z.string().describe('Route 53 hosted zone id (without /hostedzone/) or Cloudflare zone id'),
+    nameServers: z.array(z.string()),
+    comment: z.string().nullable(),
+    status: z.string(),
+    position: positionSchema,
+    metadata: z.strictObject({
+      dns_active: z.boolean().describe('The verification TXT record was found at the last sync'),
+      adopted: z.boolean().describe('A Route 53 hosted zone that existed before cloudlink took it over'),
+    }),
+    createdAt: isoDateSchema,
+    updatedAt: isoDateSchema,
+  }),
+);
+export type ZoneObject = z.output<typeof dnsZoneSchema>;
+
+/** `dns.createZone`: the zone with the project and environment it was created in. */
+export const createdDnsZoneSchema = named('CreatedDnsZone', dnsZoneSchema.extend({ project: scopeRefSchema, environment: scopeRefSchema }));
+
+const ttl = z.number().int().nonnegative();
+const values = z.array(z.string()).describe('Wire forms (docs/records.md)');
+
+/** A Route 53 alias target as the DNS port holds it. */
+export const aliasTargetSchema = named('AliasTarget', z.strictObject({ hostedZoneId: z.string(), dnsName: z.string(), evaluateTargetHealth: z.boolean() }));
+
+/** One listed record set (docs/records.md#listing): a Route 53 alias, a Cloudflare set, or a plain set. */
+export const listedRecordSchema = named(
+  'ListedRecordSet',
+  z.union([
+    z.strictObject({ name: z.string(), type: z.string(), ttl: z.null(), alias: z.literal(true), values, aliasTarget: aliasTargetSchema }),
+    z.strictObject({ name: z.string(), type: z.string(), ttl: ttl.nullable(), values, proxied: z.boolean() }),
+    z.strictObject({ name: z.string(), type: z.string(), ttl: ttl.nullable(), values }),
+  ]),
+);
+export type ListedRecord = z.output<typeof listedRecordSchema>;
+
+const change = {
+  changeId: z.string().nullable().describe('Route 53 change id; null on Cloudflare and for a set left unchanged'),
+  status: z.string().describe('Route 53 change status (PENDING, INSYNC); INSYNC on Cloudflare'),
+};
+
+/** One written record set of an upsert (docs/records.md#record-requests). */
+export const upsertedRecordSchema = named(
+  'UpsertedRecordSet',
+  z.union([
+    z.strictObject({
+      recordName: z.string(),
+      recordType: z.string(),
+      alias: z.strictObject({ target: z.string(), hostedZoneId: z.string(), evaluateTargetHealth: z.boolean() }),
+      ttl: z.null(),
+      ...change,
+    }),
+    z.strictObject({ recordName: z.string(), recordType: z.string(), values, ttl: ttl.nullable(), proxied: z.boolean().optional(), ...change }),
+  ]),
+);
+
+/** One deleted record set. */
+export const deletedRecordSchema = named('DeletedRecordSet', z.strictObject({ recordName: z.string(), recordType: z.string(), ...change }));
+
+export type RecordWriteItem = z.output<typeof upsertedRecordSchema> | z.output<typeof deletedRecordSchema>;
+
+/** A single-record request answers `{ message, data }`, a batch `{ message, count, data: [] }`. */
+function writeAnswer<T extends z.ZodType>(item: T) {
+  return z.union([
+    z.strictObject({ message: messageSchema, data: item }),
+    z.strictObject({ message: messageSchema, count: z.int().nonnegative(), data: z.array(item) }),
+  ]);
+}
+
+export const DNS_RESPONSES = {
+  'dns.createZone': dataEnvelope(createdDnsZoneSchema),
+  'dns.listZones': listEnvelope(dnsZoneSchema),
+  'dns.getZone': dataEnvelope(dnsZoneSchema),
+  'dns.listRecords': listEnvelope(listedRecordSchema),
+  'dns.upsertRecords': writeAnswer(upsertedRecordSchema),
+  'dns.deleteRecords': writeAnswer(deletedRecordSchema),
+} as const;
