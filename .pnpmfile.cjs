@@ -29,6 +29,14 @@ const prefix = path.dirname(path.dirname(process.execPath));
 
 module.exports = {
   hooks: {
+    // The standalone server serves only the self-contained browser bundle of @scalar/api-reference
+    // (dist/browser/standalone.js: Vue, the styles and the request client are inlined in it) as its
+    // /docs page's script. The package's Node-side dependencies (Vue, @scalar/* sources, about 280
+    // packages) are never imported, so they are not installed.
+    readPackage(pkg) {
+      if (pkg.name === '@scalar/api-reference') pkg.dependencies = {};
+      return pkg;
+    },
     updateConfig(config) {
       const configured = config.rawConfig.nodedir;
       if (configured && headersVersion(configured) === process.version) return config;

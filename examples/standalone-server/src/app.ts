@@ -4,7 +4,7 @@ import { createCloudlinkTrpcHandler } from '@cloudlink/trpc-router';
 import express from 'express';
 import type { Logger as PinoLogger } from 'pino';
 import type { JwtAuth } from './auth.js';
-import { docsPage } from './docs.js';
+import { docsRouter } from './docs.js';
 import { healthRoutes } from './health.js';
 import { requestLogging } from './logging.js';
 
@@ -17,7 +17,7 @@ export interface AppOptions {
 
 /**
  * The whole HTTP surface as one Express app: health (`/healthz`, `/readyz`), the API reference page
- * (`/docs`), tRPC under `/trpc` and the documented REST API under `/api` (with `/api/openapi.json`).
+ * (`/docs`, with the renderer's script under `/docs/`), tRPC under `/trpc` and the documented REST API under `/api` (with `/api/openapi.json`).
  * Exported so tests and hosts embed exactly what `pnpm start` serves; it never listens by itself.
  * The return type is spelled out because pnpm's layout makes the inferred one unnameable (TS2742).
  */
@@ -40,7 +40,7 @@ export function createApp({ engine, auth, logger }: AppOptions): express.Express
     }),
   );
   app.use(healthRoutes(engine, logger));
-  app.get('/docs', docsPage('/api/openapi.json'));
+  app.use('/docs', docsRouter({ basePath: '/docs', openApiPath: '/api/openapi.json' }));
   // Outside /api and /trpc: the same JSON 404 shape as the REST API (`Not found`, docs/errors.md).
   app.use((req, res) => {
     res.status(404).json({ error: 'Not found', message: `Route ${req.method} ${req.path} not found` });

@@ -258,6 +258,10 @@ describe('the runtime stage, built outside Docker', { timeout: 120_000 }, () => 
     expect(seeded.code, seeded.stderr).toBe(0);
     const { token } = JSON.parse(seeded.stdout) as { token: string };
     expect((await fetch(`${server.url}/api/workspaces/acme`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+    // The API reference page and its renderer, resolved from the pruned node_modules.
+    expect((await fetch(`${server.url}/docs`)).status).toBe(200);
+    const renderer = await fetch(`${server.url}/docs/scalar-api-reference.js`);
+    expect([renderer.status, (await renderer.text()).includes('createApiReference')]).toEqual([200, true]);
 
     expect(await server.stop()).toBe(0);
     expect(healthcheck(port)).toBe(1);
