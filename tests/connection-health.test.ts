@@ -11,6 +11,7 @@ import { createPgBossJobQueue } from '@cloudlink/storage-postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../test-support/wait.js';
 import { describeBackends, startTestServer, trpcFailure, type Backend, type TestServer } from './harness/index.js';
+import { SAMPLE_WIF_CONFIG } from '../test-support/cloud-samples.js';
 
 const INTERVAL_S = 60;
 const AZURE = {
@@ -142,13 +143,7 @@ describeBackends('re-verification: POST …/:connectionId/verify and tRPC cloudC
   });
 
   it('GCP and Azure: verify re-runs the test with the sealed setup complete stored', async () => {
-    const wif = {
-      projectId: 'my-gcp-project-12345',
-      projectNumber: '123456789012',
-      poolId: 'gateways-pool',
-      providerId: 'gateways-oidc',
-      serviceAccountEmail: 'gateways-cloud-connection@my-gcp-project-12345.iam.gserviceaccount.com',
-    };
+    const wif = SAMPLE_WIF_CONFIG;
     const gcp = (await server.rest('POST', '/api/cloud-connections/acme/connect-gcp', { token: owner.token, body: {} })).body.data.connectionId as number;
     await server.rest('POST', `/api/cloud-connections/acme/${gcp}/complete`, { token: owner.token, body: { accountName: 'GCP', wifConfig: Buffer.from(JSON.stringify(wif)).toString('base64') } });
     const azure = (await server.rest('POST', '/api/cloud-connections/acme/connect-azure', { token: owner.token, body: {} })).body.data.connectionId as number;

@@ -1,6 +1,7 @@
 import { createSandboxProviders } from '@cloudlink/sandbox';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeBackends, startTestServer, type TestServer, trpcFailure } from './harness/index.js';
+import { SAMPLE_WIF_CONFIG } from '../test-support/cloud-samples.js';
 
 const CREDS = {
   tenantId: '11111111-2222-3333-4444-555555555555',
@@ -80,13 +81,7 @@ describeBackends('cloud connections over REST and tRPC', (backend) => {
     expect(await server.rest('GET', '/api/cloud-connections/scripts/gcp-wif.sh?connection=abc')).toMatchObject({ status: 404, body: { error: 'Cloud connection not found' } });
     const discovery = await server.rest('GET', '/api/.well-known/openid-configuration');
     expect(discovery.body).toMatchObject({ issuer: `${server.baseUrl}/api`, jwks_uri: `${server.baseUrl}/api/.well-known/jwks.json` });
-    const wif = {
-      projectId: 'my-gcp-project-12345',
-      projectNumber: '123456789012',
-      poolId: 'gateways-pool',
-      providerId: 'gateways-oidc',
-      serviceAccountEmail: 'gateways-cloud-connection@my-gcp-project-12345.iam.gserviceaccount.com',
-    };
+    const wif = SAMPLE_WIF_CONFIG;
     const done = await server.rest('POST', `/api/cloud-connections/acme/${id}/complete`, {
       token: owner.token,
       body: { accountName: 'Prod GCP', wifConfig: Buffer.from(JSON.stringify(wif)).toString('base64') },

@@ -14,6 +14,7 @@ import type { AddressInfo } from 'node:net';
 import { createCloudlinkRouter, createCloudlinkTrpcHandler } from '@cloudlink/trpc-router';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeBackends, startTestServer, type TestServer } from './harness/index.js';
+import { SAMPLE_WIF_CONFIG } from '../test-support/cloud-samples.js';
 
 const AZURE = {
   tenantId: '11111111-2222-3333-4444-555555555555',
@@ -21,13 +22,7 @@ const AZURE = {
   clientId: '99999999-8888-7777-6666-555555555555',
   clientSecret: 'Azure~Client.Secret_0123456789',
 };
-const WIF = {
-  projectId: 'my-gcp-project-12345',
-  projectNumber: '123456789012',
-  poolId: 'gateways-pool',
-  providerId: 'gateways-oidc',
-  serviceAccountEmail: 'gateways-cloud-connection@my-gcp-project-12345.iam.gserviceaccount.com',
-};
+const WIF = SAMPLE_WIF_CONFIG;
 
 describeBackends('credentials for the host: real SDK calls against the fakes', (backend) => {
   // Real time, so the SDKs (which judge expiry by the system clock) accept what the fakes issue.

@@ -4,6 +4,7 @@ import { REST_ROUTES, type RestOperation, type RestRoute } from '@cloudlink/expr
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { CF_TOKEN, createZonePair, startDnsWorld, type DnsWorld, type ZonePair } from './dns-fixture.js';
 import { describeBackends, startTestServer, type RestResponse, type TestServer } from './harness/index.js';
+import { SAMPLE_WIF_CONFIG } from '../test-support/cloud-samples.js';
 
 /**
  * The documented success schemas are true: a walk over every REST route answers bodies that parse
@@ -155,13 +156,7 @@ describeBackends('REST answers match their documented schemas', (backend) => {
       const aws = await call(server, 'POST', '/api/cloud-connections/acme/connect-aws', owner.token, {});
       await call(server, 'POST', `/api/cloud-connections/acme/${aws.body.data.connectionId}/complete`, owner.token, { accountId: '123456789012', accountName: 'Prod AWS' });
       const gcp = await call(server, 'POST', '/api/cloud-connections/acme/connect-gcp', owner.token, {});
-      const wif = {
-        projectId: 'my-gcp-project-12345',
-        projectNumber: '123456789012',
-        poolId: 'gateways-pool',
-        providerId: 'gateways-oidc',
-        serviceAccountEmail: 'gateways-cloud-connection@my-gcp-project-12345.iam.gserviceaccount.com',
-      };
+      const wif = SAMPLE_WIF_CONFIG;
       await call(server, 'POST', `/api/cloud-connections/acme/${gcp.body.data.connectionId}/complete`, owner.token, { accountName: 'Prod GCP', wifConfig: wif });
       const azure = await call(server, 'POST', '/api/cloud-connections/acme/connect-azure', owner.token, {});
       await call(server, 'PATCH', `/api/cloud-connections/acme/${azure.body.data.connectionId}`, owner.token, { accountName: 'Prod Azure' });

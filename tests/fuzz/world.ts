@@ -1,6 +1,7 @@
 import { PEEK_TABLES } from '@cloudlink/engine/testing';
 import { createSandboxProviders } from '@cloudlink/sandbox';
 import { startTestServer, type Backend, type TestServer } from '../harness/index.js';
+import { SAMPLE_WIF_CONFIG } from '../../test-support/cloud-samples.js';
 
 /**
  * The fuzzed application: the harness's REST + tRPC server on the real providers wired to the
@@ -22,15 +23,7 @@ export const AZURE_CREDS = {
   clientId: '99999999-8888-7777-6666-555555555555',
   clientSecret: 'Azure~Client.Secret_0123456789',
 };
-export const GCP_WIF = Buffer.from(
-  JSON.stringify({
-    projectId: 'my-gcp-project-12345',
-    projectNumber: '123456789012',
-    poolId: 'gateways-pool',
-    providerId: 'gateways-oidc',
-    serviceAccountEmail: 'gateways-cloud-connection@my-gcp-project-12345.iam.gserviceaccount.com',
-  }),
-).toString('base64');
+export const GCP_WIF = Buffer.from(JSON.stringify(SAMPLE_WIF_CONFIG)).toString('base64');
 
 export interface Person {
   readonly id: number;
