@@ -4,6 +4,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, spawnServer, testEnv, type SpawnedServer } from './support/spawn-server.js';
+import { SAMPLE_WIF_CONFIG } from '../../../test-support/cloud-samples.js';
 
 /**
  * The built server on SQLite with the real providers, every module it loads recorded by a loader
@@ -62,7 +63,7 @@ describe('modules loaded on demand', { timeout: 120_000 }, () => {
       headers,
       body: JSON.stringify({
         accountName: 'GCP',
-        wifConfig: { projectId: 'shop-prod-1', projectNumber: '123', poolId: 'gateways-pool', providerId: 'gateways-oidc', serviceAccountEmail: 'sa@shop-prod-1.iam.gserviceaccount.com' },
+        wifConfig: SAMPLE_WIF_CONFIG,
       }),
     });
     // The closed port makes the STS step fail as unreachable: 502, after the SDK was loaded to call it.

@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, spawnServer, testEnv, type SpawnedServer } from './support/spawn-server.js';
+import { SAMPLE_WIF_CONFIG } from '../../../test-support/cloud-samples.js';
 
 /**
  * The server with the REAL providers, every provider endpoint pointed at local recorders: starting,
@@ -76,7 +77,7 @@ describe('real providers, no outbound call until a flow needs one', { timeout: 1
       headers,
       body: JSON.stringify({
         accountName: 'GCP',
-        wifConfig: { projectId: 'shop-prod-1', projectNumber: '123', poolId: 'gateways-pool', providerId: 'gateways-oidc', serviceAccountEmail: 'sa@shop-prod-1.iam.gserviceaccount.com' },
+        wifConfig: SAMPLE_WIF_CONFIG,
       }),
     });
     const body = (await complete.json()) as { error: string; message: string };

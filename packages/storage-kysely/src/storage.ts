@@ -64,20 +64,21 @@ function guard<T extends object>(repo: T, check: () => void, d: SqlDialect, ns: 
 
 function createRepos(db: Kysely<Database>, d: SqlDialect, ns: Namespace, check: () => void, atomic: RepoContext['atomic'], compiled: CompiledQueries): StorageTx {
   const ctx: RepoContext = { db, d, atomic, compiled };
+  const guarded = <T extends object>(repo: T): T => guard(repo, check, d, ns);
   return {
-    users: guard(createUserRepo(ctx), check, d, ns),
-    plans: guard(createPlanRepo(ctx), check, d, ns),
-    workspaces: guard(createWorkspaceRepo(ctx), check, d, ns),
-    members: guard(createMemberRepo(ctx), check, d, ns),
-    projects: guard(createProjectRepo(ctx), check, d, ns),
-    environments: guard(createEnvironmentRepo(ctx), check, d, ns),
-    connections: guard(createConnectionRepo(ctx), check, d, ns),
-    resources: guard(createResourceRepo(ctx), check, d, ns),
-    dnsRecords: guard(createDnsRecordRepo(ctx), check, d, ns),
-    resourceConnections: guard(createResourceConnectionRepo(ctx), check, d, ns),
-    oidcKeys: guard(createOidcKeyRepo(ctx), check, d, ns),
-    audit: guard(createAuditRepo(ctx), check, d, ns),
-    scopes: guard(createScopeRepo(ctx), check, d, ns),
+    users: guarded(createUserRepo(ctx)),
+    plans: guarded(createPlanRepo(ctx)),
+    workspaces: guarded(createWorkspaceRepo(ctx)),
+    members: guarded(createMemberRepo(ctx)),
+    projects: guarded(createProjectRepo(ctx)),
+    environments: guarded(createEnvironmentRepo(ctx)),
+    connections: guarded(createConnectionRepo(ctx)),
+    resources: guarded(createResourceRepo(ctx)),
+    dnsRecords: guarded(createDnsRecordRepo(ctx)),
+    resourceConnections: guarded(createResourceConnectionRepo(ctx)),
+    oidcKeys: guarded(createOidcKeyRepo(ctx)),
+    audit: guarded(createAuditRepo(ctx)),
+    scopes: guarded(createScopeRepo(ctx)),
     lockWorkspace: async (workspaceId) => {
       check();
       await d.lockWorkspace(db, workspaceId);
