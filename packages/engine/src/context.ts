@@ -1,6 +1,6 @@
 import type { AccessControl, PlanLimits } from './ports/access.js';
 import type { AccessToken, AwsConnector, AwsCredentials, AzureConnector, GcpConnector } from './ports/cloud.js';
-import type { DnsProvider, DnsResolver } from './ports/dns.js';
+import type { DnsProvider, DnsProviderId, DnsResolver } from './ports/dns.js';
 import type { Clock, Logger, Random } from './ports/runtime.js';
 import type { SecretBox } from './ports/secret-box.js';
 import type { Storage } from './ports/storage.js';
@@ -32,7 +32,7 @@ export interface EngineProviders {
   readonly aws?: AwsConnector;
   readonly gcp?: GcpConnector;
   readonly azure?: AzureConnector;
-  readonly dns?: { readonly route53?: DnsProvider; readonly cloudflare?: DnsProvider };
+  readonly dns?: { readonly [K in DnsProviderId]?: DnsProvider };
   readonly resolver?: DnsResolver;
 }
 

@@ -1,4 +1,4 @@
-import type { AwsCredentials } from './cloud.js';
+import type { AccessToken, AwsCredentials } from './cloud.js';
 
 /** Record types that can be written through the API (see docs/records.md); NS and SOA are listed only. */
 export const WRITABLE_RECORD_TYPES = ['A', 'AAAA', 'CNAME', 'MX', 'TXT', 'SRV', 'PTR', 'CAA'] as const;
@@ -76,24 +76,49 @@ export interface ChangeOutcome {
   readonly recordSet: RecordSet | null;
 }
 
+/**
+ * The DNS services cloudlink writes to (see docs/records.md#zones): Route 53 and GCP Cloud DNS and
+ * Azure DNS through the project's linked AWS, GCP or Azure connection, Cloudflare with a token.
+ */
+export const DNS_PROVIDER_IDS = ['route53', 'cloudflare', 'clouddns', 'azuredns'] as const;
+export type DnsProviderId = (typeof DNS_PROVIDER_IDS)[number];
+
 export interface ZoneInfo {
-  /** Route 53 id without `/hostedzone/`, or the Cloudflare zone id. */
+  /**
+   * The provider's own id of the zone: Route 53 id without `/hostedzone/`; the Cloudflare zone id;
+   * the Cloud DNS managed zone name; the Azure DNS zone's ARM resource id
+   * (`/subscriptions/…/resourceGroups/…/providers/Microsoft.Network/dnszones/<name>`).
+   */
   readonly hostedZoneId: string;
   /** Lower-case, no trailing dot. */
   readonly domainName: string;
   readonly nameServers: readonly string[];
 }
 
-/** What a zone is reached with: the linked AWS connection's assumed-role credentials, or a Cloudflare token. */
+/**
+ * A bearer token on demand. Providers call it before each request (never caching the token
+ * themselves), so a long listing or a large batch outlives any one token; caching and refresh
+ * belong to the source (the engine's per-connection cache).
+ */
+export type TokenSource = (options?: { signal?: AbortSignal }) => Promise<AccessToken>;
+
+/**
+ * What a zone is reached with: the linked AWS connection's assumed-role credentials; a Cloudflare
+ * token; the linked GCP connection's service-account token (workload identity federation, no key)
+ * and its project; the linked Azure connection's service-principal token, its subscription and the
+ * resource group new zones go to.
+ */
 export type DnsAuth =
   | { readonly provider: 'route53'; readonly credentials: AwsCredentials }
-  | { readonly provider: 'cloudflare'; readonly apiToken: string };
+  | { readonly provider: 'cloudflare'; readonly apiToken: string }
+  | { readonly provider: 'clouddns'; readonly projectId: string; readonly accessToken: TokenSource }
+  | { readonly provider: 'azuredns'; readonly subscriptionId: string; readonly resourceGroup: string; readonly accessToken: TokenSource };
 
 export interface DnsProviderCapabilities {
   readonly recordTypes: readonly WritableRecordType[];
   /** Whether a CNAME may sit at the zone apex (Cloudflare flattens it; Route 53 refuses). */
   readonly apexCname: boolean;
-  /** Route 53 creates hosted zones; Cloudflare only imports existing ones. */
+  /** Route 53, Cloud DNS and Azure DNS create zones; Cloudflare only imports existing ones. */
   readonly createsZones: boolean;
   /** Whether record sets with `alias` can be written (Route 53). */
   readonly aliasRecords: boolean;
@@ -114,7 +139,7 @@ export interface ExistingZone {
  * `GET /zones`, …); retries on throttling/transient failures (see docs/batching.md) happen inside.
  */
 export interface DnsProvider {
-  readonly id: 'route53' | 'cloudflare';
+  readonly id: DnsProviderId;
   readonly capabilities: DnsProviderCapabilities;
   session(auth: DnsAuth): DnsSession;
 }
