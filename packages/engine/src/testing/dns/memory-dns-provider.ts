@@ -67,7 +67,19 @@ const AUTOMATIC_TTL = 1;
 
 // Alias and routing-policy fields ride along: tests seed such sets as Route 53 lists them.
 const copy = (s: RecordSet): RecordSet => ({ ...s, values: [...s.values] });
-const credentialOf = (auth: DnsAuth): string => (auth.provider === 'route53' ? `aws:${auth.credentials.accessKeyId}` : `cf:${auth.apiToken}`);
+/** Who a session acts as, for revocation: the key, the token, or the project/subscription a token source serves. */
+function credentialOf(auth: DnsAuth): string {
+  switch (auth.provider) {
+    case 'route53':
+      return `aws:${auth.credentials.accessKeyId}`;
+    case 'cloudflare':
+      return `cf:${auth.apiToken}`;
+    case 'clouddns':
+      return `gcp:${auth.projectId}`;
+    case 'azuredns':
+      return `azure:${auth.subscriptionId}`;
+  }
+}
 const sameAlias = (a: AliasTarget | undefined, b: AliasTarget | undefined): boolean =>
   a === undefined || b === undefined
     ? a === b
