@@ -39,6 +39,12 @@ export interface RecordSet {
   readonly routingPolicy?: boolean;
   /** Provider record ids (Cloudflare: one per value, same order); absent on Route 53. */
   readonly providerIds?: readonly string[];
+  /**
+   * Azure DNS only: the ETag the set was read with. A change carrying it is sent with `If-Match`
+   * (a new set with `If-None-Match: *`), so a change someone else made since the read fails with
+   * kind `conflict` instead of being overwritten. Never compared as part of the set's content.
+   */
+  readonly etag?: string;
 }
 
 /** The position of a record set in a listing: Route 53 order is by `name` (labels reversed), then `type`. */
@@ -64,6 +70,18 @@ export interface RecordSetWindow {
 export interface RecordChange {
   readonly action: 'UPSERT' | 'DELETE';
   readonly recordSet: RecordSet;
+}
+
+/**
+ * One provider call a list of changes would take (a dry run, see docs/records.md): the call's name
+ * as a failure would name it (`ChangeResourceRecordSets`, `POST /zones/:id/dns_records/batch`,
+ * `changes.create`, `RecordSets.createOrUpdate`, …) and which changes (indexes into the list, in
+ * order) it carries. `applyChanges` of the same list against the same zone state makes exactly
+ * these write calls, in this order.
+ */
+export interface PlannedProviderCall {
+  readonly call: string;
+  readonly changes: readonly number[];
 }
 
 /** Outcome of one change: the provider batch it went out in. */
@@ -180,6 +198,12 @@ export interface DnsSession {
    * ones are not sent, and the thrown ProviderCallError carries `progress`.
    */
   applyChanges(zone: ZoneInfo, changes: readonly RecordChange[], options?: { signal?: AbortSignal }): Promise<ChangeOutcome[]>;
+  /**
+   * The write calls `applyChanges(zone, changes)` would make now, computed the way it computes
+   * them (one decision, shared by both). May read the zone (a provider whose batches depend on
+   * what it holds, like Cloudflare's per-record operations); never writes.
+   */
+  planChanges?(zone: ZoneInfo, changes: readonly RecordChange[], options?: { signal?: AbortSignal }): Promise<PlannedProviderCall[]>;
   /** Delete the hosted zone (Route 53, must be empty but for apex NS/SOA). Gone already counts as done. */
   deleteZone(zone: ZoneInfo, options?: { signal?: AbortSignal }): Promise<void>;
 }
