@@ -1,12 +1,14 @@
 import type { DnsProvider, EngineProviders } from '@cloudlink/engine';
 import { createAwsConnector, createRoute53Provider } from '@cloudlink/providers/aws';
 import type { AwsConnectorOptions } from '@cloudlink/providers/aws';
-import { createAzureConnector } from '@cloudlink/providers/azure';
+import { createAzureConnector, createAzureDnsProvider } from '@cloudlink/providers/azure';
 import { createCloudflareProvider } from '@cloudlink/providers/cloudflare';
 import { createGcpConnector } from '@cloudlink/providers/gcp';
 import { fakeAwsRequestHandler, fakeAzureHttpClient, fakeFetch } from '../http/adapters.js';
 import { azureRoute, createFakeAzure } from '../fakes/azure.js';
 import type { FakeAzure } from '../fakes/azure.js';
+import { createFakeAzureDns } from '../fakes/azuredns.js';
+import type { FakeAzureDns } from '../fakes/azuredns.js';
 import { createFakeCloudflare } from '../fakes/cloudflare.js';
 import type { FakeCloudflare, FakeCloudflareState } from '../fakes/cloudflare.js';
 import { createFakeGcp, gcpRoute } from '../fakes/gcp.js';
@@ -53,11 +55,13 @@ export interface SandboxFakes {
   readonly cloudflare: FakeCloudflare;
   readonly gcp: FakeGcp;
   readonly azure: FakeAzure;
+  /** Azure DNS on ARM: resource group `cloudlink-dns` exists in every subscription; tokens must come from the fake Entra, for ARM. */
+  readonly azuredns: FakeAzureDns;
 }
 
 export interface SandboxProviders {
   /** The real connectors and DNS providers of @cloudlink/providers, answered in-process by the fakes. */
-  readonly providers: Required<Pick<EngineProviders, 'aws' | 'gcp' | 'azure' | 'resolver'>> & { readonly dns: { readonly route53: DnsProvider; readonly cloudflare: DnsProvider } };
+  readonly providers: Required<Pick<EngineProviders, 'aws' | 'gcp' | 'azure' | 'resolver'>> & { readonly dns: { readonly route53: DnsProvider; readonly cloudflare: DnsProvider; readonly azuredns: DnsProvider } };
   readonly fakes: SandboxFakes;
   readonly resolver: SandboxResolver;
   snapshot(): SandboxState;
@@ -72,6 +76,7 @@ export interface SandboxProviders {
  */
 export function createSandboxProviders(options: SandboxProvidersOptions = {}): SandboxProviders {
   const platformAccount = options.platformAccountId ?? SANDBOX_PLATFORM_ACCOUNT;
+  const azure = createFakeAzure(sandboxAzureWorld);
   const fakes: SandboxFakes = {
     sts: createFakeSts({
       platformAccount,
@@ -82,7 +87,9 @@ export function createSandboxProviders(options: SandboxProvidersOptions = {}): S
     route53: createFakeRoute53(),
     cloudflare: createFakeCloudflare({ openWorld: true }),
     gcp: createFakeGcp(sandboxGcpWorld(options.oidc && options.now && !options.oidc.now ? { ...options.oidc, now: options.now } : options.oidc)),
-    azure: createFakeAzure(sandboxAzureWorld),
+    azure,
+    // ARM accepts only tokens the sandbox's Entra issued for ARM's own scope, as the subscription check does.
+    azuredns: createFakeAzureDns({ authorize: (token, scope) => (azure.tokenCaller(token)?.scope.startsWith(scope.origin) ? 'allow' : 'invalid') }),
   };
   const { timeoutMs, retryPolicy, clock, random } = options;
   const policy: CallPolicy = { ...(timeoutMs !== undefined && { timeoutMs }), ...(retryPolicy && { retryPolicy }), ...(clock && { clock }), ...(random && { random }) };
@@ -100,6 +107,8 @@ export function createSandboxProviders(options: SandboxProvidersOptions = {}): S
         fetch: fakeFetch(fakes.cloudflare),
         ...(options.cloudflareBatchSize !== undefined ? { batchSize: options.cloudflareBatchSize } : {}),
       }),
+      // Zone deletes are polled on the policy's clock; the sandbox's fake finishes after one poll.
+      azuredns: createAzureDnsProvider({ ...policy, env, httpClient: fakeAzureHttpClient(fakes.azuredns) }),
     },
     resolver,
   };
