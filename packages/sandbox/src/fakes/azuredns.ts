@@ -62,6 +62,8 @@ export interface FakeAzureDns extends FakeService {
   putRecordSet(zone: FakeAzureDnsZone, relative: string, type: string, properties: Record<string, unknown>): FakeAzureRecordSet;
   /** Every record set named `fqdn` of type `type`, across zones. */
   lookup(fqdn: string, type: string): FakeAzureRecordSet[];
+  /** The TXT values held for `fqdn`, in wire form (each string quoted): the sandbox resolver's source. */
+  txtValues(fqdn: string): string[];
   snapshot(): FakeAzureDnsState;
   restore(state: FakeAzureDnsState): void;
 }
@@ -347,27 +349,34 @@ export function createFakeAzureDns(options: FakeAzureDnsOptions = {}): FakeAzure
     }
   });
 
+  function lookup(fqdn: string, type: string): FakeAzureRecordSet[] {
+    const name = fqdn.toLowerCase().replace(/\.$/, '');
+    const out: FakeAzureRecordSet[] = [];
+    for (const z of zones.values()) {
+      const relative = name === z.name ? '@' : name.endsWith(`.${z.name}`) ? name.slice(0, -(z.name.length + 1)) : null;
+      const set = relative === null ? undefined : z.recordSets.get(setKey(relative, type.toUpperCase()));
+      if (set) out.push(set);
+    }
+    return out;
+  }
+
   return Object.assign(service, {
     zones,
     zone: (s: string, rg: string, z: string) => zones.get(zoneKey(s, rg, z)),
     addZone,
     putRecordSet,
-    lookup(fqdn: string, type: string): FakeAzureRecordSet[] {
-      const name = fqdn.toLowerCase().replace(/\.$/, '');
-      const out: FakeAzureRecordSet[] = [];
-      for (const z of zones.values()) {
-        const relative = name === z.name ? '@' : name.endsWith(`.${z.name}`) ? name.slice(0, -(z.name.length + 1)) : null;
-        const set = relative === null ? undefined : z.recordSets.get(setKey(relative, type.toUpperCase()));
-        if (set) out.push(set);
-      }
-      return out;
+    lookup,
+    txtValues(fqdn: string): string[] {
+      const quote = (text: string) => `"${text.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+      return lookup(fqdn, 'TXT').flatMap((set) => ((set.properties.TXTRecords ?? []) as { value: string[] }[]).map((r) => r.value.map(quote).join(' ')));
     },
-    snapshot: (): FakeAzureDnsState => ({ zones: [...zones.values()].map((z) => ({ ...z, recordSets: [...z.recordSets.values()] })) }),
+    snapshot: (): FakeAzureDnsState => structuredClone({ zones: [...zones.values()].map((z) => ({ ...z, recordSets: [...z.recordSets.values()] })) }),
     restore(state: FakeAzureDnsState) {
       zones.clear();
       operations.clear();
       for (const z of state.zones) {
-        zones.set(zoneKey(z.subscriptionId, z.resourceGroup, z.name), { ...z, recordSets: new Map(z.recordSets.map((s) => [setKey(s.name, s.type), { ...s }])) });
+        const copy = structuredClone(z);
+        zones.set(zoneKey(z.subscriptionId, z.resourceGroup, z.name), { ...copy, recordSets: new Map(copy.recordSets.map((s) => [setKey(s.name, s.type), s])) });
       }
     },
   });

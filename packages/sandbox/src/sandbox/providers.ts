@@ -8,7 +8,7 @@ import { fakeAwsRequestHandler, fakeAzureHttpClient, fakeFetch } from '../http/a
 import { azureRoute, createFakeAzure } from '../fakes/azure.js';
 import type { FakeAzure } from '../fakes/azure.js';
 import { createFakeAzureDns } from '../fakes/azuredns.js';
-import type { FakeAzureDns } from '../fakes/azuredns.js';
+import type { FakeAzureDns, FakeAzureDnsState } from '../fakes/azuredns.js';
 import { createFakeCloudflare } from '../fakes/cloudflare.js';
 import type { FakeCloudflare, FakeCloudflareState } from '../fakes/cloudflare.js';
 import { createFakeGcp, gcpRoute } from '../fakes/gcp.js';
@@ -27,12 +27,14 @@ export const SANDBOX_PLATFORM_ACCOUNT = '999999999999';
 /** The platform's access key in the sandbox (the fake STS knows it as the platform account's). */
 const PLATFORM_CREDENTIALS = { accessKeyId: 'AKIASANDBOXPLATFORM0', secretAccessKey: 'sandbox-platform-secret' };
 
-/** The JSON state of a sandbox: the DNS zones of both fakes and the resolver's static answers. */
+/** The JSON state of a sandbox: the DNS zones of the fakes and the resolver's static answers. */
 export interface SandboxState {
   readonly version: 2;
   readonly route53: FakeRoute53State;
   readonly cloudflare: FakeCloudflareState;
   readonly resolver: SandboxResolverState;
+  /** Azure DNS zones; absent in states saved before the sandbox had Azure DNS (restored as none). */
+  readonly azuredns?: FakeAzureDnsState;
 }
 
 /** Call policy of every provider (tests pass an instant clock and a short policy); the connectors' own option type. */
@@ -93,7 +95,7 @@ export function createSandboxProviders(options: SandboxProvidersOptions = {}): S
   };
   const { timeoutMs, retryPolicy, clock, random } = options;
   const policy: CallPolicy = { ...(timeoutMs !== undefined && { timeoutMs }), ...(retryPolicy && { retryPolicy }), ...(clock && { clock }), ...(random && { random }) };
-  const resolver = createSandboxResolver(fakeZoneTxtSources(fakes.route53, fakes.cloudflare));
+  const resolver = createSandboxResolver([...fakeZoneTxtSources(fakes.route53, fakes.cloudflare), fakes.azuredns]);
   // Fixed production URLs: the fakes answer whatever host is addressed, and the env never redirects the sandbox.
   const env = {};
   const providers = {
@@ -116,10 +118,11 @@ export function createSandboxProviders(options: SandboxProvidersOptions = {}): S
     providers,
     fakes,
     resolver,
-    snapshot: () => ({ version: 2, route53: fakes.route53.snapshot(), cloudflare: fakes.cloudflare.snapshot(), resolver: resolver.snapshot() }),
+    snapshot: () => ({ version: 2, route53: fakes.route53.snapshot(), cloudflare: fakes.cloudflare.snapshot(), resolver: resolver.snapshot(), azuredns: fakes.azuredns.snapshot() }),
     restore(state) {
       fakes.route53.restore(state.route53);
       fakes.cloudflare.restore(state.cloudflare);
+      fakes.azuredns.restore(state.azuredns ?? { zones: [] });
       resolver.restore(state.resolver);
     },
   };
