@@ -92,7 +92,7 @@ const TYPE_FIELDS: Readonly<Record<string, { readonly field: string; readonly si
 };
 
 const isUint = (v: unknown, max: number): boolean => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= max;
-const isHost = (v: unknown): boolean => typeof v === 'string' && v.length > 0 && v.length <= 254 && /^[a-z0-9_.*-]+$/i.test(v);
+const isHost = (v: unknown): boolean => typeof v === 'string' && v.length > 0 && v.length <= 254 && /^[\w.*-]+$/.test(v);
 
 const ZONE_PATH = /^\/subscriptions\/([^/]+)\/resourcegroups\/([^/]+)\/providers\/microsoft\.network\/dnszones\/([^/]+)(?:\/([^/]+)(?:\/([^/]+))?)?$/i;
 const OPERATION_PATH = /^\/subscriptions\/([^/]+)\/providers\/microsoft\.network\/(dnsoperationstatuses|dnsoperationresults)\/([^/]+)$/i;
@@ -236,7 +236,7 @@ export function createFakeAzureDns(options: FakeAzureDnsOptions = {}): FakeAzure
         const body = parseBody(req) as { location?: unknown; tags?: unknown; properties?: { zoneType?: unknown } };
         if (typeof body.location !== 'string' || body.location.toLowerCase() !== 'global') return fail(400, 'LocationRequired', "The location property is required and must be 'global' for DNS zones.");
         if (body.properties?.zoneType !== undefined && body.properties.zoneType !== 'Public') return fail(400, 'BadRequest', 'Only public zones are supported.');
-        if (!/^(?=.{1,253}$)([a-z0-9_-]{1,63}\.)+[a-z0-9-]{1,63}$/.test(zoneName)) return fail(400, 'BadRequest', `The zone name '${zoneName}' is invalid.`);
+        if (!/^(?=.{1,253}$)(?:[\w-]{1,63}\.)+[a-z0-9-]{1,63}$/.test(zoneName)) return fail(400, 'BadRequest', `The zone name '${zoneName}' is invalid.`);
         const target = zone ?? addZone(sub, rg, zoneName);
         target.etag = newEtag();
         if (body.tags && typeof body.tags === 'object') target.tags = { ...(body.tags as Record<string, string>) };
@@ -267,7 +267,7 @@ export function createFakeAzureDns(options: FakeAzureDnsOptions = {}): FakeAzure
     if (relativeRaw === undefined) {
       // recordsets, all, or one type: a listing.
       if (req.method !== 'GET') return fail(405, 'MethodNotAllowed', `The method ${req.method} is not allowed.`);
-      const type = /^(recordsets|all)$/i.test(segment) ? undefined : segment.toUpperCase();
+      const type = /^(?:recordsets|all)$/i.test(segment) ? undefined : segment.toUpperCase();
       const topText = url.searchParams.get('$top');
       const top = topText === null ? 100 : Number(topText);
       if (!Number.isInteger(top) || top < 1 || top > MAX_TOP) return fail(400, 'BadRequest', `$top must be an integer between 1 and ${MAX_TOP}.`);

@@ -36,7 +36,7 @@ export interface AzureWrite {
 const WRITTEN_EARLIER = 'written-by-an-earlier-change';
 
 /**
- * THE decision of Azure DNS changes (see docs/records.md), shared by planChanges and applyChanges:
+ * THE decision of Azure DNS changes (see docs/azure-dns.md), shared by planChanges and applyChanges:
  * one call per change, in request order (Azure has no batch API).
  * - UPSERT → `RecordSets.createOrUpdate` with `If-Match` = the change's ETag when it carries one
  *   (the set the caller read must be the set overwritten), else the ETag the set has now, or

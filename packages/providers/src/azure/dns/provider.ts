@@ -34,7 +34,7 @@ export interface AzureDnsProviderOptions extends CallPolicyOptions {
 const TARGETED_READ_LIMIT = 20;
 
 /**
- * Azure DNS as a DnsProvider on @azure/arm-dns (see docs/records.md): zones in the connection's
+ * Azure DNS as a DnsProvider on @azure/arm-dns (see docs/azure-dns.md): zones in the connection's
  * resource group, one write call per change with ETag preconditions, a zone delete polled as ARM's
  * long-running operation. The SDK never retries (retries 0, redirects 0): the one retry policy
  * (docs/batching.md) runs here, with Retry-After honoured, and failures are classified from the wire.

@@ -2,7 +2,7 @@ import type { RecordSet as AzureRecordSet } from '@azure/arm-dns';
 import { WRITABLE_RECORD_TYPES, absoluteName, parseTxtStrings, relativeName, toFqdn, txtWireForm, withoutRootDot } from '@cloudlink/engine';
 import type { RecordSet, WritableRecordType } from '@cloudlink/engine';
 
-/** What Azure DNS supports, as data (see docs/records.md). */
+/** What Azure DNS supports, as data (see docs/azure-dns.md). */
 export const AZUREDNS_FEATURES = {
   recordTypes: WRITABLE_RECORD_TYPES satisfies readonly WritableRecordType[],
   /** Azure refuses a CNAME at the zone apex (alias record sets aside, which are not written here). */
@@ -89,7 +89,7 @@ const hostname = (value: string): string => withoutRootDot(value.trim());
 
 /**
  * A canonical record set → the SDK's record set body (properties only: name and type go in the
- * URL). Values in wire form map onto Azure's typed arrays (see docs/records.md).
+ * URL). Values in wire form map onto Azure's typed arrays (see docs/azure-dns.md).
  */
 export function toAzureRecordSet(set: RecordSet): AzureRecordSet {
   if (set.alias) throw new AzureRecordShapeError(`${set.name} ${set.type}: Azure DNS alias record sets are not written here`);
