@@ -50,7 +50,7 @@ export interface FakeCloudDns extends FakeService {
   addZone(project: string, input: { name: string; dnsName: string; description?: string }): FakeManagedZone;
   /** Apply the next `changes.create`, then answer 503 (the answer was lost, the work was done). */
   loseNextChangeAnswer(): void;
-  /** Every rrset named `name` of type `type`, across zones. */
+  /** Every rrset named `name` (absolute, with or without the root dot) of type `type`, across zones. */
   lookup(name: string, type: string): FakeRrset[];
   snapshot(): FakeCloudDnsState;
   restore(state: FakeCloudDnsState): void;
@@ -260,7 +260,7 @@ export function createFakeCloudDns(options: FakeCloudDnsOptions = {}): FakeCloud
     addZone: (project: string, input: { name: string; dnsName: string; description?: string }) => makeZone(project, input),
     loseNextChangeAnswer: () => void loseChangeAnswers++,
     lookup: (name: string, type: string) => {
-      const key = rrKey(name, type);
+      const key = rrKey(name.endsWith('.') ? name : `${name}.`, type);
       return [...zones.values()].flatMap((z) => {
         const found = z.rrsets.get(key);
         return found ? [structuredClone(found)] : [];
