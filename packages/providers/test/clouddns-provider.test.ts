@@ -64,7 +64,7 @@ describe('clouddns provider against the fake Cloud DNS API', () => {
 
   it('derives managed zone names Cloud DNS accepts, different per domain', () => {
     const names = ['a.com', 'A.com.', '123.example', `${'x'.repeat(60)}.${'y'.repeat(60)}.com`, 'xn--bcher-kva.example', 'a-b.com', 'a.b.com'].map(managedZoneNameFor);
-    for (const n of names) expect(n).toMatch(/^[a-z](?:[a-z0-9-]{0,61}[a-z0-9])$/);
+    for (const n of names) expect(n).toMatch(/^[a-z][a-z0-9-]{0,61}[a-z0-9]$/);
     expect(names[0]).toBe(names[1]);
     expect(new Set(names).size).toBe(names.length - 1);
   });

@@ -6,10 +6,18 @@ import type { FakeCloudDns } from '../src/index.js';
 const P = 'my-project-1';
 const base = `/dns/v1/projects/${P}/managedZones`;
 
-async function call(fake: FakeCloudDns, method: string, url: string, body?: unknown, token = 'tok'): Promise<{ status: number; json: Record<string, any> }> {
+/** The parts of Google's answers these tests read. */
+interface Answer {
+  readonly error?: { readonly status?: string; readonly errors?: readonly { readonly reason?: string }[] };
+  readonly rrsets?: readonly { readonly type: string }[];
+  readonly kind?: string;
+  readonly status?: string;
+}
+
+async function call(fake: FakeCloudDns, method: string, url: string, body?: unknown, token = 'tok'): Promise<{ status: number; json: Answer }> {
   const reply = await fake.handle({ method, url, origin: 'https://dns.googleapis.com', headers: { authorization: `Bearer ${token}` }, body: body === undefined ? '' : JSON.stringify(body) });
   if (typeof reply === 'symbol') throw new Error('no answer');
-  return { status: reply.status, json: reply.body ? (JSON.parse(reply.body) as Record<string, any>) : {} };
+  return { status: reply.status, json: reply.body ? (JSON.parse(reply.body) as Answer) : {} };
 }
 
 const rr = (name: string, type: string, rrdatas: string[], ttl = 300) => ({ name, type, ttl, rrdatas });
@@ -21,9 +29,9 @@ describe('fake Cloud DNS: the wire rules', () => {
     const again = await call(fake, 'POST', base, { name: 'z1', dnsName: 'example.com.' });
     expect(again).toMatchObject({ status: 409, json: { error: { status: 'ALREADY_EXISTS', errors: [{ reason: 'alreadyExists' }] } } });
     const listed = await call(fake, 'GET', `${base}/z1/rrsets`);
-    expect(listed.json.rrsets.map((r: { type: string }) => r.type)).toEqual(['NS', 'SOA']);
+    expect(listed.json.rrsets?.map((r) => r.type)).toEqual(['NS', 'SOA']);
     await call(fake, 'POST', `${base}/z1/changes`, { additions: [rr('www.example.com.', 'A', ['192.0.2.1'])] });
-    expect((await call(fake, 'DELETE', `${base}/z1`)).json.error.errors[0].reason).toBe('containerNotEmpty');
+    expect((await call(fake, 'DELETE', `${base}/z1`)).json.error?.errors?.[0]?.reason).toBe('containerNotEmpty');
     expect((await call(fake, 'GET', `${base}/nope`)).status).toBe(404);
   });
 

@@ -182,7 +182,7 @@ export function createFakeCloudDns(options: FakeCloudDnsOptions = {}): FakeCloud
       const name = String(body.name ?? '');
       const dnsName = String(body.dnsName ?? '');
       if (!ZONE_NAME.test(name)) throw new CloudDnsError(400, 'INVALID_ARGUMENT', 'invalid', `Invalid value for 'entity.managedZone.name': '${name.slice(0, 80)}'`);
-      if (!/^([a-z0-9_-]{1,63}\.)+$/i.test(dnsName) || dnsName.length > 254) {
+      if (!/^(?:[\w-]{1,63}\.)+$/.test(dnsName) || dnsName.length > 254) {
         throw new CloudDnsError(400, 'INVALID_ARGUMENT', 'invalid', `Invalid value for 'entity.managedZone.dnsName': '${dnsName.slice(0, 80)}'`);
       }
       const visibility = String(body.visibility ?? 'public');
