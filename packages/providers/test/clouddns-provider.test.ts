@@ -56,6 +56,15 @@ describe('clouddns provider against the fake Cloud DNS API', () => {
     expect(fake.counts['managedZones.create']).toBe(2);
   });
 
+  it('resends a zone create after a 5xx and adopts what an earlier attempt made', async () => {
+    fake.fault({ match: (r) => r.method === 'POST' && r.url.endsWith('/managedZones'), status: 503, headers: { 'content-type': 'application/json' }, body: googleBody(503, 'UNAVAILABLE', 'backendError', 'try again') });
+    const made = await open().createOrImportZone({ domainName: 'second.com', callerReference: 'r2' });
+    expect(made.domainName).toBe('second.com');
+    // An earlier attempt whose answer was lost: the zone exists under the derived name.
+    fake.addZone(PROJECT, { name: managedZoneNameFor('third.com'), dnsName: 'third.com.' });
+    expect(await open().createOrImportZone({ domainName: 'third.com', callerReference: 'r3' })).toMatchObject({ hostedZoneId: managedZoneNameFor('third.com') });
+  });
+
   it('refuses to adopt a zone of its name that serves another domain: conflict', async () => {
     fake.addZone(PROJECT, { name: managedZoneNameFor('taken.com'), dnsName: 'elsewhere.com.' });
     const e = await failure(open().createOrImportZone({ domainName: 'taken.com', callerReference: 'r' }));
