@@ -160,6 +160,19 @@ describe('clouddns provider against the fake Cloud DNS API', () => {
     expect(await open().getRecordSet(zone, aSet(7).name, 'A')).toEqual(aSet(7));
   });
 
+  it('after a 5xx that applied nothing, reads back, finds the zone as before and resends once', async () => {
+    fake.fault({ match: (r) => r.url.endsWith('/changes'), status: 503, headers: { 'content-type': 'application/json' }, body: googleBody(503, 'UNAVAILABLE', 'backendError', 'later') });
+    const [outcome] = await open().applyChanges(zone, [upsert(aSet(8))]);
+    expect(outcome).toMatchObject({ changeId: expect.any(String), recordSet: aSet(8) });
+    expect(changePosts(fake)).toHaveLength(2);
+  });
+
+  it('plans an UPSERT of a held set and a new set in one call, leaving out an UPSERT of what is held', async () => {
+    await open().applyChanges(zone, [upsert(aSet(1)), upsert(aSet(2))]);
+    const plan = await open().planChanges!(zone, [upsert({ ...aSet(1), ttl: 5 }), upsert(aSet(2)), upsert(aSet(3))]);
+    expect(plan).toEqual([{ call: 'changes.create', changes: [0, 2] }]);
+  });
+
   it('refuses a DELETE that does not match before sending anything', async () => {
     await open().applyChanges(zone, [upsert(aSet(1))]);
     const calls = changePosts(fake).length;
