@@ -3,12 +3,14 @@ import { createAwsConnector, createRoute53Provider } from '@cloudlink/providers/
 import type { AwsConnectorOptions } from '@cloudlink/providers/aws';
 import { createAzureConnector, createAzureDnsProvider } from '@cloudlink/providers/azure';
 import { createCloudflareProvider } from '@cloudlink/providers/cloudflare';
-import { createGcpConnector } from '@cloudlink/providers/gcp';
+import { createCloudDnsProvider, createGcpConnector } from '@cloudlink/providers/gcp';
 import { fakeAwsRequestHandler, fakeAzureHttpClient, fakeFetch } from '../http/adapters.js';
 import { azureRoute, createFakeAzure } from '../fakes/azure.js';
 import type { FakeAzure } from '../fakes/azure.js';
 import { createFakeAzureDns } from '../fakes/azuredns.js';
 import type { FakeAzureDns, FakeAzureDnsState } from '../fakes/azuredns.js';
+import { createFakeCloudDns } from '../fakes/clouddns.js';
+import type { FakeCloudDns, FakeCloudDnsState } from '../fakes/clouddns.js';
 import { createFakeCloudflare } from '../fakes/cloudflare.js';
 import type { FakeCloudflare, FakeCloudflareState } from '../fakes/cloudflare.js';
 import { createFakeGcp, gcpRoute } from '../fakes/gcp.js';
@@ -32,6 +34,8 @@ export interface SandboxState {
   readonly version: 2;
   readonly route53: FakeRoute53State;
   readonly cloudflare: FakeCloudflareState;
+  /** Absent in states saved before the Cloud DNS fake existed (restored as no zones). */
+  readonly clouddns?: FakeCloudDnsState;
   readonly resolver: SandboxResolverState;
   /** Azure DNS zones; absent in states saved before the sandbox had Azure DNS (restored as none). */
   readonly azuredns?: FakeAzureDnsState;
@@ -56,6 +60,8 @@ export interface SandboxFakes {
   readonly route53: FakeRoute53;
   readonly cloudflare: FakeCloudflare;
   readonly gcp: FakeGcp;
+  /** Accepts exactly the access tokens `gcp`'s IAM Credentials issued (the connection's WIF token). */
+  readonly clouddns: FakeCloudDns;
   readonly azure: FakeAzure;
   /** Azure DNS on ARM: resource group `cloudlink-dns` exists in every subscription; tokens must come from the fake Entra, for ARM. */
   readonly azuredns: FakeAzureDns;
@@ -63,7 +69,7 @@ export interface SandboxFakes {
 
 export interface SandboxProviders {
   /** The real connectors and DNS providers of @cloudlink/providers, answered in-process by the fakes. */
-  readonly providers: Required<Pick<EngineProviders, 'aws' | 'gcp' | 'azure' | 'resolver'>> & { readonly dns: { readonly route53: DnsProvider; readonly cloudflare: DnsProvider; readonly azuredns: DnsProvider } };
+  readonly providers: Required<Pick<EngineProviders, 'aws' | 'gcp' | 'azure' | 'resolver'>> & { readonly dns: { readonly route53: DnsProvider; readonly cloudflare: DnsProvider; readonly clouddns: DnsProvider; readonly azuredns: DnsProvider } };
   readonly fakes: SandboxFakes;
   readonly resolver: SandboxResolver;
   snapshot(): SandboxState;
@@ -72,12 +78,13 @@ export interface SandboxProviders {
 
 /**
  * The real providers (createAwsConnector, createGcpConnector, createAzureConnector,
- * createRoute53Provider, createCloudflareProvider) wired through their SDKs' own seams to
+ * createRoute53Provider, createCloudflareProvider, createCloudDnsProvider, createAzureDnsProvider) wired through their SDKs' own seams to
  * in-process fakes of the clouds, so everything production runs (translation, batching, paging,
  * retries, error mapping) runs in the sandbox too; plus a resolver answering from the fakes' zones.
  */
 export function createSandboxProviders(options: SandboxProvidersOptions = {}): SandboxProviders {
   const platformAccount = options.platformAccountId ?? SANDBOX_PLATFORM_ACCOUNT;
+  const gcp = createFakeGcp(sandboxGcpWorld(options.oidc && options.now && !options.oidc.now ? { ...options.oidc, now: options.now } : options.oidc));
   const azure = createFakeAzure(sandboxAzureWorld);
   const fakes: SandboxFakes = {
     sts: createFakeSts({
@@ -88,14 +95,19 @@ export function createSandboxProviders(options: SandboxProvidersOptions = {}): S
     }),
     route53: createFakeRoute53(),
     cloudflare: createFakeCloudflare({ openWorld: true }),
-    gcp: createFakeGcp(sandboxGcpWorld(options.oidc && options.now && !options.oidc.now ? { ...options.oidc, now: options.now } : options.oidc)),
+    gcp,
+    clouddns: createFakeCloudDns({ acceptToken: (token) => gcp.issuedAccessToken(token) }),
     azure,
     // ARM accepts only tokens the sandbox's Entra issued for ARM's own scope, as the subscription check does.
     azuredns: createFakeAzureDns({ authorize: (token, scope) => (azure.tokenCaller(token)?.scope.startsWith(scope.origin) ? 'allow' : 'invalid') }),
   };
   const { timeoutMs, retryPolicy, clock, random } = options;
   const policy: CallPolicy = { ...(timeoutMs !== undefined && { timeoutMs }), ...(retryPolicy && { retryPolicy }), ...(clock && { clock }), ...(random && { random }) };
-  const resolver = createSandboxResolver([...fakeZoneTxtSources(fakes.route53, fakes.cloudflare), fakes.azuredns]);
+  const resolver = createSandboxResolver([
+    ...fakeZoneTxtSources(fakes.route53, fakes.cloudflare),
+    { txtValues: (fqdn) => fakes.clouddns.lookup(fqdn, 'TXT').flatMap((r) => r.rrdatas) },
+    fakes.azuredns,
+  ]);
   // Fixed production URLs: the fakes answer whatever host is addressed, and the env never redirects the sandbox.
   const env = {};
   const providers = {
@@ -109,6 +121,7 @@ export function createSandboxProviders(options: SandboxProvidersOptions = {}): S
         fetch: fakeFetch(fakes.cloudflare),
         ...(options.cloudflareBatchSize !== undefined ? { batchSize: options.cloudflareBatchSize } : {}),
       }),
+      clouddns: createCloudDnsProvider({ ...policy, env, fetch: fakeFetch(fakes.clouddns) }),
       // Zone deletes are polled on the policy's clock; the sandbox's fake finishes after one poll.
       azuredns: createAzureDnsProvider({ ...policy, env, httpClient: fakeAzureHttpClient(fakes.azuredns) }),
     },
@@ -118,10 +131,18 @@ export function createSandboxProviders(options: SandboxProvidersOptions = {}): S
     providers,
     fakes,
     resolver,
-    snapshot: () => ({ version: 2, route53: fakes.route53.snapshot(), cloudflare: fakes.cloudflare.snapshot(), resolver: resolver.snapshot(), azuredns: fakes.azuredns.snapshot() }),
+    snapshot: () => ({
+      version: 2,
+      route53: fakes.route53.snapshot(),
+      cloudflare: fakes.cloudflare.snapshot(),
+      clouddns: fakes.clouddns.snapshot(),
+      azuredns: fakes.azuredns.snapshot(),
+      resolver: resolver.snapshot(),
+    }),
     restore(state) {
       fakes.route53.restore(state.route53);
       fakes.cloudflare.restore(state.cloudflare);
+      fakes.clouddns.restore(state.clouddns ?? { serial: 0, zones: [] });
       fakes.azuredns.restore(state.azuredns ?? { zones: [] });
       resolver.restore(state.resolver);
     },
