@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ProviderCallError } from '@cloudlink/engine';
 import type { DnsAuth, RecordSet } from '@cloudlink/engine';
 import { AZUREDNS_FEATURES, createAzureDnsProvider } from '@cloudlink/providers/azure';
 import { createFakeAzureDns, createInstantClock, fakeAzureHttpClient, halfRandom } from '@cloudlink/sandbox';
@@ -166,6 +167,16 @@ describe('azuredns provider', () => {
     expect(clock.sleeps).toEqual([1500, 1500, 1500]);
     expect(fake.requests.filter((r) => /dnsOperationStatuses/i.test(r.url))).toHaveLength(4);
     expect(await session.getZone(zone.hostedZoneId)).toBeNull();
+  });
+
+  it('passes a TokenSource failure through as it is, and sends nothing', async () => {
+    const fake = createFakeAzureDns();
+    const provider = createAzureDnsProvider({ env: {}, httpClient: fakeAzureHttpClient(fake), clock: createInstantClock(), random: halfRandom });
+    const refused = new ProviderCallError({ provider: 'azure', call: 'Entra ID token request', code: 'invalid_client', message: 'secret expired', kind: 'refused' });
+    const session = provider.session({ provider: 'azuredns', subscriptionId: SUB, resourceGroup: 'cloudlink-dns', accessToken: () => Promise.reject(refused) });
+    const e = await failure(session.createOrImportZone({ domainName: 'example.com', callerReference: 'r' }));
+    expect(e).toBe(refused);
+    expect(fake.requests).toHaveLength(0);
   });
 
   it('declares its capabilities', () => {
