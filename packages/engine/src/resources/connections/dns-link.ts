@@ -163,6 +163,26 @@ async function setDnsActive(tx: StorageTx, zoneId: number, active: boolean, now:
   await tx.resources.updateResource(zoneId, { metadata: { ...zone.metadata, dns_active: active } }, now);
 }
 
+/** The distinct (name, type) keys the connections list. */
+const recordKeysOf = (connections: readonly ResourceConnection[]) =>
+  [...new Map(connections.flatMap((c) => c.records).map((s) => [keyOf(s), { name: s.name, type: s.type }])).values()];
+
+/**
+ * The DELETEs a disconnect sends, in one batch: exactly the sets the connections list whose live
+ * values still match (a set changed since is left alone). Reads the zone; sends nothing (a dry run
+ * answers these). Provider failures are the caller's to map.
+ */
+export async function connectionDeletes(zone: OpenZone, connections: readonly ResourceConnection[]): Promise<RecordChange[]> {
+  const keys = recordKeysOf(connections);
+  if (keys.length === 0) return [];
+  const view = await readZoneView(zone, keys, new Set());
+  const candidates = candidatesOf(connections.flatMap((c) => c.records));
+  return keys
+    .map((k) => view.get(k.name, k.type))
+    .filter((s): s is RecordSet => s !== null && matchesCandidate(s, candidates))
+    .map((recordSet) => ({ action: 'DELETE' as const, recordSet }));
+}
+
 /**
  * Disconnect (see docs/resources.md#delete-resource-connectionsid--disconnect): mark the connections
  * `deleting`; with `zone` (deleteFromCloud), delete in one batch exactly the sets they list whose live
@@ -184,14 +204,11 @@ export async function disconnectConnections(
   for (const c of connections) {
     if (c.status !== 'deleting') await ctx.storage.resourceConnections.updateResourceConnection(c.id, { status: 'deleting' }, now);
   }
-  const records = connections.flatMap((c) => c.records);
-  const keys = [...new Map(records.map((s) => [keyOf(s), { name: s.name, type: s.type }])).values()];
+  const keys = recordKeysOf(connections);
   if (zone) {
     await callProvider(operation, zone.meta.provider, async () => {
-      const view = await readZoneView(zone, keys, new Set());
-      const candidates = candidatesOf(records);
-      const deletes = keys.map((k) => view.get(k.name, k.type)).filter((s): s is RecordSet => s !== null && matchesCandidate(s, candidates));
-      if (deletes.length > 0) await zone.session.applyChanges(zone.info, deletes.map((recordSet) => ({ action: 'DELETE' as const, recordSet })));
+      const deletes = await connectionDeletes(zone, connections);
+      if (deletes.length > 0) await zone.session.applyChanges(zone.info, deletes);
     });
   }
   const ids = new Set(connections.map((c) => c.id));
