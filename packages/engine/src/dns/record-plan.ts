@@ -2,6 +2,7 @@ import type { EngineContext } from '../context.js';
 import { conflict } from '../errors/index.js';
 import type { PlannedProviderCall, RecordChange, RecordSet } from '../ports/dns.js';
 import { parseQueryBoolean } from '../validation/index.js';
+import type { Actor } from '../ports/runtime.js';
 import type { OpenZone } from './provider-access.js';
 import { sameValues } from './records/record-set.js';
 
@@ -196,4 +197,14 @@ export function emptyPlan(ctx: EngineContext): RecordPlan {
     summary: { create: 0, update: 0, delete: 0, unchanged: 0, existingRecordSets: 0 },
     safety: { thresholdPercent, minExistingRecordSets, applies: false, wouldRefuse: false, force: false },
   };
+}
+
+/**
+ * The type of a service that takes `dryRun`: called with `dryRun: true` it answers the plan,
+ * otherwise its normal answer (a caller passing an unknown `dryRun` gets the union through the
+ * transports' response schemas, which list both).
+ */
+export interface DryRunnable<I, R> {
+  (actor: Actor | null, input: I & { readonly dryRun: true | 'true' }): Promise<DryRunAnswer>;
+  (actor: Actor | null, input: I): Promise<Exclude<R, { dryRun: true }>>;
 }

@@ -15,7 +15,7 @@ import { listResourcesQuerySchema, type ListResourcesQuery } from './schemas.js'
 import { scopeRef, serializeResource, zoneMetadata } from './serialize.js';
 import { LIST_PAGE_MAX, openIdPage } from '../pagination/index.js';
 import { connectionDeletes, disconnectConnections } from '../resources/connections/dns-link.js';
-import { dryRunAnswer, emptyPlan, parseWriteOptions, reviewRecordPlan, type DryRunAnswer, type PlanStep, type RecordPlan } from './record-plan.js';
+import { dryRunAnswer, emptyPlan, parseWriteOptions, reviewRecordPlan, type DryRunnable, type PlanStep, type RecordPlan } from './record-plan.js';
 import { removeResource } from '../resources/connections/removal.js';
 import { VERIFICATION_LABEL, VERIFICATION_TEXT } from '../resources/connections/records.js';
 import { reconcileStaleZoneNotes } from './zone-intents.js';
@@ -248,7 +248,7 @@ export function createResourceServices(ctx: EngineContext) {
     },
 
     /** DELETE …/resources/:resourceId?deleteFromCloud= — `canDeleteResources`. */
-    async delete(a: Actor | null, input: DeleteResourceInput): Promise<OperationResponse<'resources.delete'> | DryRunAnswer> {
+    delete: (async (a: Actor | null, input: DeleteResourceInput): Promise<OperationResponse<'resources.delete'>> => {
       const { scope, resource } = await findResource(a, input, 'canDeleteResources');
       const fromCloud = parseQueryBoolean(input?.deleteFromCloud, 'deleteFromCloud') ?? true;
       const { dryRun } = parseWriteOptions(input);
@@ -281,7 +281,7 @@ export function createResourceServices(ctx: EngineContext) {
         }
       }
       return { message: 'Resource deleted successfully', data: { id: resource.id, resourceType: resource.resourceType } };
-    },
+    }) as DryRunnable<DeleteResourceInput, OperationResponse<'resources.delete'>>,
   };
 }
 
