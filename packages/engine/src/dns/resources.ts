@@ -64,8 +64,8 @@ export function createResourceServices(ctx: EngineContext) {
       await recordMutationEntry(tx, ctx, { zoneId: zone.id });
     });
   }
-  /** Every set but the apex NS/SOA, deleted in chunks, then the hosted zone. */
-  async function emptyRoute53Zone(zone: OpenZone): Promise<void> {
+  /** A zone cloudlink created (Route 53, Cloud DNS, Azure DNS): every set but the apex NS/SOA, deleted in chunks, then the zone. */
+  async function emptyOwnZone(zone: OpenZone): Promise<void> {
     const changes: RecordChange[] = [];
     try {
       for await (const rs of zone.session.listRecordSets(zone.info)) {
@@ -86,7 +86,7 @@ export function createResourceServices(ctx: EngineContext) {
   /**
    * Only the record sets we created, and only while their values still match what we wrote: the
    * stored `managed` sets, and the sets a write noted it would create but died before recording.
-   * What a zone delete removes from zones that are not ours to delete (Cloudflare, adopted Route 53).
+   * What a zone delete removes from zones that are not ours to delete (Cloudflare, adopted ones).
    */
   async function removeOurSets(zone: OpenZone, zoneId: number): Promise<void> {
     const ours = new Map<string, (readonly string[])[]>();
@@ -224,8 +224,8 @@ export function createResourceServices(ctx: EngineContext) {
           if (zone) {
             // Connections first (their records, exactly), then what else is ours: every step can run again.
             await disconnectConnections(ctx, zone, current.id, await ctx.storage.resourceConnections.listConnectionsOfZone(current.id), op);
-            const ownZone = zone.meta.provider === 'route53' && !zoneMetadata(current).adopted;
-            await callProvider(op, zone.meta.provider, () => (ownZone ? emptyRoute53Zone(zone) : removeOurSets(zone, current.id)));
+            const ownZone = zone.meta.provider !== 'cloudflare' && !zoneMetadata(current).adopted;
+            await callProvider(op, zone.meta.provider, () => (ownZone ? emptyOwnZone(zone) : removeOurSets(zone, current.id)));
           }
           await forget(current);
         });
