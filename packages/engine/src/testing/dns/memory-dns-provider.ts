@@ -224,7 +224,9 @@ export function createMemoryDnsProvider(options: MemoryDnsOptions = {}): MemoryD
     return {
       createOrImportZone: (input) =>
         call('createOrImportZone', () => {
-          if (createsZones) return ([...zones.values()].find((z) => z.callerReference === input.callerReference) ?? newZone(input.domainName, input.callerReference)).info;
+          // Route 53 is idempotent by caller reference; Cloud DNS and Azure DNS by name (a zone of that name is the answer).
+          const again = [...zones.values()].find((z) => z.callerReference === input.callerReference) ?? (id === 'route53' ? null : find(input.domainName));
+          if (createsZones) return (again ?? newZone(input.domainName, input.callerReference)).info;
           const zone = find(input.domainName) ?? (options.importable?.(input.domainName) ? newZone(input.domainName, null) : null);
           if (!zone) throw memoryProviderError(id, 'createOrImportZone', 'ZoneNotFound', 'not-found', `No zone named ${input.domainName} is visible to these credentials`, 404);
           return zone.info;
