@@ -11,7 +11,10 @@ import {
 } from '@cloudlink/engine/testing';
 import { createSqliteStorage } from '@cloudlink/storage-sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
+import { CLOUDDNS_FEATURES } from '@cloudlink/providers/gcp';
+import { createSandboxProviders } from '@cloudlink/sandbox';
 import { SAMPLE_WIF_CONFIG } from '../../../test-support/cloud-samples.js';
+import { CLOUDDNS_CAPABILITIES } from '../src/providers.js';
 
 /**
  * The engine side of Cloud DNS and Azure DNS zones (docs/records.md#zones) over real SQLite, with
@@ -314,5 +317,48 @@ describe('Cloud DNS and Azure DNS zones', () => {
     expect(err.code).toBe('CONFLICT');
     const stored = await w.storage.dnsRecords.getRecordSet(id, 'www.etag.example.com.', 'A');
     expect(stored?.values).toEqual(['192.0.2.2']);
+  });
+});
+
+describe('through the sandbox: the real providers over the fakes of the clouds', () => {
+  async function sandboxWorld() {
+    const storage = createSqliteStorage({ filename: ':memory:' });
+    await storage.migrate();
+    let engineRef: ReturnType<typeof createEngine> | null = null;
+    const sandbox = createSandboxProviders({ oidc: { issuer: `${PUBLIC_URL}/api`, jwks: () => (engineRef as ReturnType<typeof createEngine>).publicAssets.jwks() } });
+    const engine = createEngine({ storage, secrets: createTestSecretBox(), publicUrl: PUBLIC_URL, providers: sandbox.providers });
+    engineRef = engine;
+    open.push(engine);
+    const seeded = await engine.operator.seed({ workspace: 'acme', project: 'shop', environment: 'master', email: 'owner@example.com', role: 'owner', plan: 'ultimate' });
+    const actor = { userId: seeded.user.id };
+    return { engine, sandbox, actor, workspaceSlug: seeded.workspace.slug, env: { projectSlug: seeded.project.slug, environmentSlug: 'master' } };
+  }
+
+  it('a GCP zone: create → upsert → list → delete with deleteFromCloud', async () => {
+    const { engine, sandbox, actor, workspaceSlug, env } = await sandboxWorld();
+    const { data } = await engine.cloudConnections.connectGcp(actor, { workspaceSlug });
+    await engine.cloudConnections.complete(actor, { workspaceSlug, connectionId: data.connectionId, accountName: 'gcp', wifConfig: SAMPLE_WIF_CONFIG });
+    await engine.projects.connectCloud(actor, { projectSlug: env.projectSlug, connectionId: data.connectionId });
+    const zone = await engine.dns.createZone(actor, { ...env, name: 'docs', domainName: 'docs.example.com', comment: 'Docs' });
+    expect(zone.data).toMatchObject({ provider: 'clouddns', domainName: 'docs.example.com', comment: 'Docs', metadata: { adopted: false } });
+    expect(zone.data.nameServers.length).toBeGreaterThan(0);
+    const id = zone.data.id;
+    await engine.dns.upsertRecords(actor, { ...env, id, records: [{ recordName: 'www', recordType: 'A', values: ['192.0.2.1'] }, { recordName: '@', recordType: 'MX', values: ['10 mail.example.com.'] }] });
+    await engine.dns.upsertRecords(actor, { ...env, id, recordName: 'www', recordType: 'A', values: ['192.0.2.2'], ttl: 600 });
+    const listed = await engine.dns.listRecords(actor, { ...env, id });
+    expect(listed.data).toEqual([
+      { name: 'docs.example.com.', type: 'MX', ttl: 300, values: ['10 mail.example.com.'] },
+      { name: 'www.docs.example.com.', type: 'A', ttl: 600, values: ['192.0.2.2'] },
+    ]);
+    await engine.resources.delete(actor, { ...env, resourceId: id, deleteFromCloud: true });
+    expect((await engineError(engine.dns.getZone(actor, { ...env, id }))).error).toBe('DNS zone not found');
+    expect(sandbox.fakes.clouddns.snapshot()).toMatchObject({ zones: [] });
+  });
+});
+
+describe('standalone server wiring', () => {
+  it('the lazily loaded Cloud DNS provider declares what the provider itself declares', () => {
+    const { recordTypes, apexCname, createsZones, aliasRecords, proxy } = CLOUDDNS_FEATURES;
+    expect(CLOUDDNS_CAPABILITIES).toEqual({ recordTypes: [...recordTypes], apexCname, createsZones, aliasRecords, proxy });
   });
 });

@@ -74,7 +74,7 @@ function checkOptions(options: EngineOptions): void {
   const maxPending = options?.maxPendingConnections;
   if (maxPending !== undefined && !(Number.isSafeInteger(maxPending) && maxPending >= 1)) problems.push('maxPendingConnections must be a positive integer');
   const rg = options?.dns?.azureResourceGroup;
-  if (rg !== undefined && !isAzureResourceGroupName(rg)) problems.push(`dns.azureResourceGroup must be ${AZURE_RESOURCE_GROUP_RULE}`);
+  if (rg !== undefined && (typeof rg !== 'string' || !isAzureResourceGroupName(rg))) problems.push(`dns.azureResourceGroup must be ${AZURE_RESOURCE_GROUP_RULE}`);
   if (options?.onEvent !== undefined && typeof options.onEvent !== 'function') problems.push('onEvent must be a function');
   if (problems.length > 0) throw new TypeError(`createEngine: ${problems.join('; ')}`);
 }

@@ -27,8 +27,8 @@ export const AZURE_RESOURCE_GROUP_RULE = `1-${MAX_AZURE_RESOURCE_GROUP_LENGTH} l
 // Azure also allows non-ASCII letters; the ASCII subset keeps the name safe in every URL and log line.
 const AZURE_RESOURCE_GROUP = /^[A-Za-z0-9_().-]+$/;
 /** Whether `name` is a resource group name Azure accepts (the ASCII subset of its rules). */
-export function isAzureResourceGroupName(name: unknown): name is string {
-  return typeof name === 'string' && name.length >= 1 && name.length <= MAX_AZURE_RESOURCE_GROUP_LENGTH && AZURE_RESOURCE_GROUP.test(name) && !name.endsWith('.');
+export function isAzureResourceGroupName(name: string): boolean {
+  return name.length >= 1 && name.length <= MAX_AZURE_RESOURCE_GROUP_LENGTH && AZURE_RESOURCE_GROUP.test(name) && !name.endsWith('.');
 }
 
 /** A number or a numeric string (`positionX`/`positionY`: the one coercion the documented API allows). */
