@@ -25,7 +25,7 @@ export class CloudDnsError extends Error {
 export const FAKE_CLOUDDNS_LIMITS = { additionsPerChange: 1000, deletionsPerChange: 1000, rrdataBytesPerChange: 100_000, recordsPerRrset: 100 } as const;
 
 const TYPES = new Set(['A', 'AAAA', 'CAA', 'CNAME', 'DS', 'HTTPS', 'MX', 'NAPTR', 'NS', 'PTR', 'SOA', 'SPF', 'SRV', 'SSHFP', 'SVCB', 'TLSA', 'TXT']);
-const HOST = /^(?:[a-z0-9_*-]{1,63}\.)+$|^\.$/i;
+const HOST = /^(?:[\w*-]{1,63}\.)+$|^\.$/;
 
 export const rrKey = (name: string, type: string): string => `${name.toLowerCase()} ${type}`;
 

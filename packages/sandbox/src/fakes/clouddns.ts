@@ -50,7 +50,7 @@ export interface FakeCloudDns extends FakeService {
   addZone(project: string, input: { name: string; dnsName: string; description?: string }): FakeManagedZone;
   /** Apply the next `changes.create`, then answer 503 (the answer was lost, the work was done). */
   loseNextChangeAnswer(): void;
-  /** Every rrset named `name` of type `type`, across zones. */
+  /** Every rrset named `name` (absolute, with or without the root dot) of type `type`, across zones. */
   lookup(name: string, type: string): FakeRrset[];
   snapshot(): FakeCloudDnsState;
   restore(state: FakeCloudDnsState): void;
@@ -182,7 +182,7 @@ export function createFakeCloudDns(options: FakeCloudDnsOptions = {}): FakeCloud
       const name = String(body.name ?? '');
       const dnsName = String(body.dnsName ?? '');
       if (!ZONE_NAME.test(name)) throw new CloudDnsError(400, 'INVALID_ARGUMENT', 'invalid', `Invalid value for 'entity.managedZone.name': '${name.slice(0, 80)}'`);
-      if (!/^([a-z0-9_-]{1,63}\.)+$/i.test(dnsName) || dnsName.length > 254) {
+      if (!/^(?:[\w-]{1,63}\.)+$/.test(dnsName) || dnsName.length > 254) {
         throw new CloudDnsError(400, 'INVALID_ARGUMENT', 'invalid', `Invalid value for 'entity.managedZone.dnsName': '${dnsName.slice(0, 80)}'`);
       }
       const visibility = String(body.visibility ?? 'public');
@@ -260,7 +260,7 @@ export function createFakeCloudDns(options: FakeCloudDnsOptions = {}): FakeCloud
     addZone: (project: string, input: { name: string; dnsName: string; description?: string }) => makeZone(project, input),
     loseNextChangeAnswer: () => void loseChangeAnswers++,
     lookup: (name: string, type: string) => {
-      const key = rrKey(name, type);
+      const key = rrKey(name.endsWith('.') ? name : `${name}.`, type);
       return [...zones.values()].flatMap((z) => {
         const found = z.rrsets.get(key);
         return found ? [structuredClone(found)] : [];

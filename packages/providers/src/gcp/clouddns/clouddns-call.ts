@@ -67,29 +67,28 @@ async function attempt(ctx: CloudDnsCallContext, req: CloudDnsRequest, signal: A
   });
 }
 
-/** One call under the one retry policy (docs/batching.md); the JSON body of its 2xx answer ({} when empty). */
+/** One attempt, no retry: the JSON body of its 2xx answer ({} for a DELETE, which answers with an empty body). */
+export async function cloudDnsAttempt(ctx: CloudDnsCallContext, req: CloudDnsRequest, signal: AbortSignal | undefined): Promise<Record<string, unknown>> {
+  const response = await attempt(ctx, req, signal);
+  if (req.method === 'DELETE') {
+    await response.body?.cancel();
+    return {};
+  }
+  return readJson({ provider: 'clouddns', call: req.call }, response);
+}
+
+/** One call under the one retry policy (docs/batching.md). */
 export function cloudDnsCall(
   ctx: CloudDnsCallContext,
   req: CloudDnsRequest,
   options: { safeToResend: boolean; signal?: AbortSignal | undefined; readBack?: RetryOptions<Record<string, unknown>>['readBack'] },
 ): Promise<Record<string, unknown>> {
-  return withRetry(
-    async () => {
-      const response = await attempt(ctx, req, options.signal);
-      // managedZones.delete answers with an empty body.
-      if (req.method === 'DELETE') {
-        await response.body?.cancel();
-        return {};
-      }
-      return readJson({ provider: 'clouddns', call: req.call }, response);
-    },
-    {
-      clock: ctx.policy.clock,
-      random: ctx.policy.random,
-      policy: ctx.policy.retryPolicy,
-      safeToResend: options.safeToResend,
-      ...(options.signal ? { signal: options.signal } : {}),
-      ...(options.readBack ? { readBack: options.readBack } : {}),
-    },
-  );
+  return withRetry(() => cloudDnsAttempt(ctx, req, options.signal), {
+    clock: ctx.policy.clock,
+    random: ctx.policy.random,
+    policy: ctx.policy.retryPolicy,
+    safeToResend: options.safeToResend,
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.readBack ? { readBack: options.readBack } : {}),
+  });
 }

@@ -4,7 +4,7 @@ import { resolveCallPolicy, withApplyProgress } from '../../shared/index.js';
 import type { CallPolicyOptions } from '../../shared/index.js';
 import { CHANGES_CALL, planCloudDnsChanges, sameSet } from './clouddns-batches.js';
 import type { ChangeCall, CloudDnsPlan } from './clouddns-batches.js';
-import { cloudDnsCall } from './clouddns-call.js';
+import { cloudDnsAttempt, cloudDnsCall } from './clouddns-call.js';
 import type { CloudDnsCallContext } from './clouddns-call.js';
 import { CLOUDDNS_FEATURES, fromRrset, labelValue, managedZoneNameFor, rrsetKey } from './clouddns-records.js';
 import type { CloudDnsManagedZone, CloudDnsRrset } from './clouddns-records.js';
@@ -196,7 +196,8 @@ function createCloudDnsSession(ctx: CloudDnsCallContext, defaultPageSize: number
       return withRetry(
         async () => {
           try {
-            const zone = await cloudDnsCall(ctx, { call: 'managedZones.create', method: 'POST', path: '/managedZones', body }, { safeToResend: false, signal });
+            // One attempt per round: this loop is the retry policy for the create.
+            const zone = await cloudDnsAttempt(ctx, { call: 'managedZones.create', method: 'POST', path: '/managedZones', body }, signal);
             return zoneInfoOf(zone as unknown as CloudDnsManagedZone);
           } catch (e) {
             if (!isProviderCallError(e) || e.kind !== 'conflict') throw e;

@@ -105,7 +105,10 @@ export function managedZoneNameFor(domainName: string): string {
   const domain = withoutRootDot(domainName.toLowerCase());
   const hash = createHash('sha256').update(domain).digest('hex').slice(0, HASH_LENGTH);
   const room = MAX_ZONE_NAME - 'cl-'.length - 1 - HASH_LENGTH;
-  const slug = domain.replace(/[^a-z0-9]+/g, '-').slice(0, room).replace(/^-+|-+$/g, '');
+  // After folding runs of other characters into one dash, at most one dash leads and one trails.
+  let slug = domain.replace(/[^a-z0-9]+/g, '-').slice(0, room);
+  if (slug.startsWith('-')) slug = slug.slice(1);
+  if (slug.endsWith('-')) slug = slug.slice(0, -1);
   return slug ? `cl-${slug}-${hash}` : `cl-${hash}`;
 }
 
