@@ -1,7 +1,6 @@
 import { createNodeDnsResolver, WRITABLE_RECORD_TYPES, type DnsProvider, type DnsProviderCapabilities, type DnsSession, type EngineProviders, type GcpConnector } from '@cloudlink/engine';
 import { createAwsConnector, createRoute53Provider } from '@cloudlink/providers/aws';
-import { createAzureConnector } from '@cloudlink/providers/azure';
-// TODO(h-azure): createAzureDnsProvider once h-azure lands.
+import { createAzureConnector, createAzureDnsProvider } from '@cloudlink/providers/azure';
 import { createCloudflareProvider } from '@cloudlink/providers/cloudflare';
 import type { CloudDnsProviderOptions, GcpConnectorOptions } from '@cloudlink/providers/gcp';
 import type { ServerConfig } from './config.js';
@@ -23,6 +22,9 @@ export function createRealProviders(config: ServerConfig): EngineProviders {
       route53: createRoute53Provider({ ...(config.aws.route53Endpoint !== undefined && { endpoint: config.aws.route53Endpoint }) }),
       cloudflare: createCloudflareProvider({ baseUrl: config.cloudflare.apiBaseUrl, batchSize: config.cloudflare.batchSize }),
       clouddns: lazyCloudDnsProvider({ baseUrl: config.gcp.dnsUrl }),
+      // The SDK sends bearer tokens over TLS only: an http ARM URL (a local fake of the connector's
+      // calls) leaves Azure DNS unconfigured, and its zones answer that, instead of the server not starting.
+      ...(config.azure.armUrl.startsWith('https://') && { azuredns: createAzureDnsProvider({ armUrl: config.azure.armUrl }) }),
     },
     resolver: createNodeDnsResolver({
       ...(config.dnsResolvers && { servers: config.dnsResolvers.map((s) => (s.host.includes(':') ? `[${s.host}]:${s.port}` : `${s.host}:${s.port}`)) }),

@@ -356,6 +356,52 @@ describe('through the sandbox: the real providers over the fakes of the clouds',
   });
 });
 
+describe('through the sandbox: Azure DNS', () => {
+  it('an Azure zone: create → upsert → list → ETag conflict → delete with deleteFromCloud', async () => {
+    const storage = createSqliteStorage({ filename: ':memory:' });
+    await storage.migrate();
+    const sandbox = createSandboxProviders();
+    const engine = createEngine({ storage, secrets: createTestSecretBox(), publicUrl: PUBLIC_URL, providers: sandbox.providers });
+    open.push(engine);
+    const seeded = await engine.operator.seed({ workspace: 'acme', project: 'shop', environment: 'master', email: 'owner@example.com', role: 'owner', plan: 'ultimate' });
+    const actor = { userId: seeded.user.id };
+    const env = { projectSlug: seeded.project.slug, environmentSlug: 'master' };
+    const { data } = await engine.cloudConnections.connectAzure(actor, { workspaceSlug: seeded.workspace.slug });
+    await engine.cloudConnections.complete(actor, { workspaceSlug: seeded.workspace.slug, connectionId: data.connectionId, accountName: 'az', ...AZURE });
+    await engine.projects.connectCloud(actor, { projectSlug: env.projectSlug, connectionId: data.connectionId });
+
+    const zone = await engine.dns.createZone(actor, { ...env, name: 'shop', domainName: 'shop.example.org' });
+    expect(zone.data).toMatchObject({ provider: 'azuredns', domainName: 'shop.example.org', metadata: { adopted: false, azureResourceGroup: 'cloudlink-dns' } });
+    expect(zone.data.hostedZoneId).toBe(`/subscriptions/${AZURE.subscriptionId}/resourceGroups/cloudlink-dns/providers/Microsoft.Network/dnszones/shop.example.org`);
+    const id = zone.data.id;
+    await engine.dns.upsertRecords(actor, { ...env, id, records: [{ recordName: 'www', recordType: 'A', values: ['192.0.2.1'] }, { recordName: '@', recordType: 'TXT', values: ['"hello azure"'] }] });
+    await engine.dns.upsertRecords(actor, { ...env, id, recordName: 'www', recordType: 'A', values: ['192.0.2.2'] });
+    const listed = await engine.dns.listRecords(actor, { ...env, id });
+    expect(listed.data).toEqual([
+      { name: 'shop.example.org.', type: 'TXT', ttl: 300, values: ['"hello azure"'] },
+      { name: 'www.shop.example.org.', type: 'A', ttl: 300, values: ['192.0.2.2'] },
+    ]);
+
+    // Someone changes www A at Azure between the engine's read and its write: the fake sees the PUT
+    // with the ETag the engine read, after the set got a new one, and answers 412 as ARM does.
+    const held = () => sandbox.fakes.azuredns.zone(AZURE.subscriptionId, 'cloudlink-dns', 'shop.example.org')?.recordSets.get('www\u0000A');
+    sandbox.fakes.azuredns.fault({
+      match: (r) => {
+        const set = r.method === 'PUT' && r.url.includes('/A/www') ? held() : undefined;
+        if (set) Object.assign(set, { etag: 'changed-elsewhere', properties: { TTL: 60, ARecords: [{ ipv4Address: '198.51.100.9' }] } });
+        return false;
+      },
+    });
+    const err = await engineError(engine.dns.upsertRecords(actor, { ...env, id, recordName: 'www', recordType: 'A', values: ['192.0.2.3'] }));
+    expect(err.toBody()).toMatchObject({ error: 'DNS record changed concurrently', message: expect.stringContaining('www.shop.example.org. A') });
+    expect(held()?.properties).toEqual({ TTL: 60, ARecords: [{ ipv4Address: '198.51.100.9' }] });
+
+    await engine.resources.delete(actor, { ...env, resourceId: id, deleteFromCloud: true });
+    expect(sandbox.fakes.azuredns.zone(AZURE.subscriptionId, 'cloudlink-dns', 'shop.example.org')).toBeUndefined();
+    expect((await engineError(engine.dns.getZone(actor, { ...env, id }))).error).toBe('DNS zone not found');
+  });
+});
+
 describe('standalone server wiring', () => {
   it('the lazily loaded Cloud DNS provider declares what the provider itself declares', () => {
     const { recordTypes, apexCname, createsZones, aliasRecords, proxy } = CLOUDDNS_FEATURES;
