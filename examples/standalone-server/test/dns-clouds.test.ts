@@ -370,6 +370,9 @@ describe('through the sandbox: Azure DNS', () => {
     await engine.cloudConnections.complete(actor, { workspaceSlug: seeded.workspace.slug, connectionId: data.connectionId, accountName: 'az', ...AZURE });
     await engine.projects.connectCloud(actor, { projectSlug: env.projectSlug, connectionId: data.connectionId });
 
+    // The sandbox's subscription has only the resource group cloudlink-dns.
+    const missing = await engineError(engine.dns.createZone(actor, { ...env, name: 'shop', domainName: 'shop.example.org', azureResourceGroup: 'no-such-rg' }));
+    expect(missing.toBody()).toMatchObject({ error: 'Validation failed', details: [{ path: 'azureResourceGroup', message: 'resource group no-such-rg does not exist in the linked subscription' }] });
     const zone = await engine.dns.createZone(actor, { ...env, name: 'shop', domainName: 'shop.example.org' });
     expect(zone.data).toMatchObject({ provider: 'azuredns', domainName: 'shop.example.org', metadata: { adopted: false, azureResourceGroup: 'cloudlink-dns' } });
     expect(zone.data.hostedZoneId).toBe(`/subscriptions/${AZURE.subscriptionId}/resourceGroups/cloudlink-dns/providers/Microsoft.Network/dnszones/shop.example.org`);

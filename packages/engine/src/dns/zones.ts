@@ -127,6 +127,10 @@ export function createZoneServices(ctx: EngineContext) {
       } catch (e) {
         if (isProviderCallError(e) && target.provider === 'cloudflare' && e.kind === 'not-found') throw notFound.cloudflareZone(body.domainName);
         if (isProviderCallError(e) && body.hostedZoneId !== undefined && e.kind === 'not-found') throw notFound.hostedZone(body.hostedZoneId);
+        // The only thing an Azure DNS zone create can miss is its resource group: the caller's to fix.
+        if (isProviderCallError(e) && target.provider === 'azuredns' && e.kind === 'not-found') {
+          throw invalidField('azureResourceGroup', `resource group ${azureResourceGroup} does not exist in the linked subscription`);
+        }
         throw mapProviderError(e, DNS_OPERATION.createZone, target.provider);
       }
 
