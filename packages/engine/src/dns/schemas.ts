@@ -25,7 +25,7 @@ export const DEFAULT_AZURE_DNS_RESOURCE_GROUP = 'cloudlink-dns';
 export const MAX_AZURE_RESOURCE_GROUP_LENGTH = 90;
 export const AZURE_RESOURCE_GROUP_RULE = `1-${MAX_AZURE_RESOURCE_GROUP_LENGTH} letters, digits, underscores, hyphens, periods and parentheses, not ending in a period`;
 // Azure also allows non-ASCII letters; the ASCII subset keeps the name safe in every URL and log line.
-const AZURE_RESOURCE_GROUP = /^[A-Za-z0-9_().-]+$/;
+const AZURE_RESOURCE_GROUP = /^[\w().-]+$/;
 /** Whether `name` is a resource group name Azure accepts (the ASCII subset of its rules). */
 export function isAzureResourceGroupName(name: string): boolean {
   return name.length >= 1 && name.length <= MAX_AZURE_RESOURCE_GROUP_LENGTH && AZURE_RESOURCE_GROUP.test(name) && !name.endsWith('.');
