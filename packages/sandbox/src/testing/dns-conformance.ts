@@ -229,6 +229,8 @@ async function cloudDnsUnderTest(wiring: DnsConformanceWiring): Promise<DnsProvi
   }
   const auth: DnsAuth = { provider: 'clouddns', projectId: CLOUDDNS_PROJECT, accessToken: async () => ({ token: await token(), expiresAt: new Date(clock.now().getTime() + 3_600_000) }) };
   const zone = await provider.session(auth).createOrImportZone({ domainName: ZONE, callerReference: 'conformance' });
+  // The token the session presents (the sandbox's is issued once and kept, as the engine's cache keeps it).
+  const presented = await token();
   const fail = answer(fake, 'application/json');
   const faults: DnsFaults = {
     throttleNext: (seconds, times = 1, form = 'seconds') =>
@@ -237,12 +239,10 @@ async function cloudDnsUnderTest(wiring: DnsConformanceWiring): Promise<DnsProvi
       }),
     failBatch: failNthBatch(fake, isCloudDnsChange, 'application/json', 400, cloudDnsBody(400, 'INVALID_ARGUMENT', 'invalid', 'refused by the test')),
     // Both are the fake's own rules for the token the session presents: revoked → 401, denied the project → 403.
-    revokeCredentials: () => void token().then((t) => fake.revokedTokens.add(t)),
-    denyAccess: () => void token().then((t) => fake.deniedTokens.add(t)),
+    revokeCredentials: () => void fake.revokedTokens.add(presented),
+    denyAccess: () => void fake.deniedTokens.add(presented),
     batchCalls: () => fake.requests.filter(isCloudDnsChange).length,
   };
-  // The token exists once the zone was created, so the fault hooks above take effect at once.
-  await token();
   return common(
     { provider, auth, zone, clock, close },
     {
