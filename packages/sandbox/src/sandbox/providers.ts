@@ -7,10 +7,10 @@ import { createCloudDnsProvider, createGcpConnector } from '@cloudlink/providers
 import { fakeAwsRequestHandler, fakeAzureHttpClient, fakeFetch } from '../http/adapters.js';
 import { azureRoute, createFakeAzure } from '../fakes/azure.js';
 import type { FakeAzure } from '../fakes/azure.js';
-import { createFakeCloudDns } from '../fakes/clouddns.js';
-import type { FakeCloudDns, FakeCloudDnsState } from '../fakes/clouddns.js';
 import { createFakeAzureDns } from '../fakes/azuredns.js';
 import type { FakeAzureDns, FakeAzureDnsState } from '../fakes/azuredns.js';
+import { createFakeCloudDns } from '../fakes/clouddns.js';
+import type { FakeCloudDns, FakeCloudDnsState } from '../fakes/clouddns.js';
 import { createFakeCloudflare } from '../fakes/cloudflare.js';
 import type { FakeCloudflare, FakeCloudflareState } from '../fakes/cloudflare.js';
 import { createFakeGcp, gcpRoute } from '../fakes/gcp.js';
@@ -69,9 +69,7 @@ export interface SandboxFakes {
 
 export interface SandboxProviders {
   /** The real connectors and DNS providers of @cloudlink/providers, answered in-process by the fakes. */
-  readonly providers: Required<Pick<EngineProviders, 'aws' | 'gcp' | 'azure' | 'resolver'>> & {
-    readonly dns: { readonly route53: DnsProvider; readonly cloudflare: DnsProvider; readonly clouddns: DnsProvider; readonly azuredns: DnsProvider };
-  };
+  readonly providers: Required<Pick<EngineProviders, 'aws' | 'gcp' | 'azure' | 'resolver'>> & { readonly dns: { readonly route53: DnsProvider; readonly cloudflare: DnsProvider; readonly clouddns: DnsProvider; readonly azuredns: DnsProvider } };
   readonly fakes: SandboxFakes;
   readonly resolver: SandboxResolver;
   snapshot(): SandboxState;
@@ -80,7 +78,7 @@ export interface SandboxProviders {
 
 /**
  * The real providers (createAwsConnector, createGcpConnector, createAzureConnector,
- * createRoute53Provider, createCloudflareProvider, createCloudDnsProvider) wired through their SDKs' own seams to
+ * createRoute53Provider, createCloudflareProvider, createCloudDnsProvider, createAzureDnsProvider) wired through their SDKs' own seams to
  * in-process fakes of the clouds, so everything production runs (translation, batching, paging,
  * retries, error mapping) runs in the sandbox too; plus a resolver answering from the fakes' zones.
  */
