@@ -194,6 +194,13 @@ describe.each(['sqlite', 'postgres'] as const)('on %s', (kind) => {
       const qBody = { ...q.env, name: 'z', domainName: 'gcp.example.com' };
       expect((await engineError(w.engine.dns.createZone(q.actor, { ...qBody, provider: 'route53' }))).error).toBe('DNS provider required');
       expect((await engineError(w.engine.dns.createZone(q.actor, { ...qBody, provider: 'azuredns' }))).error).toBe('DNS provider required');
+      // native resolves to Cloud DNS here: fields of the other providers are refused by name, nothing is created.
+      expect((await engineError(w.engine.dns.createZone(q.actor, { ...qBody, azureResourceGroup: 'rg' }))).toBody()).toMatchObject({
+        details: [{ path: 'azureResourceGroup', message: 'applies only to Azure DNS zones' }],
+      });
+      expect((await engineError(w.engine.dns.createZone(q.actor, { ...qBody, hostedZoneId: 'Z123' }))).toBody()).toMatchObject({
+        details: [{ path: 'hostedZoneId', message: 'applies only to Route 53 zones' }],
+      });
       await q.setStatus(gcp, 'failed');
       expect((await engineError(w.engine.dns.createZone(q.actor, { ...qBody, provider: 'clouddns' }))).toBody()).toEqual({
         error: 'Cloud connection not active',

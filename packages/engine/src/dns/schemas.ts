@@ -68,7 +68,11 @@ export const createZoneBodySchema = z
       }
       return d;
     }),
-    provider: z.enum(DNS_PROVIDERS, { error: `must be one of ${DNS_PROVIDERS.join(', ')}` }).optional().default('native'),
+    provider: z
+      .enum(DNS_PROVIDERS, { error: `must be one of ${DNS_PROVIDERS.join(', ')}` })
+      .optional()
+      .default('native')
+      .describe('native: Cloudflare when cloudflareApiToken is given, else by the linked connection: AWS → route53, GCP → clouddns, Azure → azuredns (docs/records.md#zones)'),
     comment: z.string({ error: 'must be a string' }).max(256, 'must be at most 256 characters').nullable().optional(),
     positionX: positionSchema,
     positionY: positionSchema,
