@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ProviderCallError } from '@cloudlink/engine';
 import type { DnsAuth, RecordSet } from '@cloudlink/engine';
 import { AZUREDNS_FEATURES, createAzureDnsProvider } from '@cloudlink/providers/azure';
 import { createFakeAzureDns, createInstantClock, fakeAzureHttpClient, halfRandom } from '@cloudlink/sandbox';
@@ -140,6 +141,24 @@ describe('azuredns provider', () => {
     expect(fake.requests.filter((r) => r.method === 'PUT' && r.url.includes('/A/www')).map((r) => r.headers['if-none-match'])).toEqual(['*', '*']);
   });
 
+  it('reads the touched sets with one GET each, or with one listing above 20 sets', async () => {
+    const { fake, session } = setup();
+    const zone = await session.createOrImportZone({ domainName: 'example.com', callerReference: 'r' });
+    const sets = (n: number) => Array.from({ length: n }, (_, i) => upsert({ name: `h${i}.example.com.`, type: 'A', ttl: 300, values: [`192.0.2.${i + 1}`] }));
+    let before = fake.requests.length;
+    await session.applyChanges(zone, sets(3));
+    const gets = (from: number) => fake.requests.slice(from).filter((r) => r.method === 'GET');
+    expect(gets(before).map((r) => r.url.split('?')[0]!.split('/').slice(-2).join('/'))).toEqual(['A/h0', 'A/h1', 'A/h2']);
+    before = fake.requests.length;
+    const outcomes = await session.applyChanges(zone, sets(25));
+    expect(gets(before).every((r) => r.url.includes('/all?'))).toBe(true);
+    expect(outcomes).toHaveLength(25);
+    // The three sets written first existed, so their rewrite went with If-Match, the new ones with If-None-Match.
+    const puts = fake.requests.slice(before).filter((r) => r.method === 'PUT');
+    expect(puts.filter((r) => r.headers['if-match'] !== undefined)).toHaveLength(3);
+    expect(puts.filter((r) => r.headers['if-none-match'] === '*')).toHaveLength(22);
+  });
+
   it('polls the zone delete on its own clock, every pollIntervalMs, until ARM says it succeeded', async () => {
     const { fake, clock, session } = setup({ deletePolls: 3 });
     const zone = await session.createOrImportZone({ domainName: 'example.com', callerReference: 'r' });
@@ -148,6 +167,16 @@ describe('azuredns provider', () => {
     expect(clock.sleeps).toEqual([1500, 1500, 1500]);
     expect(fake.requests.filter((r) => /dnsOperationStatuses/i.test(r.url))).toHaveLength(4);
     expect(await session.getZone(zone.hostedZoneId)).toBeNull();
+  });
+
+  it('passes a TokenSource failure through as it is, and sends nothing', async () => {
+    const fake = createFakeAzureDns();
+    const provider = createAzureDnsProvider({ env: {}, httpClient: fakeAzureHttpClient(fake), clock: createInstantClock(), random: halfRandom });
+    const refused = new ProviderCallError({ provider: 'azure', call: 'Entra ID token request', code: 'invalid_client', message: 'secret expired', kind: 'refused' });
+    const session = provider.session({ provider: 'azuredns', subscriptionId: SUB, resourceGroup: 'cloudlink-dns', accessToken: () => Promise.reject(refused) });
+    const e = await failure(session.createOrImportZone({ domainName: 'example.com', callerReference: 'r' }));
+    expect(e).toBe(refused);
+    expect(fake.requests).toHaveLength(0);
   });
 
   it('declares its capabilities', () => {

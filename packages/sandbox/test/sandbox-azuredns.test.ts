@@ -37,3 +37,17 @@ describe('sandbox Azure DNS', () => {
     await expect(elsewhere.createOrImportZone({ domainName: 'app.example', callerReference: 'r' })).rejects.toMatchObject({ kind: 'not-found', providerCode: 'ResourceGroupNotFound' });
   });
 });
+
+describe('sandbox Azure DNS ETags (in-process)', () => {
+  it('refuses a write over a change made in the portal since the read (`conflict`), keeping that change', async () => {
+    const { sandbox, session } = await azureSandbox();
+    const zone = await session.createOrImportZone({ domainName: 'app.example', callerReference: 'r' });
+    const set = { name: 'www.app.example.', type: 'A', ttl: 300, values: ['192.0.2.1'] };
+    await session.applyChanges(zone, [{ action: 'UPSERT', recordSet: set }]);
+    const read = (await session.getRecordSet(zone, set.name, 'A'))!;
+    const held = sandbox.fakes.azuredns.zone(SUB, 'cloudlink-dns', 'app.example')!;
+    sandbox.fakes.azuredns.putRecordSet(held, 'www', 'A', { TTL: 60, ARecords: [{ ipv4Address: '198.51.100.1' }] });
+    await expect(session.applyChanges(zone, [{ action: 'UPSERT', recordSet: { ...read, values: ['192.0.2.2'] } }])).rejects.toMatchObject({ kind: 'conflict', providerCode: 'PreconditionFailed' });
+    expect((await session.getRecordSet(zone, set.name, 'A'))?.values).toEqual(['198.51.100.1']);
+  });
+});

@@ -132,7 +132,7 @@ function createAzureDnsSession(ctx: AzureDnsCallContext): DnsSession {
       }
       return found;
     }
-    for await (const page of pages(zone, zoneId, AZUREDNS_FEATURES.maxPageSize, signal)) {
+    for await (const page of pages(zone, zoneId, ctx.pageSize, signal)) {
       for (const set of page) {
         const key = heldKey(set.name, set.type);
         if (keys.has(key)) found.set(key, { set, etag: set.etag });

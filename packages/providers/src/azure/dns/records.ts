@@ -17,7 +17,7 @@ export const AZUREDNS_FEATURES = {
   changesPerCall: 1,
   /** `$top` of a record set listing when the caller gives no page size; Azure's own default. */
   defaultPageSize: 100,
-  /** Azure's cap on `$top`. */
+  /** The largest `$top` this provider sends (the `pageSize` option's bound). */
   maxPageSize: 1000,
   /** Records per record set Azure accepts. */
   maxRecordsPerSet: 20,
