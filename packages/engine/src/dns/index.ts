@@ -12,8 +12,12 @@ import { createZoneServices } from './zones.js';
 
 export * from './records/index.js';
 export {
+  AZURE_RESOURCE_GROUP_RULE,
   createZoneBodySchema,
+  DEFAULT_AZURE_DNS_RESOURCE_GROUP,
   DNS_PROVIDERS,
+  isAzureResourceGroupName,
+  MAX_AZURE_RESOURCE_GROUP_LENGTH,
   listResourcesQuerySchema,
   recordItemSchema,
   recordsBatchBodySchema,
