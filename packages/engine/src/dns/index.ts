@@ -9,6 +9,7 @@ import { createRecordWriteServices } from './record-writes.js';
 import { createHostResourceUpdateServices } from '../resources/connections/host-update.js';
 import { createResourceServices } from './resources.js';
 import { createZoneServices } from './zones.js';
+import { createZoneFileServices } from './zonefile/service.js';
 
 export * from './records/index.js';
 export {
@@ -40,6 +41,7 @@ export function createDnsServices(ctx: EngineContext) {
   const list = createRecordListServices(ctx);
   const writes = createRecordWriteServices(ctx);
   const hostUpdates = createHostResourceUpdateServices(ctx);
+  const zoneFiles = createZoneFileServices(ctx);
   return {
     dns: {
       createZone: zones.createZone,
@@ -48,6 +50,9 @@ export function createDnsServices(ctx: EngineContext) {
       listRecords: list.listRecords,
       upsertRecords: writes.upsertRecords,
       deleteRecords: writes.deleteRecords,
+      exportZoneFile: zoneFiles.exportZoneFile,
+      streamZoneFile: zoneFiles.streamZoneFile,
+      importZoneFile: zoneFiles.importZoneFile,
     },
     resources: { ...createResourceServices(ctx), ...createHostResourceServices(ctx), update: hostUpdates.update },
     subdomains: { ...createSubdomainServices(ctx), delete: hostUpdates.deleteSubdomain },
