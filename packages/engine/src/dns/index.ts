@@ -31,6 +31,10 @@ export type { CreateZoneInput, EnvironmentPath, GetZoneInput, ListZonesInput } f
 export type { ListRecordsInput } from './record-list.js';
 export type { RecordsInput, RecordSetsResult, RecordWriteMode } from './record-writes.js';
 export { planAndApplyRecordSets } from './record-writes.js';
+export { importZoneFileBodySchema, ZONE_FILE_MAX_BYTES } from './zonefile/service.js';
+export type { ImportZoneFileInput, ZoneFileInput } from './zonefile/service.js';
+export { parseZoneFile, ZoneFileSyntaxError } from './zonefile/parse.js';
+export type { ZoneFileRecord, ZoneFileToken } from './zonefile/parse.js';
 export { dryRunAnswer, parseWriteOptions, reviewRecordPlan } from './record-plan.js';
 export type { PlanAction, PlanStep, PlannedChange, PlannedValue, RecordPlan, WriteOptions } from './record-plan.js';
 export type { DeleteResourceInput, ListResourcesInput, ResourceInput } from './resources.js';

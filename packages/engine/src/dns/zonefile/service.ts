@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { environmentScope } from '../../access/index.js';
 import type { EngineContext } from '../../context.js';
 import { invalidField, isEngineError, validationFailed, zoneFileTooLarge, type ValidationIssue } from '../../errors/index.js';
@@ -24,6 +25,14 @@ import { zoneFileToRecordSets } from './sets.js';
 
 /** Largest zone file an import reads: a 10 000-record file is well under 1 MiB. */
 export const ZONE_FILE_MAX_BYTES = 4 * 1024 * 1024;
+
+/** `POST …/dns/:id/zonefile` JSON body (REST also takes the file itself as `text/dns`). */
+export const importZoneFileBodySchema = z.object({
+  zoneFile: z.string().max(ZONE_FILE_MAX_BYTES).describe('An RFC 1035 master file (docs/records.md#zone-files)'),
+  dryRun: z.boolean().optional().describe('Answer the plan; change nothing'),
+  force: z.boolean().optional().describe('Pass the safety threshold'),
+  replace: z.boolean().optional().describe('Also delete the record sets the file does not hold (alias, routing-policy and apex NS sets stay)'),
+});
 
 /** Record-set keys per listing page of the export: the most the export holds at once. */
 const EXPORT_PAGE = 2_000;
