@@ -137,13 +137,14 @@ describe('zone files (SQLite, Route 53 and Cloudflare fakes)', () => {
         const m = await measure(async () => {
           const imported = await importFile(b, first);
           expect(imported.status, JSON.stringify(imported.body).slice(0, 500)).toBe(200);
-          expect(imported.body.data.skippedRecords).toBeGreaterThan(0);
+          // Route 53 lists its apex SOA and NS (skipped on import); Cloudflare lists neither.
+          expect(imported.body.data.skippedRecords > 0).toBe(provider === 'route53');
           return exportFile(b);
         });
         const second = m.result;
         const strip = (text: string) => text.split('\n').filter((l) => !providerOwned(l));
         expect(strip(second)).toEqual(strip(first));
-        expect(recordLines(second).filter(providerOwned).length).toBeGreaterThan(0);
+        expect(recordLines(second).filter(providerOwned).length > 0).toBe(provider === 'route53');
         measured[records] = { peak: m.peak, retained: m.retained };
         console.log(`${provider} ${records} records: peak heap +${(m.peak / MB).toFixed(1)} MB, retained +${(m.retained / MB).toFixed(1)} MB`);
       }
