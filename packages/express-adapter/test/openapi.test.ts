@@ -57,7 +57,11 @@ describe('OpenAPI document', () => {
     ]);
     for (const route of lists) expect(route.query.map((q) => q.name).slice(-2), route.operation).toEqual(['limit', 'cursor']);
     const writes = REST_ROUTES.filter((r) => r.method !== 'GET' && r.query.length > 0);
-    expect(writes.map((r) => `${r.operation}:${r.query.map((q) => q.name).join(',')}`)).toEqual(['resources.delete:deleteFromCloud', 'subdomains.delete:deleteFromCloud']);
+    expect(writes.map((r) => `${r.operation}:${r.query.map((q) => q.name).join(',')}`)).toEqual([
+      'dns.importZoneFile:dryRun,force,replace',
+      'resources.delete:deleteFromCloud',
+      'subdomains.delete:deleteFromCloud',
+    ]);
   });
 
   it('documents the 415 of every write', () => {
