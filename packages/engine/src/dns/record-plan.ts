@@ -2,6 +2,7 @@ import type { EngineContext } from '../context.js';
 import { conflict } from '../errors/index.js';
 import type { PlannedProviderCall, RecordChange, RecordSet } from '../ports/dns.js';
 import { parseQueryBoolean } from '../validation/index.js';
+import type { Actor } from '../ports/runtime.js';
 import type { OpenZone } from './provider-access.js';
 import { sameValues } from './records/record-set.js';
 
@@ -110,23 +111,22 @@ async function existingRecordSets(ctx: EngineContext, zone: OpenZone, zoneId: nu
 }
 
 /**
- * The provider calls of `changes` (the ones sent, in order), as indexes into the plan's step list.
- * A provider without `planChanges` yet is shown as one call carrying every change.
+ * The provider calls of the steps' changes, as indexes into the step list. `groups` are the runs of
+ * steps the caller sends with separate `applyChanges` calls (default: one call for all), each
+ * planned on its own. A provider without `planChanges` yet is shown as one call per group.
  */
-async function providerCallsOf(zone: OpenZone, steps: readonly PlanStep[]): Promise<{ call: string; changes: number[] }[]> {
-  const sentAt: number[] = [];
-  const changes: RecordChange[] = [];
-  steps.forEach((s, i) => {
-    if (s.change) {
-      sentAt.push(i);
-      changes.push(s.change);
-    }
-  });
-  if (changes.length === 0) return [];
-  const planned: PlannedProviderCall[] = zone.session.planChanges
-    ? await zone.session.planChanges(zone.info, changes)
-    : [{ call: 'applyChanges', changes: changes.map((_, i) => i) }];
-  return planned.map((p) => ({ call: p.call, changes: p.changes.map((i) => sentAt[i] as number) }));
+async function providerCallsOf(zone: OpenZone, steps: readonly PlanStep[], groups: readonly (readonly number[])[]): Promise<{ call: string; changes: number[] }[]> {
+  const out: { call: string; changes: number[] }[] = [];
+  for (const group of groups) {
+    const sentAt = group.filter((i) => steps[i]?.change);
+    const changes = sentAt.map((i) => steps[i]?.change as RecordChange);
+    if (changes.length === 0) continue;
+    const planned: PlannedProviderCall[] = zone.session.planChanges
+      ? await zone.session.planChanges(zone.info, changes)
+      : [{ call: 'applyChanges', changes: changes.map((_, i) => i) }];
+    out.push(...planned.map((p) => ({ call: p.call, changes: p.changes.map((i) => sentAt[i] as number) })));
+  }
+  return out;
 }
 
 /**
@@ -143,7 +143,13 @@ export async function reviewRecordPlan(
   zoneId: number,
   steps: readonly PlanStep[],
   options: WriteOptions,
-  review: { threshold?: boolean; extraCalls?: readonly { call: string; changes: number[] }[] } = {},
+  review: {
+    threshold?: boolean;
+    /** Runs of step indexes sent by separate `applyChanges` calls (default: all steps in one). */
+    groups?: readonly (readonly number[])[];
+    /** Calls after the record writes (a zone delete's `deleteZone`). */
+    extraCalls?: readonly { call: string; changes: number[] }[];
+  } = {},
 ): Promise<RecordPlan | null> {
   const { thresholdPercent, minExistingRecordSets } = ctx.config.dns.safety;
   const c = counts(steps);
@@ -159,7 +165,7 @@ export async function reviewRecordPlan(
     }
     return null;
   }
-  const providerCalls = [...(await providerCallsOf(zone, steps)), ...(review.extraCalls ?? [])];
+  const providerCalls = [...(await providerCallsOf(zone, steps, review.groups ?? [steps.map((_, i) => i)])), ...(review.extraCalls ?? [])];
   return {
     changes: steps.map((s) => {
       const set = (s.next ?? s.current) as RecordSet;
@@ -172,6 +178,33 @@ export async function reviewRecordPlan(
 }
 
 /** The dry-run answer around a plan (see docs/records.md#plan-before-apply). */
-export function dryRunAnswer(plan: RecordPlan) {
-  return { message: 'Dry run: no changes were made', dryRun: true as const, data: plan };
+export function dryRunAnswer(plan: RecordPlan): DryRunAnswer {
+  return { message: 'Dry run: no changes were made', dryRun: true, data: plan };
+}
+
+export interface DryRunAnswer {
+  readonly message: string;
+  readonly dryRun: true;
+  readonly data: RecordPlan;
+}
+
+/** The plan of a write that changes no record (a dry run of a delete that touches no provider). */
+export function emptyPlan(ctx: EngineContext): RecordPlan {
+  const { thresholdPercent, minExistingRecordSets } = ctx.config.dns.safety;
+  return {
+    changes: [],
+    providerCalls: [],
+    summary: { create: 0, update: 0, delete: 0, unchanged: 0, existingRecordSets: 0 },
+    safety: { thresholdPercent, minExistingRecordSets, applies: false, wouldRefuse: false, force: false },
+  };
+}
+
+/**
+ * The type of a service that takes `dryRun`: called with `dryRun: true` it answers the plan,
+ * otherwise its normal answer (a caller passing an unknown `dryRun` gets the union through the
+ * transports' response schemas, which list both).
+ */
+export interface DryRunnable<I, R> {
+  (actor: Actor | null, input: I & { readonly dryRun: true | 'true' }): Promise<DryRunAnswer>;
+  (actor: Actor | null, input: I): Promise<Exclude<R, { dryRun: true }>>;
 }

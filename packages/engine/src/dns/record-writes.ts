@@ -9,7 +9,8 @@ import { isProviderCallError } from '../ports/provider-error.js';
 import type { Actor } from '../ports/runtime.js';
 import type { IntendedRecordSet } from '../ports/storage.js';
 import { callProvider, DNS_OPERATION, mapProviderError, openZone, withZoneLock, type OpenZone } from './provider-access.js';
-import { dryRunAnswer, parseWriteOptions, reviewRecordPlan, type RecordPlan, type WriteOptions } from './record-plan.js';
+import { dryRunAnswer, parseWriteOptions, reviewRecordPlan, type DryRunnable, type RecordPlan, type WriteOptions } from './record-plan.js';
+import type { OperationResponse } from '../responses/operations.js';
 import { createIntents, isOurs, readZoneView, setKey, storedManagedFlags, toStored, type ZoneView } from './record-state.js';
 import { parseRecordsRequest, sameValues } from './records/record-set.js';
 import type { RecordsBody } from './schemas.js';
@@ -242,8 +243,8 @@ export function createRecordWriteServices(ctx: EngineContext) {
 
   return {
     /** POST …/dns/:id/records — `canUpdateResources`: UPSERT one record set or a batch (`dryRun`, `force`: docs/records.md#plan-before-apply). */
-    upsertRecords: (actor: Actor | null, input: RecordsInput) => write(actor, input, 'upsert'),
+    upsertRecords: ((actor: Actor | null, input: RecordsInput) => write(actor, input, 'upsert')) as DryRunnable<RecordsInput, OperationResponse<'dns.upsertRecords'>>,
     /** DELETE …/dns/:id/records — `canUpdateResources`: exact-match delete of one record set or a batch (see docs/records.md). */
-    deleteRecords: (actor: Actor | null, input: RecordsInput) => write(actor, input, 'delete'),
+    deleteRecords: ((actor: Actor | null, input: RecordsInput) => write(actor, input, 'delete')) as DryRunnable<RecordsInput, OperationResponse<'dns.deleteRecords'>>,
   };
 }

@@ -130,8 +130,9 @@ describe('dns.upsertRecords (see docs/records.md)', () => {
     const z = await route53Zone(t);
     const records = (value: string) => Array.from({ length: 2500 }, (_, i) => ({ recordName: `r${i}`, recordType: 'A', values: [value] }));
     await t.engine.dns.upsertRecords(t.owner, { ...z.path, records: records('10.0.0.1') });
+    // Every set changes: past the safety threshold, so forced (docs/records.md#plan-before-apply).
     t.route53.failNext('applyChanges', { code: 'Throttling', message: 'Rate exceeded', kind: 'throttled' }, { after: 2 });
-    const e = await engineError(t.engine.dns.upsertRecords(t.owner, { ...z.path, records: records('10.0.0.2') }));
+    const e = await engineError(t.engine.dns.upsertRecords(t.owner, { ...z.path, records: records('10.0.0.2'), force: 'true' }));
     const applied = 2 * upsertsPerBatch(t);
     expect(e.data).toEqual({ appliedChanges: applied, totalChanges: 2500 });
     const live = await t.engine.dns.listRecords(t.owner, z.path);
