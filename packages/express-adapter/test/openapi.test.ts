@@ -58,9 +58,14 @@ describe('OpenAPI document', () => {
     for (const route of lists) expect(route.query.map((q) => q.name).slice(-2), route.operation).toEqual(['limit', 'cursor']);
     const writes = REST_ROUTES.filter((r) => r.method !== 'GET' && r.query.length > 0);
     expect(writes.map((r) => `${r.operation}:${r.query.map((q) => q.name).join(',')}`)).toEqual([
+      'dns.upsertRecords:dryRun,force',
+      'dns.deleteRecords:dryRun,force',
       'dns.importZoneFile:dryRun,force,replace',
-      'resources.delete:deleteFromCloud',
+      'resources.delete:deleteFromCloud,dryRun',
       'subdomains.delete:deleteFromCloud',
+      'resourceConnections.create:dryRun,force',
+      'resourceConnections.update:dryRun,force',
+      'resourceConnections.delete:dryRun,force',
     ]);
   });
 
