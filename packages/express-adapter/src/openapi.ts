@@ -212,7 +212,7 @@ const DRY_RUNNABLE: ReadonlySet<RestOperation> = new Set<RestOperation>([...THRE
  */
 const PROVIDER_BOUND: ReadonlySet<RestOperation> = new Set<RestOperation>([
   'cloudConnections.connectAws', 'cloudConnections.complete', 'cloudConnections.verify', 'cloudConnections.azureSetupCallback', 'publicAssets.awsTemplate',
-  'dns.createZone', 'dns.listRecords', 'dns.upsertRecords', 'dns.deleteRecords', 'dns.streamZoneFile', 'dns.importZoneFile', 'resources.update', 'resources.sync', 'resources.delete',
+  'dns.createZone', 'dns.listRecords', 'dns.upsertRecords', 'dns.deleteRecords', 'dns.exportZoneFile', 'dns.importZoneFile', 'resources.update', 'resources.sync', 'resources.delete',
   'subdomains.create', 'subdomains.delete', 'resourceConnections.create', 'resourceConnections.update', 'resourceConnections.delete',
 ]);
 

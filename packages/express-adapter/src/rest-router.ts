@@ -77,7 +77,8 @@ function handlerFor(route: RestRoute, options: CloudlinkRestRouterOptions): Requ
     const body = route.textBody && hasMediaType(req, route.textBody.contentType) ? await readTextBody(req, res, route.textBody) : await readJsonBody(req, res);
     // Path params win over query, query over body: a body can never retarget the route's scope.
     const input: Record<string, unknown> = { ...body, ...declaredQuery(route, req), ...req.params };
-    const result = await callEngine(options.engine, route, actor, input);
+    // A streamed answer comes from the operation's streaming form (same input, same access check).
+    const result = await callEngine(options.engine, route, actor, input, route.response.kind === 'stream' ? route.response.stream : route.operation);
     if (route.response.cacheControl) res.setHeader('Cache-Control', route.response.cacheControl);
     if (route.response.kind === 'stream') {
       await writeStream(res, route.status, route.response.contentType, result as AsyncIterable<string>);

@@ -49,7 +49,7 @@ export type RestOperation =
   | 'dns.listRecords'
   | 'dns.upsertRecords'
   | 'dns.deleteRecords'
-  | 'dns.streamZoneFile'
+  | 'dns.exportZoneFile'
   | 'dns.importZoneFile'
   | 'resources.list'
   | 'resources.get'
@@ -77,8 +77,11 @@ export type CallStyle = 'actor' | 'input' | 'none';
 export type ResponseKind =
   | { readonly kind: 'json'; readonly cacheControl?: string }
   | { readonly kind: 'text'; readonly contentType: string; readonly cacheControl?: string }
-  /** The engine answers an async iterable of text chunks, written as they come (a zone file). */
-  | { readonly kind: 'stream'; readonly contentType: string; readonly cacheControl?: string };
+  /**
+   * Text written chunk by chunk as the engine method `stream` (`<group>.<method>`, same input as the
+   * operation) yields it: a zone file. The operation itself answers the whole text as JSON (tRPC).
+   */
+  | { readonly kind: 'stream'; readonly contentType: string; readonly stream: string; readonly cacheControl?: string };
 
 /**
  * A query parameter a route reads. Only declared names reach the engine: the query string is the
@@ -236,8 +239,8 @@ export const REST_ROUTES: readonly RestRoute[] = [
   route('POST', `${ENV}/dns/:id/records`, 'dns.upsertRecords', 'Create or update DNS records (UPSERT; ?dryRun=true plans, ?force=true passes the safety threshold)', 200, PLANNED),
   route('DELETE', `${ENV}/dns/:id/records`, 'dns.deleteRecords', 'Delete DNS records (?dryRun=true plans, ?force=true passes the safety threshold)', 200, PLANNED),
   {
-    ...route('GET', `${ENV}/dns/:id/zonefile`, 'dns.streamZoneFile', 'Export the live zone as an RFC 1035 zone file (streamed)'),
-    response: { kind: 'stream', contentType: 'text/dns; charset=utf-8' },
+    ...route('GET', `${ENV}/dns/:id/zonefile`, 'dns.exportZoneFile', 'Export the live zone as an RFC 1035 zone file (streamed)'),
+    response: { kind: 'stream', contentType: 'text/dns; charset=utf-8', stream: 'dns.streamZoneFile' },
   },
   {
     ...route('POST', `${ENV}/dns/:id/zonefile`, 'dns.importZoneFile', 'Import a zone file (text/dns body, or JSON { zoneFile }); ?dryRun shows the plan', 200, ZONE_FILE_IMPORT_QUERY),

@@ -164,7 +164,7 @@ function build(engine: Engine, validateOutput: boolean) {
       listRecords: query('dns', 'listRecords'),
       upsertRecords: mutation('dns', 'upsertRecords'),
       deleteRecords: mutation('dns', 'deleteRecords'),
-      // The text in one answer; REST streams it (GET …/dns/:id/zonefile).
+      // The text in one JSON answer; REST streams it as text/dns (GET …/dns/:id/zonefile).
       exportZoneFile: query('dns', 'exportZoneFile'),
       importZoneFile: mutation('dns', 'importZoneFile'),
     }),

@@ -16,7 +16,5 @@ export const importedZoneFileSchema = named(
 
 export const ZONEFILE_RESPONSES = {
   'dns.exportZoneFile': z.strictObject({ message: messageSchema, data: z.strictObject({ zoneFile: z.string().describe('RFC 1035 master file') }) }),
-  /** REST streams the file itself (`text/dns`): the body is the text. */
-  'dns.streamZoneFile': z.string(),
   'dns.importZoneFile': orDryRun(z.strictObject({ message: messageSchema, data: importedZoneFileSchema })),
 } as const;
