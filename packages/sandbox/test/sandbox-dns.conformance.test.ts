@@ -8,3 +8,4 @@ import { sandboxDnsConformance } from '../src/index.js';
  */
 describeDnsProviderConformance({ name: 'route53 (sandbox: real provider, in-process fake)', create: sandboxDnsConformance('route53', 'in-process') });
 describeDnsProviderConformance({ name: 'cloudflare (sandbox: real provider, in-process fake)', create: sandboxDnsConformance('cloudflare', 'in-process') });
+describeDnsProviderConformance({ name: 'clouddns (sandbox: real provider, in-process fake, token through the fake WIF chain)', create: sandboxDnsConformance('clouddns', 'in-process') });

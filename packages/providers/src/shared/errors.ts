@@ -37,10 +37,11 @@ export function kindOfStatus(status: number | undefined): ProviderFailureKind {
 
 /**
  * Pull `{code, message}` out of the JSON error shapes the clouds use: OAuth `{error,
- * error_description}`, Google/ARM `{error:{code|status,message}}`, Cloudflare `{errors:[{code,message}]}`.
+ * error_description}`, Google/ARM `{error:{code|status,message}}` (plus Google's `reason` from
+ * `error.errors[0].reason` when present), Cloudflare `{errors:[{code,message}]}`.
  * Non-JSON bodies give `{ message: <text> }`.
  */
-export function parseErrorBody(body: string): { code?: string; message?: string } {
+export function parseErrorBody(body: string): { code?: string; message?: string; reason?: string } {
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
@@ -57,7 +58,10 @@ export function parseErrorBody(body: string): { code?: string; message?: string 
     const e = o.error as Record<string, unknown>;
     // Google APIs put the canonical name in `status` (PERMISSION_DENIED) and the HTTP code in `code`.
     const code = typeof e.status === 'string' ? e.status : typeof e.code === 'string' ? e.code : undefined;
-    return { ...(code ? { code } : {}), ...(typeof e.message === 'string' ? { message: e.message } : {}) };
+    // Google v1 APIs (Cloud DNS, …) name the precise cause in `errors[0].reason` (`alreadyExists`, `rateLimitExceeded`).
+    const first: unknown = Array.isArray(e.errors) ? e.errors[0] : undefined;
+    const reason = typeof first === 'object' && first !== null && typeof (first as Record<string, unknown>).reason === 'string' ? ((first as Record<string, unknown>).reason as string) : undefined;
+    return { ...(code ? { code } : {}), ...(typeof e.message === 'string' ? { message: e.message } : {}), ...(reason ? { reason } : {}) };
   }
   if (Array.isArray(o.errors) && o.errors.length > 0) {
     const first = o.errors[0] as Record<string, unknown>;

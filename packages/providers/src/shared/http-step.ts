@@ -8,7 +8,7 @@ import { redactSecrets } from './text.js';
 import { throwIfCallerAborted } from './options.js';
 
 /** Reads a provider's own error codes; return undefined to fall back to the status table {@link kindOfStatus}. */
-export type StatusClassifier = (status: number, error: { code?: string; message?: string }) => ProviderFailureKind | undefined;
+export type StatusClassifier = (status: number, error: { code?: string; message?: string; reason?: string }) => ProviderFailureKind | undefined;
 
 /** One HTTP attempt of a provider step. */
 export interface HttpAttempt {
@@ -24,6 +24,12 @@ export interface HttpAttempt {
   readonly classify?: StatusClassifier;
   /** Values to scrub from provider text (it can echo request data). */
   readonly secrets?: readonly (string | undefined)[];
+  /**
+   * Which parsed field becomes the error's provider code: `status` (default: the body's code, e.g.
+   * Google's `PERMISSION_DENIED`) or `reason` (Google's `errors[0].reason`, e.g. `alreadyExists`,
+   * falling back to the code), for APIs whose reasons are the precise, documented cause.
+   */
+  readonly providerCode?: 'status' | 'reason';
 }
 
 /**
@@ -57,7 +63,7 @@ export async function sendAttempt(attempt: HttpAttempt): Promise<Response> {
   return Promise.reject(
     new ProviderCallError({
       ...attempt.site,
-      code: scrub(parsed.code ?? `HTTP${response.status}`),
+      code: scrub((attempt.providerCode === 'reason' ? (parsed.reason ?? parsed.code) : parsed.code) ?? `HTTP${response.status}`),
       message: scrub(parsed.message ?? `HTTP ${response.status}`),
       kind,
       status: response.status,

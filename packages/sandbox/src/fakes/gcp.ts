@@ -34,6 +34,8 @@ export interface FakeGcp {
   readonly sts: FakeService;
   readonly iam: FakeService;
   readonly rm: FakeService;
+  /** Whether IAM Credentials issued this service-account access token (other Google fakes, e.g. Cloud DNS, accept exactly these). */
+  issuedAccessToken(token: string): boolean;
 }
 
 /** Google API error JSON (AIP-193). */
@@ -122,7 +124,7 @@ export function createFakeGcp(world: FakeGcpOptions | FakeGcpWorld): FakeGcp {
     return json(200, { projectNumber: project.projectNumber, projectId, lifecycleState: 'ACTIVE', name: projectId, createTime: '2024-01-15T10:30:00.000Z' });
   });
 
-  return { sts, iam, rm };
+  return { sts, iam, rm, issuedAccessToken: (token) => saTokens.has(token) };
 }
 
 /** Google's production hosts of the three APIs. */

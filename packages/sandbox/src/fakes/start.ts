@@ -3,6 +3,8 @@ import type { ListeningFake } from '../http/listen.js';
 import type { FakeService } from '../http/fake-service.js';
 import { createFakeAzure } from './azure.js';
 import type { FakeAzure, FakeAzureOptions, FakeAzureWorld } from './azure.js';
+import { createFakeCloudDns } from './clouddns.js';
+import type { FakeCloudDns, FakeCloudDnsOptions } from './clouddns.js';
 import { createFakeCloudflare } from './cloudflare.js';
 import type { FakeCloudflare, FakeCloudflareOptions } from './cloudflare.js';
 import { createFakeGcp } from './gcp.js';
@@ -40,6 +42,13 @@ export function startFakeRoute53(): Promise<ListeningRoute53> {
 export async function startFakeCloudflare(options: FakeCloudflareOptions = {}): Promise<ListeningCloudflare> {
   const fake = await serve(createFakeCloudflare(options));
   return Object.assign(fake, { baseUrl: `${fake.url}/client/v4` });
+}
+
+export type ListeningCloudDns = Listening<FakeCloudDns>;
+
+/** Cloud DNS on a port; `url` is the provider's `baseUrl` (the `/dns/v1/…` paths go below it). */
+export function startFakeCloudDns(options: FakeCloudDnsOptions = {}): Promise<ListeningCloudDns> {
+  return serve(createFakeCloudDns(options));
 }
 
 export interface ListeningGcp {

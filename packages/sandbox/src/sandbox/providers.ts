@@ -3,10 +3,12 @@ import { createAwsConnector, createRoute53Provider } from '@cloudlink/providers/
 import type { AwsConnectorOptions } from '@cloudlink/providers/aws';
 import { createAzureConnector } from '@cloudlink/providers/azure';
 import { createCloudflareProvider } from '@cloudlink/providers/cloudflare';
-import { createGcpConnector } from '@cloudlink/providers/gcp';
+import { createCloudDnsProvider, createGcpConnector } from '@cloudlink/providers/gcp';
 import { fakeAwsRequestHandler, fakeAzureHttpClient, fakeFetch } from '../http/adapters.js';
 import { azureRoute, createFakeAzure } from '../fakes/azure.js';
 import type { FakeAzure } from '../fakes/azure.js';
+import { createFakeCloudDns } from '../fakes/clouddns.js';
+import type { FakeCloudDns, FakeCloudDnsState } from '../fakes/clouddns.js';
 import { createFakeCloudflare } from '../fakes/cloudflare.js';
 import type { FakeCloudflare, FakeCloudflareState } from '../fakes/cloudflare.js';
 import { createFakeGcp, gcpRoute } from '../fakes/gcp.js';
@@ -30,6 +32,8 @@ export interface SandboxState {
   readonly version: 2;
   readonly route53: FakeRoute53State;
   readonly cloudflare: FakeCloudflareState;
+  /** Absent in states saved before the Cloud DNS fake existed (restored as no zones). */
+  readonly clouddns?: FakeCloudDnsState;
   readonly resolver: SandboxResolverState;
 }
 
@@ -52,12 +56,14 @@ export interface SandboxFakes {
   readonly route53: FakeRoute53;
   readonly cloudflare: FakeCloudflare;
   readonly gcp: FakeGcp;
+  /** Accepts exactly the access tokens `gcp`'s IAM Credentials issued (the connection's WIF token). */
+  readonly clouddns: FakeCloudDns;
   readonly azure: FakeAzure;
 }
 
 export interface SandboxProviders {
   /** The real connectors and DNS providers of @cloudlink/providers, answered in-process by the fakes. */
-  readonly providers: Required<Pick<EngineProviders, 'aws' | 'gcp' | 'azure' | 'resolver'>> & { readonly dns: { readonly route53: DnsProvider; readonly cloudflare: DnsProvider } };
+  readonly providers: Required<Pick<EngineProviders, 'aws' | 'gcp' | 'azure' | 'resolver'>> & { readonly dns: { readonly route53: DnsProvider; readonly cloudflare: DnsProvider; readonly clouddns: DnsProvider } };
   readonly fakes: SandboxFakes;
   readonly resolver: SandboxResolver;
   snapshot(): SandboxState;
@@ -66,12 +72,13 @@ export interface SandboxProviders {
 
 /**
  * The real providers (createAwsConnector, createGcpConnector, createAzureConnector,
- * createRoute53Provider, createCloudflareProvider) wired through their SDKs' own seams to
+ * createRoute53Provider, createCloudflareProvider, createCloudDnsProvider) wired through their SDKs' own seams to
  * in-process fakes of the clouds, so everything production runs (translation, batching, paging,
  * retries, error mapping) runs in the sandbox too; plus a resolver answering from the fakes' zones.
  */
 export function createSandboxProviders(options: SandboxProvidersOptions = {}): SandboxProviders {
   const platformAccount = options.platformAccountId ?? SANDBOX_PLATFORM_ACCOUNT;
+  const gcp = createFakeGcp(sandboxGcpWorld(options.oidc && options.now && !options.oidc.now ? { ...options.oidc, now: options.now } : options.oidc));
   const fakes: SandboxFakes = {
     sts: createFakeSts({
       platformAccount,
@@ -81,12 +88,16 @@ export function createSandboxProviders(options: SandboxProvidersOptions = {}): S
     }),
     route53: createFakeRoute53(),
     cloudflare: createFakeCloudflare({ openWorld: true }),
-    gcp: createFakeGcp(sandboxGcpWorld(options.oidc && options.now && !options.oidc.now ? { ...options.oidc, now: options.now } : options.oidc)),
+    gcp,
+    clouddns: createFakeCloudDns({ acceptToken: (token) => gcp.issuedAccessToken(token) }),
     azure: createFakeAzure(sandboxAzureWorld),
   };
   const { timeoutMs, retryPolicy, clock, random } = options;
   const policy: CallPolicy = { ...(timeoutMs !== undefined && { timeoutMs }), ...(retryPolicy && { retryPolicy }), ...(clock && { clock }), ...(random && { random }) };
-  const resolver = createSandboxResolver(fakeZoneTxtSources(fakes.route53, fakes.cloudflare));
+  const resolver = createSandboxResolver([
+    ...fakeZoneTxtSources(fakes.route53, fakes.cloudflare),
+    { txtValues: (fqdn) => fakes.clouddns.lookup(fqdn, 'TXT').flatMap((r) => r.rrdatas) },
+  ]);
   // Fixed production URLs: the fakes answer whatever host is addressed, and the env never redirects the sandbox.
   const env = {};
   const providers = {
@@ -100,6 +111,7 @@ export function createSandboxProviders(options: SandboxProvidersOptions = {}): S
         fetch: fakeFetch(fakes.cloudflare),
         ...(options.cloudflareBatchSize !== undefined ? { batchSize: options.cloudflareBatchSize } : {}),
       }),
+      clouddns: createCloudDnsProvider({ ...policy, env, fetch: fakeFetch(fakes.clouddns) }),
     },
     resolver,
   };
@@ -107,10 +119,11 @@ export function createSandboxProviders(options: SandboxProvidersOptions = {}): S
     providers,
     fakes,
     resolver,
-    snapshot: () => ({ version: 2, route53: fakes.route53.snapshot(), cloudflare: fakes.cloudflare.snapshot(), resolver: resolver.snapshot() }),
+    snapshot: () => ({ version: 2, route53: fakes.route53.snapshot(), cloudflare: fakes.cloudflare.snapshot(), clouddns: fakes.clouddns.snapshot(), resolver: resolver.snapshot() }),
     restore(state) {
       fakes.route53.restore(state.route53);
       fakes.cloudflare.restore(state.cloudflare);
+      fakes.clouddns.restore(state.clouddns ?? { serial: 0, zones: [] });
       resolver.restore(state.resolver);
     },
   };

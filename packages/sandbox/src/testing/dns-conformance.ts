@@ -2,17 +2,21 @@ import { DEFAULT_RETRY_POLICY } from '@cloudlink/engine';
 import type { DnsAuth, DnsProvider, ZoneInfo } from '@cloudlink/engine';
 import type { CreateDnsProvider, DnsFaults, DnsProviderUnderTest } from '@cloudlink/engine/testing';
 import { CLOUDFLARE_FEATURES, createCloudflareProvider } from '@cloudlink/providers/cloudflare';
+import { CLOUDDNS_FEATURES, createCloudDnsProvider } from '@cloudlink/providers/gcp';
+import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import { ROUTE53_FEATURES, createRoute53Provider } from '@cloudlink/providers/aws';
 import type { FakeService, RecordedRequest } from '../http/fake-service.js';
 import type { FakeCfToken } from '../fakes/cloudflare.js';
+import { cloudDnsError } from '../fakes/clouddns.js';
+import type { FakeCloudDns } from '../fakes/clouddns.js';
 import type { FakeRoute53 } from '../fakes/route53.js';
-import { startFakeCloudflare, startFakeRoute53 } from '../fakes/start.js';
+import { startFakeCloudDns, startFakeCloudflare, startFakeRoute53 } from '../fakes/start.js';
 import { createSandboxProviders } from '../sandbox/providers.js';
 import { createInstantClock, halfRandom, type InstantClock } from './clock.js';
 
 /**
- * The `create` of the DNS provider conformance suite for the real Route 53 and Cloudflare
- * providers over their fakes, written once for both ways of reaching a fake:
+ * The `create` of the DNS provider conformance suite for the real Route 53, Cloudflare and Cloud
+ * DNS providers over their fakes, written once for both ways of reaching a fake:
  * - `port`: the fake listens on 127.0.0.1 and the provider reaches it through its endpoint option
  *   and the SDK's own HTTP stack (node's http handler, global `fetch`), as it reaches the cloud;
  * - `in-process`: the provider comes from `createSandboxProviders()`, wired through the SDK seams
@@ -21,9 +25,10 @@ import { createInstantClock, halfRandom, type InstantClock } from './clock.js';
  * own error translation decides the kind the suite checks.
  */
 export type DnsConformanceWiring = 'port' | 'in-process';
-export type SandboxDnsProvider = 'route53' | 'cloudflare';
+export type SandboxDnsProvider = 'route53' | 'cloudflare' | 'clouddns';
 
 export function sandboxDnsConformance(provider: SandboxDnsProvider, wiring: DnsConformanceWiring): CreateDnsProvider {
+  if (provider === 'clouddns') return () => cloudDnsUnderTest(wiring);
   return provider === 'route53' ? () => route53UnderTest(wiring) : () => cloudflareUnderTest(wiring);
 }
 
@@ -159,5 +164,90 @@ async function cloudflareUnderTest(wiring: DnsConformanceWiring): Promise<DnsPro
     { provider, auth, zone, clock, close },
     // One operation per record value written or removed; an UPSERT of a new set posts each value once.
     { missingZoneId: 'f'.repeat(32), batchLimits: { valuesPerBatch: CLOUDFLARE_FEATURES.defaultBatchSize, upsertWeight: 1 }, faults },
+  );
+}
+
+const isCloudDnsChange = (r: RecordedRequest) => r.method === 'POST' && /\/managedZones\/[^/]+\/changes$/.test(new URL(r.url, 'http://x').pathname);
+const cloudDnsBody = (code: number, status: string, reason: string, message: string) => JSON.stringify(cloudDnsError(code, status, reason, message));
+const CLOUDDNS_PROJECT = 'conformance-project';
+
+/**
+ * The sandbox's way to a Cloud DNS token, end to end: our own OIDC issuer signs a subject token,
+ * the real GCP connector exchanges it at the fake STS and impersonates at the fake IAM Credentials,
+ * and the fake Cloud DNS accepts exactly the access tokens that fake issued. The token is kept
+ * until revoked, as the engine's per-connection cache keeps it.
+ */
+async function sandboxCloudDnsToken(clock: InstantClock): Promise<{ sandbox: ReturnType<typeof createSandboxProviders>; token: () => Promise<string> }> {
+  const { privateKey, publicKey } = await generateKeyPair('RS256');
+  const jwk = { ...(await exportJWK(publicKey)), kid: 'conformance', alg: 'RS256', use: 'sig' };
+  const issuer = 'https://cloudlink.conformance.test/api';
+  const sandbox = createSandboxProviders({ clock, random: halfRandom, oidc: { issuer, jwks: () => ({ keys: [jwk] }) } });
+  const audience = '//iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/conformance/providers/cloudlink';
+  let cached: Promise<string> | undefined;
+  const token = () =>
+    (cached ??= sandbox.providers.gcp
+      .getAccessToken({
+        audience,
+        serviceAccountEmail: `dns@${CLOUDDNS_PROJECT}.iam.gserviceaccount.com`,
+        subjectToken: () =>
+          new SignJWT({})
+            .setProtectedHeader({ alg: 'RS256', kid: 'conformance' })
+            .setIssuer(issuer)
+            .setAudience(audience)
+            .setSubject('workspace:1:connection:1')
+            .setIssuedAt()
+            .setExpirationTime('10m')
+            .sign(privateKey),
+      })
+      .then((t) => t.token));
+  return { sandbox, token };
+}
+
+async function cloudDnsUnderTest(wiring: DnsConformanceWiring): Promise<DnsProviderUnderTest> {
+  const clock = createInstantClock();
+  let fake: FakeCloudDns;
+  let provider: DnsProvider;
+  let token: () => Promise<string>;
+  let close = async () => {};
+  if (wiring === 'port') {
+    const listening = await startFakeCloudDns();
+    fake = listening;
+    close = () => listening.close();
+    provider = createCloudDnsProvider({ baseUrl: listening.url, env: {}, clock, random: halfRandom, timeoutMs: 5_000 });
+    token = async () => 'conformance-token';
+  } else {
+    const wired = await sandboxCloudDnsToken(clock);
+    fake = wired.sandbox.fakes.clouddns;
+    provider = wired.sandbox.providers.dns.clouddns;
+    token = wired.token;
+  }
+  const auth: DnsAuth = { provider: 'clouddns', projectId: CLOUDDNS_PROJECT, accessToken: async () => ({ token: await token(), expiresAt: new Date(clock.now().getTime() + 3_600_000) }) };
+  const zone = await provider.session(auth).createOrImportZone({ domainName: ZONE, callerReference: 'conformance' });
+  // The token the session presents (the sandbox's is issued once and kept, as the engine's cache keeps it).
+  const presented = await token();
+  const fail = answer(fake, 'application/json');
+  const faults: DnsFaults = {
+    throttleNext: (seconds, times = 1, form = 'seconds') =>
+      fail(429, cloudDnsBody(429, 'RESOURCE_EXHAUSTED', 'rateLimitExceeded', "Quota exceeded for quota metric 'Write requests' of service 'dns.googleapis.com'"), times, {
+        'retry-after': retryAfter(clock, seconds, form),
+      }),
+    failBatch: failNthBatch(fake, isCloudDnsChange, 'application/json', 400, cloudDnsBody(400, 'INVALID_ARGUMENT', 'invalid', 'refused by the test')),
+    // Both are the fake's own rules for the token the session presents: revoked → 401, denied the project → 403.
+    revokeCredentials: () => void fake.revokedTokens.add(presented),
+    denyAccess: () => void fake.deniedTokens.add(presented),
+    batchCalls: () => fake.requests.filter(isCloudDnsChange).length,
+  };
+  return common(
+    { provider, auth, zone, clock, close },
+    {
+      missingZoneId: 'cl-missing-0000000000',
+      batchLimits: {
+        valuesPerBatch: CLOUDDNS_FEATURES.batchLimits.additionsPerChange,
+        // A new set is one addition, whatever its values; the suite's sets are new.
+        upsertWeight: 1,
+        charactersPerBatch: CLOUDDNS_FEATURES.batchLimits.rrdataBytesPerChange,
+      },
+      faults,
+    },
   );
 }
