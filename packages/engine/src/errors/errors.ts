@@ -219,6 +219,9 @@ export const MAX_BODY_BYTES = 5 * 1024 * 1024;
 
 export const payloadTooLarge = () => new EngineError('PAYLOAD_TOO_LARGE', 'Payload too large', 'Request body exceeds 5 MB');
 
+/** 413 for a zone file over 4 MiB (docs/records.md#zone-files), checked before it is parsed. */
+export const zoneFileTooLarge = () => new EngineError('PAYLOAD_TOO_LARGE', 'Payload too large', 'Zone file exceeds 4 MiB');
+
 /**
  * The longest request URL (path + query) a transport accepts: 16 KB, Node's default header limit,
  * which already counts the request line. Checked again by the transports so that a host raising
