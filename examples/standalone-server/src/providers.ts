@@ -73,11 +73,7 @@ export function lazyCloudDnsProvider(options: CloudDnsProviderOptions): DnsProvi
         },
         getRecordSet: async (zone, name, type, o) => (await session()).getRecordSet(zone, name, type, o),
         applyChanges: async (zone, changes, o) => (await session()).applyChanges(zone, changes, o),
-        async planChanges(zone, changes, o) {
-          const s = await session();
-          if (!s.planChanges) throw new TypeError('clouddns: planChanges is not available');
-          return s.planChanges(zone, changes, o);
-        },
+        planChanges: async (zone, changes, o) => (await session()).planChanges(zone, changes, o),
         deleteZone: async (zone, o) => (await session()).deleteZone(zone, o),
       };
     },

@@ -32,6 +32,7 @@ export type { InstantClock } from './testing/clock.js';
 export { sandboxDnsConformance } from './testing/dns-conformance.js';
 export type { AzureDnsUnderTest, DnsConformanceWiring, SandboxDnsProvider } from './testing/dns-conformance.js';
 export { createTestCertificates } from './testing/certificates.js';
+export { linkSandboxCloud, SANDBOX_AZURE_APP, SANDBOX_GCP_WIF } from './testing/cloud-links.js';
 export type { TestCertificates } from './testing/certificates.js';
 
 export { createSandboxProviders, SANDBOX_PLATFORM_ACCOUNT } from './sandbox/providers.js';

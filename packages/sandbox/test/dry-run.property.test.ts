@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createEngine, isEngineError } from '@cloudlink/engine';
 import type { DnsAuth, DnsProvider, DnsProviderId, Engine, Resource, ZoneInfo } from '@cloudlink/engine';
 import { createFakeClock, createMemoryAwsConnector, createMemoryDnsProvider, createMemoryStorage, createSeededRandom, createTestSecretBox } from '@cloudlink/engine/testing';
-import { createSandboxProviders } from '../src/index.js';
+import { createSandboxProviders, linkSandboxCloud } from '../src/index.js';
 
 /**
  * Plan before apply, as a property (docs/records.md#plan-before-apply): over generated zones and
@@ -14,15 +14,21 @@ import { createSandboxProviders } from '../src/index.js';
  * over the sandbox's REAL providers (SDKs against the fakes' wire formats) and the memory provider.
  *
  * A provider joins by an entry in SANDBOX_DNS (its zone setup and its fake's write-call counter).
+ * Cloud DNS and Azure DNS zones open through the project's linked GCP / Azure connection (a token
+ * source per request), so those worlds run the engine over the sandbox's fake clouds too and list
+ * the zone through the engine rather than with a session of their own.
  */
 
-type Counter = (sandbox: ReturnType<typeof createSandboxProviders>) => number;
+type Sandbox = ReturnType<typeof createSandboxProviders>;
+type Counter = (sandbox: Sandbox) => number;
 
 interface SandboxDns {
   /** What the engine's zone create needs for this provider, after the project's link is made. */
   readonly zoneBody: Record<string, unknown>;
-  readonly auth: DnsAuth;
-  readonly linkAws: boolean;
+  /** The session the test lists with; null: the zone is listed through the engine (a linked cloud's token source). */
+  readonly auth: DnsAuth | null;
+  /** The project's link: AWS (made in storage), a GCP / Azure connection (made through the engine over the fake clouds), or none. */
+  readonly link: 'aws' | 'gcp' | 'azure' | null;
   /** Write calls the fake has answered. */
   readonly writeCalls: Counter;
 }
@@ -31,9 +37,20 @@ const AWS_AUTH: DnsAuth = { provider: 'route53', credentials: { accessKeyId: 'AK
 const CF_AUTH: DnsAuth = { provider: 'cloudflare', apiToken: 'cf-sandbox-token' };
 
 const SANDBOX_DNS: Partial<Record<DnsProviderId, SandboxDns>> = {
-  route53: { zoneBody: {}, auth: AWS_AUTH, linkAws: true, writeCalls: (s) => s.fakes.route53.counts.ChangeResourceRecordSets },
-  cloudflare: { zoneBody: { cloudflareApiToken: 'cf-sandbox-token' }, auth: CF_AUTH, linkAws: false, writeCalls: (s) => s.fakes.cloudflare.counts['records.batch'] },
+  route53: { zoneBody: {}, auth: AWS_AUTH, link: 'aws', writeCalls: (s) => s.fakes.route53.counts.ChangeResourceRecordSets },
+  cloudflare: { zoneBody: { cloudflareApiToken: 'cf-sandbox-token' }, auth: CF_AUTH, link: null, writeCalls: (s) => s.fakes.cloudflare.counts['records.batch'] },
+  // One atomic `changes.create` per planned call.
+  clouddns: { zoneBody: {}, auth: null, link: 'gcp', writeCalls: (s) => s.fakes.clouddns.counts['changes.create'] },
+  // One record-set PUT or DELETE per planned call (zone PUTs are not record writes).
+  azuredns: {
+    zoneBody: {},
+    auth: null,
+    link: 'azure',
+    writeCalls: (s) => s.fakes.azuredns.requests.filter((r) => (r.method === 'PUT' || r.method === 'DELETE') && /\/dnszones\/[^/?]+\/[^/?]+\/[^/?]+/i.test(r.url)).length,
+  },
 };
+
+const PUBLIC_URL = 'http://localhost:3000';
 
 interface World {
   readonly engine: Engine;
@@ -52,21 +69,33 @@ interface World {
 
 const canonical = (s: { name: string; type: string; ttl: number | null; values: readonly string[] }) => `${s.name} ${s.type} ${s.ttl} ${[...s.values].sort().join(',')}`;
 
-async function worldOver(id: DnsProviderId, dns: DnsProvider, auth: DnsAuth, writeCalls: () => number, zoneBody: Record<string, unknown>, linkAws: boolean): Promise<World> {
+async function worldOver(
+  id: DnsProviderId,
+  auth: DnsAuth | null,
+  writeCalls: () => number,
+  zoneBody: Record<string, unknown>,
+  link: SandboxDns['link'],
+  /** The DNS provider and the clouds, given the fake clock and (for the fake GCP's OIDC check) the engine. */
+  providersFor: (clock: { now(): Date }, engine: () => Engine) => { dns: DnsProvider; clouds?: Pick<Sandbox['providers'], 'gcp' | 'azure'> },
+): Promise<World> {
   const storage = createMemoryStorage({ migrated: true });
   const clock = createFakeClock();
+  let engineRef: Engine | null = null;
+  const { dns, clouds } = providersFor(clock, () => engineRef as Engine);
   const engine = createEngine({
     storage,
     secrets: createTestSecretBox(),
-    publicUrl: 'http://localhost:3000',
+    publicUrl: PUBLIC_URL,
     clock,
     random: createSeededRandom(7),
-    providers: { aws: createMemoryAwsConnector({ now: () => clock.now() }), dns: { [id]: dns } },
+    providers: { aws: createMemoryAwsConnector({ now: () => clock.now() }), ...clouds, dns: { [id]: dns } },
   });
+  engineRef = engine;
   const seeded = await engine.operator.seed({ workspace: 'acme', project: 'shop', environment: 'master', email: 'owner@example.com', role: 'owner', plan: 'ultimate' });
   const owner = { userId: seeded.user.id };
   const env = { projectSlug: 'shop', environmentSlug: 'master' };
-  if (linkAws) {
+  if (link === 'gcp' || link === 'azure') await linkSandboxCloud(engine, owner, { workspaceSlug: seeded.workspace.slug, projectSlug: env.projectSlug }, link);
+  if (link === 'aws') {
     const now = clock.now();
     const c = await storage.connections.createConnection({ workspaceId: seeded.workspace.id, provider: 'aws', createdBy: owner.userId, region: 'us-east-1', externalId: 'a'.repeat(32), now });
     await storage.connections.updateConnection(c.id, { status: 'connected', accountId: '123456789012', accountName: 'a', roleArn: 'arn:aws:iam::123456789012:role/GatewaysAppDeployRole', connectedAt: now }, now);
@@ -86,7 +115,11 @@ async function worldOver(id: DnsProviderId, dns: DnsProvider, auth: DnsAuth, wri
     domain,
     async listing() {
       const out: string[] = [];
-      for await (const s of dns.session(auth).listRecordSets(info)) if (s.type !== 'NS' && s.type !== 'SOA') out.push(canonical(s));
+      if (auth) {
+        for await (const s of dns.session(auth).listRecordSets(info)) if (s.type !== 'NS' && s.type !== 'SOA') out.push(canonical(s));
+      } else {
+        for (const s of (await engine.dns.listRecords(owner, { ...env, id: z.data.id })).data) if (s.type !== 'NS' && s.type !== 'SOA') out.push(canonical(s));
+      }
       return out.sort();
     },
     async stored() {
@@ -107,10 +140,14 @@ const BACKENDS: { name: string; make(): Promise<World> }[] = [
   ...(Object.entries(SANDBOX_DNS) as [DnsProviderId, SandboxDns][]).map(([id, d]) => ({
     name: `${id} (sandbox: real provider over the fake)`,
     make: async () => {
-      const sandbox = createSandboxProviders({ clock: noWait, cloudflareBatchSize: 4 });
-      const provider = (sandbox.providers.dns as Partial<Record<DnsProviderId, DnsProvider>>)[id];
-      if (!provider) throw new Error(`the sandbox has no ${id} provider`);
-      return worldOver(id, provider, d.auth, () => d.writeCalls(sandbox), d.zoneBody, d.linkAws);
+      let sandbox: Sandbox | null = null;
+      return worldOver(id, d.auth, () => d.writeCalls(sandbox as Sandbox), d.zoneBody, d.link, (clock, engine) => {
+        const s = createSandboxProviders({ clock: noWait, cloudflareBatchSize: 4, now: () => clock.now(), oidc: { issuer: `${PUBLIC_URL}/api`, jwks: () => engine().publicAssets.jwks() } });
+        sandbox = s;
+        const provider = (s.providers.dns as Partial<Record<DnsProviderId, DnsProvider>>)[id];
+        if (!provider) throw new Error(`the sandbox has no ${id} provider`);
+        return { dns: provider, clouds: { gcp: s.providers.gcp, azure: s.providers.azure } };
+      });
     },
   })),
   ...(['route53', 'cloudflare'] as const).map((id) => ({
@@ -118,7 +155,7 @@ const BACKENDS: { name: string; make(): Promise<World> }[] = [
     make: async () => {
       // Small batches, so generated requests span several provider calls.
       const provider = createMemoryDnsProvider({ id, importable: () => true, batchLimits: { valuesPerBatch: 6, upsertWeight: 2 } });
-      return worldOver(id, provider, id === 'route53' ? AWS_AUTH : CF_AUTH, () => provider.calls.filter((c) => c.call === 'applyChanges').length, id === 'route53' ? {} : { cloudflareApiToken: 'tok' }, id === 'route53');
+      return worldOver(id, id === 'route53' ? AWS_AUTH : CF_AUTH, () => provider.calls.filter((c) => c.call === 'applyChanges').length, id === 'route53' ? {} : { cloudflareApiToken: 'tok' }, id === 'route53' ? 'aws' : null, () => ({ dns: provider }));
     },
   })),
 ];

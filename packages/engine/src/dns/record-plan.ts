@@ -113,7 +113,7 @@ async function existingRecordSets(ctx: EngineContext, zone: OpenZone, zoneId: nu
 /**
  * The provider calls of the steps' changes, as indexes into the step list. `groups` are the runs of
  * steps the caller sends with separate `applyChanges` calls (default: one call for all), each
- * planned on its own. A provider without `planChanges` yet is shown as one call per group.
+ * planned on its own, by the provider's `planChanges` (the decision its `applyChanges` makes).
  */
 async function providerCallsOf(zone: OpenZone, steps: readonly PlanStep[], groups: readonly (readonly number[])[]): Promise<{ call: string; changes: number[] }[]> {
   const out: { call: string; changes: number[] }[] = [];
@@ -121,9 +121,7 @@ async function providerCallsOf(zone: OpenZone, steps: readonly PlanStep[], group
     const sentAt = group.filter((i) => steps[i]?.change);
     const changes = sentAt.map((i) => steps[i]?.change as RecordChange);
     if (changes.length === 0) continue;
-    const planned: PlannedProviderCall[] = zone.session.planChanges
-      ? await zone.session.planChanges(zone.info, changes)
-      : [{ call: 'applyChanges', changes: changes.map((_, i) => i) }];
+    const planned: PlannedProviderCall[] = await zone.session.planChanges(zone.info, changes);
     out.push(...planned.map((p) => ({ call: p.call, changes: p.changes.map((i) => sentAt[i] as number) })));
   }
   return out;

@@ -203,7 +203,7 @@ export interface DnsSession {
    * them (one decision, shared by both). May read the zone (a provider whose batches depend on
    * what it holds, like Cloudflare's per-record operations); never writes.
    */
-  planChanges?(zone: ZoneInfo, changes: readonly RecordChange[], options?: { signal?: AbortSignal }): Promise<PlannedProviderCall[]>;
+  planChanges(zone: ZoneInfo, changes: readonly RecordChange[], options?: { signal?: AbortSignal }): Promise<PlannedProviderCall[]>;
   /** Delete the hosted zone (Route 53, must be empty but for apex NS/SOA). Gone already counts as done. */
   deleteZone(zone: ZoneInfo, options?: { signal?: AbortSignal }): Promise<void>;
 }

@@ -34,9 +34,8 @@ export function describeBatches(ctx: DnsConformanceContext): void {
       expect(await ctx.written()).toHaveLength(n);
     });
 
-    it('plans exactly the batch calls applyChanges then makes, and writes nothing while planning', async (t) => {
+    it('plans exactly the batch calls applyChanges then makes, and writes nothing while planning', async () => {
       const session = ctx.session;
-      if (!session.planChanges) return t.skip();
       const n = upsertsPerBatch(ctx.under.batchLimits);
       // Existing sets, so the list mixes DELETEs, changed UPSERTs and new sets over three batches.
       const existing = Array.from({ length: 3 }, (_, i) => aSet(ctx, 10_000 + i));
