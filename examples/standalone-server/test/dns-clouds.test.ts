@@ -13,7 +13,7 @@ import { createPostgresStorage } from '@cloudlink/storage-postgres';
 import { createSqliteStorage } from '@cloudlink/storage-sqlite';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CLOUDDNS_FEATURES } from '@cloudlink/providers/gcp';
-import { createSandboxProviders } from '@cloudlink/sandbox';
+import { createSandboxProviders, linkSandboxCloud, SANDBOX_AZURE_APP } from '@cloudlink/sandbox';
 import { SAMPLE_WIF_CONFIG } from '../../../test-support/cloud-samples.js';
 import { createTestDatabase } from '../../../test-support/postgres.js';
 import { CLOUDDNS_CAPABILITIES } from '../src/providers.js';
@@ -371,9 +371,7 @@ describe('through the sandbox: the real providers over the fakes of the clouds',
 
   it('a GCP zone: create → upsert → list → delete with deleteFromCloud', async () => {
     const { engine, sandbox, actor, workspaceSlug, env } = await sandboxWorld();
-    const { data } = await engine.cloudConnections.connectGcp(actor, { workspaceSlug });
-    await engine.cloudConnections.complete(actor, { workspaceSlug, connectionId: data.connectionId, accountName: 'gcp', wifConfig: SAMPLE_WIF_CONFIG });
-    await engine.projects.connectCloud(actor, { projectSlug: env.projectSlug, connectionId: data.connectionId });
+    await linkSandboxCloud(engine, actor, { workspaceSlug, projectSlug: env.projectSlug }, 'gcp');
     const zone = await engine.dns.createZone(actor, { ...env, name: 'docs', domainName: 'docs.example.com', comment: 'Docs' });
     expect(zone.data).toMatchObject({ provider: 'clouddns', domainName: 'docs.example.com', comment: 'Docs', metadata: { adopted: false } });
     expect(zone.data.nameServers.length).toBeGreaterThan(0);
@@ -401,16 +399,14 @@ describe('through the sandbox: Azure DNS', () => {
     const seeded = await engine.operator.seed({ workspace: 'acme', project: 'shop', environment: 'master', email: 'owner@example.com', role: 'owner', plan: 'ultimate' });
     const actor = { userId: seeded.user.id };
     const env = { projectSlug: seeded.project.slug, environmentSlug: 'master' };
-    const { data } = await engine.cloudConnections.connectAzure(actor, { workspaceSlug: seeded.workspace.slug });
-    await engine.cloudConnections.complete(actor, { workspaceSlug: seeded.workspace.slug, connectionId: data.connectionId, accountName: 'az', ...AZURE });
-    await engine.projects.connectCloud(actor, { projectSlug: env.projectSlug, connectionId: data.connectionId });
+    await linkSandboxCloud(engine, actor, { workspaceSlug: seeded.workspace.slug, projectSlug: env.projectSlug }, 'azure');
 
     // The sandbox's subscription has only the resource group cloudlink-dns.
     const missing = await engineError(engine.dns.createZone(actor, { ...env, name: 'shop', domainName: 'shop.example.org', azureResourceGroup: 'no-such-rg' }));
     expect(missing.toBody()).toMatchObject({ error: 'Validation failed', details: [{ path: 'azureResourceGroup', message: 'resource group no-such-rg does not exist in the linked subscription' }] });
     const zone = await engine.dns.createZone(actor, { ...env, name: 'shop', domainName: 'shop.example.org' });
     expect(zone.data).toMatchObject({ provider: 'azuredns', domainName: 'shop.example.org', metadata: { adopted: false, azureResourceGroup: 'cloudlink-dns' } });
-    expect(zone.data.hostedZoneId).toBe(`/subscriptions/${AZURE.subscriptionId}/resourceGroups/cloudlink-dns/providers/Microsoft.Network/dnszones/shop.example.org`);
+    expect(zone.data.hostedZoneId).toBe(`/subscriptions/${SANDBOX_AZURE_APP.subscriptionId}/resourceGroups/cloudlink-dns/providers/Microsoft.Network/dnszones/shop.example.org`);
     const id = zone.data.id;
     await engine.dns.upsertRecords(actor, { ...env, id, records: [{ recordName: 'www', recordType: 'A', values: ['192.0.2.1'] }, { recordName: '@', recordType: 'TXT', values: ['"hello azure"'] }] });
     await engine.dns.upsertRecords(actor, { ...env, id, recordName: 'www', recordType: 'A', values: ['192.0.2.2'] });
@@ -422,7 +418,7 @@ describe('through the sandbox: Azure DNS', () => {
 
     // Someone changes www A at Azure between the engine's read and its write: the fake sees the PUT
     // with the ETag the engine read, after the set got a new one, and answers 412 as ARM does.
-    const held = () => sandbox.fakes.azuredns.zone(AZURE.subscriptionId, 'cloudlink-dns', 'shop.example.org')?.recordSets.get('www\u0000A');
+    const held = () => sandbox.fakes.azuredns.zone(SANDBOX_AZURE_APP.subscriptionId, 'cloudlink-dns', 'shop.example.org')?.recordSets.get('www\u0000A');
     sandbox.fakes.azuredns.fault({
       match: (r) => {
         const set = r.method === 'PUT' && r.url.includes('/A/www') ? held() : undefined;
@@ -435,7 +431,7 @@ describe('through the sandbox: Azure DNS', () => {
     expect(held()?.properties).toEqual({ TTL: 60, ARecords: [{ ipv4Address: '198.51.100.9' }] });
 
     await engine.resources.delete(actor, { ...env, resourceId: id, deleteFromCloud: true });
-    expect(sandbox.fakes.azuredns.zone(AZURE.subscriptionId, 'cloudlink-dns', 'shop.example.org')).toBeUndefined();
+    expect(sandbox.fakes.azuredns.zone(SANDBOX_AZURE_APP.subscriptionId, 'cloudlink-dns', 'shop.example.org')).toBeUndefined();
     expect((await engineError(engine.dns.getZone(actor, { ...env, id }))).error).toBe('DNS zone not found');
   });
 });
