@@ -181,7 +181,7 @@ const CONFLICTING: ReadonlySet<RestOperation> = new Set<RestOperation>([
  * `Retry-After`) when throttled, busy or not configured.
  */
 const PROVIDER_BOUND: ReadonlySet<RestOperation> = new Set<RestOperation>([
-  'cloudConnections.connectAws', 'cloudConnections.complete', 'cloudConnections.verify', 'cloudConnections.azureSetupCallback', 'publicAssets.awsTemplate',
+  'cloudConnections.connectAws', 'cloudConnections.complete', 'cloudConnections.verify', 'cloudConnections.azureSetupCallback', 'publicAssets.awsTemplate', 'publicAssets.awsOidcTemplate',
   'dns.createZone', 'dns.listRecords', 'dns.upsertRecords', 'dns.deleteRecords', 'resources.update', 'resources.sync', 'resources.delete',
   'subdomains.create', 'subdomains.delete', 'resourceConnections.create', 'resourceConnections.update', 'resourceConnections.delete',
 ]);

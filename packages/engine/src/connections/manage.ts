@@ -22,6 +22,7 @@ import {
   type UpdateConnectionBody,
 } from './schemas.js';
 import { modeOf, serializeConnection } from './serialize.js';
+import { connectionSubject } from './verify.js';
 import { azureSetupCommand, gcpSetupCommand } from './assets/index.js';
 import { openIdPage } from '../pagination/index.js';
 
@@ -115,18 +116,28 @@ export function createConnectionManagement(ctx: EngineContext, platformAccountId
     /** POST …/connect-aws — pending connection, fresh ExternalId and stack name, quick-create URL. */
     async connectAws(actor: Actor | null, input: ConnectInput): Promise<OperationResponse<'cloudConnections.connectAws'>> {
       const { user, workspace, region, body } = await begin(actor, input, connectAwsBodySchema);
+      const stackName = `DeploCloudConnection-${hex(ctx.random.bytes(4))}`;
+      const review = `https://console.aws.amazon.com/cloudformation/home?region=${region}#/stacks/create/review`;
+      if (body.mode === 'oidc') {
+        // Trust pinned to the connection's subject: no platform account, no ExternalId.
+        const connection = await create(actor ?? { kind: 'host' }, workspace.id, 'aws', user.id, region, { stackName, authMode: 'oidc' });
+        const templateUrl = `${api}/cloud-connections/templates/aws-oidc.yaml`;
+        const connectionUrl =
+          `${review}?templateURL=${encodeURIComponent(templateUrl)}&stackName=${stackName}` +
+          `&param_ConnectionSubject=${encodeURIComponent(connectionSubject(connection))}`;
+        return {
+          message: 'AWS connection initiated',
+          data: { connectionId: connection.id, connectionUrl, stackName, region, status: 'pending' as const, externalId: null, mode: 'oidc' as const },
+        };
+      }
       await platformAccountId();
       const externalId = hex(ctx.random.bytes(16));
-      const stackName = `DeploCloudConnection-${hex(ctx.random.bytes(4))}`;
-      const authMode = body.mode === 'oidc' ? 'oidc' : null;
-      const connection = await create(actor ?? { kind: 'host' }, workspace.id, 'aws', user.id, region, { externalId, stackName, authMode });
+      const connection = await create(actor ?? { kind: 'host' }, workspace.id, 'aws', user.id, region, { externalId, stackName });
       const templateUrl = ctx.config.aws.templateUrl ?? `${api}/cloud-connections/templates/aws.yaml`;
-      const connectionUrl =
-        `https://console.aws.amazon.com/cloudformation/home?region=${region}#/stacks/create/review` +
-        `?templateURL=${encodeURIComponent(templateUrl)}&stackName=${stackName}&param_ExternalId=${externalId}`;
+      const connectionUrl = `${review}?templateURL=${encodeURIComponent(templateUrl)}&stackName=${stackName}&param_ExternalId=${externalId}`;
       return {
         message: 'AWS connection initiated',
-        data: { connectionId: connection.id, connectionUrl, stackName, region, status: 'pending' as const, externalId },
+        data: { connectionId: connection.id, connectionUrl, stackName, region, status: 'pending' as const, externalId, mode: 'role' as const },
       };
     },
 

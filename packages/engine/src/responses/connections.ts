@@ -54,7 +54,8 @@ export const connectAwsResultSchema = named(
     stackName: z.string(),
     region: z.string(),
     status: pending,
-    externalId: z.string(),
+    externalId: z.string().nullable().describe('The ExternalId the role requires; null in mode oidc (the trust is pinned to the subject instead)'),
+    mode: z.enum(['role', 'oidc']),
   }),
 );
 
@@ -133,6 +134,7 @@ export const CONNECTION_RESPONSES = {
   'publicAssets.openidConfiguration': openIdConfigurationSchema,
   'publicAssets.jwks': jwksSchema,
   'publicAssets.awsTemplate': z.string().describe('CloudFormation template (YAML)'),
+  'publicAssets.awsOidcTemplate': z.string().describe('CloudFormation template of mode oidc (YAML)'),
   'publicAssets.gcpSetupScript': z.string().describe('Shell script'),
   'publicAssets.azureSetupScript': z.string().describe('Shell script'),
 } as const;
