@@ -38,6 +38,7 @@ export const OPERATION_SCHEMAS: Partial<Record<RestOperation, OperationSchemas>>
   'dns.createZone': { body: ['createZoneBodySchema'] },
   'dns.upsertRecords': { body: ['recordsBodySchema'] },
   'dns.deleteRecords': { body: ['recordsBodySchema'] },
+  'dns.importZoneFile': { body: ['importZoneFileBodySchema'] },
   'resources.list': { query: 'listResourcesQuerySchema' },
   'resources.register': { body: ['registerResourceBodySchema'] },
   'subdomains.create': { body: ['createSubdomainBodySchema'] },
@@ -127,6 +128,26 @@ const ERROR_SCHEMAS: Record<string, JsonObject> = {
       },
     },
   },
+  TooManyChangesError: {
+    type: 'object',
+    description: '`Too many changes`: the write would update or delete more than the safety threshold of the zone\'s record sets; repeat with force=true (docs/records.md#plan-before-apply)',
+    required: ['error', 'message', 'data'],
+    properties: {
+      error: { const: 'Too many changes' },
+      message: { type: 'string' },
+      data: {
+        type: 'object',
+        required: ['update', 'delete', 'existingRecordSets', 'thresholdPercent', 'minExistingRecordSets'],
+        properties: {
+          update: { type: 'integer' },
+          delete: { type: 'integer' },
+          existingRecordSets: { type: 'integer' },
+          thresholdPercent: { type: 'number' },
+          minExistingRecordSets: { type: 'integer' },
+        },
+      },
+    },
+  },
   ProviderError: {
     type: 'object',
     description: 'A provider failure named after the operation; a part-applied record batch adds `data` (docs/batching.md)',
@@ -152,6 +173,7 @@ const ERROR_RESPONSES: Record<string, JsonObject> = {
   NotFound: errorResponse('`… not found`: the workspace, project, environment or the object named by the path', ref('Error')),
   ZoneNotFound: errorResponse('`… not found`, or `DNS zone not found in provider` when a sync finds the hosted zone gone', anyOf('ZoneGoneError', 'Error')),
   Conflict: errorResponse('A conflict with the current state (docs/errors.md lists each `error`)', ref('Error')),
+  RecordWriteConflict: errorResponse('A conflict with the current state, or `Too many changes` past the safety threshold (docs/errors.md lists each `error`)', anyOf('TooManyChangesError', 'Error')),
   PayloadTooLarge: errorResponse('`Payload too large`: a body over 5 MB', ref('Error')),
   UnsupportedMediaType: errorResponse('`Unsupported media type`: a body (or Content-Type) other than application/json on a write', ref('Error')),
   BadGateway: errorResponse('The cloud provider failed (an outage, a timeout, a 5xx)', ref('ProviderError')),
@@ -173,8 +195,16 @@ const CONFLICTING: ReadonlySet<RestOperation> = new Set<RestOperation>([
   'projects.disconnectCloud',
   'cloudConnections.connectAws', 'cloudConnections.connectGcp', 'cloudConnections.connectAzure', 'cloudConnections.complete', 'cloudConnections.update',
   'cloudConnections.delete', 'cloudConnections.azureSetupCallback', 'dns.createZone', 'resources.update', 'subdomains.create',
-  'resourceConnections.create', 'resourceConnections.update',
+  'resourceConnections.create', 'resourceConnections.update', 'resourceConnections.delete', 'dns.upsertRecords', 'dns.deleteRecords', 'dns.importZoneFile',
 ]);
+
+/** Record writes reviewed against the safety threshold (409 `Too many changes`, docs/records.md#plan-before-apply). */
+const THRESHOLD_GUARDED: ReadonlySet<RestOperation> = new Set<RestOperation>([
+  'dns.upsertRecords', 'dns.deleteRecords', 'dns.importZoneFile', 'resourceConnections.create', 'resourceConnections.update', 'resourceConnections.delete',
+]);
+
+/** Operations that take `dryRun` and answer `DryRunAnswer` with 200 instead of their usual success. */
+const DRY_RUNNABLE: ReadonlySet<RestOperation> = new Set<RestOperation>([...THRESHOLD_GUARDED, 'resources.delete']);
 
 /**
  * Operations that call a cloud provider or wait for a zone's lock: 502 for an outage, 503 (with
@@ -182,7 +212,7 @@ const CONFLICTING: ReadonlySet<RestOperation> = new Set<RestOperation>([
  */
 const PROVIDER_BOUND: ReadonlySet<RestOperation> = new Set<RestOperation>([
   'cloudConnections.connectAws', 'cloudConnections.complete', 'cloudConnections.verify', 'cloudConnections.azureSetupCallback', 'publicAssets.awsTemplate', 'publicAssets.awsOidcTemplate',
-  'dns.createZone', 'dns.listRecords', 'dns.upsertRecords', 'dns.deleteRecords', 'resources.update', 'resources.sync', 'resources.delete',
+  'dns.createZone', 'dns.listRecords', 'dns.upsertRecords', 'dns.deleteRecords', 'dns.exportZoneFile', 'dns.importZoneFile', 'resources.update', 'resources.sync', 'resources.delete',
   'subdomains.create', 'subdomains.delete', 'resourceConnections.create', 'resourceConnections.update', 'resourceConnections.delete',
 ]);
 
@@ -200,7 +230,7 @@ function errorResponsesOf(route: RestRoute, takesBody: boolean): JsonObject {
   if (authenticated) responses['401'] = use('Unauthorized');
   if (authenticated || PLAN_LIMITED.has(op)) responses['403'] = use(PLAN_LIMITED.has(op) ? 'ForbiddenOrPlanLimit' : 'Forbidden');
   if (authenticated || route.call === 'input') responses['404'] = use(op === 'resources.sync' ? 'ZoneNotFound' : 'NotFound');
-  if (CONFLICTING.has(op)) responses['409'] = use('Conflict');
+  if (CONFLICTING.has(op)) responses['409'] = use(THRESHOLD_GUARDED.has(op) ? 'RecordWriteConflict' : 'Conflict');
   if (takesBody) responses['413'] = use('PayloadTooLarge');
   if (route.method !== 'GET') responses['415'] = use('UnsupportedMediaType');
   if (PROVIDER_BOUND.has(op)) {
@@ -267,11 +297,13 @@ function operationOf(route: RestRoute): JsonObject {
     });
   }
   const success =
-    route.response.kind === 'text'
+    route.response.kind === 'text' || route.response.kind === 'stream'
       ? { description: 'OK', content: { [route.response.contentType.split(';')[0]!]: { schema: { type: 'string' } } } }
       : { description: route.status === 201 ? 'Created' : 'OK', content: json(successSchemaOf(route)) };
   const bodyNames = schemas?.body ?? [];
   const responses: JsonObject = { [String(route.status)]: success, ...errorResponsesOf(route, bodyNames.length > 0) };
+  // A dry run creates nothing: 200 with the plan even where the real run answers 201.
+  if (DRY_RUNNABLE.has(route.operation) && route.status !== 200) responses['200'] = { description: 'Dry run (dryRun=true): the plan, nothing changed', content: json(ref('DryRunAnswer')) };
   const op: JsonObject = {
     operationId: operationId(route),
     summary: route.summary,
@@ -284,12 +316,24 @@ function operationOf(route: RestRoute): JsonObject {
   if (bodies.length > 0) {
     // Several forms (complete: one per cloud): the connection decides which applies, not the body, so `anyOf`.
     const schema = bodies.length === 1 ? jsonSchemaOf(bodies[0]!) : { anyOf: bodies.map(jsonSchemaOf) };
-    op.requestBody = { required: false, content: { 'application/json': { schema, ...examplesOf(route.operation) } } };
+    op.requestBody = { required: false, content: { 'application/json': { schema, ...examplesOf(route.operation) }, ...textBodyOf(route) } };
   } else if ((schemas?.body ?? []).length > 0) {
     // The engine does not export this body's schema (yet): say only that it is a JSON object.
     op.requestBody = { required: false, content: { 'application/json': { schema: { type: 'object' } } } };
   }
   return op;
+}
+
+/** A route's text body (the zone-file import's `text/dns`), beside its JSON form. */
+function textBodyOf(route: RestRoute): JsonObject {
+  if (!route.textBody) return {};
+  const { contentType, field, limit } = route.textBody;
+  return {
+    [contentType]: {
+      schema: { type: 'string', maxLength: limit, description: `The \`${field}\` itself, at most ${limit} bytes` },
+      example: '$ORIGIN acme.com.\n$TTL 300\nwww 300 IN A 203.0.113.10\n@ 3600 IN MX 10 mail.acme.com.\n',
+    },
+  };
 }
 
 /** The request example(s) of a write, as a media type's `example` (one) or `examples` (named, one per form). */

@@ -48,7 +48,7 @@ describe('OpenAPI success and error responses', () => {
     for (const route of REST_ROUTES) {
       const success = opOf(route).responses[String(route.status)]!;
       const content = success.content as Record<string, { schema: Json }>;
-      if (route.response.kind === 'text') {
+      if (route.response.kind === 'text' || route.response.kind === 'stream') {
         expect(Object.keys(content), route.operation).toEqual([route.response.contentType.split(';')[0]]);
         continue;
       }
@@ -93,7 +93,10 @@ describe('OpenAPI success and error responses', () => {
       expect(listed.includes('413'), route.operation).toBe((OPERATION_SCHEMAS[route.operation]?.body ?? []).length > 0);
     }
     expect(statuses('workspaces.get')).toEqual(['200', '400', '401', '403', '404', 'default']);
-    expect(statuses('dns.upsertRecords')).toEqual(['200', '400', '401', '403', '404', '413', '415', '502', '503', 'default']);
+    // 409: `Too many changes` past the safety threshold (docs/records.md#plan-before-apply).
+    expect(statuses('dns.upsertRecords')).toEqual(['200', '400', '401', '403', '404', '409', '413', '415', '502', '503', 'default']);
+    // A dry run of a connect answers 200 with the plan; the connect itself 201.
+    expect(statuses('resourceConnections.create')).toEqual(['200', '201', '400', '401', '403', '404', '409', '413', '415', '502', '503', 'default']);
     expect(statuses('cloudConnections.connectAws')).toEqual(['201', '400', '401', '403', '404', '409', '413', '415', '502', '503', 'default']);
     expect(statuses('publicAssets.jwks')).toEqual(['200', 'default']);
     expect(statuses('publicAssets.gcpSetupScript')).toEqual(['200', '404', 'default']);

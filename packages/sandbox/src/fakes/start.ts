@@ -3,6 +3,8 @@ import type { ListeningFake } from '../http/listen.js';
 import type { FakeService } from '../http/fake-service.js';
 import { createFakeAzure } from './azure.js';
 import type { FakeAzure, FakeAzureOptions, FakeAzureWorld } from './azure.js';
+import { createFakeAzureDns } from './azuredns.js';
+import type { FakeAzureDns, FakeAzureDnsOptions } from './azuredns.js';
 import { createFakeCloudDns } from './clouddns.js';
 import type { FakeCloudDns, FakeCloudDnsOptions } from './clouddns.js';
 import { createFakeCloudflare } from './cloudflare.js';
@@ -78,4 +80,11 @@ export async function startFakeAzure(options: (FakeAzureOptions | FakeAzureWorld
   const fake = createFakeAzure(options);
   const [entra, arm] = await Promise.all([serve(fake.entra, options.tls), serve(fake.arm, options.tls)]);
   return { fake, entra, arm, close: async () => void (await Promise.all([entra.close(), arm.close()])) };
+}
+
+export type ListeningAzureDns = Listening<FakeAzureDns>;
+
+/** Azure DNS (ARM) over https with the given certificate: the SDK sends bearer tokens over TLS only. */
+export function startFakeAzureDns(options: FakeAzureDnsOptions & { readonly tls: { readonly key: string; readonly cert: string } }): Promise<ListeningAzureDns> {
+  return serve(createFakeAzureDns(options), options.tls);
 }
