@@ -1,5 +1,6 @@
 import { createFakeSts, listen, type FakeSts, type ListeningFake } from '@cloudlink/sandbox';
 import { createAwsConnector } from '@cloudlink/providers/aws';
+import { createFakeClock } from '@cloudlink/engine/testing';
 /** The subject cloudlink's issuer puts in a connection's tokens (docs/connections.md). */
 const connectionSubject = (c: { workspaceId: number; id: number }) => `workspace:${c.workspaceId}:connection:${c.id}`;
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -16,12 +17,15 @@ let server: TestServer;
 let fake: FakeSts;
 let sts: ListeningFake;
 let owner: { id: number; token: string };
+// Real time: the engine mints and the fake STS checks token lifetimes against the same clock.
+const clock = createFakeClock(new Date());
 
 beforeAll(async () => {
   fake = createFakeSts({
     platformAccount: '999999999999',
     platformAccessKeyId: 'AKIANOTUSEDBYANYONE0',
     webIdentity: { issuer: () => `${server.baseUrl}/api` },
+    now: () => clock.now(),
   });
   sts = await listen(fake);
   const aws = createAwsConnector({
@@ -30,9 +34,10 @@ beforeAll(async () => {
     // No platform credentials: any signed call fails before it leaves the process.
     credentials: () => Promise.reject(Object.assign(new Error('no platform credentials in this test'), { name: 'CredentialsProviderError' })),
   });
-  server = await startTestServer({ backend: 'sqlite', providers: { aws } });
+  server = await startTestServer({ backend: 'sqlite', providers: { aws }, engineOptions: { clock } });
   owner = await server.createUser('owner@example.com');
-  await server.engine.workspaces.create({ userId: owner.id }, { name: 'Acme' });
+  const ws = await server.engine.workspaces.create({ userId: owner.id }, { name: 'Acme' });
+  await server.storage.workspaces.setWorkspacePlan({ workspaceId: ws.data.id, planId: 3, now: clock.now() });
 });
 afterAll(async () => {
   await sts?.close();
@@ -79,7 +84,7 @@ it('refuses a token for connection A presented for the role pinned to connection
   const workspaceId = (await server.storage.connections.getConnectionById(b))!.workspaceId;
   // Account 210987654321's role was deployed for B: A's token names A's subject.
   fake.addRole({ accountId: '210987654321', roleName: 'GatewaysAppDeployRole', trustedAccount: '000000000001', webIdentitySubject: connectionSubject({ workspaceId, id: b }) });
-  await expect(c.complete(actor, { workspaceSlug: 'acme', connectionId: a, accountId: '210987654321', accountName: 'Not mine' })).rejects.toMatchObject({ status: 400 });
+  await expect(c.complete(actor, { workspaceSlug: 'acme', connectionId: a, accountId: '210987654321', accountName: 'Not mine' })).rejects.toMatchObject({ code: 'CONNECTION_TEST_FAILED' });
   expect((await server.storage.connections.getConnectionById(a))?.status).toBe('failed');
   const done = await c.complete(actor, { workspaceSlug: 'acme', connectionId: b, accountId: '210987654321', accountName: 'B' });
   expect(done.data).toMatchObject({ connectionStatus: 'connected' });
