@@ -70,7 +70,7 @@ describe('CloudFormation template, mode oidc', () => {
     expect(yaml).toMatch(/Condition: CreateOidcProvider/);
     expect(yaml).toContain("Action: 'sts:AssumeRoleWithWebIdentity'");
     expect(yaml).toContain(`'${host}:aud': 'sts.amazonaws.com'`);
-    expect(yaml).toMatch(new RegExp(`'${host.replace(/[.]/g, '\\.')}:sub':\\n\\s+Ref: ConnectionSubject`));
+    expect(yaml).toMatch(new RegExp(`'${host.replace(/\./g, '\\.')}:sub':\\n\\s+Ref: ConnectionSubject`));
     expect(yaml).toContain("AllowedPattern: '^workspace:[0-9]+:connection:[0-9]+$'");
     expect(yaml).not.toMatch(/ExternalId|:root|sts:AssumeRole'/);
     for (const p of AWS_MANAGED_POLICIES) expect(yaml).toContain(`'arn:aws:iam::aws:policy/${p}'`);
