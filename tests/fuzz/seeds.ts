@@ -20,6 +20,7 @@ export const SEEDS: Record<RestOperation, (w: World) => Seed> = {
   'publicAssets.openidConfiguration': () => ({}),
   'publicAssets.jwks': () => ({}),
   'publicAssets.awsTemplate': () => ({}),
+  'publicAssets.awsOidcTemplate': () => ({}),
   'publicAssets.gcpSetupScript': (w) => ({ query: { connection: String(w.targets.gcpId) } }),
   'publicAssets.azureSetupScript': () => ({}),
   'workspaces.create': () => ({ body: { name: 'Fuzzed' } }),

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { AWS_MANAGED_POLICIES, renderAwsTemplate, renderAzureSetupScript, renderGcpSetupScript } from '../src/connections/index.js';
+import { AWS_MANAGED_POLICIES, renderAwsOidcTemplate, renderAwsTemplate, renderAzureSetupScript, renderGcpSetupScript } from '../src/connections/index.js';
 import { ERROR_CODE_TABLE, isEngineError } from '../src/errors/index.js';
 import { createTestEngine, failure, PUBLIC_URL } from './support/engine.js';
 
@@ -55,6 +55,27 @@ describe('CloudFormation template', () => {
     expect(yaml).toMatch(/Outputs:\n\s+RoleArn:/);
     expect(yaml).not.toMatch(/[0-9a-f]{32}(?!\})/);
     expect(() => renderAwsTemplate({ platformAccountId: '1', roleName: 'x' })).toThrow();
+  });
+});
+
+describe('CloudFormation template, mode oidc', () => {
+  it('creates or reuses the OIDC provider and pins the role to the issuer, the audience and the subject; no platform account, no ExternalId', async () => {
+    const t = await createTestEngine();
+    const yaml = await t.engine.publicAssets.awsOidcTemplate();
+    expect(yaml).toBe(renderAwsOidcTemplate({ issuer: `${PUBLIC_URL}/api`, roleName: 'GatewaysAppDeployRole' }));
+    const host = `${new URL(PUBLIC_URL).host}/api`;
+    expect(yaml).toContain("Type: 'AWS::IAM::OIDCProvider'");
+    expect(yaml).toContain(`Url: '${PUBLIC_URL}/api'`);
+    expect(yaml).toMatch(/ClientIdList:\n\s+- 'sts.amazonaws.com'/);
+    expect(yaml).toMatch(/Condition: CreateOidcProvider/);
+    expect(yaml).toContain("Action: 'sts:AssumeRoleWithWebIdentity'");
+    expect(yaml).toContain(`'${host}:aud': 'sts.amazonaws.com'`);
+    expect(yaml).toMatch(new RegExp(`'${host.replace(/\./g, '\\.')}:sub':\\n\\s+Ref: ConnectionSubject`));
+    expect(yaml).toContain("AllowedPattern: '^workspace:[0-9]+:connection:[0-9]+$'");
+    expect(yaml).not.toMatch(/ExternalId|:root|sts:AssumeRole'/);
+    for (const p of AWS_MANAGED_POLICIES) expect(yaml).toContain(`'arn:aws:iam::aws:policy/${p}'`);
+    expect(yaml).toMatch(/Outputs:\n\s+RoleArn:/);
+    expect(() => renderAwsOidcTemplate({ issuer: "https://x.example/api'", roleName: 'r' })).toThrow();
   });
 });
 

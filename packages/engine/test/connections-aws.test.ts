@@ -24,6 +24,7 @@ describe('connect-aws', () => {
         region: 'us-east-1',
         status: 'pending',
         externalId,
+        mode: 'role',
       },
     });
     const second = await t.engine.cloudConnections.connectAws(actor, { workspaceSlug, region: 'eu-west-2' });
@@ -38,6 +39,8 @@ describe('connect-aws', () => {
       message: 'region: must be an AWS region such as us-east-1',
     });
     expect(await failure(t.engine.cloudConnections.connectGcp(actor, { workspaceSlug, region: 'US' }))).toMatchObject({ message: 'region: must be a GCP region such as us-central1' });
+    expect(await failure(t.engine.cloudConnections.connectAws(actor, { workspaceSlug, mode: 'secret' }))).toMatchObject({ message: 'mode: must be "role" or "oidc"' });
+    expect(await failure(t.engine.cloudConnections.connectAzure(actor, { workspaceSlug, mode: 'role' }))).toMatchObject({ message: 'mode: must be "secret" or "oidc"' });
     expect(await failure(t.engine.cloudConnections.connectAzure(actor, { workspaceSlug, region: 'east-us' }))).toMatchObject({ message: 'region: must be an Azure region such as eastus' });
     const dev = await t.user('dev@example.com');
     const viewer = await t.user('viewer@example.com');
@@ -93,6 +96,7 @@ describe('complete (AWS)', () => {
         accountName: 'Production AWS',
         region: 'us-east-1',
         connectionStatus: 'connected',
+        mode: 'role',
         connectedAt: '2024-01-15T10:35:00.000Z',
         failureReason: null,
         isActive: true,

@@ -48,7 +48,7 @@ describe('list', () => {
       count: 1,
       data: [{ id: 1, accountName: 'One', connectionStatus: 'connected' }],
     });
-    expect(Object.keys(def.data[0]!)).toEqual(['id', 'cloudProvider', 'accountId', 'accountName', 'region', 'connectionStatus', 'connectedAt', 'failureReason', 'isActive', 'createdAt', 'updatedAt', 'lastVerifiedAt', 'lastVerificationError']);
+    expect(Object.keys(def.data[0]!)).toEqual(['id', 'cloudProvider', 'accountId', 'accountName', 'region', 'connectionStatus', 'mode', 'connectedAt', 'failureReason', 'isActive', 'createdAt', 'updatedAt', 'lastVerifiedAt', 'lastVerificationError']);
     const ids = async (q: Record<string, unknown>) => (await t.engine.cloudConnections.list(actor, { workspaceSlug, ...q })).data.map((c) => c.id);
     expect(await ids({ status: 'all' })).toEqual([1, 2, 3]);
     expect(await ids({ status: 'all', include_inactive: 'true' })).toEqual([1, 2, 3, 4]);

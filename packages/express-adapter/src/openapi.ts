@@ -211,7 +211,7 @@ const DRY_RUNNABLE: ReadonlySet<RestOperation> = new Set<RestOperation>([...THRE
  * `Retry-After`) when throttled, busy or not configured.
  */
 const PROVIDER_BOUND: ReadonlySet<RestOperation> = new Set<RestOperation>([
-  'cloudConnections.connectAws', 'cloudConnections.complete', 'cloudConnections.verify', 'cloudConnections.azureSetupCallback', 'publicAssets.awsTemplate',
+  'cloudConnections.connectAws', 'cloudConnections.complete', 'cloudConnections.verify', 'cloudConnections.azureSetupCallback', 'publicAssets.awsTemplate', 'publicAssets.awsOidcTemplate',
   'dns.createZone', 'dns.listRecords', 'dns.upsertRecords', 'dns.deleteRecords', 'dns.exportZoneFile', 'dns.importZoneFile', 'resources.update', 'resources.sync', 'resources.delete',
   'subdomains.create', 'subdomains.delete', 'resourceConnections.create', 'resourceConnections.update', 'resourceConnections.delete',
 ]);

@@ -41,6 +41,7 @@ export type RestOperation =
   | 'publicAssets.openidConfiguration'
   | 'publicAssets.jwks'
   | 'publicAssets.awsTemplate'
+  | 'publicAssets.awsOidcTemplate'
   | 'publicAssets.gcpSetupScript'
   | 'publicAssets.azureSetupScript'
   | 'dns.createZone'
@@ -196,6 +197,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
   publicRoute('GET', '/.well-known/openid-configuration', 'publicAssets.openidConfiguration', 'OIDC discovery document of the issuer', 'none'),
   publicRoute('GET', '//.well-known/openid-configuration', 'publicAssets.openidConfiguration', 'OIDC discovery document (double-slash form some STS clients request)', 'none'),
   publicRoute('GET', '/.well-known/jwks.json', 'publicAssets.jwks', 'JSON Web Key Set of the issuer', 'none', { kind: 'json', cacheControl: 'public, max-age=300' }),
+  publicRoute('GET', '/cloud-connections/templates/aws-oidc.yaml', 'publicAssets.awsOidcTemplate', 'CloudFormation template creating the role trusting the OIDC issuer (mode oidc)', 'none', { kind: 'text', contentType: 'text/yaml; charset=utf-8' }),
   publicRoute('GET', '/cloud-connections/templates/aws.yaml', 'publicAssets.awsTemplate', 'CloudFormation template creating the cross-account role', 'none', { kind: 'text', contentType: 'text/yaml; charset=utf-8' }),
   publicRoute('GET', '/cloud-connections/scripts/gcp-wif.sh', 'publicAssets.gcpSetupScript', 'GCP Workload Identity Federation setup script (?connection=<id>)', 'input', SHELL, [CONNECTION_PARAM]),
   publicRoute('GET', '/cloud-connections/scripts/azure.sh', 'publicAssets.azureSetupScript', 'Azure service principal setup script', 'none', SHELL),

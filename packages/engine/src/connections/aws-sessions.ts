@@ -1,6 +1,9 @@
 import type { AwsSessionCache, AwsSessionRequest, EngineContext } from '../context.js';
 import { precondition, providerNotConfigured } from '../errors/index.js';
 import type { AwsCredentials } from '../ports/cloud.js';
+import type { CloudConnection } from '../domain/records.js';
+import { createOidcIssuer } from '../oidc/index.js';
+import { AWS_OIDC_AUDIENCE, connectionSubject } from './verify.js';
 
 /** Refresh this long before the credentials expire (see docs/provider-calls.md). */
 const REFRESH_MARGIN_MS = 5 * 60 * 1000;
@@ -48,9 +51,33 @@ export function createAwsSessionCache(ctx: Omit<EngineContext, 'awsSessions' | '
     return pending;
   }
 
-  function assume(connection: { id: number; roleArn: string; externalId: string | null }, session: AwsSessionRequest, signal?: AbortSignal) {
+  const oidc = createOidcIssuer(ctx);
+
+  /**
+   * The one place that picks how a connection's role is assumed: `oidc` connections present a
+   * token of our issuer for the connection's own subject (AssumeRoleWithWebIdentity, no platform
+   * credentials, no SourceIdentity: that call has no such parameter); the others AssumeRole with the
+   * platform credentials and the ExternalId.
+   */
+  async function assume(
+    connection: Pick<CloudConnection, 'id' | 'workspaceId' | 'externalId' | 'authMode'> & { roleArn: string },
+    session: AwsSessionRequest,
+    signal?: AbortSignal,
+  ) {
     const aws = ctx.providers.aws;
     if (!aws) throw providerNotConfigured('AWS is not configured');
+    if (connection.authMode === 'oidc') {
+      return aws.assumeRoleWithWebIdentity(
+        {
+          roleArn: connection.roleArn,
+          webIdentityToken: await oidc.mint({ subject: connectionSubject(connection), audience: AWS_OIDC_AUDIENCE }),
+          sessionName: session.sessionName,
+          durationSeconds: session.durationSeconds ?? SESSION_SECONDS,
+          ...(session.policy !== undefined ? { policy: session.policy } : {}),
+        },
+        signal ? { signal } : undefined,
+      );
+    }
     // The connector retries throttling and outages itself (see docs/batching.md), so one call here.
     return aws.assumeRole(
       {
@@ -75,7 +102,7 @@ export function createAwsSessionCache(ctx: Omit<EngineContext, 'awsSessions' | '
       return cached<AwsCredentials>(
         connection.id,
         key,
-        () => assume({ id: connection.id, roleArn, externalId: connection.externalId }, session, options?.signal),
+        () => assume({ ...connection, roleArn }, session, options?.signal),
         (c) => c.expiration,
       );
     },

@@ -52,7 +52,7 @@ export function createCompletion(ctx: EngineContext, oidc: OidcIssuer) {
           accountName: body.accountName,
           accountId: body.accountId,
           onSuccess: { roleArn: roleArnFor(ctx, body.accountId) },
-          test: () => testAws(ctx, connection, body.accountId),
+          test: () => testAws(ctx, oidc, connection, body.accountId),
         };
       }
       case 'gcp': {

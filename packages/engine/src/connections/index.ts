@@ -46,7 +46,7 @@ export { CONNECTION_SECRET_AAD } from './complete.js';
 export type { GcpSetupScriptInput } from './public-assets.js';
 export { serializeConnection } from './serialize.js';
 export type { ConnectionObject } from './serialize.js';
-export { gcpAudience, gcpSubject, roleArnFor } from './verify.js';
+export { AWS_OIDC_AUDIENCE, connectionSubject, gcpAudience, gcpSubject, roleArnFor } from './verify.js';
 export {
   accountNameSchema,
   azureCallbackBodySchema,

@@ -1,7 +1,7 @@
 import type { EngineContext } from '../context.js';
 import { notFound } from '../errors/index.js';
 import type { OidcIssuer } from '../oidc/index.js';
-import { renderAwsTemplate, renderAzureSetupScript, renderGcpSetupScript } from './assets/index.js';
+import { renderAwsOidcTemplate, renderAwsTemplate, renderAzureSetupScript, renderGcpSetupScript } from './assets/index.js';
 import { gcpSubject } from './verify.js';
 import type { OperationResponse } from '../responses/operations.js';
 
@@ -23,6 +23,10 @@ export function createPublicAssets(ctx: EngineContext, oidc: OidcIssuer, platfor
     /** GET /api/cloud-connections/templates/aws.yaml — 503 when the platform account is unknown. */
     async awsTemplate(): Promise<string> {
       return renderAwsTemplate({ platformAccountId: await platformAccountId(), roleName: ctx.config.aws.roleName });
+    },
+    /** GET /api/cloud-connections/templates/aws-oidc.yaml — the `mode: "oidc"` variant; needs no platform account. */
+    async awsOidcTemplate(): Promise<string> {
+      return renderAwsOidcTemplate({ issuer: oidc.issuer, roleName: ctx.config.aws.roleName });
     },
     /** GET /api/cloud-connections/scripts/gcp-wif.sh?connection=<id> — 404 for a bad, unknown, inactive or non-GCP id. */
     async gcpSetupScript(input?: GcpSetupScriptInput): Promise<string> {

@@ -45,7 +45,7 @@ export function createReverification(ctx: EngineContext, oidc: OidcIssuer) {
     if (!isVerifiable(c)) throw precondition.connectionNotCompleted(c.id, `is ${c.status}`);
     const accountId = c.accountId;
     if (accountId === null) throw precondition.connectionNotCompleted(c.id, 'has no stored account');
-    if (c.provider === 'aws') return () => testAws(ctx, c, accountId);
+    if (c.provider === 'aws') return () => testAws(ctx, oidc, c, accountId);
     if (c.secretData === null) throw precondition.connectionNotCompleted(c.id, 'has no stored setup');
     const stored: unknown = JSON.parse(ctx.secrets.open(c.secretData, CONNECTION_SECRET_AAD));
     if (c.provider === 'gcp') return () => testGcp(ctx, oidc, c, { ...(stored as WifConfig), projectId: accountId });

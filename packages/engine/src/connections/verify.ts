@@ -49,12 +49,20 @@ type TestContext = Pick<EngineContext, 'providers' | 'clock' | 'random' | 'confi
 
 export const roleArnFor = (ctx: Pick<EngineContext, 'config'>, accountId: string) => `arn:aws:iam::${accountId}:role/${ctx.config.aws.roleName}`;
 
-/** AWS: AssumeRole with ExternalId → account match → AssumeRole without ExternalId must be refused. */
-export function testAws(ctx: TestContext, connection: CloudConnection, accountId: string): Promise<TestVerdict> {
+/** The audience of the tokens AWS STS accepts for AssumeRoleWithWebIdentity (the OIDC provider's client id). */
+export const AWS_OIDC_AUDIENCE = 'sts.amazonaws.com';
+
+/**
+ * AWS: AssumeRole with ExternalId → account match → AssumeRole without ExternalId must be refused.
+ * An `oidc` connection: AssumeRoleWithWebIdentity with our token for its subject → account and role
+ * match → a token for another connection's subject must be refused.
+ */
+export function testAws(ctx: TestContext, oidc: OidcIssuer, connection: CloudConnection, accountId: string): Promise<TestVerdict> {
   const aws = ctx.providers.aws;
   if (!aws) throw providerNotConfigured('AWS is not configured');
   const roleArn = roleArnFor(ctx, accountId);
   const sessionName = `cloudlink-${connection.id}`;
+  if (connection.authMode === 'oidc') return testAwsWebIdentity(ctx, aws, oidc, connection, accountId, roleArn, sessionName);
   return runTest(async () => {
     const credentials = await aws.assumeRole({ roleArn, externalId: connection.externalId ?? '', sessionName, durationSeconds: 3600 });
     const identity = await aws.getCallerIdentity(credentials);
@@ -73,12 +81,47 @@ export function testAws(ctx: TestContext, connection: CloudConnection, accountId
   });
 }
 
+function testAwsWebIdentity(
+  ctx: TestContext,
+  aws: NonNullable<TestContext['providers']['aws']>,
+  oidc: OidcIssuer,
+  connection: CloudConnection,
+  accountId: string,
+  roleArn: string,
+  sessionName: string,
+): Promise<TestVerdict> {
+  const roleName = ctx.config.aws.roleName;
+  const assume = async (subject: string) =>
+    aws.assumeRoleWithWebIdentity({ roleArn, webIdentityToken: await oidc.mint({ subject, audience: AWS_OIDC_AUDIENCE }), sessionName, durationSeconds: 3600 });
+  return runTest(async () => {
+    const credentials = await assume(connectionSubject(connection));
+    const identity = await aws.getCallerIdentity(credentials);
+    if (identity.account !== accountId) {
+      throw refusal('aws', 'GetCallerIdentity', 'AccountMismatch', `role belongs to account ${identity.account}, expected ${accountId}`);
+    }
+    if (!identity.arn.startsWith(`arn:aws:sts::${accountId}:assumed-role/${roleName}/`)) {
+      throw refusal('aws', 'GetCallerIdentity', 'RoleMismatch', `credentials are for ${identity.arn}, expected role ${roleName}`);
+    }
+    // Connection 0 never exists: a role that accepts its subject is not pinned to this connection.
+    try {
+      await assume(connectionSubject({ workspaceId: connection.workspaceId, id: 0 }));
+    } catch (e) {
+      if (isProviderCallError(e) && e.kind === 'refused') return;
+      if (isProviderCallError(e)) throw noVerdict(e);
+      throw e;
+    }
+    throw refusal('aws', 'AssumeRoleWithWebIdentity for another subject', 'SubjectNotEnforced', 'trust policy does not pin the connection\'s subject');
+  });
+}
+
 /** `//iam.googleapis.com/projects/<num>/locations/global/workloadIdentityPools/<pool>/providers/<provider>` */
 export const gcpAudience = (wif: WifConfig) =>
   `//iam.googleapis.com/projects/${wif.projectNumber}/locations/global/workloadIdentityPools/${wif.poolId}/providers/${wif.providerId}`;
 
-/** The subject our issuer puts in tokens for a connection. */
-export const gcpSubject = (connection: Pick<CloudConnection, 'workspaceId' | 'id'>) => `workspace:${connection.workspaceId}:connection:${connection.id}`;
+/** The subject our issuer puts in tokens for a connection, on every cloud; the customer's trust is pinned to it. */
+export const connectionSubject = (connection: Pick<CloudConnection, 'workspaceId' | 'id'>) => `workspace:${connection.workspaceId}:connection:${connection.id}`;
+/** The older name of {@link connectionSubject}. */
+export const gcpSubject = connectionSubject;
 
 /** GCP: our token → STS → generateAccessToken → projects.get; the project number must match. */
 export function testGcp(ctx: TestContext, oidc: OidcIssuer, connection: CloudConnection, wif: WifConfig & { projectId: string }): Promise<TestVerdict> {

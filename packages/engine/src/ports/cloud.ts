@@ -25,6 +25,16 @@ export interface AwsConnector {
     input: { roleArn: string; externalId?: string; sessionName: string; durationSeconds?: number; sourceIdentity?: string; policy?: string },
     options?: { signal?: AbortSignal },
   ): Promise<AwsCredentials>;
+  /**
+   * STS AssumeRoleWithWebIdentity: unsigned, so it needs no platform credentials; the role's trust
+   * checks the token (from cloudlink's issuer) instead (docs/connections.md#connection-modes).
+   * InvalidIdentityToken, AccessDenied and ExpiredTokenException are `refused`; IDPCommunicationError
+   * is `transient`. Call name: `AssumeRoleWithWebIdentity`.
+   */
+  assumeRoleWithWebIdentity(
+    input: { roleArn: string; webIdentityToken: string; sessionName: string; durationSeconds?: number; policy?: string },
+    options?: { signal?: AbortSignal },
+  ): Promise<AwsCredentials>;
   /** STS GetCallerIdentity, with the given credentials or, when omitted, the platform's own. Call name: `GetCallerIdentity`. */
   getCallerIdentity(credentials?: AwsCredentials, options?: { signal?: AbortSignal }): Promise<{ account: string; arn: string }>;
 }

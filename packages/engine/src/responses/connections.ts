@@ -19,6 +19,9 @@ export const cloudConnectionSchema = named(
     accountName: z.string().nullable(),
     region: z.string(),
     connectionStatus: connectionStatusSchema,
+    mode: z
+      .enum(['role', 'secret', 'oidc'])
+      .describe('How it authenticates: aws role (platform role + ExternalId) or oidc; azure secret or oidc; gcp always oidc'),
     connectedAt: isoDateSchema.nullable(),
     failureReason: z.string().nullable(),
     isActive: z.boolean(),
@@ -51,7 +54,8 @@ export const connectAwsResultSchema = named(
     stackName: z.string(),
     region: z.string(),
     status: pending,
-    externalId: z.string(),
+    externalId: z.string().nullable().describe('The ExternalId the role requires; null in mode oidc (the trust is pinned to the subject instead)'),
+    mode: z.enum(['role', 'oidc']),
   }),
 );
 
@@ -130,6 +134,7 @@ export const CONNECTION_RESPONSES = {
   'publicAssets.openidConfiguration': openIdConfigurationSchema,
   'publicAssets.jwks': jwksSchema,
   'publicAssets.awsTemplate': z.string().describe('CloudFormation template (YAML)'),
+  'publicAssets.awsOidcTemplate': z.string().describe('CloudFormation template of mode oidc (YAML)'),
   'publicAssets.gcpSetupScript': z.string().describe('Shell script'),
   'publicAssets.azureSetupScript': z.string().describe('Shell script'),
 } as const;

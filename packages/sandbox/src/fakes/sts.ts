@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
+import type { JSONWebKeySet } from 'jose';
 import { createFakeService, xml } from '../http/fake-service.js';
 import { verifySigV4 } from './sigv4.js';
 import type { FakeReply, FakeService } from '../http/fake-service.js';
@@ -15,6 +17,12 @@ export interface FakeRole {
   readonly externalId?: string | RegExp;
   /** MaxSessionDuration; default 3600. */
   readonly maxSessionDuration?: number;
+  /**
+   * The exact `sub` its web-identity trust requires (audience `sts.amazonaws.com`, issuer
+   * {@link FakeStsOptions.webIdentity}); undefined: the role has no web-identity trust, unless
+   * `pinOnFirstUse` pins the first verified subject (a stack deployed for that connection).
+   */
+  readonly webIdentitySubject?: string;
   /** Make GetCallerIdentity with this role's credentials report another account (a misconfigured fake world). */
   readonly reportedAccount?: string;
 }
@@ -28,7 +36,25 @@ export interface FakeStsOptions {
   readonly resolveRole?: (roleArn: string) => FakeRole | undefined;
   /** The time issued credentials expire from; default the system clock. */
   readonly now?: () => Date;
+  /** The one OIDC identity provider AssumeRoleWithWebIdentity trusts (cloudlink's issuer). */
+  readonly webIdentity?: FakeWebIdentityProvider;
 }
+
+export interface FakeWebIdentityProvider {
+  /** The issuer URL (`iss`); a function when it is known only later (a test server's port). */
+  readonly issuer: string | (() => string);
+  /**
+   * The issuer's JWKS through an in-process seam (the sandbox); without it the fake fetches the
+   * discovery document and `jwks_uri` over HTTP, as STS does.
+   */
+  readonly jwks?: () => Promise<JSONWebKeySet> | JSONWebKeySet;
+  /** Pin a role without `webIdentitySubject` to the first subject it accepts (the sandbox's open world). */
+  readonly pinOnFirstUse?: boolean;
+}
+
+/** Allowed clock skew on `exp`, `nbf` and `iat`, as STS allows a little. */
+const SKEW_SECONDS = 60;
+const WEB_IDENTITY_AUDIENCE = 'sts.amazonaws.com';
 
 /** What an AssumeRole issued, as the fake remembers it. */
 export interface FakeStsSession {
@@ -75,8 +101,75 @@ export function createFakeSts(options: FakeStsOptions): FakeSts {
   const externalIdMatches = (wanted: string | RegExp | undefined, sent: string | null): boolean =>
     wanted === undefined || (typeof wanted === 'string' ? wanted === sent : sent !== null && wanted.test(sent));
 
-  const service = createFakeService((req): FakeReply => {
+  const now = () => options.now?.() ?? new Date();
+  /** The cached JWKS: fetched once, fetched again when a token names an unknown `kid` (a rotation). */
+  let keySet: JSONWebKeySet | undefined;
+  const pinned = new Map<string, string>();
+  async function loadJwks(provider: FakeWebIdentityProvider, issuer: string): Promise<JSONWebKeySet> {
+    if (provider.jwks) return provider.jwks();
+    const discovery = (await (await fetch(`${issuer}/.well-known/openid-configuration`, { redirect: 'error' })).json()) as { jwks_uri?: unknown };
+    if (typeof discovery.jwks_uri !== 'string') throw new Error('no jwks_uri');
+    return (await (await fetch(discovery.jwks_uri, { redirect: 'error' })).json()) as JSONWebKeySet;
+  }
+
+  function issue(role: FakeRole, roleArn: string, session: string, duration: number, policy: string | null, action: 'AssumeRole' | 'AssumeRoleWithWebIdentity', sourceIdentity: string | null, extra = ''): FakeReply {
+    const accessKeyId = `ASIA${randomBytes(8).toString('hex').toUpperCase()}`;
+    const secretAccessKey = randomBytes(20).toString('base64');
+    const sessionToken = randomBytes(32).toString('base64');
+    const account = role.reportedAccount ?? role.accountId;
+    const expiresAt = new Date(now().getTime() + duration * 1000);
+    const issued = { secretAccessKey, sessionToken, session: { roleArn, sessionName: session, sourceIdentity, policy, expiration: expiresAt } };
+    principals.set(accessKeyId, { account, arn: `arn:aws:sts::${account}:assumed-role/${role.roleName}/${session}`, issued });
+    const expiration = expiresAt.toISOString();
+    return xml(200, `<${action}Response xmlns="${NS}"><${action}Result>${extra}<Credentials><AccessKeyId>${accessKeyId}</AccessKeyId><SecretAccessKey>${secretAccessKey}</SecretAccessKey><SessionToken>${sessionToken}</SessionToken><Expiration>${expiration}</Expiration></Credentials><AssumedRoleUser><AssumedRoleId>AROAFAKE:${session}</AssumedRoleId><Arn>arn:aws:sts::${role.accountId}:assumed-role/${role.roleName}/${session}</Arn></AssumedRoleUser></${action}Result><ResponseMetadata><RequestId>${rid()}</RequestId></ResponseMetadata></${action}Response>`);
+  }
+
+  /** AssumeRoleWithWebIdentity: unsigned; the token and the role's trust decide. */
+  async function assumeWithWebIdentity(form: URLSearchParams): Promise<FakeReply> {
+    const roleArn = form.get('RoleArn') ?? '';
+    const session = form.get('RoleSessionName') ?? '';
+    const token = form.get('WebIdentityToken') ?? '';
+    const provider = options.webIdentity;
+    if (!provider) return stsError(400, 'Sender', 'InvalidIdentityToken', 'No OpenIDConnect provider found in your account for the token issuer');
+    const issuer = typeof provider.issuer === 'function' ? provider.issuer() : provider.issuer;
+    let payload;
+    try {
+      const kid = decodeProtectedHeader(token).kid;
+      if (!keySet || !keySet.keys.some((k) => k.kid === kid)) keySet = await loadJwks(provider, issuer);
+    } catch {
+      return stsError(400, 'Sender', 'IDPCommunicationError', 'Couldn\'t retrieve verification key from your identity provider');
+    }
+    try {
+      ({ payload } = await jwtVerify(token, createLocalJWKSet(keySet), {
+        issuer,
+        audience: WEB_IDENTITY_AUDIENCE,
+        algorithms: ['RS256'],
+        clockTolerance: SKEW_SECONDS,
+        currentDate: now(),
+      }));
+      if (typeof payload.iat === 'number' && payload.iat > now().getTime() / 1000 + SKEW_SECONDS) throw new Error('issued in the future');
+    } catch (e) {
+      if (e instanceof Error && 'code' in e && e.code === 'ERR_JWT_EXPIRED') return stsError(400, 'Sender', 'ExpiredTokenException', 'Token expired');
+      return stsError(400, 'Sender', 'InvalidIdentityToken', 'The web identity token that was passed could not be validated by AWS.');
+    }
+    const role = deleted.has(roleArn) ? undefined : (roles.get(roleArn) ?? options.resolveRole?.(roleArn));
+    const wanted = role?.webIdentitySubject ?? pinned.get(roleArn);
+    const sub = typeof payload.sub === 'string' ? payload.sub : '';
+    const trusted = role !== undefined && (wanted !== undefined ? wanted === sub : provider.pinOnFirstUse === true);
+    if (!role || !trusted) return stsError(403, 'Sender', 'AccessDenied', 'Not authorized to perform sts:AssumeRoleWithWebIdentity');
+    if (wanted === undefined) pinned.set(roleArn, sub);
+    const duration = Number(form.get('DurationSeconds') ?? '3600');
+    if (duration > (role.maxSessionDuration ?? 3600)) {
+      return stsError(400, 'Sender', 'ValidationError', 'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.');
+    }
+    const policy = form.get('Policy');
+    if (policy !== null && !isJsonObject(policy)) return stsError(400, 'Sender', 'MalformedPolicyDocument', 'The policy is not in the valid JSON format.');
+    return issue(role, roleArn, session, duration, policy, 'AssumeRoleWithWebIdentity', null, `<SubjectFromWebIdentityToken>${sub}</SubjectFromWebIdentityToken><Audience>${WEB_IDENTITY_AUDIENCE}</Audience><Provider>${issuer.replace(/^https?:\/\//, '')}</Provider>`);
+  }
+
+  const service = createFakeService(async (req): Promise<FakeReply> => {
     const form = new URLSearchParams(req.body);
+    if (form.get('Action') === 'AssumeRoleWithWebIdentity') return assumeWithWebIdentity(form);
     const keyId = /Credential=([^/]+)\//.exec(req.headers.authorization ?? '')?.[1];
     const caller = keyId ? principals.get(keyId) : undefined;
     if (!caller) return stsError(403, 'Sender', 'InvalidClientTokenId', 'The security token included in the request is invalid.');
@@ -110,15 +203,7 @@ export function createFakeSts(options: FakeStsOptions): FakeSts {
         }
         const policy = form.get('Policy');
         if (policy !== null && !isJsonObject(policy)) return stsError(400, 'Sender', 'MalformedPolicyDocument', 'The policy is not in the valid JSON format.');
-        const accessKeyId = `ASIA${randomBytes(8).toString('hex').toUpperCase()}`;
-        const secretAccessKey = randomBytes(20).toString('base64');
-        const sessionToken = randomBytes(32).toString('base64');
-        const account = role.reportedAccount ?? role.accountId;
-        const expiresAt = new Date((options.now?.() ?? new Date()).getTime() + duration * 1000);
-        const issued = { secretAccessKey, sessionToken, session: { roleArn, sessionName: session, sourceIdentity, policy, expiration: expiresAt } };
-        principals.set(accessKeyId, { account, arn: `arn:aws:sts::${account}:assumed-role/${role.roleName}/${session}`, issued });
-        const expiration = expiresAt.toISOString();
-        return xml(200, `<AssumeRoleResponse xmlns="${NS}"><AssumeRoleResult><Credentials><AccessKeyId>${accessKeyId}</AccessKeyId><SecretAccessKey>${secretAccessKey}</SecretAccessKey><SessionToken>${sessionToken}</SessionToken><Expiration>${expiration}</Expiration></Credentials><AssumedRoleUser><AssumedRoleId>AROAFAKE:${session}</AssumedRoleId><Arn>arn:aws:sts::${role.accountId}:assumed-role/${role.roleName}/${session}</Arn></AssumedRoleUser></AssumeRoleResult><ResponseMetadata><RequestId>${rid()}</RequestId></ResponseMetadata></AssumeRoleResponse>`);
+        return issue(role, roleArn, session, duration, policy, 'AssumeRole', sourceIdentity);
       }
       default:
         return stsError(400, 'Sender', 'InvalidAction', `Could not find operation ${form.get('Action') ?? ''} for version 2011-06-15`);

@@ -92,6 +92,8 @@ export function createSandboxProviders(options: SandboxProvidersOptions = {}): S
       platformAccessKeyId: PLATFORM_CREDENTIALS.accessKeyId,
       resolveRole: sandboxAwsRoles(platformAccount),
       ...(options.now ? { now: options.now } : {}),
+      // The role "deployed" for an oidc connection trusts the first subject it is assumed with.
+      ...(options.oidc ? { webIdentity: { issuer: options.oidc.issuer, jwks: options.oidc.jwks, pinOnFirstUse: true } } : {}),
     }),
     route53: createFakeRoute53(),
     cloudflare: createFakeCloudflare({ openWorld: true }),

@@ -41,6 +41,7 @@ export function createMemoryAwsConnector(options: MemoryAwsOptions = {}): Memory
     if (options.roles) return options.roles.some((r) => r.roleArn === roleArn && r.externalId === externalId);
     return account !== DENIED_ACCOUNT && externalId !== undefined && /^[0-9a-f]{32}$/.test(externalId);
   };
+  const webIdentityTrust = new Map<string, string>();
   return {
     control,
     assumeRole: (input) =>
@@ -60,6 +61,28 @@ export function createMemoryAwsConnector(options: MemoryAwsOptions = {}): Memory
           expiration: new Date(now().getTime() + (input.durationSeconds ?? 3600) * 1000),
         };
       }),
+    assumeRoleWithWebIdentity: (input) =>
+      retry(async () => {
+        await enter({ call: 'AssumeRoleWithWebIdentity' });
+        const match = ROLE_ARN.exec(input.roleArn);
+        if (!match) throw memoryProviderError('aws', 'AssumeRoleWithWebIdentity', 'ValidationError', 'invalid-input', 'RoleArn is not a valid IAM role ARN', 400);
+        const [, account = '', roleName] = match;
+        // The token is not verified here (the fake STS of @cloudlink/sandbox does): a trust is
+        // modelled as a pinned subject claim, read from the unverified payload.
+        const subject = subjectOf(input.webIdentityToken);
+        const pinned = webIdentityTrust.get(input.roleArn);
+        if (account === DENIED_ACCOUNT || subject === null || (pinned !== undefined && pinned !== subject)) {
+          throw memoryProviderError('aws', 'AssumeRoleWithWebIdentity', 'AccessDenied', 'refused', 'Not authorized to perform sts:AssumeRoleWithWebIdentity', 403);
+        }
+        // The first subject a role accepts is the one its stack was deployed for.
+        webIdentityTrust.set(input.roleArn, subject);
+        return {
+          accessKeyId: `ASIAMEMORY${account}`,
+          secretAccessKey: `memory-secret-${account}`,
+          sessionToken: `memory:${account}:${roleName}:${input.sessionName}`,
+          expiration: new Date(now().getTime() + (input.durationSeconds ?? 3600) * 1000),
+        };
+      }),
     getCallerIdentity: (credentials?: AwsCredentials) =>
       retry(async () => {
         await enter({ call: 'GetCallerIdentity' });
@@ -71,4 +94,15 @@ export function createMemoryAwsConnector(options: MemoryAwsOptions = {}): Memory
         return { account, arn: `arn:aws:sts::${account}:assumed-role/${roleName}/${session}` };
       }),
   };
+}
+
+/** The `sub` claim of a JWT, unverified; null when it has none. */
+function subjectOf(token: string): string | null {
+  try {
+    const payload: unknown = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'));
+    const sub = (payload as { sub?: unknown } | null)?.sub;
+    return typeof sub === 'string' ? sub : null;
+  } catch {
+    return null;
+  }
 }

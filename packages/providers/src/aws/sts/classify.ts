@@ -19,7 +19,19 @@ const PLATFORM = new Set([
   'CredentialsProviderError',
 ]);
 
-function stsCodeKind(code: string): ProviderFailureKind | undefined {
+/**
+ * AssumeRoleWithWebIdentity: the role's trust refused our token (wrong issuer, audience, subject,
+ * signature, or an expired token): a verdict on the customer's setup. The same ExpiredTokenException
+ * on a signed call means our platform credentials expired.
+ */
+const WEB_IDENTITY_REFUSED = new Set(['InvalidIdentityToken', 'AccessDenied', 'ExpiredTokenException', 'ExpiredToken', 'IDPRejectedClaim', 'PackedPolicyTooLarge', 'ValidationError']);
+
+function stsCodeKind(code: string, call: string): ProviderFailureKind | undefined {
+  if (call === 'AssumeRoleWithWebIdentity') {
+    if (WEB_IDENTITY_REFUSED.has(code)) return 'refused';
+    // STS could not reach our issuer's JWKS: nothing said about the setup.
+    if (code === 'IDPCommunicationError') return 'transient';
+  }
   if (REFUSED.has(code)) return 'refused';
   if (THROTTLED.has(code)) return 'throttled';
   if (PLATFORM.has(code)) return 'platform';
@@ -48,7 +60,7 @@ export function classifyStsError(call: string, e: unknown, timedOut: boolean, ti
   if (isSdkServiceError(e)) {
     const status = e.$metadata?.httpStatusCode;
     const code = e.name && e.name !== 'Error' ? e.name : `HTTP${status ?? ''}`;
-    const kind = stsCodeKind(code) ?? kindOfStatus(status);
+    const kind = stsCodeKind(code, call) ?? kindOfStatus(status);
     const retryAfter = kind === 'throttled' ? parseRetryAfter(e.$response?.headers?.['retry-after'], now) : undefined;
     return new ProviderCallError({
       ...site,

@@ -27,7 +27,7 @@ export interface AwsConnectorOptions extends CallPolicyOptions {
   readonly requestHandler?: STSClientConfig['requestHandler'];
 }
 
-type StsCall = 'AssumeRole' | 'GetCallerIdentity';
+type StsCall = 'AssumeRole' | 'AssumeRoleWithWebIdentity' | 'GetCallerIdentity';
 type StsSdk = typeof StsModule;
 
 /**
@@ -79,6 +79,31 @@ export function createAwsConnector(options: AwsConnectorOptions = {}): AwsConnec
         ...(c.Expiration ? { expiration: c.Expiration } : {}),
       };
       return credentials;
+    },
+
+    async assumeRoleWithWebIdentity(input, callOptions) {
+      const { sdk: m, client: platformStsClient } = await platformClient();
+      // Unsigned: the SDK sends it without credentials, so no platform credentials are looked up.
+      const out = await send(policy, platformStsClient, 'AssumeRoleWithWebIdentity', callOptions?.signal, (client, abortSignal) =>
+        client.send(
+          new m.AssumeRoleWithWebIdentityCommand({
+            RoleArn: input.roleArn,
+            RoleSessionName: input.sessionName,
+            WebIdentityToken: input.webIdentityToken,
+            DurationSeconds: input.durationSeconds ?? 3600,
+            ...(input.policy !== undefined ? { Policy: input.policy } : {}),
+          }),
+          { abortSignal },
+        ),
+      );
+      const c = out.Credentials;
+      if (!c?.AccessKeyId || !c.SecretAccessKey) throw malformed('AssumeRoleWithWebIdentity', 'response carries no Credentials');
+      return {
+        accessKeyId: c.AccessKeyId,
+        secretAccessKey: c.SecretAccessKey,
+        ...(c.SessionToken ? { sessionToken: c.SessionToken } : {}),
+        ...(c.Expiration ? { expiration: c.Expiration } : {}),
+      };
     },
 
     async getCallerIdentity(credentials, callOptions) {
