@@ -3,12 +3,12 @@ import { workspaceScope } from '../access/index.js';
 import { inAuditedTransaction, recordAudit, recordFailure, type AuditBy, type AuditRecord } from '../audit/index.js';
 import type { AwsSessionRequest, EngineContext } from '../context.js';
 import { CONNECTION_SECRET_AAD } from '../connections/complete.js';
-import { gcpAudience, gcpSubject, noVerdict } from '../connections/verify.js';
+import { azureCredentialsFor, gcpAudience, gcpSubject, noVerdict, type StoredAzureSetup } from '../connections/verify.js';
 import type { WifConfig } from '../connections/schemas.js';
 import type { CloudConnection, Workspace } from '../domain/records.js';
 import { conflict, credentialsExchangeFailed, invalidId, notFound, precondition, providerNotConfigured } from '../errors/index.js';
 import type { OidcIssuer } from '../oidc/index.js';
-import type { AccessToken, AzureCredentials } from '../ports/cloud.js';
+import type { AccessToken } from '../ports/cloud.js';
 import { isProviderCallError } from '../ports/provider-error.js';
 import type { Actor } from '../ports/runtime.js';
 import { parseInput, parsePathId } from '../validation/index.js';
@@ -148,7 +148,7 @@ export function createCredentialServices(ctx: EngineContext, oidc: OidcIssuer) {
       case 'azure': {
         const azure = ctx.providers.azure;
         if (!azure) throw providerNotConfigured('Azure is not configured');
-        const credentials = openSecret<AzureCredentials>(connection);
+        const credentials = azureCredentialsFor(oidc, connection, openSecret<StoredAzureSetup>(connection));
         const scopes = body.azure?.scopes;
         const token = await ctx.awsSessions.cached(connection.id, JSON.stringify(['azure', scopes ?? null]), () => azure.getToken(credentials, scopes));
         return { provider: 'azure', connectionId: connection.id, tenantId: credentials.tenantId, subscriptionId: credentials.subscriptionId, ...tokenFields(token) };
