@@ -78,13 +78,17 @@ describe('README sandbox walkthrough', { timeout: 120_000 }, () => {
     expect(done.data).toMatchObject({ connectionStatus: 'connected', accountId: 'shop-prod-1' });
   });
 
-  it('Azure: connect, name, callback with the one-time token, list', async () => {
+  it('Azure: connect, name, callback with the one-time token, list; then the same in mode oidc, with no secret', async () => {
     const r = await runBash(walkthrough('Walkthrough: Azure'));
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('"message":"Cloud connection completed successfully"');
+    expect(r.stdout).toContain('"message":"Cloud connection verified successfully"');
     expect(r.stdout).not.toContain('sandbox-secret');
     const list = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { data: { accountName: string; connectionStatus: string }[] };
-    expect(list.data).toEqual([expect.objectContaining({ accountName: 'Azure prod', connectionStatus: 'connected', accountId: '22222222-2222-4222-8222-222222222222' })]);
+    expect(list.data).toEqual([
+      expect.objectContaining({ accountName: 'Azure prod', connectionStatus: 'connected', accountId: '22222222-2222-4222-8222-222222222222', mode: 'secret' }),
+      expect.objectContaining({ accountName: 'Azure federated', connectionStatus: 'connected', accountId: '22222222-2222-4222-8222-222222222222', mode: 'oidc' }),
+    ]);
   });
 
   it('Cloudflare: import a zone, write and list records, list resources', async () => {
