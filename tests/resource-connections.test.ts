@@ -2,6 +2,12 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { CF_TOKEN, startDnsWorld, type DnsWorld } from './dns-fixture.js';
 import { describeBackends, trpcFailure } from './harness/index.js';
 
+/** The answer of a write sent without `dryRun` (a tRPC output lists the plan answer beside it). */
+function applied<T>(answer: T): Exclude<T, { dryRun: true }> {
+  if ((answer as { dryRun?: unknown }).dryRun === true) throw new Error('a write without dryRun answered a plan');
+  return answer as Exclude<T, { dryRun: true }>;
+}
+
 /**
  * Resource connections over REST and tRPC (docs/resources.md#resource-connections), on the real
  * Route 53 and Cloudflare SDKs against the sandbox fakes: one provider batch per connect and per
@@ -172,13 +178,13 @@ describeBackends('resource connections', (backend) => {
     const client = w.server.trpcClient(w.token);
     const web = await host('web-t', { addresses: ['192.0.2.70'] });
     const t = await subdomain(cf.id, 'trpc');
-    const created = await client.resourceConnections.create.mutate({ ...w.env, sourceId: t, targetId: web });
+    const created = applied(await client.resourceConnections.create.mutate({ ...w.env, sourceId: t, targetId: web }));
     expect(created.data.status).toBe('active');
     const got = await client.resourceConnections.get.query({ ...w.env, id: created.data.id });
     expect(got.data.recordName).toBe('trpc.cf.example.');
     const page = await client.resourceConnections.list.query({ ...w.env, resourceId: t, limit: 1 });
     expect(page.data.map((c) => c.id)).toEqual([created.data.id]);
-    const updated = await client.resourceConnections.update.mutate({ ...w.env, id: created.data.id, ttl: 120 });
+    const updated = applied(await client.resourceConnections.update.mutate({ ...w.env, id: created.data.id, ttl: 120 }));
     expect(updated.data.records[0]?.ttl).toBe(120);
     const removed = await client.subdomains.delete.mutate({ ...w.env, id: t });
     expect(removed).toEqual({ message: 'Subdomain deleted successfully', data: { id: t } });

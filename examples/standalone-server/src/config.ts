@@ -40,6 +40,11 @@ export interface ServerConfig {
   readonly cloudflare: { readonly apiBaseUrl: string; readonly batchSize: number };
   readonly gcp: { readonly stsUrl: string; readonly iamCredentialsUrl: string; readonly resourceManagerUrl: string };
   readonly azure: { readonly authorityHost: string; readonly armUrl: string; readonly tokenTtlSeconds: number };
+  /**
+   * The safety threshold of record writes (docs/records.md#plan-before-apply):
+   * `CLOUDLINK_DNS_SAFETY_THRESHOLD_PERCENT` (default 30) and `CLOUDLINK_DNS_SAFETY_MIN_RECORD_SETS` (default 10).
+   */
+  readonly dnsSafety: { readonly thresholdPercent: number; readonly minExistingRecordSets: number };
   /** `CLOUDLINK_DNS_RESOLVERS`; unset → the system resolvers. */
   readonly dnsResolvers?: readonly { readonly host: string; readonly port: number }[];
   readonly sandbox: boolean;
@@ -70,6 +75,7 @@ export const CONFIG_VARIABLES = [
   'AWS_ENDPOINT_URL_STS', 'AWS_ENDPOINT_URL_ROUTE_53', 'CLOUDFLARE_API_BASE_URL', 'CLOUDLINK_CLOUDFLARE_BATCH_SIZE',
   'CLOUDLINK_GCP_STS_URL', 'CLOUDLINK_GCP_IAM_CREDENTIALS_URL', 'CLOUDLINK_GCP_RESOURCE_MANAGER_URL',
   'AZURE_AUTHORITY_HOST', 'CLOUDLINK_AZURE_ARM_URL', 'CLOUDLINK_AZURE_TOKEN_TTL_SECONDS', 'CLOUDLINK_DNS_RESOLVERS',
+  'CLOUDLINK_DNS_SAFETY_THRESHOLD_PERCENT', 'CLOUDLINK_DNS_SAFETY_MIN_RECORD_SETS',
   'CLOUDLINK_SANDBOX', 'CLOUDLINK_VERIFY', 'CLOUDLINK_VERIFY_INTERVAL_SECONDS', 'CLOUDLINK_SHUTDOWN_GRACE_SECONDS',
 ] as const;
 
@@ -199,6 +205,10 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): ServerC
       authorityHost: url('AZURE_AUTHORITY_HOST', 'https://login.microsoftonline.com', ['https:'])!,
       armUrl: url('CLOUDLINK_AZURE_ARM_URL', 'https://management.azure.com')!,
       tokenTtlSeconds: int('CLOUDLINK_AZURE_TOKEN_TTL_SECONDS', 3600, 60, 7 * 24 * 3600),
+    },
+    dnsSafety: {
+      thresholdPercent: int('CLOUDLINK_DNS_SAFETY_THRESHOLD_PERCENT', 30, 0, 100),
+      minExistingRecordSets: int('CLOUDLINK_DNS_SAFETY_MIN_RECORD_SETS', 10, 0, 1_000_000),
     },
     ...optional('dnsResolvers', parseResolvers(get('CLOUDLINK_DNS_RESOLVERS'), problems)),
     sandbox,

@@ -61,6 +61,7 @@ export async function createRuntime(config: ServerConfig, logger: Logger, option
       ...(config.aws.templateUrl !== undefined && { templateUrl: config.aws.templateUrl }),
     },
     azure: { tokenTtlSeconds: config.azure.tokenTtlSeconds },
+    dns: { safety: config.dnsSafety },
   });
   ref.engine = engine;
   try {

@@ -22,6 +22,7 @@ describe('loadConfig', () => {
       azure: { authorityHost: 'https://login.microsoftonline.com', armUrl: 'https://management.azure.com', tokenTtlSeconds: 3600 },
       verify: { enabled: true, intervalSeconds: 21600 },
       shutdownGraceSeconds: 10,
+      dnsSafety: { thresholdPercent: 30, minExistingRecordSets: 10 },
     });
     expect(c.databaseUrl).toBeUndefined();
     expect(c.dnsResolvers).toBeUndefined();
@@ -39,6 +40,7 @@ describe('loadConfig', () => {
       CLOUDLINK_AZURE_ARM_URL: 'http://127.0.0.1:8', CLOUDLINK_AZURE_TOKEN_TTL_SECONDS: '600',
       CLOUDLINK_DNS_RESOLVERS: '127.0.0.1:5353,[::1],10.0.0.2', CLOUDLINK_SANDBOX: '1',
       CLOUDLINK_VERIFY: 'off', CLOUDLINK_VERIFY_INTERVAL_SECONDS: '3600', CLOUDLINK_SHUTDOWN_GRACE_SECONDS: '25',
+      CLOUDLINK_DNS_SAFETY_THRESHOLD_PERCENT: '50', CLOUDLINK_DNS_SAFETY_MIN_RECORD_SETS: '0',
     });
     expect(c).toMatchObject({
       port: 8080, host: '0.0.0.0', databaseUrl: 'postgres://u@db:5432/x', dataDir: '/var/cl', publicUrl: 'https://cl.example.com',
@@ -50,6 +52,7 @@ describe('loadConfig', () => {
       dnsResolvers: [{ host: '127.0.0.1', port: 5353 }, { host: '::1', port: 53 }, { host: '10.0.0.2', port: 53 }],
       verify: { enabled: false, intervalSeconds: 3600 },
       shutdownGraceSeconds: 25,
+      dnsSafety: { thresholdPercent: 50, minExistingRecordSets: 0 },
     });
     expect(c.encryptionKeys).toBe(`a:${KEY},b:${KEY}`);
   });
@@ -63,6 +66,7 @@ describe('loadConfig', () => {
       AZURE_AUTHORITY_HOST: 'http://127.0.0.1:1', CLOUDLINK_AZURE_ARM_URL: 'nope', CLOUDLINK_AZURE_TOKEN_TTL_SECONDS: '-5',
       CLOUDLINK_DNS_RESOLVERS: '127.0.0.1,dns.google', CLOUDLINK_SANDBOX: 'yes', HOST: 'bad host/',
       CLOUDLINK_VERIFY: 'sometimes', CLOUDLINK_VERIFY_INTERVAL_SECONDS: '59', CLOUDLINK_SHUTDOWN_GRACE_SECONDS: '1h',
+      CLOUDLINK_DNS_SAFETY_THRESHOLD_PERCENT: '101', CLOUDLINK_DNS_SAFETY_MIN_RECORD_SETS: '-1',
     };
     let error: unknown;
     try {

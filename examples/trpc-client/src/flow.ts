@@ -74,7 +74,12 @@ async function pointSubdomain(client: CloudlinkClient, o: FlowOptions, zoneId: n
   const subdomain = await client.subdomains.create.mutate({ ...env, zoneId, name: 'app' });
   log(`${subdomain.message}: ${subdomain.data.fqdn}`);
 
+  // A dry run first: the record sets the connect would write and the provider calls it would make.
+  const plan = await client.resourceConnections.create.mutate({ ...env, sourceId: subdomain.data.id, targetId: instance.data.id, dryRun: true });
+  if ('dryRun' in plan) for (const c of plan.data.changes) log(`  would ${c.action} ${c.recordName} ${c.recordType}`);
+
   const connection = await client.resourceConnections.create.mutate({ ...env, sourceId: subdomain.data.id, targetId: instance.data.id });
+  if ('dryRun' in connection) throw new Error('a connect without dryRun answered a plan');
   log(`${connection.message}: ${connection.data.recordName} → ${connection.data.target.name}`);
   for (const r of connection.data.records) log(`  ${r.name} ${r.type} ${r.ttl ?? ''} ${r.values.join(' ')}`);
 

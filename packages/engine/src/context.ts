@@ -20,7 +20,15 @@ export interface EngineConfig {
     readonly templateUrl?: string;
   };
   readonly azure: { readonly tokenTtlSeconds: number; /** Callback retry window for replication. */ readonly callbackRetryMs: number; readonly callbackRetryIntervalMs: number };
-  readonly dns: { readonly zoneLockTimeoutMs: number };
+  readonly dns: {
+    readonly zoneLockTimeoutMs: number;
+    /**
+     * The safety threshold of record writes (see docs/records.md#plan-before-apply): a write that would
+     * update or delete more than `thresholdPercent` % of a zone's existing record sets is refused
+     * without `force`, when the zone holds at least `minExistingRecordSets`. Defaults 30 and 10.
+     */
+    readonly safety: { readonly thresholdPercent: number; readonly minExistingRecordSets: number };
+  };
   /** Plan of every new workspace (`free` unless the host configures another). */
   readonly defaultPlan: PlanSlug;
   /** Cap on active connections that are not `connected` (pending + failed) per workspace; default 10. */

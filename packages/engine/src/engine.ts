@@ -34,7 +34,7 @@ export interface EngineOptions {
   readonly logger?: Logger;
   readonly aws?: Partial<EngineConfig['aws']>;
   readonly azure?: Partial<EngineConfig['azure']>;
-  readonly dns?: Partial<EngineConfig['dns']>;
+  readonly dns?: Partial<Omit<EngineConfig['dns'], 'safety'>> & { readonly safety?: Partial<EngineConfig['dns']['safety']> };
   /** Plan given to new workspaces (`workspaces.create`, and `operator.seed` without `plan`). Default `free`. */
   readonly defaultPlan?: PlanSlug;
   /**
@@ -71,9 +71,17 @@ function checkOptions(options: EngineOptions): void {
   }
   const maxPending = options?.maxPendingConnections;
   if (maxPending !== undefined && !(Number.isSafeInteger(maxPending) && maxPending >= 1)) problems.push('maxPendingConnections must be a positive integer');
+  const safety = options?.dns?.safety;
+  const pct = safety?.thresholdPercent;
+  if (pct !== undefined && !(Number.isFinite(pct) && pct >= 0 && pct <= 100)) problems.push('dns.safety.thresholdPercent must be a number from 0 to 100');
+  const min = safety?.minExistingRecordSets;
+  if (min !== undefined && !(Number.isSafeInteger(min) && min >= 0)) problems.push('dns.safety.minExistingRecordSets must be a non-negative integer');
   if (options?.onEvent !== undefined && typeof options.onEvent !== 'function') problems.push('onEvent must be a function');
   if (problems.length > 0) throw new TypeError(`createEngine: ${problems.join('; ')}`);
 }
+
+/** The safety threshold's defaults (OctoDNS's): 30 % of the zone, for zones of at least 10 record sets. */
+export const DEFAULT_DNS_SAFETY = { thresholdPercent: 30, minExistingRecordSets: 10 } as const;
 
 /**
  * The composition root: builds every service over the given ports. The engine keeps no state that
@@ -87,7 +95,10 @@ export function createEngine(options: EngineOptions) {
     publicUrl: trimTrailingSlashes(options.publicUrl),
     aws: { roleName: 'GatewaysAppDeployRole', ...options.aws },
     azure: { tokenTtlSeconds: 3600, callbackRetryMs: 60_000, callbackRetryIntervalMs: 5_000, ...options.azure },
-    dns: { zoneLockTimeoutMs: 30_000, ...options.dns },
+    dns: {
+      zoneLockTimeoutMs: options.dns?.zoneLockTimeoutMs ?? 30_000,
+      safety: { ...DEFAULT_DNS_SAFETY, ...options.dns?.safety },
+    },
     defaultPlan: options.defaultPlan ?? 'free',
     maxPendingConnections: options.maxPendingConnections ?? DEFAULT_MAX_PENDING_CONNECTIONS,
   };

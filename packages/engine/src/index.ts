@@ -2,7 +2,7 @@
  * @module @cloudlink/engine — the framework-agnostic core: domain, services, ports, errors.
  * No SDK, no SQL driver, no HTTP framework.
  */
-export { createEngine, DEFAULT_MAX_PENDING_CONNECTIONS } from './engine.js';
+export { createEngine, DEFAULT_DNS_SAFETY, DEFAULT_MAX_PENDING_CONNECTIONS } from './engine.js';
 export { LIST_PAGE_MAX, RECORD_PAGE_MAX, listPageQuerySchema, recordPageQuerySchema } from './pagination/index.js';
 export type { PageQuery } from './pagination/index.js';
 export type { Engine, EngineOptions } from './engine.js';

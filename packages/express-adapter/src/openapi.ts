@@ -127,6 +127,26 @@ const ERROR_SCHEMAS: Record<string, JsonObject> = {
       },
     },
   },
+  TooManyChangesError: {
+    type: 'object',
+    description: '`Too many changes`: the write would update or delete more than the safety threshold of the zone\'s record sets; repeat with force=true (docs/records.md#plan-before-apply)',
+    required: ['error', 'message', 'data'],
+    properties: {
+      error: { const: 'Too many changes' },
+      message: { type: 'string' },
+      data: {
+        type: 'object',
+        required: ['update', 'delete', 'existingRecordSets', 'thresholdPercent', 'minExistingRecordSets'],
+        properties: {
+          update: { type: 'integer' },
+          delete: { type: 'integer' },
+          existingRecordSets: { type: 'integer' },
+          thresholdPercent: { type: 'number' },
+          minExistingRecordSets: { type: 'integer' },
+        },
+      },
+    },
+  },
   ProviderError: {
     type: 'object',
     description: 'A provider failure named after the operation; a part-applied record batch adds `data` (docs/batching.md)',
@@ -152,6 +172,7 @@ const ERROR_RESPONSES: Record<string, JsonObject> = {
   NotFound: errorResponse('`… not found`: the workspace, project, environment or the object named by the path', ref('Error')),
   ZoneNotFound: errorResponse('`… not found`, or `DNS zone not found in provider` when a sync finds the hosted zone gone', anyOf('ZoneGoneError', 'Error')),
   Conflict: errorResponse('A conflict with the current state (docs/errors.md lists each `error`)', ref('Error')),
+  RecordWriteConflict: errorResponse('A conflict with the current state, or `Too many changes` past the safety threshold (docs/errors.md lists each `error`)', anyOf('TooManyChangesError', 'Error')),
   PayloadTooLarge: errorResponse('`Payload too large`: a body over 5 MB', ref('Error')),
   UnsupportedMediaType: errorResponse('`Unsupported media type`: a body (or Content-Type) other than application/json on a write', ref('Error')),
   BadGateway: errorResponse('The cloud provider failed (an outage, a timeout, a 5xx)', ref('ProviderError')),
@@ -173,8 +194,16 @@ const CONFLICTING: ReadonlySet<RestOperation> = new Set<RestOperation>([
   'projects.disconnectCloud',
   'cloudConnections.connectAws', 'cloudConnections.connectGcp', 'cloudConnections.connectAzure', 'cloudConnections.complete', 'cloudConnections.update',
   'cloudConnections.delete', 'cloudConnections.azureSetupCallback', 'dns.createZone', 'resources.update', 'subdomains.create',
-  'resourceConnections.create', 'resourceConnections.update',
+  'resourceConnections.create', 'resourceConnections.update', 'resourceConnections.delete', 'dns.upsertRecords', 'dns.deleteRecords',
 ]);
+
+/** Record writes reviewed against the safety threshold (409 `Too many changes`, docs/records.md#plan-before-apply). */
+const THRESHOLD_GUARDED: ReadonlySet<RestOperation> = new Set<RestOperation>([
+  'dns.upsertRecords', 'dns.deleteRecords', 'resourceConnections.create', 'resourceConnections.update', 'resourceConnections.delete',
+]);
+
+/** Operations that take `dryRun` and answer `DryRunAnswer` with 200 instead of their usual success. */
+const DRY_RUNNABLE: ReadonlySet<RestOperation> = new Set<RestOperation>([...THRESHOLD_GUARDED, 'resources.delete']);
 
 /**
  * Operations that call a cloud provider or wait for a zone's lock: 502 for an outage, 503 (with
@@ -200,7 +229,7 @@ function errorResponsesOf(route: RestRoute, takesBody: boolean): JsonObject {
   if (authenticated) responses['401'] = use('Unauthorized');
   if (authenticated || PLAN_LIMITED.has(op)) responses['403'] = use(PLAN_LIMITED.has(op) ? 'ForbiddenOrPlanLimit' : 'Forbidden');
   if (authenticated || route.call === 'input') responses['404'] = use(op === 'resources.sync' ? 'ZoneNotFound' : 'NotFound');
-  if (CONFLICTING.has(op)) responses['409'] = use('Conflict');
+  if (CONFLICTING.has(op)) responses['409'] = use(THRESHOLD_GUARDED.has(op) ? 'RecordWriteConflict' : 'Conflict');
   if (takesBody) responses['413'] = use('PayloadTooLarge');
   if (route.method !== 'GET') responses['415'] = use('UnsupportedMediaType');
   if (PROVIDER_BOUND.has(op)) {
@@ -272,6 +301,8 @@ function operationOf(route: RestRoute): JsonObject {
       : { description: route.status === 201 ? 'Created' : 'OK', content: json(successSchemaOf(route)) };
   const bodyNames = schemas?.body ?? [];
   const responses: JsonObject = { [String(route.status)]: success, ...errorResponsesOf(route, bodyNames.length > 0) };
+  // A dry run creates nothing: 200 with the plan even where the real run answers 201.
+  if (DRY_RUNNABLE.has(route.operation) && route.status !== 200) responses['200'] = { description: 'Dry run (dryRun=true): the plan, nothing changed', content: json(ref('DryRunAnswer')) };
   const op: JsonObject = {
     operationId: operationId(route),
     summary: route.summary,

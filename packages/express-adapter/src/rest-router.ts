@@ -83,7 +83,9 @@ function handlerFor(route: RestRoute, options: CloudlinkRestRouterOptions): Requ
       res.status(route.status).type(route.response.contentType).send(String(result));
       return;
     }
-    res.status(route.status).json(result);
+    // A dry run created nothing: 200 even where the real run answers 201.
+    const dryRun = typeof result === 'object' && result !== null && (result as { dryRun?: unknown }).dryRun === true;
+    res.status(dryRun ? 200 : route.status).json(result);
   };
 }
 

@@ -125,6 +125,18 @@ const DELETE_FROM_CLOUD: QueryParam = {
   schema: { type: 'string', enum: ['true', 'false'], default: 'true' },
   description: 'Also delete the zone at the provider',
 };
+/** `dryRun` and `force` of a record write (docs/records.md#plan-before-apply); a POST may also send them in its JSON body. */
+const DRY_RUN: QueryParam = {
+  name: 'dryRun',
+  schema: { type: 'string', enum: ['true', 'false'], default: 'false' },
+  description: 'Answer the plan (changes, provider calls, counts, safety verdict) with 200 and change nothing',
+};
+const FORCE: QueryParam = {
+  name: 'force',
+  schema: { type: 'string', enum: ['true', 'false'], default: 'false' },
+  description: 'Apply even when the write updates or deletes more than the safety threshold of the zone\'s record sets',
+};
+const PLANNED: readonly QueryParam[] = [DRY_RUN, FORCE];
 const DELETE_FROM_CLOUD_RECORDS: QueryParam = { ...DELETE_FROM_CLOUD, description: "Also remove its connection's records at the provider" };
 const CONNECTION_PARAM: QueryParam = { name: 'connection', required: true, schema: { type: 'string', pattern: '^[1-9][0-9]{0,14}$' } };
 
@@ -201,23 +213,23 @@ export const REST_ROUTES: readonly RestRoute[] = [
   list(`${ENV}/dns`, 'dns.listZones', 'List DNS zones'),
   route('GET', `${ENV}/dns/:id`, 'dns.getZone', 'Get a DNS zone'),
   list(`${ENV}/dns/:id/records`, 'dns.listRecords', 'List DNS records (live from the provider)'),
-  route('POST', `${ENV}/dns/:id/records`, 'dns.upsertRecords', 'Create or update DNS records (UPSERT)'),
-  route('DELETE', `${ENV}/dns/:id/records`, 'dns.deleteRecords', 'Delete DNS records'),
+  route('POST', `${ENV}/dns/:id/records`, 'dns.upsertRecords', 'Create or update DNS records (UPSERT; ?dryRun=true plans, ?force=true passes the safety threshold)', 200, PLANNED),
+  route('DELETE', `${ENV}/dns/:id/records`, 'dns.deleteRecords', 'Delete DNS records (?dryRun=true plans, ?force=true passes the safety threshold)', 200, PLANNED),
   list(`${ENV}/resources`, 'resources.list', 'List resources of the environment', RESOURCE_FILTERS),
   route('POST', `${ENV}/resources`, 'resources.register', "Register one of the host's own resources", 201),
   route('GET', `${ENV}/resources/:resourceId`, 'resources.get', 'Get a resource'),
   route('PATCH', `${ENV}/resources/:resourceId`, 'resources.update', "Update one of the host's own resources (a new dnsTarget re-points its connections)"),
   route('PUT', `${ENV}/resources/:resourceId/sync`, 'resources.sync', 'Sync a resource (DNS verification)'),
-  route('DELETE', `${ENV}/resources/:resourceId`, 'resources.delete', 'Delete a resource (?deleteFromCloud=true|false)', 200, [DELETE_FROM_CLOUD]),
+  route('DELETE', `${ENV}/resources/:resourceId`, 'resources.delete', 'Delete a resource (?deleteFromCloud=true|false; ?dryRun=true plans a zone delete)', 200, [DELETE_FROM_CLOUD, DRY_RUN]),
   route('POST', `${ENV}/subdomains`, 'subdomains.create', 'Create a subdomain (a name inside a zone)', 201),
   list(`${ENV}/subdomains`, 'subdomains.list', 'List subdomains (?zoneId=)', SUBDOMAIN_FILTERS),
   route('GET', `${ENV}/subdomains/:id`, 'subdomains.get', 'Get a subdomain'),
   route('DELETE', `${ENV}/subdomains/:id`, 'subdomains.delete', 'Delete a subdomain, disconnecting it first (?deleteFromCloud=true|false)', 200, [DELETE_FROM_CLOUD_RECORDS]),
-  route('POST', `${ENV}/resource-connections`, 'resourceConnections.create', 'Connect a subdomain to a host resource (writes its DNS records)', 201),
+  route('POST', `${ENV}/resource-connections`, 'resourceConnections.create', 'Connect a subdomain to a host resource (writes its DNS records; ?dryRun=true plans)', 201, PLANNED),
   list(`${ENV}/resource-connections`, 'resourceConnections.list', 'List resource connections (?resourceId=)', RESOURCE_CONNECTION_FILTERS),
   route('GET', `${ENV}/resource-connections/:id`, 'resourceConnections.get', 'Get a resource connection'),
-  route('PATCH', `${ENV}/resource-connections/:id`, 'resourceConnections.update', 'Re-point a resource connection or change its ttl/proxied (one provider batch)'),
-  route('DELETE', `${ENV}/resource-connections/:id`, 'resourceConnections.delete', 'Disconnect: remove the records the connection wrote'),
+  route('PATCH', `${ENV}/resource-connections/:id`, 'resourceConnections.update', 'Re-point a resource connection or change its ttl/proxied (one provider batch; ?dryRun=true plans)', 200, PLANNED),
+  route('DELETE', `${ENV}/resource-connections/:id`, 'resourceConnections.delete', 'Disconnect: remove the records the connection wrote (?dryRun=true plans)', 200, PLANNED),
 ];
 
 /** Path of the OpenAPI document, served by the router itself (public). */

@@ -93,7 +93,10 @@ describe('OpenAPI success and error responses', () => {
       expect(listed.includes('413'), route.operation).toBe((OPERATION_SCHEMAS[route.operation]?.body ?? []).length > 0);
     }
     expect(statuses('workspaces.get')).toEqual(['200', '400', '401', '403', '404', 'default']);
-    expect(statuses('dns.upsertRecords')).toEqual(['200', '400', '401', '403', '404', '413', '415', '502', '503', 'default']);
+    // 409: `Too many changes` past the safety threshold (docs/records.md#plan-before-apply).
+    expect(statuses('dns.upsertRecords')).toEqual(['200', '400', '401', '403', '404', '409', '413', '415', '502', '503', 'default']);
+    // A dry run of a connect answers 200 with the plan; the connect itself 201.
+    expect(statuses('resourceConnections.create')).toEqual(['200', '201', '400', '401', '403', '404', '409', '413', '415', '502', '503', 'default']);
     expect(statuses('cloudConnections.connectAws')).toEqual(['201', '400', '401', '403', '404', '409', '413', '415', '502', '503', 'default']);
     expect(statuses('publicAssets.jwks')).toEqual(['200', 'default']);
     expect(statuses('publicAssets.gcpSetupScript')).toEqual(['200', '404', 'default']);

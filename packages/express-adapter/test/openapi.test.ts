@@ -31,7 +31,7 @@ describe('OpenAPI document', () => {
 
   it('declares documented query parameters that have no engine schema', () => {
     const del = doc.paths['/{projectSlug}/{environmentSlug}/resources/{resourceId}']!.delete!;
-    expect(del.parameters!.filter((p) => p.in === 'query').map((p) => p.name)).toEqual(['deleteFromCloud']);
+    expect(del.parameters!.filter((p) => p.in === 'query').map((p) => p.name)).toEqual(['deleteFromCloud', 'dryRun']);
     expect(del.requestBody).toBeUndefined();
   });
 
@@ -57,7 +57,16 @@ describe('OpenAPI document', () => {
     ]);
     for (const route of lists) expect(route.query.map((q) => q.name).slice(-2), route.operation).toEqual(['limit', 'cursor']);
     const writes = REST_ROUTES.filter((r) => r.method !== 'GET' && r.query.length > 0);
-    expect(writes.map((r) => `${r.operation}:${r.query.map((q) => q.name).join(',')}`)).toEqual(['resources.delete:deleteFromCloud', 'subdomains.delete:deleteFromCloud']);
+    // Only flags that make a write do less (deleteFromCloud=false, dryRun) or that a write refused without them needs (force).
+    expect(writes.map((r) => `${r.operation}:${r.query.map((q) => q.name).join(',')}`)).toEqual([
+      'dns.upsertRecords:dryRun,force',
+      'dns.deleteRecords:dryRun,force',
+      'resources.delete:deleteFromCloud,dryRun',
+      'subdomains.delete:deleteFromCloud',
+      'resourceConnections.create:dryRun,force',
+      'resourceConnections.update:dryRun,force',
+      'resourceConnections.delete:dryRun,force',
+    ]);
   });
 
   it('documents the 415 of every write', () => {
@@ -75,7 +84,7 @@ describe('OpenAPI document', () => {
 
   it('declares the path parameters of each route', () => {
     const op = doc.paths['/{projectSlug}/{environmentSlug}/dns/{id}/records']!.post!;
-    expect(op.parameters!.map((p) => `${p.in}:${p.name}`)).toEqual(['path:projectSlug', 'path:environmentSlug', 'path:id']);
+    expect(op.parameters!.map((p) => `${p.in}:${p.name}`)).toEqual(['path:projectSlug', 'path:environmentSlug', 'path:id', 'query:dryRun', 'query:force']);
   });
 
   it('describes each body by the engine schema when the engine exports it, else as a plain object', () => {

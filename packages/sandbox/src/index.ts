@@ -25,12 +25,14 @@ export { armError, azureRoute, createFakeAzure, entraError, fixedAzureWorld, AZU
 export { createIssuerKeyCache, fetchJsonOverHttp, JWKS_CACHE_MS, JWKS_REFETCH_COOLDOWN_MS } from './fakes/oidc-keys.js';
 export type { FetchJson } from './fakes/oidc-keys.js';
 export type { FakeApp, FakeAzure, FakeAzureFederationOptions, FakeAzureOptions, FakeAzureWorld, FakeFederatedCredential, FakeSubscription } from './fakes/azure.js';
-export { startFakeAzure, startFakeCloudDns, startFakeCloudflare, startFakeGcp, startFakeRoute53, startFakeSts } from './fakes/start.js';
-export type { Listening, ListeningAzure, ListeningCloudDns, ListeningCloudflare, ListeningGcp, ListeningRoute53, ListeningSts } from './fakes/start.js';
+export { createFakeAzureDns, DEFAULT_AZURE_DNS_RESOURCE_GROUP } from './fakes/azuredns.js';
+export type { AzureDnsVerdict, FakeAzureDns, FakeAzureDnsOptions, FakeAzureDnsState, FakeAzureDnsZone, FakeAzureRecordSet } from './fakes/azuredns.js';
+export { startFakeAzure, startFakeAzureDns, startFakeCloudDns, startFakeCloudflare, startFakeGcp, startFakeRoute53, startFakeSts } from './fakes/start.js';
+export type { Listening, ListeningAzure, ListeningAzureDns, ListeningCloudDns, ListeningCloudflare, ListeningGcp, ListeningRoute53, ListeningSts } from './fakes/start.js';
 export { createInstantClock, halfRandom } from './testing/clock.js';
 export type { InstantClock } from './testing/clock.js';
 export { sandboxDnsConformance } from './testing/dns-conformance.js';
-export type { DnsConformanceWiring, SandboxDnsProvider } from './testing/dns-conformance.js';
+export type { AzureDnsUnderTest, DnsConformanceWiring, SandboxDnsProvider } from './testing/dns-conformance.js';
 export { createTestCertificates } from './testing/certificates.js';
 export type { TestCertificates } from './testing/certificates.js';
 

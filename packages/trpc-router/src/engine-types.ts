@@ -10,9 +10,21 @@ export type LooseOperation = (actor: Actor | null, input: Record<string, unknown
  */
 export type EngineOperation<G extends string, M extends string> = Engine extends { readonly [K in G]: { readonly [L in M]: infer F } }
   ? F extends (actor: Actor | null, input: never) => Promise<unknown>
-    ? F
+    ? OneSignature<F>
     : LooseOperation
   : LooseOperation;
+
+/**
+ * A service that takes `dryRun` has two call signatures (the plan with `dryRun: true`, its normal
+ * answer otherwise): one signature with the general input and either answer, as the transports
+ * see it. A plain service matches with both inferred from its one signature.
+ */
+type OneSignature<F> = F extends {
+  (actor: Actor | null, input: never): Promise<infer D>;
+  (actor: Actor | null, input: infer I): Promise<infer R>;
+}
+  ? (actor: Actor | null, input: I) => Promise<D | R>
+  : F;
 
 /** The operation's input type: REST path params + query + body merged into one object. */
 export type OperationInput<G extends string, M extends string> = Parameters<EngineOperation<G, M>>[1];

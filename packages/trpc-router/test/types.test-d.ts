@@ -33,6 +33,8 @@ describe('CloudlinkRouter types', () => {
     expectTypeOf<In['resourceConnections']['create']>().not.toBeAny();
     expectTypeOf<In['resourceConnections']['create']>().toHaveProperty('sourceId');
     expectTypeOf<In['resourceConnections']['update']>().toHaveProperty('targetId');
+    expectTypeOf<In['resourceConnections']['update']>().toHaveProperty('dryRun');
+    expectTypeOf<In['dns']['upsertRecords']>().toHaveProperty('force');
     expectTypeOf<In['resourceConnections']['list']>().toHaveProperty('resourceId');
   });
 
@@ -45,7 +47,10 @@ describe('CloudlinkRouter types', () => {
     expectTypeOf<Out['resources']['list']>().toHaveProperty('counts');
     expectTypeOf<Out['resources']['register']['data']['resourceType']>().toEqualTypeOf<string>();
     expectTypeOf<Out['subdomains']['list']['data'][number]['fqdn']>().toEqualTypeOf<string>();
-    expectTypeOf<Out['resourceConnections']['create']['data']['status']>().toEqualTypeOf<'pending' | 'active' | 'deleting'>();
+    // A write that takes `dryRun` answers its body or the plan (docs/records.md#plan-before-apply).
+    expectTypeOf<Exclude<Out['resourceConnections']['create'], { dryRun: true }>['data']['status']>().toEqualTypeOf<'pending' | 'active' | 'deleting'>();
+    expectTypeOf<Extract<Out['resourceConnections']['create'], { dryRun: true }>['data']['summary']['existingRecordSets']>().toEqualTypeOf<number>();
+    expectTypeOf<Extract<Out['dns']['upsertRecords'], { dryRun: true }>['data']['changes'][number]['action']>().toEqualTypeOf<'create' | 'update' | 'delete' | 'unchanged'>();
     expectTypeOf<Out['resourceConnections']['list']['nextCursor']>().toEqualTypeOf<string | null>();
     expectTypeOf<Out['resources']['update']['data']['resourceType']>().toEqualTypeOf<string>();
     expectTypeOf<Out['subdomains']['get']['data']['connection']>().toEqualTypeOf<{ id: number; targetId: number; status: 'pending' | 'active' | 'deleting' } | null>();

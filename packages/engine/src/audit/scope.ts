@@ -107,7 +107,9 @@ export function auditFailures<F extends Operation>(ctx: EngineContext, operation
       }
       throw error;
     }
-    if (!scope.recorded && scope.workspaceId !== undefined) await recordLate(ctx, scope.by, operation, scope, result);
+    // A dry run changed nothing: no entry (docs/records.md#plan-before-apply). Its failures are recorded like any other.
+    const dryRun = typeof result === 'object' && result !== null && (result as { dryRun?: unknown }).dryRun === true;
+    if (!scope.recorded && !dryRun && scope.workspaceId !== undefined) await recordLate(ctx, scope.by, operation, scope, result);
     return result;
   };
   return wrapped as F;

@@ -28,7 +28,10 @@ export { createNodeDnsResolver } from './node-resolver.js';
 export type { NodeDnsResolverOptions } from './node-resolver.js';
 export type { CreateZoneInput, EnvironmentPath, GetZoneInput, ListZonesInput } from './zones.js';
 export type { ListRecordsInput } from './record-list.js';
-export type { RecordsInput } from './record-writes.js';
+export type { RecordsInput, RecordSetsResult, RecordWriteMode } from './record-writes.js';
+export { planAndApplyRecordSets } from './record-writes.js';
+export { dryRunAnswer, parseWriteOptions, reviewRecordPlan } from './record-plan.js';
+export type { PlanAction, PlanStep, PlannedChange, PlannedValue, RecordPlan, WriteOptions } from './record-plan.js';
 export type { DeleteResourceInput, ListResourcesInput, ResourceInput } from './resources.js';
 
 /** The `dns`, `resources` (zones and the host's own resources alike) and `subdomains` service groups. */

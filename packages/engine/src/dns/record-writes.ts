@@ -1,14 +1,16 @@
-import { environmentScope } from '../access/index.js';
+import { environmentScope, type EnvironmentScope } from '../access/index.js';
 import type { StorageTx } from '../ports/storage.js';
 import { recordAudit } from '../audit/index.js';
 import type { EngineContext } from '../context.js';
-import type { StoredRecordSet } from '../domain/records.js';
+import type { Resource, StoredRecordSet } from '../domain/records.js';
 import { notFound, validationFailed, type ValidationIssue } from '../errors/index.js';
 import type { ChangeOutcome, RecordChange, RecordSet } from '../ports/dns.js';
 import { isProviderCallError } from '../ports/provider-error.js';
 import type { Actor } from '../ports/runtime.js';
 import type { IntendedRecordSet } from '../ports/storage.js';
 import { callProvider, DNS_OPERATION, mapProviderError, openZone, withZoneLock, type OpenZone } from './provider-access.js';
+import { dryRunAnswer, parseWriteOptions, reviewRecordPlan, type DryRunnable, type RecordPlan, type WriteOptions } from './record-plan.js';
+import type { OperationResponse } from '../responses/operations.js';
 import { createIntents, isOurs, readZoneView, setKey, storedManagedFlags, toStored, type ZoneView } from './record-state.js';
 import { parseRecordsRequest, sameValues } from './records/record-set.js';
 import type { RecordsBody } from './schemas.js';
@@ -16,9 +18,10 @@ import { zoneMetadata } from './serialize.js';
 import { findZone, type EnvironmentPath } from './zones.js';
 
 /** `POST`/`DELETE …/dns/:id/records` input: path params + the single or batch body. */
-export type RecordsInput = EnvironmentPath & { readonly id: string | number } & Partial<RecordsBody> & Record<string, unknown>;
+export type RecordsInput = EnvironmentPath & { readonly id: string | number; readonly dryRun?: string | boolean; readonly force?: string | boolean } & Partial<RecordsBody> & Record<string, unknown>;
 
-type Mode = 'upsert' | 'delete';
+export type RecordWriteMode = 'upsert' | 'delete';
+type Mode = RecordWriteMode;
 
 /** One planned change with what we knew before sending it. */
 interface Planned {
@@ -149,52 +152,89 @@ async function recordApplied(
   });
 }
 
+/** What `planAndApplyRecordSets` did: the plan of a dry run, or the applied sets with their outcomes. */
+export type RecordSetsResult =
+  | { readonly dryRun: true; readonly plan: RecordPlan }
+  | { readonly dryRun: false; readonly results: readonly { readonly set: RecordSet; readonly outcome: ChangeOutcome | null }[] };
+
+/**
+ * THE record-set write (see docs/records.md#plan-before-apply): under the zone lock, read the live
+ * sets the request touches, check the rules, plan each set (create / update / delete / unchanged),
+ * review the plan (safety threshold; a dry run answers it here, having sent and stored nothing),
+ * then note creations, send the changes, and mirror them into the stored copy with the audit entry.
+ * `POST`/`DELETE …/records` and the zone-file import call it with their parsed sets; `batch` picks
+ * the issue paths (`records[i].recordName` or `recordName`).
+ */
+export async function planAndApplyRecordSets(
+  ctx: EngineContext,
+  actor: Actor | null,
+  scope: EnvironmentScope,
+  zoneRow: Resource,
+  sets: readonly RecordSet[],
+  mode: RecordWriteMode,
+  options: WriteOptions & { readonly batch?: boolean; readonly auditOperation?: string } = {},
+): Promise<RecordSetsResult> {
+  const operation = mode === 'upsert' ? DNS_OPERATION.upsertRecords : DNS_OPERATION.deleteRecords;
+  const zone = await openZone(ctx, scope.project, zoneRow, operation);
+  const pid = zone.meta.provider;
+  return withZoneLock(ctx, zoneRow, operation, async (): Promise<RecordSetsResult> => {
+    const cnameNames = new Set(mode === 'upsert' ? sets.filter((s) => s.type === 'CNAME').map((s) => s.name) : []);
+    const view = await callProvider(operation, pid, () => readZoneView(zone, sets, cnameNames));
+    const issues = ruleIssues(zone, sets, view, mode, options.batch ?? true);
+    if (issues.length > 0) throw validationFailed(issues);
+    const steps = plan(zone, sets, view, mode);
+    const reviewed = await callProvider(operation, pid, () =>
+      reviewRecordPlan(
+        ctx,
+        zone,
+        zoneRow.id,
+        steps.map((p) => ({ current: p.current, next: p.change?.action === 'DELETE' ? null : p.set, change: p.change })),
+        options,
+      ),
+    );
+    if (reviewed) return { dryRun: true, plan: reviewed };
+    const toSend = steps.filter((p) => p.change !== null);
+    let outcomes: ChangeOutcome[] = [];
+    // A batch left unrecorded by a crash or a lost answer keeps its notes; the next operation under
+    // this lock (a retry, a sync, a delete) reconciles them with what the provider holds.
+    await ctx.storage.dnsRecords.noteCreateIntents(zoneRow.id, creations(toSend), ctx.clock.now());
+    try {
+      if (toSend.length > 0) outcomes = await zone.session.applyChanges(zone.info, toSend.map((p) => p.change as RecordChange));
+    } catch (e) {
+      const appliedCount = isProviderCallError(e) && e.progress ? e.progress.appliedChanges : 0;
+      // Batches before the failing one stay applied: the stored copy says so too (see docs/batching.md).
+      await recordApplied(ctx, zoneRow.id, toSend.slice(0, appliedCount).map((p) => ({ planned: p, outcome: null })));
+      throw mapProviderError(e, operation, pid);
+    }
+    const byPlan = new Map<Planned, ChangeOutcome>();
+    toSend.forEach((p, i) => byPlan.set(p, outcomes[i] as ChangeOutcome));
+    const results = steps.map((p) => ({ planned: p, outcome: byPlan.get(p) ?? null }));
+    // The stored copy and the entry commit together; the provider call is already over.
+    await recordApplied(ctx, zoneRow.id, results, (tx) =>
+      recordAudit(tx, ctx, actor ?? { kind: 'host' }, {
+        workspaceId: scope.workspace.id,
+        operation: options.auditOperation ?? (mode === 'upsert' ? 'dns.upsertRecords' : 'dns.deleteRecords'),
+        targets: { projectId: scope.project.id, environmentId: scope.environment.id, zoneId: zoneRow.id },
+        detail: { provider: pid, recordSets: results.length, changed: toSend.length, ...(options.force ? { forced: true } : {}) },
+      }),
+    );
+    ctx.events.emit({ type: 'dns.changed', workspaceId: scope.workspace.id, zoneId: zoneRow.id, kind: 'records_changed' });
+    return { dryRun: false, results: results.map(({ planned: p, outcome }) => ({ set: p.set, outcome })) };
+  });
+}
+
 export function createRecordWriteServices(ctx: EngineContext) {
-  async function write(actor: Actor | null, input: RecordsInput, mode: Mode) {
-    const operation = mode === 'upsert' ? DNS_OPERATION.upsertRecords : DNS_OPERATION.deleteRecords;
+  async function write(actor: Actor | null, input: RecordsInput, mode: RecordWriteMode) {
     const scope = await environmentScope(ctx, actor, input ?? {}, 'canUpdateResources');
     const zoneRow = await findZone(ctx, scope, input?.id);
     const meta = zoneMetadata(zoneRow);
-    const request = parseRecordsRequest(input, meta.domainName, { ignoreTtl: mode === 'delete', zone: { provider: meta.provider, hostedZoneId: meta.hostedZoneId } });
-    const zone = await openZone(ctx, scope.project, zoneRow, operation);
-    const pid = zone.meta.provider;
-
-    const planned = await withZoneLock(ctx, zoneRow, operation, async () => {
-      const cnameNames = new Set(mode === 'upsert' ? request.sets.filter((s) => s.type === 'CNAME').map((s) => s.name) : []);
-      const view = await callProvider(operation, pid, () => readZoneView(zone, request.sets, cnameNames));
-      const issues = ruleIssues(zone, request.sets, view, mode, request.batch);
-      if (issues.length > 0) throw validationFailed(issues);
-      const steps = plan(zone, request.sets, view, mode);
-      const toSend = steps.filter((p) => p.change !== null);
-      let outcomes: ChangeOutcome[] = [];
-      // A batch left unrecorded by a crash or a lost answer keeps its notes; the next operation under
-      // this lock (a retry, a sync, a delete) reconciles them with what the provider holds.
-      await ctx.storage.dnsRecords.noteCreateIntents(zoneRow.id, creations(toSend), ctx.clock.now());
-      try {
-        if (toSend.length > 0) outcomes = await zone.session.applyChanges(zone.info, toSend.map((p) => p.change as RecordChange));
-      } catch (e) {
-        const appliedCount = isProviderCallError(e) && e.progress ? e.progress.appliedChanges : 0;
-        // Batches before the failing one stay applied: the stored copy says so too (see docs/batching.md).
-        await recordApplied(ctx, zoneRow.id, toSend.slice(0, appliedCount).map((p) => ({ planned: p, outcome: null })));
-        throw mapProviderError(e, operation, pid);
-      }
-      const byPlan = new Map<Planned, ChangeOutcome>();
-      toSend.forEach((p, i) => byPlan.set(p, outcomes[i] as ChangeOutcome));
-      const results = steps.map((p) => ({ planned: p, outcome: byPlan.get(p) ?? null }));
-      // The stored copy and the entry commit together; the provider call is already over.
-      await recordApplied(ctx, zoneRow.id, results, (tx) =>
-        recordAudit(tx, ctx, actor ?? { kind: 'host' }, {
-          workspaceId: scope.workspace.id,
-          operation: mode === 'upsert' ? 'dns.upsertRecords' : 'dns.deleteRecords',
-          targets: { projectId: scope.project.id, environmentId: scope.environment.id, zoneId: zoneRow.id },
-          detail: { provider: pid, recordSets: results.length, changed: toSend.length },
-        }),
-      );
-      return results;
-    });
-
-    ctx.events.emit({ type: 'dns.changed', workspaceId: scope.workspace.id, zoneId: zoneRow.id, kind: 'records_changed' });
-    const data = planned.map(({ planned: p, outcome }) => answerItem(p.set, mode, outcome?.changeId ?? null, outcome?.status ?? 'INSYNC'));
+    const writeOptions = parseWriteOptions(input);
+    // `dryRun` and `force` may come in the JSON body too; they are not record fields.
+    const { dryRun: _d, force: _f, ...body } = (input ?? {}) as Record<string, unknown>;
+    const request = parseRecordsRequest(body, meta.domainName, { ignoreTtl: mode === 'delete', zone: { provider: meta.provider, hostedZoneId: meta.hostedZoneId } });
+    const done = await planAndApplyRecordSets(ctx, actor, scope, zoneRow, request.sets, mode, { ...writeOptions, batch: request.batch });
+    if (done.dryRun) return dryRunAnswer(done.plan);
+    const data = done.results.map(({ set, outcome }) => answerItem(set, mode, outcome?.changeId ?? null, outcome?.status ?? 'INSYNC'));
     if (!request.batch) {
       return { message: mode === 'upsert' ? 'DNS record created successfully' : 'DNS record deleted successfully', data: data[0] };
     }
@@ -202,9 +242,9 @@ export function createRecordWriteServices(ctx: EngineContext) {
   }
 
   return {
-    /** POST …/dns/:id/records — `canUpdateResources`: UPSERT one record set or a batch. */
-    upsertRecords: (actor: Actor | null, input: RecordsInput) => write(actor, input, 'upsert'),
+    /** POST …/dns/:id/records — `canUpdateResources`: UPSERT one record set or a batch (`dryRun`, `force`: docs/records.md#plan-before-apply). */
+    upsertRecords: ((actor: Actor | null, input: RecordsInput) => write(actor, input, 'upsert')) as DryRunnable<RecordsInput, OperationResponse<'dns.upsertRecords'>>,
     /** DELETE …/dns/:id/records — `canUpdateResources`: exact-match delete of one record set or a batch (see docs/records.md). */
-    deleteRecords: (actor: Actor | null, input: RecordsInput) => write(actor, input, 'delete'),
+    deleteRecords: ((actor: Actor | null, input: RecordsInput) => write(actor, input, 'delete')) as DryRunnable<RecordsInput, OperationResponse<'dns.deleteRecords'>>,
   };
 }

@@ -39,7 +39,7 @@ describe('dns.upsertRecords (see docs/records.md)', () => {
       ],
     });
     expect(res.message).toBe('DNS records created successfully');
-    expect(res.count).toBe(2);
+    expect("count" in res && res.count).toBe(2);
     const data = res.data as { changeId: string; values: string[] }[];
     expect(data[0]?.changeId).toBe(data[1]?.changeId);
     expect(data[1]?.values).toEqual(['"installed"']);
@@ -101,7 +101,7 @@ describe('dns.upsertRecords (see docs/records.md)', () => {
     t.route53.resetCalls();
     const records = Array.from({ length: 2500 }, (_, i) => ({ recordName: `r${i}`, recordType: 'A', values: ['10.0.0.1'] }));
     const res = await t.engine.dns.upsertRecords(t.owner, { ...z.path, records });
-    expect(res.count).toBe(2500);
+    expect("count" in res && res.count).toBe(2500);
     expect(changeCalls(t)).toHaveLength(Math.ceil(2500 / upsertsPerBatch(t)));
     // > 20 names: the zone is listed once (one page for an empty zone) instead of 2 500 targeted reads.
     expect(t.route53.calls.filter((c) => c.call === 'listRecordSets')).toHaveLength(1);
@@ -130,8 +130,9 @@ describe('dns.upsertRecords (see docs/records.md)', () => {
     const z = await route53Zone(t);
     const records = (value: string) => Array.from({ length: 2500 }, (_, i) => ({ recordName: `r${i}`, recordType: 'A', values: [value] }));
     await t.engine.dns.upsertRecords(t.owner, { ...z.path, records: records('10.0.0.1') });
+    // Every set changes: past the safety threshold, so forced (docs/records.md#plan-before-apply).
     t.route53.failNext('applyChanges', { code: 'Throttling', message: 'Rate exceeded', kind: 'throttled' }, { after: 2 });
-    const e = await engineError(t.engine.dns.upsertRecords(t.owner, { ...z.path, records: records('10.0.0.2') }));
+    const e = await engineError(t.engine.dns.upsertRecords(t.owner, { ...z.path, records: records('10.0.0.2'), force: 'true' }));
     const applied = 2 * upsertsPerBatch(t);
     expect(e.data).toEqual({ appliedChanges: applied, totalChanges: 2500 });
     const live = await t.engine.dns.listRecords(t.owner, z.path);

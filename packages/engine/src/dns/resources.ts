@@ -3,7 +3,7 @@ import { environmentScope } from '../access/index.js';
 import { recordAudit } from '../audit/index.js';
 import type { EngineContext } from '../context.js';
 import type { Resource, StoredRecordSet } from '../domain/records.js';
-import { invalidId, notFound, precondition } from '../errors/index.js';
+import { invalidField, invalidId, notFound, precondition } from '../errors/index.js';
 import type { RecordChange, RecordSet } from '../ports/dns.js';
 import { isProviderCallError } from '../ports/provider-error.js';
 import type { Actor } from '../ports/runtime.js';
@@ -14,7 +14,8 @@ import { sameValues } from './records/record-set.js';
 import { listResourcesQuerySchema, type ListResourcesQuery } from './schemas.js';
 import { scopeRef, serializeResource, zoneMetadata } from './serialize.js';
 import { LIST_PAGE_MAX, openIdPage } from '../pagination/index.js';
-import { disconnectConnections } from '../resources/connections/dns-link.js';
+import { connectionDeletes, disconnectConnections } from '../resources/connections/dns-link.js';
+import { dryRunAnswer, emptyPlan, parseWriteOptions, reviewRecordPlan, type DryRunnable, type PlanStep, type RecordPlan } from './record-plan.js';
 import { removeResource } from '../resources/connections/removal.js';
 import { VERIFICATION_LABEL, VERIFICATION_TEXT } from '../resources/connections/records.js';
 import { reconcileStaleZoneNotes } from './zone-intents.js';
@@ -28,6 +29,8 @@ export interface ResourceInput extends EnvironmentPath {
 }
 export interface DeleteResourceInput extends ResourceInput {
   readonly deleteFromCloud?: string | boolean;
+  /** Zones with deleteFromCloud: answer the plan, delete nothing (docs/records.md#plan-before-apply). */
+  readonly dryRun?: string | boolean;
 }
 
 /** Route 53 DELETEs per change call while emptying a zone (within its 1 000-element limit). */
@@ -64,17 +67,23 @@ export function createResourceServices(ctx: EngineContext) {
       await recordMutationEntry(tx, ctx, { zoneId: zone.id });
     });
   }
-  /** Every set but the apex NS/SOA, deleted in chunks, then the hosted zone. */
-  async function emptyRoute53Zone(zone: OpenZone): Promise<void> {
+  /** The DELETEs emptying a Route 53 zone cloudlink created: every set but the apex NS/SOA; null when the zone is gone already. */
+  async function route53ZoneDeletes(zone: OpenZone): Promise<RecordChange[] | null> {
     const changes: RecordChange[] = [];
     try {
       for await (const rs of zone.session.listRecordSets(zone.info)) {
         if (!isApexNsSoa(rs.name, rs.type, zone.info.domainName)) changes.push({ action: 'DELETE', recordSet: rs });
       }
     } catch (e) {
-      if (isProviderCallError(e) && e.kind === 'not-found') return; // already gone
+      if (isProviderCallError(e) && e.kind === 'not-found') return null;
       throw e;
     }
+    return changes;
+  }
+  /** Every set but the apex NS/SOA, deleted in chunks, then the hosted zone. */
+  async function emptyRoute53Zone(zone: OpenZone): Promise<void> {
+    const changes = await route53ZoneDeletes(zone);
+    if (changes === null) return; // already gone
     for (let i = 0; i < changes.length; i += DELETE_CHUNK) await zone.session.applyChanges(zone.info, changes.slice(i, i + DELETE_CHUNK));
     try {
       await zone.session.deleteZone(zone.info);
@@ -88,7 +97,7 @@ export function createResourceServices(ctx: EngineContext) {
    * stored `managed` sets, and the sets a write noted it would create but died before recording.
    * What a zone delete removes from zones that are not ours to delete (Cloudflare, adopted Route 53).
    */
-  async function removeOurSets(zone: OpenZone, zoneId: number): Promise<void> {
+  async function ourSetsToRemove(zone: OpenZone, zoneId: number): Promise<RecordChange[]> {
     const ours = new Map<string, (readonly string[])[]>();
     const claim = (name: string, type: string, values: readonly string[]) => ours.set(setKey(name, type), [...(ours.get(setKey(name, type)) ?? []), values]);
     for (const s of await ctx.storage.dnsRecords.listRecordSets(zoneId)) if (s.managed) claim(s.name, s.type, s.values);
@@ -107,7 +116,32 @@ export function createResourceServices(ctx: EngineContext) {
     } else {
       for await (const live of zone.session.listRecordSets(zone.info)) consider(live);
     }
+    return changes;
+  }
+  async function removeOurSets(zone: OpenZone, zoneId: number): Promise<void> {
+    const changes = await ourSetsToRemove(zone, zoneId);
     if (changes.length > 0) await zone.session.applyChanges(zone.info, changes);
+  }
+
+  /**
+   * What a zone delete with deleteFromCloud would send (a dry run): the connections' DELETEs (one
+   * call), then the rest of the zone's sets (a Route 53 zone cloudlink created: all but the apex
+   * NS/SOA, in chunks, then `deleteZone`) or only the sets cloudlink wrote, in the order the real
+   * delete sends them. Reads only; the zone delete is not guarded by the threshold (removing the
+   * zone's sets is what it is asked for).
+   */
+  async function planZoneDelete(zone: OpenZone, current: Resource): Promise<RecordPlan> {
+    const connections = await ctx.storage.resourceConnections.listConnectionsOfZone(current.id);
+    const first = await connectionDeletes(zone, connections);
+    const gone = new Set(first.map((c) => setKey(c.recordSet.name, c.recordSet.type)));
+    const ownZone = zone.meta.provider === 'route53' && !zoneMetadata(current).adopted;
+    const rest = ((ownZone ? await route53ZoneDeletes(zone) : await ourSetsToRemove(zone, current.id)) ?? []).filter((c) => !gone.has(setKey(c.recordSet.name, c.recordSet.type)));
+    const steps: PlanStep[] = [...first, ...rest].map((change) => ({ current: change.recordSet, next: null, change }));
+    const groups: number[][] = [first.map((_, i) => i)];
+    const chunk = ownZone ? DELETE_CHUNK : Math.max(rest.length, 1);
+    for (let i = 0; i < rest.length; i += chunk) groups.push(rest.slice(i, i + chunk).map((_, j) => first.length + i + j));
+    const plan = await reviewRecordPlan(ctx, zone, current.id, steps, { dryRun: true }, { threshold: false, groups, extraCalls: ownZone ? [{ call: 'deleteZone', changes: [] }] : [] });
+    return plan as RecordPlan;
   }
 
   return {
@@ -214,9 +248,19 @@ export function createResourceServices(ctx: EngineContext) {
     },
 
     /** DELETE …/resources/:resourceId?deleteFromCloud= — `canDeleteResources`. */
-    async delete(a: Actor | null, input: DeleteResourceInput): Promise<OperationResponse<'resources.delete'>> {
+    delete: (async (a: Actor | null, input: DeleteResourceInput): Promise<OperationResponse<'resources.delete'>> => {
       const { scope, resource } = await findResource(a, input, 'canDeleteResources');
       const fromCloud = parseQueryBoolean(input?.deleteFromCloud, 'deleteFromCloud') ?? true;
+      const { dryRun } = parseWriteOptions(input);
+      if (dryRun) {
+        // A zone delete is planned; other resources' deletes (and their disconnects) are not (yet).
+        if (resource.resourceType !== 'dns') throw invalidField('dryRun', 'only the delete of a DNS zone can be planned');
+        // deleteFromCloud=false touches no provider: no record change.
+        if (!fromCloud) return dryRunAnswer(emptyPlan(ctx));
+        const op = DNS_OPERATION.deleteZone;
+        const zone = await openZone(ctx, scope.project, resource, op);
+        return dryRunAnswer(await withZoneLock(ctx, resource, op, (current) => callProvider(op, zone.meta.provider, () => planZoneDelete(zone, current))));
+      }
       if (resource.resourceType === 'dns') {
         const op = DNS_OPERATION.deleteZone;
         const zone = fromCloud ? await openZone(ctx, scope.project, resource, op) : null;
@@ -237,7 +281,7 @@ export function createResourceServices(ctx: EngineContext) {
         }
       }
       return { message: 'Resource deleted successfully', data: { id: resource.id, resourceType: resource.resourceType } };
-    },
+    }) as DryRunnable<DeleteResourceInput, OperationResponse<'resources.delete'>>,
   };
 }
 

@@ -157,6 +157,19 @@ export const conflict = {
   emailInUse: () => new EngineError('CONFLICT', 'Email already in use', 'Another user already has this email address'),
   /** Every slug tried for a new workspace, project or environment was taken by concurrent inserts. */
   slugUnavailable: () => new EngineError('CONFLICT', 'Slug unavailable', 'Could not find a free slug for this name; try again or choose another name'),
+  /**
+   * A record write would update or delete more than the safety threshold's share of the zone's
+   * existing record sets (see docs/records.md#plan-before-apply); `force=true` sends it anyway.
+   * 409, not 400: the request is well formed, it conflicts with what the zone holds now (the same
+   * request passes on a larger zone).
+   */
+  tooManyChanges: (data: { update: number; delete: number; existingRecordSets: number; thresholdPercent: number; minExistingRecordSets: number }) =>
+    new EngineError(
+      'CONFLICT',
+      'Too many changes',
+      `This write would update or delete ${data.update + data.delete} of the zone's ${data.existingRecordSets} record sets, more than ${data.thresholdPercent}%; repeat it with force=true to apply it anyway`,
+      { data },
+    ),
   /** The per-workspace cap on connections that are not `connected` (pending + failed). */
   tooManyPendingConnections: (count: number) =>
     new EngineError(

@@ -432,6 +432,8 @@ export interface IntendedRecordSet {
 export interface DnsRecordRepo {
   /** The zone's stored record sets ordered by name, then type. */
   listRecordSets(zoneResourceId: number): Promise<StoredRecordSet[]>;
+  /** How many record sets the stored copy holds (the safety threshold's cheap first count). */
+  countRecordSets(zoneResourceId: number): Promise<number>;
   /** The stored set of one (name, type) in the zone (name absolute, lower-case), or null. */
   getRecordSet(zoneResourceId: number, name: string, type: string): Promise<StoredRecordSet | null>;
   /** Insert or replace each (zone, name, type) record set; all or nothing. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { orDryRun } from './plan.js';
 import { dataEnvelope, idSchema, isoDateSchema, listEnvelope, messageSchema, named, positionSchema, scopeRefSchema } from './common.js';
 
 /** DNS zones and their record sets (docs/records.md). */
@@ -85,6 +86,6 @@ export const DNS_RESPONSES = {
   'dns.listZones': listEnvelope(dnsZoneSchema),
   'dns.getZone': dataEnvelope(dnsZoneSchema),
   'dns.listRecords': listEnvelope(listedRecordSchema),
-  'dns.upsertRecords': writeAnswer(upsertedRecordSchema),
-  'dns.deleteRecords': writeAnswer(deletedRecordSchema),
+  'dns.upsertRecords': orDryRun(writeAnswer(upsertedRecordSchema)),
+  'dns.deleteRecords': orDryRun(writeAnswer(deletedRecordSchema)),
 } as const;

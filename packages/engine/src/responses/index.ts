@@ -13,5 +13,6 @@ export { dnsZoneSchema, createdDnsZoneSchema, listedRecordSchema, upsertedRecord
 export type { ZoneObject, ListedRecord, RecordWriteItem } from './dns.js';
 export { resourceSchema, subdomainSchema, resourceConnectionSchema } from './resources.js';
 export type { ResourceObject, SubdomainObject, ResourceConnectionObject } from './resources.js';
+export { dryRunAnswerSchema, orDryRun, plannedChangeSchema, recordPlanSchema } from './plan.js';
 export { OPERATION_RESPONSES, responseSchemaId, responseSchemaName } from './operations.js';
 export type { OperationResponse, ResponseOperation } from './operations.js';

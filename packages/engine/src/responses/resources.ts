@@ -1,3 +1,4 @@
+import { orDryRun } from './plan.js';
 import { z } from 'zod';
 import { RESOURCE_CONNECTION_STATUSES } from '../domain/records.js';
 import { RESOURCE_SUBTYPES } from '../dns/schemas.js';
@@ -110,14 +111,14 @@ export const RESOURCE_RESPONSES = {
   'resources.register': dataEnvelope(resourceSchema),
   'resources.update': dataEnvelope(resourceSchema),
   'resources.sync': dataEnvelope(resourceSyncResultSchema),
-  'resources.delete': dataEnvelope(z.strictObject({ id: idSchema, resourceType: z.string() })),
+  'resources.delete': orDryRun(dataEnvelope(z.strictObject({ id: idSchema, resourceType: z.string() }))),
   'subdomains.create': dataEnvelope(subdomainSchema),
   'subdomains.list': listEnvelope(subdomainSchema),
   'subdomains.get': dataEnvelope(subdomainSchema),
   'subdomains.delete': deleted(),
-  'resourceConnections.create': dataEnvelope(resourceConnectionSchema),
+  'resourceConnections.create': orDryRun(dataEnvelope(resourceConnectionSchema)),
   'resourceConnections.list': listEnvelope(resourceConnectionSchema),
   'resourceConnections.get': dataEnvelope(resourceConnectionSchema),
-  'resourceConnections.update': dataEnvelope(resourceConnectionSchema),
-  'resourceConnections.delete': deleted(),
+  'resourceConnections.update': orDryRun(dataEnvelope(resourceConnectionSchema)),
+  'resourceConnections.delete': orDryRun(deleted()),
 } as const;

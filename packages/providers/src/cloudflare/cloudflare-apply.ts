@@ -1,5 +1,5 @@
 import { ProviderCallError } from '@cloudlink/engine';
-import type { ChangeOutcome, RecordChange, RecordSet, ZoneInfo } from '@cloudlink/engine';
+import type { ChangeOutcome, PlannedProviderCall, RecordChange, RecordSet, ZoneInfo } from '@cloudlink/engine';
 import { withApplyProgress } from '../shared/index.js';
 import { cfCall } from './cloudflare-call.js';
 import type { CloudflareCallContext } from './cloudflare-call.js';
@@ -10,6 +10,55 @@ import type { CloudflareRecord } from './cloudflare-records.js';
 
 /** The current entries of each `name type` key asked for. */
 export type ReadEntries = (keys: ReadonlySet<string>) => Promise<Map<string, CloudflareRecord[]>>;
+
+/** The call name a batch is sent (and failed) under. */
+const batchCall = (zone: ZoneInfo) => `POST /zones/${zone.hostedZoneId}/dns_records/batch`;
+
+/**
+ * The one decision behind both `applyChanges` and `planChanges`: read the current entries of every
+ * touched name+type, diff each change into deletes/patches/posts, refuse what cannot go out as asked
+ * (before anything is sent), and pack the operations into batch calls.
+ */
+async function decideCloudflareBatches(
+  ctx: CloudflareCallContext,
+  zone: ZoneInfo,
+  changes: readonly RecordChange[],
+  readEntries: ReadEntries,
+): Promise<{ plans: ChangePlan[]; batches: PlanUnit[][] }> {
+  const keyOf = (c: RecordChange): string => setKey(c.recordSet.name, c.recordSet.type);
+  const current = await readEntries(new Set(changes.map(keyOf)));
+  const plans = changes.map((change, i) => planChange(i, change, current.get(keyOf(change)) ?? []));
+  for (const plan of plans) {
+    // Cloudflare has no alias sets (capabilities.aliasRecords): one cannot be written as asked.
+    const { alias, name, type } = plan.change.recordSet;
+    const [code, mismatch] = alias ? ['AliasNotSupported', `${name} ${type}: Cloudflare has no alias records`] : ['DeleteMismatch', deleteMismatch(plan)];
+    if (mismatch === null) continue;
+    // Refused before anything is sent, so no change of the list is applied.
+    throw new ProviderCallError({
+      provider: 'cloudflare',
+      call: batchCall(zone),
+      code,
+      kind: 'invalid-input',
+      message: mismatch,
+      progress: { appliedChanges: 0, totalChanges: changes.length },
+    });
+  }
+  return { plans, batches: packBatches(plans, ctx.batchSize) };
+}
+
+/**
+ * The batch calls `applyCloudflareChanges` would make now (a dry run): the same decision, without
+ * sending. A change that needs no operation (an identical UPSERT) is in no call.
+ */
+export async function planCloudflareChanges(
+  ctx: CloudflareCallContext,
+  zone: ZoneInfo,
+  changes: readonly RecordChange[],
+  readEntries: ReadEntries,
+): Promise<PlannedProviderCall[]> {
+  const { batches } = await decideCloudflareBatches(ctx, zone, changes, readEntries);
+  return batches.map((batch) => ({ call: batchCall(zone), changes: [...new Set(batch.map((unit) => unit.plan.index))] }));
+}
 
 /**
  * Apply changes (see docs/records.md, docs/batching.md): read the current entries of every touched name+type, diff each
@@ -23,26 +72,9 @@ export async function applyCloudflareChanges(
   readEntries: ReadEntries,
   signal?: AbortSignal,
 ): Promise<ChangeOutcome[]> {
-  const keyOf = (c: RecordChange): string => setKey(c.recordSet.name, c.recordSet.type);
-  const current = await readEntries(new Set(changes.map(keyOf)));
-  const plans = changes.map((change, i) => planChange(i, change, current.get(keyOf(change)) ?? []));
-  for (const plan of plans) {
-    // Cloudflare has no alias sets (capabilities.aliasRecords): one cannot be written as asked.
-    const { alias, name, type } = plan.change.recordSet;
-    const [code, mismatch] = alias ? ['AliasNotSupported', `${name} ${type}: Cloudflare has no alias records`] : ['DeleteMismatch', deleteMismatch(plan)];
-    if (mismatch === null) continue;
-    // Refused before anything is sent, so no change of the list is applied.
-    throw new ProviderCallError({
-      provider: 'cloudflare',
-      call: `POST /zones/${zone.hostedZoneId}/dns_records/batch`,
-      code,
-      kind: 'invalid-input',
-      message: mismatch,
-      progress: { appliedChanges: 0, totalChanges: changes.length },
-    });
-  }
+  const { plans, batches } = await decideCloudflareBatches(ctx, zone, changes, readEntries);
   const postedIds = new Map<ChangePlan, string[]>();
-  for (const batch of packBatches(plans, ctx.batchSize)) {
+  for (const batch of batches) {
     const firstIndex = batch[0]?.plan.index ?? 0;
     try {
       const posted = await sendBatch(ctx, zone, batch, readEntries, signal);
@@ -91,7 +123,7 @@ async function sendBatch(
     patches: batch.flatMap((u) => u.patches),
     posts: batch.flatMap((u) => u.posts),
   };
-  const call = `POST /zones/${zone.hostedZoneId}/dns_records/batch`;
+  const call = batchCall(zone);
   const send = async (): Promise<string[][]> => {
     const result = await (await ctx.client()).dns.records.batch(body as never, signal ? { signal } : {});
     const ids = (result.posts ?? []).map((r) => r.id);

@@ -3,7 +3,7 @@ import { ProviderCallError, createWindowSelector, isProviderCallError, recordSet
 import type { DnsAuth, DnsProvider, DnsSession, RecordSet, ZoneInfo } from '@cloudlink/engine';
 import { once, resolveCallPolicy } from '../shared/index.js';
 import type { CallPolicyOptions } from '../shared/index.js';
-import { applyCloudflareChanges } from './cloudflare-apply.js';
+import { applyCloudflareChanges, planCloudflareChanges } from './cloudflare-apply.js';
 import { cfCall, recordPages } from './cloudflare-call.js';
 import type { CloudflareCallContext } from './cloudflare-call.js';
 import { loadCloudflareSdk } from './cloudflare-errors.js';
@@ -183,6 +183,7 @@ function createCloudflareSession(ctx: CloudflareCallContext): DnsSession {
     },
     applyChanges: (zone, changes, options) =>
       applyCloudflareChanges(ctx, zone, changes, (keys) => readEntries(zone.hostedZoneId, keys, options?.signal), options?.signal),
+    planChanges: (zone, changes, options) => planCloudflareChanges(ctx, zone, changes, (keys) => readEntries(zone.hostedZoneId, keys, options?.signal)),
     /** Cloudflare zones are imported, never deleted here: the engine removes the records it created. */
     async deleteZone() {},
   };

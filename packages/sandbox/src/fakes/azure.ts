@@ -50,6 +50,8 @@ export interface FakeAzureWorld {
 export interface FakeAzure {
   readonly entra: FakeService;
   readonly arm: FakeService;
+  /** Who this Entra issued `token` to, and for which scope; undefined for a token it never issued. */
+  tokenCaller(token: string): { readonly tenantId: string; readonly clientId: string; readonly scope: string } | undefined;
 }
 
 /** The world of {@link FakeAzureOptions}. */
@@ -234,7 +236,7 @@ export function createFakeAzure(world: FakeAzureOptions | FakeAzureWorld, federa
     return json(200, { id: `/subscriptions/${id}`, subscriptionId: id, tenantId: sub.tenantId, displayName: sub.displayName, state: 'Enabled', subscriptionPolicies: { quotaId: 'PayAsYouGo_2014-09-01', spendingLimit: 'Off' } });
   });
 
-  return { entra, arm };
+  return { entra, arm, tokenCaller: (token) => tokens.get(token) };
 }
 
 /** Azure's production hosts. */

@@ -3,6 +3,8 @@ import type { ListeningFake } from '../http/listen.js';
 import type { FakeService } from '../http/fake-service.js';
 import { createFakeAzure } from './azure.js';
 import type { FakeAzure, FakeAzureFederationOptions, FakeAzureOptions, FakeAzureWorld } from './azure.js';
+import { createFakeAzureDns } from './azuredns.js';
+import type { FakeAzureDns, FakeAzureDnsOptions } from './azuredns.js';
 import { createFakeCloudDns } from './clouddns.js';
 import type { FakeCloudDns, FakeCloudDnsOptions } from './clouddns.js';
 import { createFakeCloudflare } from './cloudflare.js';
@@ -80,4 +82,11 @@ export async function startFakeAzure(
   const fake = createFakeAzure(options, options.federation);
   const [entra, arm] = await Promise.all([serve(fake.entra, options.tls), serve(fake.arm, options.tls)]);
   return { fake, entra, arm, close: async () => void (await Promise.all([entra.close(), arm.close()])) };
+}
+
+export type ListeningAzureDns = Listening<FakeAzureDns>;
+
+/** Azure DNS (ARM) over https with the given certificate: the SDK sends bearer tokens over TLS only. */
+export function startFakeAzureDns(options: FakeAzureDnsOptions & { readonly tls: { readonly key: string; readonly cert: string } }): Promise<ListeningAzureDns> {
+  return serve(createFakeAzureDns(options), options.tls);
 }

@@ -1,12 +1,14 @@
 import type { DnsProvider, EngineProviders } from '@cloudlink/engine';
 import { createAwsConnector, createRoute53Provider } from '@cloudlink/providers/aws';
 import type { AwsConnectorOptions } from '@cloudlink/providers/aws';
-import { createAzureConnector } from '@cloudlink/providers/azure';
+import { createAzureConnector, createAzureDnsProvider } from '@cloudlink/providers/azure';
 import { createCloudflareProvider } from '@cloudlink/providers/cloudflare';
 import { createCloudDnsProvider, createGcpConnector } from '@cloudlink/providers/gcp';
 import { fakeAwsRequestHandler, fakeAzureHttpClient, fakeFetch } from '../http/adapters.js';
 import { azureRoute, createFakeAzure } from '../fakes/azure.js';
 import type { FakeAzure } from '../fakes/azure.js';
+import { createFakeAzureDns } from '../fakes/azuredns.js';
+import type { FakeAzureDns, FakeAzureDnsState } from '../fakes/azuredns.js';
 import { createFakeCloudDns } from '../fakes/clouddns.js';
 import type { FakeCloudDns, FakeCloudDnsState } from '../fakes/clouddns.js';
 import { createFakeCloudflare } from '../fakes/cloudflare.js';
@@ -27,7 +29,7 @@ export const SANDBOX_PLATFORM_ACCOUNT = '999999999999';
 /** The platform's access key in the sandbox (the fake STS knows it as the platform account's). */
 const PLATFORM_CREDENTIALS = { accessKeyId: 'AKIASANDBOXPLATFORM0', secretAccessKey: 'sandbox-platform-secret' };
 
-/** The JSON state of a sandbox: the DNS zones of both fakes and the resolver's static answers. */
+/** The JSON state of a sandbox: the DNS zones of the fakes and the resolver's static answers. */
 export interface SandboxState {
   readonly version: 2;
   readonly route53: FakeRoute53State;
@@ -35,6 +37,8 @@ export interface SandboxState {
   /** Absent in states saved before the Cloud DNS fake existed (restored as no zones). */
   readonly clouddns?: FakeCloudDnsState;
   readonly resolver: SandboxResolverState;
+  /** Azure DNS zones; absent in states saved before the sandbox had Azure DNS (restored as none). */
+  readonly azuredns?: FakeAzureDnsState;
 }
 
 /** Call policy of every provider (tests pass an instant clock and a short policy); the connectors' own option type. */
@@ -59,11 +63,13 @@ export interface SandboxFakes {
   /** Accepts exactly the access tokens `gcp`'s IAM Credentials issued (the connection's WIF token). */
   readonly clouddns: FakeCloudDns;
   readonly azure: FakeAzure;
+  /** Azure DNS on ARM: resource group `cloudlink-dns` exists in every subscription; tokens must come from the fake Entra, for ARM. */
+  readonly azuredns: FakeAzureDns;
 }
 
 export interface SandboxProviders {
   /** The real connectors and DNS providers of @cloudlink/providers, answered in-process by the fakes. */
-  readonly providers: Required<Pick<EngineProviders, 'aws' | 'gcp' | 'azure' | 'resolver'>> & { readonly dns: { readonly route53: DnsProvider; readonly cloudflare: DnsProvider; readonly clouddns: DnsProvider } };
+  readonly providers: Required<Pick<EngineProviders, 'aws' | 'gcp' | 'azure' | 'resolver'>> & { readonly dns: { readonly route53: DnsProvider; readonly cloudflare: DnsProvider; readonly clouddns: DnsProvider; readonly azuredns: DnsProvider } };
   readonly fakes: SandboxFakes;
   readonly resolver: SandboxResolver;
   snapshot(): SandboxState;
@@ -72,13 +78,17 @@ export interface SandboxProviders {
 
 /**
  * The real providers (createAwsConnector, createGcpConnector, createAzureConnector,
- * createRoute53Provider, createCloudflareProvider, createCloudDnsProvider) wired through their SDKs' own seams to
+ * createRoute53Provider, createCloudflareProvider, createCloudDnsProvider, createAzureDnsProvider) wired through their SDKs' own seams to
  * in-process fakes of the clouds, so everything production runs (translation, batching, paging,
  * retries, error mapping) runs in the sandbox too; plus a resolver answering from the fakes' zones.
  */
 export function createSandboxProviders(options: SandboxProvidersOptions = {}): SandboxProviders {
   const platformAccount = options.platformAccountId ?? SANDBOX_PLATFORM_ACCOUNT;
   const gcp = createFakeGcp(sandboxGcpWorld(options.oidc && options.now && !options.oidc.now ? { ...options.oidc, now: options.now } : options.oidc));
+  const azure = createFakeAzure(sandboxAzureWorld(options.oidc), {
+    ...(options.oidc ? { fetchJson: sandboxIssuerDocuments(options.oidc) } : {}),
+    ...(options.now || options.oidc?.now ? { now: options.oidc?.now ?? options.now } : {}),
+  });
   const fakes: SandboxFakes = {
     sts: createFakeSts({
       platformAccount,
@@ -90,16 +100,16 @@ export function createSandboxProviders(options: SandboxProvidersOptions = {}): S
     cloudflare: createFakeCloudflare({ openWorld: true }),
     gcp,
     clouddns: createFakeCloudDns({ acceptToken: (token) => gcp.issuedAccessToken(token) }),
-    azure: createFakeAzure(sandboxAzureWorld(options.oidc), {
-      ...(options.oidc ? { fetchJson: sandboxIssuerDocuments(options.oidc) } : {}),
-      ...(options.now || options.oidc?.now ? { now: options.oidc?.now ?? options.now } : {}),
-    }),
+    azure,
+    // ARM accepts only tokens the sandbox's Entra issued for ARM's own scope, as the subscription check does.
+    azuredns: createFakeAzureDns({ authorize: (token, scope) => (azure.tokenCaller(token)?.scope.startsWith(scope.origin) ? 'allow' : 'invalid') }),
   };
   const { timeoutMs, retryPolicy, clock, random } = options;
   const policy: CallPolicy = { ...(timeoutMs !== undefined && { timeoutMs }), ...(retryPolicy && { retryPolicy }), ...(clock && { clock }), ...(random && { random }) };
   const resolver = createSandboxResolver([
     ...fakeZoneTxtSources(fakes.route53, fakes.cloudflare),
     { txtValues: (fqdn) => fakes.clouddns.lookup(fqdn, 'TXT').flatMap((r) => r.rrdatas) },
+    fakes.azuredns,
   ]);
   // Fixed production URLs: the fakes answer whatever host is addressed, and the env never redirects the sandbox.
   const env = {};
@@ -115,6 +125,8 @@ export function createSandboxProviders(options: SandboxProvidersOptions = {}): S
         ...(options.cloudflareBatchSize !== undefined ? { batchSize: options.cloudflareBatchSize } : {}),
       }),
       clouddns: createCloudDnsProvider({ ...policy, env, fetch: fakeFetch(fakes.clouddns) }),
+      // Zone deletes are polled on the policy's clock; the sandbox's fake finishes after one poll.
+      azuredns: createAzureDnsProvider({ ...policy, env, httpClient: fakeAzureHttpClient(fakes.azuredns) }),
     },
     resolver,
   };
@@ -122,11 +134,19 @@ export function createSandboxProviders(options: SandboxProvidersOptions = {}): S
     providers,
     fakes,
     resolver,
-    snapshot: () => ({ version: 2, route53: fakes.route53.snapshot(), cloudflare: fakes.cloudflare.snapshot(), clouddns: fakes.clouddns.snapshot(), resolver: resolver.snapshot() }),
+    snapshot: () => ({
+      version: 2,
+      route53: fakes.route53.snapshot(),
+      cloudflare: fakes.cloudflare.snapshot(),
+      clouddns: fakes.clouddns.snapshot(),
+      azuredns: fakes.azuredns.snapshot(),
+      resolver: resolver.snapshot(),
+    }),
     restore(state) {
       fakes.route53.restore(state.route53);
       fakes.cloudflare.restore(state.cloudflare);
       fakes.clouddns.restore(state.clouddns ?? { serial: 0, zones: [] });
+      fakes.azuredns.restore(state.azuredns ?? { zones: [] });
       resolver.restore(state.resolver);
     },
   };

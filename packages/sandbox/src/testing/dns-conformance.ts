@@ -5,18 +5,23 @@ import { CLOUDFLARE_FEATURES, createCloudflareProvider } from '@cloudlink/provid
 import { CLOUDDNS_FEATURES, createCloudDnsProvider } from '@cloudlink/providers/gcp';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import { ROUTE53_FEATURES, createRoute53Provider } from '@cloudlink/providers/aws';
+import { AZUREDNS_FEATURES, createAzureDnsProvider } from '@cloudlink/providers/azure';
 import type { FakeService, RecordedRequest } from '../http/fake-service.js';
 import type { FakeCfToken } from '../fakes/cloudflare.js';
 import { cloudDnsError } from '../fakes/clouddns.js';
 import type { FakeCloudDns } from '../fakes/clouddns.js';
 import type { FakeRoute53 } from '../fakes/route53.js';
-import { startFakeCloudDns, startFakeCloudflare, startFakeRoute53 } from '../fakes/start.js';
+import { armError } from '../fakes/azure.js';
+import { DEFAULT_AZURE_DNS_RESOURCE_GROUP } from '../fakes/azuredns.js';
+import type { FakeAzureDns } from '../fakes/azuredns.js';
+import { startFakeAzureDns, startFakeCloudDns, startFakeCloudflare, startFakeRoute53 } from '../fakes/start.js';
+import { createTestCertificates } from './certificates.js';
 import { createSandboxProviders } from '../sandbox/providers.js';
 import { createInstantClock, halfRandom, type InstantClock } from './clock.js';
 
 /**
- * The `create` of the DNS provider conformance suite for the real Route 53, Cloudflare and Cloud
- * DNS providers over their fakes, written once for both ways of reaching a fake:
+ * The `create` of the DNS provider conformance suite for the real Route 53, Cloudflare, Cloud DNS
+ * and Azure DNS providers over their fakes, written once for both ways of reaching a fake:
  * - `port`: the fake listens on 127.0.0.1 and the provider reaches it through its endpoint option
  *   and the SDK's own HTTP stack (node's http handler, global `fetch`), as it reaches the cloud;
  * - `in-process`: the provider comes from `createSandboxProviders()`, wired through the SDK seams
@@ -25,10 +30,11 @@ import { createInstantClock, halfRandom, type InstantClock } from './clock.js';
  * own error translation decides the kind the suite checks.
  */
 export type DnsConformanceWiring = 'port' | 'in-process';
-export type SandboxDnsProvider = 'route53' | 'cloudflare' | 'clouddns';
+export type SandboxDnsProvider = 'route53' | 'cloudflare' | 'clouddns' | 'azuredns';
 
 export function sandboxDnsConformance(provider: SandboxDnsProvider, wiring: DnsConformanceWiring): CreateDnsProvider {
   if (provider === 'clouddns') return () => cloudDnsUnderTest(wiring);
+  if (provider === 'azuredns') return () => azurednsUnderTest(wiring);
   return provider === 'route53' ? () => route53UnderTest(wiring) : () => cloudflareUnderTest(wiring);
 }
 
@@ -250,4 +256,92 @@ async function cloudDnsUnderTest(wiring: DnsConformanceWiring): Promise<DnsProvi
       faults,
     },
   );
+}
+
+/** The subscription of the Azure DNS conformance runs. */
+export const AZUREDNS_CONFORMANCE_SUBSCRIPTION = '00000000-0000-0000-0000-0000000000c1';
+const armErrorBody = (code: string, message: string) => JSON.stringify(armError(code, message));
+/** A record set write (PUT/DELETE of `…/dnszones/{zone}/{type}/{name}`): Azure's one-change "batch". */
+const isAzureRecordWrite = (r: RecordedRequest) => (r.method === 'PUT' || r.method === 'DELETE') && /\/dnszones\/[^/]+\/[^/]+\/[^/]+$/i.test(r.url.split('?')[0] ?? '');
+
+/** The test certificates, made once per process (openssl takes about half a second). */
+let azureCertificates: { ca: string; key: string; cert: string } | undefined;
+function certificates(): { ca: string; key: string; cert: string } {
+  if (!azureCertificates) {
+    const made = createTestCertificates();
+    azureCertificates = { ca: made.ca, key: made.key, cert: made.cert };
+    made.cleanup();
+  }
+  return azureCertificates;
+}
+
+export interface AzureDnsUnderTest extends DnsProviderUnderTest {
+  /** The fake, for provider-specific cases (a change made by someone else through the portal). */
+  readonly fake: FakeAzureDns;
+}
+
+/**
+ * Azure DNS over its ARM fake. `port`: the fake serves https with the test certificates (the SDK
+ * sends bearer tokens over TLS only), and its own rules answer the access faults (a token it no
+ * longer knows: 401; a known token denied the resource group: 403). `in-process`: the sandbox's
+ * provider through the SDK's `httpClient` seam, with a token from the sandbox's Entra, faults
+ * answered on the wire.
+ */
+export async function azurednsUnderTest(wiring: DnsConformanceWiring): Promise<AzureDnsUnderTest> {
+  const clock = createInstantClock();
+  const subscriptionId = AZUREDNS_CONFORMANCE_SUBSCRIPTION;
+  const resourceGroup = DEFAULT_AZURE_DNS_RESOURCE_GROUP;
+  let fake: FakeAzureDns;
+  let provider: DnsProvider;
+  let auth: DnsAuth;
+  let close = async () => {};
+  let access: Pick<DnsFaults, 'revokeCredentials' | 'denyAccess'>;
+  const fail = (status: number, body: string, times = 1, headers: Record<string, string> = {}) => answer(fake, 'application/json; charset=utf-8')(status, body, times, headers);
+  if (wiring === 'port') {
+    const tls = certificates();
+    const tokens = new Set(['conformance-token']);
+    let denied = false;
+    const listening = await startFakeAzureDns({ tls, authorize: (token) => (!tokens.has(token) ? 'invalid' : denied ? 'denied' : 'allow') });
+    fake = listening;
+    close = () => listening.close();
+    provider = createAzureDnsProvider({ armUrl: listening.url, tls: { ca: tls.ca }, env: {}, clock, random: halfRandom, timeoutMs: 5_000 });
+    auth = { provider: 'azuredns', subscriptionId, resourceGroup, accessToken: async () => ({ token: 'conformance-token', expiresAt: new Date(clock.now().getTime() + 3_600_000) }) };
+    access = {
+      revokeCredentials: () => tokens.clear(),
+      denyAccess: () => void (denied = true),
+    };
+  } else {
+    const sandbox = createSandboxProviders({ clock, random: halfRandom });
+    fake = sandbox.fakes.azuredns;
+    provider = sandbox.providers.dns.azuredns;
+    // A token as the engine's TokenSource hands it out: the service principal's, from the sandbox's Entra, cached by the source.
+    const credentials = { tenantId: 'conformance-tenant', subscriptionId, clientId: 'conformance-app', clientSecret: 'conformance-secret' };
+    const token = await sandbox.providers.azure.getToken(credentials, ['https://management.azure.com/.default']);
+    auth = { provider: 'azuredns', subscriptionId, resourceGroup, accessToken: async () => token };
+    access = {
+      // ARM answers 401 to a token it no longer accepts…
+      revokeCredentials: () => fail(401, armErrorBody('InvalidAuthenticationToken', 'The access token is invalid.'), Infinity),
+      // …and 403 to a valid token whose role assignments do not cover the resource group.
+      denyAccess: () =>
+        fail(403, armErrorBody('AuthorizationFailed', `The client does not have authorization to perform action 'Microsoft.Network/dnszones/A/write' over scope '/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}'.`), Infinity),
+    };
+  }
+  const zone = await provider.session(auth).createOrImportZone({ domainName: ZONE, callerReference: 'conformance' });
+  const faults: DnsFaults = {
+    throttleNext: (seconds, times = 1, form = 'seconds') =>
+      fail(429, armErrorBody('TooManyRequests', 'The request is being throttled.'), times, { 'retry-after': retryAfter(clock, seconds, form) }),
+    failBatch: failNthBatch(fake, isAzureRecordWrite, 'application/json; charset=utf-8', 400, armErrorBody('BadRequest', 'refused by the test')),
+    ...access,
+    batchCalls: () => fake.requests.filter(isAzureRecordWrite).length,
+  };
+  const under = common(
+    { provider, auth, zone, clock, close },
+    {
+      missingZoneId: `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.Network/dnszones/missing.${ZONE}`,
+      // No batch API: one change per call.
+      batchLimits: { valuesPerBatch: AZUREDNS_FEATURES.changesPerCall, upsertWeight: 1 },
+      faults,
+    },
+  );
+  return { ...under, fake };
 }

@@ -89,6 +89,14 @@ export function createDnsRecordRepo({ db, d, atomic }: RepoContext): DnsRecordRe
         .execute();
       return rows.map(toSet);
     },
+    async countRecordSets(zoneResourceId) {
+      const r = await db
+        .selectFrom('dns_records')
+        .select((eb) => eb.fn.countAll<number | string | bigint>().as('n'))
+        .where('zone_resource_id', '=', zoneResourceId)
+        .executeTakeFirst();
+      return Number(r?.n ?? 0);
+    },
     async getRecordSet(zoneResourceId, name, type) {
       const r = await db
         .selectFrom('dns_records')

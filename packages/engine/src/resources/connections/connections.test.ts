@@ -26,7 +26,7 @@ async function world(provider: 'route53' | 'cloudflare' = 'route53', domain = 'm
   return { t, zone, subdomain, host, sets, changeCalls, p, hostedZoneId: z.data.hostedZoneId };
 }
 
-const connect = (t: DnsTestbed, body: Record<string, unknown>) => t.engine.resourceConnections.create(t.owner, { ...t.env, ...body } as never);
+const connect = (t: DnsTestbed, body: Record<string, unknown>) => t.engine.resourceConnections.create(t.owner, { ...t.env, ...body } as Parameters<typeof t.engine.resourceConnections.create>[1]);
 
 describe('resourceConnections', () => {
   it('connects a subdomain to addresses in one batch, marks the sets managed and the zone active', async () => {

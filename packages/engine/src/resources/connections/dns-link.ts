@@ -6,6 +6,7 @@ import { callProvider, DNS_OPERATION, type DnsOperation, type OpenZone } from '.
 import { readZoneView, setKey, storedManagedFlags, toStored, type ZoneView } from '../../dns/record-state.js';
 import type { ChangeOutcome, RecordChange, RecordSet } from '../../ports/dns.js';
 import type { StorageTx } from '../../ports/storage.js';
+import { emptyPlan, reviewRecordPlan, type PlanStep, type RecordPlan, type WriteOptions } from '../../dns/record-plan.js';
 import type { ConnectionOptions } from './records.js';
 
 /**
@@ -28,9 +29,9 @@ export interface ConnectionWrite {
   readonly options: ConnectionOptions;
 }
 
-/** The checked batch of a write, ready to send. */
-export interface PlannedWrite {
-  readonly writes: readonly ConnectionWrite[];
+/** The checked batch of a write, ready to send (`W`: a dry run plans without connection rows). */
+export interface PlannedWrite<W extends Pick<ConnectionWrite, 'previous' | 'next'> = ConnectionWrite> {
+  readonly writes: readonly W[];
   readonly upserts: readonly { set: ConnectionRecordSet; live: RecordSet | null }[];
   readonly deletes: readonly RecordSet[];
 }
@@ -78,7 +79,7 @@ export function alreadyWritten(c: ResourceConnection, next: readonly ConnectionR
  * new set refused by a live set that is not ours (or by CNAME exclusivity with one) → 409
  * `DNS record conflict`, before anything is sent.
  */
-export async function planConnectionWrite(ctx: EngineContext, zone: OpenZone, zoneId: number, writes: readonly ConnectionWrite[]): Promise<PlannedWrite> {
+export async function planConnectionWrite<W extends Pick<ConnectionWrite, 'previous' | 'next'>>(ctx: EngineContext, zone: OpenZone, zoneId: number, writes: readonly W[]): Promise<PlannedWrite<W>> {
   const nextSets = writes.flatMap((w) => w.next);
   const nextKeys = new Set(nextSets.map(keyOf));
   const stale = writes.flatMap((w) => w.previous.filter((p) => !nextKeys.has(keyOf(p))));
@@ -111,6 +112,20 @@ function toRecordSet(set: ConnectionRecordSet, live: RecordSet | null): RecordSe
 }
 
 /**
+ * The planned batch as plan steps, in the order `applyConnectionWrite` sends them: DELETEs of
+ * earlier sets, then UPSERTs of every new set (a dry run answers these; the real run sends them).
+ */
+export function connectionPlanSteps(plan: PlannedWrite<Pick<ConnectionWrite, 'previous' | 'next'>>): PlanStep[] {
+  return [
+    ...plan.deletes.map((recordSet): PlanStep => ({ current: recordSet, next: null, change: { action: 'DELETE', recordSet } })),
+    ...plan.upserts.map(({ set, live }): PlanStep => {
+      const recordSet = toRecordSet(set, live);
+      return { current: live, next: recordSet, change: { action: 'UPSERT', recordSet } };
+    }),
+  ];
+}
+
+/**
  * Send the planned batch in ONE `applyChanges` call, after noting the sets it creates; then, in one
  * transaction, mark the connections `active` with their new records, record the sets as `managed` in
  * the stored copy, drop the removed ones, settle the notes and set the zone's `dns_active`. A failure
@@ -124,10 +139,7 @@ export async function applyConnectionWrite(
   /** Runs inside the final transaction (the request's audit entry commits with the change). */
   inCommit?: (tx: StorageTx) => Promise<void>,
 ): Promise<ResourceConnection[]> {
-  const changes: RecordChange[] = [
-    ...plan.deletes.map((recordSet) => ({ action: 'DELETE' as const, recordSet })),
-    ...plan.upserts.map(({ set, live }) => ({ action: 'UPSERT' as const, recordSet: toRecordSet(set, live) })),
-  ];
+  const changes = connectionPlanSteps(plan).map((s) => s.change as RecordChange);
   const creations = plan.upserts.filter((u) => u.live === null).map(({ set }) => ({ name: set.name, type: set.type, values: set.values }));
   await ctx.storage.dnsRecords.noteCreateIntents(zoneId, creations, ctx.clock.now());
   // The row lists the sets about to be written and those about to go, so a crash leaves a full trace.
@@ -163,6 +175,26 @@ async function setDnsActive(tx: StorageTx, zoneId: number, active: boolean, now:
   await tx.resources.updateResource(zoneId, { metadata: { ...zone.metadata, dns_active: active } }, now);
 }
 
+/** The distinct (name, type) keys the connections list. */
+const recordKeysOf = (connections: readonly ResourceConnection[]) =>
+  [...new Map(connections.flatMap((c) => c.records).map((s) => [keyOf(s), { name: s.name, type: s.type }])).values()];
+
+/**
+ * The DELETEs a disconnect sends, in one batch: exactly the sets the connections list whose live
+ * values still match (a set changed since is left alone). Reads the zone; sends nothing (a dry run
+ * answers these). Provider failures are the caller's to map.
+ */
+export async function connectionDeletes(zone: OpenZone, connections: readonly ResourceConnection[]): Promise<RecordChange[]> {
+  const keys = recordKeysOf(connections);
+  if (keys.length === 0) return [];
+  const view = await readZoneView(zone, keys, new Set());
+  const candidates = candidatesOf(connections.flatMap((c) => c.records));
+  return keys
+    .map((k) => view.get(k.name, k.type))
+    .filter((s): s is RecordSet => s !== null && matchesCandidate(s, candidates))
+    .map((recordSet) => ({ action: 'DELETE' as const, recordSet }));
+}
+
 /**
  * Disconnect (see docs/resources.md#delete-resource-connectionsid--disconnect): mark the connections
  * `deleting`; with `zone` (deleteFromCloud), delete in one batch exactly the sets they list whose live
@@ -178,22 +210,27 @@ export async function disconnectConnections(
   operation: DnsOperation = DNS_OPERATION.disconnect,
   /** Runs inside the final transaction (the request's audit entry commits with the change). */
   inCommit?: (tx: StorageTx) => Promise<void>,
-): Promise<void> {
-  if (connections.length === 0) return;
+  /**
+   * A disconnect request's `dryRun`/`force`: its DELETEs are reviewed like any record write (safety
+   * threshold; a dry run answers the plan and changes nothing). Absent for the disconnects a
+   * resource or zone delete makes on its way.
+   */
+  options?: WriteOptions,
+): Promise<RecordPlan | null> {
+  if (connections.length === 0) return options?.dryRun ? emptyPlan(ctx) : null;
+  const keys = recordKeysOf(connections);
+  // Read and reviewed before anything is marked, so a dry run or a refusal leaves the rows as they were.
+  const deletes = zone ? await callProvider(operation, zone.meta.provider, () => connectionDeletes(zone, connections)) : [];
+  if (options) {
+    const steps = deletes.map((change) => ({ current: change.recordSet, next: null, change }));
+    const plan = zone ? await callProvider(operation, zone.meta.provider, () => reviewRecordPlan(ctx, zone, zoneId, steps, options)) : options.dryRun ? emptyPlan(ctx) : null;
+    if (plan) return plan;
+  }
   const now = ctx.clock.now();
   for (const c of connections) {
     if (c.status !== 'deleting') await ctx.storage.resourceConnections.updateResourceConnection(c.id, { status: 'deleting' }, now);
   }
-  const records = connections.flatMap((c) => c.records);
-  const keys = [...new Map(records.map((s) => [keyOf(s), { name: s.name, type: s.type }])).values()];
-  if (zone) {
-    await callProvider(operation, zone.meta.provider, async () => {
-      const view = await readZoneView(zone, keys, new Set());
-      const candidates = candidatesOf(records);
-      const deletes = keys.map((k) => view.get(k.name, k.type)).filter((s): s is RecordSet => s !== null && matchesCandidate(s, candidates));
-      if (deletes.length > 0) await zone.session.applyChanges(zone.info, deletes.map((recordSet) => ({ action: 'DELETE' as const, recordSet })));
-    });
-  }
+  if (zone && deletes.length > 0) await callProvider(operation, zone.meta.provider, () => zone.session.applyChanges(zone.info, deletes));
   const ids = new Set(connections.map((c) => c.id));
   await ctx.storage.transaction(async (tx) => {
     for (const c of connections) await tx.resourceConnections.softDeleteResourceConnection(c.id, now);
@@ -205,6 +242,7 @@ export async function disconnectConnections(
     await setDnsActive(tx, zoneId, remaining.length > 0, now);
     await inCommit?.(tx);
   });
+  return null;
 }
 
 /** The zone a connection of a subdomain writes into: the subdomain's parent. */

@@ -40,6 +40,8 @@ export interface DnsTestbedOptions {
   readonly zoneLockTimeoutMs?: number;
   /** Plan limits to use instead of the plans table. */
   readonly limits?: PlanLimits;
+  /** The safety threshold of record writes (engine defaults otherwise). */
+  readonly safety?: { thresholdPercent?: number; minExistingRecordSets?: number };
 }
 
 export async function createDnsTestbed(options: DnsTestbedOptions = {}): Promise<DnsTestbed> {
@@ -58,7 +60,7 @@ export async function createDnsTestbed(options: DnsTestbedOptions = {}): Promise
     clock,
     random: createSeededRandom(7),
     providers: { aws, dns: { route53, cloudflare }, resolver },
-    dns: { zoneLockTimeoutMs: options.zoneLockTimeoutMs ?? 30_000 },
+    dns: { zoneLockTimeoutMs: options.zoneLockTimeoutMs ?? 30_000, ...(options.safety ? { safety: options.safety } : {}) },
     ...(options.limits ? { limits: options.limits } : {}),
   });
   const seeded = await engine.operator.seed({

@@ -1,6 +1,6 @@
 import { compareRecordSets } from '../../dns/records/names.js';
 import { recordSetOrderKey, windowInOrder } from '../../dns/records/record-window.js';
-import type { AliasTarget, ChangeOutcome, DnsAuth, DnsProvider, DnsSession, ExistingZone, RecordChange, RecordSet, ZoneInfo } from '../../ports/dns.js';
+import type { AliasTarget, ChangeOutcome, DnsAuth, DnsProvider, DnsSession, ExistingZone, PlannedProviderCall, RecordChange, RecordSet, ZoneInfo } from '../../ports/dns.js';
 import { WRITABLE_RECORD_TYPES } from '../../ports/dns.js';
 import { createFaults, memoryProviderError, memoryRetry, type FaultControl, type MemoryRetryOptions } from '../memory-faults.js';
 
@@ -275,6 +275,13 @@ export function createMemoryDnsProvider(options: MemoryDnsOptions = {}): MemoryD
           }
           return outcomes;
         }),
+      // The same `splitBatches` decision as applyChanges; batches are consecutive runs of the list.
+      planChanges: (zone, changes) =>
+        call('planChanges', () => {
+          zoneOf('planChanges', zone.hostedZoneId);
+          let next = 0;
+          return splitBatches(changes, batchLimits).map((batch): PlannedProviderCall => ({ call: 'applyChanges', changes: batch.map(() => next++) }));
+        }, { zoneId: zone.hostedZoneId }),
       deleteZone: (zone) =>
         call('deleteZone', () => {
           const held = zones.get(zone.hostedZoneId);

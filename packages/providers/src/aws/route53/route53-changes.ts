@@ -1,6 +1,6 @@
 import type { ChangeResourceRecordSetsCommandOutput } from '@aws-sdk/client-route-53';
 import { withRetry } from '@cloudlink/engine';
-import type { ChangeOutcome, ReadBackVerdict, RecordChange, RecordSet, ZoneInfo } from '@cloudlink/engine';
+import type { ChangeOutcome, PlannedProviderCall, ReadBackVerdict, RecordChange, RecordSet, ZoneInfo } from '@cloudlink/engine';
 import { withApplyProgress } from '../../shared/index.js';
 import { planChangeBatches } from './route53-batches.js';
 import { sendOnce } from './route53-call.js';
@@ -14,6 +14,14 @@ type ReadRecordSet = (name: string, type: string) => Promise<RecordSet | null>;
 interface BatchResult {
   readonly changeId: string | null;
   readonly status: string;
+}
+
+/**
+ * The ChangeResourceRecordSets calls `applyRoute53Changes` would make (a dry run): the same
+ * `planChangeBatches` decision, which depends only on the changes, so nothing is read or sent.
+ */
+export function planRoute53Changes(changes: readonly RecordChange[]): PlannedProviderCall[] {
+  return planChangeBatches(changes).map((b) => ({ call: CALL, changes: Array.from({ length: b.end - b.start }, (_, i) => b.start + i) }));
 }
 
 /**

@@ -15,7 +15,7 @@ import type { CallPolicyOptions } from '../../shared/index.js';
 import { loadRoute53Sdk, sendOnce, sendWithRetry } from './route53-call.js';
 import type { Route53Sdk } from './route53-call.js';
 import type { Route53CallContext } from './route53-call.js';
-import { applyRoute53Changes } from './route53-changes.js';
+import { applyRoute53Changes, planRoute53Changes } from './route53-changes.js';
 import { ROUTE53_FEATURES, bareId, decodeRoute53Name, fromRoute53RecordSet, zoneDomainName } from './route53-records.js';
 
 /** Options of {@link createRoute53Provider}. Every field has a production default. */
@@ -254,6 +254,8 @@ function createRoute53Session(ctx: Route53CallContext, defaultPageSize: number):
     getRecordSet: (zone, name, type, options) => readRecordSet(zone, name, type, options?.signal),
     applyChanges: (zone, changes, options) =>
       applyRoute53Changes(ctx, zone, changes, (name, type) => readRecordSet(zone, name, type, options?.signal), options?.signal),
+    // Batches depend only on the changes (Route 53's declared limits): nothing to read.
+    planChanges: async (_zone, changes) => planRoute53Changes(changes),
     async deleteZone(zone, options) {
       try {
         await sendWithRetry(ctx, 'DeleteHostedZone', (sdk) => new sdk.DeleteHostedZoneCommand({ Id: zone.hostedZoneId }), {

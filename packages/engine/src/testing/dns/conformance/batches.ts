@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { aSet, plain, providerFailure, upsert, upsertsPerBatch, type DnsConformanceContext } from './context.js';
+import { aSet, full, plain, providerFailure, remove, upsert, upsertsPerBatch, type DnsConformanceContext } from './context.js';
 
 export function describeBatches(ctx: DnsConformanceContext): void {
   describe('change batches', () => {
@@ -32,6 +32,36 @@ export function describeBatches(ctx: DnsConformanceContext): void {
       expect(ctx.under.faults.batchCalls() - before).toBe(2);
       expect((await ctx.written()).map(plain)).toEqual(expect.arrayContaining(changes.slice(0, n).map((c) => plain(c.recordSet))));
       expect(await ctx.written()).toHaveLength(n);
+    });
+
+    it('plans exactly the batch calls applyChanges then makes, and writes nothing while planning', async (t) => {
+      const session = ctx.session;
+      if (!session.planChanges) return t.skip();
+      const n = upsertsPerBatch(ctx.under.batchLimits);
+      // Existing sets, so the list mixes DELETEs, changed UPSERTs and new sets over three batches.
+      const existing = Array.from({ length: 3 }, (_, i) => aSet(ctx, 10_000 + i));
+      await session.applyChanges(ctx.zone, existing.map(upsert));
+      const changes = [remove(existing[0]!), upsert({ ...existing[1]!, ttl: 600 }), ...Array.from({ length: 2 * n }, (_, i) => upsert(aSet(ctx, i)))];
+      const listing = (await ctx.written()).map(full);
+      const callsBefore = ctx.under.faults.batchCalls();
+      const planned = await session.planChanges(ctx.zone, changes);
+      expect(ctx.under.faults.batchCalls()).toBe(callsBefore);
+      expect((await ctx.written()).map(full)).toEqual(listing);
+      expect(planned.length).toBeGreaterThanOrEqual(3);
+      expect(planned.flatMap((c) => c.changes)).toEqual(changes.map((_, i) => i));
+      for (const c of planned) expect(c.call).toMatch(/\S/);
+      // Grouping: when call 2 is refused, what went before it is exactly call 1's changes.
+      ctx.under.faults.failBatch(2);
+      const e = await providerFailure(session.applyChanges(ctx.zone, changes));
+      expect(e.progress?.appliedChanges).toBe(planned[1]!.changes[0]);
+      expect(ctx.under.faults.batchCalls() - callsBefore).toBe(2);
+      // The rest, planned against the zone as it now stands, then applied: the same number of calls.
+      const rest = changes.slice(planned[1]!.changes[0]);
+      const again = await session.planChanges(ctx.zone, rest);
+      const mid = ctx.under.faults.batchCalls();
+      await session.applyChanges(ctx.zone, rest);
+      expect(ctx.under.faults.batchCalls() - mid).toBe(again.length);
+      expect(again.length).toBe(planned.length - 1);
     });
 
     it('reports no progress when the first batch fails, and applies nothing of it', async () => {

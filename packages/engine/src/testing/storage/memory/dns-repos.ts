@@ -45,6 +45,7 @@ export function createDnsRecordRepo(run: Run): DnsRecordRepo {
   };
   return {
     listRecordSets: (zone) => run((db) => ofZone(db, zone).map(toRecordSet)),
+    countRecordSets: (zone) => run((db) => ofZone(db, zone).length),
     getRecordSet: (zone, name, type) =>
       run((db) => {
         const row = db.tables.dns_records.find((r) => r.zone_resource_id === zone && r.name === name && r.type === type);
