@@ -137,6 +137,7 @@ export interface CloudConnectionsTable {
   last_verification_error: string | null;
   verification_failures: Generated<number>;
   next_verification_at: Timestamp | null;
+  auth_mode: string | null;
   is_active: Bool;
   created_at: Timestamp;
   updated_at: Timestamp;

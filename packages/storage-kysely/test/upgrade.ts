@@ -50,8 +50,8 @@ export async function databaseAt0002(db: Kysely<unknown>, d: SqlDialect) {
  * read back (no parent), roles match the code again, and subdomains and connections work.
  */
 export async function upgradeFrom0002(storage: Storage, old: Awaited<ReturnType<typeof databaseAt0002>>, roles: () => Promise<Record<string, unknown>[]>) {
-  expect(await storage.health()).toEqual({ ok: false, reason: 'pending migrations: 0003_resource_connections, 0004_audit_log, 0005_connection_health, 0006_user_external_id' });
-  expect(await storage.migrate()).toEqual({ applied: ['0003_resource_connections', '0004_audit_log', '0005_connection_health', '0006_user_external_id'] });
+  expect(await storage.health()).toEqual({ ok: false, reason: 'pending migrations: 0003_resource_connections, 0004_audit_log, 0005_connection_health, 0006_user_external_id, 0007_connection_auth_mode' });
+  expect(await storage.migrate()).toEqual({ applied: ['0003_resource_connections', '0004_audit_log', '0005_connection_health', '0006_user_external_id', '0007_connection_auth_mode'] });
   expect(await storage.health()).toEqual({ ok: true });
 
   const stored = await roles();

@@ -56,12 +56,12 @@ async function seedWorkspace() {
 describe('createPostgresStorage', () => {
   // Runs first: the database is empty until here.
   it('two instances migrating at once both succeed; the migration is applied exactly once', async () => {
-    expect(await a.health()).toEqual({ ok: false, reason: 'pending migrations: 0001_initial, 0002_write_intents, 0003_resource_connections, 0004_audit_log, 0005_connection_health, 0006_user_external_id' });
+    expect(await a.health()).toEqual({ ok: false, reason: 'pending migrations: 0001_initial, 0002_write_intents, 0003_resource_connections, 0004_audit_log, 0005_connection_health, 0006_user_external_id, 0007_connection_auth_mode' });
     const [ra, rb] = await Promise.all([a.migrate(), b.migrate()]);
-    expect([...ra.applied, ...rb.applied]).toEqual(['0001_initial', '0002_write_intents', '0003_resource_connections', '0004_audit_log', '0005_connection_health', '0006_user_external_id']);
+    expect([...ra.applied, ...rb.applied]).toEqual(['0001_initial', '0002_write_intents', '0003_resource_connections', '0004_audit_log', '0005_connection_health', '0006_user_external_id', '0007_connection_auth_mode']);
     expect(await a.migrate()).toEqual({ applied: [] });
     expect(await b.health()).toEqual({ ok: true });
-    expect((await a.peek.rows('cloudlink_migrations')).map((r) => r.name)).toEqual(['0001_initial', '0002_write_intents', '0003_resource_connections', '0004_audit_log', '0005_connection_health', '0006_user_external_id']);
+    expect((await a.peek.rows('cloudlink_migrations')).map((r) => r.name)).toEqual(['0001_initial', '0002_write_intents', '0003_resource_connections', '0004_audit_log', '0005_connection_health', '0006_user_external_id', '0007_connection_auth_mode']);
     expect((await seededPlans(a)).map((p) => [p.id, p.slug, p.price])).toEqual([
       [1, 'free', 0],
       [2, 'starter', 9.99],

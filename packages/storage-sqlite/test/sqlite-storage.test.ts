@@ -61,11 +61,11 @@ describe('createSqliteStorage', () => {
   it('migrate() applies every migration once and is idempotent', async () => {
     const storage = createSqliteStorage({ filename: ':memory:' });
     cleanups.push(() => storage.close());
-    expect(await storage.health()).toEqual({ ok: false, reason: 'pending migrations: 0001_initial, 0002_write_intents, 0003_resource_connections, 0004_audit_log, 0005_connection_health, 0006_user_external_id' });
-    expect(await storage.migrate()).toEqual({ applied: ['0001_initial', '0002_write_intents', '0003_resource_connections', '0004_audit_log', '0005_connection_health', '0006_user_external_id'] });
+    expect(await storage.health()).toEqual({ ok: false, reason: 'pending migrations: 0001_initial, 0002_write_intents, 0003_resource_connections, 0004_audit_log, 0005_connection_health, 0006_user_external_id, 0007_connection_auth_mode' });
+    expect(await storage.migrate()).toEqual({ applied: ['0001_initial', '0002_write_intents', '0003_resource_connections', '0004_audit_log', '0005_connection_health', '0006_user_external_id', '0007_connection_auth_mode'] });
     expect(await storage.migrate()).toEqual({ applied: [] });
     expect(await storage.health()).toEqual({ ok: true });
-    expect((await storage.peek.rows('cloudlink_migrations')).map((r) => r.name)).toEqual(['0001_initial', '0002_write_intents', '0003_resource_connections', '0004_audit_log', '0005_connection_health', '0006_user_external_id']);
+    expect((await storage.peek.rows('cloudlink_migrations')).map((r) => r.name)).toEqual(['0001_initial', '0002_write_intents', '0003_resource_connections', '0004_audit_log', '0005_connection_health', '0006_user_external_id', '0007_connection_auth_mode']);
   });
 
   it('seeds plans, roles and cloud providers with their fixed ids', async () => {

@@ -1,5 +1,6 @@
 import type { OperationResponse } from '../responses/operations.js';
 import { createHash } from 'node:crypto';
+import type { z } from 'zod';
 import { inAuditedTransaction, recordAudit, type AuditBy } from '../audit/index.js';
 import { noteAuditTargets } from '../audit/scope.js';
 import { workspaceScope } from '../access/index.js';
@@ -20,7 +21,7 @@ import {
   type ListConnectionsQuery,
   type UpdateConnectionBody,
 } from './schemas.js';
-import { serializeConnection } from './serialize.js';
+import { modeOf, serializeConnection } from './serialize.js';
 import { azureSetupCommand, gcpSetupCommand } from './assets/index.js';
 import { openIdPage } from '../pagination/index.js';
 
@@ -51,12 +52,12 @@ export function createConnectionManagement(ctx: EngineContext, platformAccountId
   const api = `${ctx.config.publicUrl}/api`;
 
   /** Pipeline → body → plan limit; what every connect-* starts with. */
-  async function begin(actor: Actor | null, input: unknown, schema: typeof connectAwsBodySchema) {
+  async function begin<S extends typeof connectAwsBodySchema | typeof connectGcpBodySchema | typeof connectAzureBodySchema>(actor: Actor | null, input: unknown, schema: S) {
     const scope = await workspaceScope(ctx, actor, (input as { workspaceSlug?: unknown } | undefined)?.workspaceSlug, 'canManageResources');
-    const body = parseInput(schema, input);
+    const body = parseInput(schema, input) as z.output<S>;
     const limits = await ctx.limits.limitsFor(scope.workspace.id);
     assertWithinLimit(limits, 'max_cloud_connections', await ctx.storage.connections.countConnected(scope.workspace.id));
-    return { ...scope, region: body.region };
+    return { ...scope, region: body.region, body };
   }
 
   /**
@@ -72,7 +73,7 @@ export function createConnectionManagement(ctx: EngineContext, platformAccountId
       const created = await tx.connections.createConnection({ workspaceId, provider, createdBy, region, now: ctx.clock.now(), ...extra });
       // The setup token, ExternalId and stack name stay out of the log: only the provider and region.
       const operation = provider === 'aws' ? 'cloudConnections.connectAws' : provider === 'gcp' ? 'cloudConnections.connectGcp' : 'cloudConnections.connectAzure';
-      await recordAudit(tx, ctx, by, { workspaceId, operation, targets: { connectionId: created.id }, detail: { provider, region } });
+      await recordAudit(tx, ctx, by, { workspaceId, operation, targets: { connectionId: created.id }, detail: { provider, region, mode: modeOf(created) } });
       return created;
     });
   }
@@ -113,11 +114,12 @@ export function createConnectionManagement(ctx: EngineContext, platformAccountId
 
     /** POST …/connect-aws — pending connection, fresh ExternalId and stack name, quick-create URL. */
     async connectAws(actor: Actor | null, input: ConnectInput): Promise<OperationResponse<'cloudConnections.connectAws'>> {
-      const { user, workspace, region } = await begin(actor, input, connectAwsBodySchema);
+      const { user, workspace, region, body } = await begin(actor, input, connectAwsBodySchema);
       await platformAccountId();
       const externalId = hex(ctx.random.bytes(16));
       const stackName = `DeploCloudConnection-${hex(ctx.random.bytes(4))}`;
-      const connection = await create(actor ?? { kind: 'host' }, workspace.id, 'aws', user.id, region, { externalId, stackName });
+      const authMode = body.mode === 'oidc' ? 'oidc' : null;
+      const connection = await create(actor ?? { kind: 'host' }, workspace.id, 'aws', user.id, region, { externalId, stackName, authMode });
       const templateUrl = ctx.config.aws.templateUrl ?? `${api}/cloud-connections/templates/aws.yaml`;
       const connectionUrl =
         `https://console.aws.amazon.com/cloudformation/home?region=${region}#/stacks/create/review` +
@@ -151,10 +153,15 @@ export function createConnectionManagement(ctx: EngineContext, platformAccountId
 
     /** POST …/connect-azure — pending connection and a one-time 24-hex token; only its hash is stored. */
     async connectAzure(actor: Actor | null, input: ConnectInput): Promise<OperationResponse<'cloudConnections.connectAzure'>> {
-      const { user, workspace, region } = await begin(actor, input, connectAzureBodySchema);
+      const { user, workspace, region, body } = await begin(actor, input, connectAzureBodySchema);
       const token = hex(ctx.random.bytes(12));
       const expiresAt = new Date(ctx.clock.now().getTime() + ctx.config.azure.tokenTtlSeconds * 1000);
-      const connection = await create(actor ?? { kind: 'host' }, workspace.id, 'azure', user.id, region, { setupTokenHash: hashSetupToken(token), setupTokenExpiresAt: expiresAt });
+      const authMode = body.mode === 'oidc' ? 'oidc' : null;
+      const connection = await create(actor ?? { kind: 'host' }, workspace.id, 'azure', user.id, region, {
+        setupTokenHash: hashSetupToken(token),
+        setupTokenExpiresAt: expiresAt,
+        authMode,
+      });
       const scriptUrl = `${api}/cloud-connections/scripts/azure.sh`;
       return {
         message: 'Azure connection initiated',

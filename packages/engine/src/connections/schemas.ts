@@ -23,9 +23,23 @@ const region = (pattern: RegExp, fallback: string, example: string) =>
     .optional()
     .transform((v) => v ?? fallback);
 
-export const connectAwsBodySchema = z.object({ region: region(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'us-east-1', 'an AWS region such as us-east-1') });
+/**
+ * `mode` of connect-aws / connect-azure (docs/connections.md#connection-modes): the provider's
+ * default mode, or `oidc` (federated through cloudlink's issuer, no stored secret).
+ */
+const mode = <T extends string>(modes: readonly [T, 'oidc']) =>
+  z
+    .enum(modes, { error: `must be "${modes[0]}" or "oidc"` })
+    .optional();
+export const connectAwsBodySchema = z.object({
+  region: region(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'us-east-1', 'an AWS region such as us-east-1'),
+  mode: mode(['role', 'oidc'] as const).transform((v) => v ?? 'role'),
+});
 export const connectGcpBodySchema = z.object({ region: region(/^[a-z]+-[a-z]+\d+$/, 'us-central1', 'a GCP region such as us-central1') });
-export const connectAzureBodySchema = z.object({ region: region(/^[a-z][a-z0-9]*$/, 'eastus', 'an Azure region such as eastus') });
+export const connectAzureBodySchema = z.object({
+  region: region(/^[a-z][a-z0-9]*$/, 'eastus', 'an Azure region such as eastus'),
+  mode: mode(['secret', 'oidc'] as const).transform((v) => v ?? 'secret'),
+});
 
 export const completeAwsBodySchema = z.object({
   accountId: patternField().regex(/^\d{12}$/, 'must be a 12-digit AWS account ID'),
@@ -200,7 +214,8 @@ export const listConnectionsQuerySchema = z.object({
   ...pageQueryFields(LIST_PAGE_MAX),
 });
 
-export type ConnectBody = z.input<typeof connectAwsBodySchema>;
+/** The body of every connect-*: `mode` is read by connect-aws and connect-azure only. */
+export type ConnectBody = z.input<typeof connectGcpBodySchema> & { mode?: z.input<typeof connectAwsBodySchema>['mode'] | z.input<typeof connectAzureBodySchema>['mode'] };
 export type CompleteAwsBody = z.input<typeof completeAwsBodySchema>;
 export type CompleteGcpBody = z.input<typeof completeGcpBodySchema>;
 export type CompleteAzureBody = { accountName: string; azureCredentials?: unknown } & Partial<AzureCredentialsInput>;

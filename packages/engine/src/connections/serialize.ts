@@ -9,6 +9,15 @@ export type { ConnectionObject };
  * The connection object of the REST API. Never includes `role_arn`, `external_id`, `stack_name`,
  * `secret_data`, token columns, `workspace_id` or `created_by`.
  */
+/**
+ * The connection's `mode` (docs/connections.md#connection-modes): GCP is always federated; AWS and
+ * Azure are `oidc` when created so, else their default (role + ExternalId, client secret).
+ */
+export function modeOf(c: Pick<CloudConnection, 'provider' | 'authMode'>): ConnectionObject['mode'] {
+  if (c.provider === 'gcp' || c.authMode === 'oidc') return 'oidc';
+  return c.provider === 'aws' ? 'role' : 'secret';
+}
+
 export function serializeConnection(c: CloudConnection): ConnectionObject {
   const provider = CLOUD_PROVIDERS.find((p) => p.name === c.provider) ?? CLOUD_PROVIDERS[0];
   return {
@@ -18,6 +27,7 @@ export function serializeConnection(c: CloudConnection): ConnectionObject {
     accountName: c.accountName,
     region: c.region,
     connectionStatus: c.status,
+    mode: modeOf(c),
     connectedAt: toIso(c.connectedAt),
     failureReason: c.failureReason,
     isActive: c.isActive,

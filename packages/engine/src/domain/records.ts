@@ -126,6 +126,12 @@ export interface CloudConnection {
   readonly verificationFailures: number;
   /** When the scheduler checks this connection next; null: not scheduled yet. */
   readonly nextVerificationAt: Date | null;
+  /**
+   * How the connection authenticates: null is the provider's default mode (AWS role + ExternalId,
+   * Azure client secret, GCP federated); 'oidc' is federated through cloudlink's own issuer, with
+   * no stored secret (docs/connections.md#connection-modes).
+   */
+  readonly authMode: 'oidc' | null;
   readonly isActive: boolean;
   readonly createdAt: Date;
   readonly updatedAt: Date;

@@ -286,6 +286,8 @@ export interface ConnectionRepo {
     accountName?: string | null;
     externalId?: string | null;
     stackName?: string | null;
+    /** null (the default): the provider's default mode; 'oidc': federated through cloudlink's issuer. */
+    authMode?: 'oidc' | null;
     setupTokenHash?: string | null;
     setupTokenExpiresAt?: Date | null;
     now: Date;

@@ -19,6 +19,9 @@ export const cloudConnectionSchema = named(
     accountName: z.string().nullable(),
     region: z.string(),
     connectionStatus: connectionStatusSchema,
+    mode: z
+      .enum(['role', 'secret', 'oidc'])
+      .describe('How it authenticates: aws role (platform role + ExternalId) or oidc; azure secret or oidc; gcp always oidc'),
     connectedAt: isoDateSchema.nullable(),
     failureReason: z.string().nullable(),
     isActive: z.boolean(),

@@ -6,6 +6,7 @@ import { up0003ResourceConnections } from './0003_resource_connections.js';
 import { up0004AuditLog } from './0004_audit_log.js';
 import { up0005ConnectionHealth } from './0005_connection_health.js';
 import { up0006UserExternalId } from './0006_user_external_id.js';
+import { up0007ConnectionAuthMode } from './0007_connection_auth_mode.js';
 
 /**
  * Every migration, in order. Forward-only: add a new file and a line here, never edit a shipped
@@ -19,6 +20,7 @@ export const MIGRATIONS: readonly (readonly [name: string, up: (db: Kysely<unkno
   ['0004_audit_log', up0004AuditLog],
   ['0005_connection_health', up0005ConnectionHealth],
   ['0006_user_external_id', up0006UserExternalId],
+  ['0007_connection_auth_mode', up0007ConnectionAuthMode],
 ];
 
 /** The migration names, in order. */

@@ -9,7 +9,7 @@ describe('createMemoryStorage', () => {
   it('refuses calls before migrate() and reports the pending migration', async () => {
     const storage = createMemoryStorage();
     await expect(storage.plans.getPlanById(1)).rejects.toThrow('memory storage: not migrated; call migrate() first');
-    expect(await storage.health()).toEqual({ ok: false, reason: 'pending migrations: 0001_initial, 0002_write_intents, 0003_resource_connections, 0004_audit_log, 0005_connection_health, 0006_user_external_id' });
+    expect(await storage.health()).toEqual({ ok: false, reason: 'pending migrations: 0001_initial, 0002_write_intents, 0003_resource_connections, 0004_audit_log, 0005_connection_health, 0006_user_external_id, 0007_connection_auth_mode' });
     await storage.migrate();
     expect((await storage.plans.getPlanById(4))?.slug).toBe('ultimate');
   });

@@ -11,7 +11,7 @@ import type { Run } from './memory/run.js';
 import { applySeeds } from './memory/seed.js';
 import type { StoragePeek } from './peek.js';
 
-const MIGRATIONS = ['0001_initial', '0002_write_intents', '0003_resource_connections', '0004_audit_log', '0005_connection_health', '0006_user_external_id'] as const;
+const MIGRATIONS = ['0001_initial', '0002_write_intents', '0003_resource_connections', '0004_audit_log', '0005_connection_health', '0006_user_external_id', '0007_connection_auth_mode'] as const;
 
 export interface MemoryStorageOptions {
   /** Apply the migration at creation, so `migrate()` then reports nothing to do. Default false, like the SQL storages. */

@@ -35,6 +35,19 @@ export function describeConnections(ctx: StorageConformanceContext): void {
       expect([row.account_id, row.role_arn, row.secret_data, row.setup_token_hash, row.deleted_at]).toEqual([null, null, null, null, null]);
     });
 
+    it('stores auth_mode: null by default (the provider\'s default mode), \'oidc\' when given', async () => {
+      const { user, workspace } = await base();
+      const byDefault = await ctx.storage.connections.createConnection({ workspaceId: workspace.id, provider: 'aws', createdBy: user.id, region: 'us-east-1', now: T0 });
+      const federated = await ctx.storage.connections.createConnection({
+        workspaceId: workspace.id, provider: 'aws', createdBy: user.id, region: 'us-east-1', authMode: 'oidc', now: T0,
+      });
+      expect([byDefault.authMode, federated.authMode]).toEqual([null, 'oidc']);
+      expect([(await ctx.row('cloud_connections', byDefault.id)).auth_mode, (await ctx.row('cloud_connections', federated.id)).auth_mode]).toEqual([null, 'oidc']);
+      expect((await ctx.storage.connections.getConnectionById(federated.id))?.authMode).toBe('oidc');
+      // The mode survives later updates that do not mention it.
+      expect((await ctx.storage.connections.updateConnection(federated.id, { status: 'connected' }, at(1))).authMode).toBe('oidc');
+    });
+
     it('maps aws, gcp, azure to cloud_provider_id 1, 2, 3', async () => {
       const { f, user, workspace } = await base();
       for (const provider of ['aws', 'gcp', 'azure'] as const) await f.connection(workspace, user, { provider });

@@ -24,7 +24,7 @@ export function describeLifecycle(ctx: StorageConformanceContext): void {
 
   describe('migrate', () => {
     it('applies every migration on a fresh database, then nothing', async () => {
-      expect(ctx.firstMigration).toEqual({ applied: ['0001_initial', '0002_write_intents', '0003_resource_connections', '0004_audit_log', '0005_connection_health', '0006_user_external_id'] });
+      expect(ctx.firstMigration).toEqual({ applied: ['0001_initial', '0002_write_intents', '0003_resource_connections', '0004_audit_log', '0005_connection_health', '0006_user_external_id', '0007_connection_auth_mode'] });
       expect(await ctx.storage.migrate()).toEqual({ applied: [] });
     });
 

@@ -70,6 +70,7 @@ export function createConnectionRepo(run: Run): ConnectionRepo {
             last_verification_error: null,
             verification_failures: 0,
             next_verification_at: null,
+            auth_mode: input.authMode ?? null,
             is_active: true,
             created_at: input.now,
             updated_at: input.now,

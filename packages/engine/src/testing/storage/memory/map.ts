@@ -152,6 +152,7 @@ export function toConnection(r: ConnectionRow): CloudConnection {
     lastVerificationError: r.last_verification_error,
     verificationFailures: r.verification_failures,
     nextVerificationAt: dateOrNull(r.next_verification_at),
+    authMode: r.auth_mode === 'oidc' ? 'oidc' : null,
     isActive: r.is_active,
     createdAt: date(r.created_at),
     updatedAt: date(r.updated_at),

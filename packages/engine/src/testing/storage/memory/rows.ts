@@ -126,6 +126,7 @@ export interface ConnectionRow {
   last_verification_error: string | null;
   verification_failures: number;
   next_verification_at: Date | null;
+  auth_mode: string | null;
   is_active: boolean;
   created_at: Date;
   updated_at: Date;
