@@ -256,7 +256,7 @@ esac
     const t = await createTestEngine();
     const { actor, workspaceSlug, workspaceId } = await t.workspace('ann@example.com', 'Acme');
     const secretMode = await t.engine.cloudConnections.connectAzure(actor, { workspaceSlug });
-    const { data } = await t.engine.cloudConnections.connectAzure(actor, { workspaceSlug, mode: 'oidc' } as never);
+    const { data } = await t.engine.cloudConnections.connectAzure(actor, { workspaceSlug, mode: 'oidc' });
     expect(data.setupScriptUrl).toBe(`${PUBLIC_URL}/api/cloud-connections/scripts/azure.sh?connection=${data.connectionId}`);
     expect(data.setupCommand).toContain(`'${PUBLIC_URL}/api/cloud-connections/scripts/azure.sh?connection=${data.connectionId}' | sh`);
     for (const connection of [String(secretMode.data.connectionId), '0', 'abc', '99999']) {
