@@ -104,6 +104,10 @@ describeBackends('REST answers match their documented schemas', (backend) => {
     expect(cf.body.data[0]).toHaveProperty('proxied');
     await call(server, 'DELETE', `${base}/dns/${zones.r53Id}/records`, token, { recordName: 'www', recordType: 'A', values: ['203.0.113.10'] });
     await call(server, 'DELETE', `${base}/dns/${zones.r53Id}/records`, token, { records: [{ recordName: '@', recordType: 'MX', values: ['10 mail.myapp.com.'] }] });
+    // Zone files: an import and its dry run (the export is a text document, checked in dns-zonefile.test.ts).
+    const zoneFile = 'files 300 IN A 203.0.113.30\nfiles 300 IN TXT "zone file"\n';
+    await call(server, 'POST', `${base}/dns/${zones.r53Id}/zonefile?dryRun=true`, token, { zoneFile });
+    await call(server, 'POST', `${base}/dns/${zones.cfId}/zonefile`, token, { zoneFile });
     await call(server, 'PUT', `${base}/resources/${zones.r53Id}/sync`, token);
   });
 

@@ -68,6 +68,8 @@ export const SEEDS: Record<RestOperation, (w: World) => Seed> = {
     },
   }),
   'dns.deleteRecords': () => ({ target: 'cf', body: A_RECORD }),
+  'dns.exportZoneFile': () => ({ target: 'r53' }),
+  'dns.importZoneFile': () => ({ target: 'r53', query: { dryRun: 'true' }, body: { zoneFile: '$ORIGIN example.com.\nwww 300 IN A 192.0.2.1\n@ 600 IN MX 10 mail.example.com.\n' } }),
   'resources.list': () => ({ query: { type: 'dns' } }),
   'resources.get': () => ({ target: 'cf' }),
   'resources.sync': () => ({ target: 'r53' }),

@@ -1,4 +1,4 @@
-import { isSafeBaseUrl, SAFE_BASE_URL_RULE } from '@cloudlink/engine';
+import { AZURE_RESOURCE_GROUP_RULE, DEFAULT_AZURE_DNS_RESOURCE_GROUP, isAzureResourceGroupName, isSafeBaseUrl, SAFE_BASE_URL_RULE } from '@cloudlink/engine';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { parseEncryptionKeys, trimTrailingSlashes } from '@cloudlink/engine';
@@ -38,13 +38,14 @@ export interface ServerConfig {
     readonly route53Endpoint?: string;
   };
   readonly cloudflare: { readonly apiBaseUrl: string; readonly batchSize: number };
-  readonly gcp: { readonly stsUrl: string; readonly iamCredentialsUrl: string; readonly resourceManagerUrl: string };
+  readonly gcp: { readonly stsUrl: string; readonly iamCredentialsUrl: string; readonly resourceManagerUrl: string; /** `CLOUDLINK_GCP_DNS_URL`: the Cloud DNS API origin. */ readonly dnsUrl: string };
   readonly azure: { readonly authorityHost: string; readonly armUrl: string; readonly tokenTtlSeconds: number };
   /**
-   * The safety threshold of record writes (docs/records.md#plan-before-apply):
+   * DNS: `CLOUDLINK_AZURE_DNS_RESOURCE_GROUP`, where Azure DNS zones go unless a create names one
+   * (docs/records.md#zones); the safety threshold of record writes (docs/records.md#plan-before-apply),
    * `CLOUDLINK_DNS_SAFETY_THRESHOLD_PERCENT` (default 30) and `CLOUDLINK_DNS_SAFETY_MIN_RECORD_SETS` (default 10).
    */
-  readonly dnsSafety: { readonly thresholdPercent: number; readonly minExistingRecordSets: number };
+  readonly dns: { readonly azureResourceGroup: string; readonly safety: { readonly thresholdPercent: number; readonly minExistingRecordSets: number } };
   /** `CLOUDLINK_DNS_RESOLVERS`; unset → the system resolvers. */
   readonly dnsResolvers?: readonly { readonly host: string; readonly port: number }[];
   readonly sandbox: boolean;
@@ -73,8 +74,8 @@ export const CONFIG_VARIABLES = [
   'PORT', 'HOST', 'DATABASE_URL', 'CLOUDLINK_DATABASE_SCHEMA', 'CLOUDLINK_DATA_DIR', 'CLOUDLINK_PUBLIC_URL', 'CLOUDLINK_ENCRYPTION_KEYS',
   'CLOUDLINK_JWT_SECRET', 'CLOUDLINK_AWS_ACCOUNT_ID', 'CLOUDLINK_AWS_TEMPLATE_URL', 'CLOUDLINK_AWS_ROLE_NAME',
   'AWS_ENDPOINT_URL_STS', 'AWS_ENDPOINT_URL_ROUTE_53', 'CLOUDFLARE_API_BASE_URL', 'CLOUDLINK_CLOUDFLARE_BATCH_SIZE',
-  'CLOUDLINK_GCP_STS_URL', 'CLOUDLINK_GCP_IAM_CREDENTIALS_URL', 'CLOUDLINK_GCP_RESOURCE_MANAGER_URL',
-  'AZURE_AUTHORITY_HOST', 'CLOUDLINK_AZURE_ARM_URL', 'CLOUDLINK_AZURE_TOKEN_TTL_SECONDS', 'CLOUDLINK_DNS_RESOLVERS',
+  'CLOUDLINK_GCP_STS_URL', 'CLOUDLINK_GCP_IAM_CREDENTIALS_URL', 'CLOUDLINK_GCP_RESOURCE_MANAGER_URL', 'CLOUDLINK_GCP_DNS_URL',
+  'AZURE_AUTHORITY_HOST', 'CLOUDLINK_AZURE_ARM_URL', 'CLOUDLINK_AZURE_TOKEN_TTL_SECONDS', 'CLOUDLINK_AZURE_DNS_RESOURCE_GROUP', 'CLOUDLINK_DNS_RESOLVERS',
   'CLOUDLINK_DNS_SAFETY_THRESHOLD_PERCENT', 'CLOUDLINK_DNS_SAFETY_MIN_RECORD_SETS',
   'CLOUDLINK_SANDBOX', 'CLOUDLINK_VERIFY', 'CLOUDLINK_VERIFY_INTERVAL_SECONDS', 'CLOUDLINK_SHUTDOWN_GRACE_SECONDS',
 ] as const;
@@ -82,6 +83,8 @@ export const CONFIG_VARIABLES = [
 type Env = Readonly<Record<string, string | undefined>>;
 
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+/** Cloud DNS's API origin; the provider's own default too (read here so config.ts stays the one place env vars are read). */
+const DEFAULT_CLOUDDNS_URL = 'https://dns.googleapis.com';
 const HOSTNAME = /^[A-Z0-9.:[\]-]+$/i;
 
 /** Read and validate every variable of the root README's Configuration table from `env` (default `process.env`). */
@@ -162,6 +165,11 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): ServerC
     else if (!['false', '0'].includes(sandboxRaw)) problems.push(`CLOUDLINK_SANDBOX must be true, 1, false or 0 (got "${sandboxRaw}")`);
   }
 
+  const azureResourceGroup = get('CLOUDLINK_AZURE_DNS_RESOURCE_GROUP') ?? DEFAULT_AZURE_DNS_RESOURCE_GROUP;
+  if (!isAzureResourceGroupName(azureResourceGroup)) {
+    problems.push(`CLOUDLINK_AZURE_DNS_RESOURCE_GROUP must be ${AZURE_RESOURCE_GROUP_RULE} (got "${azureResourceGroup.slice(0, 100)}")`);
+  }
+
   const verifyRaw = get('CLOUDLINK_VERIFY')?.toLowerCase();
   let verifyEnabled = true;
   if (verifyRaw !== undefined) {
@@ -199,6 +207,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): ServerC
       stsUrl: url('CLOUDLINK_GCP_STS_URL', 'https://sts.googleapis.com/v1/token')!,
       iamCredentialsUrl: url('CLOUDLINK_GCP_IAM_CREDENTIALS_URL', 'https://iamcredentials.googleapis.com')!,
       resourceManagerUrl: url('CLOUDLINK_GCP_RESOURCE_MANAGER_URL', 'https://cloudresourcemanager.googleapis.com')!,
+      dnsUrl: url('CLOUDLINK_GCP_DNS_URL', DEFAULT_CLOUDDNS_URL)!,
     },
     azure: {
       // @azure/identity refuses a non-https authority host in its constructor; checking here names the variable instead of failing later.
@@ -206,9 +215,12 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): ServerC
       armUrl: url('CLOUDLINK_AZURE_ARM_URL', 'https://management.azure.com')!,
       tokenTtlSeconds: int('CLOUDLINK_AZURE_TOKEN_TTL_SECONDS', 3600, 60, 7 * 24 * 3600),
     },
-    dnsSafety: {
-      thresholdPercent: int('CLOUDLINK_DNS_SAFETY_THRESHOLD_PERCENT', 30, 0, 100),
-      minExistingRecordSets: int('CLOUDLINK_DNS_SAFETY_MIN_RECORD_SETS', 10, 0, 1_000_000),
+    dns: {
+      azureResourceGroup,
+      safety: {
+        thresholdPercent: int('CLOUDLINK_DNS_SAFETY_THRESHOLD_PERCENT', 30, 0, 100),
+        minExistingRecordSets: int('CLOUDLINK_DNS_SAFETY_MIN_RECORD_SETS', 10, 0, 1_000_000),
+      },
     },
     ...optional('dnsResolvers', parseResolvers(get('CLOUDLINK_DNS_RESOLVERS'), problems)),
     sandbox,

@@ -61,7 +61,7 @@ export async function createRuntime(config: ServerConfig, logger: Logger, option
       ...(config.aws.templateUrl !== undefined && { templateUrl: config.aws.templateUrl }),
     },
     azure: { tokenTtlSeconds: config.azure.tokenTtlSeconds },
-    dns: { safety: config.dnsSafety },
+    dns: { azureResourceGroup: config.dns.azureResourceGroup, safety: config.dns.safety },
   });
   ref.engine = engine;
   try {

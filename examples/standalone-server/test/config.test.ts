@@ -18,11 +18,11 @@ describe('loadConfig', () => {
       sandbox: false,
       aws: { roleName: 'GatewaysAppDeployRole' },
       cloudflare: { apiBaseUrl: 'https://api.cloudflare.com/client/v4', batchSize: 200 },
-      gcp: { stsUrl: 'https://sts.googleapis.com/v1/token' },
+      gcp: { stsUrl: 'https://sts.googleapis.com/v1/token', dnsUrl: 'https://dns.googleapis.com' },
       azure: { authorityHost: 'https://login.microsoftonline.com', armUrl: 'https://management.azure.com', tokenTtlSeconds: 3600 },
+      dns: { azureResourceGroup: 'cloudlink-dns', safety: { thresholdPercent: 30, minExistingRecordSets: 10 } },
       verify: { enabled: true, intervalSeconds: 21600 },
       shutdownGraceSeconds: 10,
-      dnsSafety: { thresholdPercent: 30, minExistingRecordSets: 10 },
     });
     expect(c.databaseUrl).toBeUndefined();
     expect(c.dnsResolvers).toBeUndefined();
@@ -38,6 +38,7 @@ describe('loadConfig', () => {
       CLOUDLINK_GCP_STS_URL: 'http://127.0.0.1:4/v1/token', CLOUDLINK_GCP_IAM_CREDENTIALS_URL: 'http://127.0.0.1:5',
       CLOUDLINK_GCP_RESOURCE_MANAGER_URL: 'http://127.0.0.1:6', AZURE_AUTHORITY_HOST: 'https://127.0.0.1:7',
       CLOUDLINK_AZURE_ARM_URL: 'http://127.0.0.1:8', CLOUDLINK_AZURE_TOKEN_TTL_SECONDS: '600',
+      CLOUDLINK_GCP_DNS_URL: 'http://127.0.0.1:9', CLOUDLINK_AZURE_DNS_RESOURCE_GROUP: 'platform-dns',
       CLOUDLINK_DNS_RESOLVERS: '127.0.0.1:5353,[::1],10.0.0.2', CLOUDLINK_SANDBOX: '1',
       CLOUDLINK_VERIFY: 'off', CLOUDLINK_VERIFY_INTERVAL_SECONDS: '3600', CLOUDLINK_SHUTDOWN_GRACE_SECONDS: '25',
       CLOUDLINK_DNS_SAFETY_THRESHOLD_PERCENT: '50', CLOUDLINK_DNS_SAFETY_MIN_RECORD_SETS: '0',
@@ -47,12 +48,12 @@ describe('loadConfig', () => {
       jwtSecret: 'x'.repeat(32), sandbox: true,
       aws: { accountId: '123456789012', templateUrl: 'https://s3/t.yaml', roleName: 'MyRole', stsEndpoint: 'http://127.0.0.1:1', route53Endpoint: 'http://127.0.0.1:2' },
       cloudflare: { apiBaseUrl: 'http://127.0.0.1:3/client/v4', batchSize: 50 },
-      gcp: { stsUrl: 'http://127.0.0.1:4/v1/token', iamCredentialsUrl: 'http://127.0.0.1:5', resourceManagerUrl: 'http://127.0.0.1:6' },
+      gcp: { stsUrl: 'http://127.0.0.1:4/v1/token', iamCredentialsUrl: 'http://127.0.0.1:5', resourceManagerUrl: 'http://127.0.0.1:6', dnsUrl: 'http://127.0.0.1:9' },
       azure: { authorityHost: 'https://127.0.0.1:7', armUrl: 'http://127.0.0.1:8', tokenTtlSeconds: 600 },
+      dns: { azureResourceGroup: 'platform-dns', safety: { thresholdPercent: 50, minExistingRecordSets: 0 } },
       dnsResolvers: [{ host: '127.0.0.1', port: 5353 }, { host: '::1', port: 53 }, { host: '10.0.0.2', port: 53 }],
       verify: { enabled: false, intervalSeconds: 3600 },
       shutdownGraceSeconds: 25,
-      dnsSafety: { thresholdPercent: 50, minExistingRecordSets: 0 },
     });
     expect(c.encryptionKeys).toBe(`a:${KEY},b:${KEY}`);
   });
@@ -64,6 +65,7 @@ describe('loadConfig', () => {
       AWS_ENDPOINT_URL_STS: 'nope', AWS_ENDPOINT_URL_ROUTE_53: 'nope', CLOUDFLARE_API_BASE_URL: 'nope', CLOUDLINK_CLOUDFLARE_BATCH_SIZE: '0',
       CLOUDLINK_GCP_STS_URL: 'nope', CLOUDLINK_GCP_IAM_CREDENTIALS_URL: 'nope', CLOUDLINK_GCP_RESOURCE_MANAGER_URL: 'nope',
       AZURE_AUTHORITY_HOST: 'http://127.0.0.1:1', CLOUDLINK_AZURE_ARM_URL: 'nope', CLOUDLINK_AZURE_TOKEN_TTL_SECONDS: '-5',
+      CLOUDLINK_GCP_DNS_URL: 'nope', CLOUDLINK_AZURE_DNS_RESOURCE_GROUP: 'rg/with/slashes',
       CLOUDLINK_DNS_RESOLVERS: '127.0.0.1,dns.google', CLOUDLINK_SANDBOX: 'yes', HOST: 'bad host/',
       CLOUDLINK_VERIFY: 'sometimes', CLOUDLINK_VERIFY_INTERVAL_SECONDS: '59', CLOUDLINK_SHUTDOWN_GRACE_SECONDS: '1h',
       CLOUDLINK_DNS_SAFETY_THRESHOLD_PERCENT: '101', CLOUDLINK_DNS_SAFETY_MIN_RECORD_SETS: '-1',

@@ -70,25 +70,40 @@ describe('README sandbox walkthrough', { timeout: 120_000 }, () => {
     );
   });
 
-  it('GCP: connect and complete with a wifConfig', async () => {
+  it('GCP: connect and complete with a wifConfig; a Cloud DNS zone: create, records, list, delete', async () => {
     const r = await runBash(walkthrough('Walkthrough: GCP'));
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain(`"issuer":"${sandbox.server.url.replace("127.0.0.1", "localhost")}/api"`);
-    const done = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { data: { connectionStatus: string; accountId: string } };
-    expect(done.data).toMatchObject({ connectionStatus: 'connected', accountId: 'shop-prod-1' });
+    const answers = r.stdout.trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { message?: string; data?: Record<string, unknown> });
+    expect(answers.find((a) => a.data?.connectionStatus !== undefined)?.data).toMatchObject({ connectionStatus: 'connected', accountId: 'shop-prod-1' });
+    expect(r.stdout).toContain('"message":"Cloud connection linked successfully"');
+    const listed = answers.find((a) => a.message === 'DNS records retrieved successfully') as unknown as { data: { name: string; type: string; values: string[] }[] };
+    expect(listed.data).toEqual([
+      expect.objectContaining({ name: 'docs.example.net.', type: 'TXT', values: ['"hello cloud dns"'] }),
+      expect.objectContaining({ name: 'www.docs.example.net.', type: 'A', values: ['192.0.2.30'] }),
+    ]);
+    expect(answers.at(-1)).toMatchObject({ message: 'Resource deleted successfully', data: { resourceType: 'dns' } });
   });
 
-  it('Azure: connect, name, callback with the one-time token, list; then the same in mode oidc, with no secret', async () => {
+  it('Azure: connect, name, callback with the one-time token, list; an Azure DNS zone: create, records, list, delete; the same connection in mode oidc, with no secret', async () => {
     const r = await runBash(walkthrough('Walkthrough: Azure'));
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('"message":"Cloud connection completed successfully"');
     expect(r.stdout).toContain('"message":"Cloud connection verified successfully"');
     expect(r.stdout).not.toContain('sandbox-secret');
-    const list = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { data: { accountName: string; connectionStatus: string }[] };
-    expect(list.data).toEqual([
+    const answers = r.stdout.trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { message?: string; data?: unknown });
+    const list = answers.find((a) => a.message === 'Cloud connections retrieved successfully') as { data: { accountName: string; connectionStatus: string }[] } | undefined;
+    expect(list?.data).toEqual([
       expect.objectContaining({ accountName: 'Azure prod', connectionStatus: 'connected', accountId: '22222222-2222-4222-8222-222222222222', mode: 'secret' }),
       expect.objectContaining({ accountName: 'Azure federated', connectionStatus: 'connected', accountId: '22222222-2222-4222-8222-222222222222', mode: 'oidc' }),
     ]);
+    expect(r.stdout).toContain('"message":"Cloud connection linked successfully"');
+    const listed = answers.find((a) => a.message === 'DNS records retrieved successfully') as { data: { name: string; type: string; values: string[] }[] };
+    expect(listed.data).toEqual([
+      expect.objectContaining({ name: 'store.example.net.', type: 'A', values: ['192.0.2.40'] }),
+      expect.objectContaining({ name: 'www.store.example.net.', type: 'CNAME', values: ['store.example.net.'] }),
+    ]);
+    expect(answers.at(-1)).toMatchObject({ message: 'Resource deleted successfully', data: { resourceType: 'dns' } });
   });
 
   it('Cloudflare: import a zone, write and list records, list resources', async () => {

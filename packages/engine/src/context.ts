@@ -7,6 +7,7 @@ import type { Storage } from './ports/storage.js';
 import type { CloudConnection } from './domain/records.js';
 import type { PlanSlug } from './domain/plans.js';
 import type { EventSink } from './events/index.js';
+import type { ConnectionTokens } from './connections/cloud-tokens.js';
 
 /** Engine settings with their documented defaults applied. */
 export interface EngineConfig {
@@ -28,6 +29,8 @@ export interface EngineConfig {
      * without `force`, when the zone holds at least `minExistingRecordSets`. Defaults 30 and 10.
      */
     readonly safety: { readonly thresholdPercent: number; readonly minExistingRecordSets: number };
+    /** Where new Azure DNS zones go when `POST …/dns` names no `azureResourceGroup`; default `cloudlink-dns` (docs/records.md#zones). */
+    readonly azureResourceGroup: string;
   };
   /** Plan of every new workspace (`free` unless the host configures another). */
   readonly defaultPlan: PlanSlug;
@@ -77,6 +80,8 @@ export interface EngineContext {
   readonly config: EngineConfig;
   readonly providers: EngineProviders;
   readonly awsSessions: AwsSessionCache;
+  /** GCP and Azure tokens of a connection, through `awsSessions`' cache (docs/credentials.md, docs/records.md#zones). */
+  readonly connectionTokens: ConnectionTokens;
   /** The host's `onEvent` hook, to call only after the change's transaction has committed. */
   readonly events: EventSink;
 }

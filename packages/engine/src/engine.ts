@@ -4,6 +4,8 @@ import { createAwsSessionCache, createConnectionServices, isSafeBaseUrl, SAFE_BA
 import type { EngineConfig, EngineContext, EngineProviders } from './context.js';
 import { createCredentialServices } from './credentials/index.js';
 import { createDnsServices } from './dns/index.js';
+import { AZURE_RESOURCE_GROUP_RULE, DEFAULT_AZURE_DNS_RESOURCE_GROUP, isAzureResourceGroupName } from './dns/schemas.js';
+import { createConnectionTokens } from './connections/cloud-tokens.js';
 import { createOidcIssuer } from './oidc/index.js';
 import { createResourceConnectionServices } from './resources/connections/index.js';
 import { PLAN_SLUGS, type PlanSlug } from './domain/plans.js';
@@ -76,6 +78,8 @@ function checkOptions(options: EngineOptions): void {
   if (pct !== undefined && !(Number.isFinite(pct) && pct >= 0 && pct <= 100)) problems.push('dns.safety.thresholdPercent must be a number from 0 to 100');
   const min = safety?.minExistingRecordSets;
   if (min !== undefined && !(Number.isSafeInteger(min) && min >= 0)) problems.push('dns.safety.minExistingRecordSets must be a non-negative integer');
+  const rg = options?.dns?.azureResourceGroup;
+  if (rg !== undefined && (typeof rg !== 'string' || !isAzureResourceGroupName(rg))) problems.push(`dns.azureResourceGroup must be ${AZURE_RESOURCE_GROUP_RULE}`);
   if (options?.onEvent !== undefined && typeof options.onEvent !== 'function') problems.push('onEvent must be a function');
   if (problems.length > 0) throw new TypeError(`createEngine: ${problems.join('; ')}`);
 }
@@ -97,6 +101,7 @@ export function createEngine(options: EngineOptions) {
     azure: { tokenTtlSeconds: 3600, callbackRetryMs: 60_000, callbackRetryIntervalMs: 5_000, ...options.azure },
     dns: {
       zoneLockTimeoutMs: options.dns?.zoneLockTimeoutMs ?? 30_000,
+      azureResourceGroup: options.dns?.azureResourceGroup ?? DEFAULT_AZURE_DNS_RESOURCE_GROUP,
       safety: { ...DEFAULT_DNS_SAFETY, ...options.dns?.safety },
     },
     defaultPlan: options.defaultPlan ?? 'free',
@@ -114,7 +119,10 @@ export function createEngine(options: EngineOptions) {
     providers: options.providers ?? {},
   };
   const withEvents = { ...base, events: createEventSink(options.onEvent, base.logger) };
-  const ctx: EngineContext = { ...withEvents, awsSessions: createAwsSessionCache(withEvents) };
+  const awsSessions = createAwsSessionCache(withEvents);
+  // One issuer for every service that mints our OIDC tokens outside connection setup (credentials, Cloud DNS zones).
+  const oidc = createOidcIssuer(base);
+  const ctx: EngineContext = { ...withEvents, awsSessions, connectionTokens: createConnectionTokens({ ...base, awsSessions }, oidc) };
   const { connectionHealth, ...connections } = createConnectionServices(ctx);
   const dnsServices = createDnsServices(ctx);
   const admin = createAdminServices(ctx);
@@ -138,7 +146,7 @@ export function createEngine(options: EngineOptions) {
     users: createUserServices(ctx),
     // Outside the wrapper: it records its own successes and failures (docs/credentials.md).
     /** Short-lived cloud credentials of a connection for the host's code (docs/credentials.md). */
-    credentials: createCredentialServices(ctx, createOidcIssuer(ctx)),
+    credentials: createCredentialServices(ctx),
   });
   return {
     ...services,

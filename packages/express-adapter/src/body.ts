@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import express from 'express';
 import type { Request, Response } from 'express';
-import { invalidField, MAX_BODY_BYTES, payloadTooLarge, unsupportedMediaType } from '@cloudlink/engine';
+import { invalidField, MAX_BODY_BYTES, payloadTooLarge, unsupportedMediaType, zoneFileTooLarge } from '@cloudlink/engine';
 
 export { MAX_BODY_BYTES };
 
@@ -67,4 +67,30 @@ export async function readJsonBody(req: Request, res: Response): Promise<Record<
   }
   if (!isPlainObject(parsed)) throw invalidField('body', 'must be a JSON object');
   return parsed;
+}
+
+/** Whether the request's Content-Type is `type` (any parameters, case-insensitive). */
+export function hasMediaType(req: Pick<IncomingMessage, 'headers'>, type: string): boolean {
+  const header = (req.headers['content-type'] ?? '').toLowerCase();
+  const bare = header.split(';', 1)[0]!.trim();
+  return bare === type.toLowerCase();
+}
+
+/**
+ * A text body (a zone file, `text/dns`) as `{ [field]: text }`. The limit is checked on
+ * Content-Length up front and while streaming, so an oversized body answers 413 before anything
+ * reads it. `text/dns` is not a type an HTML form can send, so taking it keeps the cross-site
+ * refusal of `readJsonBody`; `text/plain` (which a form can send) stays refused.
+ */
+export async function readTextBody(req: Request, res: Response, spec: { readonly contentType: string; readonly field: string; readonly limit: number }): Promise<Record<string, unknown>> {
+  const reader = express.raw({ type: (r) => hasMediaType(r, spec.contentType), limit: spec.limit });
+  await new Promise<void>((resolve, reject) => {
+    reader(req, res, (err?: unknown) => (err ? reject(err) : resolve()));
+  }).catch((err: unknown) => {
+    const type = (err as { type?: unknown } | null)?.type;
+    if (type === 'entity.too.large') throw zoneFileTooLarge();
+    throw invalidField('body', 'unreadable body');
+  });
+  const raw: unknown = req.body;
+  return { [spec.field]: Buffer.isBuffer(raw) ? raw.toString('utf8') : '' };
 }

@@ -46,6 +46,11 @@ export const REQUEST_EXAMPLES: Partial<Record<RestOperation, Record<string, Requ
   'dns.createZone': {
     route53: { summary: 'Route 53 through the linked AWS connection', value: { name: 'Main domain', domainName: 'acme.com', comment: 'Managed by cloudlink' } },
     cloudflare: { summary: 'Import a Cloudflare zone', value: { name: 'Marketing', domainName: 'acme.io', provider: 'cloudflare', cloudflareApiToken: 'cf-api-token-with-zone-dns-edit' } },
+    clouddns: { summary: 'GCP Cloud DNS through the linked GCP connection', value: { name: 'Docs', domainName: 'docs.acme.com', provider: 'clouddns', comment: 'Managed by cloudlink' } },
+    azuredns: { summary: 'Azure DNS through the linked Azure connection, in a chosen resource group', value: { name: 'Shop', domainName: 'shop.acme.com', provider: 'azuredns', azureResourceGroup: 'acme-dns' } },
+  },
+  'dns.importZoneFile': {
+    file: { summary: 'A zone file as JSON (dryRun shows the plan first)', value: { zoneFile: '$ORIGIN acme.com.\nwww 300 IN A 203.0.113.10\n', dryRun: true } },
   },
   'dns.upsertRecords': {
     single: { summary: 'One record set', value: { recordName: 'www', recordType: 'A', values: ['203.0.113.10', '203.0.113.11'], ttl: 300 } },

@@ -38,6 +38,7 @@ export const OPERATION_SCHEMAS: Partial<Record<RestOperation, OperationSchemas>>
   'dns.createZone': { body: ['createZoneBodySchema'] },
   'dns.upsertRecords': { body: ['recordsBodySchema'] },
   'dns.deleteRecords': { body: ['recordsBodySchema'] },
+  'dns.importZoneFile': { body: ['importZoneFileBodySchema'] },
   'resources.list': { query: 'listResourcesQuerySchema' },
   'resources.register': { body: ['registerResourceBodySchema'] },
   'subdomains.create': { body: ['createSubdomainBodySchema'] },
@@ -194,12 +195,12 @@ const CONFLICTING: ReadonlySet<RestOperation> = new Set<RestOperation>([
   'projects.disconnectCloud',
   'cloudConnections.connectAws', 'cloudConnections.connectGcp', 'cloudConnections.connectAzure', 'cloudConnections.complete', 'cloudConnections.update',
   'cloudConnections.delete', 'cloudConnections.azureSetupCallback', 'dns.createZone', 'resources.update', 'subdomains.create',
-  'resourceConnections.create', 'resourceConnections.update', 'resourceConnections.delete', 'dns.upsertRecords', 'dns.deleteRecords',
+  'resourceConnections.create', 'resourceConnections.update', 'resourceConnections.delete', 'dns.upsertRecords', 'dns.deleteRecords', 'dns.importZoneFile',
 ]);
 
 /** Record writes reviewed against the safety threshold (409 `Too many changes`, docs/records.md#plan-before-apply). */
 const THRESHOLD_GUARDED: ReadonlySet<RestOperation> = new Set<RestOperation>([
-  'dns.upsertRecords', 'dns.deleteRecords', 'resourceConnections.create', 'resourceConnections.update', 'resourceConnections.delete',
+  'dns.upsertRecords', 'dns.deleteRecords', 'dns.importZoneFile', 'resourceConnections.create', 'resourceConnections.update', 'resourceConnections.delete',
 ]);
 
 /** Operations that take `dryRun` and answer `DryRunAnswer` with 200 instead of their usual success. */
@@ -211,7 +212,7 @@ const DRY_RUNNABLE: ReadonlySet<RestOperation> = new Set<RestOperation>([...THRE
  */
 const PROVIDER_BOUND: ReadonlySet<RestOperation> = new Set<RestOperation>([
   'cloudConnections.connectAws', 'cloudConnections.complete', 'cloudConnections.verify', 'cloudConnections.azureSetupCallback', 'publicAssets.awsTemplate',
-  'dns.createZone', 'dns.listRecords', 'dns.upsertRecords', 'dns.deleteRecords', 'resources.update', 'resources.sync', 'resources.delete',
+  'dns.createZone', 'dns.listRecords', 'dns.upsertRecords', 'dns.deleteRecords', 'dns.exportZoneFile', 'dns.importZoneFile', 'resources.update', 'resources.sync', 'resources.delete',
   'subdomains.create', 'subdomains.delete', 'resourceConnections.create', 'resourceConnections.update', 'resourceConnections.delete',
 ]);
 
@@ -296,7 +297,7 @@ function operationOf(route: RestRoute): JsonObject {
     });
   }
   const success =
-    route.response.kind === 'text'
+    route.response.kind === 'text' || route.response.kind === 'stream'
       ? { description: 'OK', content: { [route.response.contentType.split(';')[0]!]: { schema: { type: 'string' } } } }
       : { description: route.status === 201 ? 'Created' : 'OK', content: json(successSchemaOf(route)) };
   const bodyNames = schemas?.body ?? [];
@@ -315,12 +316,24 @@ function operationOf(route: RestRoute): JsonObject {
   if (bodies.length > 0) {
     // Several forms (complete: one per cloud): the connection decides which applies, not the body, so `anyOf`.
     const schema = bodies.length === 1 ? jsonSchemaOf(bodies[0]!) : { anyOf: bodies.map(jsonSchemaOf) };
-    op.requestBody = { required: false, content: { 'application/json': { schema, ...examplesOf(route.operation) } } };
+    op.requestBody = { required: false, content: { 'application/json': { schema, ...examplesOf(route.operation) }, ...textBodyOf(route) } };
   } else if ((schemas?.body ?? []).length > 0) {
     // The engine does not export this body's schema (yet): say only that it is a JSON object.
     op.requestBody = { required: false, content: { 'application/json': { schema: { type: 'object' } } } };
   }
   return op;
+}
+
+/** A route's text body (the zone-file import's `text/dns`), beside its JSON form. */
+function textBodyOf(route: RestRoute): JsonObject {
+  if (!route.textBody) return {};
+  const { contentType, field, limit } = route.textBody;
+  return {
+    [contentType]: {
+      schema: { type: 'string', maxLength: limit, description: `The \`${field}\` itself, at most ${limit} bytes` },
+      example: '$ORIGIN acme.com.\n$TTL 300\nwww 300 IN A 203.0.113.10\n@ 3600 IN MX 10 mail.acme.com.\n',
+    },
+  };
 }
 
 /** The request example(s) of a write, as a media type's `example` (one) or `examples` (named, one per form). */

@@ -2,7 +2,7 @@ import express from 'express';
 import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
 import { REQUEST_ID_HEADER, RESERVED_PROJECT_SLUGS, requestIdOf, routeNotFound, unauthenticated } from '@cloudlink/engine';
 import type { Actor, Engine, Logger } from '@cloudlink/engine';
-import { readJsonBody } from './body.js';
+import { hasMediaType, readJsonBody, readTextBody } from './body.js';
 import { routeDispatcher, type DispatchedRoute } from './dispatch.js';
 import { callEngine } from './engine-call.js';
 import { createErrorHandler, stderrLogger } from './error-handler.js';
@@ -74,11 +74,16 @@ function handlerFor(route: RestRoute, options: CloudlinkRestRouterOptions): Requ
       return;
     }
     const actor = route.public ? null : await actorOf(options.authenticate, req, res);
-    const body = await readJsonBody(req, res);
+    const body = route.textBody && hasMediaType(req, route.textBody.contentType) ? await readTextBody(req, res, route.textBody) : await readJsonBody(req, res);
     // Path params win over query, query over body: a body can never retarget the route's scope.
     const input: Record<string, unknown> = { ...body, ...declaredQuery(route, req), ...req.params };
-    const result = await callEngine(options.engine, route, actor, input);
+    // A streamed answer comes from the operation's streaming form (same input, same access check).
+    const result = await callEngine(options.engine, route, actor, input, route.response.kind === 'stream' ? route.response.stream : route.operation);
     if (route.response.cacheControl) res.setHeader('Cache-Control', route.response.cacheControl);
+    if (route.response.kind === 'stream') {
+      await writeStream(res, route.status, route.response.contentType, result as AsyncIterable<string>);
+      return;
+    }
     if (route.response.kind === 'text') {
       res.status(route.status).type(route.response.contentType).send(String(result));
       return;
@@ -87,6 +92,40 @@ function handlerFor(route: RestRoute, options: CloudlinkRestRouterOptions): Requ
     const dryRun = typeof result === 'object' && result !== null && (result as { dryRun?: unknown }).dryRun === true;
     res.status(dryRun ? 200 : route.status).json(result);
   };
+}
+
+/**
+ * Write text chunks as they come, waiting for the socket to drain (a slow client holds the export,
+ * not the memory). A failure after the first chunk can no longer change the status: the connection
+ * is cut, so the client sees a truncated body rather than a complete-looking one.
+ */
+async function writeStream(res: Response, status: number, contentType: string, chunks: AsyncIterable<string>): Promise<void> {
+  res.status(status).type(contentType);
+  const iterator = chunks[Symbol.asyncIterator]();
+  try {
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) break;
+      if (res.destroyed) {
+        await iterator.return?.();
+        return;
+      }
+      if (!res.write(next.value)) await new Promise<void>((resolve) => {
+        const done = () => {
+          res.off('drain', done);
+          res.off('close', done);
+          resolve();
+        };
+        res.on('drain', done);
+        res.on('close', done);
+      });
+    }
+  } catch (e) {
+    if (!res.headersSent) throw e;
+    res.destroy(e instanceof Error ? e : new Error(String(e)));
+    return;
+  }
+  res.end();
 }
 
 /**

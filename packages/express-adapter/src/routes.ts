@@ -4,6 +4,8 @@
  * Order matters: fixed prefixes come before the catch-all `/:projectSlug/:environmentSlug/…`.
  */
 
+import { ZONE_FILE_MAX_BYTES } from '@cloudlink/engine';
+
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** Engine operations reachable over REST, as `<group>.<method>` of the `Engine` type. */
@@ -47,6 +49,8 @@ export type RestOperation =
   | 'dns.listRecords'
   | 'dns.upsertRecords'
   | 'dns.deleteRecords'
+  | 'dns.exportZoneFile'
+  | 'dns.importZoneFile'
   | 'resources.list'
   | 'resources.get'
   | 'resources.register'
@@ -72,7 +76,12 @@ export type CallStyle = 'actor' | 'input' | 'none';
 /** How the result is written: JSON (the documented envelope) or a text document. */
 export type ResponseKind =
   | { readonly kind: 'json'; readonly cacheControl?: string }
-  | { readonly kind: 'text'; readonly contentType: string; readonly cacheControl?: string };
+  | { readonly kind: 'text'; readonly contentType: string; readonly cacheControl?: string }
+  /**
+   * Text written chunk by chunk as the engine method `stream` (`<group>.<method>`, same input as the
+   * operation) yields it: a zone file. The operation itself answers the whole text as JSON (tRPC).
+   */
+  | { readonly kind: 'stream'; readonly contentType: string; readonly stream: string; readonly cacheControl?: string };
 
 /**
  * A query parameter a route reads. Only declared names reach the engine: the query string is the
@@ -102,6 +111,11 @@ export interface RestRoute {
   readonly query: readonly QueryParam[];
   /** One line for the OpenAPI document. */
   readonly summary: string;
+  /**
+   * A route that also takes a text body of this media type (besides JSON), read whole up to `limit`
+   * bytes (413 above, before anything parses it) into the input field `field`.
+   */
+  readonly textBody?: { readonly contentType: string; readonly field: string; readonly limit: number };
 }
 
 const JSON_BODY: ResponseKind = { kind: 'json' };
@@ -138,6 +152,15 @@ const FORCE: QueryParam = {
 };
 const PLANNED: readonly QueryParam[] = [DRY_RUN, FORCE];
 const DELETE_FROM_CLOUD_RECORDS: QueryParam = { ...DELETE_FROM_CLOUD, description: "Also remove its connection's records at the provider" };
+/** The zone-file import's options: a text/dns body has no room for them (docs/records.md#zone-files). */
+const ZONE_FILE_IMPORT_QUERY: readonly QueryParam[] = [
+  ...PLANNED,
+  {
+    name: 'replace',
+    schema: { type: 'string', enum: ['true', 'false'], default: 'false' },
+    description: 'Also delete the record sets the file does not hold (alias, routing-policy and apex NS sets stay)',
+  },
+];
 const CONNECTION_PARAM: QueryParam = { name: 'connection', required: true, schema: { type: 'string', pattern: '^[1-9][0-9]{0,14}$' } };
 
 function route(method: HttpMethod, path: string, operation: RestOperation, summary: string, status: 200 | 201 = 200, query: readonly QueryParam[] = []): RestRoute {
@@ -215,6 +238,14 @@ export const REST_ROUTES: readonly RestRoute[] = [
   list(`${ENV}/dns/:id/records`, 'dns.listRecords', 'List DNS records (live from the provider)'),
   route('POST', `${ENV}/dns/:id/records`, 'dns.upsertRecords', 'Create or update DNS records (UPSERT; ?dryRun=true plans, ?force=true passes the safety threshold)', 200, PLANNED),
   route('DELETE', `${ENV}/dns/:id/records`, 'dns.deleteRecords', 'Delete DNS records (?dryRun=true plans, ?force=true passes the safety threshold)', 200, PLANNED),
+  {
+    ...route('GET', `${ENV}/dns/:id/zonefile`, 'dns.exportZoneFile', 'Export the live zone as an RFC 1035 zone file (streamed)'),
+    response: { kind: 'stream', contentType: 'text/dns; charset=utf-8', stream: 'dns.streamZoneFile' },
+  },
+  {
+    ...route('POST', `${ENV}/dns/:id/zonefile`, 'dns.importZoneFile', 'Import a zone file (text/dns body, or JSON { zoneFile }); ?dryRun shows the plan', 200, ZONE_FILE_IMPORT_QUERY),
+    textBody: { contentType: 'text/dns', field: 'zoneFile', limit: ZONE_FILE_MAX_BYTES },
+  },
   list(`${ENV}/resources`, 'resources.list', 'List resources of the environment', RESOURCE_FILTERS),
   route('POST', `${ENV}/resources`, 'resources.register', "Register one of the host's own resources", 201),
   route('GET', `${ENV}/resources/:resourceId`, 'resources.get', 'Get a resource'),

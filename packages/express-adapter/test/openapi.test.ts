@@ -57,10 +57,12 @@ describe('OpenAPI document', () => {
     ]);
     for (const route of lists) expect(route.query.map((q) => q.name).slice(-2), route.operation).toEqual(['limit', 'cursor']);
     const writes = REST_ROUTES.filter((r) => r.method !== 'GET' && r.query.length > 0);
-    // Only flags that make a write do less (deleteFromCloud=false, dryRun) or that a write refused without them needs (force).
+    // Only flags that make a write do less (deleteFromCloud=false, dryRun) or that a write refused without them needs (force),
+    // and the zone-file import's `replace`: its text/dns body (which no cross-site form can send) has no room for options.
     expect(writes.map((r) => `${r.operation}:${r.query.map((q) => q.name).join(',')}`)).toEqual([
       'dns.upsertRecords:dryRun,force',
       'dns.deleteRecords:dryRun,force',
+      'dns.importZoneFile:dryRun,force,replace',
       'resources.delete:deleteFromCloud,dryRun',
       'subdomains.delete:deleteFromCloud',
       'resourceConnections.create:dryRun,force',

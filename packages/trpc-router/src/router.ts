@@ -164,6 +164,9 @@ function build(engine: Engine, validateOutput: boolean) {
       listRecords: query('dns', 'listRecords'),
       upsertRecords: mutation('dns', 'upsertRecords'),
       deleteRecords: mutation('dns', 'deleteRecords'),
+      // The text in one JSON answer; REST streams it as text/dns (GET …/dns/:id/zonefile).
+      exportZoneFile: query('dns', 'exportZoneFile'),
+      importZoneFile: mutation('dns', 'importZoneFile'),
     }),
     resources: t.router({
       list: query('resources', 'list'),
@@ -239,6 +242,8 @@ export type CloudlinkRouter = TRPCBuiltRouter<
       listRecords: Query<'dns', 'listRecords'>;
       upsertRecords: Mutation<'dns', 'upsertRecords'>;
       deleteRecords: Mutation<'dns', 'deleteRecords'>;
+      exportZoneFile: Query<'dns', 'exportZoneFile'>;
+      importZoneFile: Mutation<'dns', 'importZoneFile'>;
     };
     resources: {
       list: Query<'resources', 'list'>;

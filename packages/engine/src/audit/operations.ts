@@ -26,6 +26,7 @@ export const AUDITED_OPERATIONS = [
   'dns.createZone',
   'dns.upsertRecords',
   'dns.deleteRecords',
+  'dns.importZoneFile',
   'resources.register',
   'resources.update',
   'resources.sync',

@@ -18,7 +18,7 @@ interface Entry {
  * call), dropped on complete, delete and unlink. A drop during a refresh discards that refresh's result.
  * Errors are the connector's `ProviderCallError`s, unchanged.
  */
-export function createAwsSessionCache(ctx: Omit<EngineContext, 'awsSessions'>): AwsSessionCache {
+export function createAwsSessionCache(ctx: Omit<EngineContext, 'awsSessions' | 'connectionTokens'>): AwsSessionCache {
   /** connection id → key → entry; a drop removes the connection's map whole. */
   const cache = new Map<number, Map<string, Entry>>();
   const inflight = new Map<string, Promise<unknown>>();

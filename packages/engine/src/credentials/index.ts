@@ -2,16 +2,13 @@
 import { workspaceScope } from '../access/index.js';
 import { inAuditedTransaction, recordAudit, recordFailure, type AuditBy, type AuditRecord } from '../audit/index.js';
 import type { AwsSessionRequest, EngineContext } from '../context.js';
-import { CONNECTION_SECRET_AAD } from '../connections/complete.js';
-import { azureCredentialsFor, gcpAudience, gcpSubject, noVerdict, type StoredAzureSetup } from '../connections/verify.js';
-import type { WifConfig } from '../connections/schemas.js';
 import type { CloudConnection, Workspace } from '../domain/records.js';
-import { conflict, credentialsExchangeFailed, invalidId, notFound, precondition, providerNotConfigured } from '../errors/index.js';
-import type { OidcIssuer } from '../oidc/index.js';
+import { conflict, credentialsExchangeFailed, invalidId, notFound } from '../errors/index.js';
 import type { AccessToken } from '../ports/cloud.js';
 import { isProviderCallError } from '../ports/provider-error.js';
 import type { Actor } from '../ports/runtime.js';
 import { parseInput, parsePathId } from '../validation/index.js';
+import { noVerdict } from '../connections/verify.js';
 import { issueCredentialsSchema, type IssueCredentialsBody } from './schemas.js';
 import type { IssuedCredentials } from '../responses/credentials.js';
 import type { OperationResponse } from '../responses/operations.js';
@@ -56,7 +53,7 @@ export function awsSessionName(workspaceId: number, connectionId: number, purpos
  * and `connected` on every call, so cached credentials of a connection that has since failed or been
  * deleted are never handed out; a failing exchange changes nothing about the connection.
  */
-export function createCredentialServices(ctx: EngineContext, oidc: OidcIssuer) {
+export function createCredentialServices(ctx: EngineContext) {
   /**
    * Every issue that reaches a connection is in the audit log (`credentials.issue`): a success with
    * its expiry, and the event `credentials.issued`; a refusal (409 not connected) or a failed exchange
@@ -124,41 +121,17 @@ export function createCredentialServices(ctx: EngineContext, oidc: OidcIssuer) {
         };
       }
       case 'gcp': {
-        const gcp = ctx.providers.gcp;
-        if (!gcp) throw providerNotConfigured('GCP is not configured');
-        const wif = openSecret<WifConfig>(connection);
-        const audience = gcpAudience(wif);
         const scopes = body.gcp?.scopes;
-        const token = await ctx.awsSessions.cached(connection.id, JSON.stringify(['gcp', scopes ?? null]), () =>
-          gcp.getAccessToken({
-            audience,
-            subjectToken: () => oidc.mint({ subject: gcpSubject(connection), audience }),
-            serviceAccountEmail: wif.serviceAccountEmail,
-            ...(scopes ? { scopes } : {}),
-          }),
-        );
-        return {
-          provider: 'gcp',
-          connectionId: connection.id,
-          projectId: wif.projectId ?? connection.accountId,
-          serviceAccountEmail: wif.serviceAccountEmail,
-          ...tokenFields(token),
-        };
+        const token = await ctx.connectionTokens.gcpToken(connection, scopes);
+        const { projectId, serviceAccountEmail } = ctx.connectionTokens.gcpProject(connection);
+        return { provider: 'gcp', connectionId: connection.id, projectId, serviceAccountEmail, ...tokenFields(token) };
       }
       case 'azure': {
-        const azure = ctx.providers.azure;
-        if (!azure) throw providerNotConfigured('Azure is not configured');
-        const credentials = azureCredentialsFor(oidc, connection, openSecret<StoredAzureSetup>(connection));
-        const scopes = body.azure?.scopes;
-        const token = await ctx.awsSessions.cached(connection.id, JSON.stringify(['azure', scopes ?? null]), () => azure.getToken(credentials, scopes));
-        return { provider: 'azure', connectionId: connection.id, tenantId: credentials.tenantId, subscriptionId: credentials.subscriptionId, ...tokenFields(token) };
+        const token = await ctx.connectionTokens.azureToken(connection, body.azure?.scopes);
+        const { tenantId, subscriptionId } = ctx.connectionTokens.azureAccount(connection);
+        return { provider: 'azure', connectionId: connection.id, tenantId, subscriptionId, ...tokenFields(token) };
       }
     }
-  }
-
-  function openSecret<T>(connection: CloudConnection): T {
-    if (!connection.secretData) throw precondition.connectionNotActive();
-    return JSON.parse(ctx.secrets.open(connection.secretData, CONNECTION_SECRET_AAD)) as T;
   }
 
   return {

@@ -9,11 +9,16 @@ import { createRecordWriteServices } from './record-writes.js';
 import { createHostResourceUpdateServices } from '../resources/connections/host-update.js';
 import { createResourceServices } from './resources.js';
 import { createZoneServices } from './zones.js';
+import { createZoneFileServices } from './zonefile/service.js';
 
 export * from './records/index.js';
 export {
+  AZURE_RESOURCE_GROUP_RULE,
   createZoneBodySchema,
+  DEFAULT_AZURE_DNS_RESOURCE_GROUP,
   DNS_PROVIDERS,
+  isAzureResourceGroupName,
+  MAX_AZURE_RESOURCE_GROUP_LENGTH,
   listResourcesQuerySchema,
   recordItemSchema,
   recordsBatchBodySchema,
@@ -30,6 +35,10 @@ export type { CreateZoneInput, EnvironmentPath, GetZoneInput, ListZonesInput } f
 export type { ListRecordsInput } from './record-list.js';
 export type { RecordsInput, RecordSetsResult, RecordWriteMode } from './record-writes.js';
 export { planAndApplyRecordSets } from './record-writes.js';
+export { importZoneFileBodySchema, ZONE_FILE_MAX_BYTES } from './zonefile/service.js';
+export type { ImportZoneFileInput, ZoneFileInput } from './zonefile/service.js';
+export { parseZoneFile, ZoneFileSyntaxError } from './zonefile/parse.js';
+export type { ZoneFileRecord, ZoneFileToken } from './zonefile/parse.js';
 export { dryRunAnswer, parseWriteOptions, reviewRecordPlan } from './record-plan.js';
 export type { PlanAction, PlanStep, PlannedChange, PlannedValue, RecordPlan, WriteOptions } from './record-plan.js';
 export type { DeleteResourceInput, ListResourcesInput, ResourceInput } from './resources.js';
@@ -40,6 +49,7 @@ export function createDnsServices(ctx: EngineContext) {
   const list = createRecordListServices(ctx);
   const writes = createRecordWriteServices(ctx);
   const hostUpdates = createHostResourceUpdateServices(ctx);
+  const zoneFiles = createZoneFileServices(ctx);
   return {
     dns: {
       createZone: zones.createZone,
@@ -48,6 +58,9 @@ export function createDnsServices(ctx: EngineContext) {
       listRecords: list.listRecords,
       upsertRecords: writes.upsertRecords,
       deleteRecords: writes.deleteRecords,
+      exportZoneFile: zoneFiles.exportZoneFile,
+      streamZoneFile: zoneFiles.streamZoneFile,
+      importZoneFile: zoneFiles.importZoneFile,
     },
     resources: { ...createResourceServices(ctx), ...createHostResourceServices(ctx), update: hostUpdates.update },
     subdomains: { ...createSubdomainServices(ctx), delete: hostUpdates.deleteSubdomain },

@@ -22,4 +22,16 @@ describe('mapProviderError', () => {
     const mapped = mapProviderError(failure('refused', 403), DNS_OPERATION.sync, 'route53') as EngineError;
     expect(mapped.error).toBe('Failed to sync DNS zone');
   });
+
+  it('an Azure DNS ETag mismatch → 409 DNS record changed concurrently, naming the set; other conflicts stay provider failures', () => {
+    const etag = new ProviderCallError({ provider: 'azuredns', call: 'RecordSets.createOrUpdate', code: 'PreconditionFailed', message: 'modified', kind: 'conflict', status: 412 });
+    const mapped = mapProviderError(etag, DNS_OPERATION.upsertRecords, 'azuredns', 'www.example.com. A') as EngineError;
+    expect(mapped.toBody()).toEqual({
+      error: 'DNS record changed concurrently',
+      message: 'The record set www.example.com. A was changed at the DNS provider since it was read; nothing was overwritten. Read the records again and retry.',
+    });
+    expect((mapProviderError(etag, DNS_OPERATION.deleteZone, 'azuredns') as EngineError).message).toMatch(/^A record set was changed/);
+    const notEmpty = new ProviderCallError({ provider: 'clouddns', call: 'managedZones.delete', code: 'containerNotEmpty', message: 'not empty', kind: 'conflict', status: 400 });
+    expect((mapProviderError(notEmpty, DNS_OPERATION.deleteZone, 'clouddns') as EngineError).error).toBe('Failed to delete hosted zone');
+  });
 });

@@ -3,7 +3,7 @@ import { environmentScope } from '../access/index.js';
 import type { EngineContext } from '../context.js';
 import { invalidField } from '../errors/index.js';
 import { decodeCursor, encodeCursor, RECORD_PAGE_MAX, recordPageQuerySchema, type PageQuery } from '../pagination/index.js';
-import type { RecordSet, RecordSetKey } from '../ports/dns.js';
+import type { DnsProviderId, RecordSet, RecordSetKey } from '../ports/dns.js';
 import type { Actor } from '../ports/runtime.js';
 import type { ListedRecord } from '../responses/dns.js';
 import type { OperationResponse } from '../responses/operations.js';
@@ -18,9 +18,9 @@ export type ListRecordsInput = GetZoneInput & PageQuery;
 
 /**
  * One listed record set (see docs/records.md#listing): `alias`/`aliasTarget` only on Route 53 alias
- * sets, `proxied` on every Cloudflare set.
+ * sets, `proxied` on every Cloudflare set; Cloud DNS and Azure DNS sets are plain (their ETags stay inside).
  */
-export function serializeListedRecord(rs: RecordSet, provider: 'route53' | 'cloudflare' = 'route53'): ListedRecord {
+export function serializeListedRecord(rs: RecordSet, provider: DnsProviderId = 'route53'): ListedRecord {
   if (rs.alias) {
     return { name: rs.name, type: rs.type, ttl: null, alias: true, values: [rs.alias.dnsName], aliasTarget: { ...rs.alias } };
   }

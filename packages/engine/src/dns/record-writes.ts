@@ -87,7 +87,8 @@ function plan(zone: OpenZone, sets: readonly RecordSet[], view: ZoneView, mode: 
       current.alias?.evaluateTargetHealth === set.alias?.evaluateTargetHealth &&
       (current.proxied ?? false) === (set.proxied ?? false);
     if (identical && zone.provider.id === 'cloudflare') return { set, current, change: null };
-    const recordSet: RecordSet = current?.providerIds ? { ...set, providerIds: current.providerIds } : set;
+    // How the provider addresses the set it holds: Cloudflare's record ids; Azure's ETag, sent as If-Match so a change made since this read is refused, not overwritten.
+    const recordSet: RecordSet = current ? { ...set, ...(current.providerIds && { providerIds: current.providerIds }), ...(current.etag !== undefined && { etag: current.etag }) } : set;
     return { set, current, change: { action: 'UPSERT', recordSet } };
   });
 }
@@ -204,7 +205,8 @@ export async function planAndApplyRecordSets(
       const appliedCount = isProviderCallError(e) && e.progress ? e.progress.appliedChanges : 0;
       // Batches before the failing one stay applied: the stored copy says so too (see docs/batching.md).
       await recordApplied(ctx, zoneRow.id, toSend.slice(0, appliedCount).map((p) => ({ planned: p, outcome: null })));
-      throw mapProviderError(e, operation, pid);
+      const failed = toSend[appliedCount]?.set;
+      throw mapProviderError(e, operation, pid, failed && `${failed.name} ${failed.type}`);
     }
     const byPlan = new Map<Planned, ChangeOutcome>();
     toSend.forEach((p, i) => byPlan.set(p, outcomes[i] as ChangeOutcome));

@@ -37,6 +37,8 @@ export interface DeleteResourceInput extends ResourceInput {
 const DELETE_CHUNK = 500;
 
 const isApexNsSoa = (name: string, type: string, domain: string) => name === `${domain}.` && (type === 'NS' || type === 'SOA');
+/** Whether deleting the zone deletes it at the provider: every provider but Cloudflare creates zones, and an adopted zone was never ours. */
+const isOwnZone = (zone: OpenZone, row: Resource) => zone.meta.provider !== 'cloudflare' && !zoneMetadata(row).adopted;
 
 export function createResourceServices(ctx: EngineContext) {
   async function findResource(a: Actor | null, input: ResourceInput, permission: 'canViewResources' | 'canUpdateResources' | 'canDeleteResources') {
@@ -67,8 +69,8 @@ export function createResourceServices(ctx: EngineContext) {
       await recordMutationEntry(tx, ctx, { zoneId: zone.id });
     });
   }
-  /** The DELETEs emptying a Route 53 zone cloudlink created: every set but the apex NS/SOA; null when the zone is gone already. */
-  async function route53ZoneDeletes(zone: OpenZone): Promise<RecordChange[] | null> {
+  /** The DELETEs emptying a zone cloudlink created (Route 53, Cloud DNS, Azure DNS): every set but the apex NS/SOA; null when the zone is gone already. */
+  async function ownZoneDeletes(zone: OpenZone): Promise<RecordChange[] | null> {
     const changes: RecordChange[] = [];
     try {
       for await (const rs of zone.session.listRecordSets(zone.info)) {
@@ -80,9 +82,9 @@ export function createResourceServices(ctx: EngineContext) {
     }
     return changes;
   }
-  /** Every set but the apex NS/SOA, deleted in chunks, then the hosted zone. */
-  async function emptyRoute53Zone(zone: OpenZone): Promise<void> {
-    const changes = await route53ZoneDeletes(zone);
+  /** A zone cloudlink created: every set but the apex NS/SOA, deleted in chunks, then the zone. */
+  async function emptyOwnZone(zone: OpenZone): Promise<void> {
+    const changes = await ownZoneDeletes(zone);
     if (changes === null) return; // already gone
     for (let i = 0; i < changes.length; i += DELETE_CHUNK) await zone.session.applyChanges(zone.info, changes.slice(i, i + DELETE_CHUNK));
     try {
@@ -95,7 +97,7 @@ export function createResourceServices(ctx: EngineContext) {
   /**
    * Only the record sets we created, and only while their values still match what we wrote: the
    * stored `managed` sets, and the sets a write noted it would create but died before recording.
-   * What a zone delete removes from zones that are not ours to delete (Cloudflare, adopted Route 53).
+   * What a zone delete removes from zones that are not ours to delete (Cloudflare, adopted ones).
    */
   async function ourSetsToRemove(zone: OpenZone, zoneId: number): Promise<RecordChange[]> {
     const ours = new Map<string, (readonly string[])[]>();
@@ -125,7 +127,7 @@ export function createResourceServices(ctx: EngineContext) {
 
   /**
    * What a zone delete with deleteFromCloud would send (a dry run): the connections' DELETEs (one
-   * call), then the rest of the zone's sets (a Route 53 zone cloudlink created: all but the apex
+   * call), then the rest of the zone's sets (a zone cloudlink created: all but the apex
    * NS/SOA, in chunks, then `deleteZone`) or only the sets cloudlink wrote, in the order the real
    * delete sends them. Reads only; the zone delete is not guarded by the threshold (removing the
    * zone's sets is what it is asked for).
@@ -134,8 +136,8 @@ export function createResourceServices(ctx: EngineContext) {
     const connections = await ctx.storage.resourceConnections.listConnectionsOfZone(current.id);
     const first = await connectionDeletes(zone, connections);
     const gone = new Set(first.map((c) => setKey(c.recordSet.name, c.recordSet.type)));
-    const ownZone = zone.meta.provider === 'route53' && !zoneMetadata(current).adopted;
-    const rest = ((ownZone ? await route53ZoneDeletes(zone) : await ourSetsToRemove(zone, current.id)) ?? []).filter((c) => !gone.has(setKey(c.recordSet.name, c.recordSet.type)));
+    const ownZone = isOwnZone(zone, current);
+    const rest = ((ownZone ? await ownZoneDeletes(zone) : await ourSetsToRemove(zone, current.id)) ?? []).filter((c) => !gone.has(setKey(c.recordSet.name, c.recordSet.type)));
     const steps: PlanStep[] = [...first, ...rest].map((change) => ({ current: change.recordSet, next: null, change }));
     const groups: number[][] = [first.map((_, i) => i)];
     const chunk = ownZone ? DELETE_CHUNK : Math.max(rest.length, 1);
@@ -268,8 +270,8 @@ export function createResourceServices(ctx: EngineContext) {
           if (zone) {
             // Connections first (their records, exactly), then what else is ours: every step can run again.
             await disconnectConnections(ctx, zone, current.id, await ctx.storage.resourceConnections.listConnectionsOfZone(current.id), op);
-            const ownZone = zone.meta.provider === 'route53' && !zoneMetadata(current).adopted;
-            await callProvider(op, zone.meta.provider, () => (ownZone ? emptyRoute53Zone(zone) : removeOurSets(zone, current.id)));
+            const ownZone = isOwnZone(zone, current);
+            await callProvider(op, zone.meta.provider, () => (ownZone ? emptyOwnZone(zone) : removeOurSets(zone, current.id)));
           }
           await forget(current);
         });

@@ -15,8 +15,21 @@ import { LIST_PAGE_MAX, pageQueryFields } from '../pagination/page-query.js';
 
 const stringField = () => z.string({ error: (issue) => (issue.input === undefined ? 'required' : 'must be a string') });
 
-export const DNS_PROVIDERS = ['native', 'route53', 'cloudflare'] as const;
+/** `POST …/dns` `provider`: a provider id, or `native` to pick one (docs/records.md#zones). */
+export const DNS_PROVIDERS = ['native', 'route53', 'cloudflare', 'clouddns', 'azuredns'] as const;
 export type DnsProviderChoice = (typeof DNS_PROVIDERS)[number];
+
+/** Where Azure DNS zones go unless the engine config or the create names another resource group. */
+export const DEFAULT_AZURE_DNS_RESOURCE_GROUP = 'cloudlink-dns';
+/** Azure's own limit on a resource group name. */
+export const MAX_AZURE_RESOURCE_GROUP_LENGTH = 90;
+export const AZURE_RESOURCE_GROUP_RULE = `1-${MAX_AZURE_RESOURCE_GROUP_LENGTH} letters, digits, underscores, hyphens, periods and parentheses, not ending in a period`;
+// Azure also allows non-ASCII letters; the ASCII subset keeps the name safe in every URL and log line.
+const AZURE_RESOURCE_GROUP = /^[\w().-]+$/;
+/** Whether `name` is a resource group name Azure accepts (the ASCII subset of its rules). */
+export function isAzureResourceGroupName(name: string): boolean {
+  return name.length >= 1 && name.length <= MAX_AZURE_RESOURCE_GROUP_LENGTH && AZURE_RESOURCE_GROUP.test(name) && !name.endsWith('.');
+}
 
 /** A number or a numeric string (`positionX`/`positionY`: the one coercion the documented API allows). */
 export const positionSchema = z
@@ -55,7 +68,11 @@ export const createZoneBodySchema = z
       }
       return d;
     }),
-    provider: z.enum(DNS_PROVIDERS, { error: `must be one of ${DNS_PROVIDERS.join(', ')}` }).optional().default('native'),
+    provider: z
+      .enum(DNS_PROVIDERS, { error: `must be one of ${DNS_PROVIDERS.join(', ')}` })
+      .optional()
+      .default('native')
+      .describe('native: Cloudflare when cloudflareApiToken is given, else by the linked connection: AWS → route53, GCP → clouddns, Azure → azuredns (docs/records.md#zones)'),
     comment: z.string({ error: 'must be a string' }).max(256, 'must be at most 256 characters').nullable().optional(),
     positionX: positionSchema,
     positionY: positionSchema,
@@ -67,6 +84,12 @@ export const createZoneBodySchema = z
       .transform((v) => v.toUpperCase())
       .optional()
       .describe('Route 53 only: import this existing hosted zone instead of looking one up by name (docs/records.md#adopting-an-existing-hosted-zone)'),
+    azureResourceGroup: z
+      .string({ error: 'must be a string' })
+      .max(...lengthCap(MAX_AZURE_RESOURCE_GROUP_LENGTH))
+      .refine(isAzureResourceGroupName, `must be an Azure resource group name (${AZURE_RESOURCE_GROUP_RULE})`)
+      .optional()
+      .describe('Azure DNS only: the resource group the zone goes to (default: the engine config `dns.azureResourceGroup`, itself default `cloudlink-dns`)'),
   })
   .superRefine((body, ctx) => {
     checkPositionPair(body, ctx);
@@ -74,8 +97,12 @@ export const createZoneBodySchema = z
       ctx.addIssue({ code: 'custom', path: ['cloudflareApiToken'], message: 'required when provider is cloudflare' });
     }
     const cloudflare = body.provider === 'cloudflare' || (body.provider === 'native' && body.cloudflareApiToken !== undefined);
-    if (cloudflare && body.hostedZoneId !== undefined) {
+    // Where native picks depends on the link, which the schema cannot see: the service checks that case.
+    if (body.hostedZoneId !== undefined && (cloudflare || body.provider === 'clouddns' || body.provider === 'azuredns')) {
       ctx.addIssue({ code: 'custom', path: ['hostedZoneId'], message: 'applies only to Route 53 zones' });
+    }
+    if (body.azureResourceGroup !== undefined && (cloudflare || body.provider === 'route53' || body.provider === 'clouddns')) {
+      ctx.addIssue({ code: 'custom', path: ['azureResourceGroup'], message: 'applies only to Azure DNS zones' });
     }
   });
 export type CreateZoneBody = z.input<typeof createZoneBodySchema>;

@@ -2,18 +2,19 @@ import type { Environment, Project, Resource } from '../domain/records.js';
 import type { ScopeRef } from '../responses/common.js';
 import type { ZoneObject } from '../responses/dns.js';
 import type { ResourceObject } from '../responses/resources.js';
+import { DNS_PROVIDER_IDS, type DnsProviderId } from '../ports/dns.js';
 
 export type { ResourceObject, ZoneObject };
 
 /**
  * The zone and resource objects of the REST API, built from the stored resource row. `secret_data`
  * never appears here. A dns resource's `metadata` holds `provider, domainName, hostedZoneId,
- * nameServers, comment, dns_active, adopted`.
+ * nameServers, comment, dns_active, adopted` and, for Azure DNS, `azureResourceGroup`.
  */
 
 /** What a dns resource keeps in `metadata`. */
 export interface ZoneMetadata {
-  readonly provider: 'route53' | 'cloudflare';
+  readonly provider: DnsProviderId;
   readonly domainName: string;
   readonly hostedZoneId: string;
   readonly nameServers: readonly string[];
@@ -26,6 +27,8 @@ export interface ZoneMetadata {
    * zones (imported by nature: their delete rule is the provider's, see docs/records.md#zones).
    */
   readonly adopted: boolean;
+  /** Azure DNS only: the resource group the zone lives in, chosen at create and used for every later call. */
+  readonly azureResourceGroup?: string;
 }
 
 const iso = (d: Date) => d.toISOString();
@@ -34,13 +37,15 @@ const iso = (d: Date) => d.toISOString();
 export function zoneMetadata(r: Resource): ZoneMetadata {
   const m = r.metadata as Partial<ZoneMetadata>;
   return {
-    provider: m.provider === 'cloudflare' ? 'cloudflare' : 'route53',
+    // Rows written before the other providers existed have only these two; anything unknown reads as Route 53.
+    provider: (DNS_PROVIDER_IDS as readonly unknown[]).includes(m.provider) ? (m.provider as DnsProviderId) : 'route53',
     domainName: typeof m.domainName === 'string' ? m.domainName : (r.domainName ?? ''),
     hostedZoneId: typeof m.hostedZoneId === 'string' ? m.hostedZoneId : (r.resourceId ?? ''),
     nameServers: Array.isArray(m.nameServers) ? m.nameServers.filter((s): s is string => typeof s === 'string') : [],
     comment: typeof m.comment === 'string' ? m.comment : null,
     dns_active: m.dns_active === true,
     adopted: m.adopted === true,
+    ...(m.provider === 'azuredns' && typeof m.azureResourceGroup === 'string' ? { azureResourceGroup: m.azureResourceGroup } : {}),
   };
 }
 
@@ -61,7 +66,7 @@ export function serializeZone(r: Resource): ZoneObject {
     comment: m.comment,
     status: r.status,
     position: position(r),
-    metadata: { dns_active: m.dns_active, adopted: m.adopted },
+    metadata: { dns_active: m.dns_active, adopted: m.adopted, ...(m.azureResourceGroup !== undefined ? { azureResourceGroup: m.azureResourceGroup } : {}) },
     createdAt: iso(r.createdAt),
     updatedAt: iso(r.updatedAt),
   };

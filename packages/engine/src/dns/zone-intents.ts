@@ -128,3 +128,29 @@ export async function reconcileStaleZoneNotes(ctx: EngineContext, session: DnsSe
     }
   }
 }
+
+/**
+ * A Cloud DNS or Azure DNS zone for `POST …/dns` (docs/dns-crash-safety.md#cloud-dns-and-azure-dns):
+ * their create is idempotent by name — the provider names the zone after the domain and answers a
+ * create of a zone that exists with that zone — so no note is needed: a create interrupted after the
+ * provider's answer leaves a zone that the retry of the same create gets back, never a second,
+ * unknown one. Whether the zone is ours is read from what it holds: a zone with records beyond its
+ * apex NS and SOA was not made by this create (made outside cloudlink, or by someone who wrote to it
+ * since), so it is adopted and never deleted; an empty one is ours (deleting it loses nothing).
+ */
+export async function openZoneByName(
+  session: DnsSession,
+  input: { readonly domainName: string; readonly callerReference: string; readonly comment?: string | null | undefined },
+): Promise<{ zone: ZoneInfo; adopted: boolean }> {
+  const zone = await session.createOrImportZone({
+    domainName: input.domainName,
+    callerReference: input.callerReference,
+    ...(input.comment ? { comment: input.comment } : {}),
+  });
+  const apex = `${zone.domainName}.`;
+  // Listings start at the apex, so its NS and SOA come first and a third set settles it: one page at most.
+  for await (const rs of session.listRecordSets(zone, { limit: 3 })) {
+    if (rs.name !== apex || (rs.type !== 'NS' && rs.type !== 'SOA')) return { zone, adopted: true };
+  }
+  return { zone, adopted: false };
+}

@@ -78,7 +78,7 @@ describe('dns.createZone', () => {
     expect(await v({ domainName: 'a.com' })).toBe('name: required');
     expect(await v({ name: 'x'.repeat(101), domainName: 'a.com' })).toBe('name: must be at most 100 characters');
     expect(await v({ name: 'z', domainName: 'localhost' })).toBe('domainName: must be a valid domain name');
-    expect(await v({ name: 'z', domainName: 'a.com', provider: 'gcp' })).toBe('provider: must be one of native, route53, cloudflare');
+    expect(await v({ name: 'z', domainName: 'a.com', provider: 'gcp' })).toBe('provider: must be one of native, route53, cloudflare, clouddns, azuredns');
     expect(await v({ name: 'z', domainName: 'a.com', provider: 'cloudflare' })).toBe('cloudflareApiToken: required when provider is cloudflare');
     expect(await v({ name: 'z', domainName: 'a.com', positionX: 1 })).toBe('positionY: positionX and positionY must be given together');
     expect(await v({ name: 'z', domainName: 'a.com', positionX: 'abc', positionY: 1 })).toBe('positionX: must be a number');

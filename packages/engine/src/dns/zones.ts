@@ -4,15 +4,26 @@ import { assertScopeStillActive } from '../admin/scope-guard.js';
 import { assertWithinLimit } from '../admin/limits.js';
 import type { EngineContext } from '../context.js';
 import type { CloudConnection, Resource } from '../domain/records.js';
-import { conflict, invalidId, notFound, precondition } from '../errors/index.js';
+import { conflict, invalidField, invalidId, notFound, precondition } from '../errors/index.js';
 import type { DnsSession, ZoneInfo } from '../ports/dns.js';
 import { isProviderCallError } from '../ports/provider-error.js';
 import type { Actor } from '../ports/runtime.js';
 import { isStorageConflict, type ZoneIntent } from '../ports/storage.js';
 import { parseInput, parsePathId } from '../validation/index.js';
-import { DNS_OPERATION, isUsableAwsConnection, mapProviderError, requireDnsProvider, RESOURCE_SECRET_AAD, zoneBusy } from './provider-access.js';
+import {
+  DNS_OPERATION,
+  dnsProviderOfCloud,
+  isUsableConnection,
+  LINKED_CLOUD,
+  linkedAuth,
+  mapProviderError,
+  requireDnsProvider,
+  RESOURCE_SECRET_AAD,
+  zoneBusy,
+  type LinkedDnsProviderId,
+} from './provider-access.js';
 import { createZoneBodySchema, type CreateZoneBody } from './schemas.js';
-import { openNotedRoute53Zone } from './zone-intents.js';
+import { openNotedRoute53Zone, openZoneByName } from './zone-intents.js';
 import { scopeRef, serializeZone, type ZoneMetadata } from './serialize.js';
 import { listPageQuerySchema, openIdPage } from '../pagination/index.js';
 import type { ListPageQuery } from '../admin/schemas.js';
@@ -37,9 +48,13 @@ export async function findZone(ctx: EngineContext, scope: EnvironmentScope, rawI
   return zone;
 }
 
-type Target = { provider: 'route53'; connection: CloudConnection } | { provider: 'cloudflare'; apiToken: string };
+type Target = { provider: LinkedDnsProviderId; connection: CloudConnection } | { provider: 'cloudflare'; apiToken: string };
 
-/** Provider selection of `POST …/dns` (docs/records.md#zones). */
+/**
+ * Provider selection of `POST …/dns` (docs/records.md#zones): a Cloudflare token → Cloudflare; else
+ * `native` takes the provider of the linked connection's cloud (AWS → Route 53, GCP → Cloud DNS,
+ * Azure → Azure DNS), and an explicit provider needs a link of its cloud.
+ */
 async function selectProvider(ctx: EngineContext, scope: EnvironmentScope, body: { provider: string; cloudflareApiToken?: string | undefined }): Promise<Target> {
   const { project } = scope;
   const token = body.cloudflareApiToken;
@@ -48,13 +63,15 @@ async function selectProvider(ctx: EngineContext, scope: EnvironmentScope, body:
   }
   const linked = project.connectedCloudId === null ? null : await ctx.storage.connections.getConnectionById(project.connectedCloudId);
   if (body.provider === 'native') {
-    if (isUsableAwsConnection(linked, project.workspaceId)) return { provider: 'route53', connection: linked };
+    const provider = linked === null ? null : dnsProviderOfCloud(linked.provider);
+    if (provider !== null && isUsableConnection(linked, project.workspaceId, LINKED_CLOUD[provider])) return { provider, connection: linked as CloudConnection };
     throw precondition.dnsProviderRequired();
   }
+  const provider = body.provider as LinkedDnsProviderId;
   if (project.connectedCloudId === null) throw precondition.noCloudConnection();
-  if (linked !== null && linked.provider !== 'aws') throw precondition.dnsProviderRequired();
-  if (!isUsableAwsConnection(linked, project.workspaceId)) throw precondition.connectionNotActive();
-  return { provider: 'route53', connection: linked };
+  if (linked !== null && linked.provider !== LINKED_CLOUD[provider]) throw precondition.dnsProviderRequired();
+  if (!isUsableConnection(linked, project.workspaceId, LINKED_CLOUD[provider])) throw precondition.connectionNotActive();
+  return { provider, connection: linked };
 }
 
 export function createZoneServices(ctx: EngineContext) {
@@ -86,6 +103,9 @@ export function createZoneServices(ctx: EngineContext) {
       let note: ZoneIntent | null = null;
       /** A Route 53 zone that existed before this create (docs/records.md#adopting-an-existing-hosted-zone): never ours to delete. */
       let adopted = false;
+      if (target.provider !== 'route53' && body.hostedZoneId !== undefined) throw invalidField('hostedZoneId', 'applies only to Route 53 zones');
+      if (target.provider !== 'azuredns' && body.azureResourceGroup !== undefined) throw invalidField('azureResourceGroup', 'applies only to Azure DNS zones');
+      const azureResourceGroup = target.provider === 'azuredns' ? (body.azureResourceGroup ?? ctx.config.dns.azureResourceGroup) : undefined;
       try {
         if (target.provider === 'route53') {
           session = provider.session({ provider: 'route53', credentials: await ctx.awsSessions.credentialsFor(target.connection) });
@@ -96,14 +116,21 @@ export function createZoneServices(ctx: EngineContext) {
             comment: body.comment,
             hostedZoneId: body.hostedZoneId,
           }));
-        } else {
+        } else if (target.provider === 'cloudflare') {
           // Cloudflare only imports an existing zone: nothing to leave behind, nothing to note.
           session = provider.session({ provider: 'cloudflare', apiToken: target.apiToken });
           zone = await session.createOrImportZone({ domainName: body.domainName, callerReference: `cloudlink-${ctx.random.uuid()}` });
+        } else {
+          session = provider.session(await linkedAuth(ctx, target.provider, target.connection, DNS_OPERATION.createZone, azureResourceGroup ?? ''));
+          ({ zone, adopted } = await openZoneByName(session, { domainName: body.domainName, callerReference: `cloudlink-${ctx.random.uuid()}`, comment: body.comment }));
         }
       } catch (e) {
         if (isProviderCallError(e) && target.provider === 'cloudflare' && e.kind === 'not-found') throw notFound.cloudflareZone(body.domainName);
         if (isProviderCallError(e) && body.hostedZoneId !== undefined && e.kind === 'not-found') throw notFound.hostedZone(body.hostedZoneId);
+        // The only thing an Azure DNS zone create can miss is its resource group: the caller's to fix.
+        if (isProviderCallError(e) && target.provider === 'azuredns' && e.kind === 'not-found') {
+          throw invalidField('azureResourceGroup', `resource group ${azureResourceGroup} does not exist in the linked subscription`);
+        }
         throw mapProviderError(e, DNS_OPERATION.createZone, target.provider);
       }
 
@@ -112,10 +139,11 @@ export function createZoneServices(ctx: EngineContext) {
         domainName: body.domainName,
         hostedZoneId: zone.hostedZoneId,
         nameServers: [...zone.nameServers],
-        // Only a zone created here was given the comment.
-        comment: target.provider === 'route53' && !adopted ? (body.comment ?? null) : null,
+        // Only a zone created here was given the comment (Azure DNS zones have no description).
+        comment: (target.provider === 'route53' || target.provider === 'clouddns') && !adopted ? (body.comment ?? null) : null,
         dns_active: false,
         adopted,
+        ...(azureResourceGroup !== undefined ? { azureResourceGroup } : {}),
       };
       let created: Resource;
       try {
@@ -124,12 +152,14 @@ export function createZoneServices(ctx: EngineContext) {
           await assertScopeStillActive(tx, project, environment);
           assertWithinLimit(limits, 'max_resources', await tx.resources.countResources({ workspaceId: workspace.id }));
           assertWithinLimit(limits, 'max_resources_per_project', await tx.resources.countResources({ projectId: project.id }));
-          if (target.provider === 'route53') {
+          if (target.provider !== 'cloudflare') {
             // The link may have changed while the provider call ran (unlink, connection delete).
             const current = await tx.projects.getProjectById(project.id);
             if (!current || current.connectedCloudId === null) throw precondition.noCloudConnection();
             const connection = await tx.connections.getConnectionById(current.connectedCloudId);
-            if (current.connectedCloudId !== target.connection.id || !isUsableAwsConnection(connection, workspace.id)) throw precondition.connectionNotActive();
+            if (current.connectedCloudId !== target.connection.id || !isUsableConnection(connection, workspace.id, LINKED_CLOUD[target.provider])) {
+              throw precondition.connectionNotActive();
+            }
           }
           // The note gone means another request owns this zone's outcome: a concurrent create of the
           // domain recorded it, or a sync is removing it as abandoned. Either way it is not ours to record.
@@ -141,7 +171,7 @@ export function createZoneServices(ctx: EngineContext) {
             workspaceId: workspace.id,
             projectId: project.id,
             environmentId: environment.id,
-            cloudConnectionId: target.provider === 'route53' ? target.connection.id : null,
+            cloudConnectionId: target.provider === 'cloudflare' ? null : target.connection.id,
             resourceType: 'dns',
             resourceId: zone.hostedZoneId,
             name: body.name,
@@ -159,7 +189,7 @@ export function createZoneServices(ctx: EngineContext) {
           await recordAudit(tx, ctx, actor ?? { kind: 'host' }, {
             workspaceId: workspace.id,
             operation: 'dns.createZone',
-            targets: { projectId: project.id, environmentId: environment.id, zoneId: zoneResource.id, ...(target.provider === 'route53' ? { connectionId: target.connection.id } : {}) },
+            targets: { projectId: project.id, environmentId: environment.id, zoneId: zoneResource.id, ...(target.provider === 'cloudflare' ? {} : { connectionId: target.connection.id }) },
             detail: { provider: target.provider, domainName: body.domainName, adopted },
           });
           return zoneResource;
@@ -167,7 +197,9 @@ export function createZoneServices(ctx: EngineContext) {
       } catch (e) {
         // Only a zone we created is ours to remove (an imported Cloudflare zone stays as it was), and
         // only while its note is still ours to settle: a concurrent create of the same domain shares
-        // the note's caller reference, so it may have recorded this very zone.
+        // the note's caller reference, so it may have recorded this very zone. A Cloud DNS or Azure DNS
+        // zone (no note) stays too: another create of the domain gets the same zone by name and may
+        // have recorded it; an empty zone left behind is what the next create of the domain takes.
         if (note && (await ctx.storage.resources.settleZoneIntent(note.id)) && !adopted) await discardZone(session, zone);
         if (isStorageConflict(e, 'resources.domain_name')) throw conflict.dnsZoneExists(body.domainName);
         throw e;

@@ -67,7 +67,7 @@ export const precondition = {
   connectionNotActive: () =>
     new EngineError('PRECONDITION', 'Cloud connection not active', 'The cloud connection for this project is not active or not connected'),
   dnsProviderRequired: () =>
-    new EngineError('PRECONDITION', 'DNS provider required', 'Provide cloudflareApiToken or link an AWS cloud connection to the project'),
+    new EngineError('PRECONDITION', 'DNS provider required', 'Provide cloudflareApiToken, or link an AWS (Route 53), GCP (Cloud DNS) or Azure (Azure DNS) cloud connection to the project, or choose the provider of the linked connection'),
   syncNotSupported: (type: string) =>
     new EngineError('PRECONDITION', 'Sync not supported', `Resource type "${type}" does not support syncing`),
   /** Verify on a connection with nothing stored to test: pending, or failed before its setup was ever stored. */
@@ -131,6 +131,17 @@ export const conflict = {
     ),
   dnsZoneExists: (domain: string) =>
     new EngineError('CONFLICT', 'DNS zone already exists', `A DNS zone for ${domain} already exists in this environment`),
+  /**
+   * A record write found a set changed at the provider since it was read (Azure DNS ETag mismatch,
+   * docs/records.md#zones); nothing of that set was overwritten. `data` = `{appliedChanges, totalChanges}` when known.
+   */
+  dnsRecordChangedConcurrently: (set: string | null, options: { data?: unknown; cause?: unknown } = {}) =>
+    new EngineError(
+      'CONFLICT',
+      'DNS record changed concurrently',
+      `${set === null ? 'A record set' : `The record set ${set}`} was changed at the DNS provider since it was read; nothing was overwritten. Read the records again and retry.`,
+      options,
+    ),
   subdomainExists: (fqdn: string) =>
     new EngineError('CONFLICT', 'Subdomain already exists', `A subdomain ${fqdn} already exists in this zone`),
   /** Adoption found several public hosted zones for the domain (docs/records.md#adopting-an-existing-hosted-zone). */
@@ -207,6 +218,9 @@ export const planLimitExceeded = (key: PlanLimitKey, currentValue: number, limit
 export const MAX_BODY_BYTES = 5 * 1024 * 1024;
 
 export const payloadTooLarge = () => new EngineError('PAYLOAD_TOO_LARGE', 'Payload too large', 'Request body exceeds 5 MB');
+
+/** 413 for a zone file over 4 MiB (docs/records.md#zone-files), checked before it is parsed. */
+export const zoneFileTooLarge = () => new EngineError('PAYLOAD_TOO_LARGE', 'Payload too large', 'Zone file exceeds 4 MiB');
 
 /**
  * The longest request URL (path + query) a transport accepts: 16 KB, Node's default header limit,

@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { orDryRun } from './plan.js';
+import { DNS_PROVIDER_IDS } from '../ports/dns.js';
 import { dataEnvelope, idSchema, isoDateSchema, listEnvelope, messageSchema, named, positionSchema, scopeRefSchema } from './common.js';
 
 /** DNS zones and their record sets (docs/records.md). */
 
-export const dnsProviderSchema = z.enum(['route53', 'cloudflare']);
+export const dnsProviderSchema = z.enum(DNS_PROVIDER_IDS);
 
 export const dnsZoneSchema = named(
   'DnsZone',
@@ -13,14 +14,17 @@ export const dnsZoneSchema = named(
     name: z.string(),
     provider: dnsProviderSchema,
     domainName: z.string(),
-    hostedZoneId: z.string().describe('Route 53 hosted zone id (without /hostedzone/) or Cloudflare zone id'),
+    hostedZoneId: z
+      .string()
+      .describe('The provider\'s id of the zone: Route 53 hosted zone id (without /hostedzone/), Cloudflare zone id, Cloud DNS managed zone name, or the Azure DNS zone\'s resource id'),
     nameServers: z.array(z.string()),
     comment: z.string().nullable(),
     status: z.string(),
     position: positionSchema,
     metadata: z.strictObject({
       dns_active: z.boolean().describe('The verification TXT record was found at the last sync'),
-      adopted: z.boolean().describe('A Route 53 hosted zone that existed before cloudlink took it over'),
+      adopted: z.boolean().describe('A zone that existed before cloudlink took it over: only the records cloudlink wrote are ever deleted, never the zone'),
+      azureResourceGroup: z.string().optional().describe('Azure DNS zones only: the resource group the zone lives in'),
     }),
     createdAt: isoDateSchema,
     updatedAt: isoDateSchema,

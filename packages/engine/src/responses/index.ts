@@ -11,6 +11,7 @@ export { issuedCredentialsSchema } from './credentials.js';
 export type { IssuedCredentials } from './credentials.js';
 export { dnsZoneSchema, createdDnsZoneSchema, listedRecordSchema, upsertedRecordSchema, deletedRecordSchema } from './dns.js';
 export type { ZoneObject, ListedRecord, RecordWriteItem } from './dns.js';
+export { importedZoneFileSchema } from './zonefile.js';
 export { resourceSchema, subdomainSchema, resourceConnectionSchema } from './resources.js';
 export type { ResourceObject, SubdomainObject, ResourceConnectionObject } from './resources.js';
 export { dryRunAnswerSchema, orDryRun, plannedChangeSchema, recordPlanSchema } from './plan.js';

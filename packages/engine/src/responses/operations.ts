@@ -6,6 +6,7 @@ import { CONNECTION_RESPONSES } from './connections.js';
 import { CREDENTIAL_RESPONSES } from './credentials.js';
 import { DNS_RESPONSES } from './dns.js';
 import { RESOURCE_RESPONSES } from './resources.js';
+import { ZONEFILE_RESPONSES } from './zonefile.js';
 
 /**
  * The success body of every operation the adapters expose, by `'<group>.<method>'` of the `Engine`:
@@ -18,6 +19,7 @@ export const OPERATION_RESPONSES = {
   ...AUDIT_RESPONSES,
   ...CONNECTION_RESPONSES,
   ...DNS_RESPONSES,
+  ...ZONEFILE_RESPONSES,
   ...RESOURCE_RESPONSES,
   ...CREDENTIAL_RESPONSES,
 } as const;

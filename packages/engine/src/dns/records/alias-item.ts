@@ -1,4 +1,4 @@
-import type { AliasTarget } from '../../ports/dns.js';
+import type { AliasTarget, DnsProviderId } from '../../ports/dns.js';
 import { awsAliasTarget, MAX_HOSTED_ZONE_ID_LENGTH } from './aws-alias-targets.js';
 import { MAX_NAME_LENGTH, tooLong } from './limits.js';
 import { normalizeRecordName } from './names.js';
@@ -11,7 +11,7 @@ import { normalizeRecordName } from './names.js';
 
 /** The zone an item is checked against: its provider decides whether `alias` or `proxied` apply. */
 export interface RecordZone {
-  readonly provider: 'route53' | 'cloudflare';
+  readonly provider: DnsProviderId;
   /** The zone's own hosted-zone id: the `hostedZoneId` of an alias to a name inside it. */
   readonly hostedZoneId: string;
 }

@@ -21,7 +21,7 @@ export const MEMORY_DNS_LIMITS = { batch: { valuesPerBatch: 100, upsertWeight: 2
 export interface MemoryDnsOptions extends MemoryRetryOptions {
   /** Which port id it stands for (default route53). */
   readonly id?: DnsProvider['id'];
-  /** Whether it creates zones (Route 53) or only imports existing ones (Cloudflare); default by `id`. */
+  /** Whether it creates zones (Route 53, Cloud DNS, Azure DNS) or only imports existing ones (Cloudflare); default by `id`. */
   readonly createsZones?: boolean;
   /** Without `createsZones`: which domains an import finds (default none; see also `addZone`). */
   readonly importable?: (domainName: string) => boolean;
@@ -138,7 +138,7 @@ export function splitBatches(changes: readonly RecordChange[], limits: DnsBatchL
  */
 export function createMemoryDnsProvider(options: MemoryDnsOptions = {}): MemoryDnsProvider {
   const id = options.id ?? 'route53';
-  const createsZones = options.createsZones ?? id === 'route53';
+  const createsZones = options.createsZones ?? id !== 'cloudflare';
   const batchLimits = options.batchLimits ?? MEMORY_DNS_LIMITS.batch;
   const zones = new Map<string, Zone>();
   const revoked = new Set<string>();
@@ -216,18 +216,22 @@ export function createMemoryDnsProvider(options: MemoryDnsOptions = {}): MemoryD
     const call = <T>(name: string, fn: () => T | Promise<T>, extra: { zoneId?: string; changes?: number } = {}, progress?: { appliedChanges: number; totalChanges: number }) =>
       retry(async () => {
         await enter({ call: name, ...extra }, progress);
+        // Like the real Cloud DNS and Azure DNS providers: a token from the source before every request.
+        if (auth.provider === 'clouddns' || auth.provider === 'azuredns') await auth.accessToken();
         if (revoked.has(credentialOf(auth))) throw memoryProviderError(id, name, 'InvalidCredentials', 'unauthorized', 'These credentials are no longer accepted', 401);
         return fn();
       });
     return {
       createOrImportZone: (input) =>
         call('createOrImportZone', () => {
-          if (createsZones) return ([...zones.values()].find((z) => z.callerReference === input.callerReference) ?? newZone(input.domainName, input.callerReference)).info;
+          // Route 53 is idempotent by caller reference; Cloud DNS and Azure DNS by name (a zone of that name is the answer).
+          const again = [...zones.values()].find((z) => z.callerReference === input.callerReference) ?? (id === 'route53' ? null : find(input.domainName));
+          if (createsZones) return (again ?? newZone(input.domainName, input.callerReference)).info;
           const zone = find(input.domainName) ?? (options.importable?.(input.domainName) ? newZone(input.domainName, null) : null);
           if (!zone) throw memoryProviderError(id, 'createOrImportZone', 'ZoneNotFound', 'not-found', `No zone named ${input.domainName} is visible to these credentials`, 404);
           return zone.info;
         }),
-      ...(createsZones && {
+      ...(createsZones && id === 'route53' && {
         findCreatedZone: (input: { domainName: string; callerReference: string }) =>
           call('findCreatedZone', () => [...zones.values()].find((z) => z.callerReference === input.callerReference && z.info.domainName === input.domainName)?.info ?? null),
       }),
