@@ -85,14 +85,18 @@ describe('README sandbox walkthrough', { timeout: 120_000 }, () => {
     expect(answers.at(-1)).toMatchObject({ message: 'Resource deleted successfully', data: { resourceType: 'dns' } });
   });
 
-  it('Azure: connect, name, callback with the one-time token, list; an Azure DNS zone: create, records, list, delete', async () => {
+  it('Azure: connect, name, callback with the one-time token, list; an Azure DNS zone: create, records, list, delete; the same connection in mode oidc, with no secret', async () => {
     const r = await runBash(walkthrough('Walkthrough: Azure'));
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('"message":"Cloud connection completed successfully"');
+    expect(r.stdout).toContain('"message":"Cloud connection verified successfully"');
     expect(r.stdout).not.toContain('sandbox-secret');
     const answers = r.stdout.trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { message?: string; data?: unknown });
     const list = answers.find((a) => a.message === 'Cloud connections retrieved successfully') as { data: { accountName: string; connectionStatus: string }[] } | undefined;
-    expect(list?.data).toEqual([expect.objectContaining({ accountName: 'Azure prod', connectionStatus: 'connected', accountId: '22222222-2222-4222-8222-222222222222' })]);
+    expect(list?.data).toEqual([
+      expect.objectContaining({ accountName: 'Azure prod', connectionStatus: 'connected', accountId: '22222222-2222-4222-8222-222222222222', mode: 'secret' }),
+      expect.objectContaining({ accountName: 'Azure federated', connectionStatus: 'connected', accountId: '22222222-2222-4222-8222-222222222222', mode: 'oidc' }),
+    ]);
     expect(r.stdout).toContain('"message":"Cloud connection linked successfully"');
     const listed = answers.find((a) => a.message === 'DNS records retrieved successfully') as { data: { name: string; type: string; values: string[] }[] };
     expect(listed.data).toEqual([

@@ -273,6 +273,56 @@ esac
     }
   });
 
+  it('oidc mode: the per-connection script adds a federated credential instead of a secret and sends only the ids', async () => {
+    const t = await createTestEngine();
+    const { actor, workspaceSlug, workspaceId } = await t.workspace('ann@example.com', 'Acme');
+    const secretMode = await t.engine.cloudConnections.connectAzure(actor, { workspaceSlug });
+    const { data } = await t.engine.cloudConnections.connectAzure(actor, { workspaceSlug, mode: 'oidc' });
+    expect(data.setupScriptUrl).toBe(`${PUBLIC_URL}/api/cloud-connections/scripts/azure.sh?connection=${data.connectionId}`);
+    expect(data.setupCommand).toContain(`'${PUBLIC_URL}/api/cloud-connections/scripts/azure.sh?connection=${data.connectionId}' | sh`);
+    for (const connection of [String(secretMode.data.connectionId), '0', 'abc', '99999']) {
+      expect(await failure(t.engine.publicAssets.azureSetupScript({ connection }))).toMatchObject({ error: 'Cloud connection not found' });
+    }
+    const text = await t.engine.publicAssets.azureSetupScript({ connection: data.connectionId });
+    shellcheck(text, 'sh');
+    expect(text).not.toContain('credential reset');
+    const token = /T="([0-9a-f]{24})"/.exec(data.setupCommand)![1]!;
+    await t.engine.cloudConnections.update(actor, { workspaceSlug, connectionId: data.connectionId, accountName: 'Prod Azure' });
+    const received: unknown[] = [];
+    const { server, url } = await callbackServer(async (body) => {
+      received.push(body);
+      return t.engine.cloudConnections.azureSetupCallback(null, body as never);
+    });
+    try {
+      const dir = tempDir();
+      const script = join(dir, 'azure.sh');
+      writeFileSync(script, text);
+      writeExecutable(join(dir, 'az'), AZ);
+      writeExecutable(join(dir, 'sleep'), '#!/bin/sh\necho "sleep $*" >> "$STATE/calls.log"\n');
+      const ok = await run('sh', [script], { PATH: `${dir}:${process.env.PATH}`, STATE: dir, T: token, W: url, STUB_SECRET: 'never-created' });
+      expect(ok.stderr).toBe('');
+      expect(ok.code).toBe(0);
+      expect(received).toEqual([
+        { token, azureCredentials: { tenantId: '11111111-2222-3333-4444-555555555555', subscriptionId: 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee', clientId: '99999999-8888-7777-6666-555555555555' } },
+      ]);
+      const calls = readFileSync(join(dir, 'calls.log'), 'utf8');
+      expect(calls).not.toContain('credential reset');
+      const subject = `workspace:${workspaceId}:connection:${data.connectionId}`;
+      const created = calls.split('\n').find((l) => l.startsWith('ad app federated-credential create --id 99999999-8888-7777-6666-555555555555 --parameters '));
+      expect(JSON.parse(created!.slice(created!.indexOf('{')))).toEqual({
+        name: `cloudlink-workspace-${workspaceId}-connection-${data.connectionId}`,
+        issuer: `${PUBLIC_URL}/api`,
+        subject,
+        audiences: ['api://AzureADTokenExchange'],
+        description: 'cloudlink connection (no client secret)',
+      });
+      expect(calls).toContain('role assignment create --assignee 99999999-8888-7777-6666-555555555555 --role Contributor');
+      expect((await t.storage.connections.getConnectionById(data.connectionId))!.status).toBe('connected');
+    } finally {
+      server.close();
+    }
+  });
+
   it('refuses a malformed token before touching Azure', async () => {
     const dir = tempDir();
     const script = join(dir, 'azure.sh');

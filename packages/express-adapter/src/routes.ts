@@ -200,7 +200,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
   publicRoute('GET', '/cloud-connections/templates/aws-oidc.yaml', 'publicAssets.awsOidcTemplate', 'CloudFormation template creating the role trusting the OIDC issuer (mode oidc)', 'none', { kind: 'text', contentType: 'text/yaml; charset=utf-8' }),
   publicRoute('GET', '/cloud-connections/templates/aws.yaml', 'publicAssets.awsTemplate', 'CloudFormation template creating the cross-account role', 'none', { kind: 'text', contentType: 'text/yaml; charset=utf-8' }),
   publicRoute('GET', '/cloud-connections/scripts/gcp-wif.sh', 'publicAssets.gcpSetupScript', 'GCP Workload Identity Federation setup script (?connection=<id>)', 'input', SHELL, [CONNECTION_PARAM]),
-  publicRoute('GET', '/cloud-connections/scripts/azure.sh', 'publicAssets.azureSetupScript', 'Azure service principal setup script', 'none', SHELL),
+  publicRoute('GET', '/cloud-connections/scripts/azure.sh', 'publicAssets.azureSetupScript', 'Azure service principal setup script (?connection=<id> for an oidc connection: federated, no secret)', 'input', SHELL, [{ ...CONNECTION_PARAM, required: false }]),
 
   // Workspaces, members, projects, environments.
   route('POST', '/workspaces', 'workspaces.create', 'Create a workspace (the caller becomes owner)', 201),

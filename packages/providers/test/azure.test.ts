@@ -37,7 +37,7 @@ function connector(extra: Partial<AzureConnectorOptions> = {}) {
   return { azure: c, clock };
 }
 
-const creds = (o: Partial<AzureCredentials> = {}): AzureCredentials => ({ tenantId: TENANT, subscriptionId: SUB, clientId: CLIENT, clientSecret: SECRET, ...o });
+const creds = (o: Partial<Record<'tenantId' | 'subscriptionId' | 'clientId' | 'clientSecret', string>> = {}): AzureCredentials => ({ tenantId: TENANT, subscriptionId: SUB, clientId: CLIENT, clientSecret: SECRET, ...o });
 
 /** The ProviderCallError, checked to carry no secret in its message, code or stack. */
 async function failure(p: Promise<unknown>): Promise<ProviderCallError> {

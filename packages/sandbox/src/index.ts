@@ -21,8 +21,10 @@ export { CLOUDDNS_HOST, cloudDnsError, createFakeCloudDns } from './fakes/cloudd
 export type { CloudDnsOperation, FakeCloudDns, FakeCloudDnsOptions, FakeCloudDnsState, FakeManagedZone, FakeRrset as FakeCloudDnsRrset } from './fakes/clouddns.js';
 export { createFakeGcp, fixedGcpWorld, gcpRoute, googleApiError, GCP_HOSTS } from './fakes/gcp.js';
 export type { FakeGcp, FakeGcpOptions, FakeGcpWorld, GcpPrincipal } from './fakes/gcp.js';
-export { armError, azureRoute, createFakeAzure, entraError, fixedAzureWorld, AZURE_HOSTS } from './fakes/azure.js';
-export type { FakeApp, FakeAzure, FakeAzureOptions, FakeAzureWorld, FakeSubscription } from './fakes/azure.js';
+export { armError, azureRoute, createFakeAzure, entraError, fixedAzureWorld, AZURE_HOSTS, AZURE_TOKEN_EXCHANGE_AUDIENCE } from './fakes/azure.js';
+export { createIssuerKeyCache, fetchJsonOverHttp, JWKS_CACHE_MS, JWKS_REFETCH_COOLDOWN_MS } from './fakes/oidc-keys.js';
+export type { FetchJson } from './fakes/oidc-keys.js';
+export type { FakeApp, FakeAzure, FakeAzureFederationOptions, FakeAzureOptions, FakeAzureWorld, FakeFederatedCredential, FakeSubscription } from './fakes/azure.js';
 export { createFakeAzureDns, DEFAULT_AZURE_DNS_RESOURCE_GROUP } from './fakes/azuredns.js';
 export type { AzureDnsVerdict, FakeAzureDns, FakeAzureDnsOptions, FakeAzureDnsState, FakeAzureDnsZone, FakeAzureRecordSet } from './fakes/azuredns.js';
 export { startFakeAzure, startFakeAzureDns, startFakeCloudDns, startFakeCloudflare, startFakeGcp, startFakeRoute53, startFakeSts } from './fakes/start.js';

@@ -46,6 +46,26 @@ describe('the documented sandbox behaviours, through the real providers', () => 
     expect(await fail(providers.gcp.testWorkloadIdentity(input('gateways-pool', 'https://someone-else.example')))).toMatchObject({ providerCode: 'invalid_grant', kind: 'refused' });
   });
 
+  it('Azure federation: Entra verifies our assertion against our JWKS; an app trusts only the first subject it verified', async () => {
+    const { privateKey, publicKey } = await generateKeyPair('RS256');
+    const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
+    const issuer = 'http://localhost:3000/api';
+    let jwksReads = 0;
+    const { providers } = createSandboxProviders({ oidc: { issuer, jwks: () => (jwksReads++, { keys: [jwk] }) } });
+    const assertion = (sub: string, iss = issuer) => () =>
+      new SignJWT({}).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setIssuer(iss).setAudience('api://AzureADTokenExchange').setSubject(sub).setIssuedAt().setExpirationTime('10m').sign(privateKey);
+    const app = (clientId: string) => ({ tenantId: '11111111-1111-4111-8111-111111111111', subscriptionId: '22222222-2222-4222-8222-222222222222', clientId });
+    const x = app('33333333-3333-4333-8333-333333333333');
+    const y = app('44444444-4444-4444-8444-444444444444');
+    expect(await providers.azure.getSubscription({ ...x, clientAssertion: assertion('workspace:1:connection:2') })).toMatchObject({ displayName: 'Sandbox subscription' });
+    const other = await fail(providers.azure.getToken({ ...x, clientAssertion: assertion('workspace:1:connection:3') }));
+    expect(other).toMatchObject({ kind: 'refused', providerCode: 'invalid_client', message: expect.stringContaining('AADSTS70021') });
+    expect(await providers.azure.getToken({ ...y, clientAssertion: assertion('workspace:1:connection:3') })).toMatchObject({ token: expect.any(String) });
+    expect(await fail(providers.azure.getToken({ ...y, clientAssertion: assertion('workspace:1:connection:3', 'https://someone-else.example') }))).toMatchObject({ kind: 'refused' });
+    // The key set was read once (through the discovery document) and cached.
+    expect(jwksReads).toBe(1);
+  });
+
   it('alias sets and proxied records survive a save and load of the state, as written', async () => {
     const sandbox = createSandboxProviders();
     const creds = await sandbox.providers.aws.assumeRole({ roleArn: 'arn:aws:iam::123456789012:role/R', sessionName: 's', externalId: '0123456789abcdef0123456789abcdef' });

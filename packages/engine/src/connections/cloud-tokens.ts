@@ -2,10 +2,10 @@ import type { EngineContext } from '../context.js';
 import type { CloudConnection } from '../domain/records.js';
 import { precondition, providerNotConfigured } from '../errors/index.js';
 import type { OidcIssuer } from '../oidc/index.js';
-import type { AccessToken, AzureCredentials } from '../ports/cloud.js';
+import type { AccessToken } from '../ports/cloud.js';
 import { CONNECTION_SECRET_AAD } from './complete.js';
 import type { WifConfig } from './schemas.js';
-import { gcpAudience, gcpSubject } from './verify.js';
+import { azureCredentialsFor, gcpAudience, gcpSubject, type StoredAzureSetup } from './verify.js';
 
 /**
  * The one place a GCP or Azure connection's sealed setup becomes a bearer token: the credentials
@@ -20,7 +20,7 @@ export interface ConnectionTokens {
   azureAccount(connection: CloudConnection): { tenantId: string; subscriptionId: string };
   /** Our OIDC token → STS → the service account's access token (workload identity federation, no key); cached. */
   gcpToken(connection: CloudConnection, scopes?: readonly string[]): Promise<AccessToken>;
-  /** The service principal's client-credentials token; cached. */
+  /** The service principal's client-credentials token (client secret, or an assertion from our issuer in `oidc` mode); cached. */
   azureToken(connection: CloudConnection, scopes?: readonly string[]): Promise<AccessToken>;
 }
 
@@ -37,7 +37,7 @@ export function createConnectionTokens(ctx: Pick<EngineContext, 'secrets' | 'pro
       return { projectId: wif.projectId ?? connection.accountId, serviceAccountEmail: wif.serviceAccountEmail };
     },
     azureAccount(connection) {
-      const { tenantId, subscriptionId } = openConnectionSecret<AzureCredentials>(ctx, connection);
+      const { tenantId, subscriptionId } = openConnectionSecret<StoredAzureSetup>(ctx, connection);
       return { tenantId, subscriptionId };
     },
     gcpToken(connection, scopes) {
@@ -58,7 +58,8 @@ export function createConnectionTokens(ctx: Pick<EngineContext, 'secrets' | 'pro
     azureToken(connection, scopes) {
       const azure = ctx.providers.azure;
       if (!azure) throw providerNotConfigured('Azure is not configured');
-      const credentials = openConnectionSecret<AzureCredentials>(ctx, connection);
+      // Secret or client assertion, as the connection's mode says (the same choice complete and verify make).
+      const credentials = azureCredentialsFor(oidc, connection, openConnectionSecret<StoredAzureSetup>(ctx, connection));
       return ctx.awsSessions.cached(connection.id, JSON.stringify(['azure', scopes ?? null]), () => azure.getToken(credentials, scopes));
     },
   };

@@ -5,7 +5,7 @@ import { noteAuditScope, noteAuditTargets } from '../audit/scope.js';
 import { assertWithinLimit } from '../admin/limits.js';
 import type { EngineContext } from '../context.js';
 import type { CloudConnection } from '../domain/records.js';
-import { conflict, connectionTestFailed, invalidId, invalidSetupToken, notFound, precondition } from '../errors/index.js';
+import { conflict, connectionTestFailed, invalidField, invalidId, invalidSetupToken, notFound, precondition } from '../errors/index.js';
 import type { OidcIssuer } from '../oidc/index.js';
 import type { Actor } from '../ports/runtime.js';
 import { isStorageConflict, type ConnectionPatch } from '../ports/storage.js';
@@ -17,12 +17,13 @@ import {
   completeAzureBodySchema,
   completeGcpBodySchema,
   type AzureCallbackBody,
+  type AzureCredentialsInput,
   type CompleteAwsBody,
   type CompleteAzureBody,
   type CompleteGcpBody,
 } from './schemas.js';
 import { serializeConnection } from './serialize.js';
-import { isReplicationLag, roleArnFor, testAws, testAzure, testGcp, type TestVerdict } from './verify.js';
+import { azureCredentialsFor, isReplicationLag, roleArnFor, testAws, testAzure, testGcp, type StoredAzureSetup, type TestVerdict } from './verify.js';
 
 /** The sealed-column AAD of `cloud_connections.secret_data`. */
 export const CONNECTION_SECRET_AAD = 'cloudlink:cloud_connections.secret_data';
@@ -41,6 +42,20 @@ interface Plan {
   /** Stored only on success. */
   readonly onSuccess: ConnectionPatch;
   readonly test: () => Promise<TestVerdict>;
+}
+
+/**
+ * What an Azure connection stores: a `secret` connection needs the client secret; an `oidc` one
+ * must not send one (it would be a secret nobody uses, and the point of the mode is to hold none).
+ */
+function azureSetupOf(connection: CloudConnection, credentials: AzureCredentialsInput): StoredAzureSetup {
+  const { tenantId, subscriptionId, clientId, clientSecret } = credentials;
+  if (connection.authMode === 'oidc') {
+    if (clientSecret !== undefined) throw invalidField('clientSecret', 'must be absent: this connection authenticates with a federated credential (mode oidc)');
+    return { tenantId, subscriptionId, clientId };
+  }
+  if (clientSecret === undefined) throw invalidField('clientSecret', 'required');
+  return { tenantId, subscriptionId, clientId, clientSecret };
 }
 
 export function createCompletion(ctx: EngineContext, oidc: OidcIssuer) {
@@ -66,18 +81,17 @@ export function createCompletion(ctx: EngineContext, oidc: OidcIssuer) {
       }
       case 'azure': {
         const body = parseInput(completeAzureBodySchema, input);
-        return azurePlan(connection, body.accountName, body.credentials);
+        return azurePlan(connection, body.accountName, azureSetupOf(connection, body.credentials));
       }
     }
   }
 
-  function azurePlan(_connection: CloudConnection, accountName: string, credentials: Parameters<typeof testAzure>[1]): Plan {
-    const { tenantId, subscriptionId, clientId, clientSecret } = credentials;
+  function azurePlan(connection: CloudConnection, accountName: string, setup: StoredAzureSetup): Plan {
     return {
       accountName,
-      accountId: subscriptionId,
-      onSuccess: { secretData: ctx.secrets.seal(JSON.stringify({ tenantId, subscriptionId, clientId, clientSecret }), CONNECTION_SECRET_AAD) },
-      test: () => testAzure(ctx, credentials),
+      accountId: setup.subscriptionId,
+      onSuccess: { secretData: ctx.secrets.seal(JSON.stringify(setup), CONNECTION_SECRET_AAD) },
+      test: () => testAzure(ctx, azureCredentialsFor(oidc, connection, setup)),
     };
   }
 
@@ -174,8 +188,10 @@ export function createCompletion(ctx: EngineContext, oidc: OidcIssuer) {
       if (found.accountName === null) throw precondition.accountNameRequired();
       const limits = await ctx.limits.limitsFor(found.workspaceId);
       assertWithinLimit(limits, 'max_cloud_connections', await ctx.storage.connections.countConnected(found.workspaceId, { excludeId: found.id }));
+      // Checked before the token is spent: a body of the wrong mode can be sent again.
+      const setup = azureSetupOf(found, body.credentials);
       if (!(await ctx.storage.connections.claimSetupToken(found.id, now))) throw invalidSetupToken();
-      const plan = azurePlan(found, found.accountName, body.credentials);
+      const plan = azurePlan(found, found.accountName, setup);
       // A new secret or role assignment takes time to replicate: retry those refusals for a while.
       const attempts = 1 + Math.floor(ctx.config.azure.callbackRetryMs / Math.max(1, ctx.config.azure.callbackRetryIntervalMs));
       let verdict = await plan.test();

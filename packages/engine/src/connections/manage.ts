@@ -173,7 +173,8 @@ export function createConnectionManagement(ctx: EngineContext, platformAccountId
         setupTokenExpiresAt: expiresAt,
         authMode,
       });
-      const scriptUrl = `${api}/cloud-connections/scripts/azure.sh`;
+      // An oidc connection's script is rendered for it (its subject in the federated credential).
+      const scriptUrl = `${api}/cloud-connections/scripts/azure.sh${authMode === 'oidc' ? `?connection=${connection.id}` : ''}`;
       return {
         message: 'Azure connection initiated',
         data: {

@@ -37,9 +37,20 @@ export function createPublicAssets(ctx: EngineContext, oidc: OidcIssuer, platfor
       if (!connection || !connection.isActive || connection.provider !== 'gcp') throw notFound.connection();
       return renderGcpSetupScript({ issuer: oidc.issuer, subject: gcpSubject(connection) });
     },
-    /** GET /api/cloud-connections/scripts/azure.sh */
-    async azureSetupScript(): Promise<string> {
-      return renderAzureSetupScript({ callbackUrl: `${ctx.config.publicUrl}/api/cloud-connections/azure-setup-callback` });
+    /**
+     * GET /api/cloud-connections/scripts/azure.sh[?connection=<id>] — without `connection` the client-secret
+     * script; with it, the federated one of that `oidc` connection (404 for a bad, unknown, inactive,
+     * non-Azure or `secret`-mode id).
+     */
+    async azureSetupScript(input?: GcpSetupScriptInput): Promise<string> {
+      const callbackUrl = `${ctx.config.publicUrl}/api/cloud-connections/azure-setup-callback`;
+      const raw = input?.connection;
+      if (raw === undefined) return renderAzureSetupScript({ callbackUrl });
+      const text = typeof raw === 'number' ? String(raw) : raw;
+      if (typeof text !== 'string' || text.length > 15 || !/^[1-9]\d{0,14}$/.test(text)) throw notFound.connection();
+      const connection = await ctx.storage.connections.getConnectionById(Number(text));
+      if (!connection || !connection.isActive || connection.provider !== 'azure' || connection.authMode !== 'oidc') throw notFound.connection();
+      return renderAzureSetupScript({ callbackUrl, federation: { issuer: oidc.issuer, subject: gcpSubject(connection) } });
     },
   };
 }

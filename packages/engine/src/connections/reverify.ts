@@ -5,14 +5,13 @@ import type { EngineContext } from '../context.js';
 import type { CloudConnection, ConnectionStatus } from '../domain/records.js';
 import { connectionTestFailed, EngineError, invalidId, notFound, precondition } from '../errors/index.js';
 import type { OidcIssuer } from '../oidc/index.js';
-import type { AzureCredentials } from '../ports/cloud.js';
 import type { Actor } from '../ports/runtime.js';
 import type { ConnectionPatch, StorageTx } from '../ports/storage.js';
 import { parsePathId } from '../validation/index.js';
 import { CONNECTION_SECRET_AAD } from './complete.js';
 import type { WifConfig } from './schemas.js';
 import { serializeConnection } from './serialize.js';
-import { roleArnFor, testAws, testAzure, testGcp, type TestVerdict } from './verify.js';
+import { azureCredentialsFor, roleArnFor, testAws, testAzure, testGcp, type StoredAzureSetup, type TestVerdict } from './verify.js';
 import type { OperationResponse } from '../responses/operations.js';
 
 export interface VerifyConnectionInput {
@@ -49,7 +48,7 @@ export function createReverification(ctx: EngineContext, oidc: OidcIssuer) {
     if (c.secretData === null) throw precondition.connectionNotCompleted(c.id, 'has no stored setup');
     const stored: unknown = JSON.parse(ctx.secrets.open(c.secretData, CONNECTION_SECRET_AAD));
     if (c.provider === 'gcp') return () => testGcp(ctx, oidc, c, { ...(stored as WifConfig), projectId: accountId });
-    return () => testAzure(ctx, stored as AzureCredentials);
+    return () => testAzure(ctx, azureCredentialsFor(oidc, c, stored as StoredAzureSetup));
   }
 
   /** Run the test; an outage comes back as a value so its error can be recorded. */

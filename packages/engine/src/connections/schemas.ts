@@ -141,13 +141,15 @@ export const azureCredentialsSchema = z.object({
   tenantId: patternField(FIELD_CAPS.tenant).refine((v) => GUID.test(v) || isDomainName(v.toLowerCase().replace(/\.$/, '')), 'must be a GUID or a domain name'),
   subscriptionId: patternField().regex(GUID, 'must be a GUID'),
   clientId: patternField().regex(GUID, 'must be a GUID'),
-  clientSecret: stringField().min(1, 'must be 1-1024 characters').max(1024, 'must be 1-1024 characters'),
+  /** Required for a `secret` connection, refused for an `oidc` one (checked against the connection's mode). */
+  clientSecret: stringField().min(1, 'must be 1-1024 characters').max(1024, 'must be 1-1024 characters').optional(),
 });
 export type AzureCredentialsInput = z.output<typeof azureCredentialsSchema>;
 
 /**
  * Azure credentials as `azureCredentials` (object, JSON string or Base64) or as the four top-level
- * fields; when `azureCredentials` is present the top-level four are ignored.
+ * fields (three for an `oidc` connection: no `clientSecret`); when `azureCredentials` is present the
+ * top-level fields are ignored.
  */
 const azureCredentialsEither = z.union([
   z.object({ azureCredentials: jsonish(azureCredentialsSchema) }).transform((b) => b.azureCredentials),

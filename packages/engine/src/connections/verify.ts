@@ -141,6 +141,30 @@ export function testGcp(ctx: TestContext, oidc: OidcIssuer, connection: CloudCon
   });
 }
 
+/** The audience Entra ID expects in a federated client assertion (the app's federated credential names it). */
+export const AZURE_FEDERATION_AUDIENCE = 'api://AzureADTokenExchange';
+
+/** What an Azure connection stores (sealed): the ids, and the client secret in `secret` mode only. */
+export interface StoredAzureSetup {
+  readonly tenantId: string;
+  readonly subscriptionId: string;
+  readonly clientId: string;
+  readonly clientSecret?: string;
+}
+
+/**
+ * The one place an Azure connection's mode decides how it authenticates (complete, verify,
+ * credentials, DNS): `oidc` → a client assertion minted by our issuer for the connection's subject,
+ * on every token request; otherwise the stored client secret.
+ */
+export function azureCredentialsFor(oidc: OidcIssuer, connection: Pick<CloudConnection, 'workspaceId' | 'id' | 'authMode'>, stored: StoredAzureSetup): AzureCredentials {
+  const ids = { tenantId: stored.tenantId, subscriptionId: stored.subscriptionId, clientId: stored.clientId };
+  if (connection.authMode === 'oidc') {
+    return { ...ids, clientAssertion: () => oidc.mint({ subject: gcpSubject(connection), audience: AZURE_FEDERATION_AUDIENCE }) };
+  }
+  return { ...ids, clientSecret: stored.clientSecret ?? '' };
+}
+
 /** Azure: Entra ID token → subscriptions.get; the subscription must match. */
 export function testAzure(ctx: TestContext, credentials: AzureCredentials): Promise<TestVerdict> {
   const azure = ctx.providers.azure;

@@ -1,4 +1,4 @@
-/** @module oidc — our OIDC issuer (keys, discovery, JWKS, token minting) for GCP Workload Identity Federation. */
+/** @module oidc — our OIDC issuer (keys, discovery, JWKS, token minting) for GCP Workload Identity Federation and Azure federated credentials. */
 export {
   createOidcIssuer,
   currentSigningKey,

@@ -71,12 +71,16 @@ export interface AccessToken {
   readonly expiresAt: Date;
 }
 
-export interface AzureCredentials {
+/**
+ * The service principal to authenticate as: with a client secret (`secret` mode), or with a client
+ * assertion — a JWT minted by cloudlink's issuer that Entra ID accepts through the app's federated
+ * identity credential (`oidc` mode, docs/connections.md). The assertion is asked for on each token request.
+ */
+export type AzureCredentials = {
   readonly tenantId: string;
   readonly subscriptionId: string;
   readonly clientId: string;
-  readonly clientSecret: string;
-}
+} & ({ readonly clientSecret: string; readonly clientAssertion?: never } | { readonly clientAssertion: () => Promise<string>; readonly clientSecret?: never });
 
 export interface AzureConnector {
   /**

@@ -44,9 +44,9 @@ const loadAzureSdk = once(
 
 /**
  * The Azure connector: a client-credentials token from Entra ID through @azure/identity's
- * `ClientSecretCredential` (SDK retries and redirects off), then `GET /subscriptions/<id>` on ARM.
- * Failures are classified from the HTTP answer itself, and the client secret is scrubbed from
- * every message.
+ * `ClientSecretCredential`, or `ClientAssertionCredential` when the connection federates through our
+ * issuer (SDK retries and redirects off), then `GET /subscriptions/<id>` on ARM. Failures are
+ * classified from the HTTP answer itself, and the client secret or assertion is scrubbed from every message.
  */
 export function createAzureConnector(options: AzureConnectorOptions = {}): AzureConnector {
   const policy = resolveCallPolicy(options);
@@ -95,15 +95,29 @@ function stepHttpClient(ctx: StepContext, observation: Observation): HttpClient 
 /** One attempt of the Entra ID step; a fresh credential each time, so MSAL's own throttle cache never short-cuts our retries. */
 async function requestToken(ctx: StepContext, input: AzureCredentials, scopes?: readonly string[]): Promise<{ token: string; expiresAt: Date }> {
   const observation: Observation = {};
-  const secrets = [input.clientSecret];
+  // The minted assertion is a bearer credential too: scrubbed from messages like the secret.
+  const secrets: string[] = input.clientSecret !== undefined ? [input.clientSecret] : [];
   const site = { provider: 'azure', call: ENTRA_STEP };
-  const credential = new ctx.sdk.identity.ClientSecretCredential(input.tenantId, input.clientId, input.clientSecret, {
+  const credentialOptions = {
     authorityHost: ctx.authorityHost,
     disableInstanceDiscovery: true,
     httpClient: stepHttpClient(ctx, observation),
     retryOptions: { maxRetries: 0 },
     redirectOptions: { maxRetries: 0 },
-  });
+  };
+  const { clientAssertion } = input;
+  const credential = clientAssertion
+    ? new ctx.sdk.identity.ClientAssertionCredential(
+        input.tenantId,
+        input.clientId,
+        async () => {
+          const assertion = await clientAssertion();
+          secrets.push(assertion);
+          return assertion;
+        },
+        credentialOptions,
+      )
+    : new ctx.sdk.identity.ClientSecretCredential(input.tenantId, input.clientId, input.clientSecret ?? '', credentialOptions);
   const deadline = startDeadline(ctx.policy.timeoutMs, ctx.signal);
   try {
     const wanted = scopes && scopes.length > 0 ? [...scopes] : [`${ctx.armUrl}/.default`];
@@ -145,7 +159,7 @@ async function getSubscription(ctx: StepContext, input: AzureCredentials, token:
     throwIfCallerAborted(ctx.signal);
     throw transportFailure(site, e, deadline.timedOut(), ctx.policy.timeoutMs);
   }
-  if (response.status < 200 || response.status >= 300) throw classifyAzureResponse(site, response, ctx.policy.clock.now(), [input.clientSecret]);
+  if (response.status < 200 || response.status >= 300) throw classifyAzureResponse(site, response, ctx.policy.clock.now(), input.clientSecret !== undefined ? [input.clientSecret] : []);
   let body: Record<string, unknown> = {};
   try {
     body = JSON.parse(response.bodyAsText ?? '') as Record<string, unknown>;

@@ -1,12 +1,26 @@
 import { randomBytes } from 'node:crypto';
+import { decodeJwt, decodeProtectedHeader, errors as joseErrors, jwtVerify } from 'jose';
 import { createFakeService, json } from '../http/fake-service.js';
 import type { FakeReply, FakeService } from '../http/fake-service.js';
+import { createIssuerKeyCache, fetchJsonOverHttp } from './oidc-keys.js';
+import type { FetchJson } from './oidc-keys.js';
 
-/** An app registration with its secret, in a tenant. */
+/** A federated identity credential of an app registration (`az ad app federated-credential create`). */
+export interface FakeFederatedCredential {
+  readonly issuer: string;
+  readonly subject: string;
+  readonly audiences: readonly string[];
+  /** Called once an assertion matching it verified (the sandbox pins an app to its first subject). */
+  readonly confirm?: () => void;
+}
+
+/** An app registration with its secret and/or federated credentials, in a tenant. */
 export interface FakeApp {
   readonly tenantId: string;
   readonly clientId: string;
-  readonly clientSecret: string;
+  /** Absent: the app has no client secret (federated only). */
+  readonly clientSecret?: string;
+  readonly federatedCredentials?: readonly FakeFederatedCredential[];
 }
 
 export interface FakeSubscription {
@@ -26,7 +40,10 @@ export interface FakeAzureOptions {
 export interface FakeAzureWorld {
   hasTenant(tenantId: string): boolean;
   /** The app registration, or undefined when the tenant has none with that client id. */
-  app(tenantId: string, clientId: string): { secretMatches(secret: string): boolean } | undefined;
+  app(
+    tenantId: string,
+    clientId: string,
+  ): { secretMatches(secret: string): boolean; federatedCredential?(issuer: string, subject: string): FakeFederatedCredential | undefined } | undefined;
   subscription(subscriptionId: string, caller: { tenantId: string; clientId: string }): FakeSubscription | undefined;
 }
 
@@ -44,7 +61,12 @@ export function fixedAzureWorld(options: FakeAzureOptions): FakeAzureWorld {
     hasTenant: (t) => tenants.has(t),
     app: (t, c) => {
       const app = options.apps.find((a) => a.tenantId === t && a.clientId === c);
-      return app && { secretMatches: (s) => s === app.clientSecret };
+      return (
+        app && {
+          secretMatches: (s) => app.clientSecret !== undefined && s === app.clientSecret,
+          federatedCredential: (issuer, subject) => app.federatedCredentials?.find((f) => f.issuer === issuer && f.subject === subject),
+        }
+      );
     },
     subscription: (id) => options.subscriptions[id],
   };
@@ -64,16 +86,97 @@ export function entraError(error: string, description: string): Record<string, u
   };
 }
 
+/** How the fake Entra reads external issuers' keys, and its clock. */
+export interface FakeAzureFederationOptions {
+  /** GET of an issuer's discovery document and JWKS; default real HTTP (`fetch`). */
+  readonly fetchJson?: FetchJson;
+  /** The time assertions are checked at; default the system clock. */
+  readonly now?: () => Date;
+}
+
+const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+/** The audience Entra ID requires of a federated client assertion. */
+export const AZURE_TOKEN_EXCHANGE_AUDIENCE = 'api://AzureADTokenExchange';
+/** Entra's tolerance on `nbf`/`exp` of a client assertion. */
+const ASSERTION_SKEW_SECONDS = 300;
+/** Assertions longer than this are refused before decoding. */
+const MAX_ASSERTION_CHARS = 16 * 1024;
+
 /**
- * Fakes of Entra ID (OpenID discovery + `POST /<tenant>/oauth2/v2.0/token`, client credentials)
- * and ARM (`GET /subscriptions/<id>?api-version=…`); ARM accepts only tokens this Entra issued for
- * its own scope. URLs in answers are built from the host the caller addressed.
+ * Fakes of Entra ID (OpenID discovery + `POST /<tenant>/oauth2/v2.0/token`, client credentials with
+ * a client secret or a federated client assertion) and ARM (`GET /subscriptions/<id>?api-version=…`);
+ * ARM accepts only tokens this Entra issued for its own scope. URLs in answers are built from the
+ * host the caller addressed. A client assertion is checked as Entra ID does: a federated credential
+ * of the app matching its `iss` and `sub`, the audience, the signature against the issuer's JWKS
+ * (found through its discovery document, cached, refetched for an unknown `kid`) and its lifetime.
  */
-export function createFakeAzure(world: FakeAzureOptions | FakeAzureWorld): FakeAzure {
+export function createFakeAzure(world: FakeAzureOptions | FakeAzureWorld, federation: FakeAzureFederationOptions = {}): FakeAzure {
   const rules = 'hasTenant' in world ? world : fixedAzureWorld(world);
   const tokens = new Map<string, { tenantId: string; clientId: string; scope: string }>();
+  const now = federation.now ?? (() => new Date());
+  const keys = createIssuerKeyCache({ fetchJson: federation.fetchJson ?? fetchJsonOverHttp, now });
 
-  const entra = createFakeService((req): FakeReply => {
+  /** The refusal of a client assertion, or undefined when it proves the app. */
+  async function checkAssertion(app: NonNullable<ReturnType<FakeAzureWorld['app']>>, clientId: string, assertion: string): Promise<FakeReply | undefined> {
+    const malformed = () => json(400, entraError('invalid_request', 'AADSTS50027: JWT token is invalid or malformed.'));
+    if (assertion.length > MAX_ASSERTION_CHARS) return malformed();
+    let claims: { iss?: unknown; sub?: unknown; aud?: unknown };
+    let kid: string | undefined;
+    try {
+      claims = decodeJwt(assertion);
+      kid = decodeProtectedHeader(assertion).kid;
+    } catch {
+      return malformed();
+    }
+    const iss = typeof claims.iss === 'string' ? claims.iss : '';
+    const sub = typeof claims.sub === 'string' ? claims.sub : '';
+    const aud = Array.isArray(claims.aud) ? claims.aud.join(',') : String(claims.aud ?? '');
+    const credential = app.federatedCredential?.(iss, sub);
+    if (!credential) {
+      return json(
+        400,
+        entraError(
+          'invalid_client',
+          `AADSTS70021: No matching federated identity record found for presented assertion. Assertion Issuer: '${iss}'. Assertion Subject: '${sub}'. Assertion Audience: '${aud}'.`,
+        ),
+      );
+    }
+    if (!credential.audiences.some((a) => a === claims.aud || (Array.isArray(claims.aud) && claims.aud.includes(a)))) {
+      return json(400, entraError('invalid_client', `AADSTS700212: No matching federated identity record found for presented assertion audience '${aud}'.`));
+    }
+    let getKey;
+    try {
+      getKey = await keys.keysFor(credential.issuer, kid);
+    } catch {
+      return json(400, entraError('invalid_client', `AADSTS50166: Request to External OIDC endpoint failed. Issuer: '${credential.issuer}'.`));
+    }
+    try {
+      await jwtVerify(assertion, getKey, {
+        issuer: credential.issuer,
+        audience: credential.audiences as string[],
+        subject: credential.subject,
+        algorithms: ['RS256'],
+        requiredClaims: ['exp'],
+        clockTolerance: ASSERTION_SKEW_SECONDS,
+        currentDate: now(),
+      });
+    } catch (e) {
+      if (e instanceof joseErrors.JWTExpired || (e instanceof joseErrors.JWTClaimValidationFailed && (e.claim === 'nbf' || e.claim === 'iat'))) {
+        return json(
+          400,
+          entraError('invalid_client', `AADSTS700024: Client assertion is not within its valid time range. Current time: ${now().toISOString()}, app '${clientId}'.`),
+        );
+      }
+      if (e instanceof joseErrors.JWKSNoMatchingKey || e instanceof joseErrors.JWSSignatureVerificationFailed) {
+        return json(400, entraError('invalid_client', 'AADSTS700027: Client assertion failed signature validation.'));
+      }
+      return malformed();
+    }
+    credential.confirm?.();
+    return undefined;
+  }
+
+  const entra = createFakeService(async (req): Promise<FakeReply> => {
     const base = req.origin;
     const path = req.url.split('?')[0] ?? '';
     const discovery = /^\/([^/]+)\/v2\.0\/\.well-known\/openid-configuration$/.exec(path);
@@ -99,7 +202,14 @@ export function createFakeAzure(world: FakeAzureOptions | FakeAzureWorld): FakeA
       const clientId = form.get('client_id') ?? '';
       const app = rules.app(t, clientId);
       if (!app) return json(400, entraError('unauthorized_client', `AADSTS700016: Application with identifier '${clientId}' was not found in the directory '${t}'.`));
-      if (!app.secretMatches(form.get('client_secret') ?? '')) {
+      const assertionType = form.get('client_assertion_type');
+      if (assertionType !== null || form.get('client_assertion') !== null) {
+        if (assertionType !== JWT_BEARER) {
+          return json(400, entraError('invalid_request', `AADSTS50027: Invalid client_assertion_type; expected '${JWT_BEARER}'.`));
+        }
+        const refusal = await checkAssertion(app, clientId, form.get('client_assertion') ?? '');
+        if (refusal) return refusal;
+      } else if (!app.secretMatches(form.get('client_secret') ?? '')) {
         return json(401, entraError('invalid_client', `AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${clientId}'.`));
       }
       const accessToken = `eyJ0eXAiOiJKV1QifQ.${randomBytes(24).toString('base64url')}.sig`;

@@ -2,7 +2,7 @@ import { listen } from '../http/listen.js';
 import type { ListeningFake } from '../http/listen.js';
 import type { FakeService } from '../http/fake-service.js';
 import { createFakeAzure } from './azure.js';
-import type { FakeAzure, FakeAzureOptions, FakeAzureWorld } from './azure.js';
+import type { FakeAzure, FakeAzureFederationOptions, FakeAzureOptions, FakeAzureWorld } from './azure.js';
 import { createFakeAzureDns } from './azuredns.js';
 import type { FakeAzureDns, FakeAzureDnsOptions } from './azuredns.js';
 import { createFakeCloudDns } from './clouddns.js';
@@ -76,8 +76,10 @@ export interface ListeningAzure {
 }
 
 /** Entra ID and ARM over https with the given certificate (@azure/identity refuses http). */
-export async function startFakeAzure(options: (FakeAzureOptions | FakeAzureWorld) & { readonly tls: { readonly key: string; readonly cert: string } }): Promise<ListeningAzure & { readonly fake: FakeAzure }> {
-  const fake = createFakeAzure(options);
+export async function startFakeAzure(
+  options: (FakeAzureOptions | FakeAzureWorld) & { readonly tls: { readonly key: string; readonly cert: string }; readonly federation?: FakeAzureFederationOptions },
+): Promise<ListeningAzure & { readonly fake: FakeAzure }> {
+  const fake = createFakeAzure(options, options.federation);
   const [entra, arm] = await Promise.all([serve(fake.entra, options.tls), serve(fake.arm, options.tls)]);
   return { fake, entra, arm, close: async () => void (await Promise.all([entra.close(), arm.close()])) };
 }

@@ -21,7 +21,7 @@ import { createFakeSts } from '../fakes/sts.js';
 import type { FakeSts } from '../fakes/sts.js';
 import { createSandboxResolver, fakeZoneTxtSources } from './resolver.js';
 import type { SandboxResolver, SandboxResolverState } from './resolver.js';
-import { sandboxAwsRoles, sandboxAzureWorld, sandboxGcpWorld } from './worlds.js';
+import { sandboxAwsRoles, sandboxAzureWorld, sandboxGcpWorld, sandboxIssuerDocuments } from './worlds.js';
 import type { SandboxOidc } from './worlds.js';
 
 /** The platform account of the sandbox unless told otherwise. */
@@ -47,7 +47,7 @@ type CallPolicy = Pick<AwsConnectorOptions, 'timeoutMs' | 'retryPolicy' | 'clock
 export interface SandboxProvidersOptions extends CallPolicy {
   /** The platform account the fake STS gives the platform credentials; default `999999999999`. */
   readonly platformAccountId?: string;
-  /** Our OIDC issuer and keys, which the fake GCP STS verifies subject tokens against. */
+  /** Our OIDC issuer and keys, which the fake GCP STS and the fake Entra ID verify our tokens against. */
   readonly oidc?: SandboxOidc;
   /** The time of the clouds (credential expiry, token checks); default the system clock. Pass the engine's clock. */
   readonly now?: () => Date;
@@ -85,7 +85,10 @@ export interface SandboxProviders {
 export function createSandboxProviders(options: SandboxProvidersOptions = {}): SandboxProviders {
   const platformAccount = options.platformAccountId ?? SANDBOX_PLATFORM_ACCOUNT;
   const gcp = createFakeGcp(sandboxGcpWorld(options.oidc && options.now && !options.oidc.now ? { ...options.oidc, now: options.now } : options.oidc));
-  const azure = createFakeAzure(sandboxAzureWorld);
+  const azure = createFakeAzure(sandboxAzureWorld(options.oidc), {
+    ...(options.oidc ? { fetchJson: sandboxIssuerDocuments(options.oidc) } : {}),
+    ...(options.now || options.oidc?.now ? { now: options.oidc?.now ?? options.now } : {}),
+  });
   const fakes: SandboxFakes = {
     sts: createFakeSts({
       platformAccount,

@@ -1,7 +1,9 @@
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import type { JSONWebKeySet } from 'jose';
 import type { FakeRole } from '../fakes/sts.js';
+import { AZURE_TOKEN_EXCHANGE_AUDIENCE } from '../fakes/azure.js';
 import type { FakeAzureWorld } from '../fakes/azure.js';
+import type { FetchJson } from '../fakes/oidc-keys.js';
 import type { FakeGcpWorld } from '../fakes/gcp.js';
 
 /**
@@ -72,9 +74,40 @@ export function sandboxGcpWorld(oidc: SandboxOidc | undefined): FakeGcpWorld {
   };
 }
 
-/** Azure: every tenant, app and subscription exists; client secret {@link SANDBOX_INVALID_SECRET} is refused. */
-export const sandboxAzureWorld: FakeAzureWorld = {
-  hasTenant: () => true,
-  app: () => ({ secretMatches: (secret) => secret !== SANDBOX_INVALID_SECRET }),
-  subscription: (_id, caller) => ({ displayName: 'Sandbox subscription', tenantId: caller.tenantId, principals: [caller.clientId] }),
-};
+/**
+ * Azure: every tenant, app and subscription exists; client secret {@link SANDBOX_INVALID_SECRET} is
+ * refused. Federation models what the setup script does in `oidc` mode (one app registration per
+ * connection, with a federated credential for our issuer and that connection's subject): an app
+ * trusts our issuer for the subject of the first assertion it verified, and for no other — so a
+ * token minted for connection A is refused for connection B's app (AADSTS70021).
+ */
+export function sandboxAzureWorld(oidc: SandboxOidc | undefined): FakeAzureWorld {
+  const pinned = new Map<string, string>();
+  return {
+    hasTenant: () => true,
+    app: (tenantId, clientId) => ({
+      secretMatches: (secret) => secret !== SANDBOX_INVALID_SECRET,
+      federatedCredential(issuer, subject) {
+        if (!oidc || issuer !== (typeof oidc.issuer === 'function' ? oidc.issuer() : oidc.issuer) || !SUBJECT.test(subject)) return undefined;
+        const key = `${tenantId.toLowerCase()}/${clientId.toLowerCase()}`;
+        const owner = pinned.get(key);
+        if (owner !== undefined && owner !== subject) return undefined;
+        return { issuer, subject, audiences: [AZURE_TOKEN_EXCHANGE_AUDIENCE], confirm: () => void pinned.set(key, subject) };
+      },
+    }),
+    subscription: (_id, caller) => ({ displayName: 'Sandbox subscription', tenantId: caller.tenantId, principals: [caller.clientId] }),
+  };
+}
+
+/**
+ * The sandbox's in-process stand-in for GETs of our issuer's discovery document and JWKS (the
+ * clouds' fakes read them as they would over HTTP).
+ */
+export function sandboxIssuerDocuments(oidc: SandboxOidc): FetchJson {
+  return async (url) => {
+    const issuer = typeof oidc.issuer === 'function' ? oidc.issuer() : oidc.issuer;
+    if (url === `${issuer}/.well-known/openid-configuration`) return { issuer, jwks_uri: `${issuer}/.well-known/jwks.json` };
+    if (url === `${issuer}/.well-known/jwks.json`) return oidc.jwks();
+    throw new Error(`GET ${url} answered 404`);
+  };
+}

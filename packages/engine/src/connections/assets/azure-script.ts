@@ -25,17 +25,36 @@ export function azureSetupCommand(token: string, scriptUrl: string): string {
   return `$env:T="${token}"; ${pipeToShell(scriptUrl, 'sh')}`;
 }
 
+/** The audience of the federated credential: what Entra ID requires of a client assertion. */
+const FEDERATION_AUDIENCE = 'api://AzureADTokenExchange';
+const SUBJECT = /^workspace:\d{1,15}:connection:\d{1,15}$/;
+
 /**
  * The POSIX `sh` setup script of the Azure flow: creates an app registration, its service principal and
  * a client secret, assigns roles, registers providers, then POSTs the credentials with the one-time
  * token `$T` to `$W` (default: our callback). Only when that POST fails does it print the
  * credentials (JSON and Base64) for a manual complete. The secret travels on stdin, never in argv.
+ *
+ * With `federation` (a connection in `oidc` mode) no client secret is created: the app registration
+ * gets a federated identity credential trusting our issuer for exactly that connection's subject,
+ * and only the three ids are sent.
  */
-export function renderAzureSetupScript(input: { callbackUrl: string }): string {
+export function renderAzureSetupScript(input: { callbackUrl: string; federation?: { issuer: string; subject: string } }): string {
   if (!isSafeUrl(input.callbackUrl)) throw new Error('callback URL must be an http(s) URL without whitespace, quotes, backslashes or $');
+  const federation = input.federation;
+  if (federation && !isSafeUrl(federation.issuer)) throw new Error('issuer must be an http(s) URL without whitespace, quotes, backslashes or $');
+  if (federation && !SUBJECT.test(federation.subject)) throw new Error('subject must be workspace:<id>:connection:<id>');
   const providers = AZURE_RESOURCE_PROVIDERS.join(' ');
+  const credential = federation
+    ? `FEDERATED_CREDENTIAL=${singleQuoted(
+        JSON.stringify({ name: `cloudlink-${federation.subject.replace(/:/g, '-')}`, issuer: federation.issuer, subject: federation.subject, audiences: [FEDERATION_AUDIENCE], description: 'cloudlink connection (no client secret)' }),
+      )}
+echo "Adding a federated credential for ${federation.subject} (no client secret)..."
+az ad app federated-credential create --id "$CLIENT_ID" --parameters "$FEDERATED_CREDENTIAL" >/dev/null`
+    : `CLIENT_SECRET="$(az ad app credential reset --id "$CLIENT_ID" --display-name cloudlink --query password -o tsv)"`;
+  const secretField = federation ? '' : `,\\"clientSecret\\":\\"$(json_escape "$CLIENT_SECRET")\\"`;
   return `#!/bin/sh
-# cloudlink: Azure service principal setup for one cloud connection.
+# cloudlink: Azure service principal setup for one cloud connection${federation ? ' (federated: no client secret)' : ''}.
 # Usage (Cloud Shell): T=<24-hex setup token> [W=<callback URL>] sh azure.sh
 set -eu
 
@@ -72,7 +91,7 @@ APP_NAME="GatewaysApp-$(date +%s)"
 echo "Creating app registration $APP_NAME..."
 CLIENT_ID="$(az ad app create --display-name "$APP_NAME" --query appId -o tsv)"
 az ad sp create --id "$CLIENT_ID" >/dev/null
-CLIENT_SECRET="$(az ad app credential reset --id "$CLIENT_ID" --display-name cloudlink --query password -o tsv)"
+${credential}
 
 for ROLE in Contributor "User Access Administrator"; do
   echo "Assigning $ROLE..."
@@ -87,7 +106,7 @@ done
 echo "Waiting 30 seconds for directory replication..."
 sleep 30
 
-CREDENTIALS="{\\"tenantId\\":\\"$(json_escape "$TENANT_ID")\\",\\"subscriptionId\\":\\"$(json_escape "$SUBSCRIPTION_ID")\\",\\"clientId\\":\\"$(json_escape "$CLIENT_ID")\\",\\"clientSecret\\":\\"$(json_escape "$CLIENT_SECRET")\\"}"
+CREDENTIALS="{\\"tenantId\\":\\"$(json_escape "$TENANT_ID")\\",\\"subscriptionId\\":\\"$(json_escape "$SUBSCRIPTION_ID")\\",\\"clientId\\":\\"$(json_escape "$CLIENT_ID")\\"${secretField}}"
 BODY="{\\"token\\":\\"$T\\",\\"azureCredentials\\":$CREDENTIALS}"
 
 echo "Sending the credentials to cloudlink..."

@@ -1,4 +1,4 @@
-import type { AzureConnector } from '../../ports/cloud.js';
+import type { AzureConnector, AzureCredentials } from '../../ports/cloud.js';
 import { createFaults, memoryProviderError, memoryRetry, type FaultControl, type MemoryRetryOptions } from '../memory-faults.js';
 
 export interface MemoryAzureConnector extends AzureConnector {
@@ -11,8 +11,21 @@ export const MEMORY_AZURE_SUBSCRIPTION_NAME = 'Memory subscription';
 
 /**
  * The Azure connector port in memory (Entra ID token, then ARM subscriptions.get): any GUIDs work;
- * the client secret `invalid` is refused with `invalid_client: AADSTS7000215`.
+ * the client secret `invalid` is refused with `invalid_client: AADSTS7000215`, a client assertion
+ * `invalid` with `invalid_client: AADSTS70021` (no matching federated identity record).
  */
+async function authenticate(input: AzureCredentials): Promise<void> {
+  if (input.clientAssertion) {
+    if ((await input.clientAssertion()) === 'invalid') {
+      throw memoryProviderError('azure', 'Entra ID token request', 'invalid_client', 'refused', 'AADSTS70021: No matching federated identity record found for presented assertion.', 400);
+    }
+    return;
+  }
+  if (input.clientSecret === 'invalid') {
+    throw memoryProviderError('azure', 'Entra ID token request', 'invalid_client', 'refused', 'AADSTS7000215: Invalid client secret provided.', 401);
+  }
+}
+
 export function createMemoryAzureConnector(options: MemoryRetryOptions = {}): MemoryAzureConnector {
   const { control, enter } = createFaults('azure');
   const retry = memoryRetry(options);
@@ -21,9 +34,7 @@ export function createMemoryAzureConnector(options: MemoryRetryOptions = {}): Me
     async getSubscription(input) {
       await retry(async () => {
         await enter({ call: 'Entra ID token request' });
-        if (input.clientSecret === 'invalid') {
-          throw memoryProviderError('azure', 'Entra ID token request', 'invalid_client', 'refused', 'AADSTS7000215: Invalid client secret provided.', 401);
-        }
+        await authenticate(input);
       });
       return retry(async () => {
         await enter({ call: 'subscriptions.get' });
@@ -33,9 +44,7 @@ export function createMemoryAzureConnector(options: MemoryRetryOptions = {}): Me
     async getToken(input, scopes) {
       return retry(async () => {
         await enter({ call: 'Entra ID token request' });
-        if (input.clientSecret === 'invalid') {
-          throw memoryProviderError('azure', 'Entra ID token request', 'invalid_client', 'refused', 'AADSTS7000215: Invalid client secret provided.', 401);
-        }
+        await authenticate(input);
         return { token: `memory-azure:${input.clientId}:${(scopes ?? []).join(' ')}`, expiresAt: new Date(Date.now() + 3_599_000) };
       });
     },
