@@ -130,7 +130,7 @@ export async function reconcileStaleZoneNotes(ctx: EngineContext, session: DnsSe
 }
 
 /**
- * A Cloud DNS or Azure DNS zone for `POST …/dns` (docs/dns-crash-safety.md#cloud-dns-and-azure-dns):
+ * A Cloud DNS or Azure DNS zone for `POST …/dns` (docs/dns-crash-safety.md#cloud-dns-and-azure-dns-zone-creates-are-idempotent-by-name):
  * their create is idempotent by name — the provider names the zone after the domain and answers a
  * create of a zone that exists with that zone — so no note is needed: a create interrupted after the
  * provider's answer leaves a zone that the retry of the same create gets back, never a second,
