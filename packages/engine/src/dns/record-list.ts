@@ -45,36 +45,51 @@ const recordPosition = z.object({
   t: z.string().regex(/^[A-Z][A-Z0-9]{0,9}$/),
 });
 
+/**
+ * The live sets of `limit` keys after `after` (all sets of a key together), in Route 53 order,
+ * reading the provider only that far; `last` is null on the last page. Shared by the record list
+ * and the zone-file export.
+ */
+export async function readRecordSetPage(
+  zone: OpenZone,
+  after: RecordSetKey | undefined,
+  limit: number,
+  skipTypes?: readonly string[],
+): Promise<{ sets: RecordSet[]; last: RecordSetKey | null }> {
+  return callProvider(DNS_OPERATION.listRecords, zone.meta.provider, async () => {
+    const window = { ...(after ? { startAfter: after } : {}), ...(skipTypes ? { skipTypes } : {}), limit: limit + 1 };
+    const sets: RecordSet[] = [];
+    let keys = 0;
+    let lastKey: string | null = null;
+    let more = false;
+    // The window is applied again here so a provider that ignores it still yields a correct page.
+    for await (const rs of windowInOrder(zone.session.listRecordSets(zone.info, window), window)) {
+      const key = recordSetOrderKey(rs);
+      if (key !== lastKey) {
+        if (keys === limit) {
+          more = true;
+          break;
+        }
+        keys++;
+        lastKey = key;
+      }
+      sets.push(rs);
+    }
+    // Providers list in this order already; sorting again keeps the contract whatever the provider.
+    sets.sort(compareRecordSets);
+    const tail = sets[sets.length - 1];
+    return { sets, last: more && tail ? { name: tail.name, type: tail.type } : null };
+  });
+}
+
 export function createRecordListServices(ctx: EngineContext) {
   /** Listings in progress, per zone + cursor + limit: identical concurrent requests share one. */
   const inFlight = new Map<string, Promise<RecordPage>>();
 
-  /** One page: the sets of `limit` keys after `after`, reading the provider only that far. */
+  /** One page of listed records: the sets of `limit` keys after `after`. */
   async function readPage(zone: OpenZone, after: RecordSetKey | undefined, limit: number): Promise<RecordPage> {
-    return callProvider(DNS_OPERATION.listRecords, zone.meta.provider, async () => {
-      const window = { ...(after ? { startAfter: after } : {}), skipTypes: HIDDEN_TYPES, limit: limit + 1 };
-      const sets: RecordSet[] = [];
-      let keys = 0;
-      let lastKey: string | null = null;
-      let more = false;
-      // The window is applied again here so a provider that ignores it still yields a correct page.
-      for await (const rs of windowInOrder(zone.session.listRecordSets(zone.info, window), window)) {
-        const key = recordSetOrderKey(rs);
-        if (key !== lastKey) {
-          if (keys === limit) {
-            more = true;
-            break;
-          }
-          keys++;
-          lastKey = key;
-        }
-        sets.push(rs);
-      }
-      // Providers list in this order already; sorting again keeps the contract whatever the provider.
-      sets.sort(compareRecordSets);
-      const tail = sets[sets.length - 1];
-      return { data: sets.map((rs) => serializeListedRecord(rs, zone.meta.provider)), last: more && tail ? { name: tail.name, type: tail.type } : null };
-    });
+    const page = await readRecordSetPage(zone, after, limit, HIDDEN_TYPES);
+    return { data: page.sets.map((rs) => serializeListedRecord(rs, zone.meta.provider)), last: page.last };
   }
 
   return {

@@ -7,11 +7,10 @@ import type { Actor } from '../../ports/runtime.js';
 import type { OperationResponse } from '../../responses/operations.js';
 import { parseQueryBoolean } from '../../validation/index.js';
 import { callProvider, DNS_OPERATION, openZone, type OpenZone } from '../provider-access.js';
+import { readRecordSetPage } from '../record-list.js';
 import { dryRunAnswer, parseWriteOptions, type RecordPlan } from '../record-plan.js';
 import { planAndApplyRecordSets, type RecordSetsResult } from '../record-writes.js';
-import { compareRecordSets } from '../records/names.js';
 import { MAX_BATCH } from '../records/record-set.js';
-import { recordSetOrderKey, windowInOrder } from '../records/record-window.js';
 import { zoneMetadata } from '../serialize.js';
 import { findZone, type GetZoneInput } from '../zones.js';
 import { zoneFileHeader, zoneFileLines } from './serialize.js';
@@ -48,30 +47,7 @@ export type ImportZoneFileInput = GetZoneInput & {
 } & Record<string, unknown>;
 
 /** One page of the live zone in Route 53 order, after `after`; `last` is null on the last page. */
-async function readPage(zone: OpenZone, after: RecordSetKey | undefined): Promise<{ sets: RecordSet[]; last: RecordSetKey | null }> {
-  return callProvider(DNS_OPERATION.listRecords, zone.meta.provider, async () => {
-    const window = { ...(after ? { startAfter: after } : {}), limit: EXPORT_PAGE + 1 };
-    const sets: RecordSet[] = [];
-    let keys = 0;
-    let lastKey: string | null = null;
-    let more = false;
-    for await (const rs of windowInOrder(zone.session.listRecordSets(zone.info, window), window)) {
-      const key = recordSetOrderKey(rs);
-      if (key !== lastKey) {
-        if (keys === EXPORT_PAGE) {
-          more = true;
-          break;
-        }
-        keys++;
-        lastKey = key;
-      }
-      sets.push(rs);
-    }
-    sets.sort(compareRecordSets);
-    const tail = sets[sets.length - 1];
-    return { sets, last: more && tail ? { name: tail.name, type: tail.type } : null };
-  });
-}
+const readPage = (zone: OpenZone, after: RecordSetKey | undefined) => readRecordSetPage(zone, after, EXPORT_PAGE);
 
 /** Total `data` of a dry run over several planned writes (upsert chunks, then the deletes of `replace`). */
 function mergePlans(plans: readonly RecordPlan[]): RecordPlan {
