@@ -52,24 +52,7 @@ Resources:
               StringEquals:
                 'sts:ExternalId':
                   Ref: ExternalId
-      ManagedPolicyArns:
-${policies}
-      Policies:
-        - PolicyName: CloudlinkPassRole
-          PolicyDocument:
-            Version: '2012-10-17'
-            Statement:
-              - Effect: Allow
-                Action: 'iam:PassRole'
-                Resource: '*'
-Outputs:
-  RoleArn:
-    Description: ARN of the role cloudlink assumes
-    Value:
-      Fn::GetAtt:
-        - DeployRole
-        - Arn
-`;
+${roleTail(policies)}`;
 }
 
 /**
@@ -136,7 +119,12 @@ Resources:
                 '${host}:aud': 'sts.amazonaws.com'
                 '${host}:sub':
                   Ref: ConnectionSubject
-      ManagedPolicyArns:
+${roleTail(policies)}`;
+}
+
+/** What both templates give the role past its trust: the managed policies, PassRole, and the ARN as output. */
+function roleTail(policies: string): string {
+  return `      ManagedPolicyArns:
 ${policies}
       Policies:
         - PolicyName: CloudlinkPassRole
