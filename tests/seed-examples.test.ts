@@ -112,9 +112,12 @@ const DOC_DELETE = { message: 'Cloud connection deleted successfully' };
 // --- this project's additions to the documented shapes ---
 // `lastVerifiedAt`, `lastVerificationError` (re-verification): null until the first one.
 const HEALTH = { lastVerifiedAt: null, lastVerificationError: null };
-const withConnectionExtras = <T extends { data: object }>(doc: T) => ({ ...doc, data: { ...doc.data, failureReason: null, ...CONNECTION_TAIL, ...HEALTH } });
+// `mode` (connection modes): how the connection reaches its cloud, on connect answers and connection objects.
+const MODE = { mode: 'role' };
+const withMode = <T extends { data: object }>(doc: T) => ({ ...doc, data: { ...doc.data, ...MODE } });
+const withConnectionExtras = <T extends { data: object }>(doc: T) => ({ ...doc, data: { ...doc.data, failureReason: null, ...CONNECTION_TAIL, ...HEALTH, ...MODE } });
 // `nextCursor` (list pagination): null when the page holds the rest of the list.
-const withListExtras = (doc: typeof DOC_LIST) => ({ ...doc, data: doc.data.map((c) => ({ ...c, failureReason: null, ...HEALTH })), nextCursor: null });
+const withListExtras = (doc: typeof DOC_LIST) => ({ ...doc, data: doc.data.map((c) => ({ ...c, failureReason: null, ...HEALTH, ...MODE })), nextCursor: null });
 
 function expectShape(res: RestResponse, status: number, documented: unknown): void {
   expect({ status: res.status, shape: shapeOf(res.body) }).toEqual({ status, shape: shapeOf(documented) });
@@ -155,7 +158,7 @@ describeBackends('cloud-connections curl examples, as documented', (backend) => 
 
     // curl -X POST …/connect-aws -d '{"region": "us-east-1"}'
     const aws = await rest('POST', `${W}/connect-aws`, { region: 'us-east-1' });
-    expectShape(aws, 201, { ...DOC_CONNECT_AWS, data: { ...DOC_CONNECT_AWS.data, externalId: 'x' } });
+    expectShape(aws, 201, withMode({ ...DOC_CONNECT_AWS, data: { ...DOC_CONNECT_AWS.data, externalId: 'x' } }));
     const awsId = aws.body.data.connectionId as number;
 
     // curl -X POST …/1/complete -d '{"accountId": "123456789012", "accountName": "Production AWS"}'
