@@ -1,7 +1,16 @@
 import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codeBlocks } from './support/readme.js';
 import { REPO_ROOT, spawnServer, testEnv, type SpawnedServer } from './support/spawn-server.js';
+
+/** The server's own SQLite driver (its types are not a dependency of the server), to read what it stored. */
+interface ReadonlySqlite {
+  prepare(sql: string): { all(): unknown[] };
+  close(): void;
+}
+const BetterSqlite3 = createRequire(import.meta.url)('better-sqlite3') as new (filename: string, options: { readonly: boolean }) => ReadonlySqlite;
 
 /**
  * The README's sandbox walkthrough, run AS WRITTEN: the fenced bash blocks of each section are
@@ -54,20 +63,49 @@ describe('README sandbox walkthrough', { timeout: 120_000 }, () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ message: expect.any(String), data: { slug: 'acme' } });
   });
 
-  it('AWS and Route 53: connect, complete, link, zone, records, list', async () => {
+  it('AWS and Route 53: connect, complete, link, zone, records, list; the same in mode oidc, with no secret, on another project', async () => {
     const r = await runBash(walkthrough('Walkthrough: AWS and Route 53'));
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('https://console.aws.amazon.com/cloudformation/home?region=us-east-1#/stacks/create/review?templateURL=');
-    expect(r.stdout).toContain('"connectionStatus":"connected"');
-    expect(r.stdout).toContain('"message":"Cloud connection linked successfully"');
-    const list = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { data: { name: string; type: string; values: string[] }[] };
-    expect(list.data).toEqual(
+    const answers = r.stdout.trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { message?: string; data?: unknown });
+    const completed = answers.filter((a) => a.message === 'Cloud connection completed successfully').map((a) => a.data);
+    expect(completed).toEqual([
+      expect.objectContaining({ accountId: '123456789012', connectionStatus: 'connected', mode: 'role' }),
+      expect.objectContaining({ accountId: '210987654321', accountName: 'AWS federated', connectionStatus: 'connected', mode: 'oidc' }),
+    ]);
+    expect(answers.filter((a) => a.message === 'Cloud connection linked successfully')).toHaveLength(2);
+    const lists = answers.filter((a) => a.message === 'DNS records retrieved successfully').map((a) => a.data as { name: string; type: string; values: string[] }[]);
+    expect(lists).toHaveLength(2);
+    expect(lists[0]).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ name: 'www.example.com.', type: 'A', values: ['192.0.2.10'] }),
         expect.objectContaining({ name: 'example.com.', type: 'MX', values: ['10 mail.example.com.'] }),
         expect.objectContaining({ name: '_verify.example.com.', type: 'TXT', values: ['"hello sandbox"'] }),
       ]),
     );
+
+    // The oidc connection: its subject, the one web-identity statement of its template, verified.
+    const oidc = completed[1] as { id: number };
+    const workspaceId = (answers.find((a) => a.message === 'Project created successfully')?.data as { workspaceId: number }).workspaceId;
+    const plain = r.stdout.trim().split('\n').filter((l) => !l.startsWith('{'));
+    expect(plain).toContain(`workspace:${workspaceId}:connection:${oidc.id}`);
+    expect(plain).toContain('1');
+    expect(answers.find((a) => a.message === 'Cloud connection verified successfully')?.data).toMatchObject({ id: oidc.id, connectionStatus: 'connected', mode: 'oidc' });
+    expect(lists[1]).toEqual([
+      expect.objectContaining({ name: 'edge.example.net.', type: 'A', values: ['192.0.2.50'] }),
+      expect.objectContaining({ name: 'api.edge.example.net.', type: 'CNAME', values: ['edge.example.net.'] }),
+    ]);
+    // What the server stored for it: the role ARN, and neither a secret nor an ExternalId.
+    const db = new BetterSqlite3(path.join(sandbox.env.CLOUDLINK_DATA_DIR!, 'cloudlink.db'), { readonly: true });
+    try {
+      const rows = db.prepare('SELECT id, auth_mode, role_arn, secret_data, external_id FROM cloud_connections WHERE cloud_provider_id = 1 ORDER BY id').all();
+      expect(rows).toEqual([
+        expect.objectContaining({ auth_mode: null, role_arn: 'arn:aws:iam::123456789012:role/GatewaysAppDeployRole', secret_data: null, external_id: expect.stringMatching(/^[0-9a-f]{32}$/) }),
+        { id: oidc.id, auth_mode: 'oidc', role_arn: 'arn:aws:iam::210987654321:role/GatewaysAppDeployRole', secret_data: null, external_id: null },
+      ]);
+    } finally {
+      db.close();
+    }
   });
 
   it('GCP: connect and complete with a wifConfig; a Cloud DNS zone: create, records, list, delete', async () => {
