@@ -108,6 +108,17 @@ describe('createAwsConnector against a fake STS', () => {
     expect(sts.requests.length).toBe(before);
   });
 
+  it("AssumeRoleWithWebIdentity: STS's refusals of the token are verdicts under the SDK's exception names; an unreachable issuer is not", async () => {
+    const { aws } = connector();
+    const input = { roleArn: roleArn(CUSTOMER), webIdentityToken: 'eyJhbGciOiJSUzI1NiJ9.e30.c2ln', sessionName: 's' };
+    for (const code of ['InvalidIdentityToken', 'IDPRejectedClaim', 'AccessDenied']) {
+      sts.fault({ times: 1, status: code === 'AccessDenied' ? 403 : 400, body: stsErrorBody('Sender', code, 'refused') });
+      expect(await failure(aws.assumeRoleWithWebIdentity(input))).toMatchObject({ kind: 'refused', call: 'AssumeRoleWithWebIdentity' });
+    }
+    sts.fault({ times: 5, status: 400, body: stsErrorBody('Sender', 'IDPCommunicationError', "Couldn't retrieve verification key from your identity provider") });
+    expect(await failure(aws.assumeRoleWithWebIdentity(input))).toMatchObject({ kind: 'transient', providerCode: 'IDPCommunicationErrorException' });
+  });
+
   it('retries 5xx with jittered backoff, then gives up as transient', async () => {
     const { aws, clock } = connector();
     const before = sts.requests.length;

@@ -22,7 +22,7 @@ export type { CloudDnsOperation, FakeCloudDns, FakeCloudDnsOptions, FakeCloudDns
 export { createFakeGcp, fixedGcpWorld, gcpRoute, googleApiError, GCP_HOSTS } from './fakes/gcp.js';
 export type { FakeGcp, FakeGcpOptions, FakeGcpWorld, GcpPrincipal } from './fakes/gcp.js';
 export { armError, azureRoute, createFakeAzure, entraError, fixedAzureWorld, AZURE_HOSTS, AZURE_TOKEN_EXCHANGE_AUDIENCE } from './fakes/azure.js';
-export { createIssuerKeyCache, fetchJsonOverHttp, JWKS_CACHE_MS, JWKS_REFETCH_COOLDOWN_MS } from './fakes/oidc-keys.js';
+export { createIssuerKeyCache, fetchJsonOverHttp, inProcessIssuerDocuments, JWKS_CACHE_MS, JWKS_REFETCH_COOLDOWN_MS } from './fakes/oidc-keys.js';
 export type { FetchJson } from './fakes/oidc-keys.js';
 export type { FakeApp, FakeAzure, FakeAzureFederationOptions, FakeAzureOptions, FakeAzureWorld, FakeFederatedCredential, FakeSubscription } from './fakes/azure.js';
 export { createFakeAzureDns, DEFAULT_AZURE_DNS_RESOURCE_GROUP } from './fakes/azuredns.js';
@@ -42,5 +42,5 @@ export type { SandboxFakes, SandboxProviders, SandboxProvidersOptions, SandboxSt
 export { createSandboxResolver, fakeZoneTxtSources } from './sandbox/resolver.js';
 export type { SandboxResolver, SandboxResolverState, TxtSource } from './sandbox/resolver.js';
 export { SANDBOX_DENIED_ACCOUNT, SANDBOX_DENIED_POOL, SANDBOX_INVALID_SECRET } from './sandbox/worlds.js';
-export type { SandboxOidc } from './sandbox/worlds.js';
+export type { SandboxGcpSetup, SandboxGcpWorld, SandboxOidc } from './sandbox/worlds.js';
 export { upgradeSandboxState } from './sandbox/state-v1.js';

@@ -46,6 +46,30 @@ describe('the documented sandbox behaviours, through the real providers', () => 
     expect(await fail(providers.gcp.testWorkloadIdentity(input('gateways-pool', 'https://someone-else.example')))).toMatchObject({ providerCode: 'invalid_grant', kind: 'refused' });
   });
 
+  it("GCP: a project the setup script was run for admits its workspace's subjects (attribute condition) and impersonates for the bound subject only", async () => {
+    const { privateKey, publicKey } = await generateKeyPair('RS256');
+    const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
+    const issuer = 'http://localhost:3000/api';
+    const { providers, fakes } = createSandboxProviders({ oidc: { issuer, jwks: () => ({ keys: [jwk] }) } });
+    const wif = { projectNumber: '123456789012', poolId: 'gateways-pool', providerId: 'gateways-oidc', serviceAccountEmail: 'sa@shop-prod-1.iam.gserviceaccount.com' };
+    const audience = `//iam.googleapis.com/projects/${wif.projectNumber}/locations/global/workloadIdentityPools/${wif.poolId}/providers/${wif.providerId}`;
+    const input = (sub: string) => ({
+      projectId: 'shop-prod-1',
+      audience,
+      serviceAccountEmail: wif.serviceAccountEmail,
+      subjectToken: () => new SignJWT({}).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setIssuer(issuer).setAudience(audience).setSubject(sub).setIssuedAt().setExpirationTime('5m').sign(privateKey),
+    });
+    // Before the script: the open world.
+    expect(await providers.gcp.testWorkloadIdentity(input('workspace:9:connection:9'))).toMatchObject({ projectNumber: wif.projectNumber });
+    fakes.gcpWorld.runSetupScript({ ...wif, subject: 'workspace:1:connection:2' });
+    expect(await providers.gcp.testWorkloadIdentity(input('workspace:1:connection:2'))).toMatchObject({ projectNumber: wif.projectNumber });
+    expect(await fail(providers.gcp.testWorkloadIdentity(input('workspace:9:connection:9')))).toMatchObject({ providerCode: 'invalid_grant', kind: 'refused' });
+    expect(await fail(providers.gcp.testWorkloadIdentity(input('workspace:1:connection:3')))).toMatchObject({ status: 403, call: 'generateAccessToken', kind: 'refused' });
+    // The script run for connection 3 binds it too.
+    fakes.gcpWorld.runSetupScript({ ...wif, subject: 'workspace:1:connection:3' });
+    expect(await providers.gcp.testWorkloadIdentity(input('workspace:1:connection:3'))).toMatchObject({ projectNumber: wif.projectNumber });
+  });
+
   it('Azure federation: Entra verifies our assertion against our JWKS; an app trusts only the first subject it verified', async () => {
     const { privateKey, publicKey } = await generateKeyPair('RS256');
     const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };

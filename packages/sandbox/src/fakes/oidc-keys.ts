@@ -55,3 +55,16 @@ export function createIssuerKeyCache(options: { fetchJson: FetchJson; now: () =>
     },
   };
 }
+
+/**
+ * An issuer's discovery document and JWKS answered in process (the sandbox, where the issuer is
+ * the engine beside the fakes): the same two GETs a relying party makes, without a socket.
+ */
+export function inProcessIssuerDocuments(issuer: string | (() => string), jwks: () => Promise<JSONWebKeySet> | JSONWebKeySet): FetchJson {
+  return async (url) => {
+    const iss = typeof issuer === 'function' ? issuer() : issuer;
+    if (url === `${iss}/.well-known/openid-configuration`) return { issuer: iss, jwks_uri: `${iss}/.well-known/jwks.json` };
+    if (url === `${iss}/.well-known/jwks.json`) return jwks();
+    throw new Error(`GET ${url} answered 404`);
+  };
+}

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
+import { decodeProtectedHeader, jwtVerify } from 'jose';
 import type { JSONWebKeySet } from 'jose';
 import { createFakeService, xml } from '../http/fake-service.js';
+import { createIssuerKeyCache, fetchJsonOverHttp, inProcessIssuerDocuments } from './oidc-keys.js';
 import { verifySigV4 } from './sigv4.js';
 import type { FakeReply, FakeService } from '../http/fake-service.js';
 
@@ -102,15 +103,16 @@ export function createFakeSts(options: FakeStsOptions): FakeSts {
     wanted === undefined || (typeof wanted === 'string' ? wanted === sent : sent !== null && wanted.test(sent));
 
   const now = () => options.now?.() ?? new Date();
-  /** The cached JWKS: fetched once, fetched again when a token names an unknown `kid` (a rotation). */
-  let keySet: JSONWebKeySet | undefined;
+  /**
+   * The issuer's keys as STS holds them: read through the discovery document, cached, read again
+   * for a `kid` not in the cache (a rotated-in key) and once the cache is stale (a retired key drops out).
+   */
+  const provider = options.webIdentity;
+  const keys = createIssuerKeyCache({
+    fetchJson: provider?.jwks ? inProcessIssuerDocuments(provider.issuer, provider.jwks) : fetchJsonOverHttp,
+    now,
+  });
   const pinned = new Map<string, string>();
-  async function loadJwks(provider: FakeWebIdentityProvider, issuer: string): Promise<JSONWebKeySet> {
-    if (provider.jwks) return provider.jwks();
-    const discovery = (await (await fetch(`${issuer}/.well-known/openid-configuration`, { redirect: 'error' })).json()) as { jwks_uri?: unknown };
-    if (typeof discovery.jwks_uri !== 'string') throw new Error('no jwks_uri');
-    return (await (await fetch(discovery.jwks_uri, { redirect: 'error' })).json()) as JSONWebKeySet;
-  }
 
   function issue(role: FakeRole, roleArn: string, session: string, duration: number, policy: string | null, action: 'AssumeRole' | 'AssumeRoleWithWebIdentity', sourceIdentity: string | null, extra = ''): FakeReply {
     const accessKeyId = `ASIA${randomBytes(8).toString('hex').toUpperCase()}`;
@@ -129,18 +131,23 @@ export function createFakeSts(options: FakeStsOptions): FakeSts {
     const roleArn = form.get('RoleArn') ?? '';
     const session = form.get('RoleSessionName') ?? '';
     const token = form.get('WebIdentityToken') ?? '';
-    const provider = options.webIdentity;
     if (!provider) return stsError(400, 'Sender', 'InvalidIdentityToken', 'No OpenIDConnect provider found in your account for the token issuer');
     const issuer = typeof provider.issuer === 'function' ? provider.issuer() : provider.issuer;
     let payload;
+    let kid: string | undefined;
     try {
-      const kid = decodeProtectedHeader(token).kid;
-      if (!keySet || !keySet.keys.some((k) => k.kid === kid)) keySet = await loadJwks(provider, issuer);
+      kid = decodeProtectedHeader(token).kid;
+    } catch {
+      return stsError(400, 'Sender', 'InvalidIdentityToken', 'The web identity token that was passed could not be validated by AWS.');
+    }
+    let getKey;
+    try {
+      getKey = await keys.keysFor(issuer, kid);
     } catch {
       return stsError(400, 'Sender', 'IDPCommunicationError', 'Couldn\'t retrieve verification key from your identity provider');
     }
     try {
-      ({ payload } = await jwtVerify(token, createLocalJWKSet(keySet), {
+      ({ payload } = await jwtVerify(token, getKey, {
         issuer,
         audience: WEB_IDENTITY_AUDIENCE,
         algorithms: ['RS256'],

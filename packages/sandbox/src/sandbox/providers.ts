@@ -22,7 +22,7 @@ import type { FakeSts } from '../fakes/sts.js';
 import { createSandboxResolver, fakeZoneTxtSources } from './resolver.js';
 import type { SandboxResolver, SandboxResolverState } from './resolver.js';
 import { sandboxAwsRoles, sandboxAzureWorld, sandboxGcpWorld, sandboxIssuerDocuments } from './worlds.js';
-import type { SandboxOidc } from './worlds.js';
+import type { SandboxGcpWorld, SandboxOidc } from './worlds.js';
 
 /** The platform account of the sandbox unless told otherwise. */
 export const SANDBOX_PLATFORM_ACCOUNT = '999999999999';
@@ -60,6 +60,8 @@ export interface SandboxFakes {
   readonly route53: FakeRoute53;
   readonly cloudflare: FakeCloudflare;
   readonly gcp: FakeGcp;
+  /** The decisions behind `gcp`; `runSetupScript` applies a connection's setup script to a project (its pool provider's condition, the SA's binding). */
+  readonly gcpWorld: SandboxGcpWorld;
   /** Accepts exactly the access tokens `gcp`'s IAM Credentials issued (the connection's WIF token). */
   readonly clouddns: FakeCloudDns;
   readonly azure: FakeAzure;
@@ -84,7 +86,8 @@ export interface SandboxProviders {
  */
 export function createSandboxProviders(options: SandboxProvidersOptions = {}): SandboxProviders {
   const platformAccount = options.platformAccountId ?? SANDBOX_PLATFORM_ACCOUNT;
-  const gcp = createFakeGcp(sandboxGcpWorld(options.oidc && options.now && !options.oidc.now ? { ...options.oidc, now: options.now } : options.oidc));
+  const gcpWorld = sandboxGcpWorld(options.oidc && options.now && !options.oidc.now ? { ...options.oidc, now: options.now } : options.oidc);
+  const gcp = createFakeGcp(gcpWorld);
   const azure = createFakeAzure(sandboxAzureWorld(options.oidc), {
     ...(options.oidc ? { fetchJson: sandboxIssuerDocuments(options.oidc) } : {}),
     ...(options.now || options.oidc?.now ? { now: options.oidc?.now ?? options.now } : {}),
@@ -101,6 +104,7 @@ export function createSandboxProviders(options: SandboxProvidersOptions = {}): S
     route53: createFakeRoute53(),
     cloudflare: createFakeCloudflare({ openWorld: true }),
     gcp,
+    gcpWorld,
     clouddns: createFakeCloudDns({ acceptToken: (token) => gcp.issuedAccessToken(token) }),
     azure,
     // ARM accepts only tokens the sandbox's Entra issued for ARM's own scope, as the subscription check does.

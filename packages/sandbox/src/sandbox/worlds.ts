@@ -1,8 +1,9 @@
-import { createLocalJWKSet, jwtVerify } from 'jose';
+import { decodeProtectedHeader, jwtVerify } from 'jose';
 import type { JSONWebKeySet } from 'jose';
 import type { FakeRole } from '../fakes/sts.js';
 import { AZURE_TOKEN_EXCHANGE_AUDIENCE } from '../fakes/azure.js';
 import type { FakeAzureWorld } from '../fakes/azure.js';
+import { createIssuerKeyCache, inProcessIssuerDocuments } from '../fakes/oidc-keys.js';
 import type { FetchJson } from '../fakes/oidc-keys.js';
 import type { FakeGcpWorld } from '../fakes/gcp.js';
 
@@ -35,7 +36,7 @@ export function sandboxAwsRoles(platformAccount: string): (roleArn: string) => F
 export interface SandboxOidc {
   /** Our OIDC issuer (`${publicUrl}/api`); tokens must carry it as `iss`. A function when it is known only later (a test server's port). */
   readonly issuer: string | (() => string);
-  /** Our published keys, read on every exchange. */
+  /** Our published keys (the JWKS document), read by the fakes as the clouds read it: cached, refetched for an unknown `kid`. */
   readonly jwks: () => Promise<JSONWebKeySet> | JSONWebKeySet;
   /** The time tokens are checked at; default the system clock. */
   readonly now?: () => Date;
@@ -44,32 +45,80 @@ export interface SandboxOidc {
 const AUDIENCE = /^\/\/iam\.googleapis\.com\/projects\/(\d+)\/locations\/global\/workloadIdentityPools\/([a-z0-9-]+)\/providers\/[a-z0-9-]+$/;
 const SUBJECT = /^workspace:\d+:connection:\d+$/;
 
+/** What the GCP setup script leaves in the customer's project for one connection (its WIF config and subject). */
+export interface SandboxGcpSetup {
+  readonly projectNumber: string;
+  readonly poolId: string;
+  readonly providerId: string;
+  readonly serviceAccountEmail: string;
+  /** `workspace:<w>:connection:<id>`: the connection the script was rendered for. */
+  readonly subject: string;
+}
+
+export interface SandboxGcpWorld extends FakeGcpWorld {
+  /**
+   * Apply what the connection's setup script does: the pool provider's attribute condition becomes
+   * `assertion.sub.startsWith('workspace:<w>:connection:')` (update-oidc replaces it), and the
+   * service account gains `roles/iam.workloadIdentityUser` for
+   * `principal://iam.googleapis.com/projects/<n>/locations/global/workloadIdentityPools/<pool>/subject/<subject>`.
+   */
+  runSetupScript(setup: SandboxGcpSetup): void;
+}
+
+const workloadIdentityPrincipal = (projectNumber: string, poolId: string, subject: string) =>
+  `principal://iam.googleapis.com/projects/${projectNumber}/locations/global/workloadIdentityPools/${poolId}/subject/${subject}`;
+
 /**
- * GCP: STS verifies our token against our own JWKS, issuer, audience (the provider's resource name)
- * and subject, as Google does; pool {@link SANDBOX_DENIED_POOL} is refused; every service account
- * may be impersonated; every project exists with the number the audience names.
+ * GCP: STS verifies our token against our issuer's keys (read through its discovery document and
+ * cached, as Google does), issuer, audience (the provider's resource name) and subject; pool
+ * {@link SANDBOX_DENIED_POOL} is refused. A pool provider and service account the setup script
+ * was run for ({@link SandboxGcpWorld.runSetupScript}) decide as Google does: the provider's
+ * attribute condition admits that workspace's subjects only (else `invalid_grant`), and the service
+ * account may be impersonated only by the subjects bound to it (else 403). Providers and service
+ * accounts nobody ran the script for are the open world (every connection of every workspace may
+ * share one), and every project exists with the number the audience names.
  */
-export function sandboxGcpWorld(oidc: SandboxOidc | undefined): FakeGcpWorld {
+export function sandboxGcpWorld(oidc: SandboxOidc | undefined): SandboxGcpWorld {
+  const now = () => oidc?.now?.() ?? new Date();
+  const keys = oidc && createIssuerKeyCache({ fetchJson: sandboxIssuerDocuments(oidc), now });
+  /** Provider resource name → the subject prefix of its attribute condition. */
+  const conditions = new Map<string, string>();
+  /** Service account email → the principals holding roles/iam.workloadIdentityUser on it. */
+  const bindings = new Map<string, Set<string>>();
   return {
+    runSetupScript(setup) {
+      const m = /^(workspace:\d+:connection:)\d+$/.exec(setup.subject);
+      if (!m) throw new Error('subject must be workspace:<id>:connection:<id>');
+      conditions.set(`//iam.googleapis.com/projects/${setup.projectNumber}/locations/global/workloadIdentityPools/${setup.poolId}/providers/${setup.providerId}`, m[1] ?? '');
+      const bound = bindings.get(setup.serviceAccountEmail) ?? new Set<string>();
+      bound.add(workloadIdentityPrincipal(setup.projectNumber, setup.poolId, setup.subject));
+      bindings.set(setup.serviceAccountEmail, bound);
+    },
     async exchange(audience, token) {
       const m = AUDIENCE.exec(audience);
       if (!m) return { error: 'invalid_request', description: 'Invalid value for "audience".' };
       if (m[2] === SANDBOX_DENIED_POOL) return { error: 'invalid_grant', description: 'The given credential is rejected by the attribute condition.' };
-      if (!oidc) return { error: 'invalid_grant', description: 'The sandbox has no OIDC issuer configured.' };
+      if (!oidc || !keys) return { error: 'invalid_grant', description: 'The sandbox has no OIDC issuer configured.' };
+      let sub: string;
       try {
-        const { payload } = await jwtVerify(token, createLocalJWKSet(await oidc.jwks()), {
-          issuer: typeof oidc.issuer === 'function' ? oidc.issuer() : oidc.issuer,
-          audience,
-          algorithms: ['RS256'],
-          ...(oidc.now ? { currentDate: oidc.now() } : {}),
-        });
+        const issuer = typeof oidc.issuer === 'function' ? oidc.issuer() : oidc.issuer;
+        const getKey = await keys.keysFor(issuer, decodeProtectedHeader(token).kid);
+        const { payload } = await jwtVerify(token, getKey, { issuer, audience, algorithms: ['RS256'], currentDate: now() });
         if (typeof payload.sub !== 'string' || !SUBJECT.test(payload.sub)) throw new Error('unexpected subject');
-        return { subject: payload.sub };
+        sub = payload.sub;
       } catch (e) {
         return { error: 'invalid_grant', description: `The subject token is invalid: ${e instanceof Error ? e.message : 'verification failed'}` };
       }
+      const prefix = conditions.get(audience);
+      if (prefix !== undefined && !sub.startsWith(prefix)) return { error: 'invalid_grant', description: 'The given credential is rejected by the attribute condition.' };
+      return { subject: sub };
     },
-    impersonation: () => 'allowed',
+    impersonation(email, principal) {
+      const bound = bindings.get(email);
+      if (!bound) return 'allowed';
+      const m = AUDIENCE.exec(principal.audience);
+      return m && bound.has(workloadIdentityPrincipal(m[1] ?? '', m[2] ?? '', principal.subject)) ? 'allowed' : 'denied';
+    },
     project: (_projectId, _email, principal) => ({ projectNumber: AUDIENCE.exec(principal.audience)?.[1] ?? '' }),
   };
 }
@@ -104,10 +153,5 @@ export function sandboxAzureWorld(oidc: SandboxOidc | undefined): FakeAzureWorld
  * clouds' fakes read them as they would over HTTP).
  */
 export function sandboxIssuerDocuments(oidc: SandboxOidc): FetchJson {
-  return async (url) => {
-    const issuer = typeof oidc.issuer === 'function' ? oidc.issuer() : oidc.issuer;
-    if (url === `${issuer}/.well-known/openid-configuration`) return { issuer, jwks_uri: `${issuer}/.well-known/jwks.json` };
-    if (url === `${issuer}/.well-known/jwks.json`) return oidc.jwks();
-    throw new Error(`GET ${url} answered 404`);
-  };
+  return inProcessIssuerDocuments(oidc.issuer, oidc.jwks);
 }

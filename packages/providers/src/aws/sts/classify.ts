@@ -22,15 +22,29 @@ const PLATFORM = new Set([
 /**
  * AssumeRoleWithWebIdentity: the role's trust refused our token (wrong issuer, audience, subject,
  * signature, or an expired token): a verdict on the customer's setup. The same ExpiredTokenException
- * on a signed call means our platform credentials expired.
+ * on a signed call means our platform credentials expired. The SDK names these errors by their
+ * modeled exception (`InvalidIdentityTokenException` for the wire code `InvalidIdentityToken`), so
+ * both spellings are listed.
  */
-const WEB_IDENTITY_REFUSED = new Set(['InvalidIdentityToken', 'AccessDenied', 'ExpiredTokenException', 'ExpiredToken', 'IDPRejectedClaim', 'PackedPolicyTooLarge', 'ValidationError']);
+const WEB_IDENTITY_REFUSED = new Set([
+  'InvalidIdentityToken',
+  'InvalidIdentityTokenException',
+  'AccessDenied',
+  'ExpiredTokenException',
+  'ExpiredToken',
+  'IDPRejectedClaim',
+  'IDPRejectedClaimException',
+  'PackedPolicyTooLarge',
+  'PackedPolicyTooLargeException',
+  'ValidationError',
+]);
+const WEB_IDENTITY_IDP_UNREACHABLE = new Set(['IDPCommunicationError', 'IDPCommunicationErrorException']);
 
 function stsCodeKind(code: string, call: string): ProviderFailureKind | undefined {
   if (call === 'AssumeRoleWithWebIdentity') {
     if (WEB_IDENTITY_REFUSED.has(code)) return 'refused';
     // STS could not reach our issuer's JWKS: nothing said about the setup.
-    if (code === 'IDPCommunicationError') return 'transient';
+    if (WEB_IDENTITY_IDP_UNREACHABLE.has(code)) return 'transient';
   }
   if (REFUSED.has(code)) return 'refused';
   if (THROTTLED.has(code)) return 'throttled';
