@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createDnsTestbed, engineError, type DnsTestbed } from '../testing/dns/dns-testbed.js';
+import { createDnsTestbed, type DnsTestbed } from '../testing/dns/dns-testbed.js';
+import { engineError } from '../testing/engine-error.js';
 
 async function route53Zone(t: DnsTestbed, domainName = 'myapp.com') {
   await t.linkAws();
