@@ -1,7 +1,6 @@
-import { createSandboxProviders } from '@cloudlink/sandbox';
 import type { CloudlinkEvent } from '@cloudlink/engine';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeBackends, startTestServer, type TestServer, trpcFailure } from './harness/index.js';
+import { describeBackends, sandboxForServer, startTestServer, type TestServer, trpcFailure } from './harness/index.js';
 import { SAMPLE_AZURE_APP } from '../test-support/cloud-samples.js';
 
 describeBackends('audit log and events over REST and tRPC', (backend) => {
@@ -19,11 +18,7 @@ describeBackends('audit log and events over REST and tRPC', (backend) => {
   };
 
   beforeAll(async () => {
-    const { providers } = createSandboxProviders({
-      platformAccountId: '999999999999',
-      now: () => now(),
-      oidc: { issuer: () => `${server.baseUrl}/api`, jwks: () => server.engine.publicAssets.jwks() },
-    });
+    const { providers } = sandboxForServer(() => server);
     server = await startTestServer({
       backend,
       trpcMount: 'handler',

@@ -1,6 +1,5 @@
-import { createSandboxProviders } from '@cloudlink/sandbox';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeBackends, startTestServer, type TestServer, trpcFailure } from './harness/index.js';
+import { describeBackends, sandboxForServer, startTestServer, type TestServer, trpcFailure } from './harness/index.js';
 import { SAMPLE_AZURE_APP, SAMPLE_WIF_CONFIG } from '../test-support/cloud-samples.js';
 
 describeBackends('cloud connections over REST and tRPC', (backend) => {
@@ -9,12 +8,7 @@ describeBackends('cloud connections over REST and tRPC', (backend) => {
   const now = () => (server.clock as { now(): Date }).now();
 
   beforeAll(async () => {
-    const { providers } = createSandboxProviders({
-      platformAccountId: '999999999999',
-      now: () => now(),
-      // The issuer depends on the server's port, known only after start: read it lazily.
-      oidc: { issuer: () => `${server.baseUrl}/api`, jwks: () => server.engine.publicAssets.jwks() },
-    });
+    const { providers } = sandboxForServer(() => server);
     server = await startTestServer({
       backend,
       providers: { aws: providers.aws, gcp: providers.gcp, azure: providers.azure },

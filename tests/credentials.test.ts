@@ -8,12 +8,12 @@ import { createFakeClock } from '@cloudlink/engine/testing';
 import { fromCloudlink } from '@cloudlink/providers/aws';
 import { CloudlinkTokenCredential } from '@cloudlink/providers/azure';
 import { CloudlinkAuthClient } from '@cloudlink/providers/gcp';
-import { createSandboxProviders, createTestCertificates, listen, stsErrorBody, type ListeningFake, type SandboxFakes, type TestCertificates } from '@cloudlink/sandbox';
+import { createTestCertificates, listen, stsErrorBody, type ListeningFake, type SandboxFakes, type TestCertificates } from '@cloudlink/sandbox';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createCloudlinkRouter, createCloudlinkTrpcHandler } from '@cloudlink/trpc-router';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeBackends, startTestServer, type TestServer } from './harness/index.js';
+import { describeBackends, sandboxForServer, startTestServer, type TestServer } from './harness/index.js';
 import { SAMPLE_AZURE_APP, SAMPLE_WIF_CONFIG } from '../test-support/cloud-samples.js';
 
 const WIF = SAMPLE_WIF_CONFIG;
@@ -33,11 +33,7 @@ describeBackends('credentials for the host: real SDK calls against the fakes', (
   const ids = { aws: 0, gcp: 0, azure: 0, pending: 0 };
 
   beforeAll(async () => {
-    const sandbox = createSandboxProviders({
-      platformAccountId: '999999999999',
-      now: () => clock.now(),
-      oidc: { issuer: () => `${server.baseUrl}/api`, jwks: () => server.engine.publicAssets.jwks() },
-    });
+    const sandbox = sandboxForServer(() => server);
     fakes = sandbox.fakes;
     const { aws, gcp, azure } = sandbox.providers;
     server = await startTestServer({ backend, providers: { aws, gcp, azure }, engineOptions: { clock, aws: { accountId: '999999999999' }, onEvent: (e) => void events.push(e) } });

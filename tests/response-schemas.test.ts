@@ -1,9 +1,8 @@
-import { createSandboxProviders } from '@cloudlink/sandbox';
 import { OPERATION_RESPONSES } from '@cloudlink/engine';
 import { REST_ROUTES, type RestOperation, type RestRoute } from '@cloudlink/express-adapter';
 import { expect, it } from 'vitest';
 import { CF_TOKEN, useZonePairWorld } from './dns-fixture.js';
-import { describeBackends, startTestServer, type RestResponse, type TestServer } from './harness/index.js';
+import { describeBackends, sandboxForServer, startTestServer, type RestResponse, type TestServer } from './harness/index.js';
 import { SAMPLE_AZURE_APP, SAMPLE_WIF_CONFIG } from '../test-support/cloud-samples.js';
 
 /**
@@ -133,12 +132,7 @@ describeBackends('REST answers match their documented schemas', (backend) => {
   });
 
   it('GCP and Azure connections through the sandbox, and the public documents', async () => {
-    const { providers } = createSandboxProviders({
-      platformAccountId: '999999999999',
-      // The fakes check token times against the engine's (fake) clock.
-      now: () => (server.clock as { now(): Date }).now(),
-      oidc: { issuer: () => `${server.baseUrl}/api`, jwks: () => server.engine.publicAssets.jwks() },
-    });
+    const { providers } = sandboxForServer(() => server);
     // Read by the providers' callbacks above only once requests run, after it is assigned.
     const server: TestServer = await startTestServer({ backend, providers: { aws: providers.aws, gcp: providers.gcp, azure: providers.azure }, engineOptions: { aws: { accountId: '999999999999' } } });
     try {
