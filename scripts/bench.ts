@@ -41,7 +41,8 @@ environment:
   BENCH_STORAGES     comma-separated: sqlite,postgres (default both)
   BENCH_SYNC_RECORDS record sets of the larger zone in "sync" (default 50000)
   BENCH_WRITES       storage transactions per database in "micro" (default 300)
-  BENCH_JSON=1       print JSON instead of tables`;
+  BENCH_JSON=1       print JSON instead of tables
+  BENCH_PROFILE_DIR  write a V8 CPU profile (.cpuprofile) of every server under measurement there`;
 
 const args = process.argv.slice(2);
 if (args.includes('--help') || args.includes('-h')) {

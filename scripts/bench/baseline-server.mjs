@@ -144,6 +144,7 @@ async function listConnections(authorization, workspaceSlug) {
     accountName: c.account_name,
     region: c.region,
     connectionStatus: c.connection_status,
+    mode: c.provider_name === 'gcp' || c.auth_mode === 'oidc' ? 'oidc' : c.provider_name === 'aws' ? 'role' : 'secret',
     connectedAt: db.iso(c.connected_at),
     failureReason: c.failure_reason,
     isActive: Boolean(c.is_active),

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
 import { createInterface } from 'node:readline';
 
 /** A server process under measurement: where it listens, and its CPU time and memory as the kernel counts them. */
@@ -55,6 +56,15 @@ export function freePort(): Promise<number> {
   });
 }
 
+/**
+ * `node` flags for a server under measurement: with BENCH_PROFILE_DIR set, a V8 CPU profile of it
+ * (a .cpuprofile, for Chrome DevTools), written there when it stops.
+ */
+export function profileFlags(): string[] {
+  const dir = process.env.BENCH_PROFILE_DIR;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(dir)}`] : [];
+}
+
 /** The process `pid`, listening at `url`, as a benchmark target. */
 export function targetOf(name: string, url: string, pid: number, stop: () => Promise<void>): Target {
   return { name, url, pid, cpuMicros: () => cpuMicrosOf(pid), rssBytes: () => rssBytesOf(pid), stop };
@@ -65,7 +75,7 @@ export function targetOf(name: string, url: string, pid: number, stop: () => Pro
  * protocol). Its stderr is kept and shown if it exits before that.
  */
 export function spawnListening(name: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<Target> {
-  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...profileFlags(), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
   return new Promise((resolve, reject) => {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { ensureBuilt, SERVER_DIR } from '../../examples/standalone-server/scripts/ensure-built.mjs';
 import type { BenchRow } from './measure.js';
 import { median } from './measure.js';
-import { freePort, stopper } from './processes.js';
+import { freePort, profileFlags, stopper } from './processes.js';
 
 /** The built product server, as production runs it (`node dist/main.js`). */
 export const SERVER_MAIN = path.join(SERVER_DIR, 'dist/main.js');
@@ -57,7 +57,7 @@ export async function spawnServer(env: Record<string, string | undefined> = {}):
   await ensureBuilt();
   const port = env.PORT && env.PORT !== '0' ? Number(env.PORT) : await freePort();
   const base = { PATH: process.env.PATH, HOME: process.env.HOME ?? tmpdir(), AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
-  const { child, url, stderr } = startChild([SERVER_MAIN], { ...base, ...env }, port);
+  const { child, url, stderr } = startChild([...profileFlags(), SERVER_MAIN], { ...base, ...env }, port);
   const stop = stopper(child);
   try {
     await waitReady(url, child, stderr);

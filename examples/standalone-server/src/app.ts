@@ -6,7 +6,7 @@ import type { Logger as PinoLogger } from 'pino';
 import type { JwtAuth } from './auth.js';
 import { docsRouter } from './docs.js';
 import { healthRoutes } from './health.js';
-import { requestLogging } from './logging.js';
+import { requestIdOf, requestLogging } from './logging.js';
 
 /** What `createApp` composes: an engine, the Bearer-token hook and the logger. */
 export interface AppOptions {
@@ -34,8 +34,8 @@ export function createApp({ engine, auth, logger }: AppOptions): express.Express
     createCloudlinkTrpcHandler({
       engine,
       createContext: async ({ req }) => ({ actor: await auth.authenticate(req).catch(() => null) }),
-      onError: ({ error, path }) => {
-        if (error.code === 'INTERNAL_SERVER_ERROR') logger.error({ err: error.cause ?? error, procedure: path }, 'tRPC procedure failed');
+      onError: ({ error, path, req }) => {
+        if (error.code === 'INTERNAL_SERVER_ERROR') logger.error({ err: error.cause ?? error, reqId: requestIdOf(req), procedure: path }, 'tRPC procedure failed');
       },
     }),
   );
@@ -45,8 +45,8 @@ export function createApp({ engine, auth, logger }: AppOptions): express.Express
   app.use((req, res) => {
     res.status(404).json({ error: 'Not found', message: `Route ${req.method} ${req.path} not found` });
   });
-  app.use((err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
-    logger.error({ err }, 'unhandled error');
+  app.use((err: unknown, req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    logger.error({ err, reqId: requestIdOf(req) }, 'unhandled error');
     if (!res.headersSent) res.status(500).json({ error: 'Internal server error', message: 'An unexpected error occurred' });
   });
   return app;

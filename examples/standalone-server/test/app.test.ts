@@ -101,6 +101,40 @@ describe('createApp', () => {
     await waitFor(() => lines.some((l) => l.path === '/trpc/workspaces.get' && l.reqId === trpcId), 'the access line of the tRPC call, with the same id');
   });
 
+  it('puts the request id on the error lines of a failed REST or tRPC request', async () => {
+    // An unmigrated database: every API read fails inside the engine, a 500 the log must explain.
+    const bare = createSqliteStorage({ filename: ':memory:' });
+    const broken = createEngine({ storage: bare, secrets: createSecretBox({ keys: parseEncryptionKeys(KEYS) }), publicUrl: 'http://localhost:3000' });
+    const errors: Record<string, unknown>[] = [];
+    const errorSink = new Writable({
+      write(chunk, _enc, cb) {
+        for (const l of String(chunk).split('\n').filter(Boolean)) errors.push(JSON.parse(l) as Record<string, unknown>);
+        cb();
+      },
+    });
+    const other = createApp({ engine: broken, auth, logger: createLogger({ destination: errorSink }) }).listen(0, '127.0.0.1');
+    await new Promise((r) => other.once('listening', r));
+    try {
+      const url = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
+      const headers = { authorization: `Bearer ${await auth.issue({ id: 1 })}` };
+      const rest = await fetch(`${url}/api/workspaces/acme`, { headers: { ...headers, 'x-request-id': 'broken-rest-1' } });
+      expect(rest.status).toBe(500);
+      const trpc = await fetch(`${url}/trpc/workspaces.get?input=${encodeURIComponent(JSON.stringify({ workspaceSlug: 'acme' }))}`, { headers: { ...headers, 'x-request-id': 'broken-trpc-1' } });
+      expect(trpc.status).toBe(500);
+      await waitFor(() => errors.filter((l) => l.level === 50 && l.msg !== 'request failed').length >= 2, 'two error lines');
+      const failures = errors.filter((l) => l.level === 50 && l.msg !== 'request failed');
+      expect(failures.map((l) => [l.msg, l.reqId])).toEqual(
+        expect.arrayContaining([
+          [expect.stringMatching(/^cloudlink: /), 'broken-rest-1'],
+          ['tRPC procedure failed', 'broken-trpc-1'],
+        ]),
+      );
+    } finally {
+      await new Promise((r) => other.close(r));
+      await broken.close();
+    }
+  });
+
   it('serves the API reference page at /docs and the OpenAPI document', async () => {
     const docs = await fetch(`${base}/docs`);
     expect(docs.headers.get('content-type')).toContain('text/html');

@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler } from 'express';
-import { ERROR_CODE_TABLE, internalError, invalidField, isEngineError } from '@cloudlink/engine';
+import { ERROR_CODE_TABLE, REQUEST_ID_HEADER, internalError, invalidField, isEngineError } from '@cloudlink/engine';
 import type { Logger } from '@cloudlink/engine';
 
 /**
@@ -18,11 +18,13 @@ export function createErrorHandler(logger: Logger): ErrorRequestHandler {
     // Express's router decodes path parameters before any handler runs and throws a URIError
     // (status 400) for a malformed escape such as `%ZZ`: the client's mistake, not a 500.
     if (!error && err instanceof URIError) error = invalidField('path', 'malformed percent-encoding');
+    // The request's id (echoed on every answer) ties the line to the access log and the audit log.
+    const where = () => ({ reqId: res.getHeader(REQUEST_ID_HEADER), method: req.method, path: req.originalUrl.split('?')[0] });
     if (!error) {
-      logger.error({ err, method: req.method, path: req.originalUrl.split('?')[0] }, 'cloudlink: unexpected error');
+      logger.error({ err, ...where() }, 'cloudlink: unexpected error');
       error = internalError(err);
     } else if (error.code === 'INTERNAL') {
-      logger.error({ err: error.cause ?? error, method: req.method, path: req.originalUrl.split('?')[0] }, 'cloudlink: internal error');
+      logger.error({ err: error.cause ?? error, ...where() }, 'cloudlink: internal error');
     }
     const status = ERROR_CODE_TABLE[error.code].http;
     if (error.retryAfter !== undefined) res.setHeader('Retry-After', String(Math.max(0, Math.ceil(error.retryAfter))));

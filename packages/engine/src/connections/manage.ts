@@ -88,18 +88,21 @@ export function createConnectionManagement(ctx: EngineContext, platformAccountId
       const { workspace } = await workspaceScope(ctx, actor, input?.workspaceSlug, 'canViewResources');
       const query = parseInput(listConnectionsQuerySchema, input);
       const page = openIdPage(query, 'connections', workspace.id);
-      const rows = await ctx.storage.connections.listConnections(
-        workspace.id,
-        {
-          ...(query.status === 'all' ? {} : { status: query.status }),
-          ...(query.provider ? { provider: query.provider } : {}),
-          ...(query.provider_id !== undefined ? { providerId: query.provider_id } : {}),
-          includeInactive: query.include_inactive ?? false,
-        },
-        page.read,
-      );
+      // The page and the summary are independent reads: on a networked database they run side by side.
+      const [rows, byStatus] = await Promise.all([
+        ctx.storage.connections.listConnections(
+          workspace.id,
+          {
+            ...(query.status === 'all' ? {} : { status: query.status }),
+            ...(query.provider ? { provider: query.provider } : {}),
+            ...(query.provider_id !== undefined ? { providerId: query.provider_id } : {}),
+            includeInactive: query.include_inactive ?? false,
+          },
+          page.read,
+        ),
+        ctx.storage.connections.countConnectionsByStatus(workspace.id),
+      ]);
       const { items, nextCursor } = page.finish(rows);
-      const byStatus = await ctx.storage.connections.countConnectionsByStatus(workspace.id);
       const data = items.map(serializeConnection);
       return {
         message: 'Cloud connections retrieved successfully',

@@ -6,10 +6,6 @@ import type { ConnectionObject } from '../responses/connections.js';
 export type { ConnectionObject };
 
 /**
- * The connection object of the REST API. Never includes `role_arn`, `external_id`, `stack_name`,
- * `secret_data`, token columns, `workspace_id` or `created_by`.
- */
-/**
  * The connection's `mode` (docs/connections.md#connection-modes): GCP is always federated; AWS and
  * Azure are `oidc` when created so, else their default (role + ExternalId, client secret).
  */
@@ -18,6 +14,10 @@ export function modeOf(c: Pick<CloudConnection, 'provider' | 'authMode'>): Conne
   return c.provider === 'aws' ? 'role' : 'secret';
 }
 
+/**
+ * The connection object of the REST API. Never includes `role_arn`, `external_id`, `stack_name`,
+ * `secret_data`, token columns, `workspace_id` or `created_by`.
+ */
 export function serializeConnection(c: CloudConnection): ConnectionObject {
   const provider = CLOUD_PROVIDERS.find((p) => p.name === c.provider) ?? CLOUD_PROVIDERS[0];
   return {
