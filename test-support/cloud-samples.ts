@@ -11,3 +11,11 @@ export const SAMPLE_WIF_CONFIG = {
   providerId: 'gateways-oidc',
   serviceAccountEmail: 'gateways-cloud-connection@my-gcp-project-12345.iam.gserviceaccount.com',
 } as const;
+
+/** An Azure service principal: what the setup script prints (tenant, subscription, app and its secret). */
+export const SAMPLE_AZURE_APP = {
+  tenantId: '11111111-2222-3333-4444-555555555555',
+  subscriptionId: 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee',
+  clientId: '99999999-8888-7777-6666-555555555555',
+  clientSecret: 'Azure~Client.Secret_0123456789',
+} as const;

@@ -1,14 +1,7 @@
-import { createSandboxProviders } from '@cloudlink/sandbox';
 import type { CloudlinkEvent } from '@cloudlink/engine';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeBackends, startTestServer, type TestServer, trpcFailure } from './harness/index.js';
-
-const CREDS = {
-  tenantId: '11111111-2222-3333-4444-555555555555',
-  subscriptionId: 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee',
-  clientId: '99999999-8888-7777-6666-555555555555',
-  clientSecret: 'Azure~Client.Secret_0123456789',
-};
+import { describeBackends, sandboxForServer, startTestServer, type TestServer, trpcFailure } from './harness/index.js';
+import { SAMPLE_AZURE_APP } from '../test-support/cloud-samples.js';
 
 describeBackends('audit log and events over REST and tRPC', (backend) => {
   let server: TestServer;
@@ -25,11 +18,7 @@ describeBackends('audit log and events over REST and tRPC', (backend) => {
   };
 
   beforeAll(async () => {
-    const { providers } = createSandboxProviders({
-      platformAccountId: '999999999999',
-      now: () => now(),
-      oidc: { issuer: () => `${server.baseUrl}/api`, jwks: () => server.engine.publicAssets.jwks() },
-    });
+    const { providers } = sandboxForServer(() => server);
     server = await startTestServer({
       backend,
       trpcMount: 'handler',
@@ -149,7 +138,7 @@ describeBackends('audit log and events over REST and tRPC', (backend) => {
     const azId = az.body.data.connectionId as number;
     const setupToken = /T="([0-9a-f]{24})"/.exec(az.body.data.setupCommand)![1]!;
     await server.rest('PATCH', `/api/cloud-connections/acme/${azId}`, { token: owner.token, body: { accountName: 'Prod Azure' } });
-    const done = await server.rest('POST', '/api/cloud-connections/azure-setup-callback', { body: { token: setupToken, ...CREDS } });
+    const done = await server.rest('POST', '/api/cloud-connections/azure-setup-callback', { body: { token: setupToken, ...SAMPLE_AZURE_APP } });
     expect(done.status).toBe(200);
     // Re-linking a project that holds a resource: its entry was written, then rolled back with the change.
     expect((await server.rest('PATCH', `/api/projects/shop/connect-cloud/${azId}`, { token: owner.token })).status).toBe(409);
@@ -178,6 +167,6 @@ describeBackends('audit log and events over REST and tRPC', (backend) => {
 
     // No secret anywhere in the table: the client secret, the setup token, the ExternalId.
     const rows = JSON.stringify(await server.peek.rows('audit_log'));
-    for (const secret of [CREDS.clientSecret, setupToken, started.body.data.externalId as string]) expect(rows).not.toContain(secret);
+    for (const secret of [SAMPLE_AZURE_APP.clientSecret, setupToken, started.body.data.externalId as string]) expect(rows).not.toContain(secret);
   });
 });

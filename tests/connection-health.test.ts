@@ -11,15 +11,9 @@ import { createPgBossJobQueue } from '@cloudlink/storage-postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../test-support/wait.js';
 import { describeBackends, startTestServer, trpcFailure, type Backend, type TestServer } from './harness/index.js';
-import { SAMPLE_WIF_CONFIG } from '../test-support/cloud-samples.js';
+import { SAMPLE_AZURE_APP, SAMPLE_WIF_CONFIG } from '../test-support/cloud-samples.js';
 
 const INTERVAL_S = 60;
-const AZURE = {
-  tenantId: '11111111-2222-3333-4444-555555555555',
-  subscriptionId: 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee',
-  clientId: '99999999-8888-7777-6666-555555555555',
-  clientSecret: 'Azure~Client.Secret_0123456789',
-};
 const roleArn = (account: string) => `arn:aws:iam::${account}:role/GatewaysAppDeployRole`;
 /** One attempt per call: an injected outage is seen once, not retried away. */
 const ONE_ATTEMPT = { maxAttempts: 1, baseMs: 1, capMs: 1, maxRetryAfterSeconds: 1 };
@@ -147,7 +141,7 @@ describeBackends('re-verification: POST …/:connectionId/verify and tRPC cloudC
     const gcp = (await server.rest('POST', '/api/cloud-connections/acme/connect-gcp', { token: owner.token, body: {} })).body.data.connectionId as number;
     await server.rest('POST', `/api/cloud-connections/acme/${gcp}/complete`, { token: owner.token, body: { accountName: 'GCP', wifConfig: Buffer.from(JSON.stringify(wif)).toString('base64') } });
     const azure = (await server.rest('POST', '/api/cloud-connections/acme/connect-azure', { token: owner.token, body: {} })).body.data.connectionId as number;
-    await server.rest('POST', `/api/cloud-connections/acme/${azure}/complete`, { token: owner.token, body: { accountName: 'Azure', ...AZURE } });
+    await server.rest('POST', `/api/cloud-connections/acme/${azure}/complete`, { token: owner.token, body: { accountName: 'Azure', ...SAMPLE_AZURE_APP } });
     for (const connectionId of [gcp, azure]) {
       expect(await server.rest('POST', `/api/cloud-connections/acme/${connectionId}/verify`, { token: owner.token })).toMatchObject({
         status: 200,

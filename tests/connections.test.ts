@@ -1,14 +1,6 @@
-import { createSandboxProviders } from '@cloudlink/sandbox';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeBackends, startTestServer, type TestServer, trpcFailure } from './harness/index.js';
-import { SAMPLE_WIF_CONFIG } from '../test-support/cloud-samples.js';
-
-const CREDS = {
-  tenantId: '11111111-2222-3333-4444-555555555555',
-  subscriptionId: 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee',
-  clientId: '99999999-8888-7777-6666-555555555555',
-  clientSecret: 'Azure~Client.Secret_0123456789',
-};
+import { describeBackends, sandboxForServer, startTestServer, type TestServer, trpcFailure } from './harness/index.js';
+import { SAMPLE_AZURE_APP, SAMPLE_WIF_CONFIG } from '../test-support/cloud-samples.js';
 
 describeBackends('cloud connections over REST and tRPC', (backend) => {
   let server: TestServer;
@@ -16,12 +8,7 @@ describeBackends('cloud connections over REST and tRPC', (backend) => {
   const now = () => (server.clock as { now(): Date }).now();
 
   beforeAll(async () => {
-    const { providers } = createSandboxProviders({
-      platformAccountId: '999999999999',
-      now: () => now(),
-      // The issuer depends on the server's port, known only after start: read it lazily.
-      oidc: { issuer: () => `${server.baseUrl}/api`, jwks: () => server.engine.publicAssets.jwks() },
-    });
+    const { providers } = sandboxForServer(() => server);
     server = await startTestServer({
       backend,
       providers: { aws: providers.aws, gcp: providers.gcp, azure: providers.azure },
@@ -101,22 +88,22 @@ describeBackends('cloud connections over REST and tRPC', (backend) => {
     const started = await server.rest('POST', '/api/cloud-connections/acme/connect-azure', { token: owner.token, body: {} });
     const id = started.body.data.connectionId as number;
     const token = /T="([0-9a-f]{24})"/.exec(started.body.data.setupCommand)![1]!;
-    expect(await server.rest('POST', '/api/cloud-connections/azure-setup-callback', { body: { token, ...CREDS } })).toMatchObject({
+    expect(await server.rest('POST', '/api/cloud-connections/azure-setup-callback', { body: { token, ...SAMPLE_AZURE_APP } })).toMatchObject({
       status: 400,
       body: { error: 'Account name required' },
     });
     const patched = await server.rest('PATCH', `/api/cloud-connections/acme/${id}`, { token: owner.token, body: { accountName: 'Prod Azure' } });
     expect(patched).toMatchObject({ status: 200, body: { message: 'Cloud connection updated successfully', data: { accountName: 'Prod Azure' } } });
-    const done = await server.rest('POST', '/api/cloud-connections/azure-setup-callback', { body: { token, azureCredentials: JSON.stringify(CREDS) } });
-    expect(done).toMatchObject({ status: 200, body: { message: 'Cloud connection completed successfully', data: { connectionStatus: 'connected', accountId: CREDS.subscriptionId } } });
-    expect(await server.rest('POST', '/api/cloud-connections/azure-setup-callback', { body: { token, ...CREDS } })).toMatchObject({
+    const done = await server.rest('POST', '/api/cloud-connections/azure-setup-callback', { body: { token, azureCredentials: JSON.stringify(SAMPLE_AZURE_APP) } });
+    expect(done).toMatchObject({ status: 200, body: { message: 'Cloud connection completed successfully', data: { connectionStatus: 'connected', accountId: SAMPLE_AZURE_APP.subscriptionId } } });
+    expect(await server.rest('POST', '/api/cloud-connections/azure-setup-callback', { body: { token, ...SAMPLE_AZURE_APP } })).toMatchObject({
       status: 400,
       body: { error: 'Invalid token', message: 'Invalid or expired setup token' },
     });
     const everything = JSON.stringify([started.body, patched.body, done.body, (await server.rest('GET', '/api/cloud-connections/acme?status=all', { token: owner.token })).body]);
-    expect(everything).not.toContain(CREDS.clientSecret);
+    expect(everything).not.toContain(SAMPLE_AZURE_APP.clientSecret);
     const stored = JSON.stringify(await server.peek.rows('cloud_connections'));
-    expect(stored).not.toContain(CREDS.clientSecret);
+    expect(stored).not.toContain(SAMPLE_AZURE_APP.clientSecret);
     expect(stored).not.toContain(token);
     const script = await server.rest('GET', '/api/cloud-connections/scripts/azure.sh');
     expect(script.body).toContain(`DEFAULT_CALLBACK='${server.baseUrl}/api/cloud-connections/azure-setup-callback'`);
@@ -149,7 +136,7 @@ describeBackends('cloud connections over REST and tRPC', (backend) => {
     const b = await server.rest('POST', `/api/cloud-connections/${small}/connect-azure`, { token: owner.token, body: {} });
     const results = await Promise.all([
       server.rest('POST', `/api/cloud-connections/${small}/${a.body.data.connectionId}/complete`, { token: owner.token, body: { accountId: '123456789012', accountName: 'A' } }),
-      server.rest('POST', `/api/cloud-connections/${small}/${b.body.data.connectionId}/complete`, { token: owner.token, body: { accountName: 'B', ...CREDS } }),
+      server.rest('POST', `/api/cloud-connections/${small}/${b.body.data.connectionId}/complete`, { token: owner.token, body: { accountName: 'B', ...SAMPLE_AZURE_APP } }),
     ]);
     expect(results.map((r) => r.status).sort()).toEqual([200, 403]);
     expect(results.find((r) => r.status === 403)!.body).toMatchObject({ error: 'Plan limit exceeded', currentValue: 1, limit: 1 });

@@ -8,20 +8,14 @@ import { createFakeClock } from '@cloudlink/engine/testing';
 import { fromCloudlink } from '@cloudlink/providers/aws';
 import { CloudlinkTokenCredential } from '@cloudlink/providers/azure';
 import { CloudlinkAuthClient } from '@cloudlink/providers/gcp';
-import { createSandboxProviders, createTestCertificates, listen, stsErrorBody, type ListeningFake, type SandboxFakes, type TestCertificates } from '@cloudlink/sandbox';
+import { createTestCertificates, listen, stsErrorBody, type ListeningFake, type SandboxFakes, type TestCertificates } from '@cloudlink/sandbox';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createCloudlinkRouter, createCloudlinkTrpcHandler } from '@cloudlink/trpc-router';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeBackends, startTestServer, type TestServer } from './harness/index.js';
-import { SAMPLE_WIF_CONFIG } from '../test-support/cloud-samples.js';
+import { describeBackends, sandboxForServer, startTestServer, type TestServer } from './harness/index.js';
+import { SAMPLE_AZURE_APP, SAMPLE_WIF_CONFIG } from '../test-support/cloud-samples.js';
 
-const AZURE = {
-  tenantId: '11111111-2222-3333-4444-555555555555',
-  subscriptionId: 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee',
-  clientId: '99999999-8888-7777-6666-555555555555',
-  clientSecret: 'Azure~Client.Secret_0123456789',
-};
 const WIF = SAMPLE_WIF_CONFIG;
 
 describeBackends('credentials for the host: real SDK calls against the fakes', (backend) => {
@@ -39,11 +33,7 @@ describeBackends('credentials for the host: real SDK calls against the fakes', (
   const ids = { aws: 0, gcp: 0, azure: 0, pending: 0 };
 
   beforeAll(async () => {
-    const sandbox = createSandboxProviders({
-      platformAccountId: '999999999999',
-      now: () => clock.now(),
-      oidc: { issuer: () => `${server.baseUrl}/api`, jwks: () => server.engine.publicAssets.jwks() },
-    });
+    const sandbox = sandboxForServer(() => server);
     fakes = sandbox.fakes;
     const { aws, gcp, azure } = sandbox.providers;
     server = await startTestServer({ backend, providers: { aws, gcp, azure }, engineOptions: { clock, aws: { accountId: '999999999999' }, onEvent: (e) => void events.push(e) } });
@@ -62,7 +52,7 @@ describeBackends('credentials for the host: real SDK calls against the fakes', (
     ids.gcp = (await c.connectGcp(actor, { workspaceSlug: 'acme' })).data.connectionId;
     await c.complete(actor, { workspaceSlug: 'acme', connectionId: ids.gcp, accountName: 'Prod GCP', wifConfig: WIF });
     ids.azure = (await c.connectAzure(actor, { workspaceSlug: 'acme' })).data.connectionId;
-    await c.complete(actor, { workspaceSlug: 'acme', connectionId: ids.azure, accountName: 'Prod Azure', ...AZURE });
+    await c.complete(actor, { workspaceSlug: 'acme', connectionId: ids.azure, accountName: 'Prod Azure', ...SAMPLE_AZURE_APP });
     ids.pending = (await c.connectAws(actor, { workspaceSlug: 'acme' })).data.connectionId;
   });
   afterAll(async () => {
@@ -120,9 +110,9 @@ describeBackends('credentials for the host: real SDK calls against the fakes', (
       endpoint: arm.url,
       additionalPolicies: [{ position: 'perCall', policy: { name: 'test-ca', sendRequest: (req, next) => next(Object.assign(req, { agent })) } }],
     });
-    const res = await client.sendRequest(createPipelineRequest({ url: `${arm.url}/subscriptions/${AZURE.subscriptionId}?api-version=2022-12-01`, method: 'GET' }));
+    const res = await client.sendRequest(createPipelineRequest({ url: `${arm.url}/subscriptions/${SAMPLE_AZURE_APP.subscriptionId}?api-version=2022-12-01`, method: 'GET' }));
     expect(res.status).toBe(200);
-    expect(JSON.parse(res.bodyAsText!)).toMatchObject({ subscriptionId: AZURE.subscriptionId });
+    expect(JSON.parse(res.bodyAsText!)).toMatchObject({ subscriptionId: SAMPLE_AZURE_APP.subscriptionId });
     expect(fakes.gcp.rm.requests.at(-1)!.headers.authorization).toMatch(/^Bearer /);
   });
 
@@ -170,7 +160,7 @@ describeBackends('credentials for the host: real SDK calls against the fakes', (
       message: 'You do not have permission to perform this action (requires canIssueCredentials)',
     });
     const issued = await server.engine.credentials.issue({ userId: owner.id }, { workspaceSlug: 'acme', connectionId: ids.azure, purpose: 'ci' });
-    expect(issued).toMatchObject({ message: 'Credentials issued', data: { provider: 'azure', subscriptionId: AZURE.subscriptionId } });
+    expect(issued).toMatchObject({ message: 'Credentials issued', data: { provider: 'azure', subscriptionId: SAMPLE_AZURE_APP.subscriptionId } });
   });
 
   it('tRPC: credentials.issue only when the host opts in', async () => {
@@ -211,7 +201,7 @@ describeBackends('credentials for the host: real SDK calls against the fakes', (
     expect(events.filter((e) => e.type === 'credentials.issued').length).toBe(ok.length);
     const text = JSON.stringify(entries);
     expect(text).not.toMatch(/ASIA|ya29\.|secret|Bearer/i);
-    expect(text).not.toContain(AZURE.clientSecret);
+    expect(text).not.toContain(SAMPLE_AZURE_APP.clientSecret);
   });
 
   it('the credentials of a connection never appear in the database', async () => {

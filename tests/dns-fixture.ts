@@ -1,5 +1,6 @@
 import { createAwsConnector, createRoute53Provider } from '@cloudlink/providers/aws';
 import { createCloudflareProvider } from '@cloudlink/providers/cloudflare';
+import { afterAll, beforeAll } from 'vitest';
 import { startTestServer, type Backend, type TestServer } from './harness/index.js';
 import { createSandboxResolver, fakeZoneTxtSources, startFakeCloudflare, startFakeRoute53, startFakeSts, type ListeningCloudflare, type ListeningRoute53, type ListeningSts, type SandboxResolver } from '@cloudlink/sandbox';
 
@@ -113,4 +114,34 @@ export async function createZonePair(w: DnsWorld): Promise<ZonePair> {
   w.cf.addZone('cf.example', [CF_TOKEN]);
   const cf = await w.server.rest('POST', `${w.base}/dns`, { token: w.token, body: { name: 'cf', domainName: 'cf.example', cloudflareApiToken: CF_TOKEN } });
   return { r53Id: r53.body.data.id, r53ZoneId: r53.body.data.hostedZoneId, cfId: cf.body.data.id, cfZoneId: cf.body.data.hostedZoneId };
+}
+
+/** A {@link DnsWorld} with the two zones of {@link createZonePair}. */
+export type ZonePairWorld = DnsWorld & ZonePair;
+
+/**
+ * The world of one describe block: started, and `more` added to it, before the block's first test;
+ * closed after its last. The object is filled in by that `beforeAll`, so read it inside tests and
+ * hooks, not while the block is declared.
+ */
+function useWorld<T extends object>(backend: Backend, options: DnsWorldOptions, more: (w: DnsWorld) => Promise<T>): DnsWorld & T {
+  const world = {} as DnsWorld & T;
+  beforeAll(async () => {
+    const started = await startDnsWorld(backend, options);
+    // Filled in two steps so that the world is closed even when `more` fails.
+    Object.assign(world, started);
+    Object.assign(world, await more(started));
+  });
+  afterAll(() => world.close());
+  return world;
+}
+
+/** {@link startDnsWorld} for one describe block (see {@link useWorld}). */
+export function useDnsWorld(backend: Backend, options: DnsWorldOptions = {}): DnsWorld {
+  return useWorld(backend, options, async () => ({}));
+}
+
+/** {@link startDnsWorld} and {@link createZonePair} for one describe block (see {@link useWorld}). */
+export function useZonePairWorld(backend: Backend, options: DnsWorldOptions = {}): ZonePairWorld {
+  return useWorld(backend, options, createZonePair);
 }

@@ -1,7 +1,7 @@
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { CF_TOKEN, startDnsWorld, type DnsWorld } from './dns-fixture.js';
+import { beforeAll, expect, it } from 'vitest';
+import { CF_TOKEN, useDnsWorld } from './dns-fixture.js';
 import { describeBackends } from './harness/index.js';
 
 /**
@@ -25,12 +25,10 @@ const SETS = 5000;
 const MB = 1024 * 1024;
 
 describeBackends('large zone (5 000 record sets)', (backend) => {
-  let w: DnsWorld;
+  const w = useDnsWorld(backend);
   beforeAll(async () => {
-    w = await startDnsWorld(backend);
     await w.linkAws();
   });
-  afterAll(() => w.close());
 
   it('Route 53: lists and syncs 5 000 sets with bounded memory', async () => {
     const zone = await w.server.rest('POST', `${w.base}/dns`, { token: w.token, body: { name: 'big', domainName: 'big.com' } });

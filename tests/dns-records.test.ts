@@ -1,23 +1,14 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { CF_TOKEN, createZonePair, startDnsWorld, type DnsWorld } from './dns-fixture.js';
+import { expect, it } from 'vitest';
+import { CF_TOKEN, useZonePairWorld } from './dns-fixture.js';
 import { describeBackends } from './harness/index.js';
 
 /** DNS record writes and listings (docs/records.md) over real HTTP (REST) and tRPC, real providers against the provider fakes. */
 
 describeBackends('DNS records', (backend) => {
-  let w: DnsWorld;
-  let r53Id: number;
-  let r53ZoneId: string;
-  let cfId: number;
-  let cfZoneId: string;
-  beforeAll(async () => {
-    w = await startDnsWorld(backend);
-    ({ r53Id, r53ZoneId, cfId, cfZoneId } = await createZonePair(w));
-  });
-  afterAll(() => w.close());
+  const w = useZonePairWorld(backend);
 
   it('POST single form (200) reaches Route 53 and the stored copy', async () => {
-    const res = await w.server.rest('POST', `${w.base}/dns/${r53Id}/records`, {
+    const res = await w.server.rest('POST', `${w.base}/dns/${w.r53Id}/records`, {
       token: w.token,
       body: { recordName: 'www.myapp.com', recordType: 'A', values: ['192.0.2.1'], ttl: 300 },
     });
@@ -26,8 +17,8 @@ describeBackends('DNS records', (backend) => {
       message: 'DNS record created successfully',
       data: { recordName: 'www.myapp.com.', recordType: 'A', values: ['192.0.2.1'], ttl: 300, changeId: expect.stringMatching(/^C/), status: 'PENDING' },
     });
-    expect(w.r53.recordSets(r53ZoneId).find((s) => s.name === 'www.myapp.com.' && s.type === 'A')?.values).toEqual(['192.0.2.1']);
-    const stored = (await w.server.peek.rows('dns_records')).filter((r) => Number(r.zone_resource_id) === r53Id);
+    expect(w.r53.recordSets(w.r53ZoneId).find((s) => s.name === 'www.myapp.com.' && s.type === 'A')?.values).toEqual(['192.0.2.1']);
+    const stored = (await w.server.peek.rows('dns_records')).filter((r) => Number(r.zone_resource_id) === w.r53Id);
     expect(stored).toHaveLength(1);
     expect(stored[0]).toMatchObject({ name: 'www.myapp.com.', type: 'A' });
     expect([true, 1]).toContain(stored[0]?.managed);
@@ -36,7 +27,7 @@ describeBackends('DNS records', (backend) => {
   it('batch form over tRPC; GET …/records lists live in Route 53 order on both transports', async () => {
     const res = await w.server.trpcClient(w.token).dns.upsertRecords.mutate({
       ...w.env,
-      id: r53Id,
+      id: w.r53Id,
       records: [
         { recordName: '@', recordType: 'MX', values: ['10 mail.myapp.com'] },
         { recordName: '_gateways_app', recordType: 'TXT', values: ['installed'] },
@@ -44,7 +35,7 @@ describeBackends('DNS records', (backend) => {
       ],
     });
     expect(res).toMatchObject({ message: 'DNS records created successfully', count: 3 });
-    const rest = await w.server.rest('GET', `${w.base}/dns/${r53Id}/records`, { token: w.token });
+    const rest = await w.server.rest('GET', `${w.base}/dns/${w.r53Id}/records`, { token: w.token });
     expect(rest.status).toBe(200);
     expect(rest.body).toEqual({
       message: 'DNS records retrieved successfully',
@@ -57,11 +48,11 @@ describeBackends('DNS records', (backend) => {
       ],
       nextCursor: null,
     });
-    expect(await w.server.trpcClient(w.token).dns.listRecords.query({ ...w.env, id: r53Id })).toEqual(rest.body);
+    expect(await w.server.trpcClient(w.token).dns.listRecords.query({ ...w.env, id: w.r53Id })).toEqual(rest.body);
   });
 
   it('rules: CNAME exclusivity, apex CNAME, NS refused, indexed paths', async () => {
-    const post = (body: unknown) => w.server.rest('POST', `${w.base}/dns/${r53Id}/records`, { token: w.token, body });
+    const post = (body: unknown) => w.server.rest('POST', `${w.base}/dns/${w.r53Id}/records`, { token: w.token, body });
     const excl = await post({ recordName: 'www', recordType: 'CNAME', values: ['x.example.net'] });
     expect(excl.status).toBe(400);
     expect(excl.body.message).toBe('recordName: www.myapp.com. already has A records; a CNAME cannot coexist with other records');
@@ -73,29 +64,29 @@ describeBackends('DNS records', (backend) => {
 
   it('DELETE: exact match or 404 before any change call; then deleted', async () => {
     const changesBefore = w.r53.counts.ChangeResourceRecordSets;
-    const miss = await w.server.rest('DELETE', `${w.base}/dns/${r53Id}/records`, {
+    const miss = await w.server.rest('DELETE', `${w.base}/dns/${w.r53Id}/records`, {
       token: w.token,
       body: { recordName: 'www', recordType: 'A', values: ['192.0.2.9'] },
     });
     expect(miss.status).toBe(404);
     expect(miss.body).toEqual({ error: 'DNS record not found', message: 'No A record www.myapp.com. with exactly these values exists in this zone' });
     expect(w.r53.counts.ChangeResourceRecordSets).toBe(changesBefore);
-    const ok = await w.server.rest('DELETE', `${w.base}/dns/${r53Id}/records`, { token: w.token, body: { recordName: 'www', recordType: 'A', values: ['192.0.2.1'] } });
+    const ok = await w.server.rest('DELETE', `${w.base}/dns/${w.r53Id}/records`, { token: w.token, body: { recordName: 'www', recordType: 'A', values: ['192.0.2.1'] } });
     expect(ok.status).toBe(200);
     expect(ok.body).toEqual({ message: 'DNS record deleted successfully', data: { recordName: 'www.myapp.com.', recordType: 'A', changeId: expect.stringMatching(/^C/), status: 'PENDING' } });
-    expect(w.r53.recordSets(r53ZoneId).some((s) => s.name === 'www.myapp.com.')).toBe(false);
-    const viaTrpc = await w.server.trpcClient(w.token).dns.deleteRecords.mutate({ ...w.env, id: r53Id, records: [{ recordName: 'api', recordType: 'CNAME', values: ['lb.example.net.'] }] });
+    expect(w.r53.recordSets(w.r53ZoneId).some((s) => s.name === 'www.myapp.com.')).toBe(false);
+    const viaTrpc = await w.server.trpcClient(w.token).dns.deleteRecords.mutate({ ...w.env, id: w.r53Id, records: [{ recordName: 'api', recordType: 'CNAME', values: ['lb.example.net.'] }] });
     expect(viaTrpc).toMatchObject({ message: 'DNS records deleted successfully', count: 1 });
   });
 
   it('Cloudflare: DNS-only records, INSYNC, grouped listing', async () => {
-    const res = await w.server.rest('POST', `${w.base}/dns/${cfId}/records`, { token: w.token, body: { recordName: '@', recordType: 'A', values: ['10.0.0.1', '10.0.0.2'], ttl: 1 } });
+    const res = await w.server.rest('POST', `${w.base}/dns/${w.cfId}/records`, { token: w.token, body: { recordName: '@', recordType: 'A', values: ['10.0.0.1', '10.0.0.2'], ttl: 1 } });
     expect(res.status).toBe(200);
     expect(res.body.data).toMatchObject({ recordName: 'cf.example.', changeId: null, status: 'INSYNC' });
-    const records = w.cf.records(cfZoneId);
+    const records = w.cf.records(w.cfZoneId);
     expect(records).toHaveLength(2);
     expect(records.every((r) => r.proxied === false)).toBe(true);
-    const list = await w.server.rest('GET', `${w.base}/dns/${cfId}/records`, { token: w.token });
+    const list = await w.server.rest('GET', `${w.base}/dns/${w.cfId}/records`, { token: w.token });
     expect(list.body.data).toEqual([{ name: 'cf.example.', type: 'A', ttl: 1, values: ['10.0.0.1', '10.0.0.2'], proxied: false }]);
   });
 
@@ -103,18 +94,18 @@ describeBackends('DNS records', (backend) => {
     const token = w.cf.tokens.get(CF_TOKEN);
     w.cf.tokens.delete(CF_TOKEN);
     try {
-      const res = await w.server.rest('GET', `${w.base}/dns/${cfId}/records`, { token: w.token });
+      const res = await w.server.rest('GET', `${w.base}/dns/${w.cfId}/records`, { token: w.token });
       expect(res.status).toBe(400);
       expect(res.body.error).toBe('Invalid Cloudflare token');
     } finally {
       if (token) w.cf.tokens.set(CF_TOKEN, token);
     }
-    expect((await w.server.rest('GET', `${w.base}/dns/${cfId}`, { token: w.token })).body.data.status).toBe('active');
+    expect((await w.server.rest('GET', `${w.base}/dns/${w.cfId}`, { token: w.token })).body.data.status).toBe('active');
   });
 
   it('provider throttling beyond the retry budget → 503 with Retry-After', async () => {
     w.r53.failNext('ChangeResourceRecordSets', { status: 400, code: 'Throttling', message: 'Rate exceeded', times: 20 });
-    const res = await w.server.rest('POST', `${w.base}/dns/${r53Id}/records`, { token: w.token, body: { recordName: 't', recordType: 'A', values: ['10.0.0.1'] } });
+    const res = await w.server.rest('POST', `${w.base}/dns/${w.r53Id}/records`, { token: w.token, body: { recordName: 't', recordType: 'A', values: ['10.0.0.1'] } });
     expect(res.status).toBe(503);
     expect(res.body.error).toBe('Failed to create DNS record');
     expect(res.headers.get('retry-after')).toMatch(/^\d+$/);

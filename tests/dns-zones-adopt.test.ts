@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { CF_TOKEN, startDnsWorld, type DnsWorld } from './dns-fixture.js';
+import { beforeAll, expect, it } from 'vitest';
+import { CF_TOKEN, useDnsWorld } from './dns-fixture.js';
 import { describeBackends, trpcFailure } from './harness/index.js';
 
 /**
@@ -8,12 +8,10 @@ import { describeBackends, trpcFailure } from './harness/index.js';
  */
 
 describeBackends('DNS zones: adopting an existing Route 53 hosted zone', (backend) => {
-  let w: DnsWorld;
+  const w = useDnsWorld(backend);
   beforeAll(async () => {
-    w = await startDnsWorld(backend);
     await w.linkAws();
   });
-  afterAll(() => w.close());
 
   const create = (body: Record<string, unknown>) => w.server.rest('POST', `${w.base}/dns`, { token: w.token, body: { name: 'z', ...body } });
 

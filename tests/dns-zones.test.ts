@@ -1,15 +1,11 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { CF_TOKEN, startDnsWorld, type DnsWorld } from './dns-fixture.js';
+import { expect, it } from 'vitest';
+import { CF_TOKEN, useDnsWorld } from './dns-fixture.js';
 import { describeBackends, trpcFailure } from './harness/index.js';
 
 /** Zone create, list and get over real HTTP (REST) and tRPC, real providers against the provider fakes. */
 
 describeBackends('DNS zones', (backend) => {
-  let w: DnsWorld;
-  beforeAll(async () => {
-    w = await startDnsWorld(backend);
-  });
-  afterAll(() => w.close());
+  const w = useDnsWorld(backend);
 
   it('POST …/dns creates a Route 53 zone through the linked connection (201)', async () => {
     await w.linkAws();

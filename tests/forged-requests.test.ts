@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
-import { CF_TOKEN, startDnsWorld, type DnsWorld } from './dns-fixture.js';
+import { CF_TOKEN, useDnsWorld } from './dns-fixture.js';
 import { describeBackends, startTestServer, type TestServer } from './harness/index.js';
 
 /**
@@ -149,11 +149,7 @@ describeBackends('forged requests over tRPC', (backend) => {
 });
 
 describeBackends('forged DNS writes over REST', (backend) => {
-  let w: DnsWorld;
-  beforeAll(async () => {
-    w = await startDnsWorld(backend);
-  });
-  afterAll(() => w.close());
+  const w = useDnsWorld(backend);
 
   it('a form POST cannot import an attacker-chosen Cloudflare zone from the query string', async () => {
     w.cf.addZone('forged.example', [CF_TOKEN]);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { RESOURCE_SUBTYPES } from '@cloudlink/engine';
-import { startDnsWorld, type DnsWorld } from './dns-fixture.js';
+import { startDnsWorld, useDnsWorld, type DnsWorld } from './dns-fixture.js';
 import { describeBackends, startTestServer, trpcFailure, type RestResponse } from './harness/index.js';
 
 /**
@@ -156,11 +156,7 @@ describeBackends('host resources', (backend) => {
 });
 
 describeBackends('host resources: plan limits and the 409 rules of cloud connections', (backend) => {
-  let w: DnsWorld;
-  beforeAll(async () => {
-    w = await startDnsWorld(backend, { plan: 'free' });
-  });
-  afterAll(() => w.close());
+  const w = useDnsWorld(backend, { plan: 'free' });
   const register = (name: string) => w.server.rest('POST', `${w.base}/resources`, { token: w.token, body: { resourceType: 'instance', name } });
 
   it('a host resource records the link as it stands; then the project cannot unlink and the connection cannot go', async () => {

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createZonePair, startDnsWorld, type DnsWorld } from './dns-fixture.js';
+import { expect, it } from 'vitest';
+import { useZonePairWorld } from './dns-fixture.js';
 import { describeBackends, trpcFailure } from './harness/index.js';
 
 /**
@@ -11,30 +11,23 @@ import { describeBackends, trpcFailure } from './harness/index.js';
 const CAA_ATTACK = `0 issue a${' '.repeat(64_000)}\nX`;
 
 describeBackends('input length caps', (backend) => {
-  let w: DnsWorld;
-  let r53Id: number;
-  let r53ZoneId: string;
-  beforeAll(async () => {
-    w = await startDnsWorld(backend);
-    ({ r53Id, r53ZoneId } = await createZonePair(w));
-  });
-  afterAll(() => w.close());
+  const w = useZonePairWorld(backend);
 
   const storedRecords = async () => (await w.server.peek.rows('dns_records')).length;
 
   it('a CAA value with a long run of spaces: 400 naming values[0], over REST and tRPC', async () => {
-    const before = { stored: await storedRecords(), live: w.r53.recordSets(r53ZoneId).length };
+    const before = { stored: await storedRecords(), live: w.r53.recordSets(w.r53ZoneId).length };
     const body = { recordName: '@', recordType: 'CAA', values: [CAA_ATTACK] };
-    const rest = await w.server.rest('POST', `${w.base}/dns/${r53Id}/records`, { token: w.token, body });
+    const rest = await w.server.rest('POST', `${w.base}/dns/${w.r53Id}/records`, { token: w.token, body });
     expect(rest.status).toBe(400);
     expect(rest.body).toMatchObject({ error: 'Validation failed', message: 'values[0]: must be at most 1024 characters' });
-    const trpc = await trpcFailure(w.server.trpcClient(w.token).dns.upsertRecords.mutate({ ...w.env, id: r53Id, records: [body] }));
+    const trpc = await trpcFailure(w.server.trpcClient(w.token).dns.upsertRecords.mutate({ ...w.env, id: w.r53Id, records: [body] }));
     expect(trpc).toMatchObject({ error: 'Validation failed', message: 'records[0].values[0]: must be at most 1024 characters' });
-    expect({ stored: await storedRecords(), live: w.r53.recordSets(r53ZoneId).length }).toEqual(before);
+    expect({ stored: await storedRecords(), live: w.r53.recordSets(w.r53ZoneId).length }).toEqual(before);
   });
 
   it('an over-long record name and TXT value: 400 naming each field', async () => {
-    const res = await w.server.rest('POST', `${w.base}/dns/${r53Id}/records`, {
+    const res = await w.server.rest('POST', `${w.base}/dns/${w.r53Id}/records`, {
       token: w.token,
       body: { records: [{ recordName: 'a'.repeat(300), recordType: 'A', values: ['192.0.2.1'] }, { recordName: 't', recordType: 'TXT', values: ['x'.repeat(4001)] }] },
     });

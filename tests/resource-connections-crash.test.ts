@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startDnsWorld, type DnsWorld } from './dns-fixture.js';
+import { beforeAll, expect, it } from 'vitest';
+import { useDnsWorld } from './dns-fixture.js';
 import { describeBackends } from './harness/index.js';
 
 /**
@@ -9,12 +9,10 @@ import { describeBackends } from './harness/index.js';
  * delete — converges: nothing of ours is left where it should be gone, nothing foreign is touched.
  */
 describeBackends('resource connections after interrupted operations', (backend) => {
-  let w: DnsWorld;
+  const w = useDnsWorld(backend);
   beforeAll(async () => {
-    w = await startDnsWorld(backend);
     await w.linkAws();
   });
-  afterAll(() => w.close());
 
   const rest = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE' | 'PUT', path: string, body?: Record<string, unknown>) =>
     w.server.rest(method, `${w.base}${path}`, { token: w.token, ...(body ? { body } : {}) });

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDnsWorld, type DnsWorld } from './dns-fixture.js';
+import { describe, expect, it } from 'vitest';
+import { useDnsWorld, type DnsWorld } from './dns-fixture.js';
 import { describeBackends } from './harness/index.js';
 
 /**
@@ -69,11 +69,7 @@ const ALB_ZONE = 'Z35SXDOTRQ7X7K';
 
 describeBackends('resources, subdomains and connections: the whole lifecycle', (backend) => {
   describe.each(['REST', 'tRPC'] as const)('over %s', (transport) => {
-    let w: DnsWorld;
-    beforeAll(async () => {
-      w = await startDnsWorld(backend, { resolveFromZones: true });
-    });
-    afterAll(() => w.close());
+    const w = useDnsWorld(backend, { resolveFromZones: true });
 
     it(`runs register → connect → sync → re-point → disconnect → zone delete over ${transport}`, { timeout: 60_000 }, async () => {
       const api = transport === 'REST' ? restApi(w) : trpcApi(w);

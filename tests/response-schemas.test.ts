@@ -1,10 +1,9 @@
-import { createSandboxProviders } from '@cloudlink/sandbox';
 import { OPERATION_RESPONSES } from '@cloudlink/engine';
 import { REST_ROUTES, type RestOperation, type RestRoute } from '@cloudlink/express-adapter';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { CF_TOKEN, createZonePair, startDnsWorld, type DnsWorld, type ZonePair } from './dns-fixture.js';
-import { describeBackends, startTestServer, type RestResponse, type TestServer } from './harness/index.js';
-import { SAMPLE_WIF_CONFIG } from '../test-support/cloud-samples.js';
+import { expect, it } from 'vitest';
+import { CF_TOKEN, useZonePairWorld } from './dns-fixture.js';
+import { describeBackends, sandboxForServer, startTestServer, type RestResponse, type TestServer } from './harness/index.js';
+import { SAMPLE_AZURE_APP, SAMPLE_WIF_CONFIG } from '../test-support/cloud-samples.js';
 
 /**
  * The documented success schemas are true: a walk over every REST route answers bodies that parse
@@ -39,13 +38,7 @@ describeBackends('REST answers match their documented schemas', (backend) => {
     return res;
   }
 
-  let w: DnsWorld;
-  let zones: ZonePair;
-  beforeAll(async () => {
-    w = await startDnsWorld(backend, { resolveFromZones: true });
-    zones = await createZonePair(w);
-  });
-  afterAll(() => w.close());
+  const w = useZonePairWorld(backend, { resolveFromZones: true });
 
   it('workspaces, projects, environments, members, usage and audit', async () => {
     const { server, token } = w;
@@ -89,26 +82,26 @@ describeBackends('REST answers match their documented schemas', (backend) => {
   it('DNS zones and records on Route 53 and Cloudflare: plain, alias, proxied, single and batch', async () => {
     const { server, token, base } = w;
     await call(server, 'GET', `${base}/dns`, token);
-    await call(server, 'GET', `${base}/dns/${zones.r53Id}`, token);
-    await call(server, 'POST', `${base}/dns/${zones.r53Id}/records`, token, { recordName: 'www', recordType: 'A', values: ['203.0.113.10'], ttl: 300 });
-    await call(server, 'POST', `${base}/dns/${zones.r53Id}/records`, token, {
+    await call(server, 'GET', `${base}/dns/${w.r53Id}`, token);
+    await call(server, 'POST', `${base}/dns/${w.r53Id}/records`, token, { recordName: 'www', recordType: 'A', values: ['203.0.113.10'], ttl: 300 });
+    await call(server, 'POST', `${base}/dns/${w.r53Id}/records`, token, {
       records: [
         { recordName: '@', recordType: 'A', alias: { target: 'my-alb-1234.us-east-1.elb.amazonaws.com' } },
         { recordName: '@', recordType: 'MX', values: ['10 mail.myapp.com.'] },
       ],
     });
-    await call(server, 'POST', `${base}/dns/${zones.cfId}/records`, token, { recordName: 'app', recordType: 'A', values: ['203.0.113.20'], proxied: true });
-    const r53 = await call(server, 'GET', `${base}/dns/${zones.r53Id}/records`, token);
+    await call(server, 'POST', `${base}/dns/${w.cfId}/records`, token, { recordName: 'app', recordType: 'A', values: ['203.0.113.20'], proxied: true });
+    const r53 = await call(server, 'GET', `${base}/dns/${w.r53Id}/records`, token);
     expect(r53.body.data.some((r: { alias?: boolean }) => r.alias === true)).toBe(true);
-    const cf = await call(server, 'GET', `${base}/dns/${zones.cfId}/records?limit=1`, token);
+    const cf = await call(server, 'GET', `${base}/dns/${w.cfId}/records?limit=1`, token);
     expect(cf.body.data[0]).toHaveProperty('proxied');
-    await call(server, 'DELETE', `${base}/dns/${zones.r53Id}/records`, token, { recordName: 'www', recordType: 'A', values: ['203.0.113.10'] });
-    await call(server, 'DELETE', `${base}/dns/${zones.r53Id}/records`, token, { records: [{ recordName: '@', recordType: 'MX', values: ['10 mail.myapp.com.'] }] });
+    await call(server, 'DELETE', `${base}/dns/${w.r53Id}/records`, token, { recordName: 'www', recordType: 'A', values: ['203.0.113.10'] });
+    await call(server, 'DELETE', `${base}/dns/${w.r53Id}/records`, token, { records: [{ recordName: '@', recordType: 'MX', values: ['10 mail.myapp.com.'] }] });
     // Zone files: an import and its dry run (the export is a text document, checked in dns-zonefile.test.ts).
     const zoneFile = 'files 300 IN A 203.0.113.30\nfiles 300 IN TXT "zone file"\n';
-    await call(server, 'POST', `${base}/dns/${zones.r53Id}/zonefile?dryRun=true`, token, { zoneFile });
-    await call(server, 'POST', `${base}/dns/${zones.cfId}/zonefile`, token, { zoneFile });
-    await call(server, 'PUT', `${base}/resources/${zones.r53Id}/sync`, token);
+    await call(server, 'POST', `${base}/dns/${w.r53Id}/zonefile?dryRun=true`, token, { zoneFile });
+    await call(server, 'POST', `${base}/dns/${w.cfId}/zonefile`, token, { zoneFile });
+    await call(server, 'PUT', `${base}/resources/${w.r53Id}/sync`, token);
   });
 
   it('resources, subdomains and resource connections, down to their deletes', async () => {
@@ -120,15 +113,15 @@ describeBackends('REST answers match their documented schemas', (backend) => {
     await call(server, 'GET', `${base}/resources/${resource.body.data.id}`, token);
     await call(server, 'GET', `${base}/resources?type=all`, token);
     await call(server, 'PATCH', `${base}/resources/${resource.body.data.id}`, token, { name: 'web-one' });
-    const sub = await call(server, 'POST', `${base}/subdomains`, token, { zoneId: zones.r53Id, name: 'shop' });
+    const sub = await call(server, 'POST', `${base}/subdomains`, token, { zoneId: w.r53Id, name: 'shop' });
     const link = await call(server, 'POST', `${base}/resource-connections`, token, { sourceId: sub.body.data.id, targetId: resource.body.data.id });
     await call(server, 'GET', `${base}/subdomains/${sub.body.data.id}`, token);
-    await call(server, 'GET', `${base}/subdomains?zoneId=${zones.r53Id}`, token);
+    await call(server, 'GET', `${base}/subdomains?zoneId=${w.r53Id}`, token);
     await call(server, 'GET', `${base}/resource-connections/${link.body.data.id}`, token);
     await call(server, 'PATCH', `${base}/resource-connections/${link.body.data.id}`, token, { targetId: other.body.data.id, ttl: 120 });
     await call(server, 'GET', `${base}/resource-connections?resourceId=${sub.body.data.id}`, token);
     await call(server, 'DELETE', `${base}/resource-connections/${link.body.data.id}`, token);
-    const cfSub = await call(server, 'POST', `${base}/subdomains`, token, { zoneId: zones.cfId, name: 'www' });
+    const cfSub = await call(server, 'POST', `${base}/subdomains`, token, { zoneId: w.cfId, name: 'www' });
     await call(server, 'POST', `${base}/resource-connections`, token, { sourceId: cfSub.body.data.id, targetId: resource.body.data.id, proxied: true });
     await call(server, 'DELETE', `${base}/subdomains/${cfSub.body.data.id}`, token);
     await call(server, 'DELETE', `${base}/subdomains/${sub.body.data.id}?deleteFromCloud=false`, token);
@@ -139,18 +132,7 @@ describeBackends('REST answers match their documented schemas', (backend) => {
   });
 
   it('GCP and Azure connections through the sandbox, and the public documents', async () => {
-    const CREDS = {
-      tenantId: '11111111-2222-3333-4444-555555555555',
-      subscriptionId: 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee',
-      clientId: '99999999-8888-7777-6666-555555555555',
-      clientSecret: 'Azure~Client.Secret_0123456789',
-    };
-    const { providers } = createSandboxProviders({
-      platformAccountId: '999999999999',
-      // The fakes check token times against the engine's (fake) clock.
-      now: () => (server.clock as { now(): Date }).now(),
-      oidc: { issuer: () => `${server.baseUrl}/api`, jwks: () => server.engine.publicAssets.jwks() },
-    });
+    const { providers } = sandboxForServer(() => server);
     // Read by the providers' callbacks above only once requests run, after it is assigned.
     const server: TestServer = await startTestServer({ backend, providers: { aws: providers.aws, gcp: providers.gcp, azure: providers.azure }, engineOptions: { aws: { accountId: '999999999999' } } });
     try {
@@ -165,7 +147,7 @@ describeBackends('REST answers match their documented schemas', (backend) => {
       const azure = await call(server, 'POST', '/api/cloud-connections/acme/connect-azure', owner.token, {});
       await call(server, 'PATCH', `/api/cloud-connections/acme/${azure.body.data.connectionId}`, owner.token, { accountName: 'Prod Azure' });
       const token = /T="([0-9a-f]{24})"/.exec(azure.body.data.setupCommand)![1]!;
-      await call(server, 'POST', '/api/cloud-connections/azure-setup-callback', undefined, { token, ...CREDS });
+      await call(server, 'POST', '/api/cloud-connections/azure-setup-callback', undefined, { token, ...SAMPLE_AZURE_APP });
       await call(server, 'GET', '/api/.well-known/openid-configuration', undefined);
       await call(server, 'GET', '/api/.well-known/jwks.json', undefined);
       await call(server, 'GET', '/api/cloud-connections/acme', owner.token);

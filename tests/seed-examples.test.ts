@@ -1,6 +1,5 @@
-import { createSandboxProviders } from '@cloudlink/sandbox';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeBackends, startTestServer, type RestResponse, type TestServer } from './harness/index.js';
+import { describeBackends, sandboxForServer, startTestServer, type RestResponse, type TestServer } from './harness/index.js';
 
 /**
  * Every curl example of the original product's cloud-connections documentation, run as written (host, slug and
@@ -131,11 +130,7 @@ describeBackends('cloud-connections curl examples, as documented', (backend) => 
   const W = '/api/cloud-connections/my-workspace';
 
   beforeAll(async () => {
-    const { providers } = createSandboxProviders({
-      platformAccountId: '999999999999',
-      now: () => now(),
-      oidc: { issuer: () => `${server.baseUrl}/api`, jwks: () => server.engine.publicAssets.jwks() },
-    });
+    const { providers } = sandboxForServer(() => server);
     server = await startTestServer({
       backend,
       providers: {

@@ -1,5 +1,5 @@
-import { createEngine, ERROR_CODE_TABLE, isEngineError, StorageConflictError, type Engine } from '@cloudlink/engine';
-import { createFakeClock, createTestSecretBox } from '@cloudlink/engine/testing';
+import { createEngine, ERROR_CODE_TABLE, StorageConflictError, type Engine } from '@cloudlink/engine';
+import { createFakeClock, createTestSecretBox, engineError } from '@cloudlink/engine/testing';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { countingStorage, type StorageCalls } from './counting-storage.js';
 import { createBackendStorage, describeBackends, startTestServer, type TestStorage } from './harness/index.js';
@@ -39,8 +39,7 @@ describeBackends('slug probing', (backend) => {
     return { userId: user.id };
   }
   const statusOf = async (p: Promise<unknown>) => {
-    const e = await p.then(() => null, (err: unknown) => err);
-    if (!isEngineError(e)) throw e ?? new Error('expected an error');
+    const e = await engineError(p);
     return { status: ERROR_CODE_TABLE[e.code].http, error: e.error, message: e.message };
   };
 

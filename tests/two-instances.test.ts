@@ -1,6 +1,7 @@
 import { createSandboxProviders, type FakeRoute53, type FakeSts } from '@cloudlink/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type RestResponse, type TestServer } from './harness/index.js';
+import { SAMPLE_AZURE_APP } from '../test-support/cloud-samples.js';
 
 /**
  * Two complete app instances (own engine, pg pool and REST + tRPC server each) on ONE Postgres
@@ -9,12 +10,6 @@ import { startTestServer, type RestResponse, type TestServer } from './harness/i
  * The database (raw rows) must agree with the HTTP answers.
  */
 const ROUNDS = 4;
-const CREDS = {
-  tenantId: '11111111-2222-3333-4444-555555555555',
-  subscriptionId: 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee',
-  clientId: '99999999-8888-7777-6666-555555555555',
-  clientSecret: 'Azure~Client.Secret_0123456789',
-};
 type Row = Record<string, unknown>;
 
 describe('two app instances racing on one Postgres database', () => {
@@ -171,7 +166,7 @@ describe('two app instances racing on one Postgres database', () => {
       await b.rest('PATCH', `/api/cloud-connections/${ws.slug}/${connectionId}`, { token, body: { accountName: `Azure ${round}` } });
       const callbacks = await race(
         round,
-        Array.from({ length: 4 }, () => (s: TestServer) => s.rest('POST', '/api/cloud-connections/azure-setup-callback', { body: { token: setupToken, ...CREDS } })),
+        Array.from({ length: 4 }, () => (s: TestServer) => s.rest('POST', '/api/cloud-connections/azure-setup-callback', { body: { token: setupToken, ...SAMPLE_AZURE_APP } })),
       );
       expect(statuses(callbacks)).toEqual([200, 400, 400, 400]);
       for (const lost of callbacks.filter((r) => r.status === 400)) expect(lost.body).toMatchObject({ error: 'Invalid token' });

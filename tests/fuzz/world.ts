@@ -1,7 +1,7 @@
 import { PEEK_TABLES } from '@cloudlink/engine/testing';
 import { createSandboxProviders } from '@cloudlink/sandbox';
 import { startTestServer, type Backend, type TestServer } from '../harness/index.js';
-import { SAMPLE_WIF_CONFIG } from '../../test-support/cloud-samples.js';
+import { SAMPLE_AZURE_APP, SAMPLE_WIF_CONFIG } from '../../test-support/cloud-samples.js';
 
 /**
  * The fuzzed application: the harness's REST + tRPC server on the real providers wired to the
@@ -17,12 +17,7 @@ import { SAMPLE_WIF_CONFIG } from '../../test-support/cloud-samples.js';
 
 export const PLATFORM_ACCOUNT = '999999999999';
 const EXTERNAL_ID = 'e'.repeat(32);
-export const AZURE_CREDS = {
-  tenantId: '11111111-2222-3333-4444-555555555555',
-  subscriptionId: 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee',
-  clientId: '99999999-8888-7777-6666-555555555555',
-  clientSecret: 'Azure~Client.Secret_0123456789',
-};
+export const AZURE_CREDS = SAMPLE_AZURE_APP;
 export const GCP_WIF = Buffer.from(JSON.stringify(SAMPLE_WIF_CONFIG)).toString('base64');
 
 export interface Person {

@@ -9,3 +9,4 @@ export { attachPostgresStorage, BACKENDS, createBackendStorage } from './backend
 export type { Backend, Peek, TestStorage } from './backends.js';
 export { trpcFailure } from './trpc-failure.js';
 export { authenticateBearer, signTestToken, TEST_JWT_SECRET } from './auth.js';
+export { sandboxForServer } from './sandbox.js';

@@ -1,4 +1,4 @@
-import { createEngine, isEngineError, type DnsAuth, type DnsProvider, type EngineError } from '@cloudlink/engine';
+import { createEngine, type DnsAuth, type DnsProvider } from '@cloudlink/engine';
 import {
   createFakeClock,
   createMemoryAwsConnector,
@@ -7,6 +7,7 @@ import {
   createMemoryGcpConnector,
   createSeededRandom,
   createTestSecretBox,
+  engineError,
   type MemoryDnsProvider,
 } from '@cloudlink/engine/testing';
 import { createPostgresStorage } from '@cloudlink/storage-postgres';
@@ -27,12 +28,6 @@ import { CLOUDDNS_CAPABILITIES } from '../src/providers.js';
  */
 
 const PUBLIC_URL = 'http://localhost:3000';
-const AZURE = {
-  tenantId: '11111111-2222-3333-4444-555555555555',
-  subscriptionId: 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee',
-  clientId: '99999999-8888-7777-6666-555555555555',
-  clientSecret: 'Sup3r~Secret.Value_xyz',
-};
 
 type Dns = Record<'route53' | 'cloudflare' | 'clouddns' | 'azuredns', MemoryDnsProvider>;
 
@@ -108,7 +103,7 @@ async function world(options: { azureResourceGroup?: string } = {}) {
       },
       async linkAzure() {
         const { data } = await engine.cloudConnections.connectAzure(actor, { workspaceSlug });
-        await engine.cloudConnections.complete(actor, { workspaceSlug, connectionId: data.connectionId, accountName: `az-${n}`, ...AZURE });
+        await engine.cloudConnections.complete(actor, { workspaceSlug, connectionId: data.connectionId, accountName: `az-${n}`, ...SANDBOX_AZURE_APP });
         await link(data.connectionId);
         return data.connectionId;
       },
@@ -127,16 +122,6 @@ async function world(options: { azureResourceGroup?: string } = {}) {
     };
   }
   return { engine, storage, clock, dns, gcp, azure, sessions, project };
-}
-
-async function engineError(p: Promise<unknown>): Promise<EngineError> {
-  try {
-    await p;
-  } catch (e) {
-    if (isEngineError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected an EngineError');
 }
 
 const exchanges = (calls: readonly { call: string }[], name: string) => calls.filter((c) => c.call === name).length;
@@ -231,9 +216,9 @@ describe.each(['sqlite', 'postgres'] as const)('on %s', (kind) => {
       await w.engine.dns.upsertRecords(p.actor, { ...p.env, id: chosen.data.id, recordName: 'www', recordType: 'A', values: ['192.0.2.1'] });
       await w.engine.dns.listRecords(p.actor, { ...p.env, id: chosen.data.id });
       expect(w.sessions.length).toBeGreaterThan(0);
-      for (const auth of w.sessions) expect(auth).toMatchObject({ provider: 'azuredns', subscriptionId: AZURE.subscriptionId, resourceGroup: 'team_(a).dns-1' });
+      for (const auth of w.sessions) expect(auth).toMatchObject({ provider: 'azuredns', subscriptionId: SANDBOX_AZURE_APP.subscriptionId, resourceGroup: 'team_(a).dns-1' });
       // Never a secret in what the API answers.
-      expect(JSON.stringify(chosen)).not.toContain(AZURE.clientSecret);
+      expect(JSON.stringify(chosen)).not.toContain(SANDBOX_AZURE_APP.clientSecret);
     });
 
     it('the default resource group is cloudlink-dns', async () => {

@@ -1,7 +1,8 @@
 import { waitFor } from '../../../../test-support/wait.js';
 import { describe, expect, it } from 'vitest';
 import type { DnsSession, RecordSet } from '../ports/dns.js';
-import { createDnsTestbed, engineError, type DnsTestbed } from '../testing/dns/dns-testbed.js';
+import { createDnsTestbed, type DnsTestbed } from '../testing/dns/dns-testbed.js';
+import { engineError } from '../testing/engine-error.js';
 import { compareRecordSets } from './records/names.js';
 import { createWindowSelector, recordSetOrderKey, windowInOrder } from './records/record-window.js';
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Resource } from '../domain/records.js';
-import { createDnsTestbed, engineError, type DnsTestbed, type DnsTestbedOptions } from '../testing/dns/dns-testbed.js';
+import { createDnsTestbed, type DnsTestbed, type DnsTestbedOptions } from '../testing/dns/dns-testbed.js';
+import { engineError } from '../testing/engine-error.js';
 
 /**
  * Plan before apply and the safety threshold (docs/records.md#plan-before-apply) on the memory

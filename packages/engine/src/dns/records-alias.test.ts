@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createDnsTestbed, engineError, type DnsTestbed } from '../testing/dns/dns-testbed.js';
+import { createDnsTestbed, type DnsTestbed } from '../testing/dns/dns-testbed.js';
+import { engineError } from '../testing/engine-error.js';
 
 /** Alias items and proxied records through the records services (docs/records.md#alias-items, #proxied-records), on the memory providers. */
 

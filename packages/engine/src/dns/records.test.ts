@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createDnsTestbed, engineError, type DnsTestbed } from '../testing/dns/dns-testbed.js';
+import { createDnsTestbed, type DnsTestbed } from '../testing/dns/dns-testbed.js';
+import { engineError } from '../testing/engine-error.js';
 
 async function route53Zone(t: DnsTestbed, domainName = 'myapp.com') {
   await t.linkAws();
@@ -11,6 +12,15 @@ async function cloudflareZone(t: DnsTestbed, domainName = 'myapp.com') {
   const z = await t.engine.dns.createZone(t.owner, { ...t.env, name: 'z', domainName, cloudflareApiToken: 'tok' });
   return { id: z.data.id, hostedZoneId: z.data.hostedZoneId, path: { ...t.env, id: z.data.id } };
 }
+
+/** An alias set made outside the product (an S3 website), as Route 53 holds it. */
+const S3_ALIAS_SET = {
+  name: 'static.myapp.com.',
+  type: 'A',
+  ttl: null,
+  values: [],
+  alias: { hostedZoneId: 'Z3AQBSTGFYJSTF', dnsName: 's3-website-us-east-1.amazonaws.com.', evaluateTargetHealth: false },
+} as const;
 
 const changeCalls = (t: DnsTestbed) => t.route53.calls.filter((c) => c.call === 'applyChanges');
 /** Single-value UPSERTs per change batch under the provider's declared limits. */
@@ -81,13 +91,7 @@ describe('dns.upsertRecords (see docs/records.md)', () => {
   it('routing-policy record sets cannot be changed; an alias set only through an alias item', async () => {
     const t = await createDnsTestbed();
     const z = await route53Zone(t);
-    t.route53.putRecordSet(z.hostedZoneId, {
-      name: 'static.myapp.com.',
-      type: 'A',
-      ttl: null,
-      values: [],
-      alias: { hostedZoneId: 'Z3AQBSTGFYJSTF', dnsName: 's3-website-us-east-1.amazonaws.com.', evaluateTargetHealth: false },
-    });
+    t.route53.putRecordSet(z.hostedZoneId, S3_ALIAS_SET);
     t.route53.putRecordSet(z.hostedZoneId, { name: 'geo.myapp.com.', type: 'A', ttl: 60, values: ['10.0.0.1'], routingPolicy: true });
     const e = await engineError(t.engine.dns.upsertRecords(t.owner, { ...z.path, recordName: 'static', recordType: 'A', values: ['10.0.0.1'] }));
     expect(e.message).toBe('recordName: static.myapp.com. A is an alias record; change it with an alias item');
@@ -251,13 +255,7 @@ describe('dns.listRecords (see docs/records.md)', () => {
     const t = await createDnsTestbed();
     const z = await route53Zone(t);
     await t.engine.dns.upsertRecords(t.owner, { ...z.path, records: [{ recordName: '_gateways_app', recordType: 'TXT', values: ['installed'] }, { recordName: '@', recordType: 'A', values: ['192.0.2.1'] }] });
-    t.route53.putRecordSet(z.hostedZoneId, {
-      name: 'static.myapp.com.',
-      type: 'A',
-      ttl: null,
-      values: [],
-      alias: { hostedZoneId: 'Z3AQBSTGFYJSTF', dnsName: 's3-website-us-east-1.amazonaws.com.', evaluateTargetHealth: false },
-    });
+    t.route53.putRecordSet(z.hostedZoneId, S3_ALIAS_SET);
     const res = await t.engine.dns.listRecords(t.owner, z.path);
     expect(res).toEqual({
       message: 'DNS records retrieved successfully',

@@ -3,7 +3,8 @@ import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import type { StoredRecordSet } from '../domain/records.js';
 import type { Storage } from '../ports/storage.js';
-import { createDnsTestbed, engineError, type DnsTestbed } from '../testing/dns/dns-testbed.js';
+import { createDnsTestbed, type DnsTestbed } from '../testing/dns/dns-testbed.js';
+import { engineError } from '../testing/engine-error.js';
 import { createMemoryStorage } from '../testing/storage/index.js';
 import { RESOURCE_SUBTYPES } from './schemas.js';
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../../../../test-support/wait.js';
-import { createDnsTestbed, engineError } from '../testing/dns/dns-testbed.js';
+import { createDnsTestbed } from '../testing/dns/dns-testbed.js';
+import { engineError } from '../testing/engine-error.js';
 
 /** Adopting an existing Route 53 hosted zone in `POST …/dns` (docs/records.md#adopting-an-existing-hosted-zone), on the memory providers. */
 

@@ -2,7 +2,8 @@ import { waitFor } from '../../../../test-support/wait.js';
 import { describe, expect, it } from 'vitest';
 import type { EngineError } from '../errors/index.js';
 import { SEEDED_PLANS } from '../domain/plans.js';
-import { createDnsTestbed, engineError } from '../testing/dns/dns-testbed.js';
+import { createDnsTestbed } from '../testing/dns/dns-testbed.js';
+import { engineError } from '../testing/engine-error.js';
 import { RESOURCE_SECRET_AAD } from './provider-access.js';
 import { createTestSecretBox } from '../testing/storage/index.js';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createDnsTestbed, engineError } from '../testing/dns/dns-testbed.js';
+import { createDnsTestbed } from '../testing/dns/dns-testbed.js';
+import { engineError } from '../testing/engine-error.js';
 import { createMemoryStorage } from '../testing/storage/index.js';
 
 /** The zone lock of a subdomain create (the REST behaviour is tested in tests/subdomains.test.ts). */

@@ -14,3 +14,4 @@ export { describeDnsProviderConformance } from './dns/conformance/index.js';
 export type { CreateDnsProvider, DnsConformanceContext, DnsFaults, DnsProviderConformanceOptions, DnsProviderUnderTest } from './dns/conformance/index.js';
 export { describeAwsConnectorConformance, describeAzureConnectorConformance, describeGcpConnectorConformance } from './cloud/conformance/index.js';
 export type { AwsConnectorWorld, AzureConnectorWorld, ConnectorFaults, ConnectorUnderTest, CreateConnector, GcpConnectorWorld } from './cloud/conformance/index.js';
+export { engineError } from './engine-error.js';

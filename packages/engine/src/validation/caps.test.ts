@@ -13,7 +13,7 @@ import {
   listConnectionsQuerySchema,
 } from '../connections/schemas.js';
 import { createZoneBodySchema, listResourcesQuerySchema } from '../dns/schemas.js';
-import { isEngineError } from '../errors/index.js';
+import { validationFailure } from '../testing/engine-error.js';
 import { FIELD_CAPS } from './caps.js';
 import { parseInput, parsePathId } from './parse.js';
 
@@ -23,15 +23,7 @@ const GUID = '3f2504e0-4f89-11d3-9a0c-0305e82c3301';
 const wif = { projectNumber: '123', poolId: 'pool-1', providerId: 'prov-1', serviceAccountEmail: 'sa@p.iam.gserviceaccount.com', projectId: 'my-project' };
 const azure = { tenantId: GUID, subscriptionId: GUID, clientId: GUID, clientSecret: 's' };
 
-function rejection(schema: z.ZodType, input: unknown): { message: string; details: readonly { path: string; message: string }[] } {
-  try {
-    parseInput(schema, input);
-  } catch (e) {
-    if (isEngineError(e) && e.error === 'Validation failed') return { message: e.message, details: e.details ?? [] };
-    throw e;
-  }
-  throw new Error('expected a validation failure');
-}
+const rejection = (schema: z.ZodType, input: unknown) => validationFailure(() => parseInput(schema, input));
 
 /** [field, schema, a valid body, an over-long value for the field (a pattern would otherwise scan it), cap, message] */
 const CASES: [string, z.ZodType, Record<string, unknown>, string, number, string?][] = [

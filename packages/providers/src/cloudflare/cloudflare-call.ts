@@ -1,6 +1,7 @@
 import type Cloudflare from 'cloudflare';
 import { withRetry } from '@cloudlink/engine';
-import type { Clock, Random, RetryOptions, RetryPolicy } from '@cloudlink/engine';
+import { retryOptionsOf } from '../shared/index.js';
+import type { CallPolicy, ResendRule } from '../shared/index.js';
 import { toCloudflareError } from './cloudflare-errors.js';
 import type { CloudflareRecord } from './cloudflare-records.js';
 
@@ -9,9 +10,7 @@ export interface CloudflareCallContext {
   /** The session's SDK client, made on the first call (the SDK is imported then). */
   readonly client: () => Promise<Cloudflare>;
   readonly apiToken: string;
-  readonly clock: Pick<Clock, 'now' | 'sleep'>;
-  readonly random: Pick<Random, 'fraction'>;
-  readonly policy: RetryPolicy;
+  readonly policy: CallPolicy;
   readonly perPage: number;
   readonly batchSize: number;
 }
@@ -21,24 +20,17 @@ export function cfCall<T>(
   ctx: CloudflareCallContext,
   call: string,
   fn: () => Promise<T>,
-  options: { safeToResend: boolean; signal?: AbortSignal | undefined; readBack?: RetryOptions<T>['readBack'] },
+  options: ResendRule<T>,
 ): Promise<T> {
   return withRetry(
     async () => {
       try {
         return await fn();
       } catch (e) {
-        throw toCloudflareError(call, e, { apiToken: ctx.apiToken, now: ctx.clock.now(), signal: options.signal });
+        throw toCloudflareError(call, e, { apiToken: ctx.apiToken, now: ctx.policy.clock.now(), signal: options.signal });
       }
     },
-    {
-      clock: ctx.clock,
-      random: ctx.random,
-      policy: ctx.policy,
-      safeToResend: options.safeToResend,
-      ...(options.signal ? { signal: options.signal } : {}),
-      ...(options.readBack ? { readBack: options.readBack } : {}),
-    },
+    retryOptionsOf(ctx.policy, options),
   );
 }
 

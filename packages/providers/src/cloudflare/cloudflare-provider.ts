@@ -1,7 +1,7 @@
 import type Cloudflare from 'cloudflare';
 import { ProviderCallError, createWindowSelector, isProviderCallError, recordSetOrderKey, toFqdn, withoutRootDot } from '@cloudlink/engine';
 import type { DnsAuth, DnsProvider, DnsSession, RecordSet, ZoneInfo } from '@cloudlink/engine';
-import { once, resolveCallPolicy } from '../shared/index.js';
+import { capabilitiesOf, once, resolveCallPolicy } from '../shared/index.js';
 import type { CallPolicyOptions } from '../shared/index.js';
 import { applyCloudflareChanges, planCloudflareChanges } from './cloudflare-apply.js';
 import { cfCall, recordPages } from './cloudflare-call.js';
@@ -53,7 +53,7 @@ export function createCloudflareProvider(options: CloudflareProviderOptions = {}
   if (!Number.isInteger(perPage) || perPage < 5 || perPage > 5000) throw new TypeError('cloudflare: perPage must be an integer 5–5000');
   return {
     id: 'cloudflare',
-    capabilities: { recordTypes: CLOUDFLARE_FEATURES.recordTypes, apexCname: CLOUDFLARE_FEATURES.apexCname, createsZones: CLOUDFLARE_FEATURES.createsZones, aliasRecords: CLOUDFLARE_FEATURES.aliasRecords, proxy: CLOUDFLARE_FEATURES.proxy },
+    capabilities: capabilitiesOf(CLOUDFLARE_FEATURES),
     session(auth: DnsAuth): DnsSession {
       if (auth.provider !== 'cloudflare') throw new TypeError('cloudflare: session needs a Cloudflare API token');
       const client = once((): Promise<Cloudflare> => loadCloudflareSdk().then(({ default: Cloudflare }) => new Cloudflare({
@@ -72,9 +72,7 @@ export function createCloudflareProvider(options: CloudflareProviderOptions = {}
       return createCloudflareSession({
         client,
         apiToken: auth.apiToken,
-        clock: policy.clock,
-        random: policy.random,
-        policy: policy.retryPolicy,
+        policy,
         perPage,
         batchSize,
       });

@@ -1,5 +1,5 @@
 import { DEFAULT_RETRY_POLICY, systemClock, systemRandom, withRetry } from '@cloudlink/engine';
-import type { Clock, Random, RetryPolicy } from '@cloudlink/engine';
+import type { Clock, Random, RetryOptions, RetryPolicy } from '@cloudlink/engine';
 
 /** How long one outbound HTTP call may take when the host sets no `timeoutMs`: the one default for every provider and connector. */
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -36,18 +36,33 @@ export function resolveCallPolicy(options: CallPolicyOptions): CallPolicy {
   };
 }
 
+/** How one call may be retried: what only the call itself knows, the rest comes from the session's {@link CallPolicy}. */
+export interface ResendRule<T> {
+  /** False for a write whose lost answer may hide an applied change (see docs/batching.md). */
+  readonly safeToResend: boolean;
+  readonly signal?: AbortSignal | undefined;
+  /** For a write unsafe to resend: reads the provider's state back to tell whether it applied. */
+  readonly readBack?: RetryOptions<T>['readBack'] | undefined;
+}
+
+/** The engine's retry options for one call: the one place a session's policy and a call's resend rule meet. */
+export function retryOptionsOf<T>(policy: CallPolicy, rule: ResendRule<T>): RetryOptions<T> {
+  return {
+    clock: policy.clock,
+    random: policy.random,
+    policy: policy.retryPolicy,
+    safeToResend: rule.safeToResend,
+    ...(rule.signal ? { signal: rule.signal } : {}),
+    ...(rule.readBack ? { readBack: rule.readBack } : {}),
+  };
+}
+
 /**
  * Run one idempotent provider step under the retry policy: throttled and transient
  * `ProviderCallError`s are retried (see docs/batching.md); anything else is rethrown at once.
  */
 export function retryStep<T>(policy: CallPolicy, signal: AbortSignal | undefined, step: (attempt: number) => Promise<T>): Promise<T> {
-  return withRetry(step, {
-    clock: policy.clock,
-    random: policy.random,
-    policy: policy.retryPolicy,
-    safeToResend: true,
-    ...(signal ? { signal } : {}),
-  });
+  return withRetry(step, retryOptionsOf(policy, { safeToResend: true, signal }));
 }
 
 /** Throw the caller's abort reason if it aborted: cancellation is not a provider failure. */

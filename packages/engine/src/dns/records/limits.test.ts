@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { longestPatternInput, workRatio } from '../../../../../test-support/work.js';
-import { isEngineError } from '../../errors/index.js';
+import { validationFailure } from '../../testing/engine-error.js';
 import { MAX_NAME_LENGTH, MAX_TXT_VALUE_LENGTH, MAX_VALUE_LENGTH } from './limits.js';
 import { normalizeDomainName, normalizeRecordName } from './names.js';
 import { normalizeRecordSet, parseRecordsRequest } from './record-set.js';
@@ -8,16 +8,6 @@ import { normalizeTxt, txtWireForm } from './txt.js';
 import { normalizeRecordValue } from './values.js';
 
 const ZONE = 'example.com';
-
-function failure(fn: () => unknown): { message: string; details: { path: string; message: string }[] } {
-  try {
-    fn();
-  } catch (e) {
-    if (isEngineError(e) && e.error === 'Validation failed') return { message: e.message, details: [...(e.details ?? [])] };
-    throw e;
-  }
-  throw new Error('expected a validation failure');
-}
 
 /** A name of exactly `length` characters under the zone: labels of 63, then the rest. */
 function nameOfLength(length: number): string {
@@ -60,7 +50,7 @@ describe('length caps, checked before any pattern runs', () => {
   it('the reported CAA input is refused at once, naming the field', async () => {
     const value = `0 issue a${' '.repeat(64_000)}\nX`;
     const probe = await longestPatternInput(() => {
-      const f = failure(() => normalizeRecordSet({ recordName: '@', recordType: 'CAA', values: [value] }, ZONE));
+      const f = validationFailure(() => normalizeRecordSet({ recordName: '@', recordType: 'CAA', values: [value] }, ZONE));
       expect(f.message).toBe(`values[0]: must be at most ${MAX_VALUE_LENGTH} characters`);
     });
     expect(probe.longest).toBeLessThanOrEqual(MAX_VALUE_LENGTH);
@@ -97,7 +87,7 @@ describe('length caps, checked before any pattern runs', () => {
   it('an over-long record name is refused naming recordName, before any pattern sees it', async () => {
     const name = `${'a'.repeat(300_000)}!`;
     const probe = await longestPatternInput(() => {
-      const f = failure(() => normalizeRecordSet({ recordName: name, recordType: 'A', values: ['192.0.2.1'] }, ZONE));
+      const f = validationFailure(() => normalizeRecordSet({ recordName: name, recordType: 'A', values: ['192.0.2.1'] }, ZONE));
       expect(f.details).toEqual([{ path: 'recordName', message: `must be at most ${MAX_NAME_LENGTH} characters` }]);
     });
     expect(probe.longest).toBeLessThanOrEqual(MAX_NAME_LENGTH + 1);
@@ -112,7 +102,7 @@ describe('length caps, checked before any pattern runs', () => {
   it('a 5 MB batch of over-long values: every issue reported, no pattern sees more than the cap', async () => {
     const records = Array.from({ length: 5 }, (_, i) => ({ recordName: `r${i}`, recordType: i % 2 ? 'TXT' : 'CAA', values: ['x'.repeat(1_000_000)] }));
     const probe = await longestPatternInput(() => {
-      const f = failure(() => parseRecordsRequest({ records }, ZONE));
+      const f = validationFailure(() => parseRecordsRequest({ records }, ZONE));
       expect(f.details.map((d) => d.path)).toEqual(records.map((_, i) => `records[${i}].values[0]`));
     });
     expect(probe.longest).toBeLessThanOrEqual(MAX_TXT_VALUE_LENGTH);

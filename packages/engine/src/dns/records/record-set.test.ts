@@ -1,20 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { isEngineError } from '../../errors/index.js';
+import { validationFailure } from '../../testing/engine-error.js';
 import { normalizeRecordName, normalizeDomainName, compareRecordSets } from './names.js';
 import { normalizeRecordSet, parseRecordsRequest, sameValues } from './record-set.js';
 import { txtText } from './txt.js';
 
 const ZONE = 'example.com';
-
-function failure(fn: () => unknown): { message: string; details: { path: string; message: string }[] } {
-  try {
-    fn();
-  } catch (e) {
-    if (isEngineError(e) && e.error === 'Validation failed') return { message: e.message, details: [...(e.details ?? [])] };
-    throw e;
-  }
-  throw new Error('expected a validation failure');
-}
 
 const item = (over: Record<string, unknown>) => ({ recordName: 'www', recordType: 'A', values: ['192.0.2.1'], ...over });
 
@@ -35,7 +25,7 @@ describe('record names (see docs/records.md)', () => {
   });
 
   it('refuses names outside the zone', () => {
-    expect(failure(() => normalizeRecordSet(item({ recordName: 'www.other.org.' }), ZONE)).message).toBe(
+    expect(validationFailure(() => normalizeRecordSet(item({ recordName: 'www.other.org.' }), ZONE)).message).toBe(
       'recordName: "www.other.org." is not in zone example.com',
     );
     // A name that merely ends with the zone's text is not inside it.
@@ -43,7 +33,7 @@ describe('record names (see docs/records.md)', () => {
   });
 
   it.each(['a..b', '-x', 'x-', `${'a'.repeat(64)}`, 'www.*', 'a b', '.', '', 'a*b'])('refuses %j as not a valid DNS name', (input) => {
-    expect(failure(() => normalizeRecordSet(item({ recordName: input }), ZONE)).message).toBe(`recordName: "${input}" is not a valid DNS name`);
+    expect(validationFailure(() => normalizeRecordSet(item({ recordName: input }), ZONE)).message).toBe(`recordName: "${input}" is not a valid DNS name`);
   });
 
   it('refuses FQDNs over 253 characters', () => {
@@ -80,7 +70,7 @@ describe('record names (see docs/records.md)', () => {
 
 describe('values per type (see docs/records.md)', () => {
   const one = (type: string, value: string) => normalizeRecordSet(item({ recordType: type, values: [value] }), ZONE).values[0];
-  const problem = (type: string, values: unknown[]) => failure(() => normalizeRecordSet(item({ recordType: type, values }), ZONE)).message;
+  const problem = (type: string, values: unknown[]) => validationFailure(() => normalizeRecordSet(item({ recordType: type, values }), ZONE)).message;
 
   it('A', () => {
     expect(one('A', '192.0.2.1')).toBe('192.0.2.1');
@@ -149,9 +139,9 @@ describe('values per type (see docs/records.md)', () => {
 describe('fields (see docs/records.md)', () => {
   it('recordType is case-insensitive and NS/SOA are managed automatically', () => {
     expect(normalizeRecordSet(item({ recordType: 'aaaa', values: ['::1'] }), ZONE).type).toBe('AAAA');
-    expect(failure(() => normalizeRecordSet(item({ recordType: 'ns' }), ZONE)).message).toBe('recordType: NS records are managed automatically');
-    expect(failure(() => normalizeRecordSet(item({ recordType: 'SOA' }), ZONE)).message).toBe('recordType: SOA records are managed automatically');
-    expect(failure(() => normalizeRecordSet(item({ recordType: 'SPF' }), ZONE)).message).toBe(
+    expect(validationFailure(() => normalizeRecordSet(item({ recordType: 'ns' }), ZONE)).message).toBe('recordType: NS records are managed automatically');
+    expect(validationFailure(() => normalizeRecordSet(item({ recordType: 'SOA' }), ZONE)).message).toBe('recordType: SOA records are managed automatically');
+    expect(validationFailure(() => normalizeRecordSet(item({ recordType: 'SPF' }), ZONE)).message).toBe(
       'recordType: must be one of A, AAAA, CNAME, MX, TXT, SRV, PTR, CAA',
     );
   });
@@ -160,24 +150,24 @@ describe('fields (see docs/records.md)', () => {
     expect(normalizeRecordSet(item({}), ZONE).ttl).toBe(300);
     expect(normalizeRecordSet(item({ ttl: 86400 }), ZONE).ttl).toBe(86400);
     for (const ttl of [0, 86401, 1.5, '300']) {
-      expect(failure(() => normalizeRecordSet(item({ ttl }), ZONE)).message).toBe('ttl: must be an integer between 1 and 86400');
+      expect(validationFailure(() => normalizeRecordSet(item({ ttl }), ZONE)).message).toBe('ttl: must be an integer between 1 and 86400');
     }
     expect(normalizeRecordSet(item({ ttl: 0 }), ZONE, { ignoreTtl: true }).ttl).toBe(300);
   });
 
   it('values: 1–100 strings, unique after normalisation', () => {
-    expect(failure(() => normalizeRecordSet(item({ values: [] }), ZONE)).message).toBe('values: must have between 1 and 100 values');
-    expect(failure(() => normalizeRecordSet(item({ values: Array.from({ length: 101 }, (_, i) => `10.0.0.${i % 250}`) }), ZONE)).message).toBe(
+    expect(validationFailure(() => normalizeRecordSet(item({ values: [] }), ZONE)).message).toBe('values: must have between 1 and 100 values');
+    expect(validationFailure(() => normalizeRecordSet(item({ values: Array.from({ length: 101 }, (_, i) => `10.0.0.${i % 250}`) }), ZONE)).message).toBe(
       'values: must have between 1 and 100 values',
     );
-    expect(failure(() => normalizeRecordSet(item({ recordType: 'AAAA', values: ['2001:db8::1', '2001:DB8:0::1'] }), ZONE)).message).toBe(
+    expect(validationFailure(() => normalizeRecordSet(item({ recordType: 'AAAA', values: ['2001:db8::1', '2001:DB8:0::1'] }), ZONE)).message).toBe(
       'values: duplicate value "2001:db8::1"',
     );
-    expect(failure(() => normalizeRecordSet(item({ values: [1] }), ZONE)).message).toBe('values[0]: must be a string');
+    expect(validationFailure(() => normalizeRecordSet(item({ values: [1] }), ZONE)).message).toBe('values[0]: must be a string');
   });
 
   it('required fields are named', () => {
-    const f = failure(() => normalizeRecordSet({}, ZONE));
+    const f = validationFailure(() => normalizeRecordSet({}, ZONE));
     expect(f.details.map((d) => d.path)).toEqual(['recordName', 'recordType', 'values']);
     expect(f.message).toBe('recordName: required');
   });
@@ -191,24 +181,24 @@ describe('records requests (see docs/records.md)', () => {
 
   it('batch form with indexed paths', () => {
     const records = [item({ recordName: 'a' }), item({ recordName: 'b' }), item({ recordName: 'c' }), item({ recordName: 'd', values: ['1.2.3.4', '999.1.1.1'] })];
-    const f = failure(() => parseRecordsRequest({ records }, ZONE));
+    const f = validationFailure(() => parseRecordsRequest({ records }, ZONE));
     expect(f.message).toBe('records[3].values[1]: "999.1.1.1" is not a valid IPv4 address');
     expect(f.details).toEqual([{ path: 'records[3].values[1]', message: '"999.1.1.1" is not a valid IPv4 address' }]);
   });
 
   it('duplicate record sets in one batch', () => {
     const records = [item({ recordName: 'www.myapp.com' }), item({ recordName: 'x' }), item({ recordName: 'WWW', values: ['10.0.0.1'] })];
-    const f = failure(() => parseRecordsRequest({ records }, 'myapp.com'));
+    const f = validationFailure(() => parseRecordsRequest({ records }, 'myapp.com'));
     expect(f.message).toBe('records[2]: duplicate record set www.myapp.com. A');
   });
 
   it('1–10000 items', () => {
-    expect(failure(() => parseRecordsRequest({ records: [] }, ZONE)).message).toBe('records: must contain between 1 and 10000 items');
+    expect(validationFailure(() => parseRecordsRequest({ records: [] }, ZONE)).message).toBe('records: must contain between 1 and 10000 items');
     const many = Array.from({ length: 10_001 }, (_, i) => item({ recordName: `r${i}` }));
-    expect(failure(() => parseRecordsRequest({ records: many }, ZONE)).message).toBe('records: must contain between 1 and 10000 items');
+    expect(validationFailure(() => parseRecordsRequest({ records: many }, ZONE)).message).toBe('records: must contain between 1 and 10000 items');
     expect(parseRecordsRequest({ records: many.slice(0, 10_000) }, ZONE).sets).toHaveLength(10_000);
-    expect(failure(() => parseRecordsRequest({ records: 'x' }, ZONE)).message).toBe('records: must be an array');
-    expect(failure(() => parseRecordsRequest({ records: [7] }, ZONE)).message).toBe('records[0]: must be an object');
+    expect(validationFailure(() => parseRecordsRequest({ records: 'x' }, ZONE)).message).toBe('records: must be an array');
+    expect(validationFailure(() => parseRecordsRequest({ records: [7] }, ZONE)).message).toBe('records[0]: must be an object');
   });
 
   it('compares values as sets', () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { isEngineError } from '../../errors/index.js';
 import type { RecordSet } from '../../ports/dns.js';
 import { parseTtl, parseZoneFile, ZoneFileSyntaxError } from './parse.js';
 import { zoneFileHeader, zoneFileLines } from './serialize.js';
 import { zoneFileToRecordSets } from './sets.js';
+import { validationFailure } from '../../testing/engine-error.js';
 
 const APEX = 'example.com.';
 const R53 = { provider: 'route53' as const, hostedZoneId: 'Z1' };
@@ -11,15 +11,7 @@ const CF = { provider: 'cloudflare' as const, hostedZoneId: 'cf1' };
 
 const parse = (text: string) => parseZoneFile(text, { origin: APEX, maxRecords: 1000 });
 
-function failure(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (e) {
-    if (isEngineError(e) && e.error === 'Validation failed') return (e.details ?? []).map((d) => `${d.path}: ${d.message}`);
-    throw e;
-  }
-  throw new Error('expected a validation failure');
-}
+const failure = (fn: () => unknown): string[] => validationFailure(fn).details.map((d) => `${d.path}: ${d.message}`);
 
 const SAMPLE = `$ORIGIN example.com.
 $TTL 3600

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Resource } from '../../domain/records.js';
-import { createDnsTestbed, engineError, type DnsTestbed } from '../../testing/dns/dns-testbed.js';
+import { createDnsTestbed, type DnsTestbed } from '../../testing/dns/dns-testbed.js';
+import { engineError } from '../../testing/engine-error.js';
 
 /**
  * The resource-connection services on the memory storage and providers: the flow, the batches it

@@ -1,5 +1,4 @@
 import { createEngine, type Engine } from '../../engine.js';
-import { isEngineError, type EngineError } from '../../errors/index.js';
 import type { PlanSlug } from '../../domain/plans.js';
 import type { Storage } from '../../ports/storage.js';
 import type { PlanLimits } from '../../ports/access.js';
@@ -113,13 +112,3 @@ export async function createDnsTestbed(options: DnsTestbedOptions = {}): Promise
   };
 }
 
-/** The EngineError a promise rejects with (anything else fails the test). */
-export async function engineError(p: Promise<unknown>): Promise<EngineError> {
-  try {
-    await p;
-  } catch (e) {
-    if (isEngineError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected an EngineError');
-}

@@ -1,8 +1,8 @@
 import { withRetry } from '@cloudlink/engine';
-import type { Clock, Random, RetryPolicy } from '@cloudlink/engine';
 import type * as Route53Module from '@aws-sdk/client-route-53';
 import type { Route53Client } from '@aws-sdk/client-route-53';
-import { once } from '../../shared/index.js';
+import { once, retryOptionsOf } from '../../shared/index.js';
+import type { CallPolicy, ResendRule } from '../../shared/index.js';
 import { toRoute53Error } from './route53-errors.js';
 
 export type Route53Sdk = typeof Route53Module;
@@ -20,9 +20,7 @@ export type Route53Command = (sdk: Route53Sdk) => unknown;
 export interface Route53CallContext {
   /** The session's SDK client, made on its first call (the SDK imported then). */
   readonly client: () => Promise<Route53Client>;
-  readonly clock: Pick<Clock, 'sleep' | 'now'>;
-  readonly random: Pick<Random, 'fraction'>;
-  readonly policy: RetryPolicy;
+  readonly policy: CallPolicy;
 }
 
 /** Send one SDK command with the caller's signal, classifying its failure (no retry). */
@@ -33,7 +31,7 @@ export async function sendOnce<T>(ctx: Route53CallContext, call: string, command
     // The command classes share `send`'s overloads; the caller states the output type.
     return (await client.send(built as never, signal ? { abortSignal: signal } : {})) as T;
   } catch (e) {
-    throw toRoute53Error(call, e, ctx.clock.now(), signal);
+    throw toRoute53Error(call, e, ctx.policy.clock.now(), signal);
   }
 }
 
@@ -42,13 +40,7 @@ export function sendWithRetry<T>(
   ctx: Route53CallContext,
   call: string,
   command: Route53Command,
-  options: { safeToResend: boolean; signal?: AbortSignal | undefined },
+  options: ResendRule<T>,
 ): Promise<T> {
-  return withRetry(() => sendOnce<T>(ctx, call, command, options.signal), {
-    clock: ctx.clock,
-    random: ctx.random,
-    policy: ctx.policy,
-    safeToResend: options.safeToResend,
-    ...(options.signal ? { signal: options.signal } : {}),
-  });
+  return withRetry(() => sendOnce<T>(ctx, call, command, options.signal), retryOptionsOf(ctx.policy, options));
 }

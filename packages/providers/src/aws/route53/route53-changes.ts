@@ -1,7 +1,7 @@
 import type { ChangeResourceRecordSetsCommandOutput } from '@aws-sdk/client-route-53';
 import { withRetry } from '@cloudlink/engine';
 import type { ChangeOutcome, PlannedProviderCall, ReadBackVerdict, RecordChange, RecordSet, ZoneInfo } from '@cloudlink/engine';
-import { withApplyProgress } from '../../shared/index.js';
+import { retryOptionsOf, withApplyProgress } from '../../shared/index.js';
 import { planChangeBatches } from './route53-batches.js';
 import { sendOnce } from './route53-call.js';
 import type { Route53CallContext } from './route53-call.js';
@@ -78,14 +78,11 @@ async function sendBatch(
       );
       return { changeId: bareId(out.ChangeInfo?.Id), status: out.ChangeInfo?.Status ?? 'PENDING' };
     },
-    {
-      clock: ctx.clock,
-      random: ctx.random,
-      policy: ctx.policy,
+    retryOptionsOf(ctx.policy, {
       safeToResend: firstDelete === undefined,
-      ...(signal ? { signal } : {}),
+      signal,
       ...(firstDelete && { readBack: () => deleteApplied(firstDelete.recordSet, readRecordSet) }),
-    },
+    }),
   );
 }
 

@@ -10,7 +10,7 @@ import type {
 } from '@aws-sdk/client-route-53';
 import { isProviderCallError, windowInOrder, withRetry, withoutRootDot } from '@cloudlink/engine';
 import type { AwsCredentials, DnsAuth, DnsProvider, DnsSession, ExistingZone, RecordSet, ZoneInfo } from '@cloudlink/engine';
-import { resolveCallPolicy } from '../../shared/index.js';
+import { resolveCallPolicy, retryOptionsOf } from '../../shared/index.js';
 import type { CallPolicyOptions } from '../../shared/index.js';
 import { loadRoute53Sdk, sendOnce, sendWithRetry } from './route53-call.js';
 import type { Route53Sdk } from './route53-call.js';
@@ -76,9 +76,7 @@ export function createRoute53Provider(options: Route53ProviderOptions = {}): Dns
       return createRoute53Session(
         {
           client: async () => clientFor(await loadRoute53Sdk(), credentials),
-          clock: policy.clock,
-          random: policy.random,
-          policy: policy.retryPolicy,
+          policy,
         },
         pageSize,
       );
@@ -231,7 +229,7 @@ function createRoute53Session(ctx: Route53CallContext, defaultPageSize: number):
             throw e;
           }
         },
-        { clock: ctx.clock, random: ctx.random, policy: ctx.policy, safeToResend: true, ...(signal ? { signal } : {}) },
+        retryOptionsOf(ctx.policy, { safeToResend: true, signal }),
       );
     },
     findCreatedZone: (input, options) => findCreatedZone(input.domainName, input.callerReference, options?.signal),

@@ -1,9 +1,9 @@
 import type { DnsManagementClient } from '@azure/arm-dns';
 import type { TokenCredential } from '@azure/identity';
 import { ProviderCallError, isProviderCallError, withRetry } from '@cloudlink/engine';
-import type { RetryOptions, TokenSource } from '@cloudlink/engine';
-import { once, transportFailure } from '../../shared/index.js';
-import type { CallPolicy } from '../../shared/index.js';
+import type { TokenSource } from '@cloudlink/engine';
+import { once, retryOptionsOf, transportFailure } from '../../shared/index.js';
+import type { CallPolicy, ResendRule } from '../../shared/index.js';
 import { classifyAzureResponse } from '../classify.js';
 import type { ObservedResponse } from '../classify.js';
 import { AzureRecordShapeError } from './records.js';
@@ -89,7 +89,7 @@ export function azCall<T>(
   ctx: AzureDnsCallContext,
   call: string,
   fn: (client: DnsManagementClient) => Promise<T>,
-  options: { safeToResend: boolean; signal?: AbortSignal | undefined; readBack?: RetryOptions<T>['readBack'] },
+  options: ResendRule<T>,
 ): Promise<T> {
   return withRetry(
     async () => {
@@ -99,14 +99,7 @@ export function azCall<T>(
         throw toAzureDnsError(call, e, { now: ctx.policy.clock.now(), signal: options.signal, timeoutMs: ctx.policy.timeoutMs });
       }
     },
-    {
-      clock: ctx.policy.clock,
-      random: ctx.policy.random,
-      policy: ctx.policy.retryPolicy,
-      safeToResend: options.safeToResend,
-      ...(options.signal ? { signal: options.signal } : {}),
-      ...(options.readBack ? { readBack: options.readBack } : {}),
-    },
+    retryOptionsOf(ctx.policy, options),
   );
 }
 

@@ -2,7 +2,7 @@ import type { DnsManagementClient, Zone } from '@azure/arm-dns';
 import type { HttpClient } from '@azure/core-rest-pipeline';
 import { ProviderCallError, createWindowSelector, isProviderCallError, trimTrailingSlashes, withoutRootDot } from '@cloudlink/engine';
 import type { DnsAuth, DnsProvider, DnsSession, RecordSet, ZoneInfo } from '@cloudlink/engine';
-import { once, resolveCallPolicy, throwIfCallerAborted } from '../../shared/index.js';
+import { capabilitiesOf, once, resolveCallPolicy, throwIfCallerAborted } from '../../shared/index.js';
 import type { CallPolicyOptions } from '../../shared/index.js';
 import { createObservingHttpClient } from '../http-client.js';
 import type { AzureTlsOptions } from '../http-client.js';
@@ -51,13 +51,7 @@ export function createAzureDnsProvider(options: AzureDnsProviderOptions = {}): D
   if (!(pollIntervalMs >= 0) || !Number.isInteger(maxPolls) || maxPolls < 1) throw new TypeError('azuredns: pollIntervalMs must be ≥ 0 and maxPolls a positive integer');
   return {
     id: 'azuredns',
-    capabilities: {
-      recordTypes: AZUREDNS_FEATURES.recordTypes,
-      apexCname: AZUREDNS_FEATURES.apexCname,
-      createsZones: AZUREDNS_FEATURES.createsZones,
-      aliasRecords: AZUREDNS_FEATURES.aliasRecords,
-      proxy: AZUREDNS_FEATURES.proxy,
-    },
+    capabilities: capabilitiesOf(AZUREDNS_FEATURES),
     session(auth: DnsAuth): DnsSession {
       if (auth.provider !== 'azuredns') throw new TypeError('azuredns: session needs an Azure DNS auth (subscription, resource group, token source)');
       const client = once(async (): Promise<DnsManagementClient> => {

@@ -1,7 +1,7 @@
 import { withRetry } from '@cloudlink/engine';
-import type { RetryOptions, TokenSource } from '@cloudlink/engine';
-import { readJson, sendAttempt } from '../../shared/index.js';
-import type { CallPolicy, StatusClassifier } from '../../shared/index.js';
+import type { TokenSource } from '@cloudlink/engine';
+import { readJson, retryOptionsOf, sendAttempt } from '../../shared/index.js';
+import type { CallPolicy, ResendRule, StatusClassifier } from '../../shared/index.js';
 
 /** What every Cloud DNS call of one session needs. */
 export interface CloudDnsCallContext {
@@ -81,14 +81,7 @@ export async function cloudDnsAttempt(ctx: CloudDnsCallContext, req: CloudDnsReq
 export function cloudDnsCall(
   ctx: CloudDnsCallContext,
   req: CloudDnsRequest,
-  options: { safeToResend: boolean; signal?: AbortSignal | undefined; readBack?: RetryOptions<Record<string, unknown>>['readBack'] },
+  options: ResendRule<Record<string, unknown>>,
 ): Promise<Record<string, unknown>> {
-  return withRetry(() => cloudDnsAttempt(ctx, req, options.signal), {
-    clock: ctx.policy.clock,
-    random: ctx.policy.random,
-    policy: ctx.policy.retryPolicy,
-    safeToResend: options.safeToResend,
-    ...(options.signal ? { signal: options.signal } : {}),
-    ...(options.readBack ? { readBack: options.readBack } : {}),
-  });
+  return withRetry(() => cloudDnsAttempt(ctx, req, options.signal), retryOptionsOf(ctx.policy, options));
 }

@@ -1,6 +1,6 @@
 import { createWindowSelector, isProviderCallError, trimTrailingSlashes, withRetry, withoutRootDot } from '@cloudlink/engine';
 import type { ChangeOutcome, DnsAuth, DnsProvider, DnsSession, PlannedProviderCall, ReadBackVerdict, RecordChange, RecordSet, ZoneInfo } from '@cloudlink/engine';
-import { resolveCallPolicy, withApplyProgress } from '../../shared/index.js';
+import { capabilitiesOf, resolveCallPolicy, retryOptionsOf, withApplyProgress } from '../../shared/index.js';
 import type { CallPolicyOptions } from '../../shared/index.js';
 import { CHANGES_CALL, planCloudDnsChanges, sameSet } from './clouddns-batches.js';
 import type { ChangeCall, CloudDnsPlan } from './clouddns-batches.js';
@@ -52,13 +52,7 @@ export function createCloudDnsProvider(options: CloudDnsProviderOptions = {}): D
   }
   return {
     id: 'clouddns',
-    capabilities: {
-      recordTypes: CLOUDDNS_FEATURES.recordTypes,
-      apexCname: CLOUDDNS_FEATURES.apexCname,
-      createsZones: CLOUDDNS_FEATURES.createsZones,
-      aliasRecords: CLOUDDNS_FEATURES.aliasRecords,
-      proxy: CLOUDDNS_FEATURES.proxy,
-    },
+    capabilities: capabilitiesOf(CLOUDDNS_FEATURES),
     session(auth: DnsAuth): DnsSession {
       if (auth.provider !== 'clouddns') throw new TypeError('clouddns: session needs a GCP project and token source');
       if (!/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/.test(auth.projectId)) throw new TypeError('clouddns: projectId is not a GCP project id');
@@ -206,7 +200,7 @@ function createCloudDnsSession(ctx: CloudDnsCallContext, defaultPageSize: number
             throw e;
           }
         },
-        { clock: ctx.policy.clock, random: ctx.policy.random, policy: ctx.policy.retryPolicy, safeToResend: true, ...(signal ? { signal } : {}) },
+        retryOptionsOf(ctx.policy, { safeToResend: true, signal }),
       );
     },
     async getZone(hostedZoneId, options) {
