@@ -19,6 +19,9 @@ const table: [HttpMethod, string][] = [
   ['GET', '/:project/:env/dns/:id'],
   ['DELETE', '/:project/:env/dns/:id/records'],
   ['GET', '/boom/:kind'],
+  // A literal first segment after a parameter route that also matches it: tried after that route.
+  ['GET', '/skip/:env/dns'],
+  ['GET', '/shop/:env/dns'],
 ];
 
 function handlerOf(index: number, method: HttpMethod, path: string): RequestHandler {
@@ -84,6 +87,8 @@ describe('routeDispatcher', () => {
     ['GET', '/api/shop/prod/dns'],
     ['GET', '/api/shop/prod/dns/12'],
     ['GET', '/api/skip/prod/dns'],
+    ['GET', '/api/SKIP/prod/dns'],
+    ['GET', '/api/Shop/prod/dns'],
     ['DELETE', '/api/shop/prod/dns/12/records'],
     ['GET', '/api/shop/prod/dns/12/records'],
     ['GET', '/api/boom/throw'],
