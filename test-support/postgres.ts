@@ -34,6 +34,15 @@ export async function createTestDatabase(prefix = 'cloudlink_test'): Promise<Tes
       const c = new pg.Client({ connectionString: adminUrl() });
       await c.connect();
       try {
+        // pg's Pool.end() resolves once it has asked its clients to close, not once they have:
+        // FORCE would then kill a closing connection, and its FATAL reaches a pool that may have no
+        // 'error' listener left (an uncaught exception in whatever test runs next). Give sessions
+        // that are already leaving a moment to go; FORCE ends only what a test really left open.
+        for (let i = 0; i < 40; i++) {
+          const { rows } = await c.query<{ n: string }>('SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1', [name]);
+          if (Number(rows[0]?.n ?? 0) === 0) break;
+          await new Promise((r) => setTimeout(r, 50));
+        }
         await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       } finally {
         await c.end();
