@@ -85,9 +85,9 @@ export function requestIdOf(req: IncomingMessage): string | undefined {
  * never ends can be told apart from one that never came). Neither headers nor bodies are logged
  * (they carry tokens and credentials).
  *
- * The id is passed explicitly rather than through an AsyncLocalStorage: on Node 20 one active
- * AsyncLocalStorage turns on async hooks for every promise the process creates, which costs every
- * request several percent of its CPU time.
+ * The id is passed explicitly rather than through an AsyncLocalStorage: on Node 20 entering one
+ * turns on async hooks that then run for every promise the process creates, a cost every later
+ * request pays (docs/performance.md).
  */
 export function requestLogging(logger: PinoLogger) {
   return (req: Request, res: Response, next: NextFunction): void => {
